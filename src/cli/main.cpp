@@ -1,0 +1,37 @@
+// main.cpp — `convscope`: the command-line entry. Dispatches to one subcommand per file.
+#include <cstdio>
+#include <cstring>
+
+#include "commands.h"
+
+namespace {
+
+const cs::cli::Command kCommands[] = {
+    {"op", "run one op (conv2d, conv2d-backward, conv-transpose2d, max-pool2d, avg-pool2d, im2col) on .npy files", cs::cli::run_op},
+};
+
+void print_help() {
+  std::printf(
+      "ConvScope %s: a CNN engine that teaches convolution by showing it.\n\n"
+      "usage: convscope <command> [options]\n       convscope --version | --help\n\ncommands:\n",
+      CS_VERSION);
+  for (const auto& c : kCommands) std::printf("  %-10s %s\n", c.name, c.summary);
+  std::printf("\n`convscope <command> --help` describes a command's options.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    print_help();
+    return argc < 2 ? 2 : 0;
+  }
+  if (!std::strcmp(argv[1], "--version")) {
+    std::printf("convscope %s\n", CS_VERSION);
+    return 0;
+  }
+  for (const auto& c : kCommands)
+    if (!std::strcmp(argv[1], c.name)) return c.run(argc - 2, argv + 2);
+  std::fprintf(stderr, "convscope: unknown command '%s' (see convscope --help)\n", argv[1]);
+  return 2;
+}

@@ -1,0 +1,26 @@
+# Tests: doctest unit tests of the engine (native, sanitized, and wasm under node via ctest).
+file(GLOB CS_ENGINE_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/engine/*.cpp)
+add_executable(convscope_tests ${CMAKE_SOURCE_DIR}/tests/test_main.cpp ${CS_ENGINE_TEST_SOURCES})
+target_link_libraries(convscope_tests PRIVATE convscope_engine)
+target_include_directories(convscope_tests PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests)
+target_compile_definitions(convscope_tests PRIVATE
+  CS_TEST_DATA_DIR="${CMAKE_SOURCE_DIR}/tests"
+  CS_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
+  CS_CLI_PATH="$<TARGET_FILE:convscope>")
+if(EMSCRIPTEN)
+  cs_web_node_program(convscope_tests)
+endif()
+add_test(NAME engine COMMAND convscope_tests)
+
+# CLI tests: shell scripts in tests/cli run against the built convscope (native only).
+if(NOT EMSCRIPTEN)
+  file(GLOB CS_CLI_TESTS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/cli/*.sh)
+  foreach(t ${CS_CLI_TESTS})
+    get_filename_component(name ${t} NAME_WE)
+    add_test(NAME cli_${name} COMMAND bash ${t} $<TARGET_FILE:convscope> ${CMAKE_SOURCE_DIR})
+  endforeach()
+endif()
+
+# The engine must not know the UI or the platform (STYLE.md): checked on every test run.
+add_test(NAME engine_has_no_ui_includes
+  COMMAND bash -c "! grep -rnE '#include *[<\"](imgui|SDL|GL/|GLES|emscripten)' '${CMAKE_SOURCE_DIR}/src/engine'")
