@@ -1,1 +1,104 @@
-# App target: set up in the foundation work.
+# The ImGui app: the same sources for desktop (SDL2 + OpenGL 3.3 core) and browser (SDL2 built for
+# wasm + WebGL2). Dear ImGui is compiled from the Debian *source* package fetched by scripts/setup.sh.
+set(CS_IMGUI_DIR "${CS_CACHE}/imgui")
+if(NOT EXISTS "${CS_IMGUI_DIR}/imgui.cpp")
+  message(FATAL_ERROR "Dear ImGui sources not found in ${CS_IMGUI_DIR}: run scripts/setup.sh")
+endif()
+
+if(EMSCRIPTEN)
+  # SDL2 2.26 built from Debian's source by scripts/setup.sh (-sUSE_SDL=2 would download).
+  find_package(SDL2 REQUIRED CONFIG NO_DEFAULT_PATH PATHS "${SDL2_DIR}")
+  set(CS_SDL2_TARGET SDL2::SDL2-static)
+else()
+  find_package(SDL2 REQUIRED)
+  find_package(OpenGL REQUIRED)
+  if(TARGET SDL2::SDL2)
+    set(CS_SDL2_TARGET SDL2::SDL2)
+  else()
+    add_library(cs_sdl2 INTERFACE)
+    target_include_directories(cs_sdl2 INTERFACE ${SDL2_INCLUDE_DIRS})
+    target_link_libraries(cs_sdl2 INTERFACE ${SDL2_LIBRARIES})
+    set(CS_SDL2_TARGET cs_sdl2)
+  endif()
+endif()
+
+add_library(cs_imgui STATIC
+  ${CS_IMGUI_DIR}/imgui.cpp ${CS_IMGUI_DIR}/imgui_draw.cpp ${CS_IMGUI_DIR}/imgui_tables.cpp
+  ${CS_IMGUI_DIR}/imgui_widgets.cpp ${CS_IMGUI_DIR}/imgui_demo.cpp
+  ${CS_IMGUI_DIR}/backends/imgui_impl_sdl.cpp ${CS_IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
+target_include_directories(cs_imgui SYSTEM PUBLIC ${CS_IMGUI_DIR} ${CS_IMGUI_DIR}/backends ${CMAKE_SOURCE_DIR}/src/app)
+# One ImGui configuration for both builds: 32-bit draw indices (see imconfig_convscope.h).
+target_compile_definitions(cs_imgui PUBLIC IMGUI_USER_CONFIG="imconfig_convscope.h")
+if(EMSCRIPTEN)
+  target_compile_definitions(cs_imgui PUBLIC IMGUI_IMPL_OPENGL_ES3)  # WebGL2, "#version 300 es"
+endif()
+target_link_libraries(cs_imgui PUBLIC ${CS_SDL2_TARGET})
+target_compile_options(cs_imgui PRIVATE -w)  # third-party code: its warnings are not ours to fix
+
+# Assets compiled into the program (font, shaders; weights and digits when present).
+set(CS_ASSET_LIST "font.ttf=${CS_CACHE}/font/DejaVuSans-subset.ttf"
+                  "colormap.vert=${CMAKE_SOURCE_DIR}/shaders/colormap.vert"
+                  "colormap.frag=${CMAKE_SOURCE_DIR}/shaders/colormap.frag")
+foreach(opt "digitnet.safetensors=${CMAKE_SOURCE_DIR}/assets/digitnet.safetensors"
+            "digits.bin=${CMAKE_BINARY_DIR}/generated/digits.bin")
+  string(FIND "${opt}" "=" eq)
+  math(EXPR s "${eq} + 1")
+  string(SUBSTRING "${opt}" ${s} -1 path)
+  if(EXISTS "${path}")
+    list(APPEND CS_ASSET_LIST "${opt}")
+  endif()
+endforeach()
+set(CS_ASSET_FILES "")
+foreach(pair IN LISTS CS_ASSET_LIST)
+  string(FIND "${pair}" "=" eq)
+  math(EXPR s "${eq} + 1")
+  string(SUBSTRING "${pair}" ${s} -1 path)
+  list(APPEND CS_ASSET_FILES "${path}")
+endforeach()
+set(CS_EMBEDDED_CPP "${CMAKE_BINARY_DIR}/generated/embedded_assets.cpp")
+add_custom_command(OUTPUT "${CS_EMBEDDED_CPP}"
+  COMMAND ${CMAKE_COMMAND} "-DOUT=${CS_EMBEDDED_CPP}" "-DASSETS=${CS_ASSET_LIST}" -P ${CMAKE_SOURCE_DIR}/cmake/embed.cmake
+  DEPENDS ${CS_ASSET_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed.cmake
+  COMMENT "Embedding assets" VERBATIM)
+
+file(GLOB CS_APP_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/app/*.cpp)
+add_library(cs_app STATIC ${CS_APP_SOURCES} "${CS_EMBEDDED_CPP}")
+target_include_directories(cs_app PUBLIC ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/src/app)
+target_link_libraries(cs_app PUBLIC convscope_engine cs_imgui)
+
+if(NOT EMSCRIPTEN)
+  add_executable(convscope-desktop ${CMAKE_SOURCE_DIR}/src/platform/platform_sdl.cpp)
+  target_link_libraries(convscope-desktop PRIVATE cs_app OpenGL::GL)
+  return()
+endif()
+
+# Browser: one compile, two links. build/web/index.html + convscope.js + convscope.wasm (hosted),
+# and build/web/convscope.html (-sSINGLE_FILE: everything inlined, opens from file://).
+set(CS_WEB_APP_LINK ${CS_WEB_COMMON_LINK}
+  -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2    # WebGL2 only ("#version 300 es")
+  -sENVIRONMENT=web                              # no node/worker code in the page
+  -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString  # the JS hook calls into C (web/hook.js)
+  --post-js ${CMAKE_SOURCE_DIR}/web/hook.js)
+add_library(cs_platform_web OBJECT ${CMAKE_SOURCE_DIR}/src/platform/platform_sdl.cpp)
+target_link_libraries(cs_platform_web PUBLIC cs_app)
+
+add_executable(convscope_web $<TARGET_OBJECTS:cs_platform_web>)
+target_link_libraries(convscope_web PRIVATE cs_app)
+set_target_properties(convscope_web PROPERTIES OUTPUT_NAME convscope SUFFIX ".js")
+target_link_options(convscope_web PRIVATE ${CS_WEB_APP_LINK})
+set_property(TARGET convscope_web APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/hook.js)
+# The hosted page: the shared shell with the script tag pointing at convscope.js.
+add_custom_command(TARGET convscope_web POST_BUILD
+  COMMAND ${CMAKE_COMMAND} -DIN=${CMAKE_SOURCE_DIR}/web/shell.html -DOUT=${CMAKE_BINARY_DIR}/index.html
+          -P ${CMAKE_SOURCE_DIR}/cmake/hosted_page.cmake
+  VERBATIM)
+
+add_executable(convscope_single $<TARGET_OBJECTS:cs_platform_web>)
+target_link_libraries(convscope_single PRIVATE cs_app)
+set_target_properties(convscope_single PROPERTIES OUTPUT_NAME convscope SUFFIX ".html")
+# -sMINIFY_HTML=0: Debian's htmlmin patch breaks optimised .html output (TOOLCHAIN.md).
+target_link_options(convscope_single PRIVATE ${CS_WEB_APP_LINK} -sSINGLE_FILE=1 -sMINIFY_HTML=0
+  --shell-file ${CMAKE_SOURCE_DIR}/web/shell.html)
+set_property(TARGET convscope_single APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/shell.html ${CMAKE_SOURCE_DIR}/web/hook.js)
+# Both executables share one object file; keep the two links from racing on it.
+add_dependencies(convscope_single convscope_web)

@@ -1,0 +1,110 @@
+// app.cpp — app_frame() reads like the data flow: menu -> panels -> status line; plus the JSON
+// bridge for the browser test hook. Nothing here knows SDL, GL or Emscripten.
+#include "app.h"
+
+#include <nlohmann/json.hpp>
+
+#include "imgui.h"
+#include "panels.h"
+#include "platform_api.h"
+
+namespace cs::app {
+
+using nlohmann::json;
+
+void record_panel_rect(AppState& state, const char* id) {
+  ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
+  state.panel_rects[id] = PanelRect{p.x, p.y, s.x, s.y};
+}
+
+void app_notice(AppState& state, const std::string& message, double seconds) {
+  state.notice = message;
+  state.notice_until_s = state.time_s + seconds;
+}
+
+void app_init(AppState& state) {
+  ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::StyleColorsDark(&style);
+  style.WindowRounding = 4.0f;
+  style.FrameRounding = 3.0f;
+  (void)state;
+}
+
+namespace {
+
+void draw_menu(AppState& state) {
+  if (!ImGui::BeginMainMenuBar()) return;
+  if (ImGui::BeginMenu("View")) {
+    ImGui::MenuItem("Welcome", nullptr, &state.show_home);
+    ImGui::MenuItem("Frame metrics", nullptr, &state.show_metrics);
+    ImGui::EndMenu();
+  }
+  if (ImGui::SmallButton("Fullscreen")) platform_toggle_fullscreen();
+  if (!state.notice.empty() && state.time_s < state.notice_until_s) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "%s", state.notice.c_str());
+  }
+  ImGui::EndMainMenuBar();
+}
+
+void draw_metrics(AppState& state) {
+  if (!state.show_metrics) return;
+  ImGui::SetNextWindowPos(ImVec2(500, 40), ImGuiCond_FirstUseEver);
+  if (ImGui::Begin("Frame metrics###metrics", &state.show_metrics, ImGuiWindowFlags_AlwaysAutoResize)) {
+    record_panel_rect(state, "metrics");
+    ImGuiIO& io = ImGui::GetIO();
+    ImGui::Text("%.1f fps (%.2f ms/frame)", io.Framerate, 1000.0f / (io.Framerate > 0 ? io.Framerate : 1));
+    ImGui::Text("display %.0f x %.0f, framebuffer scale %.1f", io.DisplaySize.x, io.DisplaySize.y,
+                io.DisplayFramebufferScale.x);
+  }
+  ImGui::End();
+}
+
+}  // namespace
+
+void app_frame(AppState& state) {
+  state.frame++;
+  state.time_s = platform_time_seconds();
+  state.panel_rects.clear();
+  draw_menu(state);
+  if (state.show_home) draw_home_panel(state);
+  draw_metrics(state);
+}
+
+std::string app_state_json(const AppState& state) {
+  json j;
+  j["frame"] = state.frame;
+  j["ui_scale"] = state.ui_scale;
+  j["notice"] = state.time_s < state.notice_until_s ? state.notice : "";
+  j["home"] = {{"visible", state.show_home}, {"clicks", state.home.clicks}, {"slider", state.home.demo_slider}};
+  return j.dump();
+}
+
+std::string app_panels_json(const AppState& state) {
+  json j = json::object();
+  for (const auto& [id, r] : state.panel_rects)
+    j[id] = {{"x", r.x}, {"y", r.y}, {"width", r.width}, {"height", r.height}};
+  return j.dump();
+}
+
+std::string app_set_state(AppState& state, const std::string& partial_json) {
+  json j = json::parse(partial_json, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object()) return "setState expects a JSON object";
+  AppState next = state;  // apply to a copy: a bad field leaves the state untouched
+  if (j.contains("home")) {
+    const json& h = j["home"];
+    if (!h.is_object()) return "home must be an object";
+    if (h.contains("visible")) {
+      if (!h["visible"].is_boolean()) return "home.visible must be a boolean";
+      next.show_home = h["visible"].get<bool>();
+    }
+    if (h.contains("clicks")) {
+      if (!h["clicks"].is_number_integer()) return "home.clicks must be an integer";
+      next.home.clicks = h["clicks"].get<int>();
+    }
+  }
+  state = next;
+  return "";
+}
+
+}  // namespace cs::app

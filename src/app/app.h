@@ -1,0 +1,21 @@
+// app.h — the ImGui application, identical on desktop and in the browser. The platform file calls
+// app_init once, app_frame between ImGui::NewFrame and ImGui::Render, and the JSON functions for
+// the browser test hook (window.ConvScope).
+#pragma once
+#include <string>
+
+#include "app_state.h"
+
+namespace cs::app {
+
+void app_init(AppState& state);
+void app_frame(AppState& state);
+
+std::string app_state_json(const AppState& state);   // window.ConvScope.state()
+std::string app_panels_json(const AppState& state);  // window.ConvScope.panels()
+// window.ConvScope.setState(partial): "" on success, else the error in words (state unchanged).
+std::string app_set_state(AppState& state, const std::string& partial_json);
+
+void app_notice(AppState& state, const std::string& message, double seconds = 6.0);
+
+}  // namespace cs::app

@@ -1,0 +1,31 @@
+// app_state.h — everything the UI remembers between frames, in one struct the panels view.
+// No function-static UI state anywhere: it lives here, so the test hook can read and set it.
+#pragma once
+#include <map>
+#include <string>
+
+namespace cs::app {
+
+// A panel's rectangle in CSS pixels (= ImGui's logical coordinates), for the JS test hook.
+struct PanelRect {
+  float x = 0, y = 0, width = 0, height = 0;
+};
+
+struct HomeState {
+  int clicks = 0;          // the "Try me" button: a visible effect of a real click
+  float demo_slider = 0.5f;
+};
+
+struct AppState {
+  long long frame = 0;
+  double time_s = 0;
+  float ui_scale = 1.0f;                  // presentation scale (x1, x1.5, x2)
+  bool show_home = true;
+  bool show_metrics = false;
+  std::string notice;                     // a message shown in the status bar (errors in words)
+  double notice_until_s = 0;
+  std::map<std::string, PanelRect> panel_rects;  // filled each frame by visible panels
+  HomeState home;
+};
+
+}  // namespace cs::app

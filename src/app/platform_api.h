@@ -1,0 +1,30 @@
+// platform_api.h — what the app may ask of the platform, in app terms (no SDL/GL/Emscripten types).
+// Implemented once, in src/platform/platform_sdl.cpp, for both the desktop and the browser.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "imgui.h"
+
+namespace cs::app {
+
+enum class ColorMap : int { Viridis = 0, Diverging = 1, Grey = 2, Cividis = 3 };
+
+// A texture the platform owns and restores after a WebGL context loss. `key` names it; the pixels
+// are kept on the CPU side, so re-uploading after a lost context needs nothing from the app.
+//   rgba: width*height*4 bytes.  Returns an ImTextureID for ImGui::Image / AddImage.
+ImTextureID platform_texture_rgba(const char* key, int width, int height, const uint8_t* rgba);
+
+// A scalar field drawn through the colour-map shader (shaders/colormap.frag): values are mapped
+// linearly from [vmin, vmax] to [0, 1] on the CPU (one byte per cell, 256 levels as the colour map
+// has), the colour is computed per pixel on the GPU. Adds the image to `draw_list` at [p0, p1].
+void platform_draw_scalar_field(ImDrawList* draw_list, const char* key, int width, int height,
+                                const float* values, float vmin, float vmax, ColorMap map,
+                                ImVec2 p0, ImVec2 p1);
+
+float platform_device_pixel_ratio();
+void platform_toggle_fullscreen();
+bool platform_is_browser();
+double platform_time_seconds();
+
+}  // namespace cs::app
