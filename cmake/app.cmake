@@ -88,14 +88,21 @@ set_target_properties(convscope_web PROPERTIES OUTPUT_NAME convscope SUFFIX ".js
 target_link_options(convscope_web PRIVATE ${CS_WEB_APP_LINK})
 set_property(TARGET convscope_web APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/hook.js)
 # The hosted page: the shared shell with the script tag pointing at convscope.js.
-add_custom_command(TARGET convscope_web POST_BUILD
+add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/index.html
   COMMAND ${CMAKE_COMMAND} -DIN=${CMAKE_SOURCE_DIR}/web/shell.html -DOUT=${CMAKE_BINARY_DIR}/index.html
           -P ${CMAKE_SOURCE_DIR}/cmake/hosted_page.cmake
-  VERBATIM)
+  DEPENDS ${CMAKE_SOURCE_DIR}/web/shell.html ${CMAKE_SOURCE_DIR}/cmake/hosted_page.cmake VERBATIM)
+add_custom_target(cs_hosted_page ALL DEPENDS ${CMAKE_BINARY_DIR}/index.html)
+add_dependencies(convscope_web cs_hosted_page)
 
 add_executable(convscope_single $<TARGET_OBJECTS:cs_platform_web>)
 target_link_libraries(convscope_single PRIVATE cs_app)
-set_target_properties(convscope_single PROPERTIES OUTPUT_NAME convscope SUFFIX ".html")
+# Linked in its own folder: emcc writes a temporary convscope.js next to its output, which would
+# clobber the hosted build's script; the finished file is copied up to build/web/convscope.html.
+set_target_properties(convscope_single PROPERTIES OUTPUT_NAME convscope SUFFIX ".html"
+  RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/single)
+add_custom_command(TARGET convscope_single POST_BUILD
+  COMMAND ${CMAKE_COMMAND} -E copy ${CMAKE_BINARY_DIR}/single/convscope.html ${CMAKE_BINARY_DIR}/convscope.html VERBATIM)
 # -sMINIFY_HTML=0: Debian's htmlmin patch breaks optimised .html output (TOOLCHAIN.md).
 target_link_options(convscope_single PRIVATE ${CS_WEB_APP_LINK} -sSINGLE_FILE=1 -sMINIFY_HTML=0
   --shell-file ${CMAKE_SOURCE_DIR}/web/shell.html)

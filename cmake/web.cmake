@@ -13,7 +13,7 @@ set(CS_WEB_COMMON_LINK
   -sALLOW_MEMORY_GROWTH=1          # images and batches vary; grow instead of failing
   -sMAXIMUM_MEMORY=1024MB          # cap: exhausting it must give a message, not take the tab down
   -sABORTING_MALLOC=0              # malloc returns NULL past the cap, so untrusted sizes can be refused
-  -sSTACK_SIZE=1MB
+  -sTOTAL_STACK=1MB           # (3.1.6 name of STACK_SIZE)
 )
 
 # A wasm program meant for node (the CLI's bench, the engine tests).

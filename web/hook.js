@@ -2,6 +2,7 @@
 // canvas with mouse events at the rectangles panels() reports, and read the effects through state().
 //   ConvScope.ready           Promise resolved after the first frames are drawn
 //   ConvScope.panels()        {panelId: {x, y, width, height}} in CSS pixels, from ImGui item rects
+//   ConvScope.items()         {itemId: {x, y, width, height}}: named widgets (buttons, cells) to click
 //   ConvScope.state()         JSON-serialisable snapshot of the app state
 //   ConvScope.setState(p)     merge a partial state; throws Error with the reason if it is rejected
 (function () {
@@ -15,6 +16,8 @@
   var api = {
     ready: ready,
     panels: function () { return JSON.parse(json('cs_panels_json')); },
+    items: function () { return JSON.parse(json('cs_items_json')); },
+    frames: function () { return api.state().frame; },
     state: function () { return JSON.parse(json('cs_state_json')); },
     setState: function (partial) {
       var err = json('cs_set_state', JSON.stringify(partial));

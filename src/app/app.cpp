@@ -17,6 +17,11 @@ void record_panel_rect(AppState& state, const char* id) {
   state.panel_rects[id] = PanelRect{p.x, p.y, s.x, s.y};
 }
 
+void record_item_rect(AppState& state, const char* id) {
+  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  state.item_rects[id] = PanelRect{a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
 void app_notice(AppState& state, const std::string& message, double seconds) {
   state.notice = message;
   state.notice_until_s = state.time_s + seconds;
@@ -66,6 +71,7 @@ void app_frame(AppState& state) {
   state.frame++;
   state.time_s = platform_time_seconds();
   state.panel_rects.clear();
+  state.item_rects.clear();
   draw_menu(state);
   if (state.show_home) draw_home_panel(state);
   draw_metrics(state);
@@ -83,6 +89,13 @@ std::string app_state_json(const AppState& state) {
 std::string app_panels_json(const AppState& state) {
   json j = json::object();
   for (const auto& [id, r] : state.panel_rects)
+    j[id] = {{"x", r.x}, {"y", r.y}, {"width", r.width}, {"height", r.height}};
+  return j.dump();
+}
+
+std::string app_items_json(const AppState& state) {
+  json j = json::object();
+  for (const auto& [id, r] : state.item_rects)
     j[id] = {{"x", r.x}, {"y", r.y}, {"width", r.width}, {"height", r.height}};
   return j.dump();
 }

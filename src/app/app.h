@@ -13,6 +13,7 @@ void app_frame(AppState& state);
 
 std::string app_state_json(const AppState& state);   // window.ConvScope.state()
 std::string app_panels_json(const AppState& state);  // window.ConvScope.panels()
+std::string app_items_json(const AppState& state);   // window.ConvScope.items(): named widgets
 // window.ConvScope.setState(partial): "" on success, else the error in words (state unchanged).
 std::string app_set_state(AppState& state, const std::string& partial_json);
 

@@ -25,6 +25,7 @@ struct AppState {
   std::string notice;                     // a message shown in the status bar (errors in words)
   double notice_until_s = 0;
   std::map<std::string, PanelRect> panel_rects;  // filled each frame by visible panels
+  std::map<std::string, PanelRect> item_rects;   // named widgets (buttons, grid cells) for tests
   HomeState home;
 };
 

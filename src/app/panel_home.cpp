@@ -22,9 +22,11 @@ void draw_home_panel(AppState& state) {
       "C++ engine that runs natively and here in WebAssembly.");
   ImGui::Separator();
   if (ImGui::Button("Try me###home-button", ImVec2(120, 0))) state.home.clicks++;
+  record_item_rect(state, "home.button");
   ImGui::SameLine();
   ImGui::Text("clicked %d time%s", state.home.clicks, state.home.clicks == 1 ? "" : "s");
   ImGui::SliderFloat("value###home-slider", &state.home.demo_slider, 0.0f, 1.0f);
+  record_item_rect(state, "home.slider");
 
   // Colour-map legends through the GPU shader (sequential for activations, diverging for weights).
   const int n = 64;

@@ -7,6 +7,9 @@ namespace cs::app {
 // Call right after ImGui::Begin of a panel: stores the window rectangle under `id` for the hook.
 void record_panel_rect(AppState& state, const char* id);
 
+// Call right after a widget: stores ImGui's last item rectangle under `id` ("home.button").
+void record_item_rect(AppState& state, const char* id);
+
 void draw_home_panel(AppState& state);
 
 }  // namespace cs::app

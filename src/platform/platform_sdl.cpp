@@ -406,6 +406,10 @@ EMSCRIPTEN_KEEPALIVE const char* cs_panels_json() {
   g_platform->json_out = cs::app::app_panels_json(g_platform->state);
   return g_platform->json_out.c_str();
 }
+EMSCRIPTEN_KEEPALIVE const char* cs_items_json() {
+  g_platform->json_out = cs::app::app_items_json(g_platform->state);
+  return g_platform->json_out.c_str();
+}
 EMSCRIPTEN_KEEPALIVE const char* cs_set_state(const char* partial_json) {
   g_platform->json_out = cs::app::app_set_state(g_platform->state, partial_json ? partial_json : "");
   return g_platform->json_out.c_str();

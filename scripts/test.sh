@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Sets up a fresh machine and runs every ConvScope test: native unit + CLI tests, the same under
+# AddressSanitizer + UBSan, the engine tests compiled to wasm under node, the browser tests in
+# headless Chromium, the desktop smoke test under Xvfb and short fuzz runs of every parser.
+# Ends with "steps: N passed, N failed"; exits non-zero if anything failed.
+#   scripts/test.sh                 everything
+#   CS_STEPS="native web" scripts/test.sh    a subset (native sanitize web browser desktop fuzz)
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+bash scripts/setup.sh || { echo "setup failed"; echo "steps: 0 passed, 1 failed"; exit 1; }
+export EM_CONFIG=$ROOT/.cache/emscripten/config NODE_PATH=/usr/share/nodejs
+JOBS=${JOBS:-$(nproc)}
+STEPS=${CS_STEPS:-"native sanitize web browser desktop fuzz"}
+passed=0; failed=0; failures=""
+want() { [[ " $STEPS " == *" $1 "* ]]; }
+step() {  # step NAME CMD...: runs CMD, shows its output, records the result
+  local name=$1; shift
+  local t0=$SECONDS
+  echo "=== $name"
+  if "$@"; then
+    passed=$((passed + 1)); echo "=== $name: ok ($((SECONDS - t0)) s)"
+  else
+    failed=$((failed + 1)); failures="$failures $name"; echo "=== $name: FAILED ($((SECONDS - t0)) s)"
+  fi
+}
+build() { cmake --preset "$1" >/dev/null && cmake --build --preset "$1" -j"$JOBS"; }
+mkdir -p test-artifacts
+
+if want native; then
+  step "native build" build native
+  step "native tests (ctest)" ctest --preset native -j"$JOBS"
+fi
+if want sanitize; then
+  step "sanitize build (ASan+UBSan)" build native-sanitize
+  step "sanitize tests (ctest)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --preset native-sanitize -j"$JOBS"
+fi
+if want web; then
+  step "web build (wasm)" build web
+  step "wasm engine tests under node (ctest)" ctest --preset web
+fi
+if want browser; then
+  step "browser tests (headless Chromium)" node tests/web/run_browser_tests.mjs
+fi
+if want desktop; then
+  step "desktop smoke test (Xvfb)" timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" \
+    build/native/convscope-desktop --frames 30 --screenshot test-artifacts/desktop.png
+fi
+if want fuzz && [ -f tests/fuzz/run_fuzz.sh ]; then
+  step "fuzz parsers (short runs + regressions)" bash tests/fuzz/run_fuzz.sh "${FUZZ_SECONDS:-20}"
+fi
+
+[ -n "$failures" ] && echo "failed:$failures"
+echo "steps: $passed passed, $failed failed"
+[ "$failed" = 0 ]

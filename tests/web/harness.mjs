@@ -1,0 +1,120 @@
+// harness.mjs — shared pieces of the browser tests: a static server on 127.0.0.1, Debian's Chromium
+// driven by playwright-core (never a downloaded browser), page helpers that use REAL mouse events at
+// rectangles reported by window.ConvScope, and a tiny runner that prints "N passed, N failed".
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+export const WEB = process.env.CS_WEB_DIR || path.join(ROOT, 'build/web');
+export const ARTIFACTS = path.join(ROOT, 'test-artifacts/web');
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm',
+  '.json': 'application/json', '.png': 'image/png', '.webmanifest': 'application/manifest+json' };
+
+export function serve(dir) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    let file = path.normalize(path.join(dir, decodeURIComponent(url.pathname)));
+    if (!file.startsWith(dir)) { res.writeHead(403); res.end(); return; }
+    if (url.pathname.endsWith('/')) file = path.join(file, 'index.html');
+    fs.readFile(file, (err, data) => {
+      if (err) { res.writeHead(404); res.end('not found'); return; }
+      res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
+        'Cache-Control': 'no-store' });
+      res.end(data);
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-quic', '--no-first-run', '--allow-file-access-from-files'],
+  });
+}
+
+// Opens the page, collects console errors, waits for ConvScope.ready.
+export async function openApp(browser, url, { dpr = 1, width = 1280, height = 800, hasTouch = false } = {}) {
+  const context = await browser.newContext({ deviceScaleFactor: dpr, viewport: { width, height }, hasTouch });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(url);
+  await page.waitForFunction(() => window.ConvScope !== undefined, null, { timeout: 30000 });
+  await page.evaluate(() => window.ConvScope.ready);
+  return { context, page, errors };
+}
+
+export const state = (page) => page.evaluate(() => window.ConvScope.state());
+export const panels = (page) => page.evaluate(() => window.ConvScope.panels());
+export const items = (page) => page.evaluate(() => window.ConvScope.items());
+export const setState = (page, s) => page.evaluate((x) => window.ConvScope.setState(x), s);
+
+// Waits for n more frames to be drawn (the app reacts to input on its next frame).
+export async function frames(page, n = 3) {
+  const start = (await state(page)).frame;
+  await page.waitForFunction((s) => window.ConvScope.state().frame >= s, start + n, { timeout: 20000 });
+}
+
+export async function clickItem(page, id) {
+  const r = (await items(page))[id];
+  if (!r) throw new Error(`item ${id} is not visible (items: ${Object.keys(await items(page)).join(', ')})`);
+  await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
+  await frames(page, 2);
+  await page.mouse.down();
+  await frames(page, 2);
+  await page.mouse.up();
+  await frames(page, 2);
+}
+
+// Distinct colours in a real screenshot of the page (WebGL's drawing buffer cannot be read back
+// after compositing, so the compositor's output is what counts): a blank canvas has very few.
+export async function canvasColours(page) {
+  const png = (await page.screenshot()).toString('base64');
+  return page.evaluate(async (b64) => {
+    const c = document.getElementById('canvas');
+    const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const off = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const g = off.getContext('2d');
+    g.drawImage(bitmap, 0, 0);
+    const d = g.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const seen = new Set();
+    for (let i = 0; i < d.length; i += 4 * 7) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+    return { colours: seen.size, width: c.width, height: c.height };
+  }, png);
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, name + '.png') });
+}
+
+export function assert(cond, message) { if (!cond) throw new Error(message); }
+
+// Runs tests one after another; prints the closing line CI reads: "N passed, N failed".
+export async function run(tests) {
+  const only = process.env.CS_WEB_TESTS ? process.env.CS_WEB_TESTS.split(',') : null;
+  let passed = 0, failed = 0;
+  for (const t of tests) {
+    if (only && !only.some((o) => t.name.includes(o))) continue;
+    const t0 = Date.now();
+    try {
+      await t.fn();
+      passed++;
+      console.log(`ok   ${t.name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${t.name}: ${e && e.stack ? e.stack : e}`);
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0;
+}

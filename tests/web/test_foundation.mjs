@@ -1,0 +1,108 @@
+// test_foundation.mjs — the page loads without console errors, draws, takes real mouse input at
+// dpr 1 and 2, recovers from a lost WebGL context, and the single file works from file://.
+import path from 'node:path';
+import { WEB, assert, canvasColours, clickItem, frames, items, launch, openApp, panels, screenshot, serve, setState, state } from './harness.mjs';
+
+export function foundationTests(ctx) {
+  const tests = [];
+  for (const dpr of [1, 2]) {
+    tests.push({ name: `hosted page loads and draws at dpr ${dpr}`, fn: async () => {
+      const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr });
+      await frames(page, 5);
+      const c = await canvasColours(page);
+      assert(c.width === 1280 * dpr && c.height === 800 * dpr, `canvas backing store ${c.width}x${c.height}, expected ${1280 * dpr}x${800 * dpr}`);
+      assert(c.colours > 50, `canvas looks blank (${c.colours} colours)`);
+      const p = await panels(page);
+      assert(p.home && p.home.width > 100, `panels() has no home panel: ${JSON.stringify(p)}`);
+      await screenshot(page, `foundation-dpr${dpr}`);
+      assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+      await context.close();
+    } });
+    tests.push({ name: `real mouse click reaches ImGui at dpr ${dpr}`, fn: async () => {
+      const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr });
+      const before = (await state(page)).home.clicks;
+      await clickItem(page, 'home.button');
+      await clickItem(page, 'home.button');
+      const after = (await state(page)).home.clicks;
+      assert(after === before + 2, `clicks ${before} -> ${after}, expected +2`);
+      assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+      await context.close();
+    } });
+  }
+  tests.push({ name: 'dragging a window title bar moves the panel', fn: async () => {
+    const { page, context } = await openApp(ctx.browser, ctx.url);
+    const p0 = (await panels(page)).home;
+    await page.mouse.move(p0.x + 60, p0.y + 8);
+    await page.mouse.down();
+    await frames(page, 2);
+    for (let i = 1; i <= 10; i++) { await page.mouse.move(p0.x + 60 + i * 15, p0.y + 8 + i * 10); await frames(page, 1); }
+    await page.mouse.up();
+    await frames(page, 2);
+    const p1 = (await panels(page)).home;
+    assert(Math.abs(p1.x - p0.x - 150) < 3 && Math.abs(p1.y - p0.y - 100) < 3, `panel moved from ${JSON.stringify(p0)} to ${JSON.stringify(p1)}`);
+    await context.close();
+  } });
+  tests.push({ name: 'dragging the slider changes its value', fn: async () => {
+    const { page, context } = await openApp(ctx.browser, ctx.url);
+    const r = (await items(page))['home.slider'];
+    await page.mouse.move(r.x + r.width * 0.5, r.y + r.height / 2);
+    await page.mouse.down();
+    await frames(page, 2);
+    await page.mouse.move(r.x + r.width * 0.9, r.y + r.height / 2, { steps: 5 });
+    await frames(page, 2);
+    await page.mouse.up();
+    await frames(page, 2);
+    const v = (await state(page)).home.slider;
+    assert(v > 0.8, `slider value ${v} after dragging to 90%`);
+    await context.close();
+  } });
+  tests.push({ name: 'setState round-trips and rejects bad input without changing state', fn: async () => {
+    const { page, context } = await openApp(ctx.browser, ctx.url);
+    await setState(page, { home: { clicks: 41 } });
+    assert((await state(page)).home.clicks === 41, 'setState did not apply');
+    let threw = false;
+    try { await setState(page, { home: { clicks: 'many' } }); } catch (e) { threw = /integer/.test(String(e)); }
+    assert(threw, 'a bad field must throw with the reason');
+    assert((await state(page)).home.clicks === 41, 'a rejected setState changed the state');
+    await context.close();
+  } });
+  tests.push({ name: 'canvas follows the window size', fn: async () => {
+    const { page, context } = await openApp(ctx.browser, ctx.url, { dpr: 2 });
+    await page.setViewportSize({ width: 900, height: 600 });
+    await frames(page, 4);
+    const c = await canvasColours(page);
+    assert(c.width === 1800 && c.height === 1200, `canvas ${c.width}x${c.height} after resize to 900x600 @2x`);
+    await context.close();
+  } });
+  tests.push({ name: 'WebGL context loss is recovered', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    await page.evaluate(() => {
+      const gl = document.getElementById('canvas').getContext('webgl2');
+      window.__lose = gl.getExtension('WEBGL_lose_context');
+      window.__lose.loseContext();
+    });
+    await page.waitForTimeout(300);
+    await page.evaluate(() => window.__lose.restoreContext());
+    await frames(page, 10);
+    const c = await canvasColours(page);
+    assert(c.colours > 50, `canvas blank after context restore (${c.colours} colours)`);
+    await clickItem(page, 'home.button');
+    assert((await state(page)).home.clicks === 1, 'input does not work after context restore');
+    await screenshot(page, 'foundation-after-context-loss');
+    const real = errors.filter((e) => !/context lost|CONTEXT_LOST/i.test(e));
+    assert(real.length === 0, `console errors: ${real.join(' | ')}`);
+    await context.close();
+  } });
+  tests.push({ name: 'single-file convscope.html works from file://', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, 'file://' + path.join(WEB, 'convscope.html'));
+    await frames(page, 5);
+    const c = await canvasColours(page);
+    assert(c.colours > 50, `single file canvas looks blank (${c.colours} colours)`);
+    await clickItem(page, 'home.button');
+    assert((await state(page)).home.clicks === 1, 'click did not reach the single-file app');
+    await screenshot(page, 'foundation-single-file');
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+  return tests;
+}
