@@ -61,10 +61,18 @@ add_custom_command(OUTPUT "${CS_EMBEDDED_CPP}"
   DEPENDS ${CS_ASSET_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed.cmake
   COMMENT "Embedding assets" VERBATIM)
 
+# Pure UI logic (colour maps, layout maths, lesson/digit-lab view models: colormap.cpp and *_model.cpp)
+# builds without ImGui/GL so it is unit-tested natively and in wasm (tests/app).
+file(GLOB CS_APP_PURE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/app/colormap.cpp ${CMAKE_SOURCE_DIR}/src/app/*_model.cpp)
+add_library(cs_app_pure STATIC ${CS_APP_PURE_SOURCES})
+target_include_directories(cs_app_pure PUBLIC ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/src/app)
+target_link_libraries(cs_app_pure PUBLIC convscope_engine)
+
 file(GLOB CS_APP_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/app/*.cpp)
+list(REMOVE_ITEM CS_APP_SOURCES ${CS_APP_PURE_SOURCES})
 add_library(cs_app STATIC ${CS_APP_SOURCES} "${CS_EMBEDDED_CPP}")
 target_include_directories(cs_app PUBLIC ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/src/app)
-target_link_libraries(cs_app PUBLIC convscope_engine cs_imgui)
+target_link_libraries(cs_app PUBLIC cs_app_pure convscope_engine cs_imgui)
 
 if(NOT EMSCRIPTEN)
   add_executable(convscope-desktop ${CMAKE_SOURCE_DIR}/src/platform/platform_sdl.cpp)

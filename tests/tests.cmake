@@ -24,3 +24,16 @@ endif()
 # The engine must not know the UI or the platform (STYLE.md): checked on every test run.
 add_test(NAME engine_has_no_ui_includes
   COMMAND bash -c "! grep -rnE '#include *[<\"](imgui|SDL|GL/|GLES|emscripten)' '${CMAKE_SOURCE_DIR}/src/engine'")
+
+# UI logic without a GPU: colour maps and the panels' view models (*_model.cpp).
+if(TARGET cs_app_pure)
+  file(GLOB CS_APP_TEST_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/app/*.cpp)
+  add_executable(convscope_app_tests ${CMAKE_SOURCE_DIR}/tests/test_main.cpp ${CS_APP_TEST_SOURCES})
+  target_link_libraries(convscope_app_tests PRIVATE cs_app_pure)
+  target_include_directories(convscope_app_tests PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/tests)
+  target_compile_definitions(convscope_app_tests PRIVATE CS_TEST_DATA_DIR="${CMAKE_SOURCE_DIR}/tests")
+  if(EMSCRIPTEN)
+    cs_web_node_program(convscope_app_tests)
+  endif()
+  add_test(NAME app COMMAND convscope_app_tests)
+endif()

@@ -41,6 +41,11 @@ void draw_menu(AppState& state) {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("View")) {
     ImGui::MenuItem("Welcome", nullptr, &state.show_home);
+    ImGui::Separator();
+    lesson_menu_items(state);
+    ImGui::Separator();
+    digit_lab_menu_items(state);
+    ImGui::Separator();
     ImGui::MenuItem("Frame metrics", nullptr, &state.show_metrics);
     ImGui::EndMenu();
   }
@@ -74,6 +79,8 @@ void app_frame(AppState& state) {
   state.item_rects.clear();
   draw_menu(state);
   if (state.show_home) draw_home_panel(state);
+  draw_lesson_panels(state);
+  draw_digit_lab_panels(state);
   draw_metrics(state);
 }
 
@@ -83,6 +90,8 @@ std::string app_state_json(const AppState& state) {
   j["ui_scale"] = state.ui_scale;
   j["notice"] = state.time_s < state.notice_until_s ? state.notice : "";
   j["home"] = {{"visible", state.show_home}, {"clicks", state.home.clicks}, {"slider", state.home.demo_slider}};
+  lesson_state_json(state, j);
+  digit_lab_state_json(state, j);
   return j.dump();
 }
 
@@ -116,6 +125,9 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
       next.home.clicks = h["clicks"].get<int>();
     }
   }
+  std::string err = lesson_set_state(next, j);
+  if (err.empty()) err = digit_lab_set_state(next, j);
+  if (!err.empty()) return err;
   state = next;
   return "";
 }

@@ -4,6 +4,9 @@
 #include <map>
 #include <string>
 
+#include "digit_lab_state.h"
+#include "lesson_state.h"
+
 namespace cs::app {
 
 // A panel's rectangle in CSS pixels (= ImGui's logical coordinates), for the JS test hook.
@@ -27,6 +30,8 @@ struct AppState {
   std::map<std::string, PanelRect> panel_rects;  // filled each frame by visible panels
   std::map<std::string, PanelRect> item_rects;   // named widgets (buttons, grid cells) for tests
   HomeState home;
+  LessonState lessons;   // lessons.cpp and panel_*.cpp of the convolution lessons
+  DigitLabState lab;     // digit_lab.cpp and the digit-lab panels
 };
 
 }  // namespace cs::app

@@ -1,11 +1,12 @@
-// colormap.h — colour maps as pure functions (unit-tested without GL). The GPU path in
+// colormap.h — colour maps as pure functions (unit-tested without GL or ImGui). The GPU path in
 // shaders/colormap.frag implements the same polynomials; the CPU path serves legends and exports.
 #pragma once
 #include <cstdint>
 
-#include "platform_api.h"
 
 namespace cs::app {
+
+enum class ColorMap : int { Viridis = 0, Diverging = 1, Grey = 2, Cividis = 3 };
 
 struct Rgb8 {
   uint8_t r, g, b;

@@ -1,5 +1,8 @@
 // panels.h — one function per panel; each draws from and into AppState and records its rectangle.
 #pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+
 #include "app_state.h"
 
 namespace cs::app {
@@ -11,5 +14,17 @@ void record_panel_rect(AppState& state, const char* id);
 void record_item_rect(AppState& state, const char* id);
 
 void draw_home_panel(AppState& state);
+
+// Each group of panels: draw, View-menu entries, its part of state() and of setState().
+// *_set_state gets a copy of the state and the whole partial JSON; it returns "" or the error in words.
+void draw_lesson_panels(AppState& state);
+void lesson_menu_items(AppState& state);
+void lesson_state_json(const AppState& state, nlohmann::json& out);
+std::string lesson_set_state(AppState& next, const nlohmann::json& partial);
+
+void draw_digit_lab_panels(AppState& state);
+void digit_lab_menu_items(AppState& state);
+void digit_lab_state_json(const AppState& state, nlohmann::json& out);
+std::string digit_lab_set_state(AppState& next, const nlohmann::json& partial);
 
 }  // namespace cs::app

@@ -4,11 +4,10 @@
 #include <cstdint>
 #include <string>
 
+#include "colormap.h"
 #include "imgui.h"
 
 namespace cs::app {
-
-enum class ColorMap : int { Viridis = 0, Diverging = 1, Grey = 2, Cividis = 3 };
 
 // A texture the platform owns and restores after a WebGL context loss. `key` names it; the pixels
 // are kept on the CPU side, so re-uploading after a lost context needs nothing from the app.
