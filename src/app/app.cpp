@@ -39,14 +39,20 @@ namespace {
 
 void draw_menu(AppState& state) {
   if (!ImGui::BeginMainMenuBar()) return;
+  // The two workspaces: convolution lessons and the digit lab.
+  if (ImGui::MenuItem("Lessons", nullptr, state.workspace == Workspace::Lessons)) state.workspace = Workspace::Lessons;
+  record_item_rect(state, "menu.lessons");
+  if (ImGui::MenuItem("Digit lab", nullptr, state.workspace == Workspace::DigitLab)) state.workspace = Workspace::DigitLab;
+  record_item_rect(state, "menu.digit-lab");
   if (ImGui::BeginMenu("View")) {
-    ImGui::MenuItem("Welcome", nullptr, &state.show_home);
-    ImGui::Separator();
-    lesson_menu_items(state);
-    ImGui::Separator();
-    digit_lab_menu_items(state);
+    if (state.workspace == Workspace::Lessons) lesson_menu_items(state);
+    else digit_lab_menu_items(state);
     ImGui::Separator();
     ImGui::MenuItem("Frame metrics", nullptr, &state.show_metrics);
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    ImGui::MenuItem("Welcome", nullptr, &state.show_home);
     ImGui::EndMenu();
   }
   if (ImGui::SmallButton("Fullscreen")) platform_toggle_fullscreen();
@@ -79,8 +85,8 @@ void app_frame(AppState& state) {
   state.item_rects.clear();
   draw_menu(state);
   if (state.show_home) draw_home_panel(state);
-  draw_lesson_panels(state);
-  draw_digit_lab_panels(state);
+  if (state.workspace == Workspace::Lessons) draw_lesson_panels(state);
+  else draw_digit_lab_panels(state);
   draw_metrics(state);
 }
 
@@ -88,6 +94,7 @@ std::string app_state_json(const AppState& state) {
   json j;
   j["frame"] = state.frame;
   j["ui_scale"] = state.ui_scale;
+  j["workspace"] = state.workspace == Workspace::Lessons ? "lessons" : "digit-lab";
   j["notice"] = state.time_s < state.notice_until_s ? state.notice : "";
   j["home"] = {{"visible", state.show_home}, {"clicks", state.home.clicks}, {"slider", state.home.demo_slider}};
   lesson_state_json(state, j);
@@ -113,6 +120,12 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
   json j = json::parse(partial_json, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return "setState expects a JSON object";
   AppState next = state;  // apply to a copy: a bad field leaves the state untouched
+  if (j.contains("workspace")) {
+    const json& w = j["workspace"];
+    if (w == "lessons") next.workspace = Workspace::Lessons;
+    else if (w == "digit-lab") next.workspace = Workspace::DigitLab;
+    else return "workspace must be \"lessons\" or \"digit-lab\"";
+  }
   if (j.contains("home")) {
     const json& h = j["home"];
     if (!h.is_object()) return "home must be an object";

@@ -19,11 +19,14 @@ struct HomeState {
   float demo_slider = 0.5f;
 };
 
+enum class Workspace : int { Lessons = 0, DigitLab = 1 };
+
 struct AppState {
   long long frame = 0;
   double time_s = 0;
   float ui_scale = 1.0f;                  // presentation scale (x1, x1.5, x2)
-  bool show_home = true;
+  Workspace workspace = Workspace::Lessons;  // top-level switch in the menu bar
+  bool show_home = false;                    // welcome panel (Help menu)
   bool show_metrics = false;
   std::string notice;                     // a message shown in the status bar (errors in words)
   double notice_until_s = 0;

@@ -40,7 +40,8 @@ export async function launch() {
 }
 
 // Opens the page, collects console errors, waits for ConvScope.ready.
-export async function openApp(browser, url, { dpr = 1, width = 1280, height = 800, hasTouch = false } = {}) {
+// `setup`: a partial state applied once the app is ready (e.g. {workspace: 'digit-lab'}).
+export async function openApp(browser, url, { dpr = 1, width = 1280, height = 800, hasTouch = false, setup = null } = {}) {
   const context = await browser.newContext({ deviceScaleFactor: dpr, viewport: { width, height }, hasTouch });
   const page = await context.newPage();
   const errors = [];
@@ -49,6 +50,7 @@ export async function openApp(browser, url, { dpr = 1, width = 1280, height = 80
   await page.goto(url);
   await page.waitForFunction(() => window.ConvScope !== undefined, null, { timeout: 30000 });
   await page.evaluate(() => window.ConvScope.ready);
+  if (setup) { await page.evaluate((x) => window.ConvScope.setState(x), setup); await frames(page, 2); }
   return { context, page, errors };
 }
 

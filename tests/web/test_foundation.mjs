@@ -3,11 +3,14 @@
 import path from 'node:path';
 import { WEB, assert, canvasColours, clickItem, frames, items, launch, openApp, panels, screenshot, serve, setState, state } from './harness.mjs';
 
+// The welcome panel holds the widgets these tests drive; it is shown on top of the lessons.
+const HOME = { home: { visible: true } };
+
 export function foundationTests(ctx) {
   const tests = [];
   for (const dpr of [1, 2]) {
     tests.push({ name: `hosted page loads and draws at dpr ${dpr}`, fn: async () => {
-      const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr });
+      const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr, setup: HOME });
       await frames(page, 5);
       const c = await canvasColours(page);
       assert(c.width === 1280 * dpr && c.height === 800 * dpr, `canvas backing store ${c.width}x${c.height}, expected ${1280 * dpr}x${800 * dpr}`);
@@ -19,7 +22,7 @@ export function foundationTests(ctx) {
       await context.close();
     } });
     tests.push({ name: `real mouse click reaches ImGui at dpr ${dpr}`, fn: async () => {
-      const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr });
+      const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr, setup: HOME });
       const before = (await state(page)).home.clicks;
       await clickItem(page, 'home.button');
       await clickItem(page, 'home.button');
@@ -30,7 +33,7 @@ export function foundationTests(ctx) {
     } });
   }
   tests.push({ name: 'dragging a window title bar moves the panel', fn: async () => {
-    const { page, context } = await openApp(ctx.browser, ctx.url);
+    const { page, context } = await openApp(ctx.browser, ctx.url, { setup: HOME });
     const p0 = (await panels(page)).home;
     await page.mouse.move(p0.x + 60, p0.y + 8);
     await page.mouse.down();
@@ -43,7 +46,7 @@ export function foundationTests(ctx) {
     await context.close();
   } });
   tests.push({ name: 'dragging the slider changes its value', fn: async () => {
-    const { page, context } = await openApp(ctx.browser, ctx.url);
+    const { page, context } = await openApp(ctx.browser, ctx.url, { setup: HOME });
     const r = (await items(page))['home.slider'];
     await page.mouse.move(r.x + r.width * 0.5, r.y + r.height / 2);
     await page.mouse.down();
@@ -57,7 +60,7 @@ export function foundationTests(ctx) {
     await context.close();
   } });
   tests.push({ name: 'setState round-trips and rejects bad input without changing state', fn: async () => {
-    const { page, context } = await openApp(ctx.browser, ctx.url);
+    const { page, context } = await openApp(ctx.browser, ctx.url, { setup: HOME });
     await setState(page, { home: { clicks: 41 } });
     assert((await state(page)).home.clicks === 41, 'setState did not apply');
     let threw = false;
@@ -67,7 +70,7 @@ export function foundationTests(ctx) {
     await context.close();
   } });
   tests.push({ name: 'canvas follows the window size', fn: async () => {
-    const { page, context } = await openApp(ctx.browser, ctx.url, { dpr: 2 });
+    const { page, context } = await openApp(ctx.browser, ctx.url, { dpr: 2, setup: HOME });
     await page.setViewportSize({ width: 900, height: 600 });
     await frames(page, 4);
     const c = await canvasColours(page);
@@ -75,7 +78,7 @@ export function foundationTests(ctx) {
     await context.close();
   } });
   tests.push({ name: 'WebGL context loss is recovered', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { setup: HOME });
     await page.evaluate(() => {
       const gl = document.getElementById('canvas').getContext('webgl2');
       window.__lose = gl.getExtension('WEBGL_lose_context');
@@ -94,7 +97,7 @@ export function foundationTests(ctx) {
     await context.close();
   } });
   tests.push({ name: 'single-file convscope.html works from file://', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, 'file://' + path.join(WEB, 'convscope.html'));
+    const { page, errors, context } = await openApp(ctx.browser, 'file://' + path.join(WEB, 'convscope.html'), { setup: HOME });
     await frames(page, 5);
     const c = await canvasColours(page);
     assert(c.colours > 50, `single file canvas looks blank (${c.colours} colours)`);
