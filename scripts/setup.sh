@@ -21,6 +21,9 @@ PKGS=(build-essential cmake ninja-build pkg-config dpkg-dev
       python3-torch python3-numpy
       chromium xvfb xauth libgl1-mesa-dri
       fonts-dejavu-core fonttools)
+# node + npm: the machine image ships Node 20 with npm; Debian's nodejs/npm only when absent.
+command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
+command -v npm >/dev/null 2>&1 || PKGS+=(npm)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
