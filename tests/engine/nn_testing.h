@@ -1,0 +1,80 @@
+// nn_testing.h — helpers for the nn/op tests on top of check.h: seeded random tensors, ReLU-kink
+// avoidance, and a gradient checker that visits every element and skips kinks deliberately.
+#pragma once
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/check.h"
+#include "engine/tensor.h"
+
+namespace cs::test {
+
+// Small deterministic generator (splitmix64): same numbers natively and in wasm.
+struct TestRng {
+  uint64_t s;
+  explicit TestRng(uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 1) {}
+  uint64_t next() {
+    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  float uniform(float lo, float hi) { return lo + (hi - lo) * static_cast<float>(next() >> 40) / 16777216.0f; }
+};
+
+inline cs::Tensor random_tensor(const cs::Shape& shape, uint64_t seed, float lo = -1.0f, float hi = 1.0f) {
+  cs::Tensor t(shape);
+  TestRng r(seed);
+  for (size_t i = 0; i < t.numel(); ++i) t[i] = r.uniform(lo, hi);
+  return t;
+}
+
+// Moves values closer than `margin` to zero away from it (ReLU kink), keeping their sign.
+inline void avoid_zero(cs::Tensor& t, float margin) {
+  for (size_t i = 0; i < t.numel(); ++i)
+    if (std::fabs(t[i]) < margin) t[i] = t[i] < 0 ? -margin - std::fabs(t[i]) : margin + std::fabs(t[i]);
+}
+
+// Central differences of loss() w.r.t. every element of x (perturbed in place and restored),
+// compared with `analytic`. A point where the slopes at step eps and eps/2 disagree sits on a kink
+// (ReLU at 0, max ties): it is skipped deliberately, and at most `max_skip_fraction` may be skipped.
+inline void check_gradient_all(cs::Tensor& x, const cs::Tensor& analytic, const std::function<double()>& loss,
+                           const std::string& what, float eps = 1e-2f, float atol = 2e-3f, float rtol = 2e-2f,
+                           double max_skip_fraction = 0.05) {
+  REQUIRE_MESSAGE(x.shape() == analytic.shape(),
+                  what << ": gradient shape " << analytic.shape_string() << " != " << x.shape_string());
+  size_t bad = 0, skipped = 0;
+  std::string first;
+  for (size_t i = 0; i < x.numel(); ++i) {
+    const float x0 = x[i];
+    x[i] = x0 + eps;
+    double lp = loss();
+    x[i] = x0 - eps;
+    double lm = loss();
+    x[i] = x0 + eps / 2;
+    double lp2 = loss();
+    x[i] = x0 - eps / 2;
+    double lm2 = loss();
+    x[i] = x0;
+    double num = (lp - lm) / (2.0 * eps);
+    double num2 = (lp2 - lm2) / static_cast<double>(eps);
+    double tol = atol + rtol * std::fabs(num);
+    if (std::fabs(num - num2) > tol) {  // kink inside [x - eps, x + eps]
+      ++skipped;
+      continue;
+    }
+    if (std::fabs(num - analytic[i]) > tol && bad++ < 5)
+      first += "\n  [" + std::to_string(i) + "] numeric " + std::to_string(num) + " analytic " +
+               std::to_string(analytic[i]);
+  }
+  CHECK_MESSAGE(bad == 0, what << ": " << bad << " of " << x.numel() << " gradient entries differ" << first);
+  CHECK_MESSAGE(static_cast<double>(skipped) <= max_skip_fraction * static_cast<double>(x.numel()),
+                what << ": " << skipped << " of " << x.numel() << " entries skipped as kinks");
+}
+
+}  // namespace cs::test
