@@ -86,6 +86,7 @@ set(CS_WEB_APP_LINK ${CS_WEB_COMMON_LINK}
   -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2    # WebGL2 only ("#version 300 es")
   -sENVIRONMENT=web                              # no node/worker code in the page
   -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString  # the JS hook calls into C (web/hook.js)
+  -sEXPORTED_FUNCTIONS=_main,_malloc,_free       # hook.js copies dropped files into wasm memory
   --post-js ${CMAKE_SOURCE_DIR}/web/hook.js)
 add_library(cs_platform_web OBJECT ${CMAKE_SOURCE_DIR}/src/platform/platform_sdl.cpp)
 target_link_libraries(cs_platform_web PUBLIC cs_app)

@@ -5,6 +5,7 @@
 //   ConvScope.items()         {itemId: {x, y, width, height}}: named widgets (buttons, cells) to click
 //   ConvScope.state()         JSON-serialisable snapshot of the app state
 //   ConvScope.setState(p)     merge a partial state; throws Error with the reason if it is rejected
+//   ConvScope.openFile(file)  the same path as dropping a File on the page
 (function () {
   var resolveReady;
   var ready = new Promise(function (resolve) { resolveReady = resolve; });
@@ -24,5 +25,37 @@
       if (err) throw new Error(err);
     },
   };
+  // Files: dropped anywhere on the page, or chosen with File > Open (a hidden <input type=file>).
+  // The bytes are copied into wasm memory; malloc returns 0 past the heap cap (ABORTING_MALLOC=0),
+  // which becomes a notice instead of a dead page.
+  function openFile(file) {
+    file.arrayBuffer().then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      var ptr = bytes.length ? Module._malloc(bytes.length) : 0;
+      if (bytes.length && !ptr) {
+        Module.ccall('cs_notice', null, ['string'], ['Could not open ' + file.name + ': not enough memory for ' +
+          Math.round(bytes.length / 1048576) + ' MiB; nothing was changed.']);
+        return;
+      }
+      if (ptr) HEAPU8.set(bytes, ptr);
+      Module.ccall('cs_open_file', null, ['string', 'number', 'number'], [file.name, ptr, bytes.length]);
+      if (ptr) Module._free(ptr);
+    });
+  }
+  api.openFile = openFile;
+  if (typeof document !== 'undefined') {
+    var input = document.createElement('input');
+    input.type = 'file';
+    input.accept = '.png,.jpg,.jpeg,.bmp,.safetensors,image/png,image/jpeg,image/bmp';
+    input.style.display = 'none';
+    input.addEventListener('change', function () { if (input.files[0]) openFile(input.files[0]); input.value = ''; });
+    document.body.appendChild(input);
+    Module.csOpenFileDialog = function () { input.click(); };
+    document.addEventListener('dragover', function (e) { e.preventDefault(); });
+    document.addEventListener('drop', function (e) {
+      e.preventDefault();
+      if (e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0]) openFile(e.dataTransfer.files[0]);
+    });
+  }
   if (typeof window !== 'undefined') window.ConvScope = api;
 })();

@@ -2,7 +2,13 @@
 // bridge for the browser test hook. Nothing here knows SDL, GL or Emscripten.
 #include "app.h"
 
+#include <cstring>
+
 #include <nlohmann/json.hpp>
+
+#include "engine/data/image.h"
+
+#include <cstdio>
 
 #include "imgui.h"
 #include "panels.h"
@@ -17,6 +23,11 @@ void record_panel_rect(AppState& state, const char* id) {
   state.panel_rects[id] = PanelRect{p.x, p.y, s.x, s.y};
 }
 
+static std::string fmt_size_notice(const std::string& name, size_t size) {
+  return "Could not open " + name + ": " + std::to_string(size >> 20) +
+         " MiB is larger than the 64 MiB limit; nothing was changed.";
+}
+
 void record_item_rect(AppState& state, const char* id) {
   ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   state.item_rects[id] = PanelRect{a.x, a.y, b.x - a.x, b.y - a.y};
@@ -25,6 +36,32 @@ void record_item_rect(AppState& state, const char* id) {
 void app_notice(AppState& state, const std::string& message, double seconds) {
   state.notice = message;
   state.notice_until_s = state.time_s + seconds;
+}
+
+void app_open_file(AppState& state, const std::string& name, const uint8_t* bytes, size_t size) {
+  constexpr size_t kMaxFileBytes = size_t(64) << 20;
+  if (!bytes || size == 0) return app_notice(state, "Could not open " + name + ": the file is empty; nothing was changed.");
+  if (size > kMaxFileBytes)
+    return app_notice(state, fmt_size_notice(name, size));
+  auto starts = [&](const char* magic, size_t n) { return size >= n && std::memcmp(bytes, magic, n) == 0; };
+  bool png = starts("\x89PNG\r\n\x1a\n", 8), jpeg = starts("\xff\xd8\xff", 3), bmp = starts("BM", 2);
+  if (png || jpeg || bmp) {
+    cs::Result<cs::Image> image = cs::decode_image(bytes, size, name);
+    if (!image.is_ok()) return app_notice(state, "Could not open " + name + ": " + image.message() + "; nothing was changed.");
+    state.inbox.image = std::move(image.value());
+    state.inbox.image_name = name;
+    state.inbox.image_serial++;
+    return app_notice(state, "Opened " + name + " (" + std::to_string(state.inbox.image.width) + "x" +
+                                 std::to_string(state.inbox.image.height) + ")");
+  }
+  // safetensors: 8-byte little-endian header length, then a JSON object.
+  if (size >= 10 && bytes[8] == '{') {
+    state.inbox.weights.assign(bytes, bytes + size);
+    state.inbox.weights_name = name;
+    state.inbox.weights_serial++;
+    return app_notice(state, "Opened weights " + name);
+  }
+  app_notice(state, name + " is not a PNG, JPEG or BMP image nor a .safetensors weights file; nothing was changed.");
 }
 
 void app_init(AppState& state) {
@@ -39,6 +76,23 @@ namespace {
 
 void draw_menu(AppState& state) {
   if (!ImGui::BeginMainMenuBar()) return;
+  if (ImGui::BeginMenu("File")) {
+    if (platform_is_browser()) {
+      if (ImGui::MenuItem("Open image or weights...")) platform_open_file_dialog();
+    } else {
+      ImGui::TextUnformatted("Open image or weights (path):");
+      char buf[512];
+      std::snprintf(buf, sizeof buf, "%s", state.desktop_open_path.c_str());
+      if (ImGui::InputText("##open-path", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) {
+        state.desktop_open_path = buf;
+        platform_open_path(state.desktop_open_path.c_str());
+      } else {
+        state.desktop_open_path = buf;
+      }
+    }
+    ImGui::TextDisabled("or drop a file on the window");
+    ImGui::EndMenu();
+  }
   // The two workspaces: convolution lessons and the digit lab.
   if (ImGui::MenuItem("Lessons", nullptr, state.workspace == Workspace::Lessons)) state.workspace = Workspace::Lessons;
   record_item_rect(state, "menu.lessons");
@@ -97,6 +151,11 @@ std::string app_state_json(const AppState& state) {
   j["workspace"] = state.workspace == Workspace::Lessons ? "lessons" : "digit-lab";
   j["notice"] = state.time_s < state.notice_until_s ? state.notice : "";
   j["home"] = {{"visible", state.show_home}, {"clicks", state.home.clicks}, {"slider", state.home.demo_slider}};
+  j["inbox"] = {{"image", {{"serial", state.inbox.image_serial}, {"name", state.inbox.image_name},
+                           {"width", state.inbox.image.width}, {"height", state.inbox.image.height},
+                           {"channels", state.inbox.image.channels}}},
+                {"weights", {{"serial", state.inbox.weights_serial}, {"name", state.inbox.weights_name},
+                             {"bytes", state.inbox.weights.size()}}}};
   lesson_state_json(state, j);
   digit_lab_state_json(state, j);
   return j.dump();

@@ -2,6 +2,8 @@
 // app_init once, app_frame between ImGui::NewFrame and ImGui::Render, and the JSON functions for
 // the browser test hook (window.ConvScope).
 #pragma once
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "app_state.h"
@@ -16,6 +18,10 @@ std::string app_panels_json(const AppState& state);  // window.ConvScope.panels(
 std::string app_items_json(const AppState& state);   // window.ConvScope.items(): named widgets
 // window.ConvScope.setState(partial): "" on success, else the error in words (state unchanged).
 std::string app_set_state(AppState& state, const std::string& partial_json);
+
+// A file the user dropped or opened: images go to inbox.image, .safetensors to inbox.weights;
+// anything else (or a corrupt file) is refused with a notice and the state is kept.
+void app_open_file(AppState& state, const std::string& name, const uint8_t* bytes, size_t size);
 
 void app_notice(AppState& state, const std::string& message, double seconds = 6.0);
 

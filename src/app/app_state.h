@@ -1,8 +1,12 @@
 // app_state.h — everything the UI remembers between frames, in one struct the panels view.
 // No function-static UI state anywhere: it lives here, so the test hook can read and set it.
 #pragma once
+#include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
+
+#include "engine/data/image.h"
 
 #include "digit_lab_state.h"
 #include "lesson_state.h"
@@ -19,6 +23,17 @@ struct HomeState {
   float demo_slider = 0.5f;
 };
 
+// Files opened by the user (dropped on the page/window or chosen with Open...), already checked:
+// panels take what they understand by watching the serial numbers change.
+struct Inbox {
+  long long image_serial = 0;
+  cs::Image image;              // decoded by the engine's image reader (PNG/JPEG/BMP, <= 4096x4096)
+  std::string image_name;
+  long long weights_serial = 0;
+  std::vector<uint8_t> weights; // a .safetensors file's bytes (the digit lab validates and loads them)
+  std::string weights_name;
+};
+
 enum class Workspace : int { Lessons = 0, DigitLab = 1 };
 
 struct AppState {
@@ -33,6 +48,8 @@ struct AppState {
   std::map<std::string, PanelRect> panel_rects;  // filled each frame by visible panels
   std::map<std::string, PanelRect> item_rects;   // named widgets (buttons, grid cells) for tests
   HomeState home;
+  Inbox inbox;
+  std::string desktop_open_path;          // desktop: the path typed in File > Open
   LessonState lessons;   // lessons.cpp and panel_*.cpp of the convolution lessons
   DigitLabState lab;     // digit_lab.cpp and the digit-lab panels
 };

@@ -21,6 +21,11 @@ void platform_draw_scalar_field(ImDrawList* draw_list, const char* key, int widt
                                 const float* values, float vmin, float vmax, ColorMap map,
                                 ImVec2 p0, ImVec2 p1);
 
+// Browser: opens the file chooser; the chosen file arrives through app_open_file.
+void platform_open_file_dialog();
+// Desktop: reads a file (size-capped) and hands it to app_open_file; errors become notices.
+void platform_open_path(const char* path);
+
 float platform_device_pixel_ratio();
 void platform_toggle_fullscreen();
 bool platform_is_browser();

@@ -18,6 +18,7 @@ static_assert(SDL_MAJOR_VERSION == 2, "SDL2 headers expected (not Emscripten's S
 #endif
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -37,7 +38,10 @@ static_assert(SDL_MAJOR_VERSION == 2, "SDL2 headers expected (not Emscripten's S
 
 namespace {
 
+using cs::app::AppState;
 using cs::app::ColorMap;
+using cs::app::app_notice;
+using cs::app::app_open_file;
 
 // [SECTION] Platform state --------------------------------------------------------------------
 
@@ -298,6 +302,10 @@ void frame(void* arg) {
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);
     if (event.type == SDL_QUIT) p.quit = true;
+    if (event.type == SDL_DROPFILE && event.drop.file) {  // desktop drag and drop
+      cs::app::platform_open_path(event.drop.file);
+      SDL_free(event.drop.file);
+    }
     if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
         event.window.windowID == SDL_GetWindowID(p.window))
       p.quit = true;
@@ -363,6 +371,26 @@ void platform_draw_scalar_field(ImDrawList* draw_list, const char* key, int widt
   draw_list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
 }
 
+void platform_open_file_dialog() {
+#ifdef __EMSCRIPTEN__
+  EM_ASM({ if (Module.csOpenFileDialog) Module.csOpenFileDialog(); });
+#endif
+}
+
+void platform_open_path(const char* path) {
+  AppState& state = g_platform->state;
+  std::string name = path ? path : "";
+  FILE* f = name.empty() ? nullptr : std::fopen(name.c_str(), "rb");
+  if (!f) return app_notice(state, "Could not open '" + name + "': " + std::strerror(errno));
+  std::vector<uint8_t> bytes;
+  constexpr size_t kCap = (size_t(64) << 20) + 1;  // one past the app's limit, so it can say "too large"
+  uint8_t chunk[65536];
+  size_t n = 0;
+  while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0 && bytes.size() < kCap) bytes.insert(bytes.end(), chunk, chunk + n);
+  std::fclose(f);
+  app_open_file(state, name, bytes.data(), bytes.size());
+}
+
 float platform_device_pixel_ratio() {
   float s = ImGui::GetIO().DisplayFramebufferScale.x;
   return s > 0 ? s : 1.0f;
@@ -409,6 +437,13 @@ EMSCRIPTEN_KEEPALIVE const char* cs_panels_json() {
 EMSCRIPTEN_KEEPALIVE const char* cs_items_json() {
   g_platform->json_out = cs::app::app_items_json(g_platform->state);
   return g_platform->json_out.c_str();
+}
+// A dropped or chosen file from web/hook.js (bytes copied into wasm memory by the caller).
+EMSCRIPTEN_KEEPALIVE void cs_open_file(const char* name, const uint8_t* bytes, int size) {
+  cs::app::app_open_file(g_platform->state, name ? name : "file", bytes, size > 0 ? static_cast<size_t>(size) : 0);
+}
+EMSCRIPTEN_KEEPALIVE void cs_notice(const char* message) {
+  cs::app::app_notice(g_platform->state, message ? message : "");
 }
 EMSCRIPTEN_KEEPALIVE const char* cs_set_state(const char* partial_json) {
   g_platform->json_out = cs::app::app_set_state(g_platform->state, partial_json ? partial_json : "");

@@ -96,6 +96,32 @@ export function foundationTests(ctx) {
     assert(real.length === 0, `console errors: ${real.join(' | ')}`);
     await context.close();
   } });
+  tests.push({ name: 'dropped files: an image is accepted, junk and corrupt images are refused with a notice', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    // A real 2x1 PNG (red, white), then junk, then a PNG whose data is cut short.
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAAD0lEQVR4nGP4z8Dw//9/AAv7A/3dF29HAAAAAElFTkSuQmCC';
+    const drop = async (name, b64) => {
+      const dt = await page.evaluateHandle(([n, b]) => {
+        const d = new DataTransfer();
+        d.items.add(new File([Uint8Array.from(atob(b), (c) => c.charCodeAt(0))], n));
+        return d;
+      }, [name, b64]);
+      await page.dispatchEvent('#canvas', 'drop', { dataTransfer: dt });
+      await frames(page, 3);
+    };
+    await drop('dot.png', png);
+    let s = await state(page);
+    assert(s.inbox.image.serial === 1 && s.inbox.image.width === 2 && s.inbox.image.height === 1, `image not accepted: ${JSON.stringify(s.inbox)} ${s.notice}`);
+    await drop('notes.txt', btoa('hello, this is not an image'));
+    s = await state(page);
+    assert(s.inbox.image.serial === 1 && /not a PNG/.test(s.notice), `junk: notice "${s.notice}"`);
+    await drop('broken.png', png.slice(0, 40));
+    s = await state(page);
+    assert(s.inbox.image.serial === 1 && /Could not open broken.png/.test(s.notice), `corrupt png: notice "${s.notice}"`);
+    assert(s.inbox.image.width === 2, 'a refused file changed the current image');
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
   tests.push({ name: 'single-file convscope.html works from file://', fn: async () => {
     const { page, errors, context } = await openApp(ctx.browser, 'file://' + path.join(WEB, 'convscope.html'), { setup: HOME });
     await frames(page, 5);
