@@ -1,28 +1,308 @@
-// gemm.cpp — the fast matrix multiply. Placeholder-free baseline: an i-k-j loop order that the
-// compiler vectorises; the engine-speed work replaces the inside with a blocked SIMD kernel.
+// gemm.cpp — the fast matrix multiply behind gemm.h: packed panels, cache blocking and a
+// register-tiled micro-kernel (body in gemm_kernel.inc), compiled for several instruction sets in
+// ONE binary and chosen at run time:
+//   x86-64: AVX-512F (12x32 tile) if __builtin_cpu_supports("avx512f"), else AVX2+FMA (6x16) if
+//           the CPU has avx2 and fma, else the scalar kernel. Each ISA's code sits in its own
+//           target region (#pragma GCC target / clang attribute, i.e. __attribute__((target))),
+//           so the engine is built for baseline x86-64 and still runs on any x86-64 CPU;
+//   wasm:   SIMD128 (6x8 tile, mul+add: baseline wasm SIMD has no FMA), -msimd128 is global;
+//   other:  the portable scalar kernel (4x4 tile).
+// Large products are split over the thread pool by columns (or rows) of C: every C element is
+// still summed in the same order, so results do not depend on the thread count.
 #include "gemm.h"
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <vector>
 
+#include "../parallel.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#define CS_GEMM_X86 1
+#include <immintrin.h>
+#endif
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+
+// [SECTION] scalar: the portable fallback (and a second opinion in tests on every machine) -------
 namespace cs {
+namespace gemm_scalar {
+using V = float;
+constexpr int VL = 1;
+static inline V v_zero() { return 0.0f; }
+static inline V v_load(const float* p) { return *p; }
+static inline void v_store(float* p, V v) { *p = v; }
+static inline V v_set1(float x) { return x; }
+static inline V v_add(V a, V b) { return a + b; }
+static inline V v_madd(V a, V b, V c) { return a * b + c; }
+}  // namespace gemm_scalar
+}  // namespace cs
+#define CS_GEMM_NS gemm_scalar
+#define CS_MR 4
+#define CS_NV 4
+#define CS_KC 256
+#define CS_MC 64
+#define CS_NC 1024
+#include "gemm_kernel.inc"
+#undef CS_GEMM_NS
+#undef CS_MR
+#undef CS_NV
+#undef CS_KC
+#undef CS_MC
+#undef CS_NC
+
+// [SECTION] wasm SIMD128 ---------------------------------------------------------------------------
+#if defined(__wasm_simd128__)
+namespace cs {
+namespace gemm_wasm {
+using V = v128_t;
+constexpr int VL = 4;
+static inline V v_zero() { return wasm_f32x4_splat(0.0f); }
+static inline V v_load(const float* p) { return wasm_v128_load(p); }
+static inline void v_store(float* p, V v) { wasm_v128_store(p, v); }
+static inline V v_set1(float x) { return wasm_f32x4_splat(x); }
+static inline V v_add(V a, V b) { return wasm_f32x4_add(a, b); }
+static inline V v_madd(V a, V b, V c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
+}  // namespace gemm_wasm
+}  // namespace cs
+#define CS_GEMM_NS gemm_wasm
+#define CS_MR 6
+#define CS_NV 2
+#define CS_KC 256
+#define CS_MC 72
+#define CS_NC 2048
+#include "gemm_kernel.inc"
+#undef CS_GEMM_NS
+#undef CS_MR
+#undef CS_NV
+#undef CS_KC
+#undef CS_MC
+#undef CS_NC
+#endif
+
+// [SECTION] x86: AVX2+FMA and AVX-512F, each in a target region --------------------------------
+#if CS_GEMM_X86
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#endif
+namespace cs {
+namespace gemm_avx2 {
+using V = __m256;
+constexpr int VL = 8;
+static inline V v_zero() { return _mm256_setzero_ps(); }
+static inline V v_load(const float* p) { return _mm256_loadu_ps(p); }
+static inline void v_store(float* p, V v) { _mm256_storeu_ps(p, v); }
+static inline V v_set1(float x) { return _mm256_set1_ps(x); }
+static inline V v_add(V a, V b) { return _mm256_add_ps(a, b); }
+static inline V v_madd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+}  // namespace gemm_avx2
+}  // namespace cs
+#define CS_GEMM_NS gemm_avx2
+#define CS_MR 6
+#define CS_NV 2
+#define CS_KC 256
+#define CS_MC 96
+#define CS_NC 2048
+#include "gemm_kernel.inc"
+#undef CS_GEMM_NS
+#undef CS_MR
+#undef CS_NV
+#undef CS_KC
+#undef CS_MC
+#undef CS_NC
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+#endif
+namespace cs {
+namespace gemm_avx512 {
+using V = __m512;
+constexpr int VL = 16;
+static inline V v_zero() { return _mm512_setzero_ps(); }
+static inline V v_load(const float* p) { return _mm512_loadu_ps(p); }
+static inline void v_store(float* p, V v) { _mm512_storeu_ps(p, v); }
+static inline V v_set1(float x) { return _mm512_set1_ps(x); }
+static inline V v_add(V a, V b) { return _mm512_add_ps(a, b); }
+static inline V v_madd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+}  // namespace gemm_avx512
+}  // namespace cs
+#define CS_GEMM_NS gemm_avx512
+#define CS_MR 12
+#define CS_NV 2
+#define CS_KC 256
+#define CS_MC 96
+#define CS_NC 2048
+#include "gemm_kernel.inc"
+#undef CS_GEMM_NS
+#undef CS_MR
+#undef CS_NV
+#undef CS_KC
+#undef CS_MC
+#undef CS_NC
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+#endif  // CS_GEMM_X86
+
+// [SECTION] dispatch and threading ---------------------------------------------------------------
+namespace cs {
+
+namespace {
+
+using SerialFn = void (*)(bool, bool, int, int, int, const float*, ptrdiff_t, const float*, ptrdiff_t, bool,
+                          float*, ptrdiff_t, float*, float*);
+
+struct Impl {
+  const char* name;
+  SerialFn serial;
+  int mr, nr, mc, kc, nc;
+  bool (*supported)();
+};
+
+bool always() { return true; }
+#if CS_GEMM_X86
+bool has_avx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+bool has_avx512() { return __builtin_cpu_supports("avx512f"); }
+#endif
+
+#define CS_IMPL(label, ns, pred) \
+  Impl { label, &ns::gemm_serial, ns::MR, ns::NR, ns::MC, ns::KC, ns::NC, pred }
+
+// Fastest first: the first supported one is the default.
+const Impl kImpls[] = {
+#if CS_GEMM_X86
+    CS_IMPL("avx512", gemm_avx512, has_avx512),
+    CS_IMPL("avx2", gemm_avx2, has_avx2),
+#endif
+#if defined(__wasm_simd128__)
+    CS_IMPL("simd128", gemm_wasm, always),
+#endif
+    CS_IMPL("scalar", gemm_scalar, always),
+};
+#undef CS_IMPL
+
+const Impl* default_impl() {
+  for (const Impl& im : kImpls)
+    if (im.supported()) return &im;
+  return &kImpls[sizeof(kImpls) / sizeof(kImpls[0]) - 1];
+}
+
+const Impl*& active_impl() {
+  static const Impl* active = default_impl();
+  return active;
+}
+
+// Per-thread packing buffers, grown once to the largest blocks in use and then reused, so the
+// hot path never allocates.
+float* aligned_buffer(std::vector<float>& v, size_t n) {
+  if (v.size() < n + 16) v.resize(n + 16);
+  uintptr_t p = reinterpret_cast<uintptr_t>(v.data());
+  return reinterpret_cast<float*>((p + 63) & ~static_cast<uintptr_t>(63));
+}
+
+void run_serial(const Impl& im, bool ta, bool tb, int M, int N, int K, const float* A, ptrdiff_t lda,
+                const float* B, ptrdiff_t ldb, bool accumulate, float* C, ptrdiff_t ldc) {
+  thread_local std::vector<float> pa_store, pb_store;
+  size_t kc = static_cast<size_t>(im.kc);
+  float* pa = aligned_buffer(pa_store, static_cast<size_t>(im.mc) * kc);
+  float* pb = aligned_buffer(pb_store, kc * static_cast<size_t>(im.nc));
+  im.serial(ta, tb, M, N, K, A, lda, B, ldb, accumulate, C, ldc, pa, pb);
+}
+
+void scale_rows(int M, int N, float beta, float* C, ptrdiff_t ldc) {
+  for (int i = 0; i < M; ++i) {
+    float* c = C + i * ldc;
+    if (beta == 0.0f)
+      std::memset(c, 0, sizeof(float) * static_cast<size_t>(N));  // 0, even where C held NaN
+    else
+      for (int j = 0; j < N; ++j) c[j] *= beta;
+  }
+}
+
+// Below this many multiply-adds a product runs on the calling thread (waking a worker costs a few
+// microseconds; the tiny FC layers and batch-1 convs of M1 are faster alone).
+constexpr int64_t kParallelMinMacs = 1 << 18;
+
+}  // namespace
+
+const char* gemm_kernel_name() { return active_impl()->name; }
+
+std::vector<std::string> gemm_kernels() {
+  std::vector<std::string> out;
+  for (const Impl& im : kImpls)
+    if (im.supported()) out.push_back(im.name);
+  return out;
+}
+
+bool gemm_use_kernel(const std::string& name) {
+  if (name.empty() || name == "auto") {
+    active_impl() = default_impl();
+    return true;
+  }
+  for (const Impl& im : kImpls)
+    if (name == im.name && im.supported()) {
+      active_impl() = &im;
+      return true;
+    }
+  return false;
+}
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
           int ldb, float beta, float* C, int ldc) {
-  for (int i = 0; i < M; ++i) {
-    float* c = C + static_cast<ptrdiff_t>(i) * ldc;
-    if (beta == 0.0f)
-      for (int j = 0; j < N; ++j) c[j] = 0.0f;
-    else if (beta != 1.0f)
-      for (int j = 0; j < N; ++j) c[j] *= beta;
-    for (int k = 0; k < K; ++k) {
-      float a = trans_a ? A[static_cast<ptrdiff_t>(k) * lda + i] : A[static_cast<ptrdiff_t>(i) * lda + k];
-      if (!trans_b) {
-        const float* b = B + static_cast<ptrdiff_t>(k) * ldb;
-        for (int j = 0; j < N; ++j) c[j] += a * b[j];
-      } else {
-        for (int j = 0; j < N; ++j) c[j] += a * B[static_cast<ptrdiff_t>(j) * ldb + k];
-      }
-    }
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {  // an empty sum: C = beta*C
+    if (beta != 1.0f) scale_rows(M, N, beta, C, ldc);
+    return;
+  }
+  // beta 0 stores (C's old contents, even NaN, are ignored); beta 1 accumulates; other betas
+  // scale C once and accumulate.
+  if (beta != 0.0f && beta != 1.0f) scale_rows(M, N, beta, C, ldc);
+  bool accumulate = beta != 0.0f;
+  const Impl& im = *active_impl();
+
+  int64_t macs = static_cast<int64_t>(M) * N * K;
+  int threads = num_threads();
+  if (threads <= 1 || macs < kParallelMinMacs) {
+    run_serial(im, trans_a, trans_b, M, N, K, A, lda, B, ldb, accumulate, C, ldc);
+    return;
+  }
+  // Split C into column strips (whole NR-wide panels) when there are enough of them, else into
+  // row strips (whole MR-high panels). Each strip packs its own panels.
+  int64_t col_units = (N + im.nr - 1) / im.nr, row_units = (M + im.mr - 1) / im.mr;
+  int64_t min_units_work = kParallelMinMacs / 2;
+  if (col_units >= 2 * threads || col_units >= row_units) {
+    int64_t unit_macs = static_cast<int64_t>(M) * im.nr * K;
+    int64_t grain = unit_macs >= min_units_work ? 1 : (min_units_work + unit_macs - 1) / unit_macs;
+    parallel_for(0, col_units, grain, [&](int64_t lo, int64_t hi) {
+      int j0 = static_cast<int>(lo * im.nr), j1 = static_cast<int>(hi * im.nr < N ? hi * im.nr : N);
+      const float* b = trans_b ? B + static_cast<ptrdiff_t>(j0) * ldb : B + j0;
+      run_serial(im, trans_a, trans_b, M, j1 - j0, K, A, lda, b, ldb, accumulate, C + j0, ldc);
+    });
+  } else {
+    int64_t unit_macs = static_cast<int64_t>(im.mr) * N * K;
+    int64_t grain = unit_macs >= min_units_work ? 1 : (min_units_work + unit_macs - 1) / unit_macs;
+    parallel_for(0, row_units, grain, [&](int64_t lo, int64_t hi) {
+      int i0 = static_cast<int>(lo * im.mr), i1 = static_cast<int>(hi * im.mr < M ? hi * im.mr : M);
+      const float* a = trans_a ? A + i0 : A + static_cast<ptrdiff_t>(i0) * lda;
+      run_serial(im, trans_a, trans_b, i1 - i0, N, K, a, lda, B, ldb, accumulate,
+                 C + static_cast<ptrdiff_t>(i0) * ldc, ldc);
+    });
   }
 }
 
