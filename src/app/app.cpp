@@ -64,15 +64,104 @@ void app_open_file(AppState& state, const std::string& name, const uint8_t* byte
   app_notice(state, name + " is not a PNG, JPEG or BMP image nor a .safetensors weights file; nothing was changed.");
 }
 
-void app_init(AppState& state) {
-  ImGuiStyle& style = ImGui::GetStyle();
-  ImGui::StyleColorsDark(&style);
-  style.WindowRounding = 4.0f;
-  style.FrameRounding = 3.0f;
-  (void)state;
-}
+void app_init(AppState& state) { state.applied_ui_scale = 0.0f; }
 
 namespace {
+
+// Rebuilds the ImGui style from scratch when the presentation scale or theme changes, so sizes
+// scale crisply (fonts are rebuilt at the new size by the platform) and never accumulate rounding.
+void apply_style_if_needed(AppState& state) {
+  if (state.applied_ui_scale == state.ui_scale && state.applied_theme == state.theme) return;
+  ImGuiStyle style;
+  switch (state.theme) {
+    case Theme::Dark: ImGui::StyleColorsDark(&style); break;
+    case Theme::Light: ImGui::StyleColorsLight(&style); break;
+    case Theme::HighContrast: {
+      ImGui::StyleColorsDark(&style);
+      ImVec4* c = style.Colors;
+      c[ImGuiCol_Text] = ImVec4(1, 1, 1, 1);
+      c[ImGuiCol_WindowBg] = c[ImGuiCol_ChildBg] = c[ImGuiCol_PopupBg] = ImVec4(0, 0, 0, 1);
+      c[ImGuiCol_Border] = ImVec4(1, 1, 1, 1);
+      c[ImGuiCol_TitleBg] = c[ImGuiCol_TitleBgCollapsed] = ImVec4(0.1f, 0.1f, 0.1f, 1);
+      c[ImGuiCol_TitleBgActive] = ImVec4(0.0f, 0.25f, 0.6f, 1);
+      c[ImGuiCol_FrameBg] = ImVec4(0.12f, 0.12f, 0.12f, 1);
+      c[ImGuiCol_Button] = ImVec4(0.0f, 0.3f, 0.7f, 1);
+      c[ImGuiCol_ButtonHovered] = c[ImGuiCol_HeaderHovered] = ImVec4(1.0f, 0.85f, 0.0f, 1);
+      c[ImGuiCol_ButtonActive] = c[ImGuiCol_HeaderActive] = ImVec4(1.0f, 0.6f, 0.0f, 1);
+      c[ImGuiCol_CheckMark] = c[ImGuiCol_SliderGrabActive] = ImVec4(1.0f, 0.85f, 0.0f, 1);
+      c[ImGuiCol_SliderGrab] = ImVec4(1, 1, 1, 1);
+      c[ImGuiCol_MenuBarBg] = ImVec4(0, 0, 0, 1);
+      style.WindowBorderSize = style.FrameBorderSize = 1.5f;
+      break;
+    }
+  }
+  style.WindowRounding = 4.0f;
+  style.FrameRounding = 3.0f;
+  style.ScaleAllSizes(state.ui_scale);
+  ImGui::GetStyle() = style;
+  state.applied_ui_scale = state.ui_scale;
+  state.applied_theme = state.theme;
+}
+
+const char* theme_name(Theme t) {
+  return t == Theme::Light ? "light" : t == Theme::HighContrast ? "high-contrast" : "dark";
+}
+
+// Shortcuts shown in the help overlay (F1). Panels add their own lines to their tooltips.
+const struct {
+  const char* keys;
+  const char* what;
+} kShortcuts[] = {
+    {"F1", "show or hide this help"},
+    {"Tab / Shift+Tab", "move between widgets (keyboard navigation)"},
+    {"Space / Enter", "press the focused button"},
+    {"Ctrl+Tab", "switch between panels"},
+    {"Space (stepper)", "play / pause the kernel animation"},
+    {"Left / Right (stepper)", "step back / forward"},
+    {"Home / End (stepper)", "first / last position"},
+    {"Ctrl + / Ctrl -", "browser zoom (left to the browser)"},
+    {"F11", "browser fullscreen (or Present > Fullscreen)"},
+};
+
+void draw_help(AppState& state) {
+  if (ImGui::IsKeyPressed(ImGuiKey_F1, false)) state.show_help = !state.show_help;
+  if (!state.show_help) return;
+  ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+  if (ImGui::Begin("Keyboard shortcuts###help", &state.show_help, ImGuiWindowFlags_AlwaysAutoResize)) {
+    record_panel_rect(state, "help");
+    if (ImGui::BeginTable("shortcuts", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
+      for (const auto& s : kShortcuts) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(s.keys);
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(s.what);
+      }
+      ImGui::EndTable();
+    }
+  }
+  ImGui::End();
+}
+
+void draw_present_menu(AppState& state) {
+  if (!ImGui::BeginMenu("Present")) return;
+  const float scales[] = {1.0f, 1.5f, 2.0f};
+  const char* labels[] = {"Size x1", "Size x1.5 (projector)", "Size x2 (large hall)"};
+  for (int i = 0; i < 3; ++i)
+    if (ImGui::MenuItem(labels[i], nullptr, state.ui_scale == scales[i])) state.ui_scale = scales[i];
+  ImGui::Separator();
+  if (ImGui::MenuItem("Dark theme", nullptr, state.theme == Theme::Dark)) state.theme = Theme::Dark;
+  if (ImGui::MenuItem("Light theme", nullptr, state.theme == Theme::Light)) state.theme = Theme::Light;
+  if (ImGui::MenuItem("High contrast", nullptr, state.theme == Theme::HighContrast)) state.theme = Theme::HighContrast;
+  ImGui::Separator();
+  bool cvd = state.sequential_map == ColorMap::Cividis;
+  if (ImGui::MenuItem("Colour-blind-safe colours (cividis)", nullptr, &cvd))
+    state.sequential_map = cvd ? ColorMap::Cividis : ColorMap::Viridis;
+  ImGui::Separator();
+  if (ImGui::MenuItem("Fullscreen")) platform_toggle_fullscreen();
+  ImGui::EndMenu();
+}
 
 void draw_menu(AppState& state) {
   if (!ImGui::BeginMainMenuBar()) return;
@@ -105,10 +194,17 @@ void draw_menu(AppState& state) {
     ImGui::MenuItem("Frame metrics", nullptr, &state.show_metrics);
     ImGui::EndMenu();
   }
+  draw_present_menu(state);
   if (ImGui::BeginMenu("Help")) {
     ImGui::MenuItem("Welcome", nullptr, &state.show_home);
+    ImGui::MenuItem("Keyboard shortcuts", "F1", &state.show_help);
     ImGui::EndMenu();
   }
+  // Large, always-visible buttons: presentation scale and fullscreen without opening a menu.
+  if (ImGui::SmallButton("A-")) state.ui_scale = state.ui_scale > 1.75f ? 1.5f : 1.0f;
+  record_item_rect(state, "menu.zoom-out");
+  if (ImGui::SmallButton("A+")) state.ui_scale = state.ui_scale < 1.25f ? 1.5f : 2.0f;
+  record_item_rect(state, "menu.zoom-in");
   if (ImGui::SmallButton("Fullscreen")) platform_toggle_fullscreen();
   if (!state.notice.empty() && state.time_s < state.notice_until_s) {
     ImGui::SameLine();
@@ -137,17 +233,22 @@ void app_frame(AppState& state) {
   state.time_s = platform_time_seconds();
   state.panel_rects.clear();
   state.item_rects.clear();
+  apply_style_if_needed(state);
   draw_menu(state);
   if (state.show_home) draw_home_panel(state);
   if (state.workspace == Workspace::Lessons) draw_lesson_panels(state);
   else draw_digit_lab_panels(state);
   draw_metrics(state);
+  draw_help(state);
 }
 
 std::string app_state_json(const AppState& state) {
   json j;
   j["frame"] = state.frame;
   j["ui_scale"] = state.ui_scale;
+  j["theme"] = theme_name(state.theme);
+  j["colormap"] = state.sequential_map == ColorMap::Cividis ? "cividis" : "viridis";
+  j["help"] = state.show_help;
   j["workspace"] = state.workspace == Workspace::Lessons ? "lessons" : "digit-lab";
   j["notice"] = state.time_s < state.notice_until_s ? state.notice : "";
   j["home"] = {{"visible", state.show_home}, {"clicks", state.home.clicks}, {"slider", state.home.demo_slider}};
@@ -184,6 +285,29 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
     if (w == "lessons") next.workspace = Workspace::Lessons;
     else if (w == "digit-lab") next.workspace = Workspace::DigitLab;
     else return "workspace must be \"lessons\" or \"digit-lab\"";
+  }
+  if (j.contains("ui_scale")) {
+    const json& v = j["ui_scale"];
+    if (!v.is_number() || !(v.get<double>() == 1.0 || v.get<double>() == 1.5 || v.get<double>() == 2.0))
+      return "ui_scale must be 1, 1.5 or 2";
+    next.ui_scale = v.get<float>();
+  }
+  if (j.contains("theme")) {
+    const json& v = j["theme"];
+    if (v == "dark") next.theme = Theme::Dark;
+    else if (v == "light") next.theme = Theme::Light;
+    else if (v == "high-contrast") next.theme = Theme::HighContrast;
+    else return "theme must be \"dark\", \"light\" or \"high-contrast\"";
+  }
+  if (j.contains("colormap")) {
+    const json& v = j["colormap"];
+    if (v == "viridis") next.sequential_map = ColorMap::Viridis;
+    else if (v == "cividis") next.sequential_map = ColorMap::Cividis;
+    else return "colormap must be \"viridis\" or \"cividis\"";
+  }
+  if (j.contains("help")) {
+    if (!j["help"].is_boolean()) return "help must be a boolean";
+    next.show_help = j["help"].get<bool>();
   }
   if (j.contains("home")) {
     const json& h = j["home"];

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "colormap.h"
 #include "engine/data/image.h"
 
 #include "digit_lab_state.h"
@@ -35,11 +36,17 @@ struct Inbox {
 };
 
 enum class Workspace : int { Lessons = 0, DigitLab = 1 };
+enum class Theme : int { Dark = 0, Light = 1, HighContrast = 2 };
 
 struct AppState {
   long long frame = 0;
   double time_s = 0;
-  float ui_scale = 1.0f;                  // presentation scale (x1, x1.5, x2)
+  float ui_scale = 1.0f;                  // presentation scale (x1, x1.5, x2): fonts and cells
+  Theme theme = Theme::Dark;
+  ColorMap sequential_map = ColorMap::Viridis;  // activations; Cividis for colour-blind-safe mode
+  float applied_ui_scale = 0.0f;          // what the ImGui style was last built for
+  Theme applied_theme = Theme::Dark;
+  bool show_help = false;                 // keyboard-shortcut overlay (F1)
   Workspace workspace = Workspace::Lessons;  // top-level switch in the menu bar
   bool show_home = false;                    // welcome panel (Help menu)
   bool show_metrics = false;

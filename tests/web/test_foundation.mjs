@@ -122,6 +122,27 @@ export function foundationTests(ctx) {
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     await context.close();
   } });
+  tests.push({ name: 'presentation scale buttons scale widgets crisply; F1 opens the shortcut help', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: 2, setup: HOME });
+    const h1 = (await items(page))['home.button'].height;
+    await clickItem(page, 'menu.zoom-in');
+    await frames(page, 3);
+    let s = await state(page);
+    assert(s.ui_scale === 1.5, `ui_scale ${s.ui_scale} after A+`);
+    const h2 = (await items(page))['home.button'].height;
+    assert(h2 > h1 * 1.35 && h2 < h1 * 1.65, `button height ${h1} -> ${h2} at x1.5`);
+    await setState(page, { theme: 'high-contrast' });
+    await frames(page, 3);
+    await screenshot(page, 'present-x1.5-high-contrast-dpr2');
+    await page.locator('#canvas').focus();
+    await page.keyboard.press('F1');
+    await frames(page, 3);
+    assert((await state(page)).help === true && (await panels(page)).help, 'F1 did not open the help overlay');
+    await clickItem(page, 'menu.zoom-out');
+    assert((await state(page)).ui_scale === 1, 'A- did not go back to x1');
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
   tests.push({ name: 'single-file convscope.html works from file://', fn: async () => {
     const { page, errors, context } = await openApp(ctx.browser, 'file://' + path.join(WEB, 'convscope.html'), { setup: HOME });
     await frames(page, 5);
