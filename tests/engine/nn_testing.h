@@ -78,3 +78,36 @@ inline void check_gradient_all(cs::Tensor& x, const cs::Tensor& analytic, const 
 }
 
 }  // namespace cs::test
+
+#include "engine/nn/layer.h"
+
+namespace cs::test {
+
+// Checks a layer's input gradient and every trainable parameter's gradient against central
+// differences of sum(forward(x) * upstream). The layer must be deterministic between calls.
+inline void check_layer_gradients(cs::Layer& layer, cs::Tensor x, uint64_t seed, const std::string& what,
+                                  float eps = 1e-2f, float atol = 2e-3f, float rtol = 2e-2f,
+                                  double max_skip_fraction = 0.05) {
+  cs::Tensor y;
+  REQUIRE_MESSAGE(layer.forward(x, y).is_ok(), what);
+  cs::Tensor up = random_tensor(y.shape(), seed);
+  cs::Tensor gx;
+  cs::Status s = layer.backward(up, gx);
+  REQUIRE_MESSAGE(s.is_ok(), what << ": " << s.message());
+  std::vector<cs::NamedTensor> params;
+  layer.named_tensors("", params);
+  std::vector<cs::Tensor> grads;  // copies: the checker's forwards must not disturb them
+  for (auto& p : params) grads.push_back(p.grad ? *p.grad : cs::Tensor());
+  cs::Tensor tmp;
+  auto loss = [&] {
+    REQUIRE(layer.forward(x, tmp).is_ok());
+    return dot(tmp, up);
+  };
+  check_gradient_all(x, gx, loss, what + " grad_input", eps, atol, rtol, max_skip_fraction);
+  for (size_t i = 0; i < params.size(); ++i)
+    if (params[i].trainable)
+      check_gradient_all(*params[i].value, grads[i], loss, what + " " + params[i].name, eps, atol, rtol,
+                         max_skip_fraction);
+}
+
+}  // namespace cs::test

@@ -1,0 +1,59 @@
+// layer.h — the Layer interface every layer and block implements, and NamedTensor, one entry of a
+// PyTorch-style state_dict ("blocks.1.se.fc1.bias" -> tensor, gradient, parameter or buffer).
+//   forward(in, out): out is resized and overwritten (its storage reused between calls); the layer
+//     keeps what its backward pass needs (a copy of the input, saved statistics).
+//   backward(grad_out, grad_in): uses the caches of the last forward; writes grad_in and
+//     *overwrites* the parameter gradients (one backward per optimizer step, no accumulation).
+// Layers never throw; errors come back as Status naming the layer and the shapes.
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../status.h"
+#include "../tensor.h"
+#include "trace.h"
+
+namespace cs {
+
+struct NamedTensor {
+  std::string name;        // PyTorch state_dict key, e.g. "stem.0.weight", "bn.running_mean"
+  Tensor* value = nullptr;
+  Tensor* grad = nullptr;  // null for buffers
+  bool trainable = false;  // parameter (true) or buffer (running_mean, running_var, ...)
+  bool integer = false;    // int64 in PyTorch (num_batches_tracked); held here as a float scalar
+};
+
+class Layer {
+ public:
+  virtual ~Layer() = default;
+  virtual const char* type() const = 0;                    // "Conv2d", as PyTorch's class name
+  virtual std::string describe() const { return std::string(type()) + "()"; }  // like PyTorch's repr
+
+  virtual Status forward(const Tensor& in, Tensor& out) = 0;
+  virtual Status backward(const Tensor& grad_out, Tensor& grad_in) = 0;
+
+  // train() / eval(): BatchNorm uses batch or running statistics, Dropout drops or passes.
+  virtual void set_training(bool training) { training_ = training; }
+  bool training() const { return training_; }
+
+  // Appends parameters and buffers in PyTorch's state_dict order (own tensors, then children),
+  // each name prefixed with `prefix` ("blocks.1.").
+  virtual void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) {
+    (void)prefix;
+    (void)out;
+  }
+  // After forward: records internal activations of composite layers under `prefix` ("block2.se.").
+  // A layer's own output is recorded by its container, not here.
+  virtual void trace_internals(const std::string& prefix, Trace& trace) const {
+    (void)prefix;
+    (void)trace;
+  }
+
+ protected:
+  bool training_ = true;  // PyTorch modules start in training mode
+};
+
+using LayerPtr = std::unique_ptr<Layer>;
+
+}  // namespace cs

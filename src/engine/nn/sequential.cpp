@@ -1,0 +1,75 @@
+// sequential.cpp — ordered forward/backward over child layers with per-child output buffers.
+#include "sequential.h"
+
+#include <algorithm>
+
+namespace cs {
+
+std::string indent_lines(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    out += c;
+    if (c == '\n') out += "  ";
+  }
+  return out;
+}
+
+std::string Sequential::describe() const {
+  if (children_.empty()) return "Sequential()";
+  std::string s = "Sequential(\n";
+  for (const Child& c : children_) s += "  (" + c.key + "): " + indent_lines(c.layer->describe()) + "\n";
+  return s + ")";
+}
+
+Layer* Sequential::add(LayerPtr layer, std::string key, std::string label) {
+  if (key.empty()) key = std::to_string(children_.size());
+  if (label.empty()) label = key;
+  layer->set_training(training_);
+  children_.push_back(Child{std::move(key), std::move(label), std::move(layer), Tensor(), Tensor()});
+  return children_.back().layer.get();
+}
+
+Status Sequential::forward(const Tensor& in, Tensor& out) {
+  const Tensor* x = &in;
+  for (Child& c : children_) {
+    Status s = c.layer->forward(*x, c.out);
+    if (!s) return Status::error("(" + c.label + ") " + s.message());
+    x = &c.out;
+  }
+  if (&out != x) out = *x;
+  return Status::ok();
+}
+
+Status Sequential::backward(const Tensor& grad_out, Tensor& grad_in) {
+  if (children_.empty()) {
+    grad_in = grad_out;
+    return Status::ok();
+  }
+  const Tensor* g = &grad_out;
+  for (size_t i = children_.size(); i-- > 0;) {
+    Child& c = children_[i];
+    Tensor& dst = i == 0 ? grad_in : c.grad;
+    Status s = c.layer->backward(*g, dst);
+    if (!s) return Status::error("(" + c.label + ") " + s.message());
+    g = &dst;
+  }
+  return Status::ok();
+}
+
+void Sequential::set_training(bool training) {
+  training_ = training;
+  for (Child& c : children_) c.layer->set_training(training);
+}
+
+void Sequential::named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) {
+  for (Child& c : children_) c.layer->named_tensors(prefix + c.key + ".", out);
+}
+
+void Sequential::trace_internals(const std::string& prefix, Trace& trace) const {
+  for (const Child& c : children_) {
+    trace.record(prefix + c.label, c.out);
+    c.layer->trace_internals(prefix + c.label + ".", trace);
+  }
+}
+
+}  // namespace cs

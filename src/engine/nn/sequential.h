@@ -1,0 +1,52 @@
+// sequential.h — Sequential: runs child layers in order, keeps every child's output (for backward
+// and the Trace), and backpropagates in reverse. Each child has
+//   key   — its state_dict name component, "0", "1", ... by default as nn.Sequential, or a name;
+//   label — its Trace name component ("conv", "bn"); defaults to the key.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "layer.h"
+
+namespace cs {
+
+class Sequential : public Layer {
+ public:
+  const char* type() const override { return "Sequential"; }
+  std::string describe() const override;  // multi-line, like PyTorch's print(model)
+
+  // Adds a child; returns a pointer to it (owned by this Sequential) for configuration.
+  Layer* add(LayerPtr layer, std::string key = "", std::string label = "");
+  template <typename T>
+  T* add_as(T* layer, std::string key = "", std::string label = "") {
+    add(LayerPtr(layer), std::move(key), std::move(label));
+    return layer;
+  }
+
+  Status forward(const Tensor& in, Tensor& out) override;
+  Status backward(const Tensor& grad_out, Tensor& grad_in) override;
+  void set_training(bool training) override;
+  void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
+  // Records each child's output as prefix + label, then the child's internals under prefix + label + ".".
+  void trace_internals(const std::string& prefix, Trace& trace) const override;
+
+  size_t size() const { return children_.size(); }
+  Layer& child(size_t i) { return *children_[i].layer; }
+  const Layer& child(size_t i) const { return *children_[i].layer; }
+  const std::string& key(size_t i) const { return children_[i].key; }
+  const std::string& label(size_t i) const { return children_[i].label; }
+  const Tensor& output(size_t i) const { return children_[i].out; }  // of the last forward
+
+ private:
+  struct Child {
+    std::string key, label;
+    LayerPtr layer;
+    Tensor out, grad;  // the child's output, and the gradient w.r.t. its input
+  };
+  std::vector<Child> children_;
+};
+
+// Indents every line after the first by two spaces (nested describe()).
+std::string indent_lines(const std::string& s);
+
+}  // namespace cs

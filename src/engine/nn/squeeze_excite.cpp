@@ -1,0 +1,156 @@
+// squeeze_excite.cpp — SE forward/backward: global average pool, two small FC layers on (N, C),
+// a gate per channel, and the channel scaling; plus the UI's excitation overrides.
+#include "squeeze_excite.h"
+
+#include <cmath>
+
+#include "../ops/linear.h"
+
+namespace cs {
+
+SqueezeExcite::SqueezeExcite(int input_channels, int squeeze_channels, Rng& rng, Activation activation,
+                             Activation scale_activation)
+    : C_(input_channels), S_(squeeze_channels), act_(activation), scale_act_(scale_activation) {
+  if (C_ < 1 || S_ < 1 || static_cast<int64_t>(C_) * S_ > kMaxTensorElements) {
+    status_ = Status::error(fmt("SqueezeExcitation: input_channels %d and squeeze_channels %d must be >= 1", C_, S_));
+    return;
+  }
+  fc1_weight = Tensor({S_, C_, 1, 1});
+  fc1_bias = Tensor({S_});
+  fc2_weight = Tensor({C_, S_, 1, 1});
+  fc2_bias = Tensor({C_});
+  kaiming_uniform_default(fc1_weight, &fc1_bias, C_, rng);  // Conv2d 1x1 default init, fan_in = C
+  kaiming_uniform_default(fc2_weight, &fc2_bias, S_, rng);
+  override_.assign(static_cast<size_t>(C_), 0.0f);
+  has_override_.assign(static_cast<size_t>(C_), 0);
+}
+
+std::string SqueezeExcite::describe() const {
+  return fmt("SqueezeExcitation(\n  (avgpool): AdaptiveAvgPool2d(output_size=1)\n"
+             "  (fc1): Conv2d(%d, %d, kernel_size=(1, 1), stride=(1, 1))\n"
+             "  (fc2): Conv2d(%d, %d, kernel_size=(1, 1), stride=(1, 1))\n"
+             "  (activation): %s()\n  (scale_activation): %s()\n)",
+             C_, S_, S_, C_, activation_name(act_), activation_name(scale_act_));
+}
+
+Status SqueezeExcite::set_excitation_override(int c, float value) {
+  if (c < 0 || c >= C_) return Status::error(fmt("SqueezeExcitation: channel %d is outside [0, %d)", c, C_));
+  if (!std::isfinite(value)) return Status::error(fmt("SqueezeExcitation: override value for channel %d is not finite", c));
+  override_[static_cast<size_t>(c)] = value;
+  has_override_[static_cast<size_t>(c)] = 1;
+  return Status::ok();
+}
+
+void SqueezeExcite::clear_excitation_override(int c) {
+  if (c >= 0 && c < C_) has_override_[static_cast<size_t>(c)] = 0;
+}
+
+void SqueezeExcite::clear_excitation_overrides() { std::fill(has_override_.begin(), has_override_.end(), 0); }
+
+bool SqueezeExcite::has_excitation_override(int c) const {
+  return c >= 0 && c < C_ && has_override_[static_cast<size_t>(c)] != 0;
+}
+
+Status SqueezeExcite::forward(const Tensor& in, Tensor& out) {
+  CS_RETURN_IF_ERROR(status_);
+  CS_RETURN_IF_ERROR(expect_rank(in, 4, "SqueezeExcitation", "(batch, channels, height, width)"));
+  if (in.dim(1) != C_)
+    return Status::error(fmt("SqueezeExcitation: input %s has %d channels, expected %d", in.shape_string().c_str(),
+                             in.dim(1), C_));
+  if (&out == &in) return Status::error("SqueezeExcitation: out must not alias in");
+  const int N = in.dim(0);
+  const size_t HW = static_cast<size_t>(in.dim(2)) * in.dim(3);
+  if (HW == 0) return Status::error("SqueezeExcitation: empty spatial size in input " + in.shape_string());
+  squeeze_.resize({N, C_});
+  for (size_t nc = 0; nc < static_cast<size_t>(N) * C_; ++nc) {
+    const float* x = in.data() + nc * HW;
+    double s = 0.0;
+    for (size_t i = 0; i < HW; ++i) s += x[i];
+    squeeze_[nc] = static_cast<float>(s / static_cast<double>(HW));
+  }
+  z1_.resize({N, S_});
+  linear_forward_kernel(N, C_, S_, squeeze_.data(), fc1_weight.data(), fc1_bias.data(), z1_.data());
+  CS_RETURN_IF_ERROR(activation_forward(act_, a1_, z1_));
+  z2_.resize({N, C_});
+  linear_forward_kernel(N, S_, C_, a1_.data(), fc2_weight.data(), fc2_bias.data(), z2_.data());
+  CS_RETURN_IF_ERROR(activation_forward(scale_act_, e_raw_, z2_));
+  e_ = e_raw_;
+  for (int n = 0; n < N; ++n)
+    for (int c = 0; c < C_; ++c)
+      if (has_override_[static_cast<size_t>(c)]) e_[static_cast<size_t>(n) * C_ + c] = override_[static_cast<size_t>(c)];
+  out.resize(in.shape());
+  for (size_t nc = 0; nc < static_cast<size_t>(N) * C_; ++nc) {
+    const float e = e_[nc];
+    const float* x = in.data() + nc * HW;
+    float* y = out.data() + nc * HW;
+    for (size_t i = 0; i < HW; ++i) y[i] = x[i] * e;
+  }
+  in_ = in;
+  out_ = out;
+  return Status::ok();
+}
+
+Status SqueezeExcite::backward(const Tensor& grad_out, Tensor& grad_in) {
+  CS_RETURN_IF_ERROR(status_);
+  if (in_.empty()) return Status::error("SqueezeExcitation: backward called before forward");
+  if (grad_out.shape() != in_.shape())
+    return Status::error(fmt("SqueezeExcitation backward: grad_output %s does not match the input %s",
+                             grad_out.shape_string().c_str(), in_.shape_string().c_str()));
+  const int N = in_.dim(0);
+  const size_t HW = static_cast<size_t>(in_.dim(2)) * in_.dim(3);
+  // d/d e[n,c] = sum_hw gy * x; an overridden channel is a constant, so nothing flows to the gate.
+  g_e_.resize({N, C_});
+  for (size_t nc = 0; nc < static_cast<size_t>(N) * C_; ++nc) {
+    const float* x = in_.data() + nc * HW;
+    const float* gy = grad_out.data() + nc * HW;
+    double s = 0.0;
+    for (size_t i = 0; i < HW; ++i) s += static_cast<double>(gy[i]) * x[i];
+    g_e_[nc] = has_override_[nc % static_cast<size_t>(C_)] ? 0.0f : static_cast<float>(s);
+  }
+  CS_RETURN_IF_ERROR(activation_backward(scale_act_, g_z2_, g_e_, z2_, e_raw_));
+  g_a1_.resize({N, S_});
+  fc2_weight_grad.resize(fc2_weight.shape());
+  fc2_bias_grad.resize(fc2_bias.shape());
+  linear_backward_kernel(N, S_, C_, g_z2_.data(), a1_.data(), fc2_weight.data(), g_a1_.data(), fc2_weight_grad.data(),
+                         fc2_bias_grad.data());
+  CS_RETURN_IF_ERROR(activation_backward(act_, g_z1_, g_a1_, z1_, a1_));
+  g_s_.resize({N, C_});
+  fc1_weight_grad.resize(fc1_weight.shape());
+  fc1_bias_grad.resize(fc1_bias.shape());
+  linear_backward_kernel(N, C_, S_, g_z1_.data(), squeeze_.data(), fc1_weight.data(), g_s_.data(),
+                         fc1_weight_grad.data(), fc1_bias_grad.data());
+  // x reaches the output directly (times e) and through the mean: gx = gy * e + g_s / HW.
+  grad_in.resize(in_.shape());
+  const float inv_hw = 1.0f / static_cast<float>(HW);
+  for (size_t nc = 0; nc < static_cast<size_t>(N) * C_; ++nc) {
+    const float e = e_[nc], gs = g_s_[nc] * inv_hw;
+    const float* gy = grad_out.data() + nc * HW;
+    float* gx = grad_in.data() + nc * HW;
+    for (size_t i = 0; i < HW; ++i) gx[i] = gy[i] * e + gs;
+  }
+  return Status::ok();
+}
+
+void SqueezeExcite::named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) {
+  if (!status_) return;
+  fc1_weight_grad.resize(fc1_weight.shape());
+  fc1_bias_grad.resize(fc1_bias.shape());
+  fc2_weight_grad.resize(fc2_weight.shape());
+  fc2_bias_grad.resize(fc2_bias.shape());
+  out.push_back({prefix + "fc1.weight", &fc1_weight, &fc1_weight_grad, true, false});
+  out.push_back({prefix + "fc1.bias", &fc1_bias, &fc1_bias_grad, true, false});
+  out.push_back({prefix + "fc2.weight", &fc2_weight, &fc2_weight_grad, true, false});
+  out.push_back({prefix + "fc2.bias", &fc2_bias, &fc2_bias_grad, true, false});
+}
+
+void SqueezeExcite::trace_internals(const std::string& prefix, Trace& trace) const {
+  trace.record(prefix + "squeeze", squeeze_);
+  trace.record(prefix + "fc1", z1_);
+  trace.record(prefix + "act", a1_);
+  trace.record(prefix + "fc2", z2_);
+  trace.record(prefix + "excitation_raw", e_raw_);
+  trace.record(prefix + "excitation", e_);
+  trace.record(prefix + "scale", out_);
+}
+
+}  // namespace cs

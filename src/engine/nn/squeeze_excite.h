@@ -1,0 +1,54 @@
+// squeeze_excite.h — Squeeze-and-Excitation (torchvision's SqueezeExcitation):
+//   x (N, C, H, W) -> squeeze s = mean over H, W (N, C) -> fc1 (C -> S) -> activation (ReLU)
+//   -> fc2 (S -> C) -> scale_activation (Sigmoid) = excitation e (N, C) -> out = x * e[n, c].
+// fc1/fc2 are 1x1 convolutions in torchvision, so their weights are (S, C, 1, 1) and (C, S, 1, 1)
+// (state_dict "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"); on a 1x1 map that is a Linear.
+// For the UI a channel's excitation can be overridden (switched off with 0, clamped to any value):
+// the override replaces e[:, c] in the product; the excitation the network computed stays readable.
+// Trace: "squeeze", "fc1", "act", "fc2", "excitation_raw" (computed), "excitation" (applied), "scale".
+#pragma once
+#include <vector>
+
+#include "../ops/activation.h"
+#include "init.h"
+#include "layer.h"
+
+namespace cs {
+
+class SqueezeExcite : public Layer {
+ public:
+  SqueezeExcite(int input_channels, int squeeze_channels, Rng& rng, Activation activation = Activation::ReLU,
+                Activation scale_activation = Activation::Sigmoid);
+  const char* type() const override { return "SqueezeExcitation"; }
+  std::string describe() const override;
+  Status forward(const Tensor& in, Tensor& out) override;
+  Status backward(const Tensor& grad_out, Tensor& grad_in) override;
+  void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
+  void trace_internals(const std::string& prefix, Trace& trace) const override;
+
+  int channels() const { return C_; }
+  int squeeze_channels() const { return S_; }
+  // Excitation of the last forward: raw (as computed) and applied (after overrides), both (N, C).
+  const Tensor& excitation_raw() const { return e_raw_; }
+  const Tensor& excitation() const { return e_; }
+
+  // Override channel c's excitation with `value` (0 switches the channel off). Errors on a bad channel.
+  Status set_excitation_override(int c, float value);
+  void clear_excitation_override(int c);
+  void clear_excitation_overrides();
+  bool has_excitation_override(int c) const;
+
+  Tensor fc1_weight, fc1_bias, fc2_weight, fc2_bias;  // (S, C, 1, 1), (S), (C, S, 1, 1), (C)
+  Tensor fc1_weight_grad, fc1_bias_grad, fc2_weight_grad, fc2_bias_grad;
+
+ private:
+  int C_ = 0, S_ = 0;
+  Activation act_, scale_act_;
+  Status status_;
+  std::vector<float> override_;   // NaN = no override
+  std::vector<unsigned char> has_override_;
+  Tensor in_, squeeze_, z1_, a1_, z2_, e_raw_, e_, out_;
+  Tensor g_e_, g_z2_, g_a1_, g_z1_, g_s_;
+};
+
+}  // namespace cs
