@@ -43,13 +43,14 @@ inline void avoid_zero(cs::Tensor& t, float margin) {
 // Central differences of loss() w.r.t. every element of x (perturbed in place and restored),
 // compared with `analytic`. A point where the slopes at step eps and eps/2 disagree sits on a kink
 // (ReLU at 0, max ties): it is skipped deliberately, and at most `max_skip_fraction` may be skipped.
+// The comparison uses the Richardson-extrapolated slope (4 D(eps/2) - D(eps)) / 3.
 inline void check_gradient_all(cs::Tensor& x, const cs::Tensor& analytic, const std::function<double()>& loss,
                            const std::string& what, float eps = 1e-2f, float atol = 2e-3f, float rtol = 2e-2f,
                            double max_skip_fraction = 0.05) {
   REQUIRE_MESSAGE(x.shape() == analytic.shape(),
                   what << ": gradient shape " << analytic.shape_string() << " != " << x.shape_string());
   size_t bad = 0, skipped = 0;
-  std::string first;
+  std::string first, skipped_report;
   for (size_t i = 0; i < x.numel(); ++i) {
     const float x0 = x[i];
     x[i] = x0 + eps;
@@ -63,18 +64,26 @@ inline void check_gradient_all(cs::Tensor& x, const cs::Tensor& analytic, const 
     x[i] = x0;
     double num = (lp - lm) / (2.0 * eps);
     double num2 = (lp2 - lm2) / static_cast<double>(eps);
-    double tol = atol + rtol * std::fabs(num);
-    if (std::fabs(num - num2) > tol) {  // kink inside [x - eps, x + eps]
-      ++skipped;
+    // Richardson extrapolation cancels the eps^2 term of the central difference, so strongly curved
+    // (but smooth) functions such as a LayerNorm over 4 channels still compare tightly.
+    double rich = (4.0 * num2 - num) / 3.0;
+    double tol = atol + rtol * std::fabs(rich);
+    if (std::fabs(rich - analytic[i]) <= tol) continue;
+    // A kink inside [x - eps, x + eps] makes the two step sizes disagree by O(1) and extrapolation
+    // meaningless: such points are skipped (and counted), never silently passed.
+    if (std::fabs(num - num2) > 3.0 * tol) {
+      if (skipped++ < 3)
+        skipped_report += "\n  skipped [" + std::to_string(i) + "] step " + std::to_string(num) + " half step " +
+                          std::to_string(num2) + " analytic " + std::to_string(analytic[i]);
       continue;
     }
-    if (std::fabs(num - analytic[i]) > tol && bad++ < 5)
-      first += "\n  [" + std::to_string(i) + "] numeric " + std::to_string(num) + " analytic " +
-               std::to_string(analytic[i]);
+    if (bad++ < 5)
+      first += "\n  [" + std::to_string(i) + "] numeric " + std::to_string(rich) + " (steps " + std::to_string(num) +
+               ", " + std::to_string(num2) + ") analytic " + std::to_string(analytic[i]);
   }
   CHECK_MESSAGE(bad == 0, what << ": " << bad << " of " << x.numel() << " gradient entries differ" << first);
   CHECK_MESSAGE(static_cast<double>(skipped) <= max_skip_fraction * static_cast<double>(x.numel()),
-                what << ": " << skipped << " of " << x.numel() << " entries skipped as kinks");
+                what << ": " << skipped << " of " << x.numel() << " entries skipped as kinks" << skipped_report);
 }
 
 }  // namespace cs::test
