@@ -28,7 +28,8 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nn")
 def save(folder, name, t):
     os.makedirs(os.path.join(ROOT, folder), exist_ok=True)
     a = t.detach().cpu().numpy() if torch.is_tensor(t) else np.asarray(t)
-    np.save(os.path.join(ROOT, folder, name + ".npy"), np.ascontiguousarray(a.astype(np.float32)))
+    # astype(order="C"), not ascontiguousarray: the latter turns a 0-d scalar into shape (1,)
+    np.save(os.path.join(ROOT, folder, name + ".npy"), a.astype(np.float32, order="C"))
 
 
 def rand(*shape, lo=-1.0, hi=1.0):
