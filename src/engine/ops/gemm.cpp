@@ -35,7 +35,7 @@ constexpr int VL = 1;
 static inline V v_zero() { return 0.0f; }
 static inline V v_load(const float* p) { return *p; }
 static inline void v_store(float* p, V v) { *p = v; }
-static inline V v_set1(float x) { return x; }
+static inline V v_bcast(const float* p) { return *p; }
 static inline V v_add(V a, V b) { return a + b; }
 static inline V v_madd(V a, V b, V c) { return a * b + c; }
 }  // namespace gemm_scalar
@@ -63,14 +63,18 @@ constexpr int VL = 4;
 static inline V v_zero() { return wasm_f32x4_splat(0.0f); }
 static inline V v_load(const float* p) { return wasm_v128_load(p); }
 static inline void v_store(float* p, V v) { wasm_v128_store(p, v); }
-static inline V v_set1(float x) { return wasm_f32x4_splat(x); }
+static inline V v_bcast(const float* p) { return wasm_v128_load32_splat(p); }  // one load-splat op
 static inline V v_add(V a, V b) { return wasm_f32x4_add(a, b); }
 static inline V v_madd(V a, V b, V c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
 }  // namespace gemm_wasm
 }  // namespace cs
 #define CS_GEMM_NS gemm_wasm
-#define CS_MR 6
-#define CS_NV 2
+#ifndef CS_WASM_MR
+#define CS_WASM_MR 4
+#define CS_WASM_NV 2
+#endif
+#define CS_MR CS_WASM_MR
+#define CS_NV CS_WASM_NV
 #define CS_KC 256
 #define CS_MC 72
 #define CS_NC 2048
@@ -98,7 +102,7 @@ constexpr int VL = 8;
 static inline V v_zero() { return _mm256_setzero_ps(); }
 static inline V v_load(const float* p) { return _mm256_loadu_ps(p); }
 static inline void v_store(float* p, V v) { _mm256_storeu_ps(p, v); }
-static inline V v_set1(float x) { return _mm256_set1_ps(x); }
+static inline V v_bcast(const float* p) { return _mm256_broadcast_ss(p); }
 static inline V v_add(V a, V b) { return _mm256_add_ps(a, b); }
 static inline V v_madd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
 }  // namespace gemm_avx2
@@ -135,7 +139,7 @@ constexpr int VL = 16;
 static inline V v_zero() { return _mm512_setzero_ps(); }
 static inline V v_load(const float* p) { return _mm512_loadu_ps(p); }
 static inline void v_store(float* p, V v) { _mm512_storeu_ps(p, v); }
-static inline V v_set1(float x) { return _mm512_set1_ps(x); }
+static inline V v_bcast(const float* p) { return _mm512_set1_ps(*p); }
 static inline V v_add(V a, V b) { return _mm512_add_ps(a, b); }
 static inline V v_madd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
 }  // namespace gemm_avx512
