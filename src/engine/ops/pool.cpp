@@ -1,0 +1,284 @@
+// pool.cpp — MaxPool2d, AvgPool2d, AdaptiveAvgPool2d and global average pooling, forward and
+// backward. Windows use conv_input_index() (the one index formula); the edge rules (ceil_mode
+// clipping, count_include_pad, argmax ties, NaN) follow PyTorch's CPU kernels line by line.
+#include "pool.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace cs {
+
+namespace {
+
+Status check_pool_input(const Shape& in, const char* who) {
+  if (in.size() != 4)
+    return Status::error(fmt("%s expected 4D input (batch, channels, height, width), got %s", who,
+                             shape_str(in).c_str()));
+  for (int d : in)
+    if (d < 0) return Status::error(fmt("%s: input shape %s has a negative size", who, shape_str(in).c_str()));
+  if (in[2] < 1 || in[3] < 1 || in[1] < 1)
+    return Status::error(fmt("%s: input %s has an empty channel or spatial dimension", who, shape_str(in).c_str()));
+  if (shape_numel(in) > kMaxTensorElements)
+    return Status::error(fmt("%s: input %s exceeds the tensor size limit", who, shape_str(in).c_str()));
+  return Status::ok();
+}
+
+Status pool_geometry(const Shape& in, Size2 kernel, Size2 stride, Size2 padding, Size2 dilation, bool ceil_mode,
+                     const char* who, PoolGeometry* g) {
+  CS_RETURN_IF_ERROR(check_pool_input(in, who));
+  if (kernel.h < 1 || kernel.w < 1)
+    return Status::error(fmt("%s: kernel_size must be >= 1, got %dx%d", who, kernel.h, kernel.w));
+  if (stride.h == 0 && stride.w == 0) stride = kernel;  // PyTorch: stride=None means kernel_size
+  if (stride.h < 1 || stride.w < 1)
+    return Status::error(fmt("%s: stride must be >= 1, got %d", who, stride.h < 1 ? stride.h : stride.w));
+  if (padding.h < 0 || padding.w < 0)
+    return Status::error(fmt("%s: padding must be >= 0, got %d", who, padding.h < 0 ? padding.h : padding.w));
+  if (dilation.h < 1 || dilation.w < 1)
+    return Status::error(fmt("%s: dilation must be >= 1, got %d", who, dilation.h < 1 ? dilation.h : dilation.w));
+  if (padding.h > kernel.h / 2 || padding.w > kernel.w / 2)
+    return Status::error(fmt("%s: padding %dx%d must be at most half of the kernel size %dx%d (as PyTorch requires)",
+                             who, padding.h, padding.w, kernel.h, kernel.w));
+  const int H = in[2], W = in[3];
+  long long OH = pool_output_size(H, kernel.h, stride.h, padding.h, dilation.h, ceil_mode);
+  long long OW = pool_output_size(W, kernel.w, stride.w, padding.w, dilation.w, ceil_mode);
+  if (OH < 1 || OW < 1)
+    return Status::error(fmt("%s: input %dx%d is too small for kernel %dx%d (dilation %dx%d, padding %dx%d): "
+                             "output would be %lldx%lld",
+                             who, H, W, kernel.h, kernel.w, dilation.h, dilation.w, padding.h, padding.w, OH, OW));
+  const long long nc = static_cast<long long>(in[0]) * in[1];
+  if (OH * OW > kMaxTensorElements || (nc > 0 && OH * OW > kMaxTensorElements / nc))
+    return Status::error(fmt("%s: output exceeds the tensor size limit", who));
+  g->N = in[0];
+  g->C = in[1];
+  g->H = H;
+  g->W = W;
+  g->OH = static_cast<int>(OH);
+  g->OW = static_cast<int>(OW);
+  g->kernel = kernel;
+  g->stride = stride;
+  g->padding = padding;
+  g->dilation = dilation;
+  g->ceil_mode = ceil_mode;
+  return Status::ok();
+}
+
+// Flat index (h*W + w) of the max in window (oh, ow) of one plane; -1 if no tap is inside.
+// As PyTorch: strict '>' keeps the first of equal values, and a NaN always wins (propagates).
+inline int window_argmax(const PoolGeometry& g, const float* plane, int oh, int ow) {
+  int best = -1;
+  float best_val = -std::numeric_limits<float>::infinity();
+  for (int kh = 0; kh < g.kernel.h; ++kh) {
+    const int ih = conv_input_index(oh, kh, g.stride.h, g.padding.h, g.dilation.h);
+    if (ih < 0 || ih >= g.H) continue;  // padding is -inf: it can never be the max
+    for (int kw = 0; kw < g.kernel.w; ++kw) {
+      const int iw = conv_input_index(ow, kw, g.stride.w, g.padding.w, g.dilation.w);
+      if (iw < 0 || iw >= g.W) continue;
+      const float v = plane[ih * g.W + iw];
+      if (best < 0 || v > best_val || std::isnan(v)) {
+        best = ih * g.W + iw;
+        best_val = v;
+      }
+    }
+  }
+  return best;
+}
+
+// PyTorch's avg_pool2d window and divisor for output (oh, ow): the window is first clipped to
+// the padded input (this is what ceil_mode's overhanging windows hit), that size is the divisor
+// with count_include_pad; then clipped to the input itself for the sum and the other divisor.
+struct AvgWindow {
+  int h0, h1, w0, w1;
+  float divisor;
+};
+inline AvgWindow avg_window(const PoolGeometry& g, const AvgPool2dParams& p, int oh, int ow) {
+  int h0 = conv_input_index(oh, 0, g.stride.h, g.padding.h, 1);
+  int w0 = conv_input_index(ow, 0, g.stride.w, g.padding.w, 1);
+  int h1 = std::min(h0 + g.kernel.h, g.H + g.padding.h);
+  int w1 = std::min(w0 + g.kernel.w, g.W + g.padding.w);
+  const int pool_size = (h1 - h0) * (w1 - w0);
+  h0 = std::max(h0, 0);
+  w0 = std::max(w0, 0);
+  h1 = std::min(h1, g.H);
+  w1 = std::min(w1, g.W);
+  float divisor;
+  if (p.divisor_override > 0) divisor = static_cast<float>(p.divisor_override);
+  else if (p.count_include_pad) divisor = static_cast<float>(pool_size);
+  else divisor = static_cast<float>((h1 - h0) * (w1 - w0));
+  return {h0, h1, w0, w1, divisor};
+}
+
+}  // namespace
+
+Status max_pool2d_geometry(const Shape& in, const MaxPool2dParams& p, PoolGeometry* g) {
+  return pool_geometry(in, p.kernel, p.stride, p.padding, p.dilation, p.ceil_mode, "MaxPool2d", g);
+}
+
+Status avg_pool2d_geometry(const Shape& in, const AvgPool2dParams& p, PoolGeometry* g) {
+  if (p.divisor_override < 0)
+    return Status::error(fmt("AvgPool2d: divisor_override must be > 0 (or 0 for none), got %d", p.divisor_override));
+  return pool_geometry(in, p.kernel, p.stride, p.padding, Size2{1, 1}, p.ceil_mode, "AvgPool2d", g);
+}
+
+// [SECTION] MaxPool2d
+
+// in (N,C,H,W) -> out (N,C,OH,OW)
+Status max_pool2d_forward(Tensor& out, const Tensor& in, const MaxPool2dParams& p, std::vector<int32_t>* argmax) {
+  PoolGeometry g;
+  CS_RETURN_IF_ERROR(max_pool2d_geometry(in.shape(), p, &g));
+  if (&out == &in) return Status::error("MaxPool2d: the output tensor must not alias the input");
+  out.resize({g.N, g.C, g.OH, g.OW});
+  if (argmax) argmax->resize(out.numel());
+  const size_t in_plane = static_cast<size_t>(g.H) * g.W, out_plane = static_cast<size_t>(g.OH) * g.OW;
+  for (size_t nc = 0; nc < static_cast<size_t>(g.N) * g.C; ++nc) {
+    const float* x = in.data() + nc * in_plane;
+    float* y = out.data() + nc * out_plane;
+    for (int oh = 0; oh < g.OH; ++oh)
+      for (int ow = 0; ow < g.OW; ++ow) {
+        const int best = window_argmax(g, x, oh, ow);
+        const size_t o = static_cast<size_t>(oh) * g.OW + ow;
+        y[o] = best >= 0 ? x[best] : -std::numeric_limits<float>::infinity();
+        if (argmax) (*argmax)[nc * out_plane + o] = best;
+      }
+  }
+  return Status::ok();
+}
+
+// grad_out (N,C,OH,OW), in (N,C,H,W) -> grad_in (N,C,H,W): each gradient goes to its window's argmax.
+Status max_pool2d_backward(Tensor& grad_in, const Tensor& grad_out, const Tensor& in, const MaxPool2dParams& p) {
+  PoolGeometry g;
+  CS_RETURN_IF_ERROR(max_pool2d_geometry(in.shape(), p, &g));
+  CS_RETURN_IF_ERROR(expect_shape(grad_out, {g.N, g.C, g.OH, g.OW}, "MaxPool2d backward", "grad_output"));
+  if (&grad_in == &in || &grad_in == &grad_out)
+    return Status::error("MaxPool2d backward: grad_input must not alias an input");
+  grad_in.resize(in.shape());
+  grad_in.fill(0.0f);
+  const size_t in_plane = static_cast<size_t>(g.H) * g.W, out_plane = static_cast<size_t>(g.OH) * g.OW;
+  for (size_t nc = 0; nc < static_cast<size_t>(g.N) * g.C; ++nc) {
+    const float* x = in.data() + nc * in_plane;
+    const float* gy = grad_out.data() + nc * out_plane;
+    float* gx = grad_in.data() + nc * in_plane;
+    for (int oh = 0; oh < g.OH; ++oh)
+      for (int ow = 0; ow < g.OW; ++ow) {
+        const int best = window_argmax(g, x, oh, ow);
+        if (best >= 0) gx[best] += gy[static_cast<size_t>(oh) * g.OW + ow];  // overlapping windows add
+      }
+  }
+  return Status::ok();
+}
+
+// [SECTION] AvgPool2d
+
+// in (N,C,H,W) -> out (N,C,OH,OW)
+Status avg_pool2d_forward(Tensor& out, const Tensor& in, const AvgPool2dParams& p) {
+  PoolGeometry g;
+  CS_RETURN_IF_ERROR(avg_pool2d_geometry(in.shape(), p, &g));
+  if (&out == &in) return Status::error("AvgPool2d: the output tensor must not alias the input");
+  out.resize({g.N, g.C, g.OH, g.OW});
+  const size_t in_plane = static_cast<size_t>(g.H) * g.W, out_plane = static_cast<size_t>(g.OH) * g.OW;
+  for (size_t nc = 0; nc < static_cast<size_t>(g.N) * g.C; ++nc) {
+    const float* x = in.data() + nc * in_plane;
+    float* y = out.data() + nc * out_plane;
+    for (int oh = 0; oh < g.OH; ++oh)
+      for (int ow = 0; ow < g.OW; ++ow) {
+        const AvgWindow win = avg_window(g, p, oh, ow);
+        float sum = 0.0f;
+        for (int ih = win.h0; ih < win.h1; ++ih)
+          for (int iw = win.w0; iw < win.w1; ++iw) sum += x[ih * g.W + iw];
+        // A window entirely in the padding (possible only via ceil_mode) outputs 0, as PyTorch.
+        y[static_cast<size_t>(oh) * g.OW + ow] = (win.h0 >= win.h1 || win.w0 >= win.w1) ? 0.0f : sum / win.divisor;
+      }
+  }
+  return Status::ok();
+}
+
+Status avg_pool2d_backward(Tensor& grad_in, const Tensor& grad_out, const Shape& in_shape, const AvgPool2dParams& p) {
+  PoolGeometry g;
+  CS_RETURN_IF_ERROR(avg_pool2d_geometry(in_shape, p, &g));
+  CS_RETURN_IF_ERROR(expect_shape(grad_out, {g.N, g.C, g.OH, g.OW}, "AvgPool2d backward", "grad_output"));
+  if (&grad_in == &grad_out) return Status::error("AvgPool2d backward: grad_input must not alias grad_output");
+  grad_in.resize(in_shape);
+  grad_in.fill(0.0f);
+  const size_t in_plane = static_cast<size_t>(g.H) * g.W, out_plane = static_cast<size_t>(g.OH) * g.OW;
+  for (size_t nc = 0; nc < static_cast<size_t>(g.N) * g.C; ++nc) {
+    const float* gy = grad_out.data() + nc * out_plane;
+    float* gx = grad_in.data() + nc * in_plane;
+    for (int oh = 0; oh < g.OH; ++oh)
+      for (int ow = 0; ow < g.OW; ++ow) {
+        const AvgWindow win = avg_window(g, p, oh, ow);
+        const float share = gy[static_cast<size_t>(oh) * g.OW + ow] / win.divisor;
+        for (int ih = win.h0; ih < win.h1; ++ih)
+          for (int iw = win.w0; iw < win.w1; ++iw) gx[ih * g.W + iw] += share;
+      }
+  }
+  return Status::ok();
+}
+
+// [SECTION] AdaptiveAvgPool2d and global average pooling
+
+// in (N,C,H,W) -> out (N,C,output_size.h,output_size.w)
+Status adaptive_avg_pool2d_forward(Tensor& out, const Tensor& in, Size2 output_size) {
+  CS_RETURN_IF_ERROR(check_pool_input(in.shape(), "AdaptiveAvgPool2d"));
+  if (output_size.h < 1 || output_size.w < 1)
+    return Status::error(fmt("AdaptiveAvgPool2d: output_size must be >= 1, got %dx%d", output_size.h, output_size.w));
+  const int N = in.dim(0), C = in.dim(1), H = in.dim(2), W = in.dim(3), OH = output_size.h, OW = output_size.w;
+  const long long nc = static_cast<long long>(N) * C, plane = static_cast<long long>(OH) * OW;
+  if (plane > kMaxTensorElements || (nc > 0 && plane > kMaxTensorElements / nc))
+    return Status::error("AdaptiveAvgPool2d: output exceeds the tensor size limit");
+  if (&out == &in) return Status::error("AdaptiveAvgPool2d: the output tensor must not alias the input");
+  out.resize({N, C, OH, OW});
+  for (long long i = 0; i < nc; ++i) {
+    const float* x = in.data() + static_cast<size_t>(i) * H * W;
+    float* y = out.data() + static_cast<size_t>(i) * static_cast<size_t>(plane);
+    for (int oh = 0; oh < OH; ++oh) {
+      const int h0 = adaptive_start(oh, H, OH), h1 = adaptive_end(oh, H, OH);
+      for (int ow = 0; ow < OW; ++ow) {
+        const int w0 = adaptive_start(ow, W, OW), w1 = adaptive_end(ow, W, OW);
+        float sum = 0.0f;
+        for (int ih = h0; ih < h1; ++ih)
+          for (int iw = w0; iw < w1; ++iw) sum += x[ih * W + iw];
+        y[oh * OW + ow] = sum / static_cast<float>((h1 - h0) * (w1 - w0));
+      }
+    }
+  }
+  return Status::ok();
+}
+
+Status adaptive_avg_pool2d_backward(Tensor& grad_in, const Tensor& grad_out, const Shape& in_shape) {
+  CS_RETURN_IF_ERROR(check_pool_input(in_shape, "AdaptiveAvgPool2d backward"));
+  if (grad_out.rank() != 4 || grad_out.dim(0) != in_shape[0] || grad_out.dim(1) != in_shape[1] || grad_out.dim(2) < 1 ||
+      grad_out.dim(3) < 1)
+    return Status::error(fmt("AdaptiveAvgPool2d backward: grad_output %s does not fit input %s",
+                             grad_out.shape_string().c_str(), shape_str(in_shape).c_str()));
+  if (&grad_in == &grad_out) return Status::error("AdaptiveAvgPool2d backward: grad_input must not alias grad_output");
+  const int N = in_shape[0], C = in_shape[1], H = in_shape[2], W = in_shape[3];
+  const int OH = grad_out.dim(2), OW = grad_out.dim(3);
+  grad_in.resize(in_shape);
+  grad_in.fill(0.0f);
+  for (size_t i = 0; i < static_cast<size_t>(N) * C; ++i) {
+    const float* gy = grad_out.data() + i * OH * OW;
+    float* gx = grad_in.data() + i * H * W;
+    for (int oh = 0; oh < OH; ++oh) {
+      const int h0 = adaptive_start(oh, H, OH), h1 = adaptive_end(oh, H, OH);
+      for (int ow = 0; ow < OW; ++ow) {
+        const int w0 = adaptive_start(ow, W, OW), w1 = adaptive_end(ow, W, OW);
+        const float share = gy[oh * OW + ow] / static_cast<float>((h1 - h0) * (w1 - w0));
+        for (int ih = h0; ih < h1; ++ih)
+          for (int iw = w0; iw < w1; ++iw) gx[ih * W + iw] += share;
+      }
+    }
+  }
+  return Status::ok();
+}
+
+Status global_avg_pool2d_forward(Tensor& out, const Tensor& in) {
+  return adaptive_avg_pool2d_forward(out, in, Size2{1, 1});
+}
+
+Status global_avg_pool2d_backward(Tensor& grad_in, const Tensor& grad_out, const Shape& in_shape) {
+  if (in_shape.size() == 4) CS_RETURN_IF_ERROR(expect_shape(grad_out, {in_shape[0], in_shape[1], 1, 1},
+                                                            "global average pool backward", "grad_output"));
+  return adaptive_avg_pool2d_backward(grad_in, grad_out, in_shape);
+}
+
+}  // namespace cs

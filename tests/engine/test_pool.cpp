@@ -1,0 +1,206 @@
+// test_pool.cpp — MaxPool2d / AvgPool2d / AdaptiveAvgPool2d / global average pooling against
+// PyTorch golden data, finite-difference gradients, PyTorch's edge rules and validation messages.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "engine/check.h"
+#include "engine/golden.h"
+#include "engine/ops/pool.h"
+
+using namespace cs;
+using namespace cs::test;
+
+namespace {
+
+MaxPool2dParams max_params(const nlohmann::json& c) {
+  MaxPool2dParams p;
+  p.kernel = golden_pair(c, "kernel");
+  p.stride = golden_pair(c, "stride");
+  p.padding = golden_pair(c, "padding");
+  p.dilation = golden_pair(c, "dilation");
+  p.ceil_mode = c["params"]["ceil_mode"].get<bool>();
+  return p;
+}
+
+AvgPool2dParams avg_params(const nlohmann::json& c) {
+  AvgPool2dParams p;
+  p.kernel = golden_pair(c, "kernel");
+  p.stride = golden_pair(c, "stride");
+  p.padding = golden_pair(c, "padding");
+  p.ceil_mode = c["params"]["ceil_mode"].get<bool>();
+  p.count_include_pad = c["params"]["count_include_pad"].get<bool>();
+  p.divisor_override = c["params"]["divisor_override"].get<int>();
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("max_pool2d forward and backward match PyTorch") {
+  auto cases = golden_cases("max_pool2d");
+  REQUIRE(cases.size() >= 5);
+  for (const auto& c : cases) {
+    const std::string name = c["name"];
+    Tensor x = golden_tensor(c, "input"), y, gx;
+    REQUIRE(max_pool2d_forward(y, x, max_params(c)).is_ok());
+    check_close(y, golden_tensor(c, "output"), 0, 0, name + " output");  // max is exact
+    REQUIRE(max_pool2d_backward(gx, golden_tensor(c, "grad_output"), x, max_params(c)).is_ok());
+    check_close(gx, golden_tensor(c, "grad_input"), 1e-5f, 1e-5f, name + " grad_input");
+  }
+}
+
+TEST_CASE("avg_pool2d forward and backward match PyTorch (ceil_mode, count_include_pad, divisor)") {
+  auto cases = golden_cases("avg_pool2d");
+  REQUIRE(cases.size() >= 6);
+  for (const auto& c : cases) {
+    const std::string name = c["name"];
+    Tensor x = golden_tensor(c, "input"), y, gx;
+    REQUIRE(avg_pool2d_forward(y, x, avg_params(c)).is_ok());
+    check_close(y, golden_tensor(c, "output"), 1e-5f, 1e-5f, name + " output");
+    REQUIRE(avg_pool2d_backward(gx, golden_tensor(c, "grad_output"), x.shape(), avg_params(c)).is_ok());
+    check_close(gx, golden_tensor(c, "grad_input"), 1e-5f, 1e-5f, name + " grad_input");
+  }
+}
+
+TEST_CASE("adaptive and global average pooling match PyTorch") {
+  auto cases = golden_cases("adaptive_avg_pool2d");
+  REQUIRE(cases.size() >= 3);
+  for (const auto& c : cases) {
+    const std::string name = c["name"];
+    Tensor x = golden_tensor(c, "input"), y, gx;
+    const Size2 out = golden_pair(c, "output_size");
+    REQUIRE(adaptive_avg_pool2d_forward(y, x, out).is_ok());
+    check_close(y, golden_tensor(c, "output"), 1e-5f, 1e-5f, name + " output");
+    REQUIRE(adaptive_avg_pool2d_backward(gx, golden_tensor(c, "grad_output"), x.shape()).is_ok());
+    check_close(gx, golden_tensor(c, "grad_input"), 1e-5f, 1e-5f, name + " grad_input");
+    if (out == Size2{1, 1}) {
+      Tensor gy2, gx2;
+      REQUIRE(global_avg_pool2d_forward(gy2, x).is_ok());
+      check_close(gy2, golden_tensor(c, "output"), 1e-5f, 1e-5f, name + " global");
+      REQUIRE(global_avg_pool2d_backward(gx2, golden_tensor(c, "grad_output"), x.shape()).is_ok());
+      check_close(gx2, golden_tensor(c, "grad_input"), 1e-5f, 1e-5f, name + " global grad");
+    }
+  }
+}
+
+TEST_CASE("pool gradients agree with finite differences") {
+  Tensor x({2, 2, 7, 6});
+  // A strictly increasing ramp plus noise smaller than the step: no ties inside any window, so
+  // max pooling is differentiable everywhere we probe (ties are kinks, skipped deliberately).
+  fill_random(x, 42);
+  for (size_t i = 0; i < x.numel(); ++i) x[i] = 0.1f * static_cast<float>((i * 37) % x.numel()) + 0.01f * x[i];
+  MaxPool2dParams mp;
+  mp.kernel = {3, 2};
+  mp.stride = {2, 1};
+  mp.padding = {1, 1};
+  mp.dilation = {1, 2};
+  mp.ceil_mode = true;
+  AvgPool2dParams ap;
+  ap.kernel = {3, 3};
+  ap.stride = {2, 2};
+  ap.padding = {1, 1};
+  ap.ceil_mode = true;
+  ap.count_include_pad = false;
+
+  Tensor y, gy, gx;
+  REQUIRE(max_pool2d_forward(y, x, mp).is_ok());
+  gy = Tensor(y.shape());
+  fill_random(gy, 3);
+  REQUIRE(max_pool2d_backward(gx, gy, x, mp).is_ok());
+  check_gradient(x, gx, [&] { Tensor o; REQUIRE(max_pool2d_forward(o, x, mp).is_ok()); return dot(o, gy); },
+                 1e-3f, 2e-3f, 1e-2f, "max_pool2d", 84);
+
+  REQUIRE(avg_pool2d_forward(y, x, ap).is_ok());
+  gy = Tensor(y.shape());
+  fill_random(gy, 4);
+  REQUIRE(avg_pool2d_backward(gx, gy, x.shape(), ap).is_ok());
+  check_gradient(x, gx, [&] { Tensor o; REQUIRE(avg_pool2d_forward(o, x, ap).is_ok()); return dot(o, gy); },
+                 1e-2f, 2e-3f, 1e-2f, "avg_pool2d", 84);
+
+  REQUIRE(adaptive_avg_pool2d_forward(y, x, {3, 4}).is_ok());
+  gy = Tensor(y.shape());
+  fill_random(gy, 5);
+  REQUIRE(adaptive_avg_pool2d_backward(gx, gy, x.shape()).is_ok());
+  check_gradient(x, gx, [&] { Tensor o; REQUIRE(adaptive_avg_pool2d_forward(o, x, {3, 4}).is_ok()); return dot(o, gy); },
+                 1e-2f, 2e-3f, 1e-2f, "adaptive_avg_pool2d", 84);
+}
+
+TEST_CASE("max pool pads with -inf, breaks ties to the first element and propagates NaN") {
+  Tensor x({1, 1, 2, 2}, -5.0f), y, gx;
+  MaxPool2dParams p;
+  p.kernel = {2, 2};
+  p.stride = {1, 1};
+  p.padding = {1, 1};
+  std::vector<int32_t> idx;
+  REQUIRE(max_pool2d_forward(y, x, p, &idx).is_ok());
+  CHECK(y.shape() == Shape{1, 1, 3, 3});
+  for (size_t i = 0; i < y.numel(); ++i) CHECK(y[i] == -5.0f);  // never the 0 of zero padding
+  // All four inputs tie in the centre window: the first (row-major) wins, as PyTorch.
+  CHECK(idx[4] == 0);
+  Tensor gy({1, 1, 3, 3}, 0.0f);
+  gy[4] = 1.0f;
+  REQUIRE(max_pool2d_backward(gx, gy, x, p).is_ok());
+  CHECK(gx.values() == std::vector<float>{1, 0, 0, 0});
+
+  x[3] = std::numeric_limits<float>::quiet_NaN();
+  REQUIRE(max_pool2d_forward(y, x, p, &idx).is_ok());
+  CHECK(std::isnan(y[4]));
+  CHECK(idx[4] == 3);
+}
+
+TEST_CASE("ceil_mode drops a last window that would start in the right padding") {
+  // PyTorch: MaxPool2d(2, stride=2, padding=1, ceil_mode=True) on 4 wide -> 3, not 4.
+  CHECK(pool_output_size(4, 2, 2, 1, 1, true) == 3);
+  CHECK(pool_output_size(5, 2, 2, 0, 1, true) == 3);
+  CHECK(pool_output_size(5, 2, 2, 0, 1, false) == 2);
+  CHECK(pool_output_size(8, 3, 2, 1, 1, true) == 5);
+  CHECK(pool_output_size(8, 3, 2, 1, 1, false) == 4);
+  CHECK(pool_output_size(2, 5, 1, 0, 1, false) == 0);
+  // AvgPool2d with ceil_mode and count_include_pad: the last window of a 1x3 row (kernel 2,
+  // stride 2) hangs over the edge; PyTorch clips it to the padded input, so its divisor is 1, not 2.
+  Tensor x({1, 1, 1, 3}, 1.0f), y;
+  AvgPool2dParams ap;
+  ap.kernel = {1, 2};
+  ap.stride = {1, 2};
+  ap.ceil_mode = true;
+  REQUIRE(avg_pool2d_forward(y, x, ap).is_ok());
+  CHECK(y.values() == std::vector<float>{1.0f, 1.0f});
+}
+
+TEST_CASE("pool validation messages print the bad values") {
+  Tensor x({1, 2, 5, 5}), y;
+  MaxPool2dParams p;
+  p.kernel = {3, 3};
+  p.padding = {2, 2};
+  CHECK(max_pool2d_forward(y, x, p).message() ==
+        "MaxPool2d: padding 2x2 must be at most half of the kernel size 3x3 (as PyTorch requires)");
+  p = MaxPool2dParams{};
+  p.kernel = {0, 2};
+  CHECK(max_pool2d_forward(y, x, p).message() == "MaxPool2d: kernel_size must be >= 1, got 0x2");
+  p = MaxPool2dParams{};
+  p.stride = {-1, 1};
+  CHECK(max_pool2d_forward(y, x, p).message() == "MaxPool2d: stride must be >= 1, got -1");
+  p = MaxPool2dParams{};
+  p.kernel = {7, 7};
+  CHECK(max_pool2d_forward(y, x, p).message() ==
+        "MaxPool2d: input 5x5 is too small for kernel 7x7 (dilation 1x1, padding 0x0): output would be 0x0");
+  CHECK(max_pool2d_forward(y, Tensor({2, 5, 5}), MaxPool2dParams{}).message() ==
+        "MaxPool2d expected 4D input (batch, channels, height, width), got (2, 5, 5)");
+  AvgPool2dParams a;
+  a.divisor_override = -2;
+  CHECK(avg_pool2d_forward(y, x, a).message() == "AvgPool2d: divisor_override must be > 0 (or 0 for none), got -2");
+  CHECK(adaptive_avg_pool2d_forward(y, x, {0, 3}).message() == "AdaptiveAvgPool2d: output_size must be >= 1, got 0x3");
+  Tensor gx;
+  CHECK(max_pool2d_backward(gx, Tensor({1, 2, 3, 3}), x, MaxPool2dParams{}).message() ==
+        "MaxPool2d backward: grad_output must have shape (1, 2, 2, 2), got (1, 2, 3, 3)");
+}
+
+TEST_CASE("default params are PyTorch's: stride = kernel") {
+  Tensor x({1, 1, 4, 4}), y;
+  for (size_t i = 0; i < x.numel(); ++i) x[i] = static_cast<float>(i);
+  REQUIRE(max_pool2d_forward(y, x, MaxPool2dParams{}).is_ok());
+  CHECK(y.values() == std::vector<float>{5, 7, 13, 15});
+  REQUIRE(avg_pool2d_forward(y, x, AvgPool2dParams{}).is_ok());
+  CHECK(y.values() == std::vector<float>{2.5f, 4.5f, 10.5f, 12.5f});
+}
