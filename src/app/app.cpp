@@ -124,7 +124,7 @@ const struct {
 };
 
 void draw_help(AppState& state) {
-  if (ImGui::IsKeyPressed(ImGuiKey_F1, false)) state.show_help = !state.show_help;
+  if (platform_function_key_pressed(1)) state.show_help = !state.show_help;
   if (!state.show_help) return;
   ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));

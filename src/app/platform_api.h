@@ -26,6 +26,10 @@ void platform_open_file_dialog();
 // Desktop: reads a file (size-capped) and hands it to app_open_file; errors become notices.
 void platform_open_path(const char* path);
 
+// F1..F12 pressed this frame (ImGui 1.86 has no named function keys; the backend indexes keys by
+// SDL scancode, which only the platform may know).
+bool platform_function_key_pressed(int n);
+
 float platform_device_pixel_ratio();
 void platform_toggle_fullscreen();
 bool platform_is_browser();

@@ -391,6 +391,11 @@ void platform_open_path(const char* path) {
   app_open_file(state, name, bytes.data(), bytes.size());
 }
 
+bool platform_function_key_pressed(int n) {
+  if (n < 1 || n > 12) return false;
+  return ImGui::IsKeyPressed(SDL_SCANCODE_F1 + n - 1, false);
+}
+
 float platform_device_pixel_ratio() {
   float s = ImGui::GetIO().DisplayFramebufferScale.x;
   return s > 0 ? s : 1.0f;

@@ -14,6 +14,8 @@ const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'applic
   '.json': 'application/json', '.png': 'image/png', '.webmanifest': 'application/manifest+json' };
 
 export function serve(dir) {
+  for (const f of ['index.html', 'convscope.js', 'convscope.wasm', 'convscope.html'])
+    if (!fs.existsSync(path.join(dir, f))) throw new Error(`${path.join(dir, f)} is missing: build the web preset first`);
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     let file = path.normalize(path.join(dir, decodeURIComponent(url.pathname)));
