@@ -196,3 +196,32 @@ TEST_CASE("warm layers do not reallocate their buffers") {
   CHECK(gx.data() == pg);
   CHECK(conv.weight_grad.data() == pw);
 }
+
+#include "engine/nn/pool_layers.h"
+
+TEST_CASE("pooling layers: repr, shapes and gradients through the layer") {
+  MaxPool2dParams mp;
+  mp.kernel = {3, 3};
+  mp.stride = {2, 2};
+  mp.padding = {1, 1};
+  MaxPool2d maxpool(mp);
+  CHECK(maxpool.describe() ==
+        "MaxPool2d(kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), dilation=(1, 1), ceil_mode=False)");
+  Tensor x = random_tensor({2, 3, 6, 6}, 30), y;
+  REQUIRE(maxpool.forward(x, y).is_ok());
+  CHECK(y.shape() == Shape{2, 3, 3, 3});
+  check_layer_gradients(maxpool, x, 31, "MaxPool2d");  // random floats: no ties
+  AvgPool2dParams ap;
+  AvgPool2d avgpool(ap);
+  check_layer_gradients(avgpool, x, 32, "AvgPool2d");
+  AdaptiveAvgPool2d gap;
+  CHECK(gap.describe() == "AdaptiveAvgPool2d(output_size=1)");
+  REQUIRE(gap.forward(x, y).is_ok());
+  CHECK(y.shape() == Shape{2, 3, 1, 1});
+  check_layer_gradients(gap, x, 33, "global average pool");
+  AdaptiveAvgPool2d ad({4, 3});
+  check_layer_gradients(ad, x, 34, "AdaptiveAvgPool2d(4, 3)");
+  Tensor gx;
+  CHECK_FALSE(AvgPool2d(ap).backward(y, gx).is_ok());  // before forward
+  CHECK_FALSE(maxpool.forward(Tensor({3, 6, 6}), y).is_ok());
+}

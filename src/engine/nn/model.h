@@ -15,7 +15,7 @@ namespace cs {
 class Model {
  public:
   // Adds a top-level part (key = state_dict prefix; label = Trace prefix, defaults to key).
-  Layer* add(LayerPtr layer, std::string key = "", std::string label = "") {
+  Layer* add(LayerPtr layer, std::string key = "", std::optional<std::string> label = std::nullopt) {
     return root_.add(std::move(layer), std::move(key), std::move(label));
   }
   Sequential& root() { return root_; }

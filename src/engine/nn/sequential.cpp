@@ -21,11 +21,11 @@ std::string Sequential::describe() const {
   return s + ")";
 }
 
-Layer* Sequential::add(LayerPtr layer, std::string key, std::string label) {
+Layer* Sequential::add(LayerPtr layer, std::string key, std::optional<std::string> label) {
   if (key.empty()) key = std::to_string(children_.size());
-  if (label.empty()) label = key;
+  std::string l = label ? *label : key;
   layer->set_training(training_);
-  children_.push_back(Child{std::move(key), std::move(label), std::move(layer), Tensor(), Tensor()});
+  children_.push_back(Child{std::move(key), std::move(l), std::move(layer), Tensor(), Tensor()});
   return children_.back().layer.get();
 }
 
@@ -33,7 +33,7 @@ Status Sequential::forward(const Tensor& in, Tensor& out) {
   const Tensor* x = &in;
   for (Child& c : children_) {
     Status s = c.layer->forward(*x, c.out);
-    if (!s) return Status::error("(" + c.label + ") " + s.message());
+    if (!s) return Status::error("(" + c.key + ") " + s.message());
     x = &c.out;
   }
   if (&out != x) out = *x;
@@ -50,7 +50,7 @@ Status Sequential::backward(const Tensor& grad_out, Tensor& grad_in) {
     Child& c = children_[i];
     Tensor& dst = i == 0 ? grad_in : c.grad;
     Status s = c.layer->backward(*g, dst);
-    if (!s) return Status::error("(" + c.label + ") " + s.message());
+    if (!s) return Status::error("(" + c.key + ") " + s.message());
     g = &dst;
   }
   return Status::ok();
@@ -67,6 +67,10 @@ void Sequential::named_tensors(const std::string& prefix, std::vector<NamedTenso
 
 void Sequential::trace_internals(const std::string& prefix, Trace& trace) const {
   for (const Child& c : children_) {
+    if (c.label.empty()) {  // transparent child
+      c.layer->trace_internals(prefix, trace);
+      continue;
+    }
     trace.record(prefix + c.label, c.out);
     c.layer->trace_internals(prefix + c.label + ".", trace);
   }

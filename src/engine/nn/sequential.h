@@ -1,8 +1,11 @@
 // sequential.h — Sequential: runs child layers in order, keeps every child's output (for backward
 // and the Trace), and backpropagates in reverse. Each child has
 //   key   — its state_dict name component, "0", "1", ... by default as nn.Sequential, or a name;
-//   label — its Trace name component ("conv", "bn"); defaults to the key.
+//   label — its Trace name component ("conv", "bn"); defaults to the key. An empty label makes the
+//           child transparent in the Trace: its output is not recorded and its internals appear under
+//           the parent's prefix (a "blocks" Sequential whose children are traced as "block1", "block2").
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,9 +19,9 @@ class Sequential : public Layer {
   std::string describe() const override;  // multi-line, like PyTorch's print(model)
 
   // Adds a child; returns a pointer to it (owned by this Sequential) for configuration.
-  Layer* add(LayerPtr layer, std::string key = "", std::string label = "");
+  Layer* add(LayerPtr layer, std::string key = "", std::optional<std::string> label = std::nullopt);
   template <typename T>
-  T* add_as(T* layer, std::string key = "", std::string label = "") {
+  T* add_as(T* layer, std::string key = "", std::optional<std::string> label = std::nullopt) {
     add(LayerPtr(layer), std::move(key), std::move(label));
     return layer;
   }
