@@ -86,8 +86,8 @@ void apply_style_if_needed(AppState& state) {
       c[ImGuiCol_TitleBgActive] = ImVec4(0.0f, 0.25f, 0.6f, 1);
       c[ImGuiCol_FrameBg] = ImVec4(0.12f, 0.12f, 0.12f, 1);
       c[ImGuiCol_Button] = ImVec4(0.0f, 0.3f, 0.7f, 1);
-      c[ImGuiCol_ButtonHovered] = c[ImGuiCol_HeaderHovered] = ImVec4(1.0f, 0.85f, 0.0f, 1);
-      c[ImGuiCol_ButtonActive] = c[ImGuiCol_HeaderActive] = ImVec4(1.0f, 0.6f, 0.0f, 1);
+      c[ImGuiCol_ButtonHovered] = c[ImGuiCol_HeaderHovered] = ImVec4(0.0f, 0.45f, 0.95f, 1);
+      c[ImGuiCol_ButtonActive] = c[ImGuiCol_HeaderActive] = ImVec4(0.0f, 0.6f, 1.0f, 1);
       c[ImGuiCol_CheckMark] = c[ImGuiCol_SliderGrabActive] = ImVec4(1.0f, 0.85f, 0.0f, 1);
       c[ImGuiCol_SliderGrab] = ImVec4(1, 1, 1, 1);
       c[ImGuiCol_MenuBarBg] = ImVec4(0, 0, 0, 1);
