@@ -1,0 +1,65 @@
+// draw_pad_model.h — the digit lab's drawing pad without a GPU: strokes in canvas pixels, a marker
+// brush rasterised with anti-aliased edges onto a grey canvas (ink 255 on 0), undo and clear.
+// Points in -> canvas bytes out (which engine/data/digit_input turns into MNIST's 28x28).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+namespace cs::app {
+
+struct PadPoint {
+  float x = 0, y = 0;  // canvas pixels, (0,0) = top-left corner of the top-left pixel
+};
+
+struct Stroke {
+  float radius = 10.0f;
+  std::vector<PadPoint> points;
+};
+
+// Draws the capsule around segment a-b (a disc when a == b) into `canvas` (side x side bytes):
+// coverage = clamp(radius + 0.5 - distance(pixel centre, segment), 0, 1), combined with max().
+// max() rather than alpha blending is what makes it feel like a felt marker: crossing or
+// retracing a line never darkens it and the edge stays one pixel soft. Returns true if a pixel changed.
+bool rasterise_segment(std::vector<uint8_t>& canvas, int side, PadPoint a, PadPoint b, float radius);
+
+class DrawPad {
+ public:
+  static constexpr int kDefaultSide = 280;  // 10x MNIST's 28: fine enough for a smooth stroke
+  static constexpr int kMaxUndo = 64;
+
+  explicit DrawPad(int side = kDefaultSide);
+
+  // A stroke: begin (puts a dot), extend for each pointer move, end on release. Points closer
+  // than kMinStep to the previous one are skipped (a resting finger must not re-rasterise).
+  void begin_stroke(PadPoint p, float radius);
+  void extend_stroke(PadPoint p);
+  void end_stroke();
+  bool drawing() const { return drawing_; }
+
+  // Undo removes the last action (a stroke or a clear); the canvas is redrawn from the strokes.
+  bool undo();
+  void clear();  // undoable; a no-op on an empty pad
+  bool can_undo() const { return !history_.empty(); }
+
+  bool empty() const { return strokes_.empty(); }
+  int side() const { return side_; }
+  const std::vector<uint8_t>& pixels() const { return canvas_; }
+  const std::vector<Stroke>& strokes() const { return strokes_; }
+  // Bumped whenever the canvas changes: consumers (preprocessing, prediction) compare it.
+  long long revision() const { return revision_; }
+
+  static constexpr float kMinStep = 0.75f;
+
+ private:
+  void redraw();
+  void push_history();
+
+  int side_;
+  std::vector<uint8_t> canvas_;
+  std::vector<Stroke> strokes_;
+  std::vector<std::vector<Stroke>> history_;  // stroke lists before each action, newest last
+  bool drawing_ = false;
+  long long revision_ = 0;
+};
+
+}  // namespace cs::app

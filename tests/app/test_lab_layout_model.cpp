@@ -1,0 +1,37 @@
+// test_lab_layout_model.cpp — the digit lab's panels never overlap and fit the window.
+#include <doctest/doctest.h>
+
+#include <initializer_list>
+#include <utility>
+
+#include "app/lab_layout_model.h"
+
+using namespace cs::app;
+
+TEST_CASE("digit lab layout: no overlap, inside the window, below the menu bar") {
+  for (auto [w, h] : {std::pair<float, float>{1280, 800}, {1920, 1080}, {1440, 900}}) {
+    CAPTURE(w);
+    CAPTURE(h);
+    LabLayout l = lab_layout(w, h, 19.0f);
+    const LabRect all[] = {l.draw_pad, l.prediction, l.activations, l.se_weights, l.training};
+    for (int i = 0; i < 5; ++i) {
+      CAPTURE(i);
+      CHECK(all[i].x >= 0);
+      CHECK(all[i].y >= 19.0f);
+      CHECK(all[i].x + all[i].w <= w);
+      CHECK(all[i].y + all[i].h <= h);
+      CHECK(all[i].w >= 300);
+      CHECK(all[i].h >= 200);
+      for (int j = i + 1; j < 5; ++j) CHECK_FALSE(lab_rects_overlap(all[i], all[j]));
+    }
+    // The drawing pad (280 px) and its preprocessing column must fit side by side.
+    CHECK(l.draw_pad.w >= 450);
+    // Bigger windows give the activations more room.
+    if (w == 1920) CHECK(l.activations.w > lab_layout(1280, 800, 19).activations.w);
+  }
+}
+
+TEST_CASE("overlap test is strict about shared edges") {
+  CHECK_FALSE(lab_rects_overlap({0, 0, 10, 10}, {10, 0, 10, 10}));
+  CHECK(lab_rects_overlap({0, 0, 10, 10}, {9, 9, 10, 10}));
+}
