@@ -13,5 +13,6 @@ struct Command {
 
 // The table lives in main.cpp; add a line there and a declaration here for a new command.
 int run_op(int argc, char** argv);
+int run_bench(int argc, char** argv);
 
 }  // namespace cs::cli

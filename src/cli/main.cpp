@@ -8,6 +8,7 @@ namespace {
 
 const cs::cli::Command kCommands[] = {
     {"op", "run one op (conv2d, conv2d-backward, conv-transpose2d, max-pool2d, avg-pool2d, im2col) on .npy files", cs::cli::run_op},
+    {"bench", "time the engine on the peers' cases (L1-L9, M1, T1); --json for the peers harness", cs::cli::run_bench},
 };
 
 void print_help() {

@@ -53,14 +53,14 @@ void check_auto(const Shape4& s, std::mt19937& rng, bool bias) {
   cs::Tensor x = rand_tensor({s.N, s.C, s.H, s.W}, rng), w = rand_tensor({s.OC, s.C / s.groups, s.K, s.K}, rng),
              b = rand_tensor({s.OC}, rng);
   cs::Tensor y, y_ref;
-  REQUIRE(cs::conv2d_forward(y, x, w, bias ? &b : nullptr, p, cs::ConvAlgo::Auto).ok());
-  REQUIRE(cs::conv2d_forward(y_ref, x, w, bias ? &b : nullptr, p, cs::ConvAlgo::Reference).ok());
+  REQUIRE(cs::conv2d_forward(y, x, w, bias ? &b : nullptr, p, cs::ConvAlgo::Auto).is_ok());
+  REQUIRE(cs::conv2d_forward(y_ref, x, w, bias ? &b : nullptr, p, cs::ConvAlgo::Reference).is_ok());
   std::string e = compare("y", y, y_ref, 2e-5f);
   if (!e.empty()) FAIL_CHECK(e);
   cs::Tensor dy = rand_tensor(y_ref.shape(), rng);
   cs::Tensor dx, dw, db, dx_ref, dw_ref, db_ref;
-  REQUIRE(cs::conv2d_backward(&dx, &dw, &db, dy, x, w, p, cs::ConvAlgo::Auto).ok());
-  REQUIRE(cs::conv2d_backward(&dx_ref, &dw_ref, &db_ref, dy, x, w, p, cs::ConvAlgo::Reference).ok());
+  REQUIRE(cs::conv2d_backward(&dx, &dw, &db, dy, x, w, p, cs::ConvAlgo::Auto).is_ok());
+  REQUIRE(cs::conv2d_backward(&dx_ref, &dw_ref, &db_ref, dy, x, w, p, cs::ConvAlgo::Reference).is_ok());
   for (const auto& err : {compare("dx", dx, dx_ref, 2e-5f), compare("dw", dw, dw_ref, 1e-4f), compare("db", db, db_ref, 1e-4f)})
     if (!err.empty()) FAIL_CHECK(err);
 }
@@ -115,11 +115,11 @@ TEST_CASE("conv auto: results are bit-identical for 1 and 2 threads") {
   cs::Tensor x = rand_tensor({6, 16, 14, 14}, rng), w = rand_tensor({32, 16, 3, 3}, rng), b = rand_tensor({32}, rng);
   cs::Tensor y1, y2, dy = rand_tensor({6, 32, 14, 14}, rng), dx1, dw1, dx2, dw2;
   cs::set_num_threads(1);
-  REQUIRE(cs::conv2d_forward(y1, x, w, &b, p).ok());
-  REQUIRE(cs::conv2d_backward(&dx1, &dw1, nullptr, dy, x, w, p).ok());
+  REQUIRE(cs::conv2d_forward(y1, x, w, &b, p).is_ok());
+  REQUIRE(cs::conv2d_backward(&dx1, &dw1, nullptr, dy, x, w, p).is_ok());
   cs::set_num_threads(2);
-  REQUIRE(cs::conv2d_forward(y2, x, w, &b, p).ok());
-  REQUIRE(cs::conv2d_backward(&dx2, &dw2, nullptr, dy, x, w, p).ok());
+  REQUIRE(cs::conv2d_forward(y2, x, w, &b, p).is_ok());
+  REQUIRE(cs::conv2d_backward(&dx2, &dw2, nullptr, dy, x, w, p).is_ok());
   cs::set_num_threads(0);
   CHECK(y1.values() == y2.values());
   CHECK(dx1.values() == dx2.values());
