@@ -225,3 +225,31 @@ TEST_CASE("pooling layers: repr, shapes and gradients through the layer") {
   CHECK_FALSE(AvgPool2d(ap).backward(y, gx).is_ok());  // before forward
   CHECK_FALSE(maxpool.forward(Tensor({3, 6, 6}), y).is_ok());
 }
+
+TEST_CASE("ConvTranspose2d layer: weight layout, init bound, output size, gradients") {
+  Rng rng(40);
+  ConvTranspose2dOptions o;
+  o.in_channels = 4;
+  o.out_channels = 6;
+  o.kernel_size = {3, 3};
+  o.stride = {2, 2};
+  o.padding = {1, 1};
+  o.output_padding = {1, 1};
+  o.groups = 2;
+  ConvTranspose2d up(o, rng);
+  CHECK(up.weight.shape() == Shape{4, 3, 3, 3});  // (in, out/groups, kh, kw) as PyTorch
+  const float bound = 1.0f / std::sqrt(3.0f * 9.0f);
+  for (float v : up.weight.values()) CHECK(std::fabs(v) <= bound);
+  CHECK(up.describe() ==
+        "ConvTranspose2d(4, 6, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), output_padding=(1, 1), groups=2)");
+  Tensor x = random_tensor({2, 4, 3, 3}, 41), y;
+  REQUIRE(up.forward(x, y).is_ok());
+  CHECK(y.shape() == Shape{2, 6, 6, 6});  // (3-1)*2 - 2 + 2 + 1 + 1
+  check_layer_gradients(up, x, 42, "ConvTranspose2d");
+  ConvTranspose2dOptions bad = o;
+  bad.output_padding = {2, 2};
+  ConvTranspose2d b(bad, rng);
+  Status s = b.forward(x, y);
+  REQUIRE_FALSE(s.is_ok());
+  CHECK(s.message().find("output_padding 2x2") != std::string::npos);
+}

@@ -94,6 +94,80 @@ void Conv2d::named_tensors(const std::string& prefix, std::vector<NamedTensor>& 
   }
 }
 
+// [SECTION] ConvTranspose2d
+
+static Status check_convt_options(const ConvTranspose2dOptions& o) {
+  Conv2dOptions c;  // the same channel/kernel/group rules as Conv2d
+  c.in_channels = o.in_channels;
+  c.out_channels = o.out_channels;
+  c.kernel_size = o.kernel_size;
+  c.stride = o.stride;
+  c.padding = o.padding;
+  c.dilation = o.dilation;
+  c.groups = o.groups;
+  Status s = check_conv_options(c);
+  if (!s) return Status::error("ConvTranspose2d" + s.message().substr(6));  // "Conv2d: ..." -> "ConvTranspose2d: ..."
+  if ((o.output_padding.h >= o.stride.h && o.output_padding.h >= o.dilation.h) ||
+      (o.output_padding.w >= o.stride.w && o.output_padding.w >= o.dilation.w) || o.output_padding.h < 0 ||
+      o.output_padding.w < 0)
+    return Status::error(fmt("ConvTranspose2d: output_padding %dx%d must be >= 0 and smaller than stride %dx%d or dilation %dx%d",
+                             o.output_padding.h, o.output_padding.w, o.stride.h, o.stride.w, o.dilation.h, o.dilation.w));
+  return Status::ok();
+}
+
+ConvTranspose2d::ConvTranspose2d(const ConvTranspose2dOptions& o, Rng& rng) : o_(o), status_(check_convt_options(o)) {
+  if (!status_) return;
+  weight = Tensor({o.in_channels, o.out_channels / o.groups, o.kernel_size.h, o.kernel_size.w});
+  if (o.bias) bias = Tensor({o.out_channels});
+  const int fan_in = (o.out_channels / o.groups) * o.kernel_size.h * o.kernel_size.w;
+  kaiming_uniform_default(weight, o.bias ? &bias : nullptr, fan_in, rng);
+}
+
+ConvTranspose2dParams ConvTranspose2d::params() const {
+  ConvTranspose2dParams p;
+  p.stride = o_.stride;
+  p.padding = o_.padding;
+  p.output_padding = o_.output_padding;
+  p.dilation = o_.dilation;
+  p.groups = o_.groups;
+  return p;
+}
+
+std::string ConvTranspose2d::describe() const {
+  std::string s = fmt("ConvTranspose2d(%d, %d, kernel_size=%s, stride=%s", o_.in_channels, o_.out_channels,
+                      pair_str(o_.kernel_size).c_str(), pair_str(o_.stride).c_str());
+  if (o_.padding != Size2{0, 0}) s += ", padding=" + pair_str(o_.padding);
+  if (o_.output_padding != Size2{0, 0}) s += ", output_padding=" + pair_str(o_.output_padding);
+  if (o_.dilation != Size2{1, 1}) s += ", dilation=" + pair_str(o_.dilation);
+  if (o_.groups != 1) s += fmt(", groups=%d", o_.groups);
+  if (!o_.bias) s += ", bias=False";
+  return s + ")";
+}
+
+Status ConvTranspose2d::forward(const Tensor& in, Tensor& out) {
+  CS_RETURN_IF_ERROR(status_);
+  CS_RETURN_IF_ERROR(conv_transpose2d_forward(out, in, weight, o_.bias ? &bias : nullptr, params()));
+  in_ = in;
+  return Status::ok();
+}
+
+Status ConvTranspose2d::backward(const Tensor& grad_out, Tensor& grad_in) {
+  CS_RETURN_IF_ERROR(status_);
+  if (in_.empty()) return Status::error("ConvTranspose2d: backward called before forward");
+  return conv_transpose2d_backward(&grad_in, &weight_grad, o_.bias ? &bias_grad : nullptr, grad_out, in_, weight,
+                                   params());
+}
+
+void ConvTranspose2d::named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) {
+  if (!status_) return;
+  weight_grad.resize(weight.shape());
+  out.push_back({prefix + "weight", &weight, &weight_grad, true, false});
+  if (o_.bias) {
+    bias_grad.resize(bias.shape());
+    out.push_back({prefix + "bias", &bias, &bias_grad, true, false});
+  }
+}
+
 // [SECTION] BatchNorm2d
 
 BatchNorm2d::BatchNorm2d(int num_features, float eps, float momentum)

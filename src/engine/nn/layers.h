@@ -7,6 +7,7 @@
 
 #include "../ops/activation.h"
 #include "../ops/conv2d.h"
+#include "../ops/conv_transpose2d.h"
 #include "../ops/norm.h"
 #include "init.h"
 #include "layer.h"
@@ -46,6 +47,40 @@ class Conv2d : public Layer {
   Conv2dOptions o_;
   Status status_;
   ConvAlgo algo_ = ConvAlgo::Auto;
+  Tensor in_;
+};
+
+// [SECTION] ConvTranspose2d: in (N, Cin, H, W) -> out (N, Cout, OH, OW), weight (Cin, Cout/groups, KH, KW)
+
+struct ConvTranspose2dOptions {
+  int in_channels = 1;
+  int out_channels = 1;
+  Size2 kernel_size{2, 2};
+  Size2 stride{1, 1};
+  Size2 padding{0, 0};
+  Size2 output_padding{0, 0};
+  int groups = 1;
+  bool bias = true;
+  Size2 dilation{1, 1};
+};
+
+class ConvTranspose2d : public Layer {
+ public:
+  // PyTorch's init: kaiming_uniform_(a=sqrt(5)) with fan_in = weight.size(1) * KH * KW
+  // (= Cout/groups * KH * KW: PyTorch computes fan_in from dim 1 of the transposed weight).
+  ConvTranspose2d(const ConvTranspose2dOptions& o, Rng& rng);
+  const char* type() const override { return "ConvTranspose2d"; }
+  std::string describe() const override;
+  Status forward(const Tensor& in, Tensor& out) override;
+  Status backward(const Tensor& grad_out, Tensor& grad_in) override;
+  void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
+  ConvTranspose2dParams params() const;
+
+  Tensor weight, bias, weight_grad, bias_grad;
+
+ private:
+  ConvTranspose2dOptions o_;
+  Status status_;
   Tensor in_;
 };
 
