@@ -137,3 +137,19 @@ TEST_CASE("image: area resize averages exactly and preserves the mean") {
   for (float v : s.pixels) sum2 += v;
   CHECK(sum2 / 6 == doctest::Approx(sum / 35).epsilon(1e-4));
 }
+
+TEST_CASE("image: the JPEG Huffman-table overflow of stb_image 2.27 is refused before decoding") {
+  // Found by fuzz_image: DHT tables declaring more than 256 codes make stb 2.27 write past a
+  // 257-byte array, in the header parse, after fill bytes, and in stbi_info itself.
+  for (const char* file : {"jpeg_dht_over_256_codes", "jpeg_dht_over_256_codes_2", "jpeg_dht_in_info_header",
+                           "jpeg_dht_after_fill_bytes"}) {
+    const std::string path = std::string(CS_TEST_DATA_DIR) + "/fuzz/regressions/image/" + file;
+    auto r = read_image_file(path);
+    REQUIRE_FALSE(r.is_ok());
+    CHECK_MESSAGE(r.message().find("corrupt JPEG: a Huffman table declares") != std::string::npos, r.message());
+  }
+  // A valid baseline JPEG (its DHT tables are within limits) still decodes.
+  std::vector<uint8_t> px(8 * 8, 128), jpg;
+  stbi_write_jpg_to_func(append, &jpg, 8, 8, 1, px.data(), 90);
+  CHECK(decode_image(jpg.data(), jpg.size(), "ok.jpg").is_ok());
+}

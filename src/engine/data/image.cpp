@@ -37,10 +37,67 @@
 
 namespace cs {
 
+namespace {
+
+// stb_image 2.27 writes past stbi__huffman::size[257] when a JPEG DHT table declares more than 256
+// codes (fixed upstream in 2.28; found here by fuzz_image, regression inputs kept in
+// tests/fuzz/regressions/image/). Debian ships 2.27, so every DHT table stb could reach is checked
+// first. The walk follows stb's own reading: it resyncs byte by byte on non-marker bytes, reads DHT
+// and DQT tables by their contents (not the segment length), reads zeros past the end of the data,
+// and leaves entropy-coded data at the first 0xFF followed by a non-zero byte. Valid files walk
+// cleanly; where the walk and stb could differ, the walk looks at more places, never fewer.
+Status check_jpeg_huffman_tables(const uint8_t* b, size_t n, const char* name) {
+  auto at = [&](size_t i) -> size_t { return i < n ? b[i] : 0; };
+  size_t pos = 0;  // SOI (possibly after fill bytes) is walked as a standalone marker
+  while (pos < n) {
+    if (b[pos] != 0xFF) {
+      ++pos;
+      continue;
+    }
+    while (pos < n && b[pos] == 0xFF) ++pos;  // fill bytes
+    if (pos >= n) break;
+    const size_t marker = b[pos++];
+    if (marker == 0xD9) break;  // EOI: stb stops here
+    if (marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) continue;  // no payload
+    const size_t len = (at(pos) << 8) | at(pos + 1);
+    size_t p = pos + 2;
+    if (marker == 0xC4) {  // DHT: tables of 1 + 16 count bytes + sum(counts) symbols, while length remains
+      long remaining = static_cast<long>(len) - 2;
+      while (remaining > 0 && p < n) {
+        size_t total = 0;
+        for (size_t i = 0; i < 16; ++i) total += at(p + 1 + i);
+        if (total > 256)
+          return Status::error(fmt("%s: corrupt JPEG: a Huffman table declares %zu codes (at most 256)", name, total));
+        p += 17 + total;
+        remaining -= static_cast<long>(17 + total);
+      }
+      pos = p;
+    } else if (marker == 0xDB) {  // DQT: 65- or 129-byte tables, read the same way
+      long remaining = static_cast<long>(len) - 2;
+      while (remaining > 0 && p < n) {
+        const size_t table = (at(p) >> 4) ? 129 : 65;
+        p += table;
+        remaining -= static_cast<long>(table);
+      }
+      pos = p;
+    } else {
+      pos = p + (len >= 2 ? len - 2 : 0);
+    }
+    if (marker == 0xDA)  // entropy-coded data ends at the first 0xFF followed by a non-zero byte
+      while (pos + 1 < n && !(b[pos] == 0xFF && b[pos + 1] != 0x00)) ++pos;
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
 Result<Image> decode_image(const uint8_t* bytes, size_t size, const std::string& name) {
   const char* n = name.c_str();
   if (size == 0) return Status::error(fmt("%s: empty file, not an image", n));
   if (size > static_cast<size_t>(INT_MAX)) return Status::error(fmt("%s: %zu bytes is too large for an image", n, size));
+  // Before stbi_info too: its JPEG header parse already builds the Huffman tables.
+  // stb takes anything starting 0xFF (fill bytes, then SOI) as a JPEG candidate.
+  if (bytes[0] == 0xFF) CS_RETURN_IF_ERROR(check_jpeg_huffman_tables(bytes, size, n));
   int w = 0, h = 0, c = 0;
   if (!stbi_info_from_memory(bytes, static_cast<int>(size), &w, &h, &c))
     return Status::error(fmt("%s: not a PNG, JPEG or BMP image (%s)", n, stbi_failure_reason()));
