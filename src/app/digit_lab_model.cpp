@@ -1,0 +1,442 @@
+// digit_lab_model.cpp — LabSession: inputs through the engine's preprocessing, gallery rows, and
+// DigitNet: prediction, SE statistics in slices, training in time-boxed slices.
+#include "digit_lab_model.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "engine/data/safetensors.h"
+#include "engine/nn/mbconv.h"
+#include "engine/nn/residual.h"
+#include "engine/nn/sequential.h"
+#include "engine/ops/activation.h"
+#include "engine/ops/loss.h"
+
+namespace cs::app {
+
+namespace {
+double now_ms() {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+}  // namespace
+
+cs::Status LabSession::load_digits(const uint8_t* bytes, size_t size) {
+  auto r = parse_digit_bundle(bytes, size);
+  if (!r.is_ok()) {
+    digits_ok_ = false;
+    digits_error_ = r.message();
+    return r.status();
+  }
+  digits_ = std::move(r.value());
+  digits_ok_ = true;
+  digits_error_.clear();
+  gallery_order_ = cs::app::gallery_order(digits_.test);
+  return cs::Status::ok();
+}
+
+bool LabSession::use_drawing(const DrawPad& pad) {
+  if (!from_gallery_ && pad.revision() == pad_revision_ && input_revision_ > 0) return false;
+  pad_revision_ = pad.revision();
+  from_gallery_ = false;
+  const double t0 = now_ms();
+  steps_ = cs::prepare_digit(pad.pixels().data(), pad.side(), pad.side());
+  prepare_ms_ = now_ms() - t0;
+  has_input_ = steps_.has_ink;
+  const std::vector<float>& d = steps_.digit.pixels;
+  if (d.size() == input28_.size()) std::copy(d.begin(), d.end(), input28_.begin());
+  else std::fill(input28_.begin(), input28_.end(), 0.0f);
+  ++input_revision_;
+  return true;
+}
+
+bool LabSession::use_gallery(int test_index) {
+  if (!digits_ok_ || test_index < 0 || test_index >= digits_.test.count) return false;
+  const uint8_t* img = digits_.test.image(test_index);
+  for (int i = 0; i < kDigitPixels; ++i) input28_[i] = img[i] / 255.0f;
+  steps_ = cs::DigitSteps{};
+  from_gallery_ = true;
+  has_input_ = true;
+  pad_revision_ = -1;
+  prepare_ms_ = 0;
+  ++input_revision_;
+  return true;
+}
+
+bool LabSession::use_photo(const cs::GreyImage& grey) {
+  from_gallery_ = false;
+  const double t0 = now_ms();
+  steps_ = cs::prepare_digit(grey);
+  prepare_ms_ = now_ms() - t0;
+  has_input_ = steps_.has_ink;
+  const std::vector<float>& d = steps_.digit.pixels;
+  if (d.size() == input28_.size()) std::copy(d.begin(), d.end(), input28_.begin());
+  else std::fill(input28_.begin(), input28_.end(), 0.0f);
+  pad_revision_ = -1;
+  ++input_revision_;
+  return true;
+}
+
+std::vector<LabSession::GalleryRow> LabSession::gallery_rows(int columns) const {
+  std::vector<GalleryRow> rows;
+  columns = std::max(1, columns);
+  const std::vector<uint8_t>& labels = digits_.test.labels;
+  size_t k = 0;
+  while (k < gallery_order_.size()) {
+    const int label = labels[gallery_order_[k]];
+    size_t end = k;
+    while (end < gallery_order_.size() && labels[gallery_order_[end]] == label) ++end;
+    for (size_t s = k; s < end; s += columns)
+      rows.push_back(GalleryRow{label, static_cast<int>(s), static_cast<int>(std::min(end - s, size_t(columns)))});
+    k = end;
+  }
+  return rows;
+}
+
+// [SECTION] network, prediction, SE statistics, training ------------------------------------------
+
+namespace {
+
+std::string join(const std::string& path, const std::string& label) { return path.empty() ? label : path + "." + label; }
+
+// Follows the Trace naming of the containers: Sequential children at path.label, MBConv's stages
+// at path.<stage>, Residual's body at path.body.
+void collect_se(cs::Layer& layer, const std::string& path, std::vector<SeBlockRef>& out) {
+  if (auto* se = dynamic_cast<cs::SqueezeExcite*>(&layer)) {
+    out.push_back(SeBlockRef{path, se});
+  } else if (auto* seq = dynamic_cast<cs::Sequential*>(&layer)) {
+    for (size_t i = 0; i < seq->size(); ++i) collect_se(seq->child(i), join(path, seq->label(i)), out);
+  } else if (auto* mb = dynamic_cast<cs::MBConv*>(&layer)) {
+    collect_se(mb->block(), path, out);
+  } else if (auto* res = dynamic_cast<cs::Residual*>(&layer)) {
+    collect_se(res->body(), join(path, "body"), out);
+  }
+}
+
+// (n, 1, 28, 28) in [0, 1] from MNIST bytes.
+void batch_tensor(cs::Tensor& x, const DigitSet& set, const int* indices, int n) {
+  x.resize({n, 1, kDigitSide, kDigitSide});
+  float* d = x.data();
+  for (int k = 0; k < n; ++k) {
+    const uint8_t* img = set.image(indices[k]);
+    for (int i = 0; i < kDigitPixels; ++i) d[static_cast<size_t>(k) * kDigitPixels + i] = img[i] / 255.0f;
+  }
+}
+
+int argmax_row(const float* row, int n) {
+  int best = 0;
+  for (int i = 1; i < n; ++i)
+    if (row[i] > row[best]) best = i;
+  return best;
+}
+
+void push_curve(std::vector<float>& curve, float v, size_t cap) {
+  curve.push_back(v);
+  // Keep the whole history at a bounded size: halve the resolution when full.
+  if (curve.size() >= cap) {
+    size_t j = 0;
+    for (size_t i = 0; i + 1 < curve.size(); i += 2) curve[j++] = 0.5f * (curve[i] + curve[i + 1]);
+    curve.resize(j);
+  }
+}
+
+}  // namespace
+
+std::vector<SeBlockRef> find_se_blocks(cs::Model& model) {
+  std::vector<SeBlockRef> out;
+  collect_se(model.root(), "", out);
+  return out;
+}
+
+float SeStats::mean(int b, int digit, int c) const {
+  const Block& bl = blocks[b];
+  return count[digit] > 0 ? static_cast<float>(bl.sum[digit * bl.channels + c] / count[digit]) : 0.0f;
+}
+
+float SeStats::stddev(int b, int digit, int c) const {
+  const Block& bl = blocks[b];
+  const int n = count[digit];
+  if (n < 2) return 0.0f;
+  const double m = bl.sum[digit * bl.channels + c] / n;
+  const double var = std::max(0.0, bl.sumsq[digit * bl.channels + c] / n - m * m);
+  return static_cast<float>(std::sqrt(var));
+}
+
+std::vector<int> SeStats::order_by_variance(int b) const {
+  const int C = blocks[b].channels;
+  std::vector<double> var(C, 0.0);
+  for (int c = 0; c < C; ++c) {
+    // Two passes: the means are close to each other, so E[x^2] - E[x]^2 would cancel.
+    double m = 0;
+    for (int d = 0; d < 10; ++d) m += mean(b, d, c);
+    m /= 10;
+    for (int d = 0; d < 10; ++d) var[c] += (mean(b, d, c) - m) * (mean(b, d, c) - m);
+  }
+  std::vector<int> order(C);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int c) { return var[a] > var[c]; });
+  return order;
+}
+
+cs::Status LabSession::init_network(ModelFactory factory, const uint8_t* weights, size_t size) {
+  factory_ = std::move(factory);
+  shipped_.assign(weights, weights + size);
+  if (!factory_) return cs::Status::error("no network factory");
+  cs::Status st = reinitialise(1);
+  if (!st) return st;
+  if (!shipped_.empty()) return reset_to_shipped();
+  return cs::Status::ok();
+}
+
+cs::Status LabSession::reinitialise(uint32_t seed) {
+  if (!factory_) return cs::Status::error("no network factory");
+  std::unique_ptr<cs::Model> m = factory_(seed);
+  if (!m) {
+    network_error_ = "the network factory returned nothing";
+    return cs::Status::error(network_error_);
+  }
+  model_ = std::move(m);
+  model_->eval();
+  se_ = find_se_blocks(*model_);
+  overrides_.resize(se_.size());
+  for (size_t b = 0; b < se_.size(); ++b)
+    overrides_[b].resize(static_cast<size_t>(se_[b].se->channels()), std::numeric_limits<float>::quiet_NaN());
+  apply_overrides();
+  parameter_count_ = model_->parameter_count();
+  optimizer_.reset();
+  network_error_.clear();
+  after_weights_changed();
+  return cs::Status::ok();
+}
+
+cs::Status LabSession::load_weights(const uint8_t* bytes, size_t size, const std::string& name) {
+  if (!model_) return cs::Status::error("no network to load weights into");
+  auto st = cs::parse_safetensors(bytes, size, name);
+  if (!st.is_ok()) return st.status();
+  std::vector<cs::LoadedTensor> src;
+  for (auto& [key, t] : st.value().tensors) src.push_back(cs::LoadedTensor{key, t});
+  CS_RETURN_IF_ERROR(cs::load_state_dict(*model_, src, /*strict=*/true));
+  optimizer_.reset();  // Adam's moments belong to the old weights
+  after_weights_changed();
+  return cs::Status::ok();
+}
+
+cs::Status LabSession::reset_to_shipped() {
+  if (shipped_.empty()) return cs::Status::error("this build has no shipped DigitNet weights");
+  return load_weights(shipped_.data(), shipped_.size(), "digitnet.safetensors");
+}
+
+void LabSession::after_weights_changed() { ++weights_revision_; }
+
+void LabSession::apply_overrides() {
+  for (size_t b = 0; b < se_.size(); ++b)
+    for (size_t c = 0; c < overrides_[b].size(); ++c) {
+      if (std::isnan(overrides_[b][c])) se_[b].se->clear_excitation_override(static_cast<int>(c));
+      else (void)se_[b].se->set_excitation_override(static_cast<int>(c), overrides_[b][c]);
+    }
+}
+
+cs::Status LabSession::set_se_override(int block, int channel, float value) {
+  if (block < 0 || block >= static_cast<int>(se_.size()))
+    return cs::Status::error(cs::fmt("SE block %d does not exist (%zu blocks)", block, se_.size()));
+  if (channel < 0 || channel >= static_cast<int>(overrides_[block].size()))
+    return cs::Status::error(cs::fmt("SE block %d has %zu channels, got channel %d", block, overrides_[block].size(), channel));
+  if (std::isnan(value)) {
+    se_[block].se->clear_excitation_override(channel);
+  } else {
+    CS_RETURN_IF_ERROR(se_[block].se->set_excitation_override(channel, value));
+  }
+  overrides_[block][channel] = value;
+  ++override_revision_;
+  return cs::Status::ok();
+}
+
+float LabSession::se_override(int block, int channel) const {
+  if (block < 0 || block >= static_cast<int>(overrides_.size()) || channel < 0 ||
+      channel >= static_cast<int>(overrides_[block].size()))
+    return std::numeric_limits<float>::quiet_NaN();
+  return overrides_[block][channel];
+}
+
+void LabSession::clear_se_overrides() {
+  for (auto& o : overrides_) std::fill(o.begin(), o.end(), std::numeric_limits<float>::quiet_NaN());
+  apply_overrides();
+  ++override_revision_;
+}
+
+bool LabSession::update_prediction() {
+  if (!model_) return false;
+  if (seen_input_ == input_revision_ && seen_weights_ == weights_revision_ && seen_overrides_ == override_revision_)
+    return false;
+  seen_input_ = input_revision_;
+  seen_weights_ = weights_revision_;
+  seen_overrides_ = override_revision_;
+  ++prediction_revision_;
+  if (!has_input_) {
+    predicted_ = -1;
+    probs_.clear();
+    trace_.clear();
+    return true;
+  }
+  x_.resize({1, 1, kDigitSide, kDigitSide});
+  std::copy(input28_.begin(), input28_.end(), x_.data());
+  model_->eval();
+  const double t0 = now_ms();
+  cs::Status st = model_->forward(x_, logits_, &trace_);
+  if (st) st = cs::softmax_forward(probs_t_, logits_);
+  inference_ms_ = now_ms() - t0;
+  if (!st) {
+    network_error_ = st.message();
+    predicted_ = -1;
+    probs_.clear();
+    return true;
+  }
+  probs_.assign(probs_t_.values().begin(), probs_t_.values().end());
+  predicted_ = argmax_row(probs_.data(), static_cast<int>(probs_.size()));
+  return true;
+}
+
+std::vector<float> LabSession::current_excitation(int block) const {
+  if (block < 0 || block >= static_cast<int>(se_.size()) || !has_input_) return {};
+  const cs::Tensor* t = trace_.find(se_[block].name + ".excitation_raw");
+  if (!t) return {};
+  return std::vector<float>(t->values().begin(), t->values().end());
+}
+
+cs::Status LabSession::input_gradient(int cls, std::vector<float>& out28) {
+  if (!model_ || !has_input_) return cs::Status::error("no input to explain");
+  if (cls < 0 || cls > 9) return cs::Status::error(cs::fmt("class must be 0..9, got %d", cls));
+  x_.resize({1, 1, kDigitSide, kDigitSide});
+  std::copy(input28_.begin(), input28_.end(), x_.data());
+  model_->eval();
+  CS_RETURN_IF_ERROR(model_->forward(x_, logits_, nullptr));
+  grad_logits_.resize(logits_.shape());
+  grad_logits_.fill(0.0f);
+  grad_logits_[static_cast<size_t>(cls)] = 1.0f;  // d logit_cls / d logits
+  CS_RETURN_IF_ERROR(model_->backward(grad_logits_, &grad_in_));
+  out28.resize(kDigitPixels);
+  for (int i = 0; i < kDigitPixels; ++i) out28[i] = std::fabs(grad_in_[static_cast<size_t>(i)]);
+  return cs::Status::ok();
+}
+
+void LabSession::step_se_stats(double budget_ms, int batch) {
+  if (!model_ || !digits_ok_ || se_.empty()) return;
+  const DigitSet& set = digits_.test;
+  if (pending_.weights_revision != weights_revision_ || pending_.complete()) {
+    if (pending_.complete() && pending_.weights_revision == weights_revision_) return;  // up to date
+    pending_ = SeStats{};
+    pending_.weights_revision = weights_revision_;
+    pending_.total = set.count;
+    for (const SeBlockRef& r : se_) {
+      SeStats::Block b;
+      b.name = r.name;
+      b.channels = r.se->channels();
+      b.sum.assign(10 * static_cast<size_t>(b.channels), 0.0);
+      b.sumsq.assign(10 * static_cast<size_t>(b.channels), 0.0);
+      pending_.blocks.push_back(std::move(b));
+    }
+  }
+  // The statistics describe the network itself: overrides are lifted for these passes.
+  for (const SeBlockRef& r : se_) r.se->clear_excitation_overrides();
+  model_->eval();
+  const double t0 = now_ms();
+  std::vector<int> idx;
+  // At least one batch per call, so a pass always progresses however busy the frame is.
+  for (bool first = true; !pending_.complete() && (first || now_ms() - t0 < budget_ms); first = false) {
+    const int n = std::min(batch, pending_.total - pending_.done);
+    idx.resize(n);
+    std::iota(idx.begin(), idx.end(), pending_.done);
+    batch_tensor(se_x_, set, idx.data(), n);
+    if (!model_->forward(se_x_, se_logits_, nullptr)) break;
+    for (size_t b = 0; b < se_.size(); ++b) {
+      const cs::Tensor& e = se_[b].se->excitation_raw();  // (n, C)
+      SeStats::Block& bl = pending_.blocks[b];
+      for (int k = 0; k < n; ++k) {
+        const int d = set.labels[idx[k]];
+        for (int c = 0; c < bl.channels; ++c) {
+          const double v = e[static_cast<size_t>(k) * bl.channels + c];
+          bl.sum[d * bl.channels + c] += v;
+          bl.sumsq[d * bl.channels + c] += v * v;
+        }
+      }
+    }
+    const int K = se_logits_.dim(1);
+    for (int k = 0; k < n; ++k) {
+      pending_.count[set.labels[idx[k]]]++;
+      if (argmax_row(se_logits_.data() + static_cast<size_t>(k) * K, K) == set.labels[idx[k]]) pending_.correct++;
+    }
+    pending_.done += n;
+  }
+  apply_overrides();
+  if (pending_.complete()) stats_ = pending_;
+}
+
+void LabSession::start_training() {
+  if (!model_ || !digits_ok_) {
+    train_.error = !model_ ? "no network" : "no bundled training digits";
+    return;
+  }
+  train_.error.clear();
+  train_.running = true;
+}
+
+cs::Status LabSession::train_one_step() {
+  const DigitSet& set = digits_.train;
+  const int n = train_.batch_size;
+  std::uniform_int_distribution<int> pick(0, set.count - 1);
+  std::vector<int> idx(n);
+  for (int& i : idx) i = pick(train_rng_);
+  batch_tensor(tx_, set, idx.data(), n);
+  tlabels_.resize(n);
+  for (int k = 0; k < n; ++k) tlabels_[k] = set.labels[idx[k]];
+  if (!optimizer_) {
+    cs::AdamOptions o;
+    o.lr = learning_rate;
+    optimizer_ = std::make_unique<cs::Adam>(model_->parameters(), o);
+  }
+  optimizer_->lr = learning_rate;
+  model_->train();
+  float loss = 0;
+  CS_RETURN_IF_ERROR(model_->forward(tx_, tlogits_, nullptr));
+  CS_RETURN_IF_ERROR(cs::cross_entropy_forward(&loss, &tprobs_, tlogits_, tlabels_));
+  CS_RETURN_IF_ERROR(cs::cross_entropy_backward(tgrad_, tprobs_, tlabels_));
+  CS_RETURN_IF_ERROR(model_->backward(tgrad_, nullptr));
+  CS_RETURN_IF_ERROR(optimizer_->step());
+  model_->eval();
+  int correct = 0;
+  const int K = tprobs_.dim(1);
+  for (int k = 0; k < n; ++k) correct += argmax_row(tprobs_.data() + static_cast<size_t>(k) * K, K) == tlabels_[k];
+  recent_acc_.push_back(static_cast<float>(correct) / n);
+  if (recent_acc_.size() > static_cast<size_t>(kWindow)) recent_acc_.erase(recent_acc_.begin());
+  train_.loss = loss;
+  train_.accuracy = std::accumulate(recent_acc_.begin(), recent_acc_.end(), 0.0f) / recent_acc_.size();
+  train_.step++;
+  push_curve(train_.loss_curve, loss, kCurveMax);
+  push_curve(train_.accuracy_curve, train_.accuracy, kCurveMax);
+  return cs::Status::ok();
+}
+
+int LabSession::step_training(double budget_ms) {
+  if (!train_.running || !model_) return 0;
+  const double t0 = now_ms();
+  int steps = 0;
+  // The overrides are an inference experiment; training updates the real network.
+  for (const SeBlockRef& r : se_) r.se->clear_excitation_overrides();
+  do {
+    cs::Status st = train_one_step();
+    if (!st) {
+      train_.error = st.message();
+      train_.running = false;
+      break;
+    }
+    ++steps;
+  } while (now_ms() - t0 + (now_ms() - t0) / steps < budget_ms);  // stop before a step would overrun
+  apply_overrides();
+  train_.last_slice_ms = now_ms() - t0;
+  if (steps > 0) after_weights_changed();
+  return steps;
+}
+
+}  // namespace cs::app

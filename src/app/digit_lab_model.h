@@ -1,0 +1,185 @@
+// digit_lab_model.h — the digit lab's engine side, without ImGui: the bundled digits, the current
+// input (drawing, gallery digit or photo) turned into MNIST's 28x28 by engine/data/digit_input,
+// DigitNet's prediction and trace, the SE statistics over the bundled test digits (accumulated a
+// few digits per frame, cached until the weights change) and in-page training in time-boxed slices.
+// Panels read it; digit_lab.cpp drives it once per frame.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "digit_bundle_model.h"
+#include "draw_pad_model.h"
+#include "engine/data/digit_input.h"
+#include "engine/nn/model.h"
+#include "engine/nn/squeeze_excite.h"
+#include "engine/status.h"
+#include "engine/train/optimizer.h"
+
+namespace cs::app {
+
+// The SE blocks of a model in forward order, named by their Trace prefix ("blocks.1.se").
+struct SeBlockRef {
+  std::string name;
+  cs::SqueezeExcite* se = nullptr;
+};
+std::vector<SeBlockRef> find_se_blocks(cs::Model& model);
+
+// Mean and spread of each SE block's excitation per digit class, over a set of digits.
+struct SeStats {
+  struct Block {
+    std::string name;
+    int channels = 0;
+    std::vector<double> sum, sumsq;  // [10 * channels], row = digit class
+  };
+  std::vector<Block> blocks;
+  int count[10] = {0};
+  int done = 0, total = 0;   // digits accumulated / digits in the pass
+  int correct = 0;           // predictions equal to the label (test accuracy as a by-product)
+  long long weights_revision = -1;  // weights the pass started with
+  bool complete() const { return total > 0 && done == total; }
+  float mean(int b, int digit, int c) const;
+  float stddev(int b, int digit, int c) const;
+  // Channel order for display: by variance of the per-digit means across the 10 digits, largest
+  // first (the channels that tell digits apart); ties keep channel order.
+  std::vector<int> order_by_variance(int b) const;
+};
+
+struct TrainInfo {
+  bool running = false;
+  long long step = 0;
+  float loss = 0.0f;          // mean cross-entropy of the last batch
+  float accuracy = 0.0f;      // fraction correct over the last kWindow batches
+  int batch_size = 32;
+  double last_slice_ms = 0;
+  std::vector<float> loss_curve, accuracy_curve;  // one point per step (capped, decimated)
+  std::string error;
+};
+
+class LabSession {
+ public:
+  // Parses the bundled digits (digits.bin). An error leaves the session usable for drawing.
+  cs::Status load_digits(const uint8_t* bytes, size_t size);
+  bool has_digits() const { return digits_ok_; }
+  const DigitBundle& digits() const { return digits_; }
+  const std::string& digits_error() const { return digits_error_; }
+
+  // [input] Each returns true when the 28x28 the network sees changed.
+  bool use_drawing(const DrawPad& pad);            // re-prepares only when pad.revision() changed
+  bool use_gallery(int test_index);                // false if out of range
+  bool use_photo(const cs::GreyImage& grey);
+  const cs::DigitSteps& steps() const { return steps_; }  // preprocessing of a drawing or photo
+  bool input_is_mnist() const { return from_gallery_; }   // gallery digits skip preprocessing
+  const std::vector<float>& input28() const { return input28_; }  // (28*28) in [0,1], ink = 1
+  bool has_input() const { return has_input_; }
+  long long input_revision() const { return input_revision_; }
+  double prepare_ms() const { return prepare_ms_; }
+
+  // [gallery] class-grouped order, and rows of at most `columns` cells starting a new row per class.
+  struct GalleryRow {
+    int label = 0;
+    int first = 0;  // position in gallery_order()
+    int count = 0;
+  };
+  const std::vector<int>& gallery_order() const { return gallery_order_; }
+  std::vector<GalleryRow> gallery_rows(int columns) const;
+
+  // [network] `factory` builds a freshly initialised network from a seed (DigitNet's layout);
+  // `weights` are the shipped safetensors (may be empty: the network starts untrained).
+  using ModelFactory = std::function<std::unique_ptr<cs::Model>(uint32_t seed)>;
+  cs::Status init_network(ModelFactory factory, const uint8_t* weights, size_t size);
+  cs::Status load_weights(const uint8_t* bytes, size_t size, const std::string& name);
+  cs::Status reset_to_shipped();        // the weights given to init_network
+  cs::Status reinitialise(uint32_t seed);  // from scratch (random init)
+  bool has_network() const { return model_ != nullptr; }
+  bool has_shipped_weights() const { return !shipped_.empty(); }
+  const std::string& network_error() const { return network_error_; }
+  cs::Model* model() { return model_.get(); }
+  long long weights_revision() const { return weights_revision_; }
+  int64_t parameter_count() const { return parameter_count_; }
+
+  // [prediction] Runs DigitNet (batch 1, eval mode, traced) when the input, the weights or an SE
+  // override changed since the last call. Returns true if it ran.
+  bool update_prediction();
+  const std::vector<float>& probabilities() const { return probs_; }  // softmax of the logits
+  int predicted() const { return predicted_; }  // -1 without input or network
+  double inference_ms() const { return inference_ms_; }
+  const cs::Trace& trace() const { return trace_; }
+  long long prediction_revision() const { return prediction_revision_; }
+  // Saliency for `cls`: |d logit_cls / d input| (28x28), through the engine's backward pass.
+  cs::Status input_gradient(int cls, std::vector<float>& out28);
+
+  // [SE]
+  const std::vector<SeBlockRef>& se_blocks() const { return se_; }
+  std::vector<float> current_excitation(int block) const;  // of the current input (raw, before overrides)
+  // Overrides one channel's excitation (NaN removes the override); kept across weight changes.
+  cs::Status set_se_override(int block, int channel, float value);
+  float se_override(int block, int channel) const;  // NaN when none
+  void clear_se_overrides();
+  // Advances the SE statistics over the bundled test digits for at most `budget_ms` (whole batches).
+  // A pass restarts when the weights changed; `stats()` is the last complete pass, `pending()` the
+  // one being accumulated.
+  void step_se_stats(double budget_ms, int batch = 10);
+  const SeStats& stats() const { return stats_; }
+  const SeStats& pending() const { return pending_; }
+
+  // [training] on the bundled training digits: Adam, batches drawn with a seeded generator.
+  void start_training();
+  void pause_training() { train_.running = false; }
+  // Runs whole steps until `budget_ms` is used (at least one step when running). Returns steps run.
+  int step_training(double budget_ms);
+  const TrainInfo& training() const { return train_; }
+  float learning_rate = 1e-3f;
+  static constexpr int kWindow = 20;    // batches in the running accuracy
+  static constexpr size_t kCurveMax = 600;
+
+ private:
+  void after_weights_changed();
+  void apply_overrides();
+  cs::Status train_one_step();
+  DigitBundle digits_;
+  bool digits_ok_ = false;
+  std::string digits_error_ = "no bundled digits";
+  std::vector<int> gallery_order_;
+
+  cs::DigitSteps steps_;
+  std::vector<float> input28_ = std::vector<float>(kDigitPixels, 0.0f);
+  bool has_input_ = false;
+  bool from_gallery_ = false;
+  long long pad_revision_ = -1;
+  long long input_revision_ = 0;
+  double prepare_ms_ = 0;
+
+  ModelFactory factory_;
+  std::unique_ptr<cs::Model> model_;
+  std::vector<uint8_t> shipped_;
+  std::string network_error_ = "no network";
+  long long weights_revision_ = 0;
+  int64_t parameter_count_ = 0;
+  std::vector<SeBlockRef> se_;
+  std::vector<std::vector<float>> overrides_;  // [block][channel], NaN = none
+  long long override_revision_ = 0;
+
+  cs::Tensor x_, logits_, probs_t_, grad_logits_, grad_in_;
+  cs::Trace trace_;
+  std::vector<float> probs_;
+  int predicted_ = -1;
+  double inference_ms_ = 0;
+  long long seen_input_ = -1, seen_weights_ = -1, seen_overrides_ = -1;
+  long long prediction_revision_ = 0;
+
+  SeStats stats_, pending_;
+  cs::Tensor se_x_, se_logits_;
+
+  TrainInfo train_;
+  std::unique_ptr<cs::Adam> optimizer_;
+  std::mt19937 train_rng_{1234};
+  cs::Tensor tx_, tlogits_, tprobs_, tgrad_;
+  std::vector<int> tlabels_;
+  std::vector<float> recent_acc_;
+};
+
+}  // namespace cs::app

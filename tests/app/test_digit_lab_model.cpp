@@ -1,0 +1,209 @@
+// test_digit_lab_model.cpp — the digit lab's session on a tiny SE network: SE statistics built in
+// slices equal a direct per-digit computation, overrides change the prediction and are lifted for
+// the statistics, training in slices lowers the loss, saliency comes from the backward pass.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+#include "app/digit_lab_model.h"
+#include "engine/nn/layers.h"
+#include "engine/nn/sequential.h"
+
+using namespace cs::app;
+
+namespace {
+
+void put32(std::vector<uint8_t>& b, uint32_t v) {
+  for (int i = 0; i < 4; ++i) b.push_back(uint8_t(v >> (8 * i)));
+}
+
+// A digit of class d: a short bar whose position and direction encode d, with small jitter by k.
+std::vector<uint8_t> toy_digit(int d, int k) {
+  std::vector<uint8_t> im(kDigitPixels, 0);
+  const int pos = 4 + 2 * d + (k % 2);
+  for (int t = 6; t < 22; ++t) {
+    if (d % 2) im[pos * 28 + t] = uint8_t(200 + k);
+    else im[t * 28 + pos] = uint8_t(200 + k);
+  }
+  return im;
+}
+
+// digits.bin in scripts/pack_digits.mjs's format (literal bytes, no RLE runs of zeros longer than 255).
+void put_set(std::vector<uint8_t>& b, const char* name, int per_class) {
+  char n[8] = {0};
+  std::memcpy(n, name, std::strlen(name));
+  b.insert(b.end(), n, n + 8);
+  std::vector<uint8_t> payload, labels;
+  for (int k = 0; k < per_class; ++k)
+    for (int d = 0; d < 10; ++d) {
+      std::vector<uint8_t> im = toy_digit(d, k);
+      for (size_t i = 0; i < im.size();) {
+        if (im[i]) { payload.push_back(im[i++]); continue; }
+        int run = 0;
+        while (i < im.size() && !im[i] && run < 255) { ++run; ++i; }
+        payload.push_back(0);
+        payload.push_back(uint8_t(run));
+      }
+      labels.push_back(uint8_t(d));
+    }
+  put32(b, uint32_t(labels.size()));
+  put32(b, uint32_t(payload.size()));
+  for (size_t i = 0; i < labels.size(); ++i) put32(b, uint32_t(i));
+  b.insert(b.end(), labels.begin(), labels.end());
+  b.insert(b.end(), payload.begin(), payload.end());
+}
+
+std::vector<uint8_t> toy_bundle() {
+  std::vector<uint8_t> b = {'C', 'S', 'D', 'G'};
+  put32(b, 1); put32(b, 28); put32(b, 28); put32(b, 2);
+  put_set(b, "t10k", 3);
+  put_set(b, "train", 6);
+  return b;
+}
+
+// conv 1->8 (3x3, stride 2) -> ReLU -> SE(8, 2) -> conv 8->8 stride 2 -> SE(8, 4) -> flatten -> linear 10
+// (the SE blocks need distinct labels: Trace::find returns the first of equal names)
+std::unique_ptr<cs::Model> tiny(uint32_t seed) {
+  cs::Rng rng(seed);
+  auto m = std::make_unique<cs::Model>();
+  auto body = std::make_unique<cs::Sequential>();
+  body->add(cs::LayerPtr(new cs::Conv2d({1, 8, {3, 3}, {2, 2}, {1, 1}}, rng)), "0", "conv1");
+  body->add(cs::make_activation(cs::Activation::ReLU), "1", "act1");
+  body->add(cs::LayerPtr(new cs::SqueezeExcite(8, 2, rng)), "2", "se1");
+  body->add(cs::LayerPtr(new cs::Conv2d({8, 8, {3, 3}, {2, 2}, {1, 1}}, rng)), "3", "conv2");
+  body->add(cs::LayerPtr(new cs::SqueezeExcite(8, 4, rng)), "4", "se2");
+  m->add(std::move(body), "features", "features");
+  m->add(cs::LayerPtr(new cs::Flatten()), "flatten", "flatten");
+  m->add(cs::LayerPtr(new cs::Linear(8 * 7 * 7, 10, rng)), "head", "head");
+  return m;
+}
+
+LabSession ready_session() {
+  LabSession s;
+  std::vector<uint8_t> b = toy_bundle();
+  REQUIRE(s.load_digits(b.data(), b.size()).is_ok());
+  REQUIRE(s.init_network(tiny, nullptr, 0).is_ok());
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("SE blocks are found in forward order with their Trace names") {
+  LabSession s = ready_session();
+  REQUIRE(s.se_blocks().size() == 2);
+  CHECK(s.se_blocks()[0].name == "features.se1");
+  CHECK(s.se_blocks()[1].name == "features.se2");
+  CHECK(s.se_blocks()[0].se->channels() == 8);
+  REQUIRE(s.use_gallery(4));
+  CHECK(s.update_prediction());
+  CHECK_FALSE(s.update_prediction());  // nothing changed: cached
+  // The trace holds the excitation under the block's name, and current_excitation reads it.
+  CHECK(s.trace().find("features.se2.excitation_raw") != nullptr);
+  CHECK(s.current_excitation(0).size() == 8);
+  CHECK(s.probabilities().size() == 10);
+  CHECK(std::accumulate(s.probabilities().begin(), s.probabilities().end(), 0.0f) == doctest::Approx(1.0f).epsilon(1e-5));
+}
+
+TEST_CASE("SE statistics built a batch at a time equal per-digit forward passes") {
+  LabSession s = ready_session();
+  // Slices: tiny budget -> one batch per call.
+  int calls = 0;
+  while (!s.stats().complete() && calls < 100) {
+    s.step_se_stats(0.0, 4);
+    ++calls;
+  }
+  REQUIRE(s.stats().complete());
+  CHECK(calls == 8);  // 30 digits in batches of 4
+  const SeStats& st = s.stats();
+  CHECK(st.total == 30);
+  for (int d = 0; d < 10; ++d) CHECK(st.count[d] == 3);
+  // Direct: each test digit alone, reading the excitation from the prediction's trace.
+  std::vector<double> want(10 * 8, 0.0);
+  for (int i = 0; i < s.digits().test.count; ++i) {
+    REQUIRE(s.use_gallery(i));
+    s.update_prediction();
+    std::vector<float> e = s.current_excitation(1);
+    REQUIRE(e.size() == 8);
+    for (int c = 0; c < 8; ++c) want[s.digits().test.labels[i] * 8 + c] += e[c] / 3.0;
+  }
+  for (int d = 0; d < 10; ++d)
+    for (int c = 0; c < 8; ++c) CHECK(st.mean(1, d, c) == doctest::Approx(want[d * 8 + c]).epsilon(1e-5));
+  // Ordering by variance across digits: first channel has the largest variance of its means.
+  std::vector<int> order = st.order_by_variance(1);
+  auto var = [&](int c) {
+    double m = 0, v = 0;
+    for (int d = 0; d < 10; ++d) m += st.mean(1, d, c) / 10.0;
+    for (int d = 0; d < 10; ++d) v += (st.mean(1, d, c) - m) * (st.mean(1, d, c) - m);
+    return v;
+  };
+  for (size_t i = 1; i < order.size(); ++i) CHECK(var(order[i - 1]) >= var(order[i]));
+  // Cached until the weights change.
+  s.step_se_stats(100.0);
+  CHECK(st.complete());
+}
+
+TEST_CASE("an SE override changes the prediction, is not in the statistics, and can be removed") {
+  LabSession s = ready_session();
+  REQUIRE(s.use_gallery(3));
+  s.update_prediction();
+  const std::vector<float> before = s.probabilities();
+  const std::vector<float> e_before = s.current_excitation(1);
+  for (int c = 0; c < 8; ++c) REQUIRE(s.set_se_override(1, c, 0.0f).is_ok());
+  CHECK(s.update_prediction());
+  // All channels of the last block off: the head sees zeros, so the logits are its bias only.
+  CHECK(s.probabilities() != before);
+  CHECK(s.current_excitation(1) == e_before);  // the computed excitation is still what it was
+  CHECK_FALSE(s.set_se_override(1, 8, 0.0f).is_ok());
+  CHECK_FALSE(s.set_se_override(5, 0, 0.0f).is_ok());
+  while (!s.stats().complete()) s.step_se_stats(100.0);
+  // The statistics ignore overrides: no excitation is exactly 0 after a sigmoid.
+  for (int d = 0; d < 10; ++d) CHECK(s.stats().mean(1, d, 0) > 0.0f);
+  // And the override is back in place for the next prediction.
+  REQUIRE(s.use_gallery(3));
+  s.update_prediction();
+  CHECK(s.probabilities() != before);
+  s.clear_se_overrides();
+  s.update_prediction();
+  for (int k = 0; k < 10; ++k) CHECK(s.probabilities()[k] == doctest::Approx(before[k]).epsilon(1e-6));
+}
+
+TEST_CASE("training in slices lowers the loss, changes the weights and restarts the SE statistics") {
+  LabSession s = ready_session();
+  while (!s.stats().complete()) s.step_se_stats(100.0);
+  const long long w0 = s.weights_revision();
+  s.learning_rate = 3e-3f;
+  s.start_training();
+  REQUIRE(s.training().running);
+  int steps = 0;
+  for (int frame = 0; frame < 200 && steps < 120; ++frame) steps += s.step_training(0.0);  // >= 1 step per call
+  CHECK(steps >= 120);
+  CHECK(s.training().step == steps);
+  CHECK(s.weights_revision() > w0);
+  const std::vector<float>& curve = s.training().loss_curve;
+  REQUIRE(curve.size() >= 20);
+  const float first = std::accumulate(curve.begin(), curve.begin() + 10, 0.0f) / 10;
+  const float last = std::accumulate(curve.end() - 10, curve.end(), 0.0f) / 10;
+  CHECK(last < 0.5f * first);
+  CHECK(s.training().accuracy > 0.5f);
+  s.pause_training();
+  CHECK(s.step_training(10.0) == 0);
+  CHECK(s.pending().weights_revision != s.weights_revision());  // the old pass is stale
+  s.step_se_stats(0.0);
+  CHECK(s.pending().weights_revision == s.weights_revision());
+  // Reinitialising gives fresh random weights: loss back up.
+  REQUIRE(s.reinitialise(7).is_ok());
+  CHECK_FALSE(s.reset_to_shipped().is_ok());  // none given in this test
+}
+
+TEST_CASE("input-gradient saliency is non-zero only where the network looks") {
+  LabSession s = ready_session();
+  REQUIRE(s.use_gallery(2));
+  std::vector<float> g;
+  REQUIRE(s.input_gradient(5, g).is_ok());
+  REQUIRE(g.size() == size_t(kDigitPixels));
+  CHECK(*std::max_element(g.begin(), g.end()) > 0.0f);
+  CHECK_FALSE(s.input_gradient(10, g).is_ok());
+}
