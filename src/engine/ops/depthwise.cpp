@@ -2,7 +2,7 @@
 // Each tap (kh, kw) is one pass over an output row: row[ow] += w * in_row[ow*stride + offset],
 // restricted to the ow range whose input column lies inside the image, so the padding costs no
 // branches and the loop vectorises. On x86 the plane kernels are compiled three times
-// (baseline, AVX2+FMA, AVX-512) and GCC's target_clones picks one at load time (ifunc), so the
+// (baseline SSE2, AVX+FMA, AVX-512) and GCC's target_clones picks one at load time (ifunc), so the
 // same binary runs anywhere; wasm gets SIMD128 from -msimd128's auto-vectorisation.
 #include "depthwise.h"
 
@@ -13,7 +13,9 @@
 #include "../parallel.h"
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define CS_DW_CLONES __attribute__((target_clones("default", "arch=haswell", "arch=skylake-avx512")))
+// Feature names, not "arch=...": an arch= clone is chosen by CPU *model* (__builtin_cpu_is), so an
+// AMD CPU with AVX2 would get the baseline clone. "fma" implies AVX: 256-bit vectors + FMA.
+#define CS_DW_CLONES __attribute__((target_clones("default", "fma", "avx512f")))
 #else
 #define CS_DW_CLONES
 #endif
@@ -61,6 +63,62 @@ void plane_forward(const Plane& p, const float* __restrict x, const float* __res
         } else {
           for (int ow = lo; ow < hi; ++ow) row[ow] += wv * xr[ow * p.sw + off];
         }
+      }
+    }
+  }
+}
+
+// Stride 1 (any dilation) from a zero-padded copy of the plane: 16 outputs of a row live in two
+// 8-float vector registers across all KH*KW taps and are stored once, instead of one load-add-store
+// pass over the row per tap. GCC/clang vector extensions: ymm in the fma/avx512f clones, two xmm in
+// the baseline clone, two v128 in wasm.
+typedef float v8f __attribute__((vector_size(32)));
+typedef float v8u __attribute__((vector_size(32), aligned(4), may_alias));
+inline v8f load8(const float* p) { return *reinterpret_cast<const v8u*>(p); }
+inline void store8(float* p, v8f v) { *reinterpret_cast<v8u*>(p) = v; }
+constexpr int kBlock = 16;
+
+// Geometry of the padded copy: rows cover every tap of every output row; columns also cover the
+// last (partial) block of 16 outputs, so the inner loop never tests bounds.
+struct Padded {
+  int Hp, Wp;
+};
+Padded padded_of(const Plane& p) {
+  int owr = (p.OW + kBlock - 1) / kBlock * kBlock;
+  int wp = p.W + 2 * p.pw, need = owr + (p.KW - 1) * p.dw;
+  return {p.H + 2 * p.ph, wp > need ? wp : need};
+}
+
+CS_DW_CLONES
+void plane_forward_s1(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
+                      float* __restrict out, float* __restrict xp) {
+  const Padded pd = padded_of(p);
+  std::memset(xp, 0, sizeof(float) * static_cast<size_t>(pd.Hp) * pd.Wp);
+  for (int h = 0; h < p.H; ++h)
+    std::memcpy(xp + static_cast<ptrdiff_t>(h + p.ph) * pd.Wp + p.pw, x + static_cast<ptrdiff_t>(h) * p.W,
+                sizeof(float) * p.W);
+  for (int oh = 0; oh < p.OH; ++oh) {
+    float* row = out + static_cast<ptrdiff_t>(oh) * p.OW;
+    for (int ow0 = 0; ow0 < p.OW; ow0 += kBlock) {
+      v8f a0 = v8f{} + bias, a1 = a0;
+      for (int kh = 0; kh < p.KH; ++kh) {
+        const float* r = xp + static_cast<ptrdiff_t>(oh + kh * p.dh) * pd.Wp + ow0;
+        const float* wr = wk + kh * p.KW;
+        for (int kw = 0; kw < p.KW; ++kw) {
+          const float* q = r + kw * p.dw;
+          const float wv = wr[kw];
+          a0 += wv * load8(q);
+          a1 += wv * load8(q + 8);
+        }
+      }
+      if (ow0 + kBlock <= p.OW) {
+        store8(row + ow0, a0);
+        store8(row + ow0 + 8, a1);
+      } else {
+        alignas(32) float t[kBlock];
+        store8(t, a0);
+        store8(t + 8, a1);
+        for (int i = 0; ow0 + i < p.OW; ++i) row[ow0 + i] = t[i];
       }
     }
   }
@@ -129,11 +187,20 @@ void depthwise_forward(const ConvGeometry& g, const float* in, const float* w, c
   const size_t in_plane = static_cast<size_t>(g.H) * g.W, out_plane = static_cast<size_t>(g.OH) * g.OW;
   const int64_t planes = static_cast<int64_t>(g.N) * g.OC;
   const int64_t grain = 1 + (1 << 14) / static_cast<int64_t>(out_plane * g.KH * g.KW + 1);
+  const bool s1 = g.p.stride.h == 1 && g.p.stride.w == 1;
+  const Padded pd = padded_of(p);
   parallel_for(0, planes, grain, [&](int64_t lo, int64_t hi) {
+    thread_local std::vector<float> xp_store;
+    if (s1 && xp_store.size() < static_cast<size_t>(pd.Hp) * pd.Wp) xp_store.resize(static_cast<size_t>(pd.Hp) * pd.Wp);
     for (int64_t i = lo; i < hi; ++i) {
       const int n = static_cast<int>(i / g.OC), oc = static_cast<int>(i % g.OC), c = oc / m;
-      plane_forward(p, in + (static_cast<size_t>(n) * g.C + c) * in_plane, w + static_cast<size_t>(oc) * g.KH * g.KW,
-                    b ? b[oc] : 0.0f, out + static_cast<size_t>(i) * out_plane);
+      const float* x = in + (static_cast<size_t>(n) * g.C + c) * in_plane;
+      const float* wk = w + static_cast<size_t>(oc) * g.KH * g.KW;
+      float* y = out + static_cast<size_t>(i) * out_plane;
+      if (s1)
+        plane_forward_s1(p, x, wk, b ? b[oc] : 0.0f, y, xp_store.data());
+      else
+        plane_forward(p, x, wk, b ? b[oc] : 0.0f, y);
     }
   });
 }
