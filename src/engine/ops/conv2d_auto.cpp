@@ -32,6 +32,73 @@ bool is_pointwise(const ConvGeometry& g) {
 // `convscope bench` (L1-L4, M1) on AVX2 and in wasm, so Auto does not route to it.
 bool winograd_pays(const ConvGeometry&) { return false; }
 
+// Output columns [lo, hi) whose input column ow*stride + off lies in [0, W).
+inline void valid_range(int OW, int W, int stride, int off, int* lo, int* hi) {
+  int l = off >= 0 ? 0 : (-off + stride - 1) / stride;
+  int h = (W - 1 - off) < 0 ? 0 : (W - 1 - off) / stride + 1;
+  *lo = l < OW ? l : OW;
+  *hi = h < OW ? (h > *lo ? h : *lo) : OW;
+}
+
+// im2col / col2im with the same layout as im2col.h's (the teaching versions test every element
+// against the padding); here each output row is split once into [padding | copy | padding], so
+// stride-1 rows are a memcpy and col2im's rows are a vectorisable add.
+void im2col_fast(const PatchGeometry& pg, const float* x, float* cols) {
+  const size_t L = static_cast<size_t>(pg.OH) * pg.OW;
+  int r = 0;
+  for (int c = 0; c < pg.C; ++c) {
+    const float* plane = x + static_cast<size_t>(c) * pg.H * pg.W;
+    for (int kh = 0; kh < pg.KH; ++kh)
+      for (int kw = 0; kw < pg.KW; ++kw, ++r) {
+        float* row = cols + r * L;
+        const int off = conv_input_index(0, kw, pg.stride.w, pg.padding.w, pg.dilation.w);
+        int lo, hi;
+        valid_range(pg.OW, pg.W, pg.stride.w, off, &lo, &hi);
+        for (int oh = 0; oh < pg.OH; ++oh) {
+          float* dst = row + static_cast<size_t>(oh) * pg.OW;
+          const int ih = conv_input_index(oh, kh, pg.stride.h, pg.padding.h, pg.dilation.h);
+          if (ih < 0 || ih >= pg.H) {
+            std::memset(dst, 0, sizeof(float) * pg.OW);
+            continue;
+          }
+          const float* src = plane + static_cast<size_t>(ih) * pg.W;
+          for (int ow = 0; ow < lo; ++ow) dst[ow] = 0.0f;
+          if (pg.stride.w == 1)
+            std::memcpy(dst + lo, src + lo + off, sizeof(float) * (hi - lo));
+          else
+            for (int ow = lo; ow < hi; ++ow) dst[ow] = src[ow * pg.stride.w + off];
+          for (int ow = hi; ow < pg.OW; ++ow) dst[ow] = 0.0f;
+        }
+      }
+  }
+}
+
+void col2im_fast(const PatchGeometry& pg, const float* cols, float* x) {
+  std::memset(x, 0, sizeof(float) * static_cast<size_t>(pg.C) * pg.H * pg.W);
+  const size_t L = static_cast<size_t>(pg.OH) * pg.OW;
+  int r = 0;
+  for (int c = 0; c < pg.C; ++c) {
+    float* plane = x + static_cast<size_t>(c) * pg.H * pg.W;
+    for (int kh = 0; kh < pg.KH; ++kh)
+      for (int kw = 0; kw < pg.KW; ++kw, ++r) {
+        const float* row = cols + r * L;
+        const int off = conv_input_index(0, kw, pg.stride.w, pg.padding.w, pg.dilation.w);
+        int lo, hi;
+        valid_range(pg.OW, pg.W, pg.stride.w, off, &lo, &hi);
+        for (int oh = 0; oh < pg.OH; ++oh) {
+          const int ih = conv_input_index(oh, kh, pg.stride.h, pg.padding.h, pg.dilation.h);
+          if (ih < 0 || ih >= pg.H) continue;
+          const float* __restrict src = row + static_cast<size_t>(oh) * pg.OW;
+          float* __restrict dst = plane + static_cast<size_t>(ih) * pg.W;
+          if (pg.stride.w == 1)
+            for (int ow = lo; ow < hi; ++ow) dst[ow + off] += src[ow];
+          else
+            for (int ow = lo; ow < hi; ++ow) dst[ow * pg.stride.w + off] += src[ow];
+        }
+      }
+  }
+}
+
 float* scratch(std::vector<float>& v, size_t n) {
   if (v.size() < n) v.resize(n);
   return v.data();
@@ -71,7 +138,7 @@ void forward_gemm(const ConvGeometry& g, const float* in, const float* w, const 
     const float* cols = x;
     if (!direct) {
       float* c = scratch(cols_store, static_cast<size_t>(pg.rows()) * L);
-      im2col(pg, x, c);
+      im2col_fast(pg, x, c);
       cols = c;
     }
     if (b) fill_bias(g, b, y, L);
@@ -106,7 +173,7 @@ void backward_weight(const ConvGeometry& g, const float* dy, const float* in, fl
         const float* c = x;
         if (!direct) {
           float* t = scratch(one_store, static_cast<size_t>(pg.rows()) * L);
-          im2col(pg, x, t);
+          im2col_fast(pg, x, t);
           c = t;
         }
         for (int r = 0; r < pg.rows(); ++r)
@@ -141,7 +208,7 @@ void backward_input(const ConvGeometry& g, const float* dy, const float* w, floa
     for (int grp = 0; grp < g.p.groups; ++grp)
       gemm(true, false, kg, L, ocg, w + static_cast<size_t>(grp) * ocg * kg, kg, dyn + static_cast<size_t>(grp) * ocg * L,
            L, 0.0f, dc + static_cast<size_t>(grp) * kg * L, L);
-    if (!direct) col2im(pg, dc, dxn);
+    if (!direct) col2im_fast(pg, dc, dxn);
   });
 }
 
