@@ -238,7 +238,10 @@ Result<double> check_m1_against_torch(M1& m, const std::string& path) {
     if (!d.is_array() || d.size() != t.numel())
       return Status::error(fmt("bench: weight '%s' in %s has %zu values, the model expects %zu", key, path.c_str(),
                                d.is_array() ? d.size() : size_t(0), t.numel()));
-    for (size_t i = 0; i < t.numel(); ++i) t[i] = d[i].get<float>();
+    for (size_t i = 0; i < t.numel(); ++i) {
+      if (!d[i].is_number()) return Status::error(fmt("bench: weight '%s' value %zu is not a number", key, i));
+      t[i] = d[i].get<float>();
+    }
     return Status::ok();
   };
   struct Pair {
@@ -258,8 +261,12 @@ Result<double> check_m1_against_torch(M1& m, const std::string& path) {
   Tensor x({1, 1, 28, 28}), y;
   const auto& xd = j["x"]["data"];
   const auto& yd = j["y"]["data"];
-  if (xd.size() != x.numel() || yd.size() != 10) return Status::error("bench: M1_ref x/y have unexpected sizes");
-  for (size_t i = 0; i < x.numel(); ++i) x[i] = xd[i].get<float>();
+  if (!xd.is_array() || !yd.is_array() || xd.size() != x.numel() || yd.size() != 10)
+    return Status::error("bench: M1_ref x/y have unexpected sizes");
+  for (size_t i = 0; i < x.numel(); ++i) {
+    if (!xd[i].is_number() || (i < 10 && !yd[i].is_number())) return Status::error("bench: M1_ref x/y hold non-numbers");
+    x[i] = xd[i].get<float>();
+  }
   m.model.eval();
   CS_RETURN_IF_ERROR(m.model.forward(x, y));
   double worst = 0;

@@ -1,5 +1,6 @@
 // conv2d_auto.cpp — ConvAlgo::Auto: the fastest convolution path for a shape, forward and backward.
-//   depthwise (one input channel per group) -> direct row kernels (depthwise.cpp);
+//   depthwise (one input channel per group,
+//   one output channel per group)          -> direct row kernels (depthwise.cpp);
 //   1x1, stride 1, no padding              -> one GEMM per image on the NCHW input itself;
 //   everything else                        -> im2col + GEMM (Winograd F(2x2,3x3) measured slower
 //                                             than im2col + the blocked GEMM for every 3x3 bench
@@ -230,7 +231,9 @@ void backward_bias(const ConvGeometry& g, const float* dy, float* db) {
 
 void conv2d_forward_auto(const ConvGeometry& g, const float* in, const float* w, const float* b, float* out,
                          Workspace& ws) {
-  if (depthwise_applies(g)) {
+  // Depthwise with a channel multiplier (e.g. 1 -> 16 channels) pads the same input plane once per
+  // output channel; there im2col + GEMM (K = KH*KW) measured faster, so only multiplier 1 goes direct.
+  if (depthwise_applies(g) && g.oc_per_group() == 1) {
     depthwise_forward(g, in, w, b, out);
   } else if (winograd_supported(g) && winograd_pays(g)) {
     conv2d_forward_winograd(g, in, w, b, out, ws);
