@@ -153,7 +153,7 @@ class MaxPool2Layer : public Layer {
  public:
   const char* type() const override { return "MaxPool2d"; }
   Status forward(const Tensor& in, Tensor& out) override {
-    in_ = in;
+    if (training()) in_ = in;  // only backward needs the input
     return max_pool2d_forward(out, in, MaxPool2dParams{});
   }
   Status backward(const Tensor& grad_out, Tensor& grad_in) override {
