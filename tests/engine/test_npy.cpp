@@ -85,7 +85,7 @@ TEST_CASE("npy decodes versions 2.0/3.0, '<f8', rank 0 and rank 1") {
 
 TEST_CASE("npy write then read preserves shape and values, including rank 1 and 0") {
   const std::string path = std::string("npy_roundtrip_test.npy");
-  for (Shape s : {Shape{2, 3, 4, 5}, Shape{7}, Shape{}, Shape{0, 3}}) {
+  for (Shape s : {Shape{2, 3, 4, 5}, Shape{7}, Shape{}, Shape{0, 3}, Shape{100, 300}}) {  // last: many read chunks
     Tensor t(s);
     fill_random(t, 3);
     REQUIRE(npy_write(path, t).is_ok());
@@ -145,4 +145,33 @@ TEST_CASE("npy never reads past the buffer for any truncation or byte flip") {
       }
     }
   CHECK(accepted > 0);  // flips inside the payload or padding are legitimately fine
+}
+
+TEST_CASE("npy_read checks the header against the file on disk before allocating") {
+  const std::string path = "npy_hostile_test.npy";
+  auto write = [&](const std::vector<uint8_t>& bytes) {
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
+                                                static_cast<std::streamsize>(bytes.size()));
+  };
+  write(make_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (16384, 16384), }", floats_le({1, 2})));
+  CHECK(npy_read(path).message() ==
+        path + ": header field 'shape' (16384, 16384) of '<f4' needs 1073741824 data bytes, but the file has 8");
+  write({});
+  CHECK(npy_read(path).message() == path + ": not a .npy file (missing the \\x93NUMPY magic)");
+  // float64 spanning several read chunks converts element by element.
+  std::vector<uint8_t> f8;
+  for (int i = 0; i < 5000; ++i) {
+    const double d = 0.25 * i - 100.0;
+    uint64_t b;
+    std::memcpy(&b, &d, 8);
+    for (int k = 0; k < 8; ++k) f8.push_back(static_cast<uint8_t>(b >> (8 * k)));
+  }
+  write(make_npy("{'descr': '<f8', 'fortran_order': False, 'shape': (50, 100), }", f8, 2));
+  Result<Tensor> t = npy_read(path);
+  REQUIRE_MESSAGE(t.is_ok(), t.message());
+  CHECK(t->shape() == Shape{50, 100});
+  int wrong = 0;
+  for (int i = 0; i < 5000; ++i) wrong += (*t)[static_cast<size_t>(i)] != static_cast<float>(0.25 * i - 100.0);
+  CHECK(wrong == 0);
+  std::remove(path.c_str());
 }

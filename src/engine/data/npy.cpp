@@ -3,6 +3,7 @@
 // against the bytes actually present before anything is allocated or read.
 #include "npy.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstring>
@@ -129,10 +130,19 @@ class HeaderParser {
   const std::string& name_;
 };
 
-}  // namespace
+// What the header says, validated: the data is `numel` items of `item` bytes at `data_start`.
+struct NpyLayout {
+  Shape shape;
+  size_t item = 0;
+  int64_t numel = 0;
+  uint64_t data_start = 0;
+};
 
-Result<Tensor> npy_decode(const uint8_t* data, size_t size, const std::string& name) {
-  if (size < 10 || std::memcmp(data, kMagic, sizeof kMagic) != 0)
+// Parses and validates the preamble and header held in `data[0, avail)` of a file of `file_size`
+// bytes (avail <= file_size): magic, version, header length, dict, dtype, order, and that the
+// data bytes the shape needs are exactly the bytes the file has after the header.
+Status parse_layout(const uint8_t* data, size_t avail, uint64_t file_size, const std::string& name, NpyLayout* out) {
+  if (avail < 10 || std::memcmp(data, kMagic, sizeof kMagic) != 0)
     return Status::error(name + ": not a .npy file (missing the \\x93NUMPY magic)");
   const int major = data[6], minor = data[7];
   if (major < 1 || major > 3 || minor != 0)
@@ -140,80 +150,114 @@ Result<Tensor> npy_decode(const uint8_t* data, size_t size, const std::string& n
                              major, minor));
   const size_t len_bytes = major == 1 ? 2 : 4;
   const size_t header_start = 8 + len_bytes;
-  if (size < header_start) return Status::error(name + ": file ends inside the header length field");
+  if (avail < header_start) return Status::error(name + ": file ends inside the header length field");
   const uint64_t header_len = read_le(data + 8, static_cast<int>(len_bytes));
-  if (header_len > size - header_start)
+  if (header_len > file_size - header_start)
     return Status::error(fmt("%s: header length %llu is larger than the %llu bytes left in the file", name.c_str(),
                              static_cast<unsigned long long>(header_len),
-                             static_cast<unsigned long long>(size - header_start)));
+                             static_cast<unsigned long long>(file_size - header_start)));
+  if (header_len > avail - header_start)
+    return Status::error(fmt("%s: header length %llu is larger than the %llu bytes accepted for a header",
+                             name.c_str(), static_cast<unsigned long long>(header_len),
+                             static_cast<unsigned long long>(avail - header_start)));
   const char* hb = reinterpret_cast<const char*>(data + header_start);
   std::string descr;
   bool fortran = false;
-  Shape shape;
-  CS_RETURN_IF_ERROR(HeaderParser(hb, hb + header_len, name).parse(&descr, &fortran, &shape));
+  CS_RETURN_IF_ERROR(HeaderParser(hb, hb + header_len, name).parse(&descr, &fortran, &out->shape));
 
-  size_t item = 0;
-  if (descr == "<f4") item = 4;
-  else if (descr == "<f8") item = 8;
+  if (descr == "<f4") out->item = 4;
+  else if (descr == "<f8") out->item = 8;
   else if (!descr.empty() && descr[0] == '>')
-    return Status::error(name + ": header field 'descr' is '" + descr + "' (big-endian); only little-endian '<f4' or '<f8' is supported");
+    return Status::error(name + ": header field 'descr' is '" + descr +
+                         "' (big-endian); only little-endian '<f4' or '<f8' is supported");
   else if (descr.find('O') != std::string::npos)
-    return Status::error(name + ": header field 'descr' is '" + descr + "' (object array); only '<f4' or '<f8' is supported");
+    return Status::error(name + ": header field 'descr' is '" + descr +
+                         "' (object array); only '<f4' or '<f8' is supported");
   else
-    return Status::error(name + ": header field 'descr' is '" + descr + "'; only float32 '<f4' or float64 '<f8' is supported");
+    return Status::error(name + ": header field 'descr' is '" + descr +
+                         "'; only float32 '<f4' or float64 '<f8' is supported");
   if (fortran)
     return Status::error(name + ": header field 'fortran_order' is True; only C-order arrays are supported");
 
-  const int64_t numel = shape_numel(shape);
-  if (numel < 0 || numel > kMaxTensorElements)
+  out->numel = shape_numel(out->shape);
+  if (out->numel < 0 || out->numel > kMaxTensorElements)
     return Status::error(fmt("%s: header field 'shape' %s has more than the limit of %lld elements", name.c_str(),
-                             shape_str(shape).c_str(), static_cast<long long>(kMaxTensorElements)));
-  const uint64_t data_start = header_start + header_len;
-  const uint64_t want = static_cast<uint64_t>(numel) * item;  // <= 2^31: no overflow
-  const uint64_t have = size - data_start;
+                             shape_str(out->shape).c_str(), static_cast<long long>(kMaxTensorElements)));
+  out->data_start = header_start + header_len;
+  const uint64_t want = static_cast<uint64_t>(out->numel) * out->item;  // <= 2^31: no overflow
+  const uint64_t have = file_size - out->data_start;
   if (want != have)
     return Status::error(fmt("%s: header field 'shape' %s of '%s' needs %llu data bytes, but the file has %llu",
-                             name.c_str(), shape_str(shape).c_str(), descr.c_str(),
+                             name.c_str(), shape_str(out->shape).c_str(), descr.c_str(),
                              static_cast<unsigned long long>(want), static_cast<unsigned long long>(have)));
-  Result<Tensor> made = Tensor::create(shape);
-  if (!made) return Status::error(name + ": " + made.message());
-  Tensor t = std::move(made).value();
-  const uint8_t* src = data + data_start;
-  for (size_t i = 0; i < static_cast<size_t>(numel); ++i) {
+  return Status::ok();
+}
+
+// Converts `count` little-endian items starting at element `first` of `t`.
+void convert(const uint8_t* src, size_t item, size_t first, size_t count, Tensor& t) {
+  for (size_t i = 0; i < count; ++i) {
     if (item == 4) {
-      uint32_t bits = read_le(src + 4 * i, 4);
-      std::memcpy(&t[i], &bits, 4);
+      const uint32_t bits = read_le(src + 4 * i, 4);
+      std::memcpy(t.data() + first + i, &bits, 4);
     } else {
-      uint64_t bits = static_cast<uint64_t>(read_le(src + 8 * i, 4)) |
-                      (static_cast<uint64_t>(read_le(src + 8 * i + 4, 4)) << 32);
+      const uint64_t bits = static_cast<uint64_t>(read_le(src + 8 * i, 4)) |
+                            (static_cast<uint64_t>(read_le(src + 8 * i + 4, 4)) << 32);
       double d;
       std::memcpy(&d, &bits, 8);
-      t[i] = static_cast<float>(d);
+      t.data()[first + i] = static_cast<float>(d);
     }
   }
+}
+
+Result<Tensor> allocate(const NpyLayout& layout, const std::string& name) {
+  Result<Tensor> made = Tensor::create(layout.shape);
+  if (!made) return Status::error(name + ": " + made.message());
+  return made;
+}
+
+}  // namespace
+
+Result<Tensor> npy_decode(const uint8_t* data, size_t size, const std::string& name) {
+  NpyLayout layout;
+  CS_RETURN_IF_ERROR(parse_layout(data, size, size, name, &layout));
+  Result<Tensor> t = allocate(layout, name);
+  if (!t) return t;
+  convert(data + layout.data_start, layout.item, 0, static_cast<size_t>(layout.numel), *t);
   return t;
 }
 
 Result<Tensor> npy_read(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return Status::error(path + ": cannot open for reading");
-  // Refuse anything larger than the largest valid file before allocating a buffer for it.
-  const long long max_bytes = kMaxTensorElements * 8LL + (1LL << 20);
-  std::vector<uint8_t> bytes;
-  uint8_t chunk[1 << 16];
-  size_t n = 0;
-  while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if (static_cast<long long>(bytes.size() + n) > max_bytes) {
-      std::fclose(f);
-      return Status::error(fmt("%s: file is larger than %lld bytes, the largest tensor file accepted", path.c_str(),
-                               max_bytes));
-    }
-    bytes.insert(bytes.end(), chunk, chunk + n);
+  // Header first, checked against the file's size; only then is the tensor allocated and filled,
+  // so a hostile header can neither make us allocate nor read beyond what the file holds.
+  long long file_size = -1;
+  if (std::fseek(f, 0, SEEK_END) == 0) file_size = std::ftell(f);
+  if (file_size < 0 || std::fseek(f, 0, SEEK_SET) != 0) {
+    std::fclose(f);
+    return Status::error(path + ": cannot determine the file size");
   }
-  const bool failed = std::ferror(f) != 0;
+  constexpr size_t kMaxPreamble = 12 + (1 << 16);  // NumPy headers are tiny; 64 KiB is generous
+  std::vector<uint8_t> head(std::min(static_cast<size_t>(file_size), kMaxPreamble));
+  NpyLayout layout;
+  Status s;
+  if (std::fread(head.data(), 1, head.size(), f) != head.size()) s = Status::error(path + ": read error");
+  if (s) s = parse_layout(head.data(), head.size(), static_cast<uint64_t>(file_size), path, &layout);
+  Result<Tensor> t = s ? allocate(layout, path) : Result<Tensor>(s);
+  if (t && std::fseek(f, static_cast<long>(layout.data_start), SEEK_SET) != 0) t = Status::error(path + ": seek failed");
+  uint8_t chunk[1 << 15];  // a multiple of both item sizes
+  const size_t per_chunk = sizeof chunk / (layout.item ? layout.item : 1);
+  for (size_t done = 0; t && done < static_cast<size_t>(layout.numel);) {
+    const size_t n = std::min(per_chunk, static_cast<size_t>(layout.numel) - done);
+    if (std::fread(chunk, layout.item, n, f) != n) {
+      t = Status::error(path + ": file ended early (changed while reading?)");
+      break;
+    }
+    convert(chunk, layout.item, done, n, *t);
+    done += n;
+  }
   std::fclose(f);
-  if (failed) return Status::error(path + ": read error");
-  return npy_decode(bytes.data(), bytes.size(), path);
+  return t;
 }
 
 std::vector<uint8_t> npy_encode(const Tensor& t) {
