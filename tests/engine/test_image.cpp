@@ -72,14 +72,16 @@ TEST_CASE("image: BMP and JPEG decode") {
   REQUIRE_MESSAGE(b.is_ok(), b.message());
   CHECK(b->pixels == px);
 
-  std::vector<uint8_t> flat(16 * 16 * 3, 200);
-  std::vector<uint8_t> jpg;
-  stbi_write_jpg_to_func(append, &jpg, 16, 16, 3, flat.data(), 95);
-  auto j = decode_image(jpg.data(), jpg.size(), "j.jpg");
+  // JPEG: the fuzz seed made by tests/fuzz/make_corpus.py (stb_image_write's JPEG encoder has
+  // shifts of negative values that UBSan rejects, so it is not run inside the tests).
+  auto j = read_image_file(std::string(CS_TEST_DATA_DIR) + "/fuzz/corpus/image/bar_16x16.jpg");
   REQUIRE_MESSAGE(j.is_ok(), j.message());
   CHECK(j->width == 16);
-  CHECK(j->channels == 3);
-  for (uint8_t v : j->pixels) CHECK(std::abs(int(v) - 200) <= 3);
+  CHECK(j->height == 16);
+  CHECK(j->channels == 3);  // stb_image_write stores grey as YCbCr
+  // A dark vertical bar (columns 7..9, value 20) on light paper (235), within JPEG error.
+  CHECK(std::abs(int(j->pixels[(5 * 16 + 8) * 3]) - 20) <= 12);
+  CHECK(std::abs(int(j->pixels[(5 * 16 + 2) * 3]) - 235) <= 12);
 }
 
 TEST_CASE("image: empty, garbage, other formats and oversized images are refused clearly") {
@@ -149,7 +151,5 @@ TEST_CASE("image: the JPEG Huffman-table overflow of stb_image 2.27 is refused b
     CHECK_MESSAGE(r.message().find("corrupt JPEG: a Huffman table declares") != std::string::npos, r.message());
   }
   // A valid baseline JPEG (its DHT tables are within limits) still decodes.
-  std::vector<uint8_t> px(8 * 8, 128), jpg;
-  stbi_write_jpg_to_func(append, &jpg, 8, 8, 1, px.data(), 90);
-  CHECK(decode_image(jpg.data(), jpg.size(), "ok.jpg").is_ok());
+  CHECK(read_image_file(std::string(CS_TEST_DATA_DIR) + "/fuzz/corpus/image/bar_16x16.jpg").is_ok());
 }
