@@ -97,3 +97,31 @@ TEST_CASE("each optimizer lowers the loss of a small classifier") {
     CHECK(last < 0.5f * first);
   }
 }
+
+TEST_CASE("optimizer state round-trips: a resumed Adam continues exactly like an uninterrupted one") {
+  Tensor grad({4}, std::vector<float>{0.3f, -0.2f, 0.1f, 0.7f});
+  Tensor pa({4}, 1.0f), pb({4}, 1.0f);
+  AdamOptions o;
+  o.lr = 0.05f;
+  Adam a({{"w", &pa, &grad, true, false}}, o);
+  for (int i = 0; i < 3; ++i) REQUIRE(a.step().is_ok());
+  // "Save" a's state, "load" it into a fresh optimizer over a copy of the parameters.
+  pb = pa;
+  Adam b({{"w", &pb, &grad, true, false}}, o);
+  b.init_state();
+  std::vector<NamedTensor> sa = a.state_tensors(), sb = b.state_tensors();
+  REQUIRE(sa.size() == sb.size());
+  for (size_t i = 0; i < sa.size(); ++i) {
+    CHECK(sa[i].name == sb[i].name);
+    *sb[i].value = *sa[i].value;
+  }
+  b.set_steps(a.steps());
+  REQUIRE(a.step().is_ok());
+  REQUIRE(b.step().is_ok());
+  CHECK(check_close(pb, pa, 0, 0, "resumed Adam"));
+  SGDOptions so;
+  so.momentum = 0.9f;
+  SGD s({{"w", &pa, &grad, true, false}}, so);
+  s.init_state();
+  CHECK(s.state_tensors().size() == 1);
+}

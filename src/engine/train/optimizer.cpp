@@ -60,6 +60,12 @@ std::vector<NamedTensor> SGD::state_tensors() {
   return out;
 }
 
+void SGD::init_state() {
+  buf_.assign(params_.size(), Tensor());
+  if (options.momentum == 0.0f) return;  // plain SGD has no state
+  for (size_t k = 0; k < params_.size(); ++k) buf_[k] = Tensor(params_[k].value->shape(), 0.0f);
+}
+
 // [SECTION] Adam / AdamW
 
 Adam::Adam(std::vector<NamedTensor> params, const AdamOptions& o) : Optimizer(std::move(params)), options(o) {
@@ -114,6 +120,19 @@ std::vector<NamedTensor> Adam::state_tensors() {
     out.push_back({params_[k].name + ".exp_avg_sq", &v_[k], nullptr, false, false});
   }
   return out;
+}
+
+}  // namespace cs
+
+namespace cs {
+
+void Adam::init_state() {
+  m_.assign(params_.size(), Tensor());
+  v_.assign(params_.size(), Tensor());
+  for (size_t k = 0; k < params_.size(); ++k) {
+    m_[k] = Tensor(params_[k].value->shape(), 0.0f);
+    v_[k] = Tensor(params_[k].value->shape(), 0.0f);
+  }
 }
 
 }  // namespace cs

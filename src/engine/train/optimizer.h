@@ -23,6 +23,11 @@ class Optimizer {
   int64_t steps() const { return step_count_; }
   // Optimizer state as named tensors ("<param>.momentum_buffer", "<param>.exp_avg", ...), for saving.
   virtual std::vector<NamedTensor> state_tensors() = 0;
+  // Resuming from a checkpoint: allocate every state tensor (so state_tensors() lists them all and
+  // they can be filled from the file), then restore the step counter. Only for loading: a fresh
+  // SGD must not call it (PyTorch's first momentum step copies the gradient instead of decaying 0).
+  virtual void init_state() = 0;
+  void set_steps(int64_t n) { step_count_ = n; }
 
  protected:
   Status check_grads() const;
@@ -46,6 +51,7 @@ class SGD : public Optimizer {
   const char* name() const override { return "SGD"; }
   Status step() override;
   std::vector<NamedTensor> state_tensors() override;
+  void init_state() override;
   SGDOptions options;
 
  private:
@@ -68,6 +74,7 @@ class Adam : public Optimizer {
   const char* name() const override { return options.decoupled ? "AdamW" : "Adam"; }
   Status step() override;
   std::vector<NamedTensor> state_tensors() override;
+  void init_state() override;
   AdamOptions options;
 
  private:
