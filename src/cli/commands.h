@@ -13,6 +13,10 @@ struct Command {
 
 // The table lives in main.cpp; add a line there and a declaration here for a new command.
 int run_op(int argc, char** argv);
+int run_train(int argc, char** argv);
+int run_eval(int argc, char** argv);
+int run_predict(int argc, char** argv);
+int run_se_stats(int argc, char** argv);
 int run_bench(int argc, char** argv);
 
 }  // namespace cs::cli

@@ -8,6 +8,10 @@ namespace {
 
 const cs::cli::Command kCommands[] = {
     {"op", "run one op (conv2d, conv2d-backward, conv-transpose2d, max-pool2d, avg-pool2d, im2col) on .npy files", cs::cli::run_op},
+    {"train", "train DigitNet on MNIST (progress bar, checkpoints, --resume)", cs::cli::run_train},
+    {"eval", "DigitNet's accuracy, per class and confusion matrix on the MNIST test set", cs::cli::run_eval},
+    {"predict", "classify a digit in a PNG/JPEG/BMP image with DigitNet", cs::cli::run_predict},
+    {"se-stats", "mean SE excitation per digit for each SE block of DigitNet", cs::cli::run_se_stats},
     {"bench", "time the engine on the peers' cases (L1-L9, M1, T1); --json for the peers harness", cs::cli::run_bench},
 };
 
