@@ -1,12 +1,98 @@
-// lesson_state.h — UI state of the convolution lessons (stepper, output-size explorer, im2col view).
+// lesson_state.h — UI state of the convolution lessons (stepper, output-size explorer, im2col view):
+// one shared configuration, the data, and the engine results cached until a parameter changes.
 #pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "im2col_model.h"
+#include "output_size_model.h"
+#include "stepper_model.h"
 
 namespace cs::app {
+
+struct DigitBundle;
+
+// Which grid cell the pointer is on in the im2col view (matrix entry or input pixel).
+struct Im2colHover {
+  int kind = 0;  // 0 none, 1 matrix entry (row, col in patches-as-columns terms), 2 input pixel (ch, y, x)
+  int a = 0, b = 0, ch = 0;
+};
 
 struct LessonState {
   bool show_stepper = true;
   bool show_output_size = true;
   bool show_im2col = true;
+
+  // [shared configuration and data] everything below is derived from these by lesson_refresh().
+  StepperConfig config;
+  StepperData data;
+  std::vector<float> source;        // input for the digit / image / custom presets, (C, H, W) at config size
+  int digit_index = 0;              // gallery digit shown by the "digit" preset
+  long long image_serial_seen = 0;  // AppState::inbox image last taken
+  std::string image_name;
+  std::vector<std::vector<float>> learned;  // DigitNet's first-layer filters (when the weights exist)
+  std::string learned_name;
+  std::shared_ptr<const DigitBundle> digits;  // parsed once from the embedded digits.bin
+  bool digits_tried = false;
+
+  // Raw pictures for the digit / image presets, resampled to (H, W) by lesson_refresh: 1 plane (grey)
+  // or 3 (RGB; channels 1 shows their luma).
+  std::vector<std::vector<float>> raw_planes;
+  std::vector<float> raw_grey;
+  int raw_w = 0, raw_h = 0;
+  InputPreset raw_kind = InputPreset::Classic;  // which preset the raw picture belongs to
+
+  // [cache] engine results for (cached_config, data_version)
+  StepperConfig cached_config;
+  bool have_cache = false;
+  long long data_version = 0, cached_version = -1;
+  long long result_serial = 0, arith_serial = -1;
+  int arith_position = -1, arith_oc = -1;
+  bool cached_rows = false;
+  StepperResult result;
+  Im2colView im2col;
+  std::string kernel_note;
+  Tensor transposed_partial;  // output after position+1 stamps (transposed mode)
+  int partial_for = -1;
+
+  // [animation]
+  int position = 0;    // index into the positions the kernel visits
+  bool playing = false;
+  float speed = 2.0f;  // steps per second
+  double next_step_s = 0;
+  int out_channel = 0;      // which output channel's arithmetic and kernel are shown
+  bool transposed_as_conv = false;  // transposed: show zero-insertion + ordinary conv instead of stamps
+
+  // [pointer] hover is re-read every frame; a click pins a target (touch has no hover)
+  HoverTarget hover, pinned;
+  int pinned_channel = 0;  // input channel of a pinned input cell (editing)
+  Highlights highlights;
+  std::string arithmetic;
+
+  // [output-size explorer]
+  bool split_hw = false;
+  CostInputs cost;
+  std::vector<RfStackLayer> rf_layers = {{false, 3, 1, 1, 1}, {false, 3, 1, 1, 1}, {true, 2, 2, 1, 0}, {false, 3, 1, 1, 1}};
+
+  // [im2col view]
+  bool patches_as_rows = false;
+  Im2colHover im2col_hover;
+  WinogradTile winograd;
+  int winograd_for = -1;
+  std::vector<AlgoTiming> timings;
+  int timing_size = 64;
+
+  // [layout] the display size the default layout was made for (re-laid out when it changes)
+  float layout_w = 0, layout_h = 0, layout_scale = 0;
+  bool stepper_focused = false;
 };
+
+// Recomputes whatever the configuration or data changed (call once per frame before drawing; cheap
+// when nothing changed). Clamps position and out_channel; refreshes highlights and arithmetic.
+void lesson_refresh(LessonState& s);
+
+// Marks the data as changed (after editing a cell, loading an image...).
+inline void lesson_touch(LessonState& s) { ++s.data_version; }
 
 }  // namespace cs::app

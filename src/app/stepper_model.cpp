@@ -9,7 +9,9 @@
 
 #include "engine/ops/conv2d.h"
 #include "engine/ops/cost.h"
+#include "engine/ops/conv_transpose2d.h"
 #include "engine/ops/im2col.h"
+#include "engine/ops/pool.h"
 
 namespace cs::app {
 
@@ -297,24 +299,28 @@ Tensor tensor_of(const std::vector<float>& v, Shape s) {
 void compute_transposed(const StepperConfig& c, const StepperData& d, StepperResult& r) {
   ModeShape ms = mode_shape(c);
   r.OC = ms.OC;
-  if (c.stride.h < 1 || c.stride.w < 1) {
-    r.error = fmt("ConvTranspose2d: stride must be >= 1, got %d", std::min(c.stride.h, c.stride.w));
-  } else if (c.dilation.h < 1 || c.dilation.w < 1) {
-    r.error = fmt("ConvTranspose2d: dilation must be >= 1, got %d", std::min(c.dilation.h, c.dilation.w));
-  }
-  if (!r.error.empty()) {
+  // The engine's ConvTranspose2d: weight (Cin, Cout, KH, KW); ours is stored (Cout, Cin, KH, KW).
+  const size_t kk = static_cast<size_t>(ms.KH) * ms.KW;
+  Tensor in = tensor_of(d.input, {1, c.C, c.H, c.W}), wt({c.C, ms.OC, ms.KH, ms.KW}), bias({ms.OC}, c.bias);
+  for (int o = 0; o < ms.OC; ++o)
+    for (int ch = 0; ch < c.C; ++ch)
+      for (size_t k = 0; k < kk; ++k)
+        wt[(static_cast<size_t>(ch) * ms.OC + o) * kk + k] = d.weight[(static_cast<size_t>(o) * c.C + ch) * kk + k];
+  ConvTranspose2dParams tp;
+  tp.stride = c.stride;
+  tp.padding = c.padding;
+  tp.dilation = c.dilation;
+  Status ts = conv_transpose2d_forward(r.output, in, wt, &bias, tp, ConvAlgo::Reference);
+  if (!ts.is_ok()) {
+    r.error = ts.message();
     r.explain = explain_conv(c, r.error);
+    if (r.explain.empty())
+      r.explain = "In a transposed convolution padding removes rows and columns from the border of the stamped "
+                  "result; with this much padding nothing (or less than nothing) is left. Use less padding.";
     return;
   }
-  long long oh = conv_transpose_output_size(c.H, ms.KH, c.stride.h, c.padding.h, c.dilation.h, 0);
-  long long ow = conv_transpose_output_size(c.W, ms.KW, c.stride.w, c.padding.w, c.dilation.w, 0);
-  if (oh < 1 || ow < 1) {
-    r.error = fmt("ConvTranspose2d: padding %dx%d crops the whole %lldx%lld stamped output away (output %lldx%lld)",
-                  c.padding.h, c.padding.w, oh + 2LL * c.padding.h, ow + 2LL * c.padding.w, oh, ow);
-    r.explain = "In a transposed convolution padding removes rows and columns from the border of the stamped "
-                "result; here it removes everything. Use less padding.";
-    return;
-  }
+  r.OH = r.output.dim(2);
+  r.OW = r.output.dim(3);
   // Equivalent ordinary convolution: insert stride-1 zeros between input cells, pad every side by
   // q = dilation*(kernel-1) - padding (crop when negative), convolve with the kernel rotated 180 degrees.
   const int qh = c.dilation.h * (ms.KH - 1) - c.padding.h, qw = c.dilation.w * (ms.KW - 1) - c.padding.w;
@@ -334,16 +340,16 @@ void compute_transposed(const StepperConfig& c, const StepperData& d, StepperRes
         for (int x = 0; x < ms.KW; ++x)
           r.flipped.at(o, ch, y, x) =
               d.weight[((static_cast<size_t>(o) * c.C + ch) * ms.KH + (ms.KH - 1 - y)) * ms.KW + (ms.KW - 1 - x)];
-  Tensor bias({ms.OC}, c.bias);
   Conv2dParams p;
   p.dilation = c.dilation;
-  Status s = conv2d_forward(r.output, r.zero_inserted, r.flipped, &bias, p, ConvAlgo::Reference);
-  if (!s.is_ok()) {
-    r.error = s.message();
-    return;
+  Status s = conv2d_forward(r.as_conv_output, r.zero_inserted, r.flipped, &bias, p, ConvAlgo::Reference);
+  r.transposed_diff = 0;
+  if (s.is_ok() && r.as_conv_output.numel() == r.output.numel()) {
+    for (size_t i = 0; i < r.output.numel(); ++i)
+      r.transposed_diff = std::max(r.transposed_diff, std::fabs(r.output[i] - r.as_conv_output[i]));
+  } else {
+    r.transposed_diff = INFINITY;  // shown: the two views disagree (a bug to report, never hidden)
   }
-  r.OH = r.output.dim(2);
-  r.OW = r.output.dim(3);
   // Overlap counts: how many (input cell, tap) pairs land on each output cell, by THE formula.
   r.overlap = Tensor({r.OH, r.OW}, 0.0f);
   for (int i = 0; i < c.H; ++i)
@@ -362,61 +368,45 @@ void compute_transposed(const StepperConfig& c, const StepperData& d, StepperRes
   r.valid = true;
 }
 
-// Pooling. Until the engine's pool.h lands, the windows come from the engine's im2col (THE index
-// formula) and a second im2col of an all-ones image marks which taps fall in the padding, so max
-// pooling treats padding as -inf and average pooling counts it as 0 (PyTorch count_include_pad=True).
+// Pooling through the engine's pool.h (max: padding is -inf; average: count_include_pad as PyTorch).
+// The UI's stride 0 is an impossible setting to explain; the engine would read it as "= kernel".
 void compute_pool(const StepperConfig& c, const StepperData& d, StepperResult& r) {
   r.OC = c.C;
-  const char* who = c.mode == ConvMode::MaxPool ? "MaxPool2d" : "AvgPool2d";
-  Conv2dParams p;
-  p.stride = c.stride;
-  p.padding = c.padding;
-  p.dilation = c.dilation;
-  Status s = check_conv_params(c.H, c.W, c.KH, c.KW, p, who);
+  const bool mx = c.mode == ConvMode::MaxPool;
+  const char* who = mx ? "MaxPool2d" : "AvgPool2d";
+  Status s = Status::ok();
+  if (c.stride.h < 1 || c.stride.w < 1)
+    s = Status::error(fmt("%s: stride must be >= 1, got %d", who, std::min(c.stride.h, c.stride.w)));
+  else if (c.dilation.h < 1 || c.dilation.w < 1)
+    s = Status::error(fmt("%s: dilation must be >= 1, got %d", who, std::min(c.dilation.h, c.dilation.w)));
+  else if (!mx && (c.dilation.h != 1 || c.dilation.w != 1))
+    s = Status::error(fmt("AvgPool2d has no dilation (as in PyTorch): got %dx%d", c.dilation.h, c.dilation.w));
+  Tensor in = tensor_of(d.input, {1, c.C, c.H, c.W});
   if (s.is_ok()) {
-    // PyTorch: "pad should be at most half of effective kernel size".
-    const int eh = c.dilation.h * (c.KH - 1) + 1, ew = c.dilation.w * (c.KW - 1) + 1;
-    if (c.padding.h > eh / 2 || c.padding.w > ew / 2)
-      s = Status::error(fmt("%s: padding %dx%d must be at most half of the (dilated) kernel %dx%d", who,
-                            c.padding.h, c.padding.w, eh, ew));
+    if (mx) {
+      MaxPool2dParams p;
+      p.kernel = Size2{c.KH, c.KW};
+      p.stride = c.stride;
+      p.padding = c.padding;
+      p.dilation = c.dilation;
+      p.ceil_mode = c.ceil_mode;
+      s = max_pool2d_forward(r.output, in, p);
+    } else {
+      AvgPool2dParams p;
+      p.kernel = Size2{c.KH, c.KW};
+      p.stride = c.stride;
+      p.padding = c.padding;
+      p.ceil_mode = c.ceil_mode;
+      s = avg_pool2d_forward(r.output, in, p);
+    }
   }
   if (!s.is_ok()) {
     r.error = s.message();
     r.explain = explain_conv(c, r.error);
     return;
   }
-  PatchGeometry pg;
-  pg.C = c.C;
-  pg.H = c.H;
-  pg.W = c.W;
-  pg.KH = c.KH;
-  pg.KW = c.KW;
-  pg.stride = c.stride;
-  pg.padding = c.padding;
-  pg.dilation = c.dilation;
-  pg.OH = static_cast<int>(pool_output_size(c.H, c.KH, c.stride.h, c.padding.h, c.dilation.h, c.ceil_mode));
-  pg.OW = static_cast<int>(pool_output_size(c.W, c.KW, c.stride.w, c.padding.w, c.dilation.w, c.ceil_mode));
-  std::vector<float> cols(static_cast<size_t>(pg.rows()) * pg.cols()), mask(cols.size());
-  std::vector<float> ones(d.input.size(), 1.0f);
-  im2col(pg, d.input.data(), cols.data());
-  im2col(pg, ones.data(), mask.data());
-  r.OH = pg.OH;
-  r.OW = pg.OW;
-  r.output = Tensor({1, c.C, pg.OH, pg.OW}, 0.0f);
-  const int kk = c.KH * c.KW, L = pg.cols();
-  for (int ch = 0; ch < c.C; ++ch)
-    for (int l = 0; l < L; ++l) {
-      float acc = c.mode == ConvMode::MaxPool ? -INFINITY : 0.0f;
-      for (int k = 0; k < kk; ++k) {
-        const size_t at = static_cast<size_t>(ch * kk + k) * L + l;
-        if (c.mode == ConvMode::MaxPool) {
-          if (mask[at] != 0.0f) acc = std::max(acc, cols[at]);
-        } else {
-          acc += cols[at];
-        }
-      }
-      r.output[static_cast<size_t>(ch) * L + l] = c.mode == ConvMode::MaxPool ? acc : acc / static_cast<float>(kk);
-    }
+  r.OH = r.output.dim(2);
+  r.OW = r.output.dim(3);
   r.steps = r.OH * r.OW;
   r.cols_rows = c.C * c.KH * c.KW;
   r.cols_cols = r.OH * r.OW;
@@ -743,6 +733,9 @@ std::string arithmetic_text(const StepperConfig& c, const StepperData& d, const 
     s += mx ? "max(" : "(";
     int count = 0;
     for (const Cell& q : cells) {
+      // With ceil_mode the last window may hang past the padded border: those taps do not exist
+      // (PyTorch clips the window there, and divides average pooling by what is left).
+      if (q.r >= c.H + c.padding.h || q.c >= c.W + c.padding.w) continue;
       bool pad = false;
       float v = input_at(c, d, oc, q.r, q.c, &pad);
       if (count++) s += mx ? ", " : " + ";

@@ -88,6 +88,8 @@ struct StepperResult {
   Tensor zero_inserted;  // (1, C, ZH, ZW)
   Tensor flipped;        // (OC, C, KH, KW) kernel rotated by 180 degrees
   Tensor overlap;        // (OH, OW) how many stamps land on each output cell
+  Tensor as_conv_output; // the ordinary conv of zero_inserted with flipped (engine conv2d_forward)
+  float transposed_diff = 0;  // max |ConvTranspose2d - zero-insertion conv|
   int steps = 0;         // positions the animation visits (OH*OW; H*W for transposed)
   int cols_rows = 0, cols_cols = 0;  // column matrix shape (patches as columns)
 };

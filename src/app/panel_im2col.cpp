@@ -1,0 +1,308 @@
+// panel_im2col.cpp — the im2col view: the engine's column matrix (either orientation) x the weight
+// matrix = the output, with the stepper's position as the highlighted patch; col2im overlap counts;
+// one Winograd tile; a timing meter of the three algorithms. Panel id "im2col".
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "lesson_draw.h"
+#include "lesson_model.h"
+#include "lesson_panels.h"
+#include "panels.h"
+
+namespace cs::app {
+
+namespace {
+
+GridSpec matrix_spec(const char* key, int rows, int cols, const float* v, size_t n, bool signed_values, ColorMap map, float cell) {
+  GridSpec g;
+  g.key = key;
+  g.rows = rows;
+  g.cols = cols;
+  g.values = v;
+  value_range(v, n, signed_values, &g.vmin, &g.vmax);
+  g.map = signed_values ? ColorMap::Diverging : map;
+  g.cell = cell;
+  return g;
+}
+
+// Outline of whole columns (or rows) of a grid.
+void band(const GridSpec& g, const GridHit& hit, int index, bool column, ImU32 colour) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float cs = g.cell;
+  ImVec2 a = column ? ImVec2(hit.origin.x + index * cs, hit.origin.y) : ImVec2(hit.origin.x, hit.origin.y + index * cs);
+  ImVec2 b = column ? ImVec2(a.x + cs, a.y + g.rows * cs) : ImVec2(a.x + g.cols * cs, a.y + cs);
+  dl->AddRectFilled(a, b, IM_COL32(255, 200, 40, 60));
+  dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), colour, 0, 0, 2.0f);
+}
+
+void matrix_tab(AppState& state) {
+  LessonState& L = state.lessons;
+  const StepperConfig& c = L.config;
+  const Im2colView& v = L.im2col;
+  const float fs = ImGui::GetFontSize();
+  if (ImGui::RadioButton("patches as columns (C*K*K x Ho*Wo: torch unfold, Caffe)", !L.patches_as_rows)) L.patches_as_rows = false;
+  record_item_rect(state, "im2col.orientation.columns");
+  if (ImGui::RadioButton("patches as rows (Ho*Wo x C*K*K: TinyTorch)", L.patches_as_rows)) L.patches_as_rows = true;
+  record_item_rect(state, "im2col.orientation.rows");
+  lesson_refresh(L);
+  if (!v.valid) {
+    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "No column matrix:");
+    ImGui::TextWrapped("%s", v.error.c_str());
+    return;
+  }
+  const int R = v.rows(), P = v.positions();
+  ImGui::Text("%s (%d, %d, %d) -> column matrix %d x %d", c.mode == ConvMode::Transposed ? "zero-inserted input" : "input",
+              v.C, v.H, v.W, v.cols.dim(0), v.cols.dim(1));
+  record_item_rect(state, "im2col.shape");
+  ImGui::TextDisabled("%lld bytes vs %lld bytes of input: x%.2f", v.cols_bytes, v.input_bytes, v.blowup);
+  if (v.gemm)
+    ImGui::TextDisabled("GEMM (%d x %d) x (%d x %d) -> (%d, %d, %d); max |GEMM - conv2d| = %.2g", v.OC, R, R, P, v.OC, v.OH, v.OW,
+                        static_cast<double>(v.max_abs_diff));
+  else
+    ImGui::TextDisabled("pooling: each column is reduced by %s instead of a GEMM", c.mode == ConvMode::MaxPool ? "max" : "mean");
+
+  // Row 1: the input channels (small) — hover a pixel to find its copies in the matrix.
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float row1_h = std::max(fs * 3, avail.y * 0.34f);
+  const float in_cell = std::clamp(std::floor(std::min((avail.x - fs * 2) / (v.C * v.W + (v.C - 1) * 2.0f), (row1_h - fs) / v.H)), 2.0f, fs * 2.2f);
+  Im2colHover hover;
+  std::vector<Cell> copies;
+  if (L.im2col_hover.kind == 2) copies = entries_of_pixel(v, c, L.im2col_hover.ch, L.im2col_hover.a, L.im2col_hover.b);
+  PixelRef from;
+  bool have_from = false;
+  if (L.im2col_hover.kind == 1) {
+    from = pixel_of_entry(v, c, L.im2col_hover.a, L.im2col_hover.b);
+    have_from = true;
+  }
+  // The stepper's patch on the input.
+  std::vector<Cell> patch_pixels;
+  for (int col : columns_of_position(v, c, L.result, L.position))
+    for (int row = 0; row < v.KH * v.KW; ++row) {
+      PixelRef p = pixel_of_entry(v, c, row, col);
+      patch_pixels.push_back(Cell{p.y, p.x});
+    }
+  for (int ch = 0; ch < v.C; ++ch) {
+    if (ch) ImGui::SameLine(0, in_cell * 2);
+    ImGui::BeginGroup();
+    char cap[32], key[32];
+    std::snprintf(cap, sizeof cap, "ch%d", ch);
+    caption(cap);
+    std::snprintf(key, sizeof key, "im2col-in-%d", ch);
+    GridSpec g = matrix_spec(key, v.H, v.W, v.image.data() + static_cast<size_t>(ch) * v.H * v.W,
+                             static_cast<size_t>(v.H) * v.W, false, ColorMap::Grey, in_cell);
+    GridHit hit = draw_grid(g, key);
+    grid_highlight(g, hit, patch_pixels, kHighlight(), 2.0f, kHighlightFill());
+    if (have_from && from.ch == ch) grid_highlight(g, hit, {Cell{from.y, from.x}}, kPinned(), 3.0f);
+    if (hit.hovered && hit.cell.r >= 0 && hit.cell.r < v.H && hit.cell.c >= 0 && hit.cell.c < v.W)
+      hover = Im2colHover{2, hit.cell.r, hit.cell.c, ch};
+    if (ch == 0) record_grid_cells(state, "im2col.in", g, hit, 1100);
+    ImGui::EndGroup();
+  }
+
+  // Row 2: the equation. Columns: W (OC x R) . cols (R x P) = out (OC x P); rows: cols (P x R) . W^T = out^T.
+  avail = ImGui::GetContentRegionAvail();
+  const bool rows_o = L.patches_as_rows;
+  const int mat_w = rows_o ? R : P, mat_h = rows_o ? P : R;
+  const int w_w = v.gemm ? (rows_o ? v.OC : R) : 0, w_h = v.gemm ? (rows_o ? R : v.OC) : 0;
+  const int o_w = v.gemm ? (rows_o ? v.OC : P) : 0, o_h = v.gemm ? (rows_o ? P : v.OC) : 0;
+  const float gap = fs * 1.6f;
+  const float cw = (avail.x - gap * 2 - 4) / std::max(1, mat_w + w_w + o_w);
+  const float ch_ = (avail.y - fs * 1.5f) / std::max({mat_h, w_h, o_h, 1});
+  const float cell = std::clamp(std::min(cw, ch_), 0.5f, fs * 2.2f);
+  Tensor wt;  // W^T for the rows orientation
+  const float* wv = v.weights.data();
+  if (v.gemm && rows_o) {
+    wt = Tensor({R, v.OC});
+    for (int o = 0; o < v.OC; ++o)
+      for (int k = 0; k < R; ++k) wt[static_cast<size_t>(k) * v.OC + o] = v.weights[static_cast<size_t>(o) * R + k];
+    wv = wt.data();
+  }
+  Tensor pt;  // product^T for the rows orientation
+  const float* pv = v.product.data();
+  if (v.gemm && rows_o) {
+    pt = Tensor({P, v.OC});
+    for (int o = 0; o < v.OC; ++o)
+      for (int k = 0; k < P; ++k) pt[static_cast<size_t>(k) * v.OC + o] = v.product[static_cast<size_t>(o) * P + k];
+    pv = pt.data();
+  }
+  std::vector<int> hcols = columns_of_position(v, c, L.result, L.position);
+  auto draw_cols = [&]() {
+    ImGui::BeginGroup();
+    caption(rows_o ? "patches as rows" : "column matrix");
+    GridSpec g = matrix_spec("im2col-cols", mat_h, mat_w, v.cols.data(), v.cols.numel(), false, state.sequential_map, cell);
+    GridHit hit = draw_grid(g, "im2col-cols");
+    for (int col : hcols) band(g, hit, col, !rows_o, kHighlight());
+    std::vector<Cell> cp = copies;
+    if (rows_o)
+      for (Cell& q : cp) std::swap(q.r, q.c);
+    grid_highlight(g, hit, cp, kPinned(), 2.0f, IM_COL32(255, 90, 200, 120));
+    if (hit.hovered && hit.cell.r >= 0 && hit.cell.r < mat_h && hit.cell.c >= 0 && hit.cell.c < mat_w) {
+      int row = rows_o ? hit.cell.c : hit.cell.r, col = rows_o ? hit.cell.r : hit.cell.c;
+      hover = Im2colHover{1, row, col, 0};
+    }
+    if (L.im2col_hover.kind == 1) {
+      Cell e{L.im2col_hover.a, L.im2col_hover.b};
+      if (rows_o) std::swap(e.r, e.c);
+      grid_highlight(g, hit, {e}, kPinned(), 3.0f);
+    }
+    record_grid_cells(state, "im2col.cols", g, hit, 1100);
+    ImGui::EndGroup();
+  };
+  auto draw_w = [&]() {
+    ImGui::BeginGroup();
+    caption(rows_o ? "W^T" : "W");
+    GridSpec g = matrix_spec("im2col-w", w_h, w_w, wv, v.weights.numel(), true, ColorMap::Diverging, cell);
+    draw_grid(g, "im2col-w");
+    ImGui::EndGroup();
+  };
+  auto draw_out = [&]() {
+    ImGui::BeginGroup();
+    caption(rows_o ? "= output^T" : "= output");
+    GridSpec g = matrix_spec("im2col-out", o_h, o_w, pv, v.product.numel(), false, state.sequential_map, cell);
+    GridHit hit = draw_grid(g, "im2col-out");
+    for (int col : hcols) band(g, hit, col, !rows_o, kHighlight());
+    ImGui::EndGroup();
+  };
+  if (!v.gemm) {
+    draw_cols();
+  } else if (rows_o) {
+    draw_cols();
+    ImGui::SameLine(0, gap * 0.5f);
+    draw_w();
+    ImGui::SameLine(0, gap * 0.5f);
+    draw_out();
+  } else {
+    draw_w();
+    ImGui::SameLine(0, gap * 0.5f);
+    draw_cols();
+    ImGui::SameLine(0, gap * 0.5f);
+    draw_out();
+  }
+  L.im2col_hover = hover;
+}
+
+void col2im_tab(AppState& state) {
+  LessonState& L = state.lessons;
+  const Im2colView& v = L.im2col;
+  ImGui::TextWrapped("Backward: col2im adds every column back onto the patch it came from (a scatter-add, the "
+                     "adjoint of im2col). A pixel copied into k columns receives k gradient contributions:");
+  if (!v.valid || v.overlap.empty()) {
+    ImGui::TextDisabled("%s", v.error.empty() ? "no column matrix" : v.error.c_str());
+    return;
+  }
+  const float fs = ImGui::GetFontSize();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float cell = std::clamp(std::floor(std::min(avail.x / v.W, (avail.y - fs * 2) / v.H)), 2.0f, fs * 2.4f);
+  caption("copies of each pixel (col2im of an all-ones matrix, channel 0)");
+  GridSpec g = matrix_spec("im2col-overlap", v.H, v.W, v.overlap.data(), static_cast<size_t>(v.H) * v.W, false,
+                           ColorMap::Cividis, cell);
+  g.vmin = 0;
+  GridHit hit = draw_grid(g, "im2col-overlap");
+  record_grid_cells(state, "im2col.overlap", g, hit, 1100);
+}
+
+void small_grid(const char* key, const char* cap, const float* v, int rows, int cols, bool signed_values, float cell) {
+  ImGui::BeginGroup();
+  caption(cap);
+  GridSpec g = matrix_spec(key, rows, cols, v, static_cast<size_t>(rows) * cols, signed_values, ColorMap::Viridis, cell);
+  draw_grid(g, key);
+  ImGui::EndGroup();
+}
+
+void winograd_tab(AppState& state) {
+  LessonState& L = state.lessons;
+  const WinogradTile& w = L.winograd;
+  if (!w.ok) {
+    ImGui::TextWrapped("%s", w.why.c_str());
+    return;
+  }
+  const float fs = ImGui::GetFontSize();
+  ImGui::TextWrapped("Winograd F(2x2,3x3) at output [%d..%d, %d..%d] (channel 0, filter 0): Y = A^T [(G g G^T) * "
+                     "(B^T d B)] A. 16 multiplications instead of 36 (4 outputs x 9 taps).",
+                     w.out_r, w.out_r + 1, w.out_c, w.out_c + 1);
+  const float cell = std::clamp(std::floor((ImGui::GetContentRegionAvail().x - fs * 6) / 18.0f), fs * 1.4f, fs * 2.6f);
+  small_grid("wg-d", "d (4x4 tile)", w.d, 4, 4, false, cell);
+  ImGui::SameLine(0, fs);
+  small_grid("wg-v", "V = B^T d B", w.v, 4, 4, true, cell);
+  ImGui::SameLine(0, fs);
+  small_grid("wg-g", "g (3x3)", w.g, 3, 3, true, cell);
+  ImGui::SameLine(0, fs);
+  small_grid("wg-u", "U = G g G^T", w.u, 4, 4, true, cell);
+  small_grid("wg-m", "M = U * V (16 mults)", w.m, 4, 4, true, cell);
+  ImGui::SameLine(0, fs);
+  small_grid("wg-y", "Y = A^T M A", w.y, 2, 2, false, cell);
+  ImGui::SameLine(0, fs);
+  small_grid("wg-direct", "direct (36 mults)", w.direct, 2, 2, false, cell);
+  ImGui::SameLine(0, fs);
+  small_grid("wg-engine", "engine Winograd conv", w.conv_winograd, 2, 2, false, cell);
+  ImGui::Text("max |Winograd - direct| = %.2g", static_cast<double>(w.max_abs_diff));
+  record_item_rect(state, "im2col.winograd-diff");
+}
+
+void timing_tab(AppState& state) {
+  LessonState& L = state.lessons;
+  const float fs = ImGui::GetFontSize();
+  ImGui::TextWrapped("The same convolution (8 -> 8 channels, 3x3, padding 1) by the engine's three algorithms, "
+                     "timed here, in this %s:", "page or program");
+  ImGui::SetNextItemWidth(fs * 8);
+  ImGui::SliderInt("size", &L.timing_size, 16, 128, "%d x %d");
+  ImGui::SameLine();
+  if (ImGui::Button("Measure")) L.timings = time_conv_algorithms(8, L.timing_size, 8, 3);
+  record_item_rect(state, "im2col.measure");
+  double worst = 0;
+  for (const AlgoTiming& t : L.timings) worst = std::max(worst, t.ms);
+  for (const AlgoTiming& t : L.timings) {
+    if (!t.ok) {
+      ImGui::Text("%-10s %s", t.name.c_str(), t.why.c_str());
+      continue;
+    }
+    ImGui::Text("%-10s", t.name.c_str());
+    ImGui::SameLine(fs * 6);
+    char label[32];
+    std::snprintf(label, sizeof label, "%.3f ms", t.ms);
+    ImGui::ProgressBar(worst > 0 ? static_cast<float>(t.ms / worst) : 0.0f, ImVec2(-1, 0), label);
+  }
+  if (L.timings.empty()) ImGui::TextDisabled("press Measure (best of 3 runs each)");
+}
+
+}  // namespace
+
+void draw_im2col_panel(AppState& state) {
+  LessonState& L = state.lessons;
+  if (!ImGui::Begin("im2col###im2col", &L.show_im2col, ImGuiWindowFlags_NoScrollbar)) {
+    ImGui::End();
+    return;
+  }
+  record_panel_rect(state, "im2col");
+  if (ImGui::BeginTabBar("##im-tabs")) {
+    const bool m = ImGui::BeginTabItem("Column matrix");
+    record_item_rect(state, "im2col.tab.matrix");
+    if (m) {
+      matrix_tab(state);
+      ImGui::EndTabItem();
+    }
+    const bool b = ImGui::BeginTabItem("col2im");
+    record_item_rect(state, "im2col.tab.col2im");
+    if (b) {
+      col2im_tab(state);
+      ImGui::EndTabItem();
+    }
+    const bool w = ImGui::BeginTabItem("Winograd");
+    record_item_rect(state, "im2col.tab.winograd");
+    if (w) {
+      winograd_tab(state);
+      ImGui::EndTabItem();
+    }
+    const bool t = ImGui::BeginTabItem("Timing");
+    record_item_rect(state, "im2col.tab.timing");
+    if (t) {
+      timing_tab(state);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::End();
+}
+
+}  // namespace cs::app

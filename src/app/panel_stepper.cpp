@@ -1,0 +1,557 @@
+// panel_stepper.cpp — the kernel stepper: controls -> transport -> input | kernel | output grids ->
+// the arithmetic at the current position. Reads LessonState's cached engine results; writes the
+// configuration, the position and the pointer target back. Panel id "stepper".
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "lesson_draw.h"
+#include "lesson_model.h"
+#include "lesson_panels.h"
+#include "panels.h"
+
+namespace cs::app {
+
+namespace {
+
+// [SECTION] controls --------------------------------------------------------------------------------
+
+// One slider for height and width together, or two when the explorer splits them.
+bool pair_slider(const char* label, int* h, int* w, int lo, int hi, bool split, float width) {
+  bool changed = false;
+  ImGui::PushID(label);
+  if (!split) {
+    ImGui::SetNextItemWidth(width);
+    int v = *h;
+    if (ImGui::SliderInt(label, &v, lo, hi)) {
+      *h = *w = v;
+      changed = true;
+    }
+  } else {
+    ImGui::SetNextItemWidth(width * 0.5f);
+    changed |= ImGui::SliderInt("##h", h, lo, hi, "%d");
+    ImGui::SameLine(0, 2);
+    ImGui::SetNextItemWidth(width * 0.5f);
+    changed |= ImGui::SliderInt(label, w, lo, hi, "%d");
+  }
+  ImGui::PopID();
+  return changed;
+}
+
+template <typename E, int N>
+bool enum_combo(const char* label, E* value, const char* (*name)(E), float width, bool (*allowed)(E, const LessonState&),
+                const LessonState& L) {
+  bool changed = false;
+  ImGui::SetNextItemWidth(width);
+  if (ImGui::BeginCombo(label, name(*value))) {
+    for (int i = 0; i < N; ++i) {
+      E e = static_cast<E>(i);
+      if (allowed && !allowed(e, L)) continue;
+      if (ImGui::Selectable(name(e), e == *value)) {
+        *value = e;
+        changed = true;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  return changed;
+}
+
+bool input_allowed(InputPreset p, const LessonState& L) {
+  if (p == InputPreset::Digit) return L.digits != nullptr;
+  if (p == InputPreset::Image) return L.raw_kind == InputPreset::Image;
+  return true;
+}
+bool kernel_allowed(KernelPreset p, const LessonState& L) { return p != KernelPreset::Learned || !L.learned.empty(); }
+bool mode_allowed(ConvMode, const LessonState&) { return true; }
+
+void draw_controls(AppState& state) {
+  LessonState& L = state.lessons;
+  StepperConfig& c = L.config;
+  const float fs = ImGui::GetFontSize();
+  const float w = fs * 5.5f;
+  enum_combo<ConvMode, kConvModeCount>("mode", &c.mode, conv_mode_label, fs * 15, mode_allowed, L);
+  record_item_rect(state, "stepper.mode");
+  ImGui::SameLine();
+  InputPreset ip = c.input_preset;
+  if (enum_combo<InputPreset, kInputPresetCount>("input", &ip, input_preset_name, fs * 6, input_allowed, L)) {
+    if (ip == InputPreset::Custom) L.source = L.data.input;
+    if (ip == InputPreset::Digit && L.raw_kind != InputPreset::Digit) lesson_use_digit(L, L.digit_index);
+    c.input_preset = ip;
+  }
+  record_item_rect(state, "stepper.input-preset");
+  ImGui::SameLine();
+  if (!mode_is_pool(c.mode)) {
+    enum_combo<KernelPreset, kKernelPresetCount>("kernel", &c.kernel_preset, kernel_preset_name, fs * 6.5f, kernel_allowed, L);
+    record_item_rect(state, "stepper.kernel-preset");
+    ImGui::SameLine();
+  }
+  if (c.input_preset == InputPreset::Random || c.kernel_preset == KernelPreset::Random) {
+    if (ImGui::Button("new random")) c.seed++;
+    record_item_rect(state, "stepper.reroll");
+    ImGui::SameLine();
+  }
+  if (c.input_preset == InputPreset::Digit && L.digits) {
+    ImGui::SetNextItemWidth(fs * 5);
+    int k = L.digit_index;
+    if (ImGui::InputInt("digit", &k)) lesson_use_digit(L, k);
+    ImGui::SameLine();
+  }
+  ImGui::NewLine();
+
+  // Geometry: shared with the output-size explorer (H and W apart when it is split).
+  const bool split = L.split_hw;
+  pair_slider("size", &c.H, &c.W, StepperLimits::kMinSide, StepperLimits::kMaxSide, split, w);
+  record_item_rect(state, "stepper.size");
+  ImGui::SameLine();
+  if (c.mode != ConvMode::Pointwise) {
+    pair_slider("kernel##k", &c.KH, &c.KW, 1, StepperLimits::kMaxKernel, split, w);
+    record_item_rect(state, "stepper.ksize");
+    ImGui::SameLine();
+  }
+  pair_slider("stride", &c.stride.h, &c.stride.w, 0, StepperLimits::kMaxStride, split, w);
+  record_item_rect(state, "stepper.stride");
+  ImGui::SameLine();
+  pair_slider("pad", &c.padding.h, &c.padding.w, 0, StepperLimits::kMaxPadding, split, w);
+  record_item_rect(state, "stepper.padding");
+  ImGui::SameLine();
+  pair_slider("dilation", &c.dilation.h, &c.dilation.w, 0, StepperLimits::kMaxDilation, split, w);
+  record_item_rect(state, "stepper.dilation");
+
+  // Channels and what the mode needs.
+  ImGui::SetNextItemWidth(fs * 4);
+  ImGui::SliderInt("channels", &c.C, 1, StepperLimits::kMaxChannels);
+  record_item_rect(state, "stepper.channels");
+  if (c.mode == ConvMode::Standard || c.mode == ConvMode::Grouped || c.mode == ConvMode::Pointwise ||
+      c.mode == ConvMode::Separable || c.mode == ConvMode::Transposed) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 4);
+    ImGui::SliderInt("out ch", &c.out_channels, 1, StepperLimits::kMaxOutChannels);
+  }
+  if (c.mode == ConvMode::Grouped) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 4);
+    ImGui::SliderInt("groups", &c.groups, 1, StepperLimits::kMaxChannels);
+  }
+  if (mode_is_pool(c.mode)) {
+    ImGui::SameLine();
+    ImGui::Checkbox("ceil_mode", &c.ceil_mode);
+  } else {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 5);
+    ImGui::SliderFloat("bias", &c.bias, -5.0f, 5.0f, "%.1f");
+  }
+  if (c.mode == ConvMode::Transposed) {
+    ImGui::SameLine();
+    ImGui::Checkbox("as zero-insertion + conv", &L.transposed_as_conv);
+    record_item_rect(state, "stepper.transposed-view");
+  }
+}
+
+// [SECTION] transport ---------------------------------------------------------------------------------
+
+void step_to(LessonState& L, int t) {
+  const int n = std::max(1, L.result.steps);
+  L.position = std::clamp(t, 0, n - 1);
+}
+
+void draw_transport(AppState& state) {
+  LessonState& L = state.lessons;
+  const StepperResult& r = L.result;
+  const int n = std::max(1, r.steps);
+  const float fs = ImGui::GetFontSize();
+  ImGui::BeginDisabled(!r.valid);
+  if (ImGui::Button("|<")) step_to(L, 0);
+  record_item_rect(state, "stepper.first");
+  ImGui::SameLine();
+  if (ImGui::Button("<")) step_to(L, L.position - 1);
+  record_item_rect(state, "stepper.step-back");
+  ImGui::SameLine();
+  if (ImGui::Button(L.playing ? "Pause" : "Play", ImVec2(fs * 4, 0))) {
+    L.playing = !L.playing;
+    if (L.playing && L.position >= n - 1) L.position = 0;
+    L.next_step_s = state.time_s + 1.0 / L.speed;
+  }
+  record_item_rect(state, "stepper.play");
+  ImGui::SameLine();
+  if (ImGui::Button(">")) step_to(L, L.position + 1);
+  record_item_rect(state, "stepper.step-forward");
+  ImGui::SameLine();
+  if (ImGui::Button(">|")) step_to(L, n - 1);
+  record_item_rect(state, "stepper.last");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(std::max(fs * 6, ImGui::GetContentRegionAvail().x - fs * 11));
+  int t = L.position + 1;
+  if (ImGui::SliderInt("##timeline", &t, 1, n, "step %d")) step_to(L, t - 1);
+  record_item_rect(state, "stepper.timeline");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(fs * 6);
+  ImGui::SliderFloat("speed", &L.speed, 0.25f, 30.0f, "%.1f/s", ImGuiSliderFlags_Logarithmic);
+  record_item_rect(state, "stepper.speed");
+  ImGui::EndDisabled();
+
+  if (L.playing) {
+    if (state.time_s >= L.next_step_s) {
+      if (L.position + 1 >= n) {
+        L.playing = false;  // stop on the last position; Play starts over
+      } else {
+        L.position++;
+        L.next_step_s = state.time_s + 1.0 / std::max(0.25f, L.speed);
+      }
+    }
+  }
+}
+
+// Space plays/pauses, arrows step (up/down a row), Home/End jump — only while the stepper is focused
+// and no text field takes the keys. The window has NoNavInputs, so ImGui's own navigation stays out.
+void handle_keys(LessonState& L, double now) {
+  if (!L.stepper_focused || ImGui::GetIO().WantTextInput || !L.result.valid) return;
+  const int n = std::max(1, L.result.steps);
+  const int row = L.config.mode == ConvMode::Transposed ? L.config.W : std::max(1, L.result.OW);
+  auto pressed = [](ImGuiKey k) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(k)); };
+  if (pressed(ImGuiKey_Space)) {
+    L.playing = !L.playing;
+    if (L.playing && L.position >= n - 1) L.position = 0;
+    L.next_step_s = now + 1.0 / L.speed;
+  }
+  if (pressed(ImGuiKey_RightArrow)) step_to(L, L.position + 1);
+  if (pressed(ImGuiKey_LeftArrow)) step_to(L, L.position - 1);
+  if (pressed(ImGuiKey_DownArrow)) step_to(L, L.position + row);
+  if (pressed(ImGuiKey_UpArrow)) step_to(L, L.position - row);
+  if (pressed(ImGuiKey_Home)) step_to(L, 0);
+  if (pressed(ImGuiKey_End)) step_to(L, n - 1);
+}
+
+// [SECTION] grids ---------------------------------------------------------------------------------------
+
+struct Column {
+  std::vector<GridSpec> grids;
+  std::vector<std::string> captions;
+  std::vector<std::string> keys;
+};
+
+float column_height(const Column& col, float cell, float line) {
+  float h = 0;
+  for (const GridSpec& g : col.grids) h += (g.rows + 2 * g.pad_r) * cell + line + 4;
+  return h;
+}
+
+// Pointer on a grid -> hover target; a click pins it (or unpins the same target), so touch works too.
+void take_hit(LessonState& L, const GridHit& hit, HoverKind kind, int channel, HoverTarget* hover) {
+  if (!hit.hovered) return;
+  HoverTarget h{kind, hit.cell};
+  *hover = h;
+  if (hit.clicked) {
+    if (L.pinned == h) {
+      L.pinned = HoverTarget{};
+    } else {
+      L.pinned = h;
+      L.pinned_channel = channel;
+    }
+  }
+}
+
+void draw_grids(AppState& state, float height) {
+  LessonState& L = state.lessons;
+  const StepperConfig& c = L.config;
+  const StepperResult& r = L.result;
+  const StepperData& d = L.data;
+  ModeShape ms = mode_shape(c);
+  const bool tr = c.mode == ConvMode::Transposed, as_conv = tr && L.transposed_as_conv && r.valid;
+  const bool pool = mode_is_pool(c.mode);
+  const int cg = std::max(1, c.C / std::max(1, ms.groups));
+  const int oc = L.out_channel;
+  const float line = ImGui::GetTextLineHeight();
+  const ColorMap seq = state.sequential_map;
+
+  // Input column: the padded input (zero-inserted for the transposed-as-conv view).
+  Column in_col, k_col, out_col, extra_col;
+  float in_lo, in_hi;
+  const Tensor* zin = as_conv ? &r.zero_inserted : nullptr;
+  const int gh = zin ? zin->dim(2) : c.H, gw = zin ? zin->dim(3) : c.W;
+  const float* in_values = zin ? zin->data() : d.input.data();
+  value_range(in_values, static_cast<size_t>(c.C) * gh * gw, false, &in_lo, &in_hi);
+  for (int ch = 0; ch < c.C; ++ch) {
+    GridSpec g;
+    g.rows = gh;
+    g.cols = gw;
+    g.values = in_values + static_cast<size_t>(ch) * gh * gw;
+    g.vmin = in_lo;
+    g.vmax = in_hi;
+    g.map = ColorMap::Grey;
+    g.pad_r = tr ? 0 : c.padding.h;
+    g.pad_c = tr ? 0 : c.padding.w;
+    g.pad_label = c.mode == ConvMode::MaxPool ? "-inf" : "0";
+    in_col.grids.push_back(g);
+    in_col.keys.push_back("stepper-in-" + std::to_string(ch));
+    char cap[96];
+    if (as_conv)
+      std::snprintf(cap, sizeof cap, "zero-inserted + padded input ch%d (%dx%d)", ch, gh, gw);
+    else if (tr)
+      std::snprintf(cap, sizeof cap, "input (small) ch%d %dx%d", ch, c.H, c.W);
+    else
+      std::snprintf(cap, sizeof cap, "input ch%d %dx%d%s", ch, c.H, c.W, c.padding.h || c.padding.w ? " + padding" : "");
+    in_col.captions.push_back(cap);
+  }
+  // Kernel column: the planes of output channel `oc` (flipped for the transposed-as-conv view).
+  if (!pool && !d.weight.empty()) {
+    const int planes = tr ? c.C : cg;
+    const float* wsrc = as_conv ? r.flipped.data() : d.weight.data();
+    const size_t kk = static_cast<size_t>(ms.KH) * ms.KW;
+    float klo, khi;
+    value_range(wsrc, d.weight.size(), true, &klo, &khi);
+    for (int l = 0; l < planes && static_cast<size_t>((oc * planes + l + 1) * kk) <= d.weight.size(); ++l) {
+      GridSpec g;
+      g.rows = ms.KH;
+      g.cols = ms.KW;
+      g.values = wsrc + static_cast<size_t>(oc * planes + l) * kk;
+      g.vmin = klo;
+      g.vmax = khi;
+      g.map = ColorMap::Diverging;
+      k_col.grids.push_back(g);
+      k_col.keys.push_back("stepper-k-" + std::to_string(l));
+      const int ch = tr ? l : (oc / std::max(1, ms.OC / ms.groups)) * cg + l;
+      char cap[64];
+      std::snprintf(cap, sizeof cap, "%s[%d][ch%d]", as_conv ? "flipped" : "kernel", oc, ch);
+      k_col.captions.push_back(cap);
+    }
+  }
+  // Output column.
+  const Tensor* out = &r.output;
+  if (tr && !as_conv && !L.transposed_partial.empty()) out = &L.transposed_partial;
+  if (as_conv && !r.as_conv_output.empty()) out = &r.as_conv_output;
+  if (r.valid) {
+    float olo, ohi;
+    value_range(out->data(), out->numel(), false, &olo, &ohi);
+    for (int o = 0; o < r.OC; ++o) {
+      GridSpec g;
+      g.rows = r.OH;
+      g.cols = r.OW;
+      g.values = out->data() + static_cast<size_t>(o) * r.OH * r.OW;
+      g.vmin = olo;
+      g.vmax = ohi;
+      g.map = seq;
+      g.filled = tr ? -1 : L.position;
+      out_col.grids.push_back(g);
+      out_col.keys.push_back("stepper-out-" + std::to_string(o));
+      char cap[96];
+      if (tr && !as_conv)
+        std::snprintf(cap, sizeof cap, "output (large) ch%d %dx%d, %d/%d stamps", o, r.OH, r.OW, L.position + 1, r.steps);
+      else
+        std::snprintf(cap, sizeof cap, "%s ch%d %dx%d", c.mode == ConvMode::Separable ? "depthwise out" : "output", o, r.OH, r.OW);
+      out_col.captions.push_back(cap);
+    }
+    if (c.mode == ConvMode::Separable && !r.pointwise_output.empty()) {
+      float plo, phi;
+      value_range(r.pointwise_output.data(), r.pointwise_output.numel(), false, &plo, &phi);
+      for (int o = 0; o < c.out_channels; ++o) {
+        GridSpec g;
+        g.rows = r.OH;
+        g.cols = r.OW;
+        g.values = r.pointwise_output.data() + static_cast<size_t>(o) * r.OH * r.OW;
+        g.vmin = plo;
+        g.vmax = phi;
+        g.map = seq;
+        extra_col.grids.push_back(g);
+        extra_col.keys.push_back("stepper-pw-" + std::to_string(o));
+        extra_col.captions.push_back("pointwise out ch" + std::to_string(o));
+      }
+    }
+    if (tr && !as_conv && !r.overlap.empty()) {
+      GridSpec g;
+      g.rows = r.OH;
+      g.cols = r.OW;
+      g.values = r.overlap.data();
+      value_range(g.values, r.overlap.numel(), false, &g.vmin, &g.vmax);
+      g.vmin = 0;
+      g.map = ColorMap::Cividis;
+      extra_col.grids.push_back(g);
+      extra_col.keys.push_back("stepper-overlap");
+      extra_col.captions.push_back("overlap count (stamps per cell)");
+    }
+  }
+
+  // One cell size for input, kernel and output so the window on the input matches the kernel.
+  Column* cols[4] = {&in_col, &k_col, &out_col, &extra_col};
+  float total_cols = 0, gaps = 0;
+  int ncols = 0;
+  for (Column* col : cols) {
+    if (col->grids.empty()) continue;
+    int wmax = 0;
+    for (const GridSpec& g : col->grids) wmax = std::max(wmax, g.cols + 2 * g.pad_c);
+    total_cols += static_cast<float>(wmax);
+    ++ncols;
+  }
+  gaps = (ncols - 1) * ImGui::GetFontSize() * 2.0f;
+  const float avail_w = ImGui::GetContentRegionAvail().x - 4;
+  float cell = (avail_w - gaps) / std::max(1.0f, total_cols);
+  for (Column* col : cols) {
+    if (col->grids.empty()) continue;
+    float rows = 0, fixed = 0;
+    for (const GridSpec& g : col->grids) {
+      rows += static_cast<float>(g.rows + 2 * g.pad_r);
+      fixed += line + 4;
+    }
+    cell = std::min(cell, (height - fixed) / std::max(1.0f, rows));
+  }
+  // Captions are a line tall; a column must at least be as wide as one.
+  cell = std::clamp(std::floor(cell), 3.0f, 64.0f * state.ui_scale);
+  for (Column* col : cols)
+    for (GridSpec& g : col->grids) g.cell = cell;
+
+  const Highlights& hl = L.highlights;
+  HoverTarget hover;
+  const float top = ImGui::GetCursorPosY();
+  bool first = true;
+  for (int ci = 0; ci < 4; ++ci) {
+    Column& col = *cols[ci];
+    if (col.grids.empty()) continue;
+    if (!first) ImGui::SameLine(0, ImGui::GetFontSize() * 2.0f);
+    first = false;
+    ImGui::SetCursorPosY(top);
+    ImGui::BeginGroup();
+    for (size_t gi = 0; gi < col.grids.size(); ++gi) {
+      const GridSpec& g = col.grids[gi];
+      GridSpec gk = g;
+      gk.key = col.keys[gi].c_str();
+      caption(col.captions[gi].c_str());
+      GridHit hit = draw_grid(gk, col.keys[gi].c_str());
+      if (ci == 0) {  // input
+        std::vector<Cell> cells = hl.input;
+        if (as_conv) {  // the stepper's cells are input cells: show where they sit in the zero-inserted picture
+          const int qh = c.dilation.h * (ms.KH - 1) - c.padding.h, qw = c.dilation.w * (ms.KW - 1) - c.padding.w;
+          for (Cell& q : cells) q = Cell{qh + q.r * c.stride.h, qw + q.c * c.stride.w};
+        }
+        grid_highlight(gk, hit, cells, kHighlight(), 2.5f, kHighlightFill());
+        if (L.pinned.kind == HoverKind::Input && !as_conv) grid_highlight(gk, hit, {L.pinned.cell}, kPinned(), 3.0f);
+        if (!as_conv) take_hit(L, hit, HoverKind::Input, static_cast<int>(gi), &hover);
+        if (gi == 0) record_grid_cells(state, "stepper.in", gk, hit);
+      } else if (ci == 1) {  // kernel
+        grid_highlight(gk, hit, hl.kernel.size() == static_cast<size_t>(ms.KH * ms.KW) ? std::vector<Cell>{} : hl.kernel,
+                       kHighlight(), 2.5f, kHighlightFill());
+        if (L.pinned.kind == HoverKind::Kernel) grid_highlight(gk, hit, {L.pinned.cell}, kPinned(), 3.0f);
+        take_hit(L, hit, HoverKind::Kernel, static_cast<int>(gi), &hover);
+        if (gi == 0) record_grid_cells(state, "stepper.kernel", gk, hit);
+      } else if (ci == 2) {  // output
+        grid_highlight(gk, hit, hl.output, kHighlight(), 2.5f, static_cast<int>(gi) == oc ? kHighlightFill() : 0);
+        if (L.pinned.kind == HoverKind::Output) grid_highlight(gk, hit, {L.pinned.cell}, kPinned(), 3.0f);
+        take_hit(L, hit, HoverKind::Output, static_cast<int>(gi), &hover);
+        if (hit.clicked) L.out_channel = static_cast<int>(gi);
+        if (gi == 0) record_grid_cells(state, "stepper.out", gk, hit);
+      } else {
+        if (tr && !as_conv) grid_highlight(gk, hit, hl.output, kHighlight(), 2.0f);
+      }
+      ImGui::Dummy(ImVec2(1, 2));
+    }
+    ImGui::EndGroup();
+  }
+  L.hover = hover;
+  (void)column_height;
+}
+
+// [SECTION] arithmetic and editing -------------------------------------------------------------------
+
+void draw_edit(AppState& state) {
+  LessonState& L = state.lessons;
+  const StepperConfig& c = L.config;
+  if (L.pinned.kind == HoverKind::Input && !(c.mode == ConvMode::Transposed && L.transposed_as_conv)) {
+    const Cell p = L.pinned.cell;
+    if (p.r < 0 || p.r >= c.H || p.c < 0 || p.c >= c.W) {
+      ImGui::TextDisabled("pinned: a padding cell (always %s)", c.mode == ConvMode::MaxPool ? "-inf" : "0");
+      return;
+    }
+    const int ch = std::clamp(L.pinned_channel, 0, c.C - 1);
+    size_t at = (static_cast<size_t>(ch) * c.H + p.r) * c.W + p.c;
+    float v = L.data.input[at];
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+    char label[64];
+    std::snprintf(label, sizeof label, "input[ch%d][%d,%d] (pinned; click again to unpin)", ch, p.r, p.c);
+    if (ImGui::InputFloat(label, &v, 1.0f, 0.0f, "%.3g") && std::isfinite(v)) {
+      L.source = L.data.input;
+      L.source[at] = std::clamp(v, -1e6f, 1e6f);
+      L.config.input_preset = InputPreset::Custom;
+      lesson_touch(L);
+    }
+    record_item_rect(state, "stepper.edit");
+  } else if (L.pinned.kind == HoverKind::Kernel && !L.data.weight.empty()) {
+    ModeShape ms = mode_shape(c);
+    const int planes = c.mode == ConvMode::Transposed ? c.C : std::max(1, c.C / ms.groups);
+    const int l = std::clamp(L.pinned_channel, 0, planes - 1);
+    size_t at = ((static_cast<size_t>(L.out_channel) * planes + l) * ms.KH + L.pinned.cell.r) * ms.KW + L.pinned.cell.c;
+    if (at >= L.data.weight.size()) return;
+    float v = L.data.weight[at];
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+    char label[80];
+    std::snprintf(label, sizeof label, "weight[%d][%d][%d,%d] (pinned; click again to unpin)", L.out_channel, l,
+                  L.pinned.cell.r, L.pinned.cell.c);
+    if (ImGui::InputFloat(label, &v, 0.5f, 0.0f, "%.3g") && std::isfinite(v)) {
+      L.data.weight[at] = std::clamp(v, -1e6f, 1e6f);
+      L.config.kernel_preset = KernelPreset::Custom;
+      lesson_touch(L);
+    }
+    record_item_rect(state, "stepper.edit");
+  } else if (L.pinned.kind == HoverKind::Output) {
+    ImGui::TextDisabled("pinned output [%d,%d]: click it again to unpin", L.pinned.cell.r, L.pinned.cell.c);
+  } else {
+    ImGui::TextDisabled("hover a cell to trace it; click to pin (and edit inputs/weights)");
+  }
+}
+
+void draw_arithmetic(AppState& state, float height) {
+  LessonState& L = state.lessons;
+  const StepperConfig& c = L.config;
+  const StepperResult& r = L.result;
+  ImGui::BeginChild("##arith", ImVec2(0, height), true);
+  record_item_rect(state, "stepper.arithmetic");
+  if (!r.valid) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
+    ImGui::TextWrapped("No output: %s", r.error.c_str());
+    ImGui::PopStyleColor();
+    if (!r.explain.empty()) ImGui::TextWrapped("%s", r.explain.c_str());
+  } else {
+    Cell p = position_cell(r, c, L.position);
+    if (c.mode == ConvMode::Transposed)
+      ImGui::Text("stamp %d of %d: input cell [%d,%d]", L.position + 1, r.steps, p.r, p.c);
+    else
+      ImGui::Text("position %d of %d: output[%d][%d,%d] = %s", L.position + 1, r.steps, L.out_channel, p.r, p.c,
+                  num_text(r.output.at(0, L.out_channel, p.r, p.c)).c_str());
+    if (c.mode == ConvMode::Separable)
+      ImGui::TextDisabled("multiplies: depthwise %lld + pointwise %lld = %lld vs standard %lld", r.macs_stage1,
+                          r.macs_stage2, r.macs_stage1 + r.macs_stage2, r.macs_standard);
+    if (!L.kernel_note.empty()) ImGui::TextDisabled("%s", L.kernel_note.c_str());
+    if (c.mode == ConvMode::Transposed)
+      ImGui::TextDisabled("ConvTranspose2d vs zero-insertion + padding + conv with the flipped kernel: max |diff| = %.2g",
+                          static_cast<double>(r.transposed_diff));
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(L.arithmetic.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  ImGui::EndChild();
+}
+
+}  // namespace
+
+void draw_stepper_panel(AppState& state) {
+  LessonState& L = state.lessons;
+  // NoNavInputs: space and the arrows drive the stepper, not ImGui's keyboard navigation.
+  if (!ImGui::Begin("Kernel stepper###stepper", &L.show_stepper, ImGuiWindowFlags_NoNavInputs | ImGuiWindowFlags_NoScrollbar)) {
+    ImGui::End();
+    return;
+  }
+  record_panel_rect(state, "stepper");
+  L.stepper_focused = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
+  draw_controls(state);
+  lesson_refresh(L);  // a control changed this frame: draw the new result, not last frame's
+  draw_transport(state);
+  handle_keys(L, state.time_s);
+  lesson_refresh(L);
+  draw_edit(state);
+  const float line = ImGui::GetTextLineHeightWithSpacing();
+  const float avail = ImGui::GetContentRegionAvail().y;
+  const float arith_h = std::clamp(avail * 0.26f, line * 4.5f, line * 9.0f);
+  draw_grids(state, avail - arith_h - ImGui::GetStyle().ItemSpacing.y * 2);
+  draw_arithmetic(state, 0);
+  ImGui::End();
+}
+
+}  // namespace cs::app
