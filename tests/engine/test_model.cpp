@@ -180,3 +180,20 @@ TEST_CASE("Model errors name the failing part and the shapes") {
   CHECK(s.message().find("(2, 9)") != std::string::npos);
   CHECK(m.describe().find("(stem): Sequential(") != std::string::npos);
 }
+
+TEST_CASE("Model MACs of the last forward equal the sum of cost.h's per-layer formulas") {
+  Rng rng(12);
+  Model m;
+  Conv2dOptions c;
+  c.in_channels = 1;
+  c.out_channels = 4;
+  c.padding = {1, 1};
+  m.add(LayerPtr(new Conv2d(c, rng)), "conv");
+  m.add(make_activation(Activation::ReLU), "relu");
+  m.add(LayerPtr(new Flatten()), "flatten");
+  m.add(LayerPtr(new Linear(4 * 6 * 6, 10, rng)), "fc");
+  CHECK(m.macs() == 0);  // nothing run yet
+  Tensor y;
+  REQUIRE(m.forward(random_tensor({3, 1, 6, 6}, 13), y).is_ok());
+  CHECK(m.macs() == 3LL * 4 * 36 * 9 + 3LL * 144 * 10);
+}

@@ -30,6 +30,7 @@ class ConvNeXtBlock : public Layer {
   void set_training(bool training) override;
   void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
   void trace_internals(const std::string& prefix, Trace& trace) const override;
+  int64_t macs() const override { return block_.macs(); }
 
   Sequential& block() { return block_; }
   Tensor layer_scale, layer_scale_grad;  // (C, 1, 1); empty when disabled

@@ -49,6 +49,9 @@ class Layer {
     (void)prefix;
     (void)trace;
   }
+  // Multiply-accumulates of the last forward pass (convolutions and linear layers; elementwise
+  // work is not counted, as most profilers). Containers sum their children.
+  virtual int64_t macs() const { return 0; }
 
  protected:
   bool training_ = true;  // PyTorch modules start in training mode

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "../ops/cost.h"
 #include "../ops/gemm.h"
 #include "../ops/linear.h"
 
@@ -462,6 +463,33 @@ Status Dropout::backward(const Tensor& grad_out, Tensor& grad_in) {
   grad_in.resize(grad_out.shape());
   for (size_t i = 0; i < grad_out.numel(); ++i) grad_in[i] = grad_out[i] * mask_[i];
   return Status::ok();
+}
+
+}  // namespace cs
+
+namespace cs {
+
+// [SECTION] multiply-accumulates of the last forward pass (cost.h's formulas)
+
+int64_t Conv2d::macs() const {
+  if (in_.rank() != 4) return 0;
+  return conv2d_macs(in_.shape(), o_.out_channels, o_.kernel_size, params());
+}
+
+int64_t ConvTranspose2d::macs() const {
+  // Every input element meets every (Cout/groups) x KH x KW weight of its group once.
+  if (in_.rank() != 4 || weight.rank() != 4) return 0;
+  return static_cast<int64_t>(in_.numel()) * weight.dim(1) * weight.dim(2) * weight.dim(3);
+}
+
+int64_t Linear::macs() const {
+  if (in_.rank() != 2 || weight.rank() != 2) return 0;
+  return linear_macs(in_.dim(0), weight.dim(1), weight.dim(0));
+}
+
+int64_t PointwiseLinear::macs() const {
+  if (in_.rank() != 4 || weight.rank() != 2) return 0;
+  return linear_macs(in_.dim(0) * in_.dim(2) * in_.dim(3), weight.dim(1), weight.dim(0));
 }
 
 }  // namespace cs

@@ -35,6 +35,7 @@ class Conv2d : public Layer {
   Status forward(const Tensor& in, Tensor& out) override;
   Status backward(const Tensor& grad_out, Tensor& grad_in) override;
   void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
+  int64_t macs() const override;
 
   const Conv2dOptions& options() const { return o_; }
   Conv2dParams params() const;
@@ -74,6 +75,7 @@ class ConvTranspose2d : public Layer {
   Status forward(const Tensor& in, Tensor& out) override;
   Status backward(const Tensor& grad_out, Tensor& grad_in) override;
   void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
+  int64_t macs() const override;  // = the adjoint Conv2d's
   ConvTranspose2dParams params() const;
 
   Tensor weight, bias, weight_grad, bias_grad;
@@ -151,6 +153,7 @@ class Linear : public Layer {
   Status forward(const Tensor& in, Tensor& out) override;
   Status backward(const Tensor& grad_out, Tensor& grad_in) override;
   void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
+  int64_t macs() const override;
 
   Tensor weight, bias, weight_grad, bias_grad;  // (out, in), (out)
 
@@ -171,6 +174,7 @@ class PointwiseLinear : public Layer {
   Status forward(const Tensor& in, Tensor& out) override;
   Status backward(const Tensor& grad_out, Tensor& grad_in) override;
   void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
+  int64_t macs() const override;
 
   Tensor weight, bias, weight_grad, bias_grad;
 

@@ -42,6 +42,7 @@ class MBConv : public Layer {
   void set_training(bool training) override;
   void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
   void trace_internals(const std::string& prefix, Trace& trace) const override;
+  int64_t macs() const override { return block_.macs(); }
 
   const MBConvOptions& options() const { return o_; }
   bool use_residual() const { return use_res_; }

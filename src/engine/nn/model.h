@@ -33,6 +33,7 @@ class Model {
   std::vector<NamedTensor> state_dict();  // parameters and buffers, PyTorch order
   std::vector<NamedTensor> parameters();  // trainable only
   int64_t parameter_count();              // elements of trainable tensors
+  int64_t macs() const { return root_.macs(); }  // of the last forward pass
   void zero_grad();
   std::string describe() const { return root_.describe(); }
 

@@ -19,6 +19,7 @@ class Residual : public Layer {
   void set_training(bool training) override;
   void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
   void trace_internals(const std::string& prefix, Trace& trace) const override;
+  int64_t macs() const override { return body_->macs() + (shortcut_ ? shortcut_->macs() : 0); }
 
   Layer& body() { return *body_; }
   Layer* shortcut() { return shortcut_.get(); }

@@ -76,4 +76,10 @@ void Sequential::trace_internals(const std::string& prefix, Trace& trace) const 
   }
 }
 
+int64_t Sequential::macs() const {
+  int64_t n = 0;
+  for (const Child& c : children_) n += c.layer->macs();
+  return n;
+}
+
 }  // namespace cs

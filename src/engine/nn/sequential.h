@@ -32,6 +32,7 @@ class Sequential : public Layer {
   void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
   // Records each child's output as prefix + label, then the child's internals under prefix + label + ".".
   void trace_internals(const std::string& prefix, Trace& trace) const override;
+  int64_t macs() const override;
 
   size_t size() const { return children_.size(); }
   Layer& child(size_t i) { return *children_[i].layer; }

@@ -25,6 +25,9 @@ class SqueezeExcite : public Layer {
   Status backward(const Tensor& grad_out, Tensor& grad_in) override;
   void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
   void trace_internals(const std::string& prefix, Trace& trace) const override;
+  int64_t macs() const override {  // fc1 + fc2 on the squeezed (N, C) vector, plus the channel scaling
+    return in_.rank() == 4 ? static_cast<int64_t>(in_.dim(0)) * 2 * C_ * S_ + static_cast<int64_t>(in_.numel()) : 0;
+  }
 
   int channels() const { return C_; }
   int squeeze_channels() const { return S_; }
