@@ -29,13 +29,6 @@ uint64_t key(uint64_t seed, uint64_t epoch, uint64_t index) {
   return m.next();
 }
 
-// Adam whose step counter can be set, for resuming (Optimizer keeps it protected).
-class ResumableAdam : public Adam {
- public:
-  using Adam::Adam;
-  void set_steps(int64_t n) { step_count_ = n; }
-};
-
 constexpr int kSide = 28, kPixels = 28 * 28;
 
 }  // namespace
@@ -136,7 +129,7 @@ Trainer::Trainer(Model& model, const MnistSet& train, const TrainerOptions& opti
   ao.lr = o_.max_lr;
   ao.weight_decay = o_.weight_decay;
   ao.decoupled = true;
-  adam_ = std::make_unique<ResumableAdam>(model_.parameters(), ao);
+  adam_ = std::make_unique<Adam>(model_.parameters(), ao);
 }
 
 float Trainer::lr_at(int64_t step) const {
@@ -247,18 +240,14 @@ Status Trainer::restore(const SafeTensors& ck, const std::string& source) {
   Status s = load_state_dict(model_, weights, /*strict=*/true);
   if (!s) return Status::error(source + ": " + s.message());
   if (adam_steps > 0) {
-    // Adam creates its moments on the first step: one step with lr 0 and zero gradients allocates
-    // them without moving any weight, then they are overwritten with the saved ones.
-    model_.zero_grad();
-    adam_->lr = 0.0f;
-    CS_RETURN_IF_ERROR(adam_->step());
+    adam_->init_state();  // allocates the moments so they can be filled from the file
     for (const NamedTensor& t : adam_->state_tensors()) {
       const Tensor* saved = ck.find("optim." + t.name);
       if (!saved || saved->shape() != t.value->shape())
         return Status::error(fmt("%s: optimizer state 'optim.%s' is missing or has the wrong shape", src, t.name.c_str()));
       *t.value = *saved;
     }
-    static_cast<ResumableAdam*>(adam_.get())->set_steps(adam_steps);
+    adam_->set_steps(adam_steps);
   }
   progress_.step = step;
   progress_.epoch = static_cast<int>(step / progress_.steps_per_epoch);
