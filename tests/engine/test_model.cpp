@@ -9,6 +9,7 @@
 #include "engine/nn/model.h"
 #include "engine/nn/pool_layers.h"
 #include "engine/nn/residual.h"
+#include "engine/nn/squeeze_excite.h"
 #include "nn_testing.h"
 
 using namespace cs;
@@ -196,4 +197,59 @@ TEST_CASE("Model MACs of the last forward equal the sum of cost.h's per-layer fo
   Tensor y;
   REQUIRE(m.forward(random_tensor({3, 1, 6, 6}, 13), y).is_ok());
   CHECK(m.macs() == 3LL * 4 * 36 * 9 + 3LL * 144 * 10);
+}
+
+TEST_CASE("every layer survives hostile shapes: errors, never crashes (run under ASan/UBSan too)") {
+  Rng rng(14);
+  std::vector<LayerPtr> layers;
+  Conv2dOptions c;
+  c.in_channels = 2;
+  c.out_channels = 2;
+  c.padding = {1, 1};
+  layers.emplace_back(new Conv2d(c, rng));
+  ConvTranspose2dOptions t;
+  t.in_channels = 2;
+  t.out_channels = 2;
+  layers.emplace_back(new ConvTranspose2d(t, rng));
+  layers.emplace_back(new BatchNorm2d(2));
+  layers.emplace_back(new LayerNorm2d(2));
+  layers.emplace_back(make_activation(Activation::GELU));
+  layers.emplace_back(make_activation(Activation::Sigmoid));
+  layers.emplace_back(new Linear(2, 3, rng));
+  layers.emplace_back(new PointwiseLinear(2, 3, rng));
+  layers.emplace_back(new Flatten());
+  layers.emplace_back(new Dropout(0.5f, 1));
+  layers.emplace_back(new MaxPool2d(MaxPool2dParams{}));
+  layers.emplace_back(new AvgPool2d(AvgPool2dParams{}));
+  layers.emplace_back(new AdaptiveAvgPool2d());
+  layers.emplace_back(new SqueezeExcite(2, 1, rng));
+  MBConvOptions mb;
+  mb.in_channels = 2;
+  mb.out_channels = 2;
+  mb.expand_ratio = 2;
+  layers.emplace_back(new MBConv(mb, rng));
+  ConvNeXtBlockOptions cn;
+  cn.dim = 2;
+  layers.emplace_back(new ConvNeXtBlock(cn, rng));
+  const Shape shapes[] = {{}, {0}, {2}, {2, 2}, {0, 2}, {3, 2}, {2, 0, 3, 3}, {0, 2, 3, 3}, {1, 2, 0, 3},
+                          {1, 2, 1, 1}, {2, 2, 4, 4}, {1, 3, 4, 4}, {1, 2, 3, 4, 5}};
+  for (auto& l : layers) {
+    for (const Shape& s : shapes) {
+      std::string who = l->type();
+      CAPTURE(who);
+      CAPTURE(shape_str(s));
+      Tensor x = random_tensor(s, 15), y, gx;
+      Status fs = l->forward(x, y);
+      if (!fs) {
+        CHECK_FALSE(fs.message().empty());
+        continue;
+      }
+      // A gradient of the wrong shape must be refused, not read out of bounds.
+      Tensor wrong = random_tensor({static_cast<int>(y.numel()) + 3}, 16);
+      CHECK_FALSE(l->backward(wrong, gx).is_ok());
+      Status ok = l->backward(random_tensor(y.shape(), 17), gx);
+      CHECK_MESSAGE(ok.is_ok(), who << " " << shape_str(s) << ": " << ok.message());
+      if (ok) CHECK(gx.shape() == x.shape());
+    }
+  }
 }

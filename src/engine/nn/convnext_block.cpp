@@ -52,7 +52,7 @@ Status ConvNeXtBlock::forward(const Tensor& in, Tensor& out) {
 
 Status ConvNeXtBlock::backward(const Tensor& grad_out, Tensor& grad_in) {
   CS_RETURN_IF_ERROR(status_);
-  if (branch_.empty()) return Status::error("CNBlock: backward called before forward");
+  if (branch_.rank() == 0) return Status::error("CNBlock: backward called before forward");
   if (grad_out.shape() != branch_.shape())
     return Status::error(fmt("CNBlock backward: grad_output %s does not match the output %s",
                              grad_out.shape_string().c_str(), branch_.shape_string().c_str()));

@@ -80,7 +80,7 @@ Status Conv2d::forward(const Tensor& in, Tensor& out) {
 
 Status Conv2d::backward(const Tensor& grad_out, Tensor& grad_in) {
   CS_RETURN_IF_ERROR(status_);
-  if (in_.empty()) return Status::error("Conv2d: backward called before forward");
+  if (in_.rank() == 0) return Status::error("Conv2d: backward called before forward");
   return conv2d_backward(&grad_in, &weight_grad, o_.bias ? &bias_grad : nullptr, grad_out, in_, weight, params(),
                          algo_);
 }
@@ -154,7 +154,7 @@ Status ConvTranspose2d::forward(const Tensor& in, Tensor& out) {
 
 Status ConvTranspose2d::backward(const Tensor& grad_out, Tensor& grad_in) {
   CS_RETURN_IF_ERROR(status_);
-  if (in_.empty()) return Status::error("ConvTranspose2d: backward called before forward");
+  if (in_.rank() == 0) return Status::error("ConvTranspose2d: backward called before forward");
   return conv_transpose2d_backward(&grad_in, &weight_grad, o_.bias ? &bias_grad : nullptr, grad_out, in_, weight,
                                    params());
 }
@@ -207,7 +207,7 @@ Status BatchNorm2d::forward(const Tensor& in, Tensor& out) {
 
 Status BatchNorm2d::backward(const Tensor& grad_out, Tensor& grad_in) {
   CS_RETURN_IF_ERROR(status_);
-  if (in_.empty()) return Status::error("BatchNorm2d: backward called before forward");
+  if (in_.rank() == 0) return Status::error("BatchNorm2d: backward called before forward");
   if (forward_was_training_)
     return batchnorm2d_backward_train(&grad_in, &weight_grad, &bias_grad, grad_out, in_, weight, save_mean_,
                                       save_invstd_);
@@ -248,7 +248,7 @@ Status LayerNorm2d::forward(const Tensor& in, Tensor& out) {
 
 Status LayerNorm2d::backward(const Tensor& grad_out, Tensor& grad_in) {
   CS_RETURN_IF_ERROR(status_);
-  if (in_.empty()) return Status::error("LayerNorm2d: backward called before forward");
+  if (in_.rank() == 0) return Status::error("LayerNorm2d: backward called before forward");
   return layernorm2d_backward(&grad_in, &weight_grad, &bias_grad, grad_out, in_, weight, save_mean_, save_rstd_);
 }
 
@@ -312,7 +312,7 @@ Status Linear::forward(const Tensor& in, Tensor& out) {
 
 Status Linear::backward(const Tensor& grad_out, Tensor& grad_in) {
   CS_RETURN_IF_ERROR(status_);
-  if (in_.empty()) return Status::error("Linear: backward called before forward");
+  if (in_.rank() == 0) return Status::error("Linear: backward called before forward");
   return linear_backward(&grad_in, &weight_grad, bias.empty() ? nullptr : &bias_grad, grad_out, in_, weight);
 }
 
@@ -364,7 +364,7 @@ Status PointwiseLinear::forward(const Tensor& in, Tensor& out) {
 
 Status PointwiseLinear::backward(const Tensor& grad_out, Tensor& grad_in) {
   CS_RETURN_IF_ERROR(status_);
-  if (in_.empty()) return Status::error("Linear (per pixel): backward called before forward");
+  if (in_.rank() == 0) return Status::error("Linear (per pixel): backward called before forward");
   const int N = in_.dim(0), I = in_.dim(1), O = weight.dim(0), H = in_.dim(2), W = in_.dim(3), HW = H * W;
   CS_RETURN_IF_ERROR(expect_shape(grad_out, {N, O, H, W}, "Linear (per pixel) backward", "grad_output"));
   grad_in.resize(in_.shape());

@@ -19,7 +19,7 @@ Status MaxPool2d::forward(const Tensor& in, Tensor& out) {
 }
 
 Status MaxPool2d::backward(const Tensor& grad_out, Tensor& grad_in) {
-  if (in_.empty()) return Status::error("MaxPool2d: backward called before forward");
+  if (in_.rank() == 0) return Status::error("MaxPool2d: backward called before forward");
   return max_pool2d_backward(grad_in, grad_out, in_, p_);
 }
 

@@ -37,7 +37,7 @@ Status Residual::forward(const Tensor& in, Tensor& out) {
 }
 
 Status Residual::backward(const Tensor& grad_out, Tensor& grad_in) {
-  if (sum_.empty()) return Status::error("Residual: backward called before forward");
+  if (sum_.rank() == 0) return Status::error("Residual: backward called before forward");
   CS_RETURN_IF_ERROR(activation_backward(post_, g_sum_, grad_out, sum_, out_));
   Status s = body_->backward(g_sum_, g_body_);
   if (!s) return Status::error("Residual (body) " + s.message());

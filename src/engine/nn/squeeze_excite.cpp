@@ -92,7 +92,7 @@ Status SqueezeExcite::forward(const Tensor& in, Tensor& out) {
 
 Status SqueezeExcite::backward(const Tensor& grad_out, Tensor& grad_in) {
   CS_RETURN_IF_ERROR(status_);
-  if (in_.empty()) return Status::error("SqueezeExcitation: backward called before forward");
+  if (in_.rank() == 0) return Status::error("SqueezeExcitation: backward called before forward");
   if (grad_out.shape() != in_.shape())
     return Status::error(fmt("SqueezeExcitation backward: grad_output %s does not match the input %s",
                              grad_out.shape_string().c_str(), in_.shape_string().c_str()));
