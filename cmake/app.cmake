@@ -103,6 +103,10 @@ add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/index.html
   DEPENDS ${CMAKE_SOURCE_DIR}/web/shell.html ${CMAKE_SOURCE_DIR}/cmake/hosted_page.cmake VERBATIM)
 add_custom_target(cs_hosted_page ALL DEPENDS ${CMAKE_BINARY_DIR}/index.html)
 add_dependencies(convscope_web cs_hosted_page)
+# Offline reloads: service worker (versioned by a hash of the build), web manifest and icon.
+add_custom_command(TARGET convscope_web POST_BUILD
+  COMMAND ${CMAKE_COMMAND} -DWEB=${CMAKE_SOURCE_DIR}/web -DOUT=${CMAKE_BINARY_DIR} -P ${CMAKE_SOURCE_DIR}/cmake/service_worker.cmake
+  VERBATIM)
 
 add_executable(convscope_single $<TARGET_OBJECTS:cs_platform_web>)
 target_link_libraries(convscope_single PRIVATE cs_app)

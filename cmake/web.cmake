@@ -9,7 +9,14 @@ endif()
 add_compile_options(-msimd128)
 # Exceptions stay disabled (the 3.1.6 default): the engine reports errors through Status/Result.
 
-set(CS_WEB_COMMON_LINK
+option(CS_WEB_DEBUG "wasm runtime checks: assertions, SAFE_HEAP, stack overflow checks" OFF)
+set(CS_WEB_DEBUG_LINK "")
+if(CS_WEB_DEBUG)
+  # Finds wasm-only memory bugs (32-bit size_t, SIMD loads past the end) with readable stacks.
+  set(CS_WEB_DEBUG_LINK -sASSERTIONS=2 -sSAFE_HEAP=1 -sSTACK_OVERFLOW_CHECK=2 --profiling-funcs)
+endif()
+
+set(CS_WEB_COMMON_LINK ${CS_WEB_DEBUG_LINK}
   -sALLOW_MEMORY_GROWTH=1          # images and batches vary; grow instead of failing
   -sMAXIMUM_MEMORY=1024MB          # cap: exhausting it must give a message, not take the tab down
   -sABORTING_MALLOC=0              # malloc returns NULL past the cap, so untrusted sizes can be refused

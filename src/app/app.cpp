@@ -2,6 +2,7 @@
 // bridge for the browser test hook. Nothing here knows SDL, GL or Emscripten.
 #include "app.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
@@ -62,6 +63,20 @@ void app_open_file(AppState& state, const std::string& name, const uint8_t* byte
     return app_notice(state, "Opened weights " + name);
   }
   app_notice(state, name + " is not a PNG, JPEG or BMP image nor a .safetensors weights file; nothing was changed.");
+}
+
+void app_record_frame_time(AppState& state, float ms) {
+  FrameStats& f = state.perf;
+  f.samples_ms[f.next] = ms;
+  f.next = (f.next + 1) % FrameStats::kWindow;
+  f.count = std::min(f.count + 1, FrameStats::kWindow);
+  if (state.frame % 30 != 0) return;  // percentiles twice a second are plenty
+  float sorted[FrameStats::kWindow];
+  std::copy(f.samples_ms, f.samples_ms + f.count, sorted);
+  std::sort(sorted, sorted + f.count);
+  f.p50_ms = sorted[f.count / 2];
+  f.p95_ms = sorted[std::min(f.count - 1, f.count * 95 / 100)];
+  f.max_ms = sorted[f.count - 1];
 }
 
 void app_init(AppState& state) { state.applied_ui_scale = 0.0f; }
@@ -180,6 +195,16 @@ void draw_menu(AppState& state) {
       }
     }
     ImGui::TextDisabled("or drop a file on the window");
+    ImGui::Separator();
+    if (ImGui::BeginMenu("Export panel as PNG")) {
+      for (const auto& [id, r] : state.panel_rects) {
+        if (ImGui::MenuItem(id.c_str())) {
+          std::string name = "convscope-" + id + ".png";
+          platform_request_png(name.c_str(), r.x, r.y, r.width, r.height);
+        }
+      }
+      ImGui::EndMenu();
+    }
     ImGui::EndMenu();
   }
   // The two workspaces: convolution lessons and the digit lab.
@@ -220,6 +245,8 @@ void draw_metrics(AppState& state) {
     record_panel_rect(state, "metrics");
     ImGuiIO& io = ImGui::GetIO();
     ImGui::Text("%.1f fps (%.2f ms/frame)", io.Framerate, 1000.0f / (io.Framerate > 0 ? io.Framerate : 1));
+    ImGui::Text("frame CPU time: p50 %.2f ms, p95 %.2f ms, max %.2f ms", state.perf.p50_ms, state.perf.p95_ms,
+                state.perf.max_ms);
     ImGui::Text("display %.0f x %.0f, framebuffer scale %.1f", io.DisplaySize.x, io.DisplaySize.y,
                 io.DisplayFramebufferScale.x);
   }
@@ -249,6 +276,8 @@ std::string app_state_json(const AppState& state) {
   j["theme"] = theme_name(state.theme);
   j["colormap"] = state.sequential_map == ColorMap::Cividis ? "cividis" : "viridis";
   j["help"] = state.show_help;
+  j["perf"] = {{"frames", state.perf.count}, {"p50_ms", state.perf.p50_ms}, {"p95_ms", state.perf.p95_ms},
+               {"max_ms", state.perf.max_ms}};
   j["workspace"] = state.workspace == Workspace::Lessons ? "lessons" : "digit-lab";
   j["notice"] = state.time_s < state.notice_until_s ? state.notice : "";
   j["home"] = {{"visible", state.show_home}, {"clicks", state.home.clicks}, {"slider", state.home.demo_slider}};
@@ -308,6 +337,14 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
   if (j.contains("help")) {
     if (!j["help"].is_boolean()) return "help must be a boolean";
     next.show_help = j["help"].get<bool>();
+  }
+  if (j.contains("export_png")) {  // {export_png: "panel-id"}: the File > Export menu, for tests
+    const json& v = j["export_png"];
+    if (!v.is_string() || !state.panel_rects.count(v.get<std::string>()))
+      return "export_png must name a visible panel";
+    const PanelRect& r = state.panel_rects.at(v.get<std::string>());
+    std::string name = "convscope-" + v.get<std::string>() + ".png";
+    platform_request_png(name.c_str(), r.x, r.y, r.width, r.height);
   }
   if (j.contains("home")) {
     const json& h = j["home"];

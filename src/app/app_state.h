@@ -35,6 +35,14 @@ struct Inbox {
   std::string weights_name;
 };
 
+// CPU time of whole frames (input + app + ImGui render + GL submission), measured by the platform.
+struct FrameStats {
+  static constexpr int kWindow = 600;  // the last ~10 s at 60 fps
+  float samples_ms[kWindow] = {};
+  int count = 0, next = 0;
+  float p50_ms = 0, p95_ms = 0, max_ms = 0;
+};
+
 enum class Workspace : int { Lessons = 0, DigitLab = 1 };
 enum class Theme : int { Dark = 0, Light = 1, HighContrast = 2 };
 
@@ -50,6 +58,7 @@ struct AppState {
   Workspace workspace = Workspace::Lessons;  // top-level switch in the menu bar
   bool show_home = false;                    // welcome panel (Help menu)
   bool show_metrics = false;
+  FrameStats perf;
   std::string notice;                     // a message shown in the status bar (errors in words)
   double notice_until_s = 0;
   std::map<std::string, PanelRect> panel_rects;  // filled each frame by visible panels

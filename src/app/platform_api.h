@@ -30,6 +30,13 @@ void platform_open_path(const char* path);
 // SDL scancode, which only the platform may know).
 bool platform_function_key_pressed(int n);
 
+// Saves bytes as a file the user keeps: a download in the browser, a file in the current folder
+// on the desktop. Returns where it went (file name) or an error in words.
+std::string platform_save_file(const char* file_name, const uint8_t* bytes, size_t size, const char* mime_type);
+// Asks for a PNG of a screen rectangle (CSS px) as it looks at the end of this frame; it is saved
+// with platform_save_file once the frame is drawn.
+void platform_request_png(const char* file_name, float x, float y, float width, float height);
+
 float platform_device_pixel_ratio();
 void platform_toggle_fullscreen();
 bool platform_is_browser();

@@ -13,9 +13,11 @@ static_assert(SDL_MAJOR_VERSION == 2, "SDL2 headers expected (not Emscripten's S
 #else
 #define GL_GLEXT_PROTOTYPES 1
 #include <SDL_opengl.h>
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#include <stb/stb_image_write.h>
 #endif
+// PNG encoding for panel exports and the desktop screenshot (both platforms).
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#define STBI_WRITE_NO_STDIO
+#include <stb/stb_image_write.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -77,6 +79,11 @@ struct Platform {
   GLint colormap_loc_proj = -1, colormap_loc_tex = -1, colormap_loc_map = -1;
   GLint imgui_program_seen = 0;
   std::string json_out;  // buffer for strings returned to JavaScript
+  struct PngRequest {
+    std::string file_name;
+    float x = 0, y = 0, width = 0, height = 0;
+  };
+  std::vector<PngRequest> png_requests;  // captured after this frame's draw, before the swap
   std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
 };
 
@@ -282,21 +289,51 @@ void follow_browser_window(Platform& p) {
 
 // [SECTION] One frame ------------------------------------------------------------------------------
 
-#ifndef __EMSCRIPTEN__
-void save_screenshot(const char* path) {
-  int w = 0, h = 0;
-  SDL_GL_GetDrawableSize(g_platform->window, &w, &h);
+// Reads back a rectangle of the frame just drawn (framebuffer pixels) as top-down RGBA and encodes
+// it as PNG. x/y/width/height are in framebuffer pixels.
+std::vector<uint8_t> capture_png(int x, int y, int w, int h) {
+  int fb_w = 0, fb_h = 0;
+  SDL_GL_GetDrawableSize(g_platform->window, &fb_w, &fb_h);
+  x = std::clamp(x, 0, fb_w);
+  y = std::clamp(y, 0, fb_h);
+  w = std::clamp(w, 0, fb_w - x);
+  h = std::clamp(h, 0, fb_h - y);
+  if (w <= 0 || h <= 0) return {};
   std::vector<uint8_t> rgba(static_cast<size_t>(w) * h * 4), flipped(rgba.size());
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
-  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
-  for (int y = 0; y < h; ++y)  // GL rows are bottom-up
-    std::memcpy(&flipped[static_cast<size_t>(y) * w * 4], &rgba[static_cast<size_t>(h - 1 - y) * w * 4], static_cast<size_t>(w) * 4);
-  if (!stbi_write_png(path, w, h, 4, flipped.data(), w * 4)) std::fprintf(stderr, "could not write %s\n", path);
+  glReadPixels(x, fb_h - y - h, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  for (int row = 0; row < h; ++row)  // GL rows are bottom-up
+    std::memcpy(&flipped[static_cast<size_t>(row) * w * 4], &rgba[static_cast<size_t>(h - 1 - row) * w * 4],
+                static_cast<size_t>(w) * 4);
+  for (size_t i = 3; i < flipped.size(); i += 4) flipped[i] = 255;  // the canvas is opaque
+  std::vector<uint8_t> png;
+  stbi_write_png_to_func(
+      [](void* ctx, void* data, int size) {
+        auto* out = static_cast<std::vector<uint8_t>*>(ctx);
+        out->insert(out->end(), static_cast<uint8_t*>(data), static_cast<uint8_t*>(data) + size);
+      },
+      &png, w, h, 4, flipped.data(), w * 4);
+  return png;
 }
-#endif
+
+void serve_png_requests(Platform& p) {
+  float s = ImGui::GetIO().DisplayFramebufferScale.x;
+  for (const auto& r : p.png_requests) {
+    std::vector<uint8_t> png = capture_png(static_cast<int>(r.x * s), static_cast<int>(r.y * s),
+                                           static_cast<int>(r.width * s), static_cast<int>(r.height * s));
+    if (png.empty()) {
+      app_notice(p.state, "Nothing to export: " + r.file_name + " is off screen.");
+      continue;
+    }
+    std::string where = cs::app::platform_save_file(r.file_name.c_str(), png.data(), png.size(), "image/png");
+    app_notice(p.state, where);
+  }
+  p.png_requests.clear();
+}
 
 void frame(void* arg) {
   Platform& p = *static_cast<Platform*>(arg);
+  auto frame_start = std::chrono::steady_clock::now();
   follow_browser_window(p);
   SDL_Event event;
   while (SDL_PollEvent(&event)) {
@@ -330,9 +367,20 @@ void frame(void* arg) {
   glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  cs::app::app_record_frame_time(
+      p.state, std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - frame_start).count());
+  if (!p.png_requests.empty()) serve_png_requests(p);
 #ifndef __EMSCRIPTEN__
   if (p.max_frames >= 0 && p.state.frame >= p.max_frames) {
-    if (!p.screenshot_path.empty()) save_screenshot(p.screenshot_path.c_str());
+    if (!p.screenshot_path.empty()) {
+      int w = 0, h = 0;
+      SDL_GL_GetDrawableSize(p.window, &w, &h);
+      std::vector<uint8_t> png = capture_png(0, 0, w, h);
+      FILE* f = std::fopen(p.screenshot_path.c_str(), "wb");
+      if (!f || std::fwrite(png.data(), 1, png.size(), f) != png.size())
+        std::fprintf(stderr, "convscope-desktop: could not write %s\n", p.screenshot_path.c_str());
+      if (f) std::fclose(f);
+    }
     p.quit = true;
   }
 #else
@@ -389,6 +437,33 @@ void platform_open_path(const char* path) {
   while ((n = std::fread(chunk, 1, sizeof chunk, f)) > 0 && bytes.size() < kCap) bytes.insert(bytes.end(), chunk, chunk + n);
   std::fclose(f);
   app_open_file(state, name, bytes.data(), bytes.size());
+}
+
+std::string platform_save_file(const char* file_name, const uint8_t* bytes, size_t size, const char* mime_type) {
+  std::string name = file_name ? file_name : "convscope-export";
+#ifdef __EMSCRIPTEN__
+  EM_ASM({
+    var bytes = HEAPU8.slice($1, $1 + $2);
+    var a = document.createElement('a');
+    a.href = URL.createObjectURL(new Blob([bytes], {type: UTF8ToString($3)}));
+    a.download = UTF8ToString($0);
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }, name.c_str(), bytes, static_cast<int>(size), mime_type ? mime_type : "application/octet-stream");
+  return "Saved " + name + " (download)";
+#else
+  (void)mime_type;
+  FILE* f = std::fopen(name.c_str(), "wb");
+  if (!f) return "Could not save " + name + ": " + std::strerror(errno);
+  bool ok = std::fwrite(bytes, 1, size, f) == size;
+  ok = (std::fclose(f) == 0) && ok;
+  return ok ? "Saved " + name : "Could not write all of " + name;
+#endif
+}
+
+void platform_request_png(const char* file_name, float x, float y, float width, float height) {
+  g_platform->png_requests.push_back({file_name ? file_name : "panel.png", x, y, width, height});
 }
 
 bool platform_function_key_pressed(int n) {

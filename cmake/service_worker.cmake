@@ -1,0 +1,10 @@
+# Script mode: writes build/web/sw.js with @CS_BUILD_HASH@ = a hash of the built page files, and
+# copies the web manifest and icon next to it. Usage: cmake -DWEB=<src web> -DOUT=<build/web> -P ...
+file(SHA256 "${OUT}/convscope.wasm" h1)
+file(SHA256 "${OUT}/convscope.js" h2)
+file(SHA256 "${OUT}/index.html" h3)
+string(SHA256 hash "${h1}${h2}${h3}")
+string(SUBSTRING "${hash}" 0 16 CS_BUILD_HASH)
+configure_file("${WEB}/sw.js" "${OUT}/sw.js" @ONLY)
+configure_file("${WEB}/manifest.webmanifest" "${OUT}/manifest.webmanifest" COPYONLY)
+configure_file("${WEB}/icon.svg" "${OUT}/icon.svg" COPYONLY)

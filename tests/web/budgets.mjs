@@ -1,0 +1,56 @@
+// budgets.mjs — measures the classroom budgets of the hosted build and prints them:
+//   first-load size (gzip -9 of index.html + convscope.js + convscope.wasm; bundled weights and
+//   digits are inside the wasm) — asserted <= 500 KB; time to interactive on localhost (navigation
+//   start -> ConvScope.ready, median of 3); frame CPU time p50/p95 at 1920x1080 in each workspace
+//   (measured in the page by the platform, state().perf). Timings are printed, not asserted.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { WEB, frames, launch, openApp, serve, state } from './harness.mjs';
+
+const BUDGET_BYTES = 500 * 1024;
+let total = 0;
+const rows = [];
+for (const f of ['index.html', 'convscope.js', 'convscope.wasm']) {
+  const raw = fs.readFileSync(path.join(WEB, f));
+  const gz = zlib.gzipSync(raw, { level: 9 }).length;
+  total += gz;
+  rows.push(`  ${f.padEnd(16)} ${String(raw.length).padStart(9)} bytes, ${String(gz).padStart(8)} gzipped`);
+}
+console.log('first load (hosted build):');
+console.log(rows.join('\n'));
+console.log(`  total gzipped    ${total} bytes = ${(total / 1024).toFixed(1)} KB (budget ${BUDGET_BYTES / 1024} KB)`);
+
+const server = await serve(WEB);
+const url = `http://127.0.0.1:${server.address().port}/index.html`;
+const browser = await launch();
+try {
+  const tti = [];
+  for (let i = 0; i < 3; i++) {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => window.ConvScope !== undefined);
+    tti.push(await page.evaluate(async () => { await window.ConvScope.ready; return performance.now(); }));
+    await context.close();
+  }
+  tti.sort((a, b) => a - b);
+  console.log(`interactive after ${tti[1].toFixed(0)} ms (median of 3: ${tti.map((t) => t.toFixed(0)).join(', ')} ms)`);
+
+  const { page, context } = await openApp(browser, url, { width: 1920, height: 1080 });
+  for (const workspace of ['lessons', 'digit-lab']) {
+    await page.evaluate((w) => window.ConvScope.setState({ workspace: w }), workspace);
+    await frames(page, 30);
+    await page.waitForTimeout(4000);
+    const s = await state(page);
+    console.log(`frame CPU time, ${workspace} at 1920x1080: p50 ${s.perf.p50_ms.toFixed(2)} ms, p95 ${s.perf.p95_ms.toFixed(2)} ms, max ${s.perf.max_ms.toFixed(2)} ms over ${s.perf.frames} frames (budget 4 ms)`);
+  }
+  await context.close();
+} finally {
+  await browser.close();
+  server.close();
+}
+if (total > BUDGET_BYTES) {
+  console.log(`FAIL: first load is ${(total / 1024).toFixed(1)} KB gzipped, over the ${BUDGET_BYTES / 1024} KB budget`);
+  process.exit(1);
+}
