@@ -212,7 +212,28 @@ void depthwise_backward(const ConvGeometry& g, const float* grad_out, const floa
   const size_t in_plane = static_cast<size_t>(g.H) * g.W, out_plane = static_cast<size_t>(g.OH) * g.OW;
   const int64_t grain = 1 + (1 << 14) / static_cast<int64_t>(out_plane * taps + 1);
 
-  if (grad_in) {  // one input plane per task: sums its m output channels in order
+  // Stride 1, one output per input channel: dX is the forward convolution of dY with the kernel
+  // flipped and padding dilation*(K-1) - pad (the "full" correlation), so it reuses the
+  // register-blocked forward kernel.
+  Plane q = p;
+  q.H = p.OH, q.W = p.OW, q.OH = p.H, q.OW = p.W;
+  q.ph = p.dh * (p.KH - 1) - p.ph, q.pw = p.dw * (p.KW - 1) - p.pw;
+  const bool full_corr = p.sh == 1 && p.sw == 1 && m == 1 && q.ph >= 0 && q.pw >= 0;
+  if (grad_in && full_corr) {
+    const Padded pd = padded_of(q);
+    parallel_for(0, static_cast<int64_t>(g.N) * g.C, grain, [&](int64_t lo, int64_t hi) {
+      thread_local std::vector<float> xp_store, flipped;
+      if (xp_store.size() < static_cast<size_t>(pd.Hp) * pd.Wp) xp_store.resize(static_cast<size_t>(pd.Hp) * pd.Wp);
+      if (flipped.size() < static_cast<size_t>(taps)) flipped.resize(taps);
+      for (int64_t i = lo; i < hi; ++i) {
+        const int c = static_cast<int>(i % g.C);
+        const float* wk = w + static_cast<size_t>(c) * taps;
+        for (int t = 0; t < taps; ++t) flipped[t] = wk[taps - 1 - t];  // (kh, kw) -> (KH-1-kh, KW-1-kw)
+        plane_forward_s1(q, grad_out + static_cast<size_t>(i) * out_plane, flipped.data(), 0.0f,
+                         grad_in + static_cast<size_t>(i) * in_plane, xp_store.data());
+      }
+    });
+  } else if (grad_in) {  // one input plane per task: sums its m output channels in order
     parallel_for(0, static_cast<int64_t>(g.N) * g.C, grain, [&](int64_t lo, int64_t hi) {
       for (int64_t i = lo; i < hi; ++i) {
         const int n = static_cast<int>(i / g.C), c = static_cast<int>(i % g.C);
