@@ -2,9 +2,8 @@
 //   depthwise (one input channel per group,
 //   one output channel per group)          -> direct row kernels (depthwise.cpp);
 //   1x1, stride 1, no padding              -> one GEMM per image on the NCHW input itself;
-//   everything else                        -> im2col + GEMM (Winograd F(2x2,3x3) measured slower
-//                                             than im2col + the blocked GEMM for every 3x3 bench
-//                                             case; see winograd_pays below).
+//   3x3 stride 1 in wasm (>= 8 channels)   -> Winograd F(2x2,3x3) (see winograd_pays: measured);
+//   everything else                        -> im2col + GEMM.
 // Bias is written into the output first and the GEMM accumulates onto it (beta = 1): one pass
 // over the output fewer. Batches of small images run one image per thread; a single large image
 // lets the GEMM split its columns. Either way every output element is summed in the same order,
@@ -29,9 +28,18 @@ bool is_pointwise(const ConvGeometry& g) {
 }
 
 // Winograd F(2x2,3x3) does 2.25x fewer multiplications, but its transforms are memory passes of
-// their own; with a blocked GEMM at ~80% of peak, im2col + GEMM was faster on every 3x3 case of
-// `convscope bench` (L1-L4, M1) on AVX2 and in wasm, so Auto does not route to it.
-bool winograd_pays(const ConvGeometry&) { return false; }
+// their own. Natively (FMA GEMM near peak) im2col + GEMM was faster on every 3x3 case of
+// `convscope bench` (L2: 43 vs 24 GFLOP/s, L4: 18 vs 11 under the same load). In wasm, where the
+// GEMM has no FMA, Winograd won once there are enough channels (L2 22 vs 17, L3 6.8 vs 4.8,
+// L4 8.7 vs 7.4) and lost with one input channel (L1 3.4 vs 11.7).
+bool winograd_pays(const ConvGeometry& g) {
+#if defined(__wasm__)
+  return g.c_per_group() >= 8 && g.oc_per_group() >= 8;
+#else
+  (void)g;
+  return false;
+#endif
+}
 
 // Output columns [lo, hi) whose input column ow*stride + off lies in [0, W).
 inline void valid_range(int OW, int W, int stride, int off, int* lo, int* hi) {
