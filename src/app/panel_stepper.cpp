@@ -208,7 +208,8 @@ void handle_keys(LessonState& L, double now) {
   if (!L.stepper_focused || ImGui::GetIO().WantTextInput || !L.result.valid) return;
   const int n = std::max(1, L.result.steps);
   const int row = L.config.mode == ConvMode::Transposed ? L.config.W : std::max(1, L.result.OW);
-  auto pressed = [](ImGuiKey k) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(k)); };
+  // No auto-repeat: one press is one step (the timeline slider scrubs), even when frames are slow.
+  auto pressed = [](ImGuiKey k) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(k), false); };
   if (pressed(ImGuiKey_Space)) {
     L.playing = !L.playing;
     if (L.playing && L.position >= n - 1) L.position = 0;
@@ -548,7 +549,10 @@ void draw_stepper_panel(AppState& state) {
   draw_edit(state);
   const float line = ImGui::GetTextLineHeightWithSpacing();
   const float avail = ImGui::GetContentRegionAvail().y;
-  const float arith_h = std::clamp(avail * 0.26f, line * 4.5f, line * 9.0f);
+  // The arithmetic box is as tall as its text (wrapped), the grids get the rest.
+  const float text_h = ImGui::CalcTextSize(L.result.valid ? L.arithmetic.c_str() : L.result.explain.c_str(), nullptr,
+                                           false, ImGui::GetContentRegionAvail().x - line).y;
+  const float arith_h = std::clamp(text_h + line * 3.2f, line * 4.0f, avail * 0.45f);
   draw_grids(state, avail - arith_h - ImGui::GetStyle().ItemSpacing.y * 2);
   draw_arithmetic(state, 0);
   ImGui::End();
