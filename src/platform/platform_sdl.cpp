@@ -589,7 +589,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   SDL_GL_MakeCurrent(p.window, p.gl);
+#ifndef __EMSCRIPTEN__
   SDL_GL_SetSwapInterval(p.max_frames >= 0 ? 0 : 1);  // vsync, except when racing through a smoke test
+#endif  // (the browser paces frames with requestAnimationFrame)
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
