@@ -123,3 +123,21 @@ TEST_CASE("conv_transpose2d validation messages print the bad values") {
   CHECK(conv_transpose2d_forward(y, x, w, &bad_bias, ConvTranspose2dParams{}).message() ==
         "ConvTranspose2d: bias must have shape (2,), got (3,)");
 }
+
+TEST_CASE("conv_transpose2d geometry refuses hostile sizes without overflowing") {
+  ConvGeometry g;
+  ConvTranspose2dParams p;
+  p.stride = {1 << 30, 1 << 30};
+  CHECK(conv_transpose2d_geometry({1, 1, 3, 3}, {1, 1, 3, 3}, p, &g).message().find("limit") != std::string::npos);
+  p = ConvTranspose2dParams{};
+  p.dilation = {1 << 30, 1};
+  CHECK_FALSE(conv_transpose2d_geometry({1, 1, 3, 3}, {1, 1, 1 << 20, 3}, p, &g).is_ok());
+  p = ConvTranspose2dParams{};
+  p.groups = 1 << 20;
+  CHECK_FALSE(conv_transpose2d_geometry({1, 1 << 20, 2, 2}, {1 << 20, 1 << 12, 3, 3}, p, &g).is_ok());
+  CHECK(conv_transpose2d_geometry({2, 4, 3, 5}, {4, 3, 3, 3}, ConvTranspose2dParams{}, &g).is_ok());
+  CHECK(g.C == 3);
+  CHECK(g.H == 5);
+  CHECK(g.W == 7);
+  CHECK(g.OH == 3);
+}

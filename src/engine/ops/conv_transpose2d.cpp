@@ -64,8 +64,10 @@ Status conv_transpose2d_geometry(const Shape& input, const Shape& weight, const 
                              who, H, W, KH, KW, p.stride.h, p.stride.w, p.padding.h, p.padding.w, OH, OW));
   const long long cap = kMaxTensorElements;
   const long long kk = static_cast<long long>(KH) * KW, plane_in = static_cast<long long>(H) * W;
-  if (Cout > cap || OH > cap || OW > cap || OH * OW > cap || N * Cout > cap || (N * Cout) * (OH * OW) > cap ||
-      Cout * kk > cap || (Cout * kk) * plane_in > cap || shape_numel(input) > cap || shape_numel(weight) > cap)
+  // Ordered so that every product is of factors already known to be <= cap (no int64 overflow).
+  if (shape_numel(input) > cap || shape_numel(weight) > cap || Cout > cap || OH > cap || OW > cap ||
+      OH * OW > cap || N * Cout > cap || (N * Cout) * (OH * OW) > cap || Cout * kk > cap ||
+      (Cout * kk) * plane_in > cap)
     return Status::error(fmt("%s: input %s with weight %s needs tensors larger than the limit of %lld elements", who,
                              shape_str(input).c_str(), shape_str(weight).c_str(), cap));
   g->N = N;
