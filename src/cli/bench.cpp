@@ -1,5 +1,6 @@
 // bench.cpp — `convscope bench`: times the engine on the peers' cases (../shared/peers/cases.json:
-// L1-L9 single convolutions, M1 the small MNIST CNN at batch 1 and 64, T1 one SGD step of M1) for
+// L1-L9 single convolutions, M1 the small MNIST CNN at batch 1 and 64, T1 one SGD step of M1; plus
+// DigitNet inference at batch 1 and an AdamW training step at batch 64) for
 // each algorithm that applies, and prints a table or, with --json, one JSON line per (case, threads)
 // in the peers harness format. The same file builds the wasm bench (build/web/convscope_bench.js).
 // Timing follows the peers: warm-up, then >= 20 timed calls (continuing to --time seconds or 1000
@@ -21,12 +22,13 @@
 #include "args.h"
 #include "commands.h"
 #include "engine/nn/layers.h"
+#include "engine/nn/digitnet.h"
 #include "engine/nn/model.h"
+#include "engine/nn/pool_layers.h"
 #include "engine/nn/squeeze_excite.h"
 #include "engine/ops/conv2d.h"
 #include "engine/ops/gemm.h"
 #include "engine/ops/loss.h"
-#include "engine/ops/pool.h"
 #include "engine/parallel.h"
 #include "engine/train/optimizer.h"
 
@@ -98,7 +100,7 @@ const ConvCase kConvCases[] = {
     {"L8", "dw96 56x56 k7 p3", 1, 96, 56, 56, 96, 7, 1, 3, 96, false},
     {"L9", "L3 backward: dX + dW", 64, 16, 14, 14, 32, 3, 1, 1, 1, true},
 };
-const char* kModelCases[] = {"M1-b1", "M1-b64", "T1"};
+const char* kModelCases[] = {"M1-b1", "M1-b64", "T1", "DigitNet-b1", "DigitNet-train"};
 constexpr double kM1FlopsPerImage = 2267456;  // cases.json: convs + FCs of M1
 
 struct Row {
@@ -147,38 +149,6 @@ Row run_conv(const ConvCase& c, ConvAlgo algo, double min_s) {
 
 // [SECTION] M1 (peers README): built from the nn layers ------------------------------------------
 
-// nn.MaxPool2d(2) and F.adaptive_avg_pool2d(x, 1) as layers over the pooling ops (the nn library
-// has no pooling layers yet); each keeps what its backward needs.
-class MaxPool2Layer : public Layer {
- public:
-  const char* type() const override { return "MaxPool2d"; }
-  Status forward(const Tensor& in, Tensor& out) override {
-    if (training()) in_ = in;  // only backward needs the input
-    return max_pool2d_forward(out, in, MaxPool2dParams{});
-  }
-  Status backward(const Tensor& grad_out, Tensor& grad_in) override {
-    return max_pool2d_backward(grad_in, grad_out, in_, MaxPool2dParams{});
-  }
-
- private:
-  Tensor in_;
-};
-
-class GlobalAvgPoolLayer : public Layer {
- public:
-  const char* type() const override { return "AdaptiveAvgPool2d"; }
-  Status forward(const Tensor& in, Tensor& out) override {
-    in_shape_ = in.shape();
-    return global_avg_pool2d_forward(out, in);
-  }
-  Status backward(const Tensor& grad_out, Tensor& grad_in) override {
-    return global_avg_pool2d_backward(grad_in, grad_out, in_shape_);
-  }
-
- private:
-  Shape in_shape_;
-};
-
 struct M1 {
   Model model;
   Conv2d *c1, *c2, *dw, *pw;
@@ -205,16 +175,16 @@ std::unique_ptr<M1> build_m1() {
   };
   m->c1 = add(new Conv2d(conv_opts(1, 16, 3, 1), rng), "c1");
   add(new ActivationLayer(Activation::ReLU), "relu1");
-  add(new MaxPool2Layer(), "pool1");
+  add(new MaxPool2d(MaxPool2dParams{}), "pool1");
   m->c2 = add(new Conv2d(conv_opts(16, 32, 3, 1), rng), "c2");
   add(new ActivationLayer(Activation::ReLU), "relu2");
   m->se1 = add(new SqueezeExcite(32, 8, rng), "se1");
-  add(new MaxPool2Layer(), "pool2");
+  add(new MaxPool2d(MaxPool2dParams{}), "pool2");
   m->dw = add(new Conv2d(conv_opts(32, 32, 3, 1, 32), rng), "dw");
   m->pw = add(new Conv2d(conv_opts(32, 64, 1, 0), rng), "pw");
   add(new ActivationLayer(Activation::ReLU), "relu3");
   m->se2 = add(new SqueezeExcite(64, 16, rng), "se2");
-  add(new GlobalAvgPoolLayer(), "gap");
+  add(new AdaptiveAvgPool2d(), "gap");
   add(new Flatten(), "flatten");
   m->fc = add(new Linear(64, 10, rng), "fc");
   return m;
@@ -331,6 +301,61 @@ Row run_t1(double min_s) {
   return r;
 }
 
+// [SECTION] DigitNet (src/engine/nn/digitnet.h): the digit lab's network -------------------------
+
+// Batch-1 inference (eval mode: BatchNorm running statistics), as each stroke in the digit lab does.
+Row run_digitnet_infer(double min_s) {
+  Row r;
+  r.case_id = "DigitNet-b1";
+  r.algo = "auto";
+  r.desc = "DigitNet inference, batch 1";
+  std::unique_ptr<Model> m = make_digitnet_model(0);
+  m->eval();
+  std::mt19937 rng(4);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  Tensor x({1, 1, 28, 28}), y;
+  for (size_t i = 0; i < x.numel(); ++i) x[i] = u(rng);
+  Status st = time_calls([&] { return m->forward(x, y); }, min_s, &r.t);
+  if (!st.is_ok()) r.error = st.message();
+  else r.note = fmt("%.0f img/s", 1.0 / (r.t.median_ms / 1e3));
+  return r;
+}
+
+// One training step at batch 64 with AdamW (the digit lab trainer's optimizer): forward in training
+// mode, cross-entropy, backward, step.
+Row run_digitnet_train(double min_s) {
+  Row r;
+  r.case_id = "DigitNet-train";
+  r.algo = "auto";
+  r.desc = "DigitNet AdamW step, batch 64";
+  const int batch = 64;
+  std::unique_ptr<Model> m = make_digitnet_model(0);
+  m->train();
+  AdamOptions ao;
+  ao.weight_decay = 1e-4f;
+  ao.decoupled = true;
+  Adam opt(m->parameters(), ao);
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  Tensor x({batch, 1, 28, 28}), logits, probs, grad_logits;
+  for (size_t i = 0; i < x.numel(); ++i) x[i] = u(rng);
+  std::vector<int> labels(batch);
+  for (int& l : labels) l = static_cast<int>(rng() % 10);
+  Status st = time_calls(
+      [&]() -> Status {
+        CS_RETURN_IF_ERROR(m->forward(x, logits));
+        float loss = 0;
+        CS_RETURN_IF_ERROR(cross_entropy_forward(&loss, &probs, logits, labels));
+        CS_RETURN_IF_ERROR(cross_entropy_backward(grad_logits, probs, labels));
+        CS_RETURN_IF_ERROR(m->backward(grad_logits));
+        return opt.step();
+      },
+      min_s, &r.t);
+  if (!st.is_ok()) r.error = st.message();
+  else r.note = fmt("%.0f img/s", batch / (r.t.median_ms / 1e3));
+  return r;
+}
+
 // [SECTION] output ----------------------------------------------------------------------------------
 
 double round5(double v) { return std::round(v * 1e5) / 1e5; }
@@ -360,9 +385,9 @@ void print_text(const Row& r, int threads, bool best) {
     std::printf("%-7s %-26s %-10s %3d  ERROR: %s\n", r.case_id.c_str(), r.desc.c_str(), r.algo.c_str(), threads,
                 r.error.c_str());
   } else {
-    std::printf("%-7s %-26s %-10s %3d %10.4f %9.1f%s%s%s\n", r.case_id.c_str(), r.desc.c_str(), r.algo.c_str(), threads,
-                r.t.median_ms, r.flops / (r.t.median_ms * 1e6), best ? "  *" : "", r.note.empty() ? "" : "  ",
-                r.note.c_str());
+    std::string gflops = r.flops > 0 ? fmt("%.1f", r.flops / (r.t.median_ms * 1e6)) : "-";
+    std::printf("%-7s %-26s %-10s %3d %10.4f %9s%s%s%s\n", r.case_id.c_str(), r.desc.c_str(), r.algo.c_str(), threads,
+                r.t.median_ms, gflops.c_str(), best ? "  *" : "", r.note.empty() ? "" : "  ", r.note.c_str());
   }
   std::fflush(stdout);
 }
@@ -383,7 +408,8 @@ void print_help() {
       "Times the peers' benchmark cases (../shared/peers/cases.json) on this engine: median of >= 20 calls\n"
       "after warm-up, timing continuing to --time seconds (default 1) or 1000 calls.\n"
       "  cases   L1..L8 convolutions, L9 backward of L3, M1-b1 / M1-b64 the small MNIST CNN, T1 one SGD step\n"
-      "          of M1 at batch 64 (default: all)\n"
+      "          of M1 at batch 64, DigitNet-b1 the digit lab's network at batch 1 and DigitNet-train one\n"
+      "          AdamW step of it at batch 64 (images/s in the note; not peers cases) (default: all)\n"
       "  algos   auto, im2col, winograd, reference (default: all that apply; reference only for cases under\n"
       "          30 MFLOP unless listed explicitly)\n"
       "  --json  one line per (case, threads, algorithm) in the peers harness format: \"peer\": \"%s\" is the\n"
@@ -432,12 +458,12 @@ int run_bench(int argc, char** argv) {
     }
     thread_counts.push_back(static_cast<int>(v));
   }
-  std::vector<std::string> cases = split(args.get("cases", "L1,L2,L3,L4,L5,L6,L7,L8,L9,M1-b1,M1-b64,T1"));
+  std::vector<std::string> cases = split(args.get("cases", "L1,L2,L3,L4,L5,L6,L7,L8,L9,M1-b1,M1-b64,T1,DigitNet-b1,DigitNet-train"));
   for (const std::string& c : cases) {
     bool known = std::any_of(std::begin(kConvCases), std::end(kConvCases), [&](const ConvCase& k) { return c == k.id; }) ||
                  std::any_of(std::begin(kModelCases), std::end(kModelCases), [&](const char* k) { return c == k; });
     if (!known) {
-      std::fprintf(stderr, "convscope bench: unknown case '%s' (L1..L9, M1-b1, M1-b64, T1)\n", c.c_str());
+      std::fprintf(stderr, "convscope bench: unknown case '%s' (L1..L9, M1-b1, M1-b64, T1, DigitNet-b1, DigitNet-train)\n", c.c_str());
       return 2;
     }
   }
@@ -478,6 +504,10 @@ int run_bench(int argc, char** argv) {
       std::vector<Row> rows;
       if (id == "T1") {
         rows.push_back(run_t1(min_s.value()));
+      } else if (id == "DigitNet-b1") {
+        rows.push_back(run_digitnet_infer(min_s.value()));
+      } else if (id == "DigitNet-train") {
+        rows.push_back(run_digitnet_train(min_s.value()));
       } else if (id == "M1-b1" || id == "M1-b64") {
         for (ConvAlgo a : algos) {
           if (a != ConvAlgo::Auto && a != ConvAlgo::Im2col) continue;  // Winograd cannot run M1's 1x1
