@@ -1,11 +1,149 @@
-// digit_lab.cpp — the digit lab as a group: View-menu entries, state() and setState() parts.
+// digit_lab.cpp — the digit lab as a group: one frame reads like the data flow (requests -> input ->
+// engine -> panels), plus the View-menu entries and the lab's parts of state() and setState().
+#include <algorithm>
+#include <cmath>
+
+#include "app.h"
+#include "digit_lab_panels.h"
+#include "embedded_assets.h"
+#include "imgui.h"
+#include "lab_layout_model.h"
 #include "panels.h"
 
-#include "imgui.h"
+// DigitNet comes from the engine (src/engine/nn/digitnet.h); without it the lab still draws,
+// preprocesses and shows the gallery, and says in words that there is no network.
+#if __has_include("engine/nn/digitnet.h")
+#include "engine/nn/digitnet.h"
+#define CS_HAVE_DIGITNET 1
+#else
+#define CS_HAVE_DIGITNET 0
+#endif
 
 namespace cs::app {
 
-void draw_digit_lab_panels(AppState& state) { (void)state; }
+using nlohmann::json;
+
+namespace {
+
+LabSession::ModelFactory digitnet_factory() {
+#if CS_HAVE_DIGITNET
+  return [](uint32_t seed) { return make_digitnet_model(seed); };
+#else
+  return nullptr;
+#endif
+}
+
+LabSession& session_of(AppState& state) {
+  DigitLabState& lab = state.lab;
+  if (!lab.session) {
+    lab.session = std::make_shared<LabSession>();
+    EmbeddedAsset digits = embedded_asset("digits.bin");
+    if (digits) {
+      cs::Status st = lab.session->load_digits(digits.data, digits.size);
+      if (!st) app_notice(state, "Bundled digits unreadable: " + st.message());
+    }
+    EmbeddedAsset weights = embedded_asset("digitnet.safetensors");
+    cs::Status st = lab.session->init_network(digitnet_factory(), weights.data, weights.size);
+    if (!st) app_notice(state, "DigitNet: " + st.message());
+  }
+  if (!lab.view) lab.view = std::make_shared<LabView>();
+  return *lab.session;
+}
+
+// Requests recorded by setState (or buttons) are applied here, once per frame.
+void apply_requests(AppState& state, LabSession& s) {
+  DigitLabState& lab = state.lab;
+  if (lab.request_clear) {
+    lab.request_clear = false;
+    lab.pad.clear();
+    lab.input = LabInput::Drawing;
+  }
+  if (lab.request_gallery >= 0) {
+    if (s.use_gallery(lab.request_gallery)) {
+      lab.input = LabInput::Gallery;
+      lab.gallery_index = lab.request_gallery;
+    }
+    lab.request_gallery = -1;
+  }
+  if (lab.request_reset_weights) {
+    lab.request_reset_weights = false;
+    s.pause_training();
+    cs::Status st = s.reset_to_shipped();
+    if (!st) app_notice(state, st.message());
+  }
+  if (lab.request_train == 2) {
+    cs::Status st = s.reinitialise(static_cast<uint32_t>(state.frame));
+    if (!st) app_notice(state, st.message());
+    s.start_training();
+  } else if (lab.request_train == 1) {
+    s.start_training();
+  } else if (lab.request_train == -1) {
+    s.pause_training();
+  }
+  lab.request_train = 0;
+  for (const SeOverrideRequest& r : lab.request_overrides) {
+    cs::Status st = s.set_se_override(r.block, r.channel, r.value);
+    if (!st) app_notice(state, st.message());
+  }
+  lab.request_overrides.clear();
+  // A photo dropped on the page (or opened) becomes the input, through the same preprocessing.
+  if (state.inbox.image_serial != lab.photo_serial) {
+    lab.photo_serial = state.inbox.image_serial;
+    if (state.inbox.image.width > 0) {
+      s.use_photo(cs::to_grey(state.inbox.image));
+      lab.input = LabInput::Photo;
+    }
+  }
+}
+
+void place(const LabRect& r) {
+  ImGui::SetNextWindowPos(ImVec2(r.x, r.y), ImGuiCond_Always);
+  ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);
+}
+
+}  // namespace
+
+void draw_digit_lab_panels(AppState& state) {
+  LabSession& s = session_of(state);
+  LabView& v = *state.lab.view;
+  DigitLabState& lab = state.lab;
+  apply_requests(state, s);
+  if (lab.input == LabInput::Drawing) s.use_drawing(lab.pad);
+  // Engine work, each bounded per frame: training first (its own budget), then the prediction
+  // (batch 1, only when something changed), then the SE statistics with what is left.
+  s.step_training(lab.train_budget_ms);
+  if (s.training().running && s.training().step >= lab.train_target_steps && s.training().step > 0 &&
+      lab.train_stop_at_target)
+    s.pause_training();
+  s.update_prediction();
+  s.step_se_stats(s.training().running ? 2.0 : 4.0);
+
+  // Default layout once (ImGuiCond_Always on that first frame only, so the user may move them after).
+  const bool first = !lab.layout_done;
+  const LabLayout layout = lab_layout(ImGui::GetIO().DisplaySize.x, ImGui::GetIO().DisplaySize.y,
+                                      ImGui::GetFrameHeight());
+  lab.layout_done = true;
+  if (lab.show_draw_pad) {
+    if (first) place(layout.draw_pad);
+    draw_pad_panel(state, s, v);
+  }
+  if (lab.show_prediction) {
+    if (first) place(layout.prediction);
+    draw_prediction_panel(state, s, v);
+  }
+  if (lab.show_activations) {
+    if (first) place(layout.activations);
+    draw_activations_panel(state, s, v);
+  }
+  if (lab.show_se_weights) {
+    if (first) place(layout.se_weights);
+    draw_se_weights_panel(state, s, v);
+  }
+  if (lab.show_training) {
+    if (first) place(layout.training);
+    draw_training_panel(state, s, v);
+  }
+}
 
 void digit_lab_menu_items(AppState& state) {
   ImGui::MenuItem("Draw a digit", nullptr, &state.lab.show_draw_pad);
@@ -13,13 +151,143 @@ void digit_lab_menu_items(AppState& state) {
   ImGui::MenuItem("Activations", nullptr, &state.lab.show_activations);
   ImGui::MenuItem("SE weights", nullptr, &state.lab.show_se_weights);
   ImGui::MenuItem("Training", nullptr, &state.lab.show_training);
+  if (ImGui::MenuItem("Reset layout")) state.lab.layout_done = false;
 }
 
-void digit_lab_state_json(const AppState& state, nlohmann::json& out) { (void)state; (void)out; }
+void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
+  const DigitLabState& lab = state.lab;
+  const LabSession* s = lab.session.get();
+  json input = {{"mode", lab.input == LabInput::Drawing ? "drawing" : lab.input == LabInput::Gallery ? "gallery" : "photo"},
+                {"gallery", lab.input == LabInput::Gallery ? lab.gallery_index : -1},
+                {"has_ink", s && s->has_input()},
+                {"revision", s ? s->input_revision() : 0}};
+  if (s && lab.input == LabInput::Gallery && lab.gallery_index >= 0)
+    input["label"] = s->digits().test.labels[lab.gallery_index];
+  out["input"] = input;
+  json draw = {{"strokes", lab.pad.strokes().size()}, {"can_undo", lab.pad.can_undo()},
+               {"empty", lab.pad.empty()}, {"brush", lab.brush_radius}};
+  if (s && !s->input_is_mnist()) {
+    const cs::DigitSteps& st = s->steps();
+    draw["steps"] = {{"has_ink", st.has_ink}, {"box", {st.box_x, st.box_y, st.box_w, st.box_h}},
+                     {"com", {st.com_x, st.com_y}}, {"shift", {st.shift_x, st.shift_y}},
+                     {"message", st.message}, {"ms", s->prepare_ms()}};
+  }
+  out["draw"] = draw;
+  out["gallery"] = {{"count", s && s->has_digits() ? s->digits().test.count : 0},
+                    {"train_count", s && s->has_digits() ? s->digits().train.count : 0}};
+  if (!s || !s->has_network()) {
+    out["prediction"] = nullptr;
+    out["network"] = {{"ok", false}, {"error", s ? s->network_error() : "not started"}};
+    return;
+  }
+  out["network"] = {{"ok", true}, {"parameters", s->parameter_count()}, {"weights_revision", s->weights_revision()},
+                    {"shipped_weights", s->has_shipped_weights()}};
+  if (s->predicted() >= 0)
+    out["prediction"] = {{"class", s->predicted()}, {"probabilities", s->probabilities()},
+                         {"ms", s->inference_ms()}, {"input_revision", s->input_revision()}};
+  else
+    out["prediction"] = nullptr;
+  // SE: the last complete pass over the bundled test digits (per_digit empty until the first one).
+  const SeStats& st = s->stats();
+  json blocks = json::array();
+  for (size_t b = 0; b < s->se_blocks().size(); ++b) {
+    const int C = s->se_blocks()[b].se->channels();
+    json per_digit = json::array();
+    if (st.complete() && b < st.blocks.size())
+      for (int d = 0; d < 10; ++d) {
+        std::vector<float> row(C);
+        for (int c = 0; c < C; ++c) row[c] = st.mean(static_cast<int>(b), d, c);
+        per_digit.push_back(row);
+      }
+    std::vector<float> overrides(C);
+    json ov = json::object();
+    for (int c = 0; c < C; ++c) {
+      const float o = s->se_override(static_cast<int>(b), c);
+      if (!std::isnan(o)) ov[std::to_string(c)] = o;
+    }
+    blocks.push_back({{"name", s->se_blocks()[b].name}, {"channels", C}, {"per_digit", per_digit},
+                      {"current", s->current_excitation(static_cast<int>(b))}, {"overrides", ov}});
+  }
+  out["se"] = {{"blocks", blocks}, {"complete", st.complete()}, {"digits", st.total},
+               {"accuracy", st.total ? double(st.correct) / st.total : 0.0},
+               {"current_weights", st.complete() && st.weights_revision == s->weights_revision()},
+               {"pending_done", s->pending().done}};
+  const TrainInfo& t = s->training();
+  out["training"] = {{"running", t.running}, {"step", t.step}, {"loss", t.loss}, {"accuracy", t.accuracy},
+                     {"last_slice_ms", t.last_slice_ms}, {"error", t.error}, {"budget_ms", lab.train_budget_ms}};
+}
 
 std::string digit_lab_set_state(AppState& next, const nlohmann::json& partial) {
-  (void)next;
-  (void)partial;
+  DigitLabState& lab = next.lab;
+  if (partial.contains("input")) {
+    const json& in = partial["input"];
+    if (!in.is_object()) return "input must be an object";
+    if (in.contains("gallery")) {
+      if (!in["gallery"].is_number_integer()) return "input.gallery must be an integer";
+      const int g = in["gallery"].get<int>();
+      const int count = lab.session && lab.session->has_digits() ? lab.session->digits().test.count : 0;
+      if (g < 0 || g >= count)
+        return "input.gallery must be in 0.." + std::to_string(count - 1) + ", got " + std::to_string(g);
+      lab.request_gallery = g;
+    }
+  }
+  if (partial.contains("draw")) {
+    const json& d = partial["draw"];
+    if (!d.is_object()) return "draw must be an object";
+    if (d.contains("clear")) {
+      if (!d["clear"].is_boolean()) return "draw.clear must be a boolean";
+      if (d["clear"].get<bool>()) lab.request_clear = true;
+    }
+    if (d.contains("brush")) {
+      if (!d["brush"].is_number()) return "draw.brush must be a number";
+      const float b = d["brush"].get<float>();
+      if (!(b >= 4.0f && b <= 24.0f)) return "draw.brush must be in 4..24";
+      lab.brush_radius = b;
+    }
+  }
+  if (partial.contains("training")) {
+    const json& t = partial["training"];
+    if (!t.is_object()) return "training must be an object";
+    if (t.contains("running")) {
+      if (!t["running"].is_boolean()) return "training.running must be a boolean";
+      lab.request_train = t["running"].get<bool>() ? 1 : -1;
+    }
+    if (t.contains("from_scratch")) {
+      if (!t["from_scratch"].is_boolean()) return "training.from_scratch must be a boolean";
+      if (t["from_scratch"].get<bool>()) lab.request_train = 2;
+    }
+    if (t.contains("reset")) {
+      if (!t["reset"].is_boolean()) return "training.reset must be a boolean";
+      lab.request_reset_weights = t["reset"].get<bool>();
+    }
+    if (t.contains("budget_ms")) {
+      if (!t["budget_ms"].is_number_integer()) return "training.budget_ms must be an integer";
+      const int ms = t["budget_ms"].get<int>();
+      if (ms < 1 || ms > 14) return "training.budget_ms must be in 1..14, got " + std::to_string(ms);
+      lab.train_budget_ms = ms;
+    }
+    if (t.contains("stop_at")) {
+      if (!t["stop_at"].is_number_integer() || t["stop_at"].get<int>() < 1) return "training.stop_at must be a positive integer";
+      lab.train_target_steps = t["stop_at"].get<int>();
+    }
+  }
+  if (partial.contains("se")) {
+    const json& e = partial["se"];
+    if (!e.is_object()) return "se must be an object";
+    if (e.contains("override")) {
+      const json& o = e["override"];
+      if (!o.is_object() || !o.contains("block") || !o.contains("channel") || !o["block"].is_number_integer() ||
+          !o["channel"].is_number_integer())
+        return "se.override must be {block, channel, value (number or null)}";
+      if (o.contains("value") && !o["value"].is_null() && !o["value"].is_number()) return "se.override.value must be a number or null";
+      lab.request_overrides.push_back({o["block"].get<int>(), o["channel"].get<int>(),
+                                       o.contains("value") && o["value"].is_number() ? o["value"].get<float>() : NAN});
+    }
+    if (e.contains("block")) {
+      if (!e["block"].is_number_integer()) return "se.block must be an integer";
+      lab.se_block = e["block"].get<int>();
+    }
+  }
   return "";
 }
 

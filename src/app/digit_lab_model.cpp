@@ -42,7 +42,11 @@ bool LabSession::use_drawing(const DrawPad& pad) {
   pad_revision_ = pad.revision();
   from_gallery_ = false;
   const double t0 = now_ms();
-  steps_ = cs::prepare_digit(pad.pixels().data(), pad.side(), pad.side());
+  // The pad is 10x MNIST; half of that is plenty for a 20x20 result and keeps live preprocessing
+  // cheap enough for every stroke segment in the browser.
+  cs::DigitInputOptions o;
+  o.max_working_side = std::min(pad.side(), 140);
+  steps_ = cs::prepare_digit(pad.pixels().data(), pad.side(), pad.side(), o);
   prepare_ms_ = now_ms() - t0;
   has_input_ = steps_.has_ink;
   const std::vector<float>& d = steps_.digit.pixels;
@@ -99,7 +103,10 @@ std::vector<LabSession::GalleryRow> LabSession::gallery_rows(int columns) const 
 
 namespace {
 
-std::string join(const std::string& path, const std::string& label) { return path.empty() ? label : path + "." + label; }
+// An empty label is a transparent container (Sequential records its children at its own prefix).
+std::string join(const std::string& path, const std::string& label) {
+  return path.empty() ? label : label.empty() ? path : path + "." + label;
+}
 
 // Follows the Trace naming of the containers: Sequential children at path.label, MBConv's stages
 // at path.<stage>, Residual's body at path.body.
@@ -206,6 +213,10 @@ cs::Status LabSession::reinitialise(uint32_t seed) {
   apply_overrides();
   parameter_count_ = model_->parameter_count();
   optimizer_.reset();
+  const bool running = train_.running;
+  train_ = TrainInfo{};  // a fresh network starts a fresh training history
+  train_.running = running;
+  recent_acc_.clear();
   network_error_.clear();
   after_weights_changed();
   return cs::Status::ok();
@@ -218,7 +229,7 @@ cs::Status LabSession::load_weights(const uint8_t* bytes, size_t size, const std
   std::vector<cs::LoadedTensor> src;
   for (auto& [key, t] : st.value().tensors) src.push_back(cs::LoadedTensor{key, t});
   CS_RETURN_IF_ERROR(cs::load_state_dict(*model_, src, /*strict=*/true));
-  optimizer_.reset();  // Adam's moments belong to the old weights
+  optimizer_.reset();  // Adam's moments (and a half-accumulated step) belong to the old weights
   after_weights_changed();
   return cs::Status::ok();
 }
@@ -382,9 +393,14 @@ void LabSession::start_training() {
   train_.running = true;
 }
 
-cs::Status LabSession::train_one_step() {
+// Gradient accumulation: the step's gradient is sum_i (n_i / N) grad_i over its micro-batches (each
+// loss is a mean over its n_i samples), identical to one batch of N except for BatchNorm, which
+// normalises each micro-batch with its own statistics. It keeps one piece of work small enough for
+// a frame's budget even when a whole batch is not.
+cs::Status LabSession::train_micro_batch() {
   const DigitSet& set = digits_.train;
-  const int n = train_.batch_size;
+  const int N = train_.batch_size;
+  const int n = std::min(train_.micro_batch, N - step_samples_);
   std::uniform_int_distribution<int> pick(0, set.count - 1);
   std::vector<int> idx(n);
   for (int& i : idx) i = pick(train_rng_);
@@ -394,49 +410,71 @@ cs::Status LabSession::train_one_step() {
   if (!optimizer_) {
     cs::AdamOptions o;
     o.lr = learning_rate;
-    optimizer_ = std::make_unique<cs::Adam>(model_->parameters(), o);
+    params_ = model_->parameters();
+    optimizer_ = std::make_unique<cs::Adam>(params_, o);
+    accum_.clear();
+    for (const cs::NamedTensor& p : params_) accum_.emplace_back(p.value->shape(), 0.0f);
+    step_samples_ = step_correct_ = 0;
+    step_loss_ = 0;
   }
-  optimizer_->lr = learning_rate;
   model_->train();
   float loss = 0;
   CS_RETURN_IF_ERROR(model_->forward(tx_, tlogits_, nullptr));
   CS_RETURN_IF_ERROR(cs::cross_entropy_forward(&loss, &tprobs_, tlogits_, tlabels_));
   CS_RETURN_IF_ERROR(cs::cross_entropy_backward(tgrad_, tprobs_, tlabels_));
   CS_RETURN_IF_ERROR(model_->backward(tgrad_, nullptr));
-  CS_RETURN_IF_ERROR(optimizer_->step());
   model_->eval();
-  int correct = 0;
+  const float w = static_cast<float>(n) / N;
+  for (size_t i = 0; i < params_.size(); ++i) {
+    const float* g = params_[i].grad->data();
+    float* a = accum_[i].data();
+    for (size_t j = 0; j < accum_[i].numel(); ++j) a[j] += w * g[j];
+  }
   const int K = tprobs_.dim(1);
-  for (int k = 0; k < n; ++k) correct += argmax_row(tprobs_.data() + static_cast<size_t>(k) * K, K) == tlabels_[k];
-  recent_acc_.push_back(static_cast<float>(correct) / n);
+  for (int k = 0; k < n; ++k) step_correct_ += argmax_row(tprobs_.data() + static_cast<size_t>(k) * K, K) == tlabels_[k];
+  step_loss_ += static_cast<double>(loss) * n;
+  step_samples_ += n;
+  if (step_samples_ < N) return cs::Status::ok();
+
+  // The batch is complete: hand the accumulated gradient to Adam.
+  for (size_t i = 0; i < params_.size(); ++i) {
+    std::copy(accum_[i].values().begin(), accum_[i].values().end(), params_[i].grad->values().begin());
+    accum_[i].fill(0.0f);
+  }
+  optimizer_->lr = learning_rate;
+  CS_RETURN_IF_ERROR(optimizer_->step());
+  recent_acc_.push_back(static_cast<float>(step_correct_) / N);
   if (recent_acc_.size() > static_cast<size_t>(kWindow)) recent_acc_.erase(recent_acc_.begin());
-  train_.loss = loss;
+  train_.loss = static_cast<float>(step_loss_ / N);
   train_.accuracy = std::accumulate(recent_acc_.begin(), recent_acc_.end(), 0.0f) / recent_acc_.size();
   train_.step++;
-  push_curve(train_.loss_curve, loss, kCurveMax);
+  push_curve(train_.loss_curve, train_.loss, kCurveMax);
   push_curve(train_.accuracy_curve, train_.accuracy, kCurveMax);
+  step_samples_ = step_correct_ = 0;
+  step_loss_ = 0;
+  after_weights_changed();
   return cs::Status::ok();
 }
 
 int LabSession::step_training(double budget_ms) {
   if (!train_.running || !model_) return 0;
   const double t0 = now_ms();
-  int steps = 0;
+  const long long step0 = train_.step;
+  int pieces = 0;
   // The overrides are an inference experiment; training updates the real network.
   for (const SeBlockRef& r : se_) r.se->clear_excitation_overrides();
   do {
-    cs::Status st = train_one_step();
+    cs::Status st = train_micro_batch();
     if (!st) {
       train_.error = st.message();
       train_.running = false;
       break;
     }
-    ++steps;
-  } while (now_ms() - t0 + (now_ms() - t0) / steps < budget_ms);  // stop before a step would overrun
+    ++pieces;
+  } while (now_ms() - t0 + (now_ms() - t0) / pieces < budget_ms);  // stop before a piece would overrun
   apply_overrides();
   train_.last_slice_ms = now_ms() - t0;
-  if (steps > 0) after_weights_changed();
-  return steps;
+  return static_cast<int>(train_.step - step0);
 }
 
 }  // namespace cs::app

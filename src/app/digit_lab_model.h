@@ -53,7 +53,8 @@ struct TrainInfo {
   long long step = 0;
   float loss = 0.0f;          // mean cross-entropy of the last batch
   float accuracy = 0.0f;      // fraction correct over the last kWindow batches
-  int batch_size = 32;
+  int batch_size = 16;
+  int micro_batch = 4;        // samples per forward/backward: a step is spread over frames in pieces
   double last_slice_ms = 0;
   std::vector<float> loss_curve, accuracy_curve;  // one point per step (capped, decimated)
   std::string error;
@@ -139,7 +140,7 @@ class LabSession {
  private:
   void after_weights_changed();
   void apply_overrides();
-  cs::Status train_one_step();
+  cs::Status train_micro_batch();  // one piece of a step; the optimizer steps when the batch is complete
   DigitBundle digits_;
   bool digits_ok_ = false;
   std::string digits_error_ = "no bundled digits";
@@ -180,6 +181,10 @@ class LabSession {
   cs::Tensor tx_, tlogits_, tprobs_, tgrad_;
   std::vector<int> tlabels_;
   std::vector<float> recent_acc_;
+  std::vector<cs::NamedTensor> params_;
+  std::vector<cs::Tensor> accum_;      // gradient of the step so far (weighted sum over micro-batches)
+  int step_samples_ = 0, step_correct_ = 0;
+  double step_loss_ = 0;
 };
 
 }  // namespace cs::app

@@ -1,14 +1,70 @@
-// digit_lab_state.h — UI state of the digit lab (draw pad, prediction, activations, SE weights, training).
+// digit_lab_state.h — UI state of the digit lab (draw pad, prediction, activations, SE weights,
+// training). Plain values the panels and the test hook read and write; the engine-side objects
+// (bundled digits, DigitNet, trainer, caches) live in a LabSession held by shared_ptr so that
+// copying AppState (setState applies to a copy) stays cheap and never duplicates a network.
 #pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "draw_pad_model.h"
 
 namespace cs::app {
+
+class LabSession;  // digit_lab_model.h
+struct LabView;    // digit_lab_panels.h: display caches
+
+struct SeOverrideRequest {
+  int block = 0, channel = 0;
+  float value = 0;  // NaN removes the override
+};
+
+enum class LabInput : int { Drawing = 0, Gallery = 1, Photo = 2 };
 
 struct DigitLabState {
   bool show_draw_pad = true;
   bool show_prediction = true;
-  bool show_activations = false;
-  bool show_se_weights = false;
-  bool show_training = false;
+  bool show_activations = true;
+  bool show_se_weights = true;
+  bool show_training = true;
+  bool layout_done = false;     // default positions applied once, for the window size at that time
+
+  // [draw pad]
+  DrawPad pad;
+  float brush_radius = 11.0f;   // canvas pixels (the canvas is 280x280, 10x MNIST)
+  LabInput input = LabInput::Drawing;
+  int gallery_index = -1;       // index into the bundled test digits when input == Gallery
+  long long photo_serial = 0;   // inbox.image_serial last taken as input
+
+  // Requests from setState, applied by the next frame (setState works on a copy of the state and
+  // must not touch the shared session before the whole partial state is accepted).
+  int request_gallery = -1;
+  bool request_clear = false;
+  int request_train = 0;        // +1 start/resume, -1 pause, 2 from scratch
+  bool request_reset_weights = false;
+  std::vector<SeOverrideRequest> request_overrides;
+
+  // [activations]
+  int act_layer = 0;            // index into the layer list shown
+  int act_channel = -1;         // enlarged channel (-1: none)
+  int act_unit_x = -1, act_unit_y = -1;  // clicked unit for the receptive field
+  bool act_show_filters = false;
+  int act_filter_layer = 0;
+  int saliency_mode = 0;        // 0 off, 1 Grad-CAM, 2 input gradient
+  int saliency_class = -1;      // -1: predicted class
+
+  // [training]
+  int train_budget_ms = 8;      // training time per frame
+  int train_target_steps = 600; // the progress bar's goal
+  bool train_stop_at_target = true;  // auto-pause there
+
+  // [SE weights]
+  int se_block = 0;
+  bool se_sort_by_variance = true;
+  int se_hover_channel = -1;
+
+  std::shared_ptr<LabSession> session;
+  std::shared_ptr<LabView> view;
 };
 
 }  // namespace cs::app

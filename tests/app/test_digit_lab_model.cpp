@@ -178,8 +178,10 @@ TEST_CASE("training in slices lowers the loss, changes the weights and restarts 
   s.start_training();
   REQUIRE(s.training().running);
   int steps = 0;
-  for (int frame = 0; frame < 200 && steps < 120; ++frame) steps += s.step_training(0.0);  // >= 1 step per call
-  CHECK(steps >= 120);
+  int calls = 0;
+  for (; calls < 2000 && steps < 120; ++calls) steps += s.step_training(0.0);  // one micro-batch per call
+  CHECK(steps == 120);
+  CHECK(calls == 120 * s.training().batch_size / s.training().micro_batch);  // a step is spread over several calls
   CHECK(s.training().step == steps);
   CHECK(s.weights_revision() > w0);
   const std::vector<float>& curve = s.training().loss_curve;
@@ -206,4 +208,21 @@ TEST_CASE("input-gradient saliency is non-zero only where the network looks") {
   REQUIRE(g.size() == size_t(kDigitPixels));
   CHECK(*std::max_element(g.begin(), g.end()) > 0.0f);
   CHECK_FALSE(s.input_gradient(10, g).is_ok());
+}
+
+TEST_CASE("transparent containers (empty label) add no name component, as in the Trace") {
+  cs::Rng rng(3);
+  cs::Model m;
+  auto inner = std::make_unique<cs::Sequential>();
+  inner->add(cs::LayerPtr(new cs::SqueezeExcite(4, 2, rng)), "0", "se");
+  auto mid = std::make_unique<cs::Sequential>();
+  mid->add(std::move(inner), "0", "block1");
+  m.add(std::move(mid), "blocks", std::string());
+  std::vector<SeBlockRef> se = find_se_blocks(m);
+  REQUIRE(se.size() == 1);
+  CHECK(se[0].name == "block1.se");
+  cs::Tensor x({1, 4, 3, 3}, 0.5f), y;
+  cs::Trace trace;
+  REQUIRE(m.forward(x, y, &trace).is_ok());
+  CHECK(trace.find(se[0].name + ".excitation_raw") != nullptr);
 }

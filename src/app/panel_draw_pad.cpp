@@ -1,0 +1,255 @@
+// panel_draw_pad.cpp — the "Draw a digit" panel: the marker pad (mouse, pen, touch), undo/clear,
+// the preprocessing steps the engine applied (ink box -> 20x20 -> centre of mass -> 28x28) and the
+// gallery of bundled MNIST test digits. Pointer -> DrawPad -> LabSession::use_drawing.
+#include <algorithm>
+#include <cstdio>
+
+#include "digit_lab_panels.h"
+#include "imgui.h"
+#include "panels.h"
+#include "platform_api.h"
+
+namespace cs::app {
+
+namespace {
+
+
+// Paper-and-marker look for the canvas bytes (ink 0..255): paper blended toward a blue-black ink.
+void pad_to_rgba(const std::vector<uint8_t>& ink, std::vector<uint8_t>& rgba) {
+  rgba.resize(ink.size() * 4);
+  const float paper[3] = {246, 244, 238}, pen[3] = {22, 30, 70};
+  for (size_t i = 0; i < ink.size(); ++i) {
+    const float a = ink[i] / 255.0f;
+    for (int c = 0; c < 3; ++c) rgba[i * 4 + c] = static_cast<uint8_t>(paper[c] + (pen[c] - paper[c]) * a + 0.5f);
+    rgba[i * 4 + 3] = 255;
+  }
+}
+
+// One preprocessing step: caption (clipped to the cell, explained on hover), then the image through
+// the grey colour map (MNIST's white on black).
+void step_image(const char* caption, const char* help, const char* key, const cs::GreyImage& g, float size) {
+  const ImVec2 c0 = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(size, ImGui::GetTextLineHeight()));
+  ImGui::GetWindowDrawList()->PushClipRect(c0, ImVec2(c0.x + size, c0.y + ImGui::GetTextLineHeight()), true);
+  ImGui::GetWindowDrawList()->AddText(c0, ImGui::GetColorU32(ImGuiCol_TextDisabled), caption);
+  ImGui::GetWindowDrawList()->PopClipRect();
+  ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(size, size));
+  if (ImGui::IsItemHovered() && help) ImGui::SetTooltip("%s", help);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  if (g.width > 0 && g.height > 0) {
+    // Keep the aspect ratio inside the square.
+    const float s = size / std::max(g.width, g.height);
+    const ImVec2 q0(p0.x + (size - g.width * s) * 0.5f, p0.y + (size - g.height * s) * 0.5f);
+    dl->AddRectFilled(p0, ImVec2(p0.x + size, p0.y + size), IM_COL32(0, 0, 0, 255));
+    platform_draw_scalar_field(dl, key, g.width, g.height, g.pixels.data(), 0.0f, 1.0f, ColorMap::Grey, q0,
+                               ImVec2(q0.x + g.width * s, q0.y + g.height * s));
+  } else {
+    dl->AddRect(p0, ImVec2(p0.x + size, p0.y + size), IM_COL32(90, 90, 90, 255));
+  }
+}
+
+void preprocessing_column(LabSession& s, float cell) {
+  const cs::DigitSteps& st = s.steps();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  if (s.input_is_mnist()) {
+    cs::GreyImage g;
+    g.width = g.height = kDigitSide;
+    g.pixels = s.input28();
+    ImGui::TextDisabled("MNIST test digit:");
+    ImGui::TextDisabled("already 28x28");
+    step_image("the input", "Gallery digits are MNIST's own: no preprocessing.", "lab.step.digit", g, cell * 2 + 8);
+    return;
+  }
+  ImGui::BeginGroup();
+  // 1. ink map with its bounding box (box in input pixels; the ink map is at work_scale).
+  step_image("1 ink box", "1. Ink found and normalised (paper 0, ink 1), specks removed;\n   orange: the ink's bounding box.", "lab.step.ink", st.ink, cell);
+  if (st.has_ink && st.ink.width > 0) {
+    ImVec2 r0 = ImGui::GetItemRectMin();
+    const float s_img = cell / std::max(st.ink.width, st.ink.height);
+    const float k = s_img * st.work_scale;
+    const ImVec2 o(r0.x + (cell - st.ink.width * s_img) * 0.5f, r0.y + (cell - st.ink.height * s_img) * 0.5f);
+    dl->AddRect(ImVec2(o.x + st.box_x * k, o.y + st.box_y * k),
+                ImVec2(o.x + (st.box_x + st.box_w) * k, o.y + (st.box_y + st.box_h) * k), IM_COL32(255, 170, 0, 255));
+  }
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  step_image("2 in 20x20", "2. The box fitted into 20x20 keeping its aspect ratio\n   (area resampling, as MNIST was made).", "lab.step.fit20", st.fit20, cell);
+  ImGui::EndGroup();
+  // 3. centre of mass: the 20x20 centred in 28x28, its centre of mass (orange) and the target (14,14).
+  ImGui::BeginGroup();
+  cs::GreyImage centred;
+  if (st.fit20.width > 0) {
+    centred.width = centred.height = kDigitSide;
+    centred.pixels.assign(kDigitPixels, 0.0f);
+    const int ox = (kDigitSide - st.fit20.width) / 2, oy = (kDigitSide - st.fit20.height) / 2;
+    for (int y = 0; y < st.fit20.height; ++y)
+      for (int x = 0; x < st.fit20.width; ++x) centred.at(ox + x, oy + y) = st.fit20.at(x, y);
+  }
+  step_image("3 centre", "3. The 20x20 centred in 28x28: its centre of mass (orange) is moved\n   to MNIST's (14, 14) (blue ring) by an integer shift.", "lab.step.com", centred, cell);
+  if (st.has_ink) {
+    ImVec2 r0 = ImGui::GetItemRectMin();
+    const float k = cell / kDigitSide;
+    // Pixel-index coordinates: pixel i covers [i, i+1), its centre is i + 0.5.
+    ImVec2 com(r0.x + (st.com_x + 0.5f) * k, r0.y + (st.com_y + 0.5f) * k);
+    ImVec2 tgt(r0.x + (kMnistCentre + 0.5f) * k, r0.y + (kMnistCentre + 0.5f) * k);
+    dl->AddCircle(tgt, 4.0f, IM_COL32(80, 200, 255, 255), 12, 1.5f);
+    dl->AddLine(com, tgt, IM_COL32(255, 170, 0, 200), 1.5f);
+    dl->AddCircleFilled(com, 3.0f, IM_COL32(255, 170, 0, 255));
+  }
+  ImGui::EndGroup();
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  step_image("4 28x28", "4. What DigitNet sees: 28x28, ink 1 on 0.", "lab.step.digit", st.digit, cell);
+  ImGui::EndGroup();
+  if (st.has_ink) {
+    ImGui::TextDisabled("box %dx%d at (%d,%d)", st.box_w, st.box_h, st.box_x, st.box_y);
+    ImGui::TextDisabled("shift (%+d, %+d)  %.2f ms", st.shift_x, st.shift_y, s.prepare_ms());
+  } else if (!st.message.empty()) {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + cell * 2 + 8);
+    ImGui::TextDisabled("%s", st.message.c_str());
+    ImGui::PopTextWrapPos();
+  }
+}
+
+void gallery(AppState& state, LabSession& s, LabView& v) {
+  DigitLabState& lab = state.lab;
+  if (!s.has_digits()) {
+    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "Gallery unavailable: %s", s.digits_error().c_str());
+    return;
+  }
+  if (v.atlas_rgba.empty())
+    v.atlas_rgba = digit_atlas_rgba(s.digits().test, s.gallery_order(), v.atlas_columns, &v.atlas_w, &v.atlas_h);
+  ImGui::TextDisabled("Gallery: %d MNIST test digits, click one to classify it", s.digits().test.count);
+  const float cell = 26.0f, gap = 2.0f;
+  ImGui::BeginChild("gallery", ImVec2(0, 0), true);
+  const float label_w = 16.0f;
+  const int columns = std::max(1, static_cast<int>((ImGui::GetContentRegionAvail().x - label_w) / (cell + gap)));
+  const std::vector<LabSession::GalleryRow> rows = s.gallery_rows(columns);
+  ImTextureID atlas = platform_texture_rgba("lab.gallery", v.atlas_w, v.atlas_h, v.atlas_rgba.data());
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(rows.size()), cell + gap);
+  while (clipper.Step()) {
+    for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
+      const LabSession::GalleryRow& row = rows[r];
+      ImVec2 p = ImGui::GetCursorScreenPos();
+      if (r == 0 || rows[r - 1].label != row.label)
+        dl->AddText(ImVec2(p.x, p.y + 5), IM_COL32(180, 180, 180, 255), std::to_string(row.label).c_str());
+      for (int c = 0; c < row.count; ++c) {
+        const int pos = row.first + c, index = s.gallery_order()[pos];
+        const ImVec2 q0(p.x + label_w + c * (cell + gap), p.y), q1(q0.x + cell, q0.y + cell);
+        ImGui::SetCursorScreenPos(q0);
+        ImGui::PushID(index);
+        if (ImGui::InvisibleButton("g", ImVec2(cell, cell))) lab.request_gallery = index;
+        char id[40];
+        std::snprintf(id, sizeof id, "draw-pad.gallery.%d", index);
+        record_item_rect(state, id);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("test digit #%d (MNIST t10k #%u), label %d", index,
+                                                      s.digits().test.source_index[index], row.label);
+        ImGui::PopID();
+        const float u0 = static_cast<float>(pos % v.atlas_columns) * kDigitSide / v.atlas_w;
+        const float v0 = static_cast<float>(pos / v.atlas_columns) * kDigitSide / v.atlas_h;
+        dl->AddImage(atlas, q0, q1, ImVec2(u0, v0),
+                     ImVec2(u0 + float(kDigitSide) / v.atlas_w, v0 + float(kDigitSide) / v.atlas_h));
+        if (lab.input == LabInput::Gallery && lab.gallery_index == index)
+          dl->AddRect(q0, q1, IM_COL32(255, 170, 0, 255), 0, 0, 2.0f);
+      }
+      ImGui::SetCursorScreenPos(ImVec2(p.x, p.y + cell + gap));
+    }
+  }
+  clipper.End();
+  ImGui::EndChild();
+}
+
+}  // namespace
+
+void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
+  DigitLabState& lab = state.lab;
+  if (!ImGui::Begin("Draw a digit###draw-pad", &lab.show_draw_pad, ImGuiWindowFlags_NoScrollbar)) {
+    ImGui::End();
+    return;
+  }
+  record_panel_rect(state, "draw-pad");
+  ImGuiIO& io = ImGui::GetIO();
+  const float steps_w = 2 * 66.0f + 12.0f;
+  const float pad_size = std::clamp(ImGui::GetContentRegionAvail().x - steps_w - 8.0f, 200.0f, 360.0f);
+  DrawPad& pad = lab.pad;
+
+  // [toolbar]
+  ImGui::BeginDisabled(!pad.can_undo());
+  if (ImGui::Button("Undo")) pad.undo();
+  record_item_rect(state, "draw-pad.undo");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Clear")) pad.clear();
+  record_item_rect(state, "draw-pad.clear");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(110);
+  ImGui::SliderFloat("brush", &lab.brush_radius, 4.0f, 24.0f, "%.0f px");
+  ImGui::SameLine();
+  ImGui::TextDisabled("(?)");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Draw with the mouse, a pen or a finger. Ctrl+Z undoes, Delete clears.\n"
+                      "The network sees the 28x28 on the right, made as MNIST's digits were.");
+  if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && !io.WantTextInput) {
+    if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z))) pad.undo();
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Delete))) pad.clear();
+  }
+
+  // [pad]
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  const ImVec2 p1(p0.x + pad_size, p0.y + pad_size);
+  ImGui::InvisibleButton("pad", ImVec2(pad_size, pad_size));
+  record_item_rect(state, "draw-pad.canvas");
+  const float k = pad.side() / pad_size;
+  const PadPoint at{(io.MousePos.x - p0.x) * k, (io.MousePos.y - p0.y) * k};
+  if (ImGui::IsItemActivated()) {
+    // Drawing over a gallery digit or a photo starts a fresh drawing (undo brings the old one back).
+    if (lab.input != LabInput::Drawing) pad.clear();
+    lab.input = LabInput::Drawing;
+    pad.begin_stroke(at, lab.brush_radius);
+  } else if (ImGui::IsItemActive() && pad.drawing()) {
+    pad.extend_stroke(at);
+  }
+  if (ImGui::IsItemDeactivated() || (pad.drawing() && !ImGui::IsItemActive())) pad.end_stroke();
+  if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  if (lab.input == LabInput::Gallery && s.input_is_mnist()) {
+    // The chosen gallery digit fills the pad (white on black, as MNIST stores it).
+    platform_draw_scalar_field(dl, "lab.pad.gallery", kDigitSide, kDigitSide, s.input28().data(), 0.0f, 1.0f,
+                               ColorMap::Grey, p0, p1);
+    char label[64];
+    std::snprintf(label, sizeof label, "test digit #%d, label %d", lab.gallery_index,
+                  s.digits().test.labels[lab.gallery_index]);
+    dl->AddText(ImVec2(p0.x + 6, p0.y + 4), IM_COL32(255, 200, 80, 255), label);
+    dl->AddText(ImVec2(p0.x + 6, p1.y - 20), IM_COL32(200, 200, 200, 255), "draw to replace it");
+  } else {
+    if (v.pad_rgba_revision != pad.revision()) {
+      pad_to_rgba(pad.pixels(), v.pad_rgba);
+      v.pad_rgba_revision = pad.revision();
+    }
+    dl->AddImage(platform_texture_rgba("lab.pad", pad.side(), pad.side(), v.pad_rgba.data()), p0, p1);
+    if (pad.empty()) {
+      const char* hint = "draw a digit 0-9 here";
+      ImVec2 ts = ImGui::CalcTextSize(hint);
+      dl->AddText(ImVec2((p0.x + p1.x - ts.x) * 0.5f, (p0.y + p1.y - ts.y) * 0.5f), IM_COL32(150, 150, 150, 255), hint);
+    }
+  }
+  dl->AddRect(p0, p1, IM_COL32(120, 120, 120, 255));
+  // The brush outline under the pointer, at its real size.
+  if (ImGui::IsItemHovered() || ImGui::IsItemActive())
+    dl->AddCircle(io.MousePos, lab.brush_radius / k, IM_COL32(255, 120, 0, 160), 24, 1.0f);
+
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  preprocessing_column(s, 66.0f);
+  ImGui::EndGroup();
+  ImGui::SetCursorScreenPos(ImVec2(p0.x, p1.y + 6));
+  gallery(state, s, v);
+  ImGui::End();
+}
+
+}  // namespace cs::app

@@ -1,0 +1,85 @@
+// panel_prediction.cpp — the "Prediction" panel: DigitNet's ten class probabilities as bars, the
+// answer in large type, the label when the input is a gallery digit, and the time of one inference.
+// Reads LabSession (probabilities from the engine's softmax); writes nothing but the panel rect.
+#include <algorithm>
+#include <cstdio>
+
+#include "digit_lab_panels.h"
+#include "imgui.h"
+#include "panels.h"
+
+namespace cs::app {
+
+void draw_prediction_panel(AppState& state, LabSession& s, LabView& v) {
+  (void)v;
+  DigitLabState& lab = state.lab;
+  if (!ImGui::Begin("Prediction###prediction", &lab.show_prediction)) {
+    ImGui::End();
+    return;
+  }
+  record_panel_rect(state, "prediction");
+  if (!s.has_network()) {
+    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "No network: %s", s.network_error().c_str());
+    ImGui::End();
+    return;
+  }
+  // Inference time in the top-right corner.
+  char timing[96];
+  std::snprintf(timing, sizeof timing, "inference %.2f ms", s.inference_ms());
+  const float tw = ImGui::CalcTextSize(timing).x;
+  const ImVec2 cursor = ImGui::GetCursorPos();
+  ImGui::SetCursorPos(ImVec2(ImGui::GetWindowContentRegionMax().x - tw, cursor.y));
+  ImGui::TextDisabled("%s", timing);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("One forward pass of DigitNet on one 28x28 digit (batch 1), timed around the\n"
+                      "engine call in this app. Preprocessing of the drawing: %.2f ms.", s.prepare_ms());
+  ImGui::SetCursorPos(cursor);
+
+  const std::vector<float>& p = s.probabilities();
+  const int best = s.predicted();
+  if (best < 0 || p.size() != 10) {
+    ImGui::TextDisabled(s.has_input() ? "computing..." : "Draw a digit or pick one from the gallery.");
+    ImGui::End();
+    return;
+  }
+  ImGui::SetWindowFontScale(2.2f);
+  ImGui::Text("%d", best);
+  ImGui::SetWindowFontScale(1.0f);
+  ImGui::SameLine();
+  ImGui::BeginGroup();
+  ImGui::Text("%.1f%% sure", 100.0f * p[best]);
+  if (lab.input == LabInput::Gallery && lab.gallery_index >= 0) {
+    const int label = s.digits().test.labels[lab.gallery_index];
+    if (label == best) ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.4f, 1), "label %d: right", label);
+    else ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1), "label %d: wrong", label);
+  } else {
+    ImGui::TextDisabled(lab.input == LabInput::Photo ? "from the opened photo" : "from your drawing");
+  }
+  ImGui::EndGroup();
+
+  // Ten bars, one per class: width = probability (the engine's softmax).
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float row = std::max(14.0f, std::min(22.0f, (ImGui::GetContentRegionAvail().y - 4) / 10.0f));
+  const float label_w = 18.0f, value_w = 56.0f;
+  const float bar_w = ImGui::GetContentRegionAvail().x - label_w - value_w;
+  for (int k = 0; k < 10; ++k) {
+    const ImVec2 o = ImGui::GetCursorScreenPos();
+    char txt[16];
+    std::snprintf(txt, sizeof txt, "%d", k);
+    const ImU32 text_col = k == best ? IM_COL32(255, 200, 80, 255) : IM_COL32(200, 200, 200, 255);
+    dl->AddText(ImVec2(o.x + 4, o.y + (row - ImGui::GetFontSize()) * 0.5f), text_col, txt);
+    const ImVec2 b0(o.x + label_w, o.y + 2), b1(o.x + label_w + bar_w, o.y + row - 2);
+    dl->AddRectFilled(b0, b1, IM_COL32(60, 60, 66, 255), 2.0f);
+    dl->AddRectFilled(b0, ImVec2(b0.x + bar_w * std::clamp(p[k], 0.0f, 1.0f), b1.y),
+                      k == best ? IM_COL32(255, 170, 0, 255) : IM_COL32(90, 140, 220, 255), 2.0f);
+    std::snprintf(txt, sizeof txt, "%5.1f%%", 100.0f * p[k]);
+    dl->AddText(ImVec2(b1.x + 6, o.y + (row - ImGui::GetFontSize()) * 0.5f), text_col, txt);
+    ImGui::Dummy(ImVec2(label_w + bar_w + value_w, row));
+    char id[32];
+    std::snprintf(id, sizeof id, "prediction.bar.%d", k);
+    record_item_rect(state, id);
+  }
+  ImGui::End();
+}
+
+}  // namespace cs::app

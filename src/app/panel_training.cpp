@@ -1,0 +1,83 @@
+// panel_training.cpp — the "Train it live" panel: trains DigitNet in the page on the bundled
+// training digits (Adam, batches of 32) a slice of steps per frame within a time budget, with a
+// progress bar, loss and accuracy curves; pause, resume, from scratch, reset to the shipped weights.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app.h"
+#include "digit_lab_panels.h"
+#include "imgui.h"
+#include "panels.h"
+
+namespace cs::app {
+
+void draw_training_panel(AppState& state, LabSession& s, LabView& v) {
+  (void)v;
+  DigitLabState& lab = state.lab;
+  if (!ImGui::Begin("Train it live###training", &lab.show_training)) {
+    ImGui::End();
+    return;
+  }
+  record_panel_rect(state, "training");
+  if (!s.has_network() || !s.has_digits()) {
+    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", !s.has_network() ? s.network_error().c_str() : s.digits_error().c_str());
+    ImGui::End();
+    return;
+  }
+  const TrainInfo& t = s.training();
+  if (!t.running) {
+    if (ImGui::Button(t.step > 0 ? "Resume" : "Train")) lab.request_train = 1;
+  } else if (ImGui::Button("Pause")) {
+    lab.request_train = -1;
+  }
+  record_item_rect(state, "training.train");
+  ImGui::SameLine();
+  if (ImGui::Button("From scratch")) lab.request_train = 2;
+  record_item_rect(state, "training.scratch");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Fresh random weights, then train (the shipped weights stay in the app).");
+  ImGui::SameLine();
+  ImGui::BeginDisabled(!s.has_shipped_weights());
+  if (ImGui::Button("Reset to shipped")) lab.request_reset_weights = true;
+  record_item_rect(state, "training.reset");
+  ImGui::EndDisabled();
+
+  ImGui::SetNextItemWidth(120);
+  float lr_log = std::log10(s.learning_rate);
+  if (ImGui::SliderFloat("learning rate", &lr_log, -4.0f, -2.0f, "")) s.learning_rate = std::pow(10.0f, lr_log);
+  ImGui::SameLine();
+  ImGui::Text("%.0e", s.learning_rate);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(90);
+  ImGui::SliderInt("budget", &lab.train_budget_ms, 2, 14, "%d ms");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Training time per frame: the page keeps drawing in between.");
+
+  const int per_epoch = std::max(1, s.digits().train.count / t.batch_size);
+  char overlay[96];
+  std::snprintf(overlay, sizeof overlay, "step %lld / %d  (epoch %.2f)", t.step, lab.train_target_steps,
+                double(t.step) / per_epoch);
+  ImGui::ProgressBar(std::min(1.0f, float(t.step) / lab.train_target_steps), ImVec2(-1, 0), overlay);
+  record_item_rect(state, "training.progress");
+  ImGui::Text("loss %.4f   accuracy %.1f%% (last %d batches)", t.loss, 100.0f * t.accuracy, LabSession::kWindow);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextDisabled("%.1f ms of training in the last frame; %d digits, batch %d, Adam", t.last_slice_ms,
+                      s.digits().train.count, t.batch_size);
+  ImGui::PopTextWrapPos();
+  if (!t.error.empty()) ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", t.error.c_str());
+  const float h = std::max(40.0f, (ImGui::GetContentRegionAvail().y - 10) * 0.5f);
+  if (!t.loss_curve.empty()) {
+    const float lmax = *std::max_element(t.loss_curve.begin(), t.loss_curve.end());
+    ImGui::PlotLines("##loss", t.loss_curve.data(), static_cast<int>(t.loss_curve.size()), 0, "loss", 0.0f,
+                     std::max(0.1f, lmax), ImVec2(-1, h));
+    record_item_rect(state, "training.loss");
+    ImGui::PlotLines("##acc", t.accuracy_curve.data(), static_cast<int>(t.accuracy_curve.size()), 0, "accuracy",
+                     0.0f, 1.0f, ImVec2(-1, h));
+  } else {
+    ImGui::TextWrapped("Train runs DigitNet's backward pass and Adam on %d bundled MNIST training digits, "
+                       "a few steps per frame. Watch the SE heatmap and the filters change as it learns.",
+                       s.digits().train.count);
+  }
+  ImGui::End();
+}
+
+}  // namespace cs::app
