@@ -24,6 +24,8 @@ Status conv2d_forward(Tensor& out, const Tensor& in, const Tensor& weight, const
 
 // Gradients of conv2d_forward. Any of grad_in / grad_weight / grad_bias may be null (not wanted).
 // They are overwritten (not accumulated) and resized to the shapes of in / weight / (OC).
+// ConvAlgo::Winograd: F(2x2,3x3) is a forward algorithm, so its gradients are computed with
+// im2col + GEMM (same maths); a shape Winograd cannot run is still an error here, as in forward.
 Status conv2d_backward(Tensor* grad_in, Tensor* grad_weight, Tensor* grad_bias,
                        const Tensor& grad_out, const Tensor& in, const Tensor& weight,
                        const Conv2dParams& p, ConvAlgo algo = ConvAlgo::Auto, Workspace* ws = nullptr);
