@@ -64,7 +64,9 @@ void matrix_tab(AppState& state) {
 
   // Row 1: the input channels (small) — hover a pixel to find its copies in the matrix.
   ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float row1_h = std::max(fs * 3, avail.y * 0.34f);
+  // Split the height so the input pixels and the matrix entries come out at similar sizes.
+  const int eq_rows = L.patches_as_rows ? P : std::max(R, v.OC);
+  const float row1_h = std::clamp(avail.y * static_cast<float>(v.H) / static_cast<float>(v.H + eq_rows), fs * 3, avail.y * 0.6f);
   const float in_cell = std::clamp(std::floor(std::min((avail.x - fs * 2) / (v.C * v.W + (v.C - 1) * 2.0f), (row1_h - fs) / v.H)), 2.0f, fs * 2.2f);
   Im2colHover hover;
   std::vector<Cell> copies;

@@ -70,7 +70,7 @@ void draw_controls(AppState& state) {
   StepperConfig& c = L.config;
   const float fs = ImGui::GetFontSize();
   const float w = fs * 5.5f;
-  enum_combo<ConvMode, kConvModeCount>("mode", &c.mode, conv_mode_label, fs * 15, mode_allowed, L);
+  enum_combo<ConvMode, kConvModeCount>("mode", &c.mode, conv_mode_label, fs * 20, mode_allowed, L);
   record_item_rect(state, "stepper.mode");
   ImGui::SameLine();
   InputPreset ip = c.input_preset;
@@ -313,7 +313,7 @@ void draw_grids(AppState& state, float height) {
       k_col.keys.push_back("stepper-k-" + std::to_string(l));
       const int ch = tr ? l : (oc / std::max(1, ms.OC / ms.groups)) * cg + l;
       char cap[64];
-      std::snprintf(cap, sizeof cap, "%s[%d][ch%d]", as_conv ? "flipped" : "kernel", oc, ch);
+      std::snprintf(cap, sizeof cap, "%s%d ch%d", as_conv ? "flip " : "w", oc, ch);
       k_col.captions.push_back(cap);
     }
   }
@@ -395,6 +395,21 @@ void draw_grids(AppState& state, float height) {
     }
     cell = std::min(cell, (height - fixed) / std::max(1.0f, rows));
   }
+  // Alternative: each column's grids side by side (channels in a row). Better for several channels on
+  // a wide panel; the larger cell size wins.
+  const float small_gap = ImGui::GetFontSize() * 0.6f;
+  float wide_cols = 0, wide_gaps = gaps, wide_rows = 1;
+  for (Column* col : cols) {
+    for (size_t gi = 0; gi < col->grids.size(); ++gi) {
+      const GridSpec& g = col->grids[gi];
+      wide_cols += static_cast<float>(g.cols + 2 * g.pad_c);
+      wide_rows = std::max(wide_rows, static_cast<float>(g.rows + 2 * g.pad_r));
+      if (gi) wide_gaps += small_gap;
+    }
+  }
+  const float wide_cell = std::min((avail_w - wide_gaps) / std::max(1.0f, wide_cols), (height - line - 4) / wide_rows);
+  const bool wide = wide_cell > cell * 1.15f;
+  if (wide) cell = wide_cell;
   // Captions are a line tall; a column must at least be as wide as one.
   cell = std::clamp(std::floor(cell), 3.0f, 64.0f * state.ui_scale);
   for (Column* col : cols)
@@ -415,7 +430,18 @@ void draw_grids(AppState& state, float height) {
       const GridSpec& g = col.grids[gi];
       GridSpec gk = g;
       gk.key = col.keys[gi].c_str();
-      caption(col.captions[gi].c_str());
+      if (wide && gi) ImGui::SameLine(0, small_gap);
+      ImGui::BeginGroup();
+      {
+        // The caption never widens its grid's slot (the cell size was computed from grid widths).
+        const float gw = (g.cols + 2 * g.pad_c) * cell;
+        ImVec2 p0 = ImGui::GetCursorScreenPos();
+        ImGui::Dummy(ImVec2(gw, ImGui::GetTextLineHeight()));
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->PushClipRect(p0, ImVec2(p0.x + gw, p0.y + ImGui::GetTextLineHeight()), true);
+        dl->AddText(p0, ImGui::GetColorU32(ImGuiCol_TextDisabled), col.captions[gi].c_str());
+        dl->PopClipRect();
+      }
       GridHit hit = draw_grid(gk, col.keys[gi].c_str());
       if (ci == 0) {  // input
         std::vector<Cell> cells = hl.input;
@@ -443,6 +469,7 @@ void draw_grids(AppState& state, float height) {
         if (tr && !as_conv) grid_highlight(gk, hit, hl.output, kHighlight(), 2.0f);
       }
       ImGui::Dummy(ImVec2(1, 2));
+      ImGui::EndGroup();
     }
     ImGui::EndGroup();
   }
