@@ -372,44 +372,38 @@ void draw_grids(AppState& state, float height) {
     }
   }
 
-  // One cell size for input, kernel and output so the window on the input matches the kernel.
+  // One cell size for input, kernel and output so the window on the input matches the kernel. Each
+  // column packs its grids `per_row` to a row; try 1..4 per row and keep the layout with the biggest cells
+  // (three 12x12 channels side by side beat three stacked on a wide panel).
   Column* cols[4] = {&in_col, &k_col, &out_col, &extra_col};
-  float total_cols = 0, gaps = 0;
-  int ncols = 0;
-  for (Column* col : cols) {
-    if (col->grids.empty()) continue;
-    int wmax = 0;
-    for (const GridSpec& g : col->grids) wmax = std::max(wmax, g.cols + 2 * g.pad_c);
-    total_cols += static_cast<float>(wmax);
-    ++ncols;
-  }
-  gaps = (ncols - 1) * ImGui::GetFontSize() * 2.0f;
+  const float small_gap = ImGui::GetFontSize() * 0.6f, col_gap = ImGui::GetFontSize() * 2.0f;
   const float avail_w = ImGui::GetContentRegionAvail().x - 4;
-  float cell = (avail_w - gaps) / std::max(1.0f, total_cols);
-  for (Column* col : cols) {
-    if (col->grids.empty()) continue;
-    float rows = 0, fixed = 0;
-    for (const GridSpec& g : col->grids) {
-      rows += static_cast<float>(g.rows + 2 * g.pad_r);
-      fixed += line + 4;
+  float cell = 0;
+  int per_row = 1;
+  for (int k = 1; k <= 4; ++k) {
+    float wcells = 0, wfixed = 0, best_h = 1e9f;
+    int ncols = 0;
+    for (Column* col : cols) {
+      const int n = static_cast<int>(col->grids.size());
+      if (n == 0) continue;
+      const int pr = std::min(k, n), nrows = (n + pr - 1) / pr;
+      int gw = 0, gh = 0;
+      for (const GridSpec& g : col->grids) {
+        gw = std::max(gw, g.cols + 2 * g.pad_c);
+        gh = std::max(gh, g.rows + 2 * g.pad_r);
+      }
+      wcells += static_cast<float>(pr * gw);
+      wfixed += (pr - 1) * small_gap;
+      best_h = std::min(best_h, (height - nrows * (line + 4)) / static_cast<float>(nrows * gh));
+      ++ncols;
     }
-    cell = std::min(cell, (height - fixed) / std::max(1.0f, rows));
-  }
-  // Alternative: each column's grids side by side (channels in a row). Better for several channels on
-  // a wide panel; the larger cell size wins.
-  const float small_gap = ImGui::GetFontSize() * 0.6f;
-  float wide_cols = 0, wide_gaps = gaps, wide_rows = 1;
-  for (Column* col : cols) {
-    for (size_t gi = 0; gi < col->grids.size(); ++gi) {
-      const GridSpec& g = col->grids[gi];
-      wide_cols += static_cast<float>(g.cols + 2 * g.pad_c);
-      wide_rows = std::max(wide_rows, static_cast<float>(g.rows + 2 * g.pad_r));
-      if (gi) wide_gaps += small_gap;
+    wfixed += (ncols - 1) * col_gap;
+    const float ck = std::min((avail_w - wfixed) / std::max(1.0f, wcells), best_h);
+    if (ck > cell * 1.05f) {
+      cell = ck;
+      per_row = k;
     }
   }
-  const float wide_cell = std::min((avail_w - wide_gaps) / std::max(1.0f, wide_cols), (height - line - 4) / wide_rows);
-  const bool wide = wide_cell > cell * 1.15f;
-  if (wide) cell = wide_cell;
   // Captions are a line tall; a column must at least be as wide as one.
   cell = std::clamp(std::floor(cell), 3.0f, 64.0f * state.ui_scale);
   for (Column* col : cols)
@@ -422,7 +416,7 @@ void draw_grids(AppState& state, float height) {
   for (int ci = 0; ci < 4; ++ci) {
     Column& col = *cols[ci];
     if (col.grids.empty()) continue;
-    if (!first) ImGui::SameLine(0, ImGui::GetFontSize() * 2.0f);
+    if (!first) ImGui::SameLine(0, col_gap);
     first = false;
     ImGui::SetCursorPosY(top);
     ImGui::BeginGroup();
@@ -430,7 +424,7 @@ void draw_grids(AppState& state, float height) {
       const GridSpec& g = col.grids[gi];
       GridSpec gk = g;
       gk.key = col.keys[gi].c_str();
-      if (wide && gi) ImGui::SameLine(0, small_gap);
+      if (gi % per_row != 0) ImGui::SameLine(0, small_gap);
       ImGui::BeginGroup();
       {
         // The caption never widens its grid's slot (the cell size was computed from grid widths).
