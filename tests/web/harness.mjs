@@ -51,7 +51,12 @@ export async function openApp(browser, url, { dpr = 1, width = 1280, height = 80
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
   await page.waitForFunction(() => window.ConvScope !== undefined, null, { timeout: 30000 });
-  await page.evaluate(() => window.ConvScope.ready);
+  // ready must come within 60 s; an abort (error overlay) or a hang fails the test with the reason.
+  await page.evaluate(() => Promise.race([
+    window.ConvScope.ready,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('ConvScope.ready did not resolve within 60 s: ' +
+      (document.getElementById('error-text') || {}).textContent)), 60000)),
+  ]));
   if (setup) { await page.evaluate((x) => window.ConvScope.setState(x), setup); await frames(page, 2); }
   return { context, page, errors };
 }
