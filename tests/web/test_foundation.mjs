@@ -143,6 +143,23 @@ export function foundationTests(ctx) {
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     await context.close();
   } });
+  tests.push({ name: 'hosted build reloads with the network off (service worker)', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 }).catch(async () => {
+      await page.reload(); await page.evaluate(() => window.ConvScope.ready);
+    });
+    await context.setOffline(true);
+    await page.reload();
+    await page.waitForFunction(() => window.ConvScope !== undefined, null, { timeout: 30000 });
+    await page.evaluate(() => window.ConvScope.ready);
+    await frames(page, 5);
+    const c = await canvasColours(page);
+    assert(c.colours > 30, `offline reload draws nothing (${c.colours} colours)`);
+    const real = errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e));
+    assert(real.length === 0, `console errors: ${real.join(' | ')}`);
+    await context.close();
+  } });
   tests.push({ name: 'single-file convscope.html works from file://', fn: async () => {
     const { page, errors, context } = await openApp(ctx.browser, 'file://' + path.join(WEB, 'convscope.html'), { setup: HOME });
     await frames(page, 5);
