@@ -42,6 +42,7 @@ if want web; then
 fi
 if want browser; then
   step "browser tests (headless Chromium)" node tests/web/run_browser_tests.mjs
+  step "classroom budgets (size asserted, timings printed)" node tests/web/budgets.mjs
 fi
 if want desktop; then
   step "desktop smoke test (Xvfb)" timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" \
