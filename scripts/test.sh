@@ -29,20 +29,20 @@ mkdir -p test-artifacts
 
 if want native; then
   step "native build" build native
-  step "native tests (ctest)" ctest --preset native -j"$JOBS"
+  step "native tests (ctest)" ctest --preset native -j"$JOBS" --timeout 900
 fi
 if want sanitize; then
   step "sanitize build (ASan+UBSan)" build native-sanitize
   step "sanitize tests (ctest)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --preset native-sanitize -j"$JOBS"
+    ctest --preset native-sanitize -j"$JOBS" --timeout 1200
 fi
 if want web; then
   step "web build (wasm)" build web
-  step "wasm engine tests under node (ctest)" ctest --preset web
+  step "wasm engine tests under node (ctest)" ctest --preset web --timeout 1200
 fi
 if want browser; then
-  step "browser tests (headless Chromium)" node tests/web/run_browser_tests.mjs
-  step "classroom budgets (size asserted, timings printed)" node tests/web/budgets.mjs
+  step "browser tests (headless Chromium)" timeout 1800 node tests/web/run_browser_tests.mjs
+  step "classroom budgets (figures printed)" timeout 600 node tests/web/budgets.mjs
 fi
 if want desktop; then
   step "desktop smoke test (Xvfb)" timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" \
