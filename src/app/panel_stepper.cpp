@@ -91,12 +91,6 @@ void draw_controls(AppState& state) {
     record_item_rect(state, "stepper.reroll");
     ImGui::SameLine();
   }
-  if (c.input_preset == InputPreset::Digit && L.digits) {
-    ImGui::SetNextItemWidth(fs * 5);
-    int k = L.digit_index;
-    if (ImGui::InputInt("digit", &k)) lesson_use_digit(L, k);
-    ImGui::SameLine();
-  }
   ImGui::NewLine();
 
   // Geometry: shared with the output-size explorer (H and W apart when it is split).
@@ -140,6 +134,13 @@ void draw_controls(AppState& state) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 5);
     ImGui::SliderFloat("bias", &c.bias, -5.0f, 5.0f, "%.1f");
+  }
+  if (c.input_preset == InputPreset::Digit && L.digits) {
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(fs * 6);
+    int k = L.digit_index;
+    if (ImGui::InputInt("digit", &k)) lesson_use_digit(L, k);
+    record_item_rect(state, "stepper.digit");
   }
   if (c.mode == ConvMode::Transposed) {
     ImGui::SameLine();

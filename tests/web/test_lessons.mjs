@@ -189,6 +189,18 @@ export function lessonTests(ctx) {
     assert(s.im2col.hover && s.im2col.hover.entries.length === 9, `the centre pixel of 5x5 has 9 copies: ${JSON.stringify(s.im2col.hover)}`);
     assert(s.im2col.overlap[2][2] === 9 && s.im2col.overlap[0][0] === 1, 'col2im overlap counts');
     await screenshot(page, 'lessons-im2col-hover');
+    // Winograd F(2x2,3x3) of the tile under the stepper equals the direct result; the timing meter runs.
+    await setState(page, { stepper: { input: 6, kernel: 3, stride: 1, padding: 1, dilation: 1, input_preset: 'random', kernel_preset: 'random', step: 7 } });
+    await clickItem(page, 'im2col.tab.winograd');
+    s = await state(page);
+    assert(s.im2col.winograd.ok && s.im2col.winograd.max_abs_diff < 1e-4 && JSON.stringify(s.im2col.winograd.tile) === '[1,1]', `winograd ${JSON.stringify(s.im2col.winograd)}`);
+    await screenshot(page, 'lessons-winograd');
+    await clickItem(page, 'im2col.tab.timing');
+    await clickItem(page, 'im2col.measure');
+    s = await state(page);
+    assert(s.im2col.timings.length === 3 && s.im2col.timings.every((t) => t.ok && t.ms >= 0), `timings ${JSON.stringify(s.im2col.timings)}`);
+    await clickItem(page, 'im2col.tab.col2im');
+    await screenshot(page, 'lessons-col2im');
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     await context.close();
   } });
