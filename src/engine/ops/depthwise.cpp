@@ -72,10 +72,11 @@ void plane_forward(const Plane& p, const float* __restrict x, const float* __res
 // 8-float vector registers across all KH*KW taps and are stored once, instead of one load-add-store
 // pass over the row per tap. GCC/clang vector extensions: ymm in the fma/avx512f clones, two xmm in
 // the baseline clone, two v128 in wasm.
+// Vectors travel by reference (memcpy compiles to unaligned vector moves): passing a 32-byte
+// vector by value from baseline-ISA code is an ABI corner clang warns about.
 typedef float v8f __attribute__((vector_size(32)));
-typedef float v8u __attribute__((vector_size(32), aligned(4), may_alias));
-inline v8f load8(const float* p) { return *reinterpret_cast<const v8u*>(p); }
-inline void store8(float* p, v8f v) { *reinterpret_cast<v8u*>(p) = v; }
+inline void load8(v8f& out, const float* p) { std::memcpy(&out, p, sizeof out); }
+inline void store8(float* p, const v8f& v) { std::memcpy(p, &v, sizeof v); }
 constexpr int kBlock = 16;
 
 // Geometry of the padded copy: rows cover every tap of every output row; columns also cover the
@@ -107,8 +108,11 @@ void plane_forward_s1(const Plane& p, const float* __restrict x, const float* __
         for (int kw = 0; kw < p.KW; ++kw) {
           const float* q = r + kw * p.dw;
           const float wv = wr[kw];
-          a0 += wv * load8(q);
-          a1 += wv * load8(q + 8);
+          v8f x0, x1;
+          load8(x0, q);
+          load8(x1, q + 8);
+          a0 += wv * x0;
+          a1 += wv * x1;
         }
       }
       if (ow0 + kBlock <= p.OW) {
