@@ -70,7 +70,7 @@ void draw_controls(AppState& state) {
   StepperConfig& c = L.config;
   const float fs = ImGui::GetFontSize();
   const float w = fs * 5.5f;
-  enum_combo<ConvMode, kConvModeCount>("mode", &c.mode, conv_mode_label, fs * 20, mode_allowed, L);
+  enum_combo<ConvMode, kConvModeCount>("mode", &c.mode, conv_mode_label, fs * 18.5f, mode_allowed, L);
   record_item_rect(state, "stepper.mode");
   ImGui::SameLine();
   InputPreset ip = c.input_preset;
@@ -84,11 +84,6 @@ void draw_controls(AppState& state) {
   if (!mode_is_pool(c.mode)) {
     enum_combo<KernelPreset, kKernelPresetCount>("kernel", &c.kernel_preset, kernel_preset_name, fs * 6.5f, kernel_allowed, L);
     record_item_rect(state, "stepper.kernel-preset");
-    ImGui::SameLine();
-  }
-  if (c.input_preset == InputPreset::Random || c.kernel_preset == KernelPreset::Random) {
-    if (ImGui::Button("new random")) c.seed++;
-    record_item_rect(state, "stepper.reroll");
     ImGui::SameLine();
   }
   ImGui::NewLine();
@@ -134,6 +129,11 @@ void draw_controls(AppState& state) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 5);
     ImGui::SliderFloat("bias", &c.bias, -5.0f, 5.0f, "%.1f");
+  }
+  if (c.input_preset == InputPreset::Random || c.kernel_preset == KernelPreset::Random) {
+    ImGui::SameLine();
+    if (ImGui::Button("new random")) c.seed++;
+    record_item_rect(state, "stepper.reroll");
   }
   if (c.input_preset == InputPreset::Digit && L.digits) {
     ImGui::SameLine();
