@@ -116,7 +116,7 @@ void draw_digit_lab_panels(AppState& state) {
       lab.train_stop_at_target)
     s.pause_training();
   s.update_prediction();
-  s.step_se_stats(s.training().running ? 2.0 : 4.0);
+  s.step_se_stats(s.training().running ? 2.0 : 4.0, s.training().running ? 2 : 10);
 
   // Default layout once (ImGuiCond_Always on that first frame only, so the user may move them after).
   const bool first = !lab.layout_done;

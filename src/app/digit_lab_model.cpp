@@ -335,8 +335,11 @@ cs::Status LabSession::input_gradient(int cls, std::vector<float>& out28) {
 void LabSession::step_se_stats(double budget_ms, int batch) {
   if (!model_ || !digits_ok_ || se_.empty()) return;
   const DigitSet& set = digits_.test;
-  if (pending_.weights_revision != weights_revision_ || pending_.complete()) {
-    if (pending_.complete() && pending_.weights_revision == weights_revision_) return;  // up to date
+  // While training, the weights change every step: a pass then runs to its end over changing weights
+  // (a live view, marked as not current) instead of restarting forever and never showing anything.
+  const bool live = train_.running;
+  const bool stale = pending_.weights_revision != weights_revision_;
+  if (pending_.total == 0 || (stale && (!live || pending_.complete())) || (pending_.complete() && stale)) {
     pending_ = SeStats{};
     pending_.weights_revision = weights_revision_;
     pending_.total = set.count;

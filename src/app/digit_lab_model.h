@@ -121,8 +121,8 @@ class LabSession {
   float se_override(int block, int channel) const;  // NaN when none
   void clear_se_overrides();
   // Advances the SE statistics over the bundled test digits for at most `budget_ms` (whole batches).
-  // A pass restarts when the weights changed; `stats()` is the last complete pass, `pending()` the
-  // one being accumulated.
+  // A pass restarts when the weights changed (while training: when it has finished, so the heatmap
+  // follows the learning); `stats()` is the last complete pass, `pending()` the one being accumulated.
   void step_se_stats(double budget_ms, int batch = 10);
   const SeStats& stats() const { return stats_; }
   const SeStats& pending() const { return pending_; }

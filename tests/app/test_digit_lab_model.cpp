@@ -190,6 +190,16 @@ TEST_CASE("training in slices lowers the loss, changes the weights and restarts 
   const float last = std::accumulate(curve.end() - 10, curve.end(), 0.0f) / 10;
   CHECK(last < 0.5f * first);
   CHECK(s.training().accuracy > 0.5f);
+  // While training, a pass over changing weights runs to its end (then restarts) instead of
+  // restarting at every step.
+  s.step_se_stats(0.0, 4);
+  const long long pass_start = s.pending().weights_revision;
+  for (int i = 0; i < 8 && !s.pending().complete(); ++i) {
+    s.step_training(0.0);  // weights change...
+    s.step_se_stats(0.0, 4);
+    CHECK(s.pending().weights_revision == pass_start);  // ...the pass goes on
+  }
+  CHECK(s.stats().complete());
   s.pause_training();
   CHECK(s.step_training(10.0) == 0);
   CHECK(s.pending().weights_revision != s.weights_revision());  // the old pass is stale
