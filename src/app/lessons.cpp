@@ -3,6 +3,8 @@
 // View-menu entries and the lessons' parts of state() and setState().
 // The panels themselves live in panel_stepper.cpp, panel_output_size.cpp and panel_im2col.cpp.
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 #include "digit_bundle_model.h"
 #include "embedded_assets.h"
@@ -27,8 +29,14 @@ void load_assets_once(LessonState& L) {
   if (EmbeddedAsset w = embedded_asset("digitnet.safetensors")) {
     Result<SafeTensors> st = parse_safetensors(w.data, w.size, "digitnet.safetensors");
     if (st.is_ok()) {
-      // The first convolution on the grey digit: the first rank-4 weight with one input channel.
-      for (const auto& [name, t] : st.value().tensors) {
+      // The first convolution on the grey digit: DigitNet's stem ("stem.0.weight", Conv2d(1, 16, 3x3));
+      // other files: the first rank-4 weight with one input channel (depthwise convs also have one,
+      // so the stem's name wins).
+      std::vector<std::pair<std::string, const Tensor*>> order;
+      if (const Tensor* stem = st.value().find("stem.0.weight")) order.push_back({"stem.0.weight", stem});
+      for (const auto& [name, t] : st.value().tensors) order.push_back({name, &t});
+      for (const auto& [name, tp] : order) {
+        const Tensor& t = *tp;
         if (t.rank() != 4 || t.dim(1) != 1 || t.dim(2) != t.dim(3)) continue;
         const size_t kk = static_cast<size_t>(t.dim(2)) * t.dim(3);
         for (int o = 0; o < t.dim(0); ++o)

@@ -335,6 +335,15 @@ export function lessonTests(ctx) {
     assert(s.input_preset === 'digit' && JSON.stringify(s.output) === '[28,28]', `digit: ${s.input_preset} ${JSON.stringify(s.output)}`);
     assert(/[1-9]/.test(s.arithmetic.split('=')[0]), `the digit has ink where the kernel sits: ${s.arithmetic}`);
     await screenshot(page, 'lessons-digit-sobel');
+    // DigitNet's learned stem filters as kernels (when the trained weights are bundled).
+    if (s.learned_available) {
+      await setState(page, { stepper: { kernel_preset: 'learned', channels: 1, out_channels: 4 } });
+      await frames(page, 3);
+      const l = (await state(page)).stepper;
+      assert(l.kernel_preset === 'learned' && JSON.stringify(l.kernel) === '[3,3]' && l.out_channels === 4, `learned: ${l.kernel_preset} ${l.kernel}`);
+      assert(!/^(0\*0 \+ )/.test(l.arithmetic) && /\d\.\d/.test(l.arithmetic), `learned weights are real numbers: ${l.arithmetic}`);
+      await screenshot(page, 'lessons-digit-learned');
+    }
     // Typed numbers: pin an input cell, type a value into the edit field with the real keyboard.
     await setState(page, { stepper: { input: 5, padding: 0, input_preset: 'classic', kernel_preset: 'cross', step: 0 } });
     await frames(page, 3);
