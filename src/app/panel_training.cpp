@@ -68,10 +68,10 @@ void draw_training_panel(AppState& state, LabSession& s, LabView& v) {
   if (!t.loss_curve.empty()) {
     const float lmax = *std::max_element(t.loss_curve.begin(), t.loss_curve.end());
     ImGui::PlotLines("##loss", t.loss_curve.data(), static_cast<int>(t.loss_curve.size()), 0, "loss", 0.0f,
-                     std::max(0.1f, lmax), ImVec2(-1, h));
+                     std::max(0.1f, lmax), ImVec2(ImGui::GetContentRegionAvail().x, h));
     record_item_rect(state, "training.loss");
     ImGui::PlotLines("##acc", t.accuracy_curve.data(), static_cast<int>(t.accuracy_curve.size()), 0, "accuracy",
-                     0.0f, 1.0f, ImVec2(-1, h));
+                     0.0f, 1.0f, ImVec2(ImGui::GetContentRegionAvail().x, h));
   } else {
     ImGui::TextWrapped("Train runs DigitNet's backward pass and Adam on %d bundled MNIST training digits, "
                        "a few steps per frame. Watch the SE heatmap and the filters change as it learns.",
