@@ -74,7 +74,6 @@ struct Platform {
   int css_width = 0, css_height = 0;  // browser window size last applied to the canvas
   float css_dpr = 0.0f;
   std::map<std::string, Texture> textures;
-  std::deque<SDL_Event> pending_events;     // input held back to the next frame (see frame())
   std::deque<ColormapDraw> colormap_draws;  // per frame; deque keeps addresses stable
   GLuint colormap_program = 0;
   GLint colormap_loc_proj = -1, colormap_loc_tex = -1, colormap_loc_map = -1;
@@ -336,19 +335,8 @@ void frame(void* arg) {
   Platform& p = *static_cast<Platform*>(arg);
   auto frame_start = std::chrono::steady_clock::now();
   follow_browser_window(p);
-  // ImGui 1.86 has no input queue: a key pressed and released within one frame would never be
-  // seen as down. A key-up whose key went down in this frame waits (with everything after it)
-  // for the next frame.
-  SDL_Event polled;
-  while (SDL_PollEvent(&polled)) p.pending_events.push_back(polled);
-  std::vector<int> down_this_frame;
-  while (!p.pending_events.empty()) {
-    SDL_Event event = p.pending_events.front();
-    if (event.type == SDL_KEYUP &&
-        std::find(down_this_frame.begin(), down_this_frame.end(), event.key.keysym.scancode) != down_this_frame.end())
-      break;
-    if (event.type == SDL_KEYDOWN) down_this_frame.push_back(event.key.keysym.scancode);
-    p.pending_events.pop_front();
+  SDL_Event event;
+  while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);
     if (event.type == SDL_QUIT) p.quit = true;
     if (event.type == SDL_DROPFILE && event.drop.file) {  // desktop drag and drop
