@@ -74,6 +74,7 @@ struct Platform {
   int css_width = 0, css_height = 0;  // browser window size last applied to the canvas
   float css_dpr = 0.0f;
   std::map<std::string, Texture> textures;
+  std::vector<uint8_t> scalar_bytes;        // scratch for platform_draw_scalar_field
   std::deque<ColormapDraw> colormap_draws;  // per frame; deque keeps addresses stable
   GLuint colormap_program = 0;
   GLint colormap_loc_proj = -1, colormap_loc_tex = -1, colormap_loc_map = -1;
@@ -404,7 +405,8 @@ void platform_draw_scalar_field(ImDrawList* draw_list, const char* key, int widt
                                 const float* values, float vmin, float vmax, ColorMap map, ImVec2 p0, ImVec2 p1) {
   if (width <= 0 || height <= 0 || !values) return;
   Platform& p = *g_platform;
-  std::vector<uint8_t> bytes(static_cast<size_t>(width) * height);
+  std::vector<uint8_t>& bytes = p.scalar_bytes;  // reused: panels draw many fields every frame
+  bytes.resize(static_cast<size_t>(width) * height);
   float range = vmax - vmin;
   for (size_t i = 0; i < bytes.size(); ++i) {
     float t = range > 0 ? (values[i] - vmin) / range : 0.5f;
