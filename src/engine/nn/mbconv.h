@@ -47,6 +47,7 @@ class MBConv : public Layer {
   const MBConvOptions& options() const { return o_; }
   bool use_residual() const { return use_res_; }
   Sequential& block() { return block_; }
+  const Sequential& block() const { return block_; }
   SqueezeExcite* se() { return se_; }  // null when se_ratio is 0
 
  private:

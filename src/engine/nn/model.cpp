@@ -3,9 +3,43 @@
 
 #include <algorithm>
 
+#include "mbconv.h"
+
 namespace cs {
 
+namespace {
+
+// Walks Sequentials (and MBConv's inner block) the way trace_internals names their children.
+// `grad_out` is the gradient w.r.t. `seq`'s own output (null at the model's top level).
+const Tensor* find_output_gradient(const Sequential& seq, const std::string& prefix, const std::string& name,
+                                   const Tensor* grad_out) {
+  for (size_t i = 0; i < seq.size(); ++i) {
+    const std::string& label = seq.label(i);
+    const std::string path = label.empty() ? prefix : prefix + label;
+    // Child i's output gradient is child i+1's input gradient, or the container's own output gradient.
+    const Tensor* g = i + 1 < seq.size() ? &seq.input_grad(i + 1) : grad_out;
+    if (!label.empty() && path == name) return g;
+    const std::string inner = label.empty() ? prefix : path + ".";
+    if (name.compare(0, inner.size(), inner) != 0) continue;
+    const Layer& child = seq.child(i);
+    const Sequential* sub = dynamic_cast<const Sequential*>(&child);
+    // An MBConv's skip passes its output gradient to the inner block's output unchanged.
+    if (!sub)
+      if (auto* mb = dynamic_cast<const MBConv*>(&child)) sub = &mb->block();
+    if (sub)
+      if (const Tensor* r = find_output_gradient(*sub, inner, name, g)) return r;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const Tensor* Model::output_gradient(const std::string& name) const {
+  return find_output_gradient(root_, "", name, nullptr);
+}
+
 Status Model::forward(const Tensor& in, Tensor& out, Trace* trace) {
+  input_shape_ = in.shape();
   CS_RETURN_IF_ERROR(root_.forward(in, out));
   if (trace) {
     trace->clear();

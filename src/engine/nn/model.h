@@ -25,6 +25,10 @@ class Model {
   Status forward(const Tensor& in, Tensor& out, Trace* trace = nullptr);
   // Gradient w.r.t. the model input goes to `grad_in` if given.
   Status backward(const Tensor& grad_out, Tensor* grad_in = nullptr);
+  // After backward: the gradient w.r.t. the activation the Trace records as `name` ("head", "block2",
+  // "stem.act"): the output of a part reached through Sequential containers (and MBConv blocks).
+  // Null when `name` is no such point, or is the model's last output (that gradient is backward's argument).
+  const Tensor* output_gradient(const std::string& name) const;
 
   void train() { root_.set_training(true); }
   void eval() { root_.set_training(false); }
@@ -34,12 +38,14 @@ class Model {
   std::vector<NamedTensor> parameters();  // trainable only
   int64_t parameter_count();              // elements of trainable tensors
   int64_t macs() const { return root_.macs(); }  // of the last forward pass
+  const Shape& input_shape() const { return input_shape_; }  // of the last forward pass
   void zero_grad();
   std::string describe() const { return root_.describe(); }
 
  private:
   Sequential root_;
   Tensor grad_in_;
+  Shape input_shape_;
 };
 
 // Copies values by name from `src` (e.g. loaded from a file) into the model's tensors. Every model

@@ -40,6 +40,9 @@ class Sequential : public Layer {
   const std::string& key(size_t i) const { return children_[i].key; }
   const std::string& label(size_t i) const { return children_[i].label; }
   const Tensor& output(size_t i) const { return children_[i].out; }  // of the last forward
+  // Gradient of the last backward w.r.t. child i's input (= child i-1's output), for i >= 1; child 0's
+  // input gradient is written to the caller's grad_in. What Grad-CAM reads at a named point.
+  const Tensor& input_grad(size_t i) const { return children_[i].grad; }
 
  private:
   struct Child {
