@@ -12,6 +12,7 @@ const cs::cli::Command kCommands[] = {
     {"eval", "DigitNet's accuracy, per class and confusion matrix on the MNIST test set", cs::cli::run_eval},
     {"predict", "classify a digit in a PNG/JPEG/BMP image with DigitNet", cs::cli::run_predict},
     {"se-stats", "mean SE excitation per digit for each SE block of DigitNet", cs::cli::run_se_stats},
+    {"saliency", "why DigitNet answers: input gradient and Grad-CAM of a digit image (--json for the maps)", cs::cli::run_saliency},
     {"bench", "time the engine on the peers' cases (L1-L9, M1, T1); --json for the peers harness", cs::cli::run_bench},
 };
 

@@ -177,3 +177,37 @@ TEST_CASE("saliency: errors name the bad value") {
   s = compute_saliency(*model, Tensor({1, 1, 28, 28}), 0, "flatten", maps);
   CHECK(s.message().find("(1, 128)") != std::string::npos);
 }
+
+#if !defined(__EMSCRIPTEN__)
+#include <cstdio>
+// `convscope saliency --mnist --json` on the fixture's PNG gives PyTorch's maps too (native only: the
+// wasm test runner cannot start processes).
+TEST_CASE("saliency: convscope saliency IMAGE --mnist --json gives PyTorch's maps (1e-4)") {
+  const std::string png = kDir + "saliency_input.png";
+  if (!exists(kShipped) || !exists(png) || !exists(CS_CLI_PATH)) {
+    MESSAGE("no shipped weights, fixture PNG or CLI; skipping");
+    return;
+  }
+  for (int cls : {7, 0}) {
+    const std::string cmd = std::string(CS_CLI_PATH) + " saliency '" + png + "' --mnist --json --class " +
+                            std::to_string(cls) + " --weights '" + kShipped + "'";
+    FILE* p = popen(cmd.c_str(), "r");
+    REQUIRE(p != nullptr);
+    std::string text;
+    char buf[4096];
+    for (size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) text.append(buf, n);
+    REQUIRE(pclose(p) == 0);
+    const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    REQUIRE_MESSAGE(!j.is_discarded(), text.substr(0, 200));
+    CHECK(j["class"] == cls);
+    CHECK(j["predicted"] == 7);
+    const std::string base = "saliency_" + std::to_string(cls);
+    Tensor grad = load(base + ".input_grad.npy"), cam = load(base + ".cam_up.npy");
+    CHECK(check_close(Tensor({1, 1, 28, 28}, j["input_gradient"].get<std::vector<float>>()), grad, 1e-4f, 1e-3f,
+                      "CLI " + base + " input gradient"));
+    CHECK(check_close(Tensor({28, 28}, j["grad_cam"].get<std::vector<float>>()), cam, 1e-4f, 1e-3f, "CLI " + base + " Grad-CAM"));
+    std::vector<float> mag = j["saliency"].get<std::vector<float>>();
+    for (size_t i = 0; i < mag.size(); ++i) REQUIRE(mag[i] == doctest::Approx(std::fabs(grad[i])).epsilon(1e-3).scale(1e-4));
+  }
+}
+#endif
