@@ -7,6 +7,7 @@
 
 #include "digit_bundle_model.h"
 #include "engine/data/image.h"
+#include "pytorch_code_model.h"
 
 namespace cs::app {
 
@@ -91,6 +92,7 @@ void lesson_refresh(LessonState& s) {
     s.kernel_note.clear();
     make_weights(c, s.learned, &s.data, &s.kernel_note);
     s.result = compute_stepper(c, s.data);
+    s.pytorch = pytorch_line(c, s.result);
     s.im2col = compute_im2col_view(c, s.data, s.result, s.patches_as_rows);
     s.cached_config = c;
     s.cached_version = s.data_version;
@@ -236,6 +238,8 @@ json lesson_json(const LessonState& s) {
   st["hover"] = target_json(s.hover);
   st["pinned"] = target_json(s.pinned);
   st["transposed_as_conv"] = s.transposed_as_conv;
+  st["pytorch"] = s.pytorch;
+  st["pytorch_copies"] = s.pytorch_copies;
   if (c.mode == ConvMode::Transposed && r.valid) {
     st["zero_inserted"] = {r.zero_inserted.dim(2), r.zero_inserted.dim(3)};
     st["transposed_diff"] = r.transposed_diff;

@@ -83,6 +83,16 @@ struct LessonState {
   std::vector<AlgoTiming> timings;
   int timing_size = 64;
 
+  // [link] the URL hash (#lesson=...) that shares this lesson: what was last written to the address bar,
+  // the newest encoding waiting out the debounce, and the last hash read (to notice edits by hand).
+  bool link_started = false;
+  std::string link_written, link_pending, link_seen;
+  double link_pending_since = 0, link_checked_s = -1;
+
+  // [PyTorch] the lesson as a PyTorch line (pytorch_code_model.h), rebuilt with the engine result.
+  std::string pytorch;
+  int pytorch_copies = 0;  // "Copy" presses (the page copies to the system clipboard when it changes)
+
   // [layout] the display size the default layout was made for (re-laid out when it changes)
   float layout_w = 0, layout_h = 0, layout_scale = 0;
   bool stepper_focused = false;

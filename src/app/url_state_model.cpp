@@ -1,0 +1,342 @@
+// url_state_model.cpp — LessonState <-> "lesson=1&key=value&..." (the URL hash). The decoder trusts
+// nothing: length, characters, version, every key (known, once), every number (syntax and range) are
+// checked before a field reaches setState, which then checks the combination (e.g. a step past the end).
+#include "url_state_model.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <vector>
+
+#include "engine/status.h"
+
+namespace cs::app {
+
+using nlohmann::json;
+
+namespace {
+
+// Panel visibility as one number: stepper 1, output size 2, im2col 4.
+constexpr int kPanelStepper = 1, kPanelOutputSize = 2, kPanelIm2col = 4;
+// Typed values a link may carry: the largest input (3x32x32) and kernel (4 filters x 3 x 9x9).
+constexpr size_t kMaxInputValues = size_t(StepperLimits::kMaxChannels) * StepperLimits::kMaxSide * StepperLimits::kMaxSide;
+constexpr size_t kMaxKernelValues =
+    size_t(StepperLimits::kMaxOutChannels) * StepperLimits::kMaxChannels * StepperLimits::kMaxKernel * StepperLimits::kMaxKernel;
+
+const char* hover_kind_key(HoverKind k) {
+  return k == HoverKind::Output ? "output" : k == HoverKind::Input ? "input" : k == HoverKind::Kernel ? "kernel" : "";
+}
+
+void put(std::string& out, const char* key, const std::string& value) {
+  out += '&';
+  out += key;
+  out += '=';
+  out += value;
+}
+
+std::string pair_text(int a, int b) { return std::to_string(a) + "x" + std::to_string(b); }
+
+std::string floats_text(const std::vector<float>& v) {
+  std::string s;
+  s.reserve(v.size() * 5);
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) s += ',';
+    s += float_text(v[i]);
+  }
+  return s;
+}
+
+// [SECTION] decoding helpers: each returns "" or the reason, naming the field and the bad text.
+
+std::string shown(const std::string& v) { return v.size() > 40 ? v.substr(0, 40) + "..." : v; }
+
+std::string parse_int(const std::string& key, const std::string& v, long long lo, long long hi, long long* out) {
+  size_t i = v.size() && v[0] == '-' ? 1 : 0;
+  if (v.size() == i || v.size() - i > 10) return fmt("%s must be an integer, got \"%s\"", key.c_str(), shown(v).c_str());
+  long long x = 0;
+  for (; i < v.size(); ++i) {
+    if (v[i] < '0' || v[i] > '9') return fmt("%s must be an integer, got \"%s\"", key.c_str(), shown(v).c_str());
+    x = x * 10 + (v[i] - '0');
+  }
+  if (v[0] == '-') x = -x;
+  if (x < lo || x > hi) return fmt("%s must be in %lld..%lld, got %lld", key.c_str(), lo, hi, x);
+  *out = x;
+  return "";
+}
+
+std::string parse_pair(const std::string& key, const std::string& v, int lo, int hi, int* a, int* b) {
+  const size_t x = v.find('x');
+  if (x == std::string::npos) return fmt("%s must be <height>x<width>, got \"%s\"", key.c_str(), shown(v).c_str());
+  long long h = 0, w = 0;
+  std::string e = parse_int(key, v.substr(0, x), lo, hi, &h);
+  if (e.empty()) e = parse_int(key, v.substr(x + 1), lo, hi, &w);
+  if (!e.empty()) return e;
+  *a = static_cast<int>(h);
+  *b = static_cast<int>(w);
+  return "";
+}
+
+std::string parse_float(const std::string& key, const std::string& v, double limit, float* out) {
+  // Plain decimal text only: strtof would also take "inf", "nan", hex floats and leading blanks.
+  if (v.empty() || v.size() > 24 || v.find_first_not_of("0123456789.-e") != std::string::npos)
+    return fmt("%s must be a number, got \"%s\"", key.c_str(), shown(v).c_str());
+  char* end = nullptr;
+  errno = 0;
+  const float x = std::strtof(v.c_str(), &end);
+  if (end != v.c_str() + v.size() || errno == ERANGE || !std::isfinite(x))
+    return fmt("%s must be a number, got \"%s\"", key.c_str(), shown(v).c_str());
+  if (std::fabs(x) > limit) return fmt("%s must be within +-%g, got %s", key.c_str(), limit, shown(v).c_str());
+  *out = x;
+  return "";
+}
+
+std::string parse_floats(const std::string& key, const std::string& v, size_t max_count, json* out) {
+  *out = json::array();
+  if (v.empty()) return "";  // a pooling lesson's custom kernel has no numbers
+  size_t start = 0;
+  while (true) {
+    if (out->size() >= max_count) return fmt("%s has more than %zu values", key.c_str(), max_count);
+    size_t comma = v.find(',', start);
+    if (comma == std::string::npos) comma = v.size();
+    float x = 0;
+    std::string e = parse_float(key, v.substr(start, comma - start), 1e6, &x);
+    if (!e.empty()) return e;
+    out->push_back(x);
+    if (comma == v.size()) return "";
+    start = comma + 1;
+  }
+}
+
+std::string parse_bool(const std::string& key, const std::string& v, bool* out) {
+  if (v != "0" && v != "1") return fmt("%s must be 0 or 1, got \"%s\"", key.c_str(), shown(v).c_str());
+  *out = v == "1";
+  return "";
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string float_text(float v) {
+  char buf[32];
+  // The shortest of %.1g .. %.9g that reads back as the same float (9 digits always do).
+  for (int digits = 1; digits <= 9; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, static_cast<double>(v));
+    if (std::strtof(buf, nullptr) == v) break;
+  }
+  std::string s = buf;
+  const size_t plus = s.find("e+");
+  if (plus != std::string::npos) s.erase(plus + 1, 1);  // "1e+07" -> "1e07": '+' is not URL-safe everywhere
+  return s;
+}
+
+// [SECTION] encode ---------------------------------------------------------------------------------
+
+std::string lesson_link_encode(const LessonState& s, const std::string& workspace) {
+  const StepperConfig& c = s.config;
+  std::string out = "lesson=" + std::to_string(kLessonLinkVersion);
+  put(out, "ws", workspace == "digit-lab" ? "lab" : "lessons");
+  put(out, "panels", std::to_string((s.show_stepper ? kPanelStepper : 0) | (s.show_output_size ? kPanelOutputSize : 0) |
+                                    (s.show_im2col ? kPanelIm2col : 0)));
+  put(out, "mode", conv_mode_name(c.mode));
+  put(out, "in", pair_text(c.H, c.W));
+  put(out, "c", std::to_string(c.C));
+  put(out, "k", pair_text(c.KH, c.KW));
+  put(out, "s", pair_text(c.stride.h, c.stride.w));
+  put(out, "p", pair_text(c.padding.h, c.padding.w));
+  put(out, "d", pair_text(c.dilation.h, c.dilation.w));
+  put(out, "g", std::to_string(c.groups));
+  put(out, "oc", std::to_string(c.out_channels));
+  put(out, "ceil", c.ceil_mode ? "1" : "0");
+  put(out, "seed", std::to_string(c.seed));
+  put(out, "bias", float_text(c.bias));
+  // The input: presets by name; typed numbers and pictures (which a link cannot hold) as values.
+  if (c.input_preset == InputPreset::Custom || c.input_preset == InputPreset::Image) {
+    put(out, "iv", floats_text(s.data.input));
+  } else {
+    put(out, "ip", input_preset_name(c.input_preset));
+    if (c.input_preset == InputPreset::Digit) put(out, "digit", std::to_string(s.digit_index));
+  }
+  if (c.kernel_preset == KernelPreset::Custom) put(out, "kv", floats_text(s.data.weight));
+  else put(out, "kp", kernel_preset_name(c.kernel_preset));
+  // An impossible configuration has no positions (setState refuses a step there).
+  if (s.result.valid) put(out, "step", std::to_string(s.position));
+  put(out, "och", std::to_string(s.out_channel));
+  put(out, "speed", float_text(s.speed));
+  put(out, "tac", s.transposed_as_conv ? "1" : "0");
+  if (s.pinned.kind != HoverKind::None)
+    put(out, "pin", std::string(hover_kind_key(s.pinned.kind)) + ":" + pair_text(s.pinned.cell.r, s.pinned.cell.c));
+  put(out, "split", s.split_hw ? "1" : "0");
+  put(out, "rows", s.patches_as_rows ? "1" : "0");
+  return out;
+}
+
+// [SECTION] decode ---------------------------------------------------------------------------------
+
+LessonLinkParse lesson_link_decode(const std::string& hash) {
+  LessonLinkParse r;
+  auto fail = [&](const std::string& why) {
+    r.ok = false;
+    r.error = why;
+    r.partial = json();
+    return r;
+  };
+  if (hash.empty() || hash == "#") return fail("the link is empty");
+  if (hash.size() > kLessonLinkMaxChars + 1)
+    return fail(fmt("the link is %zu characters long; a lesson link is at most %zu", hash.size(), kLessonLinkMaxChars));
+  std::string text;
+  text.reserve(hash.size());
+  for (size_t i = hash[0] == '#' ? 1 : 0; i < hash.size(); ++i) {
+    char ch = hash[i];
+    if (ch == '%') {  // a link pasted through a tool that escapes ',' or ':'
+      const int hi = i + 2 < hash.size() ? hex_digit(hash[i + 1]) : -1, lo = hi >= 0 ? hex_digit(hash[i + 2]) : -1;
+      if (hi < 0 || lo < 0) return fail("the link has a broken %-escape");
+      ch = static_cast<char>(hi * 16 + lo);
+      i += 2;
+    }
+    const bool safe = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+                      std::strchr("-._~=&,:", ch) != nullptr;
+    if (!safe || ch == '\0')
+      return fail(fmt("the link contains a character a lesson link never has (code %d)", static_cast<unsigned char>(ch)));
+    text += ch;
+  }
+  if (text.rfind("lesson=", 0) != 0) return fail("this is not a ConvScope lesson link (it must start with #lesson=)");
+
+  // key=value pairs, each key once.
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::map<std::string, int> seen;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t amp = text.find('&', start);
+    if (amp == std::string::npos) amp = text.size();
+    const std::string item = text.substr(start, amp - start);
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) return fail("the link has a part without key=value: \"" + shown(item) + "\"");
+    const std::string key = item.substr(0, eq);
+    if (seen[key]++) return fail("the link sets \"" + key + "\" twice");
+    fields.push_back({key, item.substr(eq + 1)});
+    start = amp + 1;
+  }
+  if (fields[0].second != std::to_string(kLessonLinkVersion))
+    return fail(fmt("the link is version \"%s\"; this ConvScope reads version %d", shown(fields[0].second).c_str(),
+                    kLessonLinkVersion));
+
+  using L = StepperLimits;
+  json st = json::object(), os = json::object(), im = json::object();
+  json out = json::object();
+  for (size_t i = 1; i < fields.size(); ++i) {
+    const std::string& k = fields[i].first;
+    const std::string& v = fields[i].second;
+    std::string e;
+    long long n = 0;
+    bool b = false;
+    float f = 0;
+    int h = 0, w = 0;
+    if (k == "ws") {
+      if (v == "lessons") out["workspace"] = "lessons";
+      else if (v == "lab") out["workspace"] = "digit-lab";
+      else e = "ws must be lessons or lab, got \"" + shown(v) + "\"";
+    } else if (k == "panels") {
+      if ((e = parse_int(k, v, 0, 7, &n)).empty()) {
+        st["visible"] = (n & kPanelStepper) != 0;
+        os["visible"] = (n & kPanelOutputSize) != 0;
+        im["visible"] = (n & kPanelIm2col) != 0;
+      }
+    } else if (k == "mode") {
+      ConvMode m;
+      if (parse_conv_mode(v, &m)) st["mode"] = v;
+      else e = "mode \"" + shown(v) + "\" is not a lesson mode";
+    } else if (k == "in") {
+      if ((e = parse_pair(k, v, L::kMinSide, L::kMaxSide, &h, &w)).empty()) st["input"] = {h, w};
+    } else if (k == "c") {
+      if ((e = parse_int(k, v, 1, L::kMaxChannels, &n)).empty()) st["channels"] = n;
+    } else if (k == "k") {
+      if ((e = parse_pair(k, v, 1, L::kMaxKernel, &h, &w)).empty()) st["kernel"] = {h, w};
+    } else if (k == "s") {
+      if ((e = parse_pair(k, v, 0, L::kMaxStride, &h, &w)).empty()) st["stride"] = {h, w};
+    } else if (k == "p") {
+      if ((e = parse_pair(k, v, 0, L::kMaxPadding, &h, &w)).empty()) st["padding"] = {h, w};
+    } else if (k == "d") {
+      if ((e = parse_pair(k, v, 0, L::kMaxDilation, &h, &w)).empty()) st["dilation"] = {h, w};
+    } else if (k == "g") {
+      if ((e = parse_int(k, v, 1, L::kMaxChannels, &n)).empty()) st["groups"] = n;
+    } else if (k == "oc") {
+      if ((e = parse_int(k, v, 1, L::kMaxOutChannels, &n)).empty()) st["out_channels"] = n;
+    } else if (k == "ceil") {
+      if ((e = parse_bool(k, v, &b)).empty()) st["ceil_mode"] = b;
+    } else if (k == "seed") {
+      if ((e = parse_int(k, v, 0, 0xffffffffLL, &n)).empty()) st["seed"] = static_cast<unsigned long long>(n);
+    } else if (k == "bias") {
+      if ((e = parse_float(k, v, 1000, &f)).empty()) st["bias"] = f;
+    } else if (k == "ip") {
+      InputPreset p;
+      // "image" and "custom" travel as values (iv): a link cannot hold the picture.
+      if (parse_input_preset(v, &p) && p != InputPreset::Image && p != InputPreset::Custom) st["input_preset"] = v;
+      else e = "ip \"" + shown(v) + "\" is not an input preset a link can name";
+    } else if (k == "digit") {
+      if ((e = parse_int(k, v, 0, 1000000, &n)).empty()) st["digit_index"] = n;
+    } else if (k == "iv") {
+      json a;
+      if ((e = parse_floats(k, v, kMaxInputValues, &a)).empty()) st["input_values"] = a;
+    } else if (k == "kp") {
+      KernelPreset p;
+      if (parse_kernel_preset(v, &p) && p != KernelPreset::Custom) st["kernel_preset"] = v;
+      else e = "kp \"" + shown(v) + "\" is not a kernel preset a link can name";
+    } else if (k == "kv") {
+      json a;
+      if ((e = parse_floats(k, v, kMaxKernelValues, &a)).empty()) st["kernel_values"] = a;
+    } else if (k == "step") {
+      if ((e = parse_int(k, v, 0, kMaxInputValues, &n)).empty()) st["step"] = n;
+    } else if (k == "och") {
+      if ((e = parse_int(k, v, 0, L::kMaxOutChannels - 1, &n)).empty()) st["out_channel"] = n;
+    } else if (k == "speed") {
+      if ((e = parse_float(k, v, 30, &f)).empty()) {
+        if (f < 0.25f) e = "speed must be in 0.25..30, got " + shown(v);
+        else st["speed"] = f;
+      }
+    } else if (k == "tac") {
+      if ((e = parse_bool(k, v, &b)).empty()) st["transposed_as_conv"] = b;
+    } else if (k == "pin") {
+      const size_t colon = v.find(':');
+      const std::string kind = v.substr(0, colon);
+      if (colon == std::string::npos || (kind != "output" && kind != "input" && kind != "kernel"))
+        e = "pin must be output:, input: or kernel: and a cell, got \"" + shown(v) + "\"";
+      else if ((e = parse_pair(k, v.substr(colon + 1), -L::kMaxPadding, L::kMaxSide + L::kMaxPadding, &h, &w)).empty())
+        st["pinned"] = {{"kind", kind}, {"cell", {h, w}}};
+    } else if (k == "split") {
+      if ((e = parse_bool(k, v, &b)).empty()) os["split"] = b;
+    } else if (k == "rows") {
+      if ((e = parse_bool(k, v, &b)).empty()) im["orientation"] = b ? "rows" : "columns";
+    } else {
+      e = "the link has an unknown field \"" + shown(k) + "\"";
+    }
+    if (!e.empty()) return fail(e);
+  }
+  if (st.contains("input_preset") && st.contains("input_values")) return fail("the link has both ip and iv");
+  if (st.contains("kernel_preset") && st.contains("kernel_values")) return fail("the link has both kp and kv");
+  // The typed input's size must match the input's shape (setState checks again, after the other fields).
+  if (st.contains("input_values")) {
+    const int C = st.value("channels", 1);
+    const json in = st.contains("input") ? st["input"] : json{5, 5};
+    const size_t want = static_cast<size_t>(C) * in[0].get<int>() * in[1].get<int>();
+    if (st["input_values"].size() != want)
+      return fail(fmt("iv has %zu values; the input %dx%dx%d needs %zu", st["input_values"].size(), C,
+                      in[0].get<int>(), in[1].get<int>(), want));
+  }
+  if (!st.empty()) out["stepper"] = st;
+  if (!os.empty()) out["output_size"] = os;
+  if (!im.empty()) out["im2col"] = im;
+  r.ok = true;
+  r.partial = out;
+  return r;
+}
+
+}  // namespace cs::app

@@ -1,0 +1,38 @@
+// url_state_model.h — the lesson state as a shareable URL hash ("#lesson=1&mode=standard&in=5x5&...")
+// and back, without ImGui or the browser: encode the writable lesson fields, decode a hash into the
+// partial setState JSON (every field syntax- and range-checked; anything odd is an error in words).
+#pragma once
+#include <cstddef>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "lesson_state.h"
+
+namespace cs::app {
+
+// The hash format's version: a link with another version is refused (its fields may mean other things).
+constexpr int kLessonLinkVersion = 1;
+// Longest hash accepted: the largest lesson (3x32x32 typed input, 4x3x9x9 typed kernel, every number
+// at full float precision) needs about 65 000 characters.
+constexpr size_t kLessonLinkMaxChars = 131072;
+
+// "lesson=1&ws=lessons&panels=7&mode=...": URL-safe without escaping (letters, digits and - . _ ~ = & , :),
+// no leading '#'. `workspace` is "lessons" or "digit-lab". The input picture of the "image" preset is
+// carried as typed values (a link cannot hold the image), so it comes back as the "custom" preset.
+// Not carried: hover, playing (a link opens paused at its step), window positions.
+std::string lesson_link_encode(const LessonState& s, const std::string& workspace);
+
+struct LessonLinkParse {
+  bool ok = false;
+  std::string error;       // why the hash was refused (names the field and the bad value)
+  nlohmann::json partial;  // {workspace, stepper: {...}, output_size: {...}, im2col: {...}} for setState
+};
+
+// Accepts "#lesson=..." or "lesson=..." (percent-escapes are decoded first). Never throws.
+LessonLinkParse lesson_link_decode(const std::string& hash);
+
+// Shortest decimal text that reads back as the same float ("0.1", "-2.5e-07"); no '+' (URL-safe).
+std::string float_text(float v);
+
+}  // namespace cs::app
