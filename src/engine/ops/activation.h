@@ -4,6 +4,9 @@
 // the forward *output* (cheaper and how PyTorch's autograd saves them). grad_in is overwritten.
 // `out` may alias `in` (in-place), and `grad_in` may alias `grad_out`.
 #pragma once
+#include <string>
+#include <vector>
+
 #include "../status.h"
 #include "../tensor.h"
 
@@ -47,5 +50,16 @@ void silu_kernel(size_t n, const float* x, float* y);
 void silu_backward_kernel(size_t n, const float* gy, const float* x, float* gx);
 void sigmoid_kernel(size_t n, const float* x, float* y);
 void sigmoid_backward_kernel(size_t n, const float* gy, const float* y, float* gx);
+// y = e^x, vectorised (Cephes: range reduction + degree-5 polynomial), within 2 ulp of the exact
+// value; subnormal results below e^-87.3 are approximate (0 below e^-103.3), +inf above ~88.72.
+// sigmoid and SiLU (forward and backward) are built on it.
+void exp_kernel(size_t n, const float* x, float* y);
+
+// The instruction set of exp/sigmoid/SiLU: "avx2" (x86-64 with AVX2+FMA, chosen at run time),
+// "simd128" (wasm) or "scalar". activation_isas() lists those this machine can run, fastest first;
+// activation_use_isa() switches ("auto" = the fastest; false if unsupported). Tests check each one.
+const char* activation_isa();
+std::vector<std::string> activation_isas();
+bool activation_use_isa(const std::string& name);
 
 }  // namespace cs
