@@ -4,10 +4,12 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "engine/check.h"
 #include "engine/golden.h"
 #include "engine/ops/pool.h"
+#include "engine/parallel.h"
 
 using namespace cs;
 using namespace cs::test;
@@ -203,4 +205,88 @@ TEST_CASE("default params are PyTorch's: stride = kernel") {
   CHECK(y.values() == std::vector<float>{5, 7, 13, 15});
   REQUIRE(avg_pool2d_forward(y, x, AvgPool2dParams{}).is_ok());
   CHECK(y.values() == std::vector<float>{2.5f, 4.5f, 10.5f, 12.5f});
+}
+
+namespace {
+
+// The PyTorch CPU rule written as plainly as possible, independent of pool.cpp: window taps in
+// row-major order, padding never chosen, strict '>' (first of ties), a NaN always takes over.
+void reference_max_pool(const Tensor& x, const MaxPool2dParams& p, int OH, int OW, const Tensor& gy, Tensor* y,
+                        std::vector<int32_t>* idx, Tensor* gx) {
+  const int N = x.dim(0), C = x.dim(1), H = x.dim(2), W = x.dim(3);
+  const Size2 s = (p.stride.h == 0 && p.stride.w == 0) ? p.kernel : p.stride;
+  *y = Tensor({N, C, OH, OW});
+  idx->assign(y->numel(), -1);
+  *gx = Tensor(x.shape(), 0.0f);
+  for (int nc = 0; nc < N * C; ++nc)
+    for (int oh = 0; oh < OH; ++oh)
+      for (int ow = 0; ow < OW; ++ow) {
+        int best = -1;
+        float bv = 0;
+        for (int kh = 0; kh < p.kernel.h; ++kh)
+          for (int kw = 0; kw < p.kernel.w; ++kw) {
+            int ih = oh * s.h - p.padding.h + kh * p.dilation.h, iw = ow * s.w - p.padding.w + kw * p.dilation.w;
+            if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+            float v = x[static_cast<size_t>(nc) * H * W + ih * W + iw];
+            if (best < 0 || v > bv || std::isnan(v)) best = ih * W + iw, bv = v;
+          }
+        size_t o = (static_cast<size_t>(nc) * OH + oh) * OW + ow;
+        (*y)[o] = best < 0 ? -std::numeric_limits<float>::infinity() : bv;
+        (*idx)[o] = best;
+        if (best >= 0) (*gx)[static_cast<size_t>(nc) * H * W + best] += gy[o];
+      }
+}
+
+bool same_values(const Tensor& a, const Tensor& b) {  // bitwise-equal up to NaN payloads
+  if (a.shape() != b.shape()) return false;
+  for (size_t i = 0; i < a.numel(); ++i)
+    if (!(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i])))) return false;
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("max pool 2x2 stride 2 fast path equals the reference rule (ties, NaN, odd sizes, threads)") {
+  struct Case {
+    int N, C, H, W;
+    bool ceil_mode;
+  };
+  // 28x28 / 14x14: M1's pools; 7x9 drops a row and a column; ceil_mode with odd sizes leaves the
+  // fast path (a half window), with even sizes stays on it; N*C large enough to split over threads.
+  const Case cases[] = {{2, 3, 28, 28, false}, {3, 2, 7, 9, false}, {1, 2, 7, 9, true},
+                        {2, 2, 6, 8, true},    {64, 16, 14, 14, false}, {1, 1, 2, 2, false}};
+  std::mt19937 rng(17);
+  std::uniform_int_distribution<int> small(-3, 3);  // few distinct values: many ties
+  const int saved = num_threads();
+  for (const Case& c : cases) {
+    for (int threads : {1, 2}) {
+      set_num_threads(threads);
+      CAPTURE(c.H);
+      CAPTURE(c.W);
+      CAPTURE(c.ceil_mode);
+      CAPTURE(threads);
+      Tensor x({c.N, c.C, c.H, c.W});
+      for (size_t i = 0; i < x.numel(); ++i) x[i] = static_cast<float>(small(rng));
+      for (size_t i = 5; i < x.numel(); i += 97) x[i] = std::numeric_limits<float>::quiet_NaN();
+      MaxPool2dParams p;
+      p.ceil_mode = c.ceil_mode;
+      Tensor y, gx;
+      std::vector<int32_t> idx;
+      REQUIRE(max_pool2d_forward(y, x, p, &idx).is_ok());
+      Tensor gy(y.shape());
+      for (size_t i = 0; i < gy.numel(); ++i) gy[i] = static_cast<float>(small(rng)) + 0.5f;
+      Tensor ry, rgx;
+      std::vector<int32_t> ridx;
+      reference_max_pool(x, p, y.dim(2), y.dim(3), gy, &ry, &ridx, &rgx);
+      CHECK(same_values(y, ry));
+      CHECK(idx == ridx);
+      Tensor y2;
+      REQUIRE(max_pool2d_forward(y2, x, p).is_ok());  // the value-only loop
+      CHECK(same_values(y2, ry));
+      gx = Tensor(x.shape(), 123.0f);  // stale values must not survive (uncovered rows/columns)
+      REQUIRE(max_pool2d_backward(gx, gy, x, p).is_ok());
+      CHECK(same_values(gx, rgx));
+    }
+  }
+  set_num_threads(saved);
 }

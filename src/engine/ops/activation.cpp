@@ -238,8 +238,13 @@ const char* activation_name(Activation a) {
 void relu_kernel(size_t n, const float* x, float* y) {
   for (size_t i = 0; i < n; ++i) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
+// gy[i] is loaded unconditionally: a load under the condition is not if-converted by GCC, so the
+// loop stayed scalar with a branch per element (14% of the M1 training step).
 void relu_backward_kernel(size_t n, const float* gy, const float* x, float* gx) {
-  for (size_t i = 0; i < n; ++i) gx[i] = x[i] > 0.0f ? gy[i] : 0.0f;
+  for (size_t i = 0; i < n; ++i) {
+    const float g = gy[i];
+    gx[i] = x[i] > 0.0f ? g : 0.0f;
+  }
 }
 
 static constexpr float kInvSqrt2 = 0.70710678118654752f;

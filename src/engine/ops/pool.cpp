@@ -3,9 +3,12 @@
 // clipping, count_include_pad, argmax ties, NaN) follow PyTorch's CPU kernels line by line.
 #include "pool.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
+
+#include "../parallel.h"
 
 namespace cs {
 
@@ -108,6 +111,83 @@ inline AvgWindow avg_window(const PoolGeometry& g, const AvgPool2dParams& p, int
   return {h0, h1, w0, w1, divisor};
 }
 
+// [SECTION] 2x2 stride-2 max pool fast path (M1's and DigitNet's pools): no padding, no dilation,
+// every window inside the input, so each window is four loads and three compares, windows do not
+// overlap, and the backward writes each input once (no zero fill, no scatter). The choice inside a
+// window is window_argmax's rule in the same order (a, b / c, d): strict '>' keeps the first of
+// equal values, a NaN always takes over.
+bool is_pool_2x2s2(const PoolGeometry& g) {
+  return g.kernel.h == 2 && g.kernel.w == 2 && g.stride.h == 2 && g.stride.w == 2 && g.padding.h == 0 &&
+         g.padding.w == 0 && g.dilation.h == 1 && g.dilation.w == 1 && 2 * g.OH <= g.H && 2 * g.OW <= g.W;
+}
+
+inline bool takes_over(float v, float best) { return v > best || v != v; }
+
+// Index 0..3 of the chosen element of window (a, b, c, d).
+inline int argmax4(float a, float b, float c, float d) {
+  float m = a;
+  int k = 0;
+  if (takes_over(b, m)) m = b, k = 1;
+  if (takes_over(c, m)) m = c, k = 2;
+  if (takes_over(d, m)) k = 3;
+  return k;
+}
+
+void pool2x2_forward_plane(const PoolGeometry& g, const float* __restrict x, float* __restrict y,
+                           int32_t* __restrict idx) {
+  for (int oh = 0; oh < g.OH; ++oh) {
+    const float* r0 = x + static_cast<size_t>(2 * oh) * g.W;
+    const float* r1 = r0 + g.W;
+    float* yr = y + static_cast<size_t>(oh) * g.OW;
+    if (!idx) {
+      // Value only: the selects vectorise.
+      for (int ow = 0; ow < g.OW; ++ow) {
+        float m = r0[2 * ow];
+        const float b = r0[2 * ow + 1], c = r1[2 * ow], d = r1[2 * ow + 1];
+        m = takes_over(b, m) ? b : m;
+        m = takes_over(c, m) ? c : m;
+        m = takes_over(d, m) ? d : m;
+        yr[ow] = m;
+      }
+      continue;
+    }
+    int32_t* ir = idx + static_cast<size_t>(oh) * g.OW;
+    for (int ow = 0; ow < g.OW; ++ow) {
+      const float v[4] = {r0[2 * ow], r0[2 * ow + 1], r1[2 * ow], r1[2 * ow + 1]};
+      const int k = argmax4(v[0], v[1], v[2], v[3]);
+      yr[ow] = v[k];
+      ir[ow] = (2 * oh + (k >> 1)) * g.W + 2 * ow + (k & 1);
+    }
+  }
+}
+
+void pool2x2_backward_plane(const PoolGeometry& g, const float* __restrict x, const float* __restrict gy,
+                            float* __restrict gx) {
+  // Rows/columns no window covers (odd H or W) get no gradient.
+  if (2 * g.OH < g.H || 2 * g.OW < g.W) std::fill(gx, gx + static_cast<size_t>(g.H) * g.W, 0.0f);
+  for (int oh = 0; oh < g.OH; ++oh) {
+    const size_t o0 = static_cast<size_t>(2 * oh) * g.W;
+    const float* r0 = x + o0;
+    const float* r1 = r0 + g.W;
+    float* g0 = gx + o0;
+    float* g1 = g0 + g.W;
+    const float* gr = gy + static_cast<size_t>(oh) * g.OW;
+    for (int ow = 0; ow < g.OW; ++ow) {
+      const int k = argmax4(r0[2 * ow], r0[2 * ow + 1], r1[2 * ow], r1[2 * ow + 1]);
+      const float v = gr[ow];
+      g0[2 * ow] = k == 0 ? v : 0.0f;
+      g0[2 * ow + 1] = k == 1 ? v : 0.0f;
+      g1[2 * ow] = k == 2 ? v : 0.0f;
+      g1[2 * ow + 1] = k == 3 ? v : 0.0f;
+    }
+  }
+}
+
+// Planes per parallel chunk: at least ~16K input values, so small batches stay on one thread.
+int64_t plane_grain(const PoolGeometry& g) {
+  return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, static_cast<int64_t>(g.H) * g.W));
+}
+
 }  // namespace
 
 Status max_pool2d_geometry(const Shape& in, const MaxPool2dParams& p, PoolGeometry* g) {
@@ -130,6 +210,14 @@ Status max_pool2d_forward(Tensor& out, const Tensor& in, const MaxPool2dParams& 
   out.resize({g.N, g.C, g.OH, g.OW});
   if (argmax) argmax->resize(out.numel());
   const size_t in_plane = static_cast<size_t>(g.H) * g.W, out_plane = static_cast<size_t>(g.OH) * g.OW;
+  if (is_pool_2x2s2(g)) {
+    parallel_for(0, static_cast<int64_t>(g.N) * g.C, plane_grain(g), [&](int64_t lo, int64_t hi) {
+      for (size_t nc = static_cast<size_t>(lo); nc < static_cast<size_t>(hi); ++nc)
+        pool2x2_forward_plane(g, in.data() + nc * in_plane, out.data() + nc * out_plane,
+                              argmax ? argmax->data() + nc * out_plane : nullptr);
+    });
+    return Status::ok();
+  }
   for (size_t nc = 0; nc < static_cast<size_t>(g.N) * g.C; ++nc) {
     const float* x = in.data() + nc * in_plane;
     float* y = out.data() + nc * out_plane;
@@ -152,8 +240,16 @@ Status max_pool2d_backward(Tensor& grad_in, const Tensor& grad_out, const Tensor
   if (&grad_in == &in || &grad_in == &grad_out)
     return Status::error("MaxPool2d backward: grad_input must not alias an input");
   grad_in.resize(in.shape());
-  grad_in.fill(0.0f);
   const size_t in_plane = static_cast<size_t>(g.H) * g.W, out_plane = static_cast<size_t>(g.OH) * g.OW;
+  if (is_pool_2x2s2(g)) {
+    parallel_for(0, static_cast<int64_t>(g.N) * g.C, plane_grain(g), [&](int64_t lo, int64_t hi) {
+      for (size_t nc = static_cast<size_t>(lo); nc < static_cast<size_t>(hi); ++nc)
+        pool2x2_backward_plane(g, in.data() + nc * in_plane, grad_out.data() + nc * out_plane,
+                               grad_in.data() + nc * in_plane);
+    });
+    return Status::ok();
+  }
+  grad_in.fill(0.0f);
   for (size_t nc = 0; nc < static_cast<size_t>(g.N) * g.C; ++nc) {
     const float* x = in.data() + nc * in_plane;
     const float* gy = grad_out.data() + nc * out_plane;
