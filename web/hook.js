@@ -57,5 +57,24 @@
       if (e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0]) openFile(e.dataTransfer.files[0]);
     });
   }
+  // "Copy as PyTorch": SDL has no browser clipboard, so after a click or key press that made the app count
+  // another copy (stepper.pytorch_copies), the page writes the line with the Clipboard API — still inside
+  // the gesture's activation window, which the browser requires.
+  if (typeof document !== 'undefined') {
+    var copies = -1;
+    var checkCopy = function () {
+      if (!api.items()['output-size.copy-pytorch'] && copies >= 0) return;  // the button is not on screen
+      requestAnimationFrame(function () { requestAnimationFrame(function () {
+        var st = api.state().stepper;
+        if (!st) return;
+        if (copies >= 0 && st.pytorch_copies > copies && navigator.clipboard)
+          navigator.clipboard.writeText(st.pytorch).catch(function () {});
+        copies = st.pytorch_copies;
+      }); });
+    };
+    ready.then(checkCopy);
+    document.addEventListener('pointerup', checkCopy);
+    document.addEventListener('keyup', function (e) { if (e.key === 'Enter' || e.key === ' ') checkCopy(); });
+  }
   if (typeof window !== 'undefined') window.ConvScope = api;
 })();

@@ -11,9 +11,12 @@
 
 #include <cstdio>
 
+#include "csv_export_model.h"
+#include "digit_lab_model.h"
 #include "imgui.h"
 #include "panels.h"
 #include "platform_api.h"
+#include "url_state_model.h"
 
 namespace cs::app {
 
@@ -159,6 +162,98 @@ void draw_help(AppState& state) {
   ImGui::End();
 }
 
+// [SECTION] lesson link (URL hash) ------------------------------------------------------------------------
+
+const char* workspace_name(Workspace w) { return w == Workspace::Lessons ? "lessons" : "digit-lab"; }
+
+// A hash found in the address bar: applied like setState; refused ones leave the state as it was.
+void open_link(AppState& state, const std::string& hash) {
+  LessonLinkParse p = lesson_link_decode(hash);
+  std::string err = p.ok ? app_set_state(state, p.partial.dump()) : p.error;
+  if (err.empty()) return app_notice(state, "Opened the lesson from the link");
+  app_notice(state, "The link in the address bar was ignored (" + err + "); the lesson was left as it was.", 12.0);
+}
+
+// Frame 1: the page's hash restores a shared lesson. Later, twice a second: a hash edited by hand is
+// applied, and the current lesson is written back once it has been still for 0.3 s (replaceState,
+// so the back button does not fill up with every step).
+void sync_link(AppState& state) {
+  if (!platform_is_browser()) return;
+  LessonState& L = state.lessons;
+  if (!L.link_started) {
+    L.link_started = true;
+    L.link_seen = platform_url_hash();
+    if (!L.link_seen.empty() && L.link_seen != "#") open_link(state, L.link_seen);
+    L.link_checked_s = state.time_s;
+    return;
+  }
+  if (state.time_s - L.link_checked_s < 0.25) return;
+  L.link_checked_s = state.time_s;
+  std::string now = platform_url_hash();
+  if (now != L.link_seen && now != "#" + L.link_written && !now.empty() && now != "#") {
+    L.link_seen = now;
+    open_link(state, now);
+  }
+  std::string link = lesson_link_encode(L, workspace_name(state.workspace));
+  if (link != L.link_pending) {
+    L.link_pending = std::move(link);
+    L.link_pending_since = state.time_s;
+  } else if (L.link_pending != L.link_written && state.time_s - L.link_pending_since >= 0.3) {
+    platform_set_url_hash(L.link_pending);
+    L.link_written = L.link_pending;
+    L.link_seen = "#" + L.link_written;
+  }
+}
+
+// [SECTION] CSV exports (digit lab) --------------------------------------------------------------------------
+
+std::string save_csv(const std::string& name, const cs::Result<std::string>& csv) {
+  if (!csv.is_ok()) return "Could not export " + name + ": " + csv.message();
+  const std::string& text = csv.value();
+  return platform_save_file(name.c_str(), reinterpret_cast<const uint8_t*>(text.data()), text.size(), "text/csv");
+}
+
+std::string export_se_csv(AppState& state, int block) {
+  LabSession* s = state.lab.session.get();
+  if (!s || !s->has_network()) return "Could not export SE weights: the network is not loaded";
+  if (block < 0 || block >= static_cast<int>(s->se_blocks().size()))
+    return cs::fmt("Could not export SE weights: block %d does not exist (the network has %zu)", block, s->se_blocks().size());
+  return save_csv(csv_file_name("se", s->se_blocks()[static_cast<size_t>(block)].name), se_weights_csv(s->stats(), block));
+}
+
+std::string export_activation_csv(AppState& state, int layer) {
+  LabSession* s = state.lab.session.get();
+  if (!s || !s->has_network()) return "Could not export an activation: the network is not loaded";
+  const cs::Trace& tr = s->trace();
+  if (layer < 0 || layer >= static_cast<int>(tr.size()))
+    return cs::fmt("Could not export an activation: layer %d is not recorded (draw or pick a digit first; %zu layers)",
+                   layer, tr.size());
+  return save_csv(csv_file_name("activation", tr.name(static_cast<size_t>(layer))), activation_csv(tr.tensor(static_cast<size_t>(layer))));
+}
+
+void csv_menu_items(AppState& state) {
+  LabSession* s = state.lab.session.get();
+  const bool ready = s && s->has_network();
+  if (ImGui::BeginMenu("Export SE weights as CSV", ready && !s->se_blocks().empty())) {
+    for (size_t b = 0; b < s->se_blocks().size(); ++b) {
+      const std::string label = s->se_blocks()[b].name + " (" + std::to_string(s->se_blocks()[b].se->channels()) +
+                                " channels x 10 digits)";
+      if (ImGui::MenuItem(label.c_str(), nullptr, false, s->stats().complete()))
+        app_notice(state, export_se_csv(state, static_cast<int>(b)));
+    }
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Export activation as CSV", ready && s->trace().size() > 0)) {
+    const cs::Trace& tr = s->trace();
+    for (size_t i = 0; i < tr.size(); ++i) {
+      const std::string label = tr.name(i) + " " + cs::shape_str(tr.tensor(i).shape());
+      if (ImGui::MenuItem(label.c_str(), nullptr, static_cast<int>(i) == state.lab.act_layer))
+        app_notice(state, export_activation_csv(state, static_cast<int>(i)));
+    }
+    ImGui::EndMenu();
+  }
+}
+
 void draw_present_menu(AppState& state) {
   if (!ImGui::BeginMenu("Present")) return;
   const float scales[] = {1.0f, 1.5f, 2.0f};
@@ -205,6 +300,7 @@ void draw_menu(AppState& state) {
       }
       ImGui::EndMenu();
     }
+    csv_menu_items(state);
     ImGui::EndMenu();
   }
   // The two workspaces: convolution lessons and the digit lab.
@@ -261,12 +357,14 @@ void app_frame(AppState& state) {
   state.panel_rects.clear();
   state.item_rects.clear();
   apply_style_if_needed(state);
+  if (state.lessons.link_started) sync_link(state);  // (frame 1 waits until the lessons are set up below)
   draw_menu(state);
   if (state.show_home) draw_home_panel(state);
   if (state.workspace == Workspace::Lessons) draw_lesson_panels(state);
   else draw_digit_lab_panels(state);
   draw_metrics(state);
   draw_help(state);
+  if (!state.lessons.link_started) sync_link(state);  // frame 1: open the link in the address bar
 }
 
 std::string app_state_json(const AppState& state) {
@@ -345,6 +443,28 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
     const PanelRect& r = state.panel_rects.at(v.get<std::string>());
     std::string name = "convscope-" + v.get<std::string>() + ".png";
     platform_request_png(name.c_str(), r.x, r.y, r.width, r.height);
+  }
+  if (j.contains("export_csv")) {  // {export_csv: {se: block} | {activation: layer index or name}}: File menu
+    const json& v = j["export_csv"];
+    std::string done;
+    if (v.is_object() && v.size() == 1 && v.contains("se") && v["se"].is_number_integer()) {
+      done = export_se_csv(state, v["se"].get<int>());
+    } else if (v.is_object() && v.size() == 1 && v.contains("activation")) {
+      const json& a = v["activation"];
+      int layer = -2;
+      if (a.is_number_integer()) layer = a.get<int>();
+      else if (a.is_string() && state.lab.session)
+        for (size_t i = 0; i < state.lab.session->trace().size(); ++i)
+          if (state.lab.session->trace().name(i) == a.get<std::string>()) layer = static_cast<int>(i);
+      if (layer == -2) return "export_csv.activation must be a recorded layer's index or name";
+      done = export_activation_csv(state, layer);
+    } else {
+      return "export_csv must be {se: block} or {activation: layer index or name}";
+    }
+    if (done.rfind("Could not", 0) == 0) return done;
+    app_notice(state, done);
+    next.notice = state.notice;
+    next.notice_until_s = state.notice_until_s;
   }
   if (j.contains("home")) {
     const json& h = j["home"];

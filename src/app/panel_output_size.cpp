@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "app.h"
 #include "lesson_draw.h"
 #include "lesson_model.h"
 #include "lesson_panels.h"
@@ -263,6 +264,27 @@ void rf_tab(AppState& state) {
   }
 }
 
+// "Copy as PyTorch": the layer this lesson shows as one PyTorch line, with the engine's shapes.
+void pytorch_tab(AppState& state) {
+  LessonState& L = state.lessons;
+  ImGui::TextWrapped("The same layer in PyTorch, with the input and output shapes ConvScope's engine computed:");
+  if (ImGui::Button("Copy as PyTorch")) {
+    ImGui::SetClipboardText(L.pytorch.c_str());  // the page also puts it on the system clipboard (hook.js)
+    ++L.pytorch_copies;
+    app_notice(state, "Copied the PyTorch line");
+  }
+  record_item_rect(state, "output-size.copy-pytorch");
+  ImGui::BeginChild("##pytorch", ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 5), true);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(L.pytorch.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::EndChild();
+  record_item_rect(state, "output-size.pytorch");
+  // The same text, selectable (read-only field: select with the mouse or Ctrl+A, then Ctrl+C).
+  ImGui::SetNextItemWidth(-1);
+  ImGui::InputText("##pytorch-select", L.pytorch.data(), L.pytorch.size() + 1, ImGuiInputTextFlags_ReadOnly);
+}
+
 }  // namespace
 
 void draw_output_size_panel(AppState& state) {
@@ -289,6 +311,12 @@ void draw_output_size_panel(AppState& state) {
     record_item_rect(state, "output-size.tab.rf");
     if (open_rf) {
       rf_tab(state);
+      ImGui::EndTabItem();
+    }
+    const bool open_pt = ImGui::BeginTabItem("PyTorch");
+    record_item_rect(state, "output-size.tab.pytorch");
+    if (open_pt) {
+      pytorch_tab(state);
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();

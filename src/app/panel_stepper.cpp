@@ -487,7 +487,7 @@ void draw_edit(AppState& state) {
     size_t at = (static_cast<size_t>(ch) * c.H + p.r) * c.W + p.c;
     float v = L.data.input[at];
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-    char label[64];
+    char label[96];
     std::snprintf(label, sizeof label, "input[ch%d][%d,%d] (pinned; click again to unpin)", ch, p.r, p.c);
     if (ImGui::InputFloat(label, &v, 1.0f, 0.0f, "%.3g") && std::isfinite(v)) {
       L.source = L.data.input;

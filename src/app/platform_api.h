@@ -37,6 +37,11 @@ std::string platform_save_file(const char* file_name, const uint8_t* bytes, size
 // with platform_save_file once the frame is drawn.
 void platform_request_png(const char* file_name, float x, float y, float width, float height);
 
+// The page's URL hash ("#lesson=1&..."; "" on the desktop, at most ~1 MiB is read) and replacing it
+// in place (history.replaceState: no new history entry; a no-op on the desktop).
+std::string platform_url_hash();
+void platform_set_url_hash(const std::string& hash);
+
 float platform_device_pixel_ratio();
 void platform_toggle_fullscreen();
 bool platform_is_browser();

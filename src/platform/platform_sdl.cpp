@@ -473,6 +473,31 @@ bool platform_function_key_pressed(int n) {
   return ImGui::IsKeyPressed(SDL_SCANCODE_F1 + n - 1, false);
 }
 
+std::string platform_url_hash() {
+#ifdef __EMSCRIPTEN__
+  // Length first (UTF-8 bytes, capped), then the bytes into a buffer we own: no JS-side malloc.
+  const int n = EM_ASM_INT({ return Math.min(lengthBytesUTF8(location.hash), 1048577); });
+  std::string out(static_cast<size_t>(n) + 1, '\0');
+  EM_ASM({ stringToUTF8(location.hash, $0, $1); }, out.data(), n + 1);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+#else
+  return "";
+#endif
+}
+
+void platform_set_url_hash(const std::string& hash) {
+#ifdef __EMSCRIPTEN__
+  EM_ASM({
+    var h = UTF8ToString($0);
+    var url = location.href.split("#")[0] + (h ? "#" + h : "");
+    try { history.replaceState(history.state, "", url); } catch (e) { location.replace(url); }
+  }, hash.c_str());
+#else
+  (void)hash;
+#endif
+}
+
 float platform_device_pixel_ratio() {
   float s = ImGui::GetIO().DisplayFramebufferScale.x;
   return s > 0 ? s : 1.0f;

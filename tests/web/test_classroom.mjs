@@ -1,0 +1,209 @@
+// test_classroom.mjs — classroom features in the real page: the lesson state in the URL hash (set a
+// lesson, read location.hash, open a new page with that URL: the same state; malformed, hostile and
+// wrong-version hashes ignored with a notice), CSV export of the SE heatmap and an activation (the
+// download parsed and compared with state()), and "Copy as PyTorch" onto the system clipboard.
+import fs from 'node:fs';
+import { assert, clickItem, frames, openApp, screenshot, setState, state } from './harness.mjs';
+
+// What a link must restore: the stepper's whole state() except where the pointer is (and playback).
+function lessonOf(s) {
+  const st = { ...s.stepper };
+  delete st.hover;
+  delete st.playing;
+  return JSON.stringify({ workspace: s.workspace, stepper: st, split: s.output_size.split, visible: [
+    s.output_size.visible, s.im2col.visible], orientation: s.im2col.orientation, im2col_shape: s.im2col.shape });
+}
+
+async function waitForHash(page, pred, what) {
+  await page.waitForFunction(pred, null, { timeout: 10000 }).catch(async () => {
+    throw new Error(`location.hash never showed ${what}: ${await page.evaluate(() => location.hash)}`);
+  });
+  return page.evaluate(() => location.hash);
+}
+
+function parseCsv(text) {
+  assert(text.endsWith('\n'), 'CSV must end with a newline');
+  return text.trimEnd().split('\n').map((line) => line.split(','));
+}
+
+export function classroomTests(ctx) {
+  const tests = [];
+
+  tests.push({ name: 'classroom: a lesson set in the page lives in location.hash and a new page restores it', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    const history0 = await page.evaluate(() => history.length);
+    const lesson = {
+      stepper: { mode: 'grouped', channels: 2, input: [7, 6], kernel: [3, 2], stride: [2, 1], padding: [1, 0],
+        dilation: [1, 2], groups: 2, out_channels: 4, bias: 0.5, input_preset: 'random', kernel_preset: 'random',
+        seed: 12345, step: 5, out_channel: 3, speed: 7.5, pinned: { kind: 'input', cell: [-1, 2] } },
+      output_size: { split: true, visible: false },
+      im2col: { orientation: 'rows' },
+    };
+    await setState(page, lesson);
+    const hash = await waitForHash(page, () => location.hash.includes('mode=grouped') && location.hash.includes('step=5'),
+      'the grouped lesson at step 5');
+    assert(hash.startsWith('#lesson=1&'), `hash ${hash}`);
+    assert(/^#[A-Za-z0-9\-._~=&,:]+$/.test(hash), `hash is not URL-safe: ${hash}`);
+    // replaceState: the back button does not collect every change.
+    await setState(page, { stepper: { step: 6 } });
+    await waitForHash(page, () => location.hash.includes('step=6'), 'step 6');
+    await setState(page, { stepper: { step: 5 } });
+    const final = await waitForHash(page, () => location.hash.includes('step=5'), 'step 5 again');
+    assert(await page.evaluate(() => history.length) === history0, 'the hash updates added history entries');
+    const want = await state(page);
+    assert(want.stepper.step === 5 && want.stepper.out_channel === 3 && want.output_size.split === true, 'setState did not apply');
+
+    // A student opens the shared URL in a fresh browser context.
+    const two = await openApp(ctx.browser, ctx.url + final);
+    await frames(two.page, 3);
+    const got = await state(two.page);
+    assert(lessonOf(got) === lessonOf(want), `restored lesson differs:\n got ${lessonOf(got)}\nwant ${lessonOf(want)}`);
+    assert(/Opened the lesson from the link/.test(got.notice), `notice: "${got.notice}"`);
+    await screenshot(two.page, 'classroom-link-restored');
+    assert(errors.length === 0 && two.errors.length === 0, `console errors: ${errors.concat(two.errors).join(' | ')}`);
+    await two.context.close();
+    await context.close();
+  } });
+
+  tests.push({ name: 'classroom: typed input and kernel values and a bundled digit round-trip through the link', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    const input = Array.from({ length: 2 * 4 * 5 }, (_, i) => Math.fround((i % 7) * 0.1 - 0.3 + i * 1e-7));
+    await setState(page, { stepper: { mode: 'standard', channels: 2, input: [4, 5], kernel: [2, 2], out_channels: 2, input_values: input } });
+    await frames(page, 2);
+    const kernel = Array.from({ length: 2 * 2 * 2 * 2 }, (_, i) => Math.fround(Math.sin(i + 1) * 3));
+    await setState(page, { stepper: { kernel_values: kernel, step: 7, out_channel: 1 } });
+    const hash = await waitForHash(page, () => location.hash.includes('kv=') && location.hash.includes('step=7'), 'typed values');
+    const want = await state(page);
+    const two = await openApp(ctx.browser, ctx.url + hash);
+    const got = await state(two.page);
+    assert(lessonOf(got) === lessonOf(want), `typed values differ:\n got ${lessonOf(got)}\nwant ${lessonOf(want)}`);
+    assert(got.stepper.input_preset === 'custom' && got.stepper.kernel_preset === 'custom', 'presets');
+    // The output values are the engine's for exactly the same numbers.
+    assert(got.stepper.value === want.stepper.value && got.stepper.arithmetic === want.stepper.arithmetic,
+      `value ${got.stepper.value} vs ${want.stepper.value}`);
+    await two.context.close();
+
+    if (want.stepper.digits_available) {
+      await setState(page, { stepper: { input: [28, 28], channels: 1, out_channels: 1, input_preset: 'digit', digit_index: 17, kernel_preset: 'sobel-x', step: 300 } });
+      const h2 = await waitForHash(page, () => location.hash.includes('digit=17') && location.hash.includes('step=300'), 'digit 17');
+      const w2 = await state(page);
+      const three = await openApp(ctx.browser, ctx.url + h2);
+      const g2 = await state(three.page);
+      assert(lessonOf(g2) === lessonOf(w2), `digit lesson differs:\n got ${lessonOf(g2)}\nwant ${lessonOf(w2)}`);
+      await three.context.close();
+    }
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
+  tests.push({ name: 'classroom: malformed, hostile and wrong-version hashes are ignored with a notice', fn: async () => {
+    const plain = await openApp(ctx.browser, ctx.url);
+    const def = lessonOf(await state(plain.page));
+    await plain.context.close();
+    const bad = [
+      ['#lesson=1&in=999x5', /in must be in 1\.\.32, got 999/],
+      ['#lesson=7&mode=standard', /version "7"/],
+      ['#%%%garbage', /broken %-escape/],
+      ['#lesson=1&in=5x5&k=3x3&step=9', /step must be in 0\.\.8, got 9/],
+      ['#lesson=1&mode=%3Cscript%3Ealert(1)%3C/script%3E', /never has/],
+      ['#lesson=1&iv=' + '9'.repeat(200000), /characters long/],
+      ['#hello', /not a ConvScope lesson link/],
+    ];
+    for (const [hash, why] of bad) {
+      const { page, errors, context } = await openApp(ctx.browser, ctx.url + hash);
+      await frames(page, 2);
+      const s = await state(page);
+      assert(/link in the address bar was ignored/.test(s.notice) && why.test(s.notice), `${hash.slice(0, 60)}: notice "${s.notice}"`);
+      assert(lessonOf(s) === def, `${hash.slice(0, 60)}: the state is not the default one`);
+      if (hash === bad[0][0]) await screenshot(page, 'classroom-bad-link-notice');
+      // The address bar then shows the (default) lesson actually on screen.
+      await waitForHash(page, () => location.hash.startsWith('#lesson=1&ws=lessons'), 'the default lesson');
+      assert(errors.length === 0, `${hash.slice(0, 60)}: console errors: ${errors.join(' | ')}`);
+      await context.close();
+    }
+  } });
+
+  tests.push({ name: 'classroom: a hash edited by hand in the open page is applied', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    await waitForHash(page, () => location.hash.startsWith('#lesson=1&'), 'the first link');
+    await page.evaluate(() => { location.hash = '#lesson=1&mode=maxpool&in=8x8&k=2x2&s=2x2&step=3'; });
+    await page.waitForFunction(() => {
+      const st = window.ConvScope.state().stepper;
+      return st.mode === 'maxpool' && st.step === 3;
+    }, null, { timeout: 10000 });
+    const s = await state(page);
+    assert(JSON.stringify(s.stepper.output) === '[4,4]', `maxpool output ${JSON.stringify(s.stepper.output)}`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
+  tests.push({ name: 'classroom: SE weights and an activation download as CSV matching state()', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { setup: { workspace: 'digit-lab' } });
+    const s0 = await state(page);
+    if (!s0.network.ok) throw new Error(`no network: ${s0.network.error}`);
+    // Not ready yet or no such block: refused in words, nothing downloaded.
+    let refused = '';
+    try { await setState(page, { export_csv: { se: 99 } }); } catch (e) { refused = String(e.message); }
+    assert(/block 99 does not exist/.test(refused), `export of block 99: "${refused}"`);
+    await page.waitForFunction(() => window.ConvScope.state().se.complete, null, { timeout: 120000 });
+    const s = await state(page);
+    const blocks = s.se.blocks;
+    assert(blocks.length > 0, 'no SE blocks');
+    const b = blocks.length - 1;
+    const [download] = await Promise.all([page.waitForEvent('download'), setState(page, { export_csv: { se: b } })]);
+    assert(download.suggestedFilename() === `convscope-se-${blocks[b].name}.csv`, download.suggestedFilename());
+    const rows = parseCsv(fs.readFileSync(await download.path(), 'utf8'));
+    const C = blocks[b].channels;
+    assert(rows.length === 11 && rows[0].length === C + 1 && rows[0][0] === 'digit' && rows[0][C] === `c${C - 1}`,
+      `SE CSV shape ${rows.length}x${rows[0].length}, header ${rows[0].slice(0, 3)}`);
+    for (let d = 0; d < 10; ++d) {
+      assert(rows[d + 1][0] === String(d), `row ${d + 1} digit ${rows[d + 1][0]}`);
+      for (let c = 0; c < C; ++c) {
+        const v = Number(rows[d + 1][c + 1]);
+        assert(Math.fround(v) === Math.fround(s.se.blocks[b].per_digit[d][c]), `digit ${d} channel ${c}: CSV ${v}, state ${s.se.blocks[b].per_digit[d][c]}`);
+      }
+    }
+    // The current input's excitation of that block as an activation (recorded as (1, C)): equals se.current.
+    await setState(page, { input: { gallery: 3 } });
+    await page.waitForFunction(() => window.ConvScope.state().prediction !== null, null, { timeout: 20000 });
+    await frames(page, 3);
+    const layer = `${blocks[b].name}.excitation_raw`;
+    const [dl2] = await Promise.all([page.waitForEvent('download'), setState(page, { export_csv: { activation: layer } })]);
+    const cur = (await state(page)).se.blocks[b].current;
+    const arows = parseCsv(fs.readFileSync(await dl2.path(), 'utf8'));
+    assert(arows[0].join(',') === 'index,value' && arows.length === C + 1, `activation CSV ${arows[0]} x ${arows.length}`);
+    for (let c = 0; c < C; ++c)
+      assert(arows[c + 1][0] === String(c) && Math.fround(Number(arows[c + 1][1])) === Math.fround(cur[c]),
+        `channel ${c}: CSV ${arows[c + 1]}, state ${cur[c]}`);
+    // The input image itself: 28x28 values in [0, 1].
+    const [dl3] = await Promise.all([page.waitForEvent('download'), setState(page, { export_csv: { activation: 'input' } })]);
+    const irows = parseCsv(fs.readFileSync(await dl3.path(), 'utf8'));
+    assert(irows.length === 1 + 28 * 28 && irows.slice(1).every((r) => r.length === 4 && Number(r[3]) >= 0 && Number(r[3]) <= 1),
+      `input CSV rows ${irows.length}`);
+    assert(/Saved convscope-activation-input\.csv/.test((await state(page)).notice), 'notice after the export');
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
+  tests.push({ name: 'classroom: Copy as PyTorch puts the lesson\'s line on the clipboard', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(ctx.url).origin });
+    await setState(page, { stepper: { mode: 'transposed', channels: 2, input: [3, 4], kernel: 3, stride: 2, padding: 1, out_channels: 3 } });
+    await frames(page, 2);
+    await clickItem(page, 'output-size.tab.pytorch');
+    await clickItem(page, 'output-size.copy-pytorch');
+    const s = await state(page);
+    assert(s.stepper.pytorch_copies === 1, `copies ${s.stepper.pytorch_copies}`);
+    const want = 'nn.ConvTranspose2d(2, 3, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), output_padding=(0, 0), ' +
+      `groups=1, bias=False, dilation=(1, 1))  # input (1, 2, 3, 4) -> output (1, 3, ${s.stepper.output[0]}, ${s.stepper.output[1]})`;
+    assert(s.stepper.pytorch === want, `line:\n${s.stepper.pytorch}\nwant\n${want}`);
+    await page.waitForFunction(async (w) => (await navigator.clipboard.readText()) === w, want, { timeout: 5000 }).catch(async () => {
+      throw new Error(`clipboard holds "${await page.evaluate(() => navigator.clipboard.readText())}"`);
+    });
+    await screenshot(page, 'classroom-copy-pytorch');
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
+  return tests;
+}
