@@ -116,6 +116,8 @@ void draw_digit_lab_panels(AppState& state) {
       lab.train_stop_at_target)
     s.pause_training();
   s.update_prediction();
+  // Saliency only when shown, and only when the prediction or the class changed (cached in the session).
+  if (lab.saliency_mode != 0 && s.predicted() >= 0) s.update_saliency(saliency_class(lab, s));
   s.step_se_stats(s.training().running ? 2.0 : 4.0, s.training().running ? 2 : 10);
 
   // Default layout once (ImGuiCond_Always on that first frame only, so the user may move them after).
@@ -212,6 +214,45 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
                {"accuracy", st.total ? double(st.correct) / st.total : 0.0},
                {"current_weights", st.complete() && st.weights_revision == s->weights_revision()},
                {"pending_done", s->pending().done}};
+  // Saliency as shown (the 28x28 map row-major: Grad-CAM resized, or |input gradient|).
+  const char* modes[] = {"off", "grad-cam", "input-gradient"};
+  json sal = {{"mode", modes[std::clamp(lab.saliency_mode, 0, 2)]}, {"class", lab.saliency_class},
+              {"runs", s->saliency_runs()}};
+  if (lab.saliency_mode != 0 && s->has_saliency() && s->saliency().cls == saliency_class(lab, *s)) {
+    const cs::SaliencyMaps& m = s->saliency();
+    const std::vector<float>& map = lab.saliency_mode == 1 ? m.cam_upsampled.values() : s->saliency_magnitude();
+    sal["explained"] = m.cls;
+    sal["cam_layer"] = m.cam_layer;
+    sal["map"] = map;
+    sal["max"] = *std::max_element(map.begin(), map.end());
+    sal["ms"] = s->saliency_ms();
+    sal["input_revision"] = s->input_revision();
+  } else if (lab.saliency_mode != 0) {
+    sal["error"] = s->saliency_error();
+  }
+  out["saliency"] = sal;
+  // The enlarged channel and the clicked unit's receptive field on the input.
+  const cs::Trace& tr = s->trace();
+  if (lab.act_channel >= 0 && lab.act_layer >= 0 && lab.act_layer < static_cast<int>(tr.size()) &&
+      tr.tensor(static_cast<size_t>(lab.act_layer)).rank() == 4) {
+    const cs::Tensor& t = tr.tensor(static_cast<size_t>(lab.act_layer));
+    out["activations"] = {{"layer", tr.name(static_cast<size_t>(lab.act_layer))}, {"channel", lab.act_channel},
+                          {"h", t.dim(2)}, {"w", t.dim(3)}};
+  } else {
+    out["activations"] = {{"layer", nullptr}};
+  }
+  if (lab.act_unit_y >= 0 && (lab.rf_valid || !lab.rf_error.empty())) {
+    json rf = {{"layer", lab.rf_name}, {"channel", lab.act_channel}, {"y", lab.act_unit_y}, {"x", lab.act_unit_x}};
+    if (lab.rf_valid) {
+      rf["box"] = {lab.rf_box[0], lab.rf_box[1], lab.rf_box[2], lab.rf_box[3]};
+      rf["global_via"] = lab.rf_global_via;
+    } else {
+      rf["error"] = lab.rf_error;
+    }
+    out["receptive_field"] = rf;
+  } else {
+    out["receptive_field"] = nullptr;
+  }
   const TrainInfo& t = s->training();
   out["training"] = {{"running", t.running}, {"step", t.step}, {"loss", t.loss}, {"accuracy", t.accuracy},
                      {"last_slice_ms", t.last_slice_ms}, {"error", t.error}, {"budget_ms", lab.train_budget_ms}};
@@ -270,6 +311,40 @@ std::string digit_lab_set_state(AppState& next, const nlohmann::json& partial) {
       if (!t["stop_at"].is_number_integer() || t["stop_at"].get<int>() < 1) return "training.stop_at must be a positive integer";
       lab.train_target_steps = t["stop_at"].get<int>();
     }
+  }
+  if (partial.contains("saliency")) {
+    const json& e = partial["saliency"];
+    if (!e.is_object()) return "saliency must be an object";
+    if (e.contains("mode")) {
+      const json& m = e["mode"];
+      if (m == "off") lab.saliency_mode = 0;
+      else if (m == "grad-cam") lab.saliency_mode = 1;
+      else if (m == "input-gradient") lab.saliency_mode = 2;
+      else return "saliency.mode must be \"off\", \"grad-cam\" or \"input-gradient\", got " + m.dump();
+    }
+    if (e.contains("class")) {
+      if (!e["class"].is_number_integer() || e["class"].get<int>() < -1 || e["class"].get<int>() > 9)
+        return "saliency.class must be an integer in -1..9 (-1: the predicted class), got " + e["class"].dump();
+      lab.saliency_class = e["class"].get<int>();
+    }
+  }
+  if (partial.contains("activations")) {
+    const json& a = partial["activations"];
+    if (!a.is_object() || !a.contains("layer") || !a["layer"].is_string())
+      return "activations must be {layer: trace name, channel: integer}";
+    const LabSession* s = lab.session.get();
+    if (!s) return "activations: the lab has not started";
+    const std::string name = a["layer"].get<std::string>();
+    int index = -1;
+    for (size_t i = 0; i < s->trace().size(); ++i)
+      if (s->trace().name(i) == name && s->trace().tensor(i).rank() == 4) index = static_cast<int>(i);
+    if (index < 0) return "activations.layer: no spatial activation named '" + name + "' in the trace";
+    const int C = s->trace().tensor(static_cast<size_t>(index)).dim(1);
+    const int c = a.value("channel", 0);
+    if (c < 0 || c >= C) return "activations.channel must be in 0.." + std::to_string(C - 1) + ", got " + std::to_string(c);
+    if (lab.act_layer != index) select_unit(lab, *s, index, -1, -1);
+    lab.act_layer = index;
+    lab.act_channel = c;
   }
   if (partial.contains("se")) {
     const json& e = partial["se"];

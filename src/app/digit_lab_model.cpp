@@ -316,20 +316,36 @@ std::vector<float> LabSession::current_excitation(int block) const {
   return std::vector<float>(t->values().begin(), t->values().end());
 }
 
-cs::Status LabSession::input_gradient(int cls, std::vector<float>& out28) {
-  if (!model_ || !has_input_) return cs::Status::error("no input to explain");
-  if (cls < 0 || cls > 9) return cs::Status::error(cs::fmt("class must be 0..9, got %d", cls));
+bool LabSession::update_saliency(int cls) {
+  if (saliency_revision_ == prediction_revision_ && saliency_class_ == cls) return false;
+  saliency_revision_ = prediction_revision_;
+  saliency_class_ = cls;
+  saliency_ok_ = false;
+  saliency_error_.clear();
+  if (!model_ || !has_input_) {
+    saliency_error_ = "no input to explain";
+    return true;
+  }
   x_.resize({1, 1, kDigitSide, kDigitSide});
   std::copy(input28_.begin(), input28_.end(), x_.data());
-  model_->eval();
-  CS_RETURN_IF_ERROR(model_->forward(x_, logits_, nullptr));
-  grad_logits_.resize(logits_.shape());
-  grad_logits_.fill(0.0f);
-  grad_logits_[static_cast<size_t>(cls)] = 1.0f;  // d logit_cls / d logits
-  CS_RETURN_IF_ERROR(model_->backward(grad_logits_, &grad_in_));
-  out28.resize(kDigitPixels);
-  for (int i = 0; i < kDigitPixels; ++i) out28[i] = std::fabs(grad_in_[static_cast<size_t>(i)]);
-  return cs::Status::ok();
+  const double t0 = now_ms();
+  // The layer is found from the shapes of the last forward pass (update_prediction's, or any before it).
+  const std::string cam_layer = cs::default_cam_layer(*model_);
+  cs::Status st = cs::compute_saliency(*model_, x_, cls, cam_layer, saliency_);
+  saliency_ms_ = now_ms() - t0;
+  if (!st) {
+    saliency_error_ = st.message();
+    return true;
+  }
+  saliency_abs_.resize(saliency_.input_gradient.numel());
+  for (size_t i = 0; i < saliency_abs_.size(); ++i) saliency_abs_[i] = std::fabs(saliency_.input_gradient[i]);
+  saliency_ok_ = true;
+  return true;
+}
+
+cs::Result<cs::ReceptiveField> LabSession::receptive_field(const std::string& name, int y, int x) const {
+  if (!model_) return cs::Status::error("no network");
+  return cs::receptive_field(*model_, name, y, x);
 }
 
 void LabSession::step_se_stats(double budget_ms, int batch) {

@@ -15,6 +15,8 @@
 #include "draw_pad_model.h"
 #include "engine/data/digit_input.h"
 #include "engine/nn/model.h"
+#include "engine/nn/receptive_field.h"
+#include "engine/nn/saliency.h"
 #include "engine/nn/squeeze_excite.h"
 #include "engine/status.h"
 #include "engine/train/optimizer.h"
@@ -110,8 +112,20 @@ class LabSession {
   double inference_ms() const { return inference_ms_; }
   const cs::Trace& trace() const { return trace_; }
   long long prediction_revision() const { return prediction_revision_; }
-  // Saliency for `cls`: |d logit_cls / d input| (28x28), through the engine's backward pass.
-  cs::Status input_gradient(int cls, std::vector<float>& out28);
+
+  // [explanations] Input gradient and Grad-CAM (at engine default_cam_layer: DigitNet's "head") of class
+  // `cls` for the current input, from engine/nn/saliency (eval mode, parameter gradients untouched: safe
+  // between training steps). Recomputed only when the prediction (input, weights, SE overrides) or the
+  // class changed; returns true if it ran.
+  bool update_saliency(int cls);
+  bool has_saliency() const { return saliency_ok_; }
+  const cs::SaliencyMaps& saliency() const { return saliency_; }
+  const std::vector<float>& saliency_magnitude() const { return saliency_abs_; }  // |input gradient|, 28x28
+  const std::string& saliency_error() const { return saliency_error_; }
+  double saliency_ms() const { return saliency_ms_; }
+  long long saliency_runs() const { return saliency_runs_; }  // computations so far (the cache at work)
+  // The box on the 28x28 input that unit (y, x) of the traced activation `name` reads (engine/nn/receptive_field).
+  cs::Result<cs::ReceptiveField> receptive_field(const std::string& name, int y, int x) const;
 
   // [SE]
   const std::vector<SeBlockRef>& se_blocks() const { return se_; }
@@ -171,6 +185,15 @@ class LabSession {
   double inference_ms_ = 0;
   long long seen_input_ = -1, seen_weights_ = -1, seen_overrides_ = -1;
   long long prediction_revision_ = 0;
+
+  cs::SaliencyMaps saliency_;
+  std::vector<float> saliency_abs_;
+  bool saliency_ok_ = false;
+  std::string saliency_error_;
+  double saliency_ms_ = 0;
+  long long saliency_runs_ = 0;
+  long long saliency_revision_ = -1;
+  int saliency_class_ = -1;
 
   SeStats stats_, pending_;
   cs::Tensor se_x_, se_logits_;

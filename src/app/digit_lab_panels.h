@@ -17,9 +17,8 @@ struct LabView {
   int atlas_w = 0, atlas_h = 0, atlas_columns = 40;
   std::vector<float> se_field;       // the SE heatmap (10 x channels) handed to the colour-map shader
   std::vector<float> filter_field;   // convolution weights packed as a grid
-  std::vector<float> saliency;       // |d logit / d input|, 28x28
-  long long saliency_revision = -1;
-  int saliency_for = -1;
+  std::vector<float> ink_edges;      // outline of the input's ink: x0, y0, x1, y1 per edge, in input pixels
+  long long ink_edges_revision = -1;
   struct Grid {                      // one recorded activation packed as small multiples
     std::vector<float> values;
     int w = 0, h = 0, cols = 0;
@@ -28,6 +27,11 @@ struct LabView {
   };
   std::vector<Grid> act_grids;
 };
+
+// The class whose saliency is shown: the chosen one, or the prediction (-1 when there is none).
+int saliency_class(const DigitLabState& lab, const LabSession& s);
+// Sets the receptive field of unit (y, x) of trace entry `layer` in the lab state (or its error).
+void select_unit(DigitLabState& lab, const LabSession& s, int layer, int y, int x);
 
 void draw_pad_panel(AppState& state, LabSession& s, LabView& v);
 void draw_prediction_panel(AppState& state, LabSession& s, LabView& v);

@@ -47,7 +47,11 @@ struct DigitLabState {
   // [activations]
   int act_layer = 0;            // index into the layer list shown
   int act_channel = -1;         // enlarged channel (-1: none)
-  int act_unit_x = -1, act_unit_y = -1;  // clicked unit for the receptive field
+  int act_unit_x = -1, act_unit_y = -1;  // clicked unit of the enlarged channel (-1: none)
+  // Its receptive field on the 28x28 input (engine/nn/receptive_field), set when the unit is clicked.
+  bool rf_valid = false;
+  std::string rf_name, rf_global_via, rf_error;
+  int rf_box[4] = {0, 0, -1, -1};  // y0, x0, y1, x1 inclusive
   bool act_show_filters = false;
   int act_filter_layer = 0;
   int saliency_mode = 0;        // 0 off, 1 Grad-CAM, 2 input gradient

@@ -1,7 +1,9 @@
 // panel_activations.cpp — the "Inside the network" panel: every recorded activation of DigitNet for
 // the current input as small multiples (one heatmap per channel, viridis, with its range), shapes and
 // parameter counts per part, a channel enlarged with its values on click, each convolution's filters
-// (diverging map), and input-gradient saliency overlaid on the input. Reads LabSession's Trace.
+// (diverging map), saliency (Grad-CAM or input gradient, for the prediction or a chosen class) over
+// the input, and the receptive field of a clicked unit highlighted on the input. Reads LabSession's
+// Trace, saliency maps and receptive fields (all computed by the engine).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,6 +11,7 @@
 
 #include "digit_lab_panels.h"
 #include "engine/nn/layers.h"
+#include "engine/nn/receptive_field.h"
 #include "engine/nn/mbconv.h"
 #include "engine/nn/residual.h"
 #include "engine/nn/sequential.h"
@@ -56,34 +59,153 @@ void pack_grid(const cs::Tensor& t, int cols, std::vector<float>& out, int& w, i
   }
 }
 
-void enlarged_channel(const cs::Tensor& t, const std::string& name, int c) {
+// Channel c of trace entry `layer` at `side` px, values printed when the cells are large enough; a click
+// (or tap) on a unit selects it and shows its receptive field on the input.
+void enlarged_channel(AppState& state, const LabSession& s, int layer, int c, float side) {
+  DigitLabState& lab = state.lab;
+  const cs::Tensor& t = s.trace().tensor(static_cast<size_t>(layer));
   const int H = t.dim(2), W = t.dim(3);
   const float* v = t.data() + static_cast<size_t>(c) * H * W;
   const float lo = *std::min_element(v, v + H * W), hi = *std::max_element(v, v + H * W);
-  ImGui::Text("%s, channel %d (%dx%d), %.3f..%.3f", name.c_str(), c, H, W, lo, hi);
-  const float side = std::min(220.0f, ImGui::GetContentRegionAvail().x);
   const float cell = side / std::max(H, W);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("big", ImVec2(cell * W, cell * H));
+  record_item_rect(state, "activations.channel");
+  const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   platform_draw_scalar_field(dl, "lab.act.big", W, H, v, lo, hi, ColorMap::Viridis, p0, ImVec2(p0.x + cell * W, p0.y + cell * H));
-  // Values printed in the cells when they are large enough to read.
   if (cell >= 26.0f) {
     for (int y = 0; y < H; ++y)
       for (int x = 0; x < W; ++x) {
-        char s[16];
-        std::snprintf(s, sizeof s, "%.2f", v[y * W + x]);
+        char txt[16];
+        std::snprintf(txt, sizeof txt, "%.2f", v[y * W + x]);
         const float tt = hi > lo ? (v[y * W + x] - lo) / (hi - lo) : 0.5f;
         dl->AddText(ImVec2(p0.x + x * cell + 2, p0.y + y * cell + cell * 0.5f - 6),
-                    tt > 0.6f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255), s);
+                    tt > 0.6f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255), txt);
       }
+  }
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  const int mx = std::clamp(static_cast<int>((m.x - p0.x) / cell), 0, W - 1);
+  const int my = std::clamp(static_cast<int>((m.y - p0.y) / cell), 0, H - 1);
+  if (clicked) select_unit(lab, s, layer, my, mx);
+  if (hovered) ImGui::SetTooltip("(%d, %d) = %.4f\nclick: its receptive field on the input", my, mx, v[my * W + mx]);
+  if (lab.act_unit_y >= 0 && lab.act_unit_y < H && lab.act_unit_x >= 0 && lab.act_unit_x < W) {
+    const ImVec2 a(p0.x + lab.act_unit_x * cell, p0.y + lab.act_unit_y * cell);
+    dl->AddRect(a, ImVec2(a.x + cell, a.y + cell), IM_COL32(255, 170, 0, 255), 0, 0, 2.0f);
+  }
+}
+
+// Edges between ink (> 0.5) and paper in the 28x28 input: the outline drawn over a saliency map.
+void ink_outline(const std::vector<float>& in28, std::vector<float>& edges) {
+  edges.clear();
+  auto ink = [&](int y, int x) {
+    return y >= 0 && y < kDigitSide && x >= 0 && x < kDigitSide && in28[static_cast<size_t>(y) * kDigitSide + x] > 0.5f;
+  };
+  for (int y = 0; y < kDigitSide; ++y)
+    for (int x = 0; x < kDigitSide; ++x) {
+      if (!ink(y, x)) continue;
+      const float fx = static_cast<float>(x), fy = static_cast<float>(y);
+      if (!ink(y - 1, x)) edges.insert(edges.end(), {fx, fy, fx + 1, fy});
+      if (!ink(y + 1, x)) edges.insert(edges.end(), {fx, fy + 1, fx + 1, fy + 1});
+      if (!ink(y, x - 1)) edges.insert(edges.end(), {fx, fy, fx, fy + 1});
+      if (!ink(y, x + 1)) edges.insert(edges.end(), {fx + 1, fy, fx + 1, fy + 1});
+    }
+}
+
+void colour_legend(const char* key, float vmax, float width) {
+  float ramp[64];
+  for (int i = 0; i < 64; ++i) ramp[i] = vmax * static_cast<float>(i) / 63.0f;
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(ImVec2(width, 8));
+  platform_draw_scalar_field(ImGui::GetWindowDrawList(), key, 64, 1, ramp, 0.0f, vmax, ColorMap::Viridis, p0,
+                             ImVec2(p0.x + width, p0.y + 8));
+  ImGui::TextDisabled("0");
+  ImGui::SameLine(std::max(0.0f, width - ImGui::CalcTextSize("0.000").x));
+  ImGui::TextDisabled("%.3g", vmax);
+}
+
+// [input view] the 28x28 input, or a saliency map of it with the ink outlined; the selected unit's
+// receptive field boxed on top.
+void input_view(AppState& state, LabSession& s, LabView& v, float side) {
+  DigitLabState& lab = state.lab;
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("input", ImVec2(side, side));
+  record_item_rect(state, "activations.input");
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p1(p0.x + side, p0.y + side);
+  const float k = side / kDigitSide;
+  const bool show = lab.saliency_mode != 0 && s.has_saliency();
+  if (show) {
+    const float* map = lab.saliency_mode == 1 ? s.saliency().cam_upsampled.data() : s.saliency_magnitude().data();
+    const float hi = std::max(1e-12f, *std::max_element(map, map + kDigitPixels));
+    platform_draw_scalar_field(dl, "lab.act.saliency", kDigitSide, kDigitSide, map, 0.0f, hi, ColorMap::Viridis, p0, p1);
+    if (v.ink_edges_revision != s.input_revision()) {
+      ink_outline(s.input28(), v.ink_edges);
+      v.ink_edges_revision = s.input_revision();
+    }
+    for (size_t i = 0; i + 3 < v.ink_edges.size(); i += 4)
+      dl->AddLine(ImVec2(p0.x + v.ink_edges[i] * k, p0.y + v.ink_edges[i + 1] * k),
+                  ImVec2(p0.x + v.ink_edges[i + 2] * k, p0.y + v.ink_edges[i + 3] * k), IM_COL32(255, 255, 255, 200), 1.0f);
+  } else {
+    platform_draw_scalar_field(dl, "lab.act.input", kDigitSide, kDigitSide, s.input28().data(), 0.0f, 1.0f,
+                               ColorMap::Grey, p0, p1);
+  }
+  if (lab.rf_valid && lab.rf_box[0] <= lab.rf_box[2]) {
+    const ImVec2 a(p0.x + lab.rf_box[1] * k, p0.y + lab.rf_box[0] * k);
+    const ImVec2 b(p0.x + (lab.rf_box[3] + 1) * k, p0.y + (lab.rf_box[2] + 1) * k);
+    dl->AddRectFilled(a, b, IM_COL32(255, 170, 0, 50));
+    dl->AddRect(a, b, IM_COL32(255, 170, 0, 255), 0, 0, 2.0f);
   }
   if (ImGui::IsItemHovered()) {
     const ImVec2 m = ImGui::GetIO().MousePos;
-    const int x = std::clamp(static_cast<int>((m.x - p0.x) / cell), 0, W - 1);
-    const int y = std::clamp(static_cast<int>((m.y - p0.y) / cell), 0, H - 1);
-    ImGui::SetTooltip("(%d, %d) = %.4f", y, x, v[y * W + x]);
+    const int x = std::clamp(static_cast<int>((m.x - p0.x) / k), 0, kDigitSide - 1);
+    const int y = std::clamp(static_cast<int>((m.y - p0.y) / k), 0, kDigitSide - 1);
+    const size_t i = static_cast<size_t>(y) * kDigitSide + x;
+    if (show)
+      ImGui::SetTooltip("(%d, %d) input %.2f, %s %.4g", y, x, s.input28()[i], lab.saliency_mode == 1 ? "Grad-CAM" : "|gradient|",
+                        lab.saliency_mode == 1 ? s.saliency().cam_upsampled[i] : s.saliency_magnitude()[i]);
+    else
+      ImGui::SetTooltip("(%d, %d) input %.2f", y, x, s.input28()[i]);
   }
+}
+
+// [saliency controls] off / Grad-CAM / input gradient (radio buttons: one tap each), the class, a legend.
+void saliency_controls(AppState& state, LabSession& s) {
+  DigitLabState& lab = state.lab;
+  ImGui::RadioButton("off", &lab.saliency_mode, 0);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Saliency off: the input as the network sees it.");
+  record_item_rect(state, "activations.saliency.off");
+  ImGui::SameLine();
+  ImGui::RadioButton("Grad-CAM", &lab.saliency_mode, 1);
+  record_item_rect(state, "activations.saliency.gradcam");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Grad-CAM: the last convolutional stage's maps weighted by how much the class score\n"
+                      "grows with each (mean gradient), summed, negatives dropped, resized to 28x28.");
+  ImGui::SameLine();
+  ImGui::RadioButton("gradient", &lab.saliency_mode, 2);
+  record_item_rect(state, "activations.saliency.gradient");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Input gradient: |d score / d pixel| from the backward pass:\nthe pixels whose change moves the class score most.");
+  if (lab.saliency_mode == 0) return;
+  ImGui::SetNextItemWidth(std::min(200.0f, ImGui::GetContentRegionAvail().x - 40));
+  char fmt_buf[32];
+  if (lab.saliency_class < 0) std::snprintf(fmt_buf, sizeof fmt_buf, "predicted (%d)", s.predicted());
+  else std::snprintf(fmt_buf, sizeof fmt_buf, "%s", "class %d");
+  ImGui::SliderInt("class", &lab.saliency_class, -1, 9, fmt_buf);
+  record_item_rect(state, "activations.saliency.class");
+  if (!s.has_saliency()) {
+    ImGui::TextDisabled("%s", s.saliency_error().c_str());
+    return;
+  }
+  const cs::SaliencyMaps& m = s.saliency();
+  const float* map = lab.saliency_mode == 1 ? m.cam_upsampled.data() : s.saliency_magnitude().data();
+  const float hi = *std::max_element(map, map + kDigitPixels);
+  colour_legend("lab.act.saliency.legend", hi, std::min(200.0f, ImGui::GetContentRegionAvail().x));
+  if (lab.saliency_mode == 1)
+    ImGui::TextDisabled("class %d evidence at '%s' (%dx%d), %.1f ms", m.cls, m.cam_layer.c_str(), m.cam.dim(0), m.cam.dim(1),
+                        s.saliency_ms());
+  else
+    ImGui::TextDisabled("|d logit %d / d pixel|, %.1f ms", m.cls, s.saliency_ms());
 }
 
 void filters_view(LabSession& s, DigitLabState& lab, LabView& v) {
@@ -124,6 +246,30 @@ void filters_view(LabSession& s, DigitLabState& lab, LabView& v) {
 
 }  // namespace
 
+int saliency_class(const DigitLabState& lab, const LabSession& s) {
+  return lab.saliency_class >= 0 ? lab.saliency_class : s.predicted();
+}
+
+void select_unit(DigitLabState& lab, const LabSession& s, int layer, int y, int x) {
+  lab.act_unit_y = y;
+  lab.act_unit_x = x;
+  lab.rf_valid = false;
+  lab.rf_error.clear();
+  if (y < 0 || x < 0 || layer < 0 || layer >= static_cast<int>(s.trace().size())) return;
+  lab.rf_name = s.trace().name(static_cast<size_t>(layer));
+  auto rf = s.receptive_field(lab.rf_name, y, x);
+  if (!rf) {
+    lab.rf_error = rf.message();
+    return;
+  }
+  lab.rf_valid = true;
+  lab.rf_global_via = rf->global_via;
+  lab.rf_box[0] = rf->box.y0;
+  lab.rf_box[1] = rf->box.x0;
+  lab.rf_box[2] = rf->box.y1;
+  lab.rf_box[3] = rf->box.x1;
+}
+
 void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
   DigitLabState& lab = state.lab;
   if (!ImGui::Begin("Inside the network###activations", &lab.show_activations)) {
@@ -136,50 +282,44 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
     ImGui::End();
     return;
   }
-  // [left column] input with saliency, parts with parameter counts, enlarged channel
-  ImGui::BeginChild("left", ImVec2(240, 0));
-  ImGui::TextDisabled("input 28x28");
-  const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  const float side = 112.0f;
-  ImGui::Dummy(ImVec2(side, side));
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  platform_draw_scalar_field(dl, "lab.act.input", kDigitSide, kDigitSide, s.input28().data(), 0.0f, 1.0f, ColorMap::Grey,
-                             p0, ImVec2(p0.x + side, p0.y + side));
-  ImGui::RadioButton("off", &lab.saliency_mode, 0);
+  // [left column] input (with saliency and the receptive field) beside the enlarged channel, saliency
+  // controls, the parts with parameter counts.
+  const float left_w = 292.0f, side = 136.0f;
+  ImGui::BeginChild("left", ImVec2(left_w, 0));
+  const cs::Trace& tr = s.trace();
+  const bool enlarged = lab.act_layer >= 0 && lab.act_layer < static_cast<int>(tr.size()) && lab.act_channel >= 0 &&
+                        tr.tensor(static_cast<size_t>(lab.act_layer)).rank() == 4 &&
+                        lab.act_channel < tr.tensor(static_cast<size_t>(lab.act_layer)).dim(1);
+  ImGui::BeginGroup();
+  ImGui::TextDisabled(lab.saliency_mode == 1 ? "Grad-CAM" : lab.saliency_mode == 2 ? "|input gradient|" : "input 28x28");
+  input_view(state, s, v, side);
+  ImGui::EndGroup();
   ImGui::SameLine();
-  ImGui::RadioButton("input gradient", &lab.saliency_mode, 2);
-  record_item_rect(state, "activations.saliency");
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Saliency: |d logit / d input| from DigitNet's backward pass.");
-  if (lab.saliency_mode == 2) {
-    ImGui::SetNextItemWidth(120);
-    ImGui::SliderInt("class", &lab.saliency_class, -1, 9, lab.saliency_class < 0 ? "predicted" : "%d");
+  ImGui::BeginGroup();
+  if (enlarged) {
+    ImGui::TextDisabled("%s ch %d", tr.name(static_cast<size_t>(lab.act_layer)).c_str(), lab.act_channel);
+    enlarged_channel(state, s, lab.act_layer, lab.act_channel, side);
+  } else {
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
+    ImGui::TextDisabled("Click a channel on the right to enlarge it, then a unit to see which input pixels it reads.");
+    ImGui::PopTextWrapPos();
   }
-  if (lab.saliency_mode == 2 && s.predicted() >= 0) {
-    const int cls = lab.saliency_class >= 0 ? lab.saliency_class : s.predicted();
-    // Recomputed only when the prediction or the chosen class changes.
-    if (v.saliency_revision != s.prediction_revision() || v.saliency_for != cls) {
-      cs::Status st = s.input_gradient(cls, v.saliency);
-      if (!st) v.saliency.clear();
-      v.saliency_revision = s.prediction_revision();
-      v.saliency_for = cls;
-    }
-    if (v.saliency.size() == static_cast<size_t>(kDigitPixels)) {
-      const float hi = *std::max_element(v.saliency.begin(), v.saliency.end());
-      const ImVec2 q0(p0.x, p0.y + side + 4);
-      ImGui::TextDisabled("|d logit %d / d input|, max %.3g", cls, hi);
-      const ImVec2 q(ImGui::GetCursorScreenPos());
-      ImGui::Dummy(ImVec2(side, side));
-      platform_draw_scalar_field(dl, "lab.act.saliency", kDigitSide, kDigitSide, v.saliency.data(), 0.0f, hi,
-                                 ColorMap::Viridis, q, ImVec2(q.x + side, q.y + side));
-      // Overlay: the input's ink outlined on top of the saliency map.
-      const float k = side / kDigitSide;
-      for (int y = 0; y < kDigitSide; ++y)
-        for (int x = 0; x < kDigitSide; ++x)
-          if (s.input28()[y * kDigitSide + x] > 0.5f)
-            dl->AddRect(ImVec2(q.x + x * k, q.y + y * k), ImVec2(q.x + (x + 1) * k, q.y + (y + 1) * k), IM_COL32(255, 255, 255, 70));
-      (void)q0;
+  ImGui::EndGroup();
+  if (enlarged && lab.act_unit_y >= 0) {
+    if (lab.rf_valid) {
+      const int h = lab.rf_box[2] - lab.rf_box[0] + 1, w = lab.rf_box[3] - lab.rf_box[1] + 1;
+      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + left_w - 8);
+      ImGui::Text("unit (%d, %d) reads input rows %d..%d, columns %d..%d (%dx%d)", lab.act_unit_y, lab.act_unit_x,
+                  lab.rf_box[0], lab.rf_box[2], lab.rf_box[1], lab.rf_box[3], h, w);
+      if (!lab.rf_global_via.empty())
+        ImGui::TextDisabled("and, through %s's channel scales (a mean over the whole map), weakly every pixel",
+                            lab.rf_global_via.c_str());
+      ImGui::PopTextWrapPos();
+    } else {
+      ImGui::TextDisabled("%s", lab.rf_error.c_str());
     }
   }
+  saliency_controls(state, s);
   ImGui::Separator();
   ImGui::TextDisabled("DigitNet: %lld parameters", static_cast<long long>(s.parameter_count()));
   cs::Sequential& root = s.model()->root();
@@ -204,14 +344,6 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
   }
   ImGui::Checkbox("show filters", &lab.act_show_filters);
   record_item_rect(state, "activations.filters");
-  const cs::Trace& tr = s.trace();
-  if (lab.act_layer >= 0 && lab.act_layer < static_cast<int>(tr.size()) && lab.act_channel >= 0) {
-    const cs::Tensor& t = tr.tensor(lab.act_layer);
-    if (t.rank() == 4 && lab.act_channel < t.dim(1)) {
-      ImGui::Separator();
-      enlarged_channel(t, tr.name(lab.act_layer), lab.act_channel);
-    }
-  }
   ImGui::EndChild();
   ImGui::SameLine();
 
@@ -256,6 +388,7 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
       const int ch = cy * cols + cx;
       if (ImGui::IsItemHovered() && cx < cols && ch < C) ImGui::SetTooltip("%s channel %d", name.c_str(), ch);
       if (ImGui::IsItemClicked() && cx < cols && ch < C) {
+        if (lab.act_layer != static_cast<int>(i)) select_unit(lab, s, static_cast<int>(i), -1, -1);
         lab.act_layer = static_cast<int>(i);
         lab.act_channel = ch;
       }

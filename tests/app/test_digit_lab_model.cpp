@@ -210,14 +210,48 @@ TEST_CASE("training in slices lowers the loss, changes the weights and restarts 
   CHECK_FALSE(s.reset_to_shipped().is_ok());  // none given in this test
 }
 
-TEST_CASE("input-gradient saliency is non-zero only where the network looks") {
+TEST_CASE("saliency: computed once per prediction and class, from the engine's backward pass") {
   LabSession s = ready_session();
+  CHECK(s.update_saliency(5));
+  CHECK_FALSE(s.has_saliency());  // no input yet
+  CHECK(s.saliency_error() == "no input to explain");
   REQUIRE(s.use_gallery(2));
-  std::vector<float> g;
-  REQUIRE(s.input_gradient(5, g).is_ok());
+  s.update_prediction();
+  REQUIRE(s.update_saliency(5));
+  REQUIRE(s.has_saliency());
+  const long long runs = s.saliency_runs();
+  CHECK_FALSE(s.update_saliency(5));  // cached: same prediction, same class
+  CHECK(s.saliency_runs() == runs);
+  const std::vector<float>& g = s.saliency_magnitude();
   REQUIRE(g.size() == size_t(kDigitPixels));
   CHECK(*std::max_element(g.begin(), g.end()) > 0.0f);
-  CHECK_FALSE(s.input_gradient(10, g).is_ok());
+  for (size_t i = 0; i < g.size(); ++i) REQUIRE(g[i] == std::fabs(s.saliency().input_gradient[i]));
+  CHECK(s.saliency().cam_upsampled.shape() == cs::Shape{kDigitSide, kDigitSide});
+  CHECK(s.saliency().cls == 5);
+  CHECK(s.update_saliency(6));  // another class
+  CHECK(s.saliency().cls == 6);
+  REQUIRE(s.use_gallery(3));
+  s.update_prediction();
+  CHECK(s.update_saliency(6));  // another input
+  CHECK(s.update_saliency(10));
+  CHECK_FALSE(s.has_saliency());
+  CHECK(s.saliency_error().find("got 10") != std::string::npos);
+}
+
+TEST_CASE("receptive field of a clicked unit comes from the engine after a forward pass") {
+  LabSession s = ready_session();
+  REQUIRE(s.use_gallery(0));
+  s.update_prediction();
+  // features.conv1 is 3x3, stride 2, padding 1 on 28x28: output (0, 13) reads rows -1..1, columns 25..27.
+  auto rf = s.receptive_field("features.conv1", 0, 13);
+  REQUIRE_MESSAGE(rf.is_ok(), rf.message());
+  CHECK(rf->box == cs::RfBox{0, 25, 1, 27});
+  CHECK(rf->global_via.empty());
+  auto after_se = s.receptive_field("features.conv2", 0, 0);
+  REQUIRE(after_se.is_ok());
+  CHECK(after_se->global_via == "SqueezeExcitation");
+  auto bad = s.receptive_field("features.conv1", 14, 0);
+  CHECK_FALSE(bad.is_ok());
 }
 
 TEST_CASE("transparent containers (empty label) add no name component, as in the Trace") {

@@ -211,3 +211,19 @@ TEST_CASE("saliency: convscope saliency IMAGE --mnist --json gives PyTorch's map
   }
 }
 #endif
+
+TEST_CASE("default_cam_layer: the last top-level part with a spatial map, inside transparent containers") {
+  std::unique_ptr<Model> model = make_digitnet_model(1);
+  CHECK(default_cam_layer(*model) == "");  // no forward pass yet: no shapes
+  Tensor logits;
+  REQUIRE(model->forward(Tensor({1, 1, 28, 28}, 0.5f), logits).is_ok());
+  CHECK(default_cam_layer(*model) == "head");
+  Rng rng(1);
+  Model m;
+  auto blocks = std::make_unique<Sequential>();
+  blocks->add(LayerPtr(new Conv2d({1, 2, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true}, rng)), "0", "b1");
+  m.add(std::move(blocks), "blocks", std::string());
+  m.add(LayerPtr(new Flatten()), "flatten");
+  REQUIRE(m.forward(Tensor({1, 1, 5, 5}, 0.5f), logits).is_ok());
+  CHECK(default_cam_layer(m) == "b1");
+}

@@ -1,7 +1,9 @@
 // test_digit_lab.mjs — the digit lab in the real page: panels laid out without overlap, real mouse
 // and touch strokes on the pad, undo/clear, preprocessing steps, gallery picks, live prediction,
-// the SE heatmap against `convscope se-stats`, and in-page training that keeps frames coming.
+// the SE heatmap against `convscope se-stats`, in-page training that keeps frames coming, Grad-CAM and
+// input-gradient saliency (against `convscope saliency`), and a clicked unit's receptive field.
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ROOT, assert, clickItem, frames, items, openApp, panels, screenshot, setState, state } from './harness.mjs';
@@ -347,6 +349,137 @@ export function digitLabTests(ctx) {
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     await context.close();
   } });
+  tests.push({ name: 'digit lab: Grad-CAM sits on the ink; the input gradient matches convscope saliency within 1e-4', fn: async () => {
+    const cli = process.env.CS_CLI || path.join(ROOT, 'build/native/convscope');
+    const weights = path.join(ROOT, 'assets/digitnet.safetensors');
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { setup: LAB });
+    if (!(await state(page)).network.shipped_weights) { console.log('    skip: the page has no shipped weights'); await context.close(); return; }
+    const subset = bundledTestSubset(100);
+    const digit = (k) => subset.images.subarray(16 + k * 784, 16 + (k + 1) * 784);
+    const mean = (a) => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
+    // Grad-CAM by a real click on its radio button, for gallery digits of several classes.
+    await setState(page, { input: { gallery: 0 } });
+    await frames(page, 2);
+    await clickItem(page, 'activations.saliency.gradcam');
+    let concentrated = 0;
+    const picks = [0, 100, 200, 300, 400, 500, 600, 700, 800, 900];
+    for (const k of picks) {
+      await setState(page, { input: { gallery: k } });
+      await frames(page, 3);
+      const s = await state(page);
+      assert(s.saliency.mode === 'grad-cam', `saliency mode ${s.saliency.mode} after the click`);
+      assert(s.saliency.map && s.saliency.map.length === 784, `no 28x28 map: ${JSON.stringify(s.saliency).slice(0, 200)}`);
+      assert(s.saliency.explained === s.prediction.class, `explained class ${s.saliency.explained}, predicted ${s.prediction.class}`);
+      const map = s.saliency.map, px = digit(k);
+      const ink = map.filter((_, i) => px[i] > 127), paper = map.filter((_, i) => px[i] <= 127);
+      const hot = map.filter((v) => v > 0.1 * s.saliency.max).length;
+      assert(s.saliency.max > 0 && hot >= 20 && hot < 784 && Math.min(...map) >= 0, `trivial Grad-CAM for gallery ${k}: max ${s.saliency.max}, ${hot} cells above 10%`);
+      if (mean(ink) > mean(paper)) concentrated++;
+      if (k === 0) {
+        console.log(`    gallery 0 (class ${s.prediction.class}): Grad-CAM mean on ink ${mean(ink).toFixed(3)}, on paper ${mean(paper).toFixed(3)}, ${s.saliency.ms.toFixed(1)} ms`);
+        await page.mouse.move(2, 790);  // no tooltip over the picture
+        await frames(page, 2);
+        await panelShot(page, 'activations', 'digit-lab-gradcam');
+      }
+    }
+    console.log(`    Grad-CAM concentrated on the ink for ${concentrated}/${picks.length} digits`);
+    assert(concentrated >= 9, `Grad-CAM mean on ink > on paper for only ${concentrated}/${picks.length} digits`);
+    // Cached: frames without a change do not recompute it.
+    const runs = (await state(page)).saliency.runs;
+    await frames(page, 30);
+    assert((await state(page)).saliency.runs === runs, `saliency recomputed without a change (${runs} -> ${(await state(page)).saliency.runs})`);
+    // Input gradient, then a chosen class; both against the CLI on the same digit as a PNG.
+    await clickItem(page, 'activations.saliency.gradient');
+    if (!fs.existsSync(cli)) { console.log(`    skip CLI comparison: ${cli} not built`); await context.close(); return; }
+    const k = 300;
+    await setState(page, { input: { gallery: k } });
+    await frames(page, 3);
+    const dir = fs.mkdtempSync(path.join(ROOT, 'test-artifacts/saliency-'));
+    const png = path.join(dir, `gallery-${k}.png`);
+    fs.writeFileSync(png, greyPng(digit(k), 28, 28));
+    for (const cls of [-1, 3]) {
+      await setState(page, { saliency: { class: cls } });
+      await frames(page, 3);
+      const s = (await state(page)).saliency;
+      assert(s.mode === 'input-gradient' && s.map, `input gradient not shown: ${JSON.stringify(s).slice(0, 200)}`);
+      const args = ['saliency', png, '--mnist', '--json', '--weights', weights, '--class', String(s.explained)];
+      const out = JSON.parse(execFileSync(cli, args, { encoding: 'utf8' }));
+      assert(out.class === s.explained, `CLI explained ${out.class}, page ${s.explained}`);
+      let worst = 0;
+      for (let i = 0; i < 784; i++) {
+        const d = Math.abs(out.saliency[i] - s.map[i]);
+        worst = Math.max(worst, d);
+        assert(d <= 1e-4, `class ${s.explained} pixel ${i}: page ${s.map[i]}, CLI ${out.saliency[i]}`);
+      }
+      const gradInk = mean(s.map.filter((_, i) => digit(k)[i] > 127)), gradPaper = mean(s.map.filter((_, i) => digit(k)[i] <= 127));
+      console.log(`    input gradient, class ${s.explained}${cls < 0 ? ' (predicted)' : ''}: max |page - CLI| = ${worst.toExponential(2)}, max ${s.max.toFixed(3)}, mean on ink ${gradInk.toFixed(3)}, on paper ${gradPaper.toFixed(3)}`);
+    }
+    fs.rmSync(dir, { recursive: true });
+    await page.mouse.move(2, 790);
+    await frames(page, 2);
+    await panelShot(page, 'activations', 'digit-lab-input-gradient');
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
+  tests.push({ name: 'digit lab: clicking a unit of an enlarged channel boxes its receptive field on the input', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { setup: LAB });
+    if (!(await state(page)).network.ok) { console.log('    skip: no network'); await context.close(); return; }
+    await setState(page, { input: { gallery: 5 } });
+    await frames(page, 3);
+    // Enlarge channel 0 of block1 by a real click on its first cell in the small multiples.
+    const id = 'activations.layer.block1';
+    // Scroll the maps (mouse wheel) until the layer's grid is inside the panel.
+    const maps = (await panels(page)).activations;
+    const inside = (r) => r && r.y >= maps.y + 30 && r.y + 24 <= maps.y + maps.height - 12;
+    let it = (await items(page))[id];
+    await page.mouse.move(maps.x + maps.width * 0.7, maps.y + maps.height * 0.5);
+    for (let i = 0; i < 30 && !inside(it); i++) {
+      await page.mouse.wheel(0, it && it.y < maps.y ? -40 : 40);
+      await frames(page, 2);
+      it = (await items(page))[id];
+    }
+    assert(inside(it), `${id} not scrolled into view: ${JSON.stringify(it)} in ${JSON.stringify(maps)}`);
+    await clickAt(page, it.x + 4, it.y + 4);
+    await frames(page, 3);
+    let s = await state(page);
+    assert(s.activations.layer === 'block1' && s.activations.channel === 0, `enlarged ${JSON.stringify(s.activations)}`);
+    // Units of block1 (14x14 after the stride-2 depthwise conv): expected boxes from the geometry
+    // (stem 3x3 pad 1, then 3x3 stride 2 pad 1): rows 2y-2..2y+2 clipped to the 28x28 input.
+    const clip = (a) => Math.max(0, Math.min(27, a));
+    for (const [y, x] of [[5, 6], [0, 0], [13, 13], [7, 2]]) {
+      const r = (await items(page))['activations.channel'];
+      assert(r, 'activations.channel not visible');
+      const cw = r.width / s.activations.w, ch = r.height / s.activations.h;
+      await clickAt(page, r.x + (x + 0.5) * cw, r.y + (y + 0.5) * ch);
+      await frames(page, 3);
+      s = await state(page);
+      const rf = s.receptive_field;
+      assert(rf && rf.y === y && rf.x === x && rf.layer === 'block1', `receptive field ${JSON.stringify(rf)} after clicking (${y}, ${x})`);
+      const want = [clip(2 * y - 2), clip(2 * x - 2), clip(2 * y + 2), clip(2 * x + 2)];
+      assert(JSON.stringify(rf.box) === JSON.stringify(want), `unit (${y}, ${x}): box ${rf.box}, expected ${want}`);
+      assert(rf.global_via === 'SqueezeExcitation', `block1 follows an SE block: global_via '${rf.global_via}'`);
+    }
+    await setState(page, { activations: { layer: 'stem.conv', channel: 3 } });
+    await frames(page, 3);
+    const r = (await items(page))['activations.channel'];
+    s = await state(page);
+    await clickAt(page, r.x + (27 + 0.5) * (r.width / s.activations.w), r.y + 0.5 * (r.height / s.activations.h));
+    await frames(page, 3);
+    s = await state(page);
+    assert(JSON.stringify(s.receptive_field.box) === JSON.stringify([0, 26, 1, 27]) && s.receptive_field.global_via === '',
+      `stem.conv unit (0, 27): ${JSON.stringify(s.receptive_field)}`);
+    await setState(page, { activations: { layer: 'block3', channel: 1 } });
+    await frames(page, 3);
+    const r3 = (await items(page))['activations.channel'];
+    await clickAt(page, r3.x + 3.5 * (r3.width / 7), r3.y + 3.5 * (r3.height / 7));
+    await frames(page, 3);
+    s = await state(page);
+    assert(JSON.stringify(s.receptive_field.box) === JSON.stringify([6, 6, 18, 18]), `block3 unit (3, 3): ${JSON.stringify(s.receptive_field)}`);
+    await panelShot(page, 'activations', 'digit-lab-receptive-field');
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
   return tests;
 }
 
@@ -366,4 +499,33 @@ function bundledTestSubset(perClass) {
   labels.writeUInt32BE(0x801, 0); labels.writeUInt32BE(keep.length, 4);
   keep.forEach((i, k) => { img.copy(images, 16 + k * 784, 16 + i * 784, 16 + (i + 1) * 784); labels[8 + k] = lab[8 + i]; });
   return { images, labels };
+}
+
+// A real mouse click held across frames (ImGui 1.86 has no input queue: a press and release inside
+// one frame would be lost), as harness.clickItem does for named items.
+async function clickAt(page, x, y) {
+  await page.mouse.move(x, y);
+  await frames(page, 2);
+  await page.mouse.down();
+  await frames(page, 2);
+  await page.mouse.up();
+  await frames(page, 2);
+}
+
+// An 8-bit greyscale PNG of `bytes` (width*height), for the CLI: the same input the page classified.
+function greyPng(bytes, width, height) {
+  const raw = Buffer.alloc((width + 1) * height);
+  for (let y = 0; y < height; y++) { raw[y * (width + 1)] = 0; Buffer.from(bytes.subarray(y * width, (y + 1) * width)).copy(raw, y * (width + 1) + 1); }
+  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
+  const crc = (buf) => { let c = 0xffffffff; for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0); ihdr.writeUInt32BE(height, 4); ihdr[8] = 8; ihdr[9] = 0; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }

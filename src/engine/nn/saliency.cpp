@@ -34,6 +34,25 @@ class KeepTrainingState {
 
 }  // namespace
 
+namespace {
+void last_spatial_part(const Sequential& s, std::string& best) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s.label(i).empty()) {  // transparent container: its children are top-level names
+      if (auto* sub = dynamic_cast<const Sequential*>(&s.child(i))) last_spatial_part(*sub, best);
+      continue;
+    }
+    const Tensor& t = s.output(i);
+    if (t.rank() == 4 && t.dim(2) * t.dim(3) > 1) best = s.label(i);
+  }
+}
+}  // namespace
+
+std::string default_cam_layer(const Model& model) {
+  std::string best;
+  last_spatial_part(model.root(), best);
+  return best;
+}
+
 Status resize_bilinear(const Tensor& in, int H, int W, Tensor& out) {
   if (in.rank() != 2 || in.dim(0) < 1 || in.dim(1) < 1)
     return Status::error("resize_bilinear: input must be (h, w) with h, w >= 1, got " + in.shape_string());

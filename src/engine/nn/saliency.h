@@ -36,6 +36,11 @@ struct SaliencyMaps {
 // output gradient Model::output_gradient can give (a part reached through Sequentials), rank 4.
 Status compute_saliency(Model& model, const Tensor& input, int cls, const std::string& cam_layer, SaliencyMaps& out);
 
+// Where Grad-CAM looks by default: the Trace name of the last top-level part whose output in the last
+// forward pass is a spatial map (rank 4, h*w > 1) — the last convolutional stage before pooling, as
+// Selvaraju et al. choose ("head" in DigitNet). Looks inside transparent containers. "" if none.
+std::string default_cam_layer(const Model& model);
+
 // in (h, w) -> out (H, W), bilinear with half-pixel centres and edge clamping: PyTorch's
 // F.interpolate(mode="bilinear", align_corners=False) for upsampling.
 Status resize_bilinear(const Tensor& in, int H, int W, Tensor& out);
