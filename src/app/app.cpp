@@ -25,6 +25,9 @@ using nlohmann::json;
 void record_panel_rect(AppState& state, const char* id) {
   ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
   state.panel_rects[id] = PanelRect{p.x, p.y, s.x, s.y};
+  // Which panel has the keyboard (Ctrl+Tab moves it): items() names it "focus:<id>" for keyboard-only tests.
+  if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows))
+    state.item_rects[std::string("focus:") + id] = PanelRect{p.x, p.y, s.x, s.y};
 }
 
 static std::string fmt_size_notice(const std::string& name, size_t size) {

@@ -3,7 +3,7 @@
 // wrong-version hashes ignored with a notice), CSV export of the SE heatmap and an activation (the
 // download parsed and compared with state()), and "Copy as PyTorch" onto the system clipboard.
 import fs from 'node:fs';
-import { assert, clickItem, frames, openApp, screenshot, setState, state } from './harness.mjs';
+import { assert, clickItem, frames, items, openApp, panels, screenshot, setState, state } from './harness.mjs';
 
 // What a link must restore: the stepper's whole state() except where the pointer is (and playback).
 function lessonOf(s) {
@@ -205,5 +205,72 @@ export function classroomTests(ctx) {
     await context.close();
   } });
 
-  return tests;
+  return tests.concat(keyboardTests(ctx));
+}
+
+// [keyboard] A key held for two frames, as a human press is (ImGui 1.86 reads key state per frame).
+async function press(page, k) {
+  await page.keyboard.down(k);
+  await frames(page, 2);
+  await page.keyboard.up(k);
+  await frames(page, 2);
+}
+
+// Ctrl+Tab (ImGui's window switcher) until `id` has the keyboard; items() names it "focus:<id>".
+async function focusPanel(page, id) {
+  for (let i = 0; i < 6; ++i) {
+    if ((await items(page))[`focus:${id}`]) return;
+    await page.keyboard.down('Control');
+    await frames(page, 2);
+    await press(page, 'Tab');
+    await page.keyboard.up('Control');
+    await frames(page, 3);
+  }
+  throw new Error(`Ctrl+Tab never focused ${id}: ${Object.keys(await items(page)).filter((k) => k.startsWith('focus:'))}`);
+}
+
+export function keyboardTests(ctx) {
+  return [{ name: 'classroom: a lesson operated with the keyboard only (Ctrl+Tab, arrows, Space)', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    await page.mouse.move(2, 795);  // out of the way: no hover, and no mouse button is ever pressed
+    await page.evaluate(() => document.getElementById('canvas').focus());
+    // Output size panel: navigate to the kernel slider, activate it (Space), arrows to 5, Escape.
+    // (Arrows on an active slider auto-repeat when a frame is slow, so step until the value is reached.)
+    await focusPanel(page, 'output-size');
+    const kernelTo = async (want) => {
+      for (let i = 0; i < 10; ++i) {
+        const k = (await state(page)).stepper.kernel[0];
+        if (k === want) return;
+        await press(page, k < want ? 'ArrowRight' : 'ArrowLeft');
+      }
+    };
+    for (const k of ['ArrowDown', 'ArrowDown', 'Space']) await press(page, k);
+    await kernelTo(5);
+    await press(page, 'Escape');
+    let s = await state(page);
+    assert(JSON.stringify(s.stepper.kernel) === '[5,5]' && JSON.stringify(s.stepper.output) === '[1,1]',
+      `kernel ${JSON.stringify(s.stepper.kernel)}, output ${JSON.stringify(s.stepper.output)} after the keys`);
+    await screenshot(page, 'classroom-keyboard-output-size');
+    // Back to 3 on the same slider.
+    await press(page, 'Space');
+    await kernelTo(3);
+    await press(page, 'Escape');
+    s = await state(page);
+    assert(JSON.stringify(s.stepper.kernel) === '[3,3]', `kernel back to 3: ${JSON.stringify(s.stepper.kernel)}`);
+    await focusPanel(page, 'stepper');
+    await press(page, 'ArrowRight');
+    assert((await state(page)).stepper.step === 1, 'Right arrow in the stepper');
+    await press(page, 'End');
+    assert((await state(page)).stepper.step === 8, 'End in the stepper');
+    await press(page, 'Home');
+    await press(page, 'Space');
+    assert((await state(page)).stepper.playing === true, 'Space plays');
+    await press(page, 'Space');
+    // The help overlay lists the shortcuts (F1).
+    await press(page, 'F1');
+    assert((await state(page)).help === true && (await panels(page)).help, 'F1 opens the shortcut list');
+    await press(page, 'F1');
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } }];
 }
