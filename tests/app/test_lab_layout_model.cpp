@@ -9,7 +9,9 @@
 using namespace cs::app;
 
 TEST_CASE("digit lab layout: no overlap, inside the window, below the menu bar") {
-  for (auto [w, h] : {std::pair<float, float>{1280, 800}, {1920, 1080}, {1440, 900}}) {
+  // Not a structured binding: clang 14 (Emscripten) cannot capture one in doctest's CAPTURE lambda.
+  for (const auto& size : {std::pair<float, float>{1280, 800}, {1920, 1080}, {1440, 900}}) {
+    const float w = size.first, h = size.second;
     CAPTURE(w);
     CAPTURE(h);
     LabLayout l = lab_layout(w, h, 19.0f);
