@@ -255,7 +255,10 @@ void conv2d_forward_auto(const ConvGeometry& g, const float* in, const float* w,
 
 void conv2d_backward_auto(const ConvGeometry& g, const float* grad_out, const float* in, const float* w,
                           float* grad_in, float* grad_w, float* grad_b, Workspace&) {
-  if (depthwise_applies(g)) {
+  // As forward: only multiplier 1 goes direct. With a multiplier (M1's first layer, 1 -> 16) the
+  // direct dX scatters each input plane 16 times: 7.1 ms vs 2.6 ms for GEMM + col2im (dX + dW, M1's
+  // c1 at batch 64, AVX2, 1 thread).
+  if (depthwise_applies(g) && g.oc_per_group() == 1) {
     depthwise_backward(g, grad_out, in, w, grad_in, grad_w, grad_b);
     return;
   }

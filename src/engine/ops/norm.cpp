@@ -5,11 +5,109 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
+
+#include "../parallel.h"
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+// As depthwise.cpp: baseline SSE2 and an AVX+FMA clone, picked at load time.
+#define CS_BN_CLONES __attribute__((target_clones("default", "fma")))
+#else
+#define CS_BN_CLONES
+#endif
 
 namespace cs {
 
 namespace {
+
+// [SECTION] row reductions in double, vectorised: element i of a row goes to lane i % 8 of two
+// 4-double accumulators, the lanes are added in a fixed order at the end and rows are added in
+// order, so a result depends on the data alone (not on threads). A single running double (one
+// dependent add per element) was ~25% of a DigitNet training step.
+typedef double v4d __attribute__((vector_size(32)));
+typedef float v4f __attribute__((vector_size(16)));
+// Vectors by reference, not by value: a 32-byte vector argument/return from baseline-ISA code is
+// an ABI corner compilers warn about (as in depthwise.cpp).
+inline void load4d(v4d& out, const float* p) {
+  v4f f;
+  std::memcpy(&f, p, sizeof f);
+  out = __builtin_convertvector(f, v4d);
+}
+inline double lanes_sum(const v4d& a, const v4d& b) {
+  const v4d s = a + b;
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+// sum x
+CS_BN_CLONES
+double row_sum(const float* __restrict x, size_t n) {
+  v4d s0 = {0, 0, 0, 0}, s1 = s0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v4d a0, a1;
+    load4d(a0, x + i);
+    load4d(a1, x + i + 4);
+    s0 += a0;
+    s1 += a1;
+  }
+  double t = 0.0;
+  for (; i < n; ++i) t += x[i];
+  return lanes_sum(s0, s1) + t;
+}
+
+// sum (x - mean)^2
+CS_BN_CLONES
+double row_sq_dev(const float* __restrict x, size_t n, double mean) {
+  v4d s0 = {0, 0, 0, 0}, s1 = s0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v4d d0, d1;
+    load4d(d0, x + i);
+    load4d(d1, x + i + 4);
+    d0 -= mean;
+    d1 -= mean;
+    s0 += d0 * d0;
+    s1 += d1 * d1;
+  }
+  double t = 0.0;
+  for (; i < n; ++i) {
+    const double d = x[i] - mean;
+    t += d * d;
+  }
+  return lanes_sum(s0, s1) + t;
+}
+
+// *sg += sum gy, *sgx += sum gy (x - mean)
+CS_BN_CLONES
+void row_sums_gy(const float* __restrict gy, const float* __restrict x, size_t n, double mean, double* sg,
+                 double* sgx) {
+  v4d g0 = {0, 0, 0, 0}, g1 = g0, p0 = g0, p1 = g0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v4d a0, a1, x0, x1;
+    load4d(a0, gy + i);
+    load4d(a1, gy + i + 4);
+    load4d(x0, x + i);
+    load4d(x1, x + i + 4);
+    g0 += a0;
+    g1 += a1;
+    p0 += a0 * (x0 - mean);
+    p1 += a1 * (x1 - mean);
+  }
+  double tg = 0.0, tp = 0.0;
+  for (; i < n; ++i) {
+    tg += gy[i];
+    tp += static_cast<double>(gy[i]) * (x[i] - mean);
+  }
+  *sg += lanes_sum(g0, g1) + tg;
+  *sgx += lanes_sum(p0, p1) + tp;
+}
+
+// Channels per parallel chunk: at least ~32K values.
+int64_t channel_grain(size_t per_channel) {
+  return std::max<int64_t>(1, static_cast<int64_t>(32768 / std::max<size_t>(1, per_channel)));
+}
 
 // (N, C, H, W) or (N, C): C channels, each N blocks of `inner` (= H*W, or 1) contiguous values.
 struct ChannelLayout {
@@ -65,38 +163,32 @@ Status batchnorm2d_forward_train(Tensor& out, Tensor& save_mean, Tensor& save_in
   save_mean.resize({l.C});
   save_invstd.resize({l.C});
   const size_t cstride = l.inner, nstride = static_cast<size_t>(l.C) * l.inner;
-  for (int c = 0; c < l.C; ++c) {
-    double sum = 0.0;
-    for (int n = 0; n < l.N; ++n) {
-      const float* x = in.data() + n * nstride + c * cstride;
-      for (size_t i = 0; i < l.inner; ++i) sum += x[i];
-    }
-    const double mean = sum / static_cast<double>(M);
-    double sq = 0.0;  // two-pass variance: no cancellation when |mean| >> std
-    for (int n = 0; n < l.N; ++n) {
-      const float* x = in.data() + n * nstride + c * cstride;
-      for (size_t i = 0; i < l.inner; ++i) {
-        double d = x[i] - mean;
-        sq += d * d;
+  parallel_for(0, l.C, channel_grain(M), [&](int64_t c_lo, int64_t c_hi) {
+    for (int c = static_cast<int>(c_lo); c < static_cast<int>(c_hi); ++c) {
+      double sum = 0.0;
+      for (int n = 0; n < l.N; ++n) sum += row_sum(in.data() + n * nstride + c * cstride, l.inner);
+      const double mean = sum / static_cast<double>(M);
+      double sq = 0.0;  // two-pass variance: no cancellation when |mean| >> std
+      for (int n = 0; n < l.N; ++n) sq += row_sq_dev(in.data() + n * nstride + c * cstride, l.inner, mean);
+      const double var = sq / static_cast<double>(M);
+      const float invstd = static_cast<float>(1.0 / std::sqrt(var + p.eps));
+      save_mean[c] = static_cast<float>(mean);
+      save_invstd[c] = invstd;
+      const float scale = weight[c] * invstd;
+      const float shift = bias[c] - static_cast<float>(mean) * scale;
+      for (int n = 0; n < l.N; ++n) {
+        const float* x = in.data() + n * nstride + c * cstride;
+        float* y = out.data() + n * nstride + c * cstride;
+        for (size_t i = 0; i < l.inner; ++i) y[i] = x[i] * scale + shift;
+      }
+      if (running_mean)
+        (*running_mean)[c] = (1.0f - p.momentum) * (*running_mean)[c] + p.momentum * static_cast<float>(mean);
+      if (running_var) {
+        const double unbiased = sq / static_cast<double>(M - 1);
+        (*running_var)[c] = (1.0f - p.momentum) * (*running_var)[c] + p.momentum * static_cast<float>(unbiased);
       }
     }
-    const double var = sq / static_cast<double>(M);
-    const float invstd = static_cast<float>(1.0 / std::sqrt(var + p.eps));
-    save_mean[c] = static_cast<float>(mean);
-    save_invstd[c] = invstd;
-    const float scale = weight[c] * invstd;
-    const float shift = bias[c] - static_cast<float>(mean) * scale;
-    for (int n = 0; n < l.N; ++n) {
-      const float* x = in.data() + n * nstride + c * cstride;
-      float* y = out.data() + n * nstride + c * cstride;
-      for (size_t i = 0; i < l.inner; ++i) y[i] = x[i] * scale + shift;
-    }
-    if (running_mean) (*running_mean)[c] = (1.0f - p.momentum) * (*running_mean)[c] + p.momentum * static_cast<float>(mean);
-    if (running_var) {
-      const double unbiased = sq / static_cast<double>(M - 1);
-      (*running_var)[c] = (1.0f - p.momentum) * (*running_var)[c] + p.momentum * static_cast<float>(unbiased);
-    }
-  }
+  });
   return Status::ok();
 }
 
@@ -139,33 +231,31 @@ Status batchnorm2d_backward_train(Tensor* grad_in, Tensor* grad_weight, Tensor* 
   if (grad_bias) grad_bias->resize({l.C});
   const double M = static_cast<double>(l.N) * static_cast<double>(l.inner);
   const size_t cstride = l.inner, nstride = static_cast<size_t>(l.C) * l.inner;
-  for (int c = 0; c < l.C; ++c) {
-    const float mean = save_mean[c], invstd = save_invstd[c];
-    double sum_gy = 0.0, sum_gy_xhat = 0.0;
-    for (int n = 0; n < l.N; ++n) {
-      const float* x = in.data() + n * nstride + c * cstride;
-      const float* gy = grad_out.data() + n * nstride + c * cstride;
-      for (size_t i = 0; i < l.inner; ++i) {
-        sum_gy += gy[i];
-        sum_gy_xhat += static_cast<double>(gy[i]) * (x[i] - mean) * invstd;
+  parallel_for(0, l.C, channel_grain(static_cast<size_t>(M)), [&](int64_t c_lo, int64_t c_hi) {
+    for (int c = static_cast<int>(c_lo); c < static_cast<int>(c_hi); ++c) {
+      const float mean = save_mean[c], invstd = save_invstd[c];
+      double sum_gy = 0.0, sum_gy_xm = 0.0;
+      for (int n = 0; n < l.N; ++n)
+        row_sums_gy(grad_out.data() + n * nstride + c * cstride, in.data() + n * nstride + c * cstride, l.inner,
+                    mean, &sum_gy, &sum_gy_xm);
+      const double sum_gy_xhat = sum_gy_xm * invstd;
+      if (grad_weight) (*grad_weight)[c] = static_cast<float>(sum_gy_xhat);
+      if (grad_bias) (*grad_bias)[c] = static_cast<float>(sum_gy);
+      if (!grad_in) continue;
+      const float k = weight[c] * invstd;
+      const float mean_gy = static_cast<float>(sum_gy / M);
+      const float mean_gy_xhat = static_cast<float>(sum_gy_xhat / M);
+      for (int n = 0; n < l.N; ++n) {
+        const float* x = in.data() + n * nstride + c * cstride;
+        const float* gy = grad_out.data() + n * nstride + c * cstride;
+        float* gx = grad_in->data() + n * nstride + c * cstride;
+        for (size_t i = 0; i < l.inner; ++i) {
+          const float xhat = (x[i] - mean) * invstd;
+          gx[i] = k * (gy[i] - mean_gy - xhat * mean_gy_xhat);
+        }
       }
     }
-    if (grad_weight) (*grad_weight)[c] = static_cast<float>(sum_gy_xhat);
-    if (grad_bias) (*grad_bias)[c] = static_cast<float>(sum_gy);
-    if (!grad_in) continue;
-    const float k = weight[c] * invstd;
-    const float mean_gy = static_cast<float>(sum_gy / M);
-    const float mean_gy_xhat = static_cast<float>(sum_gy_xhat / M);
-    for (int n = 0; n < l.N; ++n) {
-      const float* x = in.data() + n * nstride + c * cstride;
-      const float* gy = grad_out.data() + n * nstride + c * cstride;
-      float* gx = grad_in->data() + n * nstride + c * cstride;
-      for (size_t i = 0; i < l.inner; ++i) {
-        const float xhat = (x[i] - mean) * invstd;
-        gx[i] = k * (gy[i] - mean_gy - xhat * mean_gy_xhat);
-      }
-    }
-  }
+  });
   return Status::ok();
 }
 

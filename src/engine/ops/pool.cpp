@@ -10,6 +10,13 @@
 
 #include "../parallel.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+
 namespace cs {
 
 namespace {
@@ -161,6 +168,42 @@ void pool2x2_forward_plane(const PoolGeometry& g, const float* __restrict x, flo
   }
 }
 
+// Four windows at a time on 4-lane vectors (SSE2 is baseline x86-64; wasm SIMD128): split the two
+// rows into the a/b/c/d lanes, take over by masks as argmax4 does, interleave the gradients back.
+// GCC does not vectorise the scalar loop (it turns the selected stores back into branches).
+#if defined(__SSE2__) || defined(__wasm_simd128__)
+#define CS_POOL_SIMD 1
+namespace v4 {
+#if defined(__SSE2__)
+using V = __m128;
+inline V ld(const float* p) { return _mm_loadu_ps(p); }
+inline void st(float* p, V v) { _mm_storeu_ps(p, v); }
+inline V even(V x, V y) { return _mm_shuffle_ps(x, y, _MM_SHUFFLE(2, 0, 2, 0)); }
+inline V odd(V x, V y) { return _mm_shuffle_ps(x, y, _MM_SHUFFLE(3, 1, 3, 1)); }
+inline V zip_lo(V x, V y) { return _mm_unpacklo_ps(x, y); }
+inline V zip_hi(V x, V y) { return _mm_unpackhi_ps(x, y); }
+inline V takes_over(V v, V best) { return _mm_or_ps(_mm_cmpgt_ps(v, best), _mm_cmpunord_ps(v, v)); }
+inline V or_(V x, V y) { return _mm_or_ps(x, y); }
+inline V and_(V m, V v) { return _mm_and_ps(m, v); }
+inline V and_not(V m, V v) { return _mm_andnot_ps(m, v); }  // v where m is clear
+inline V sel(V m, V a, V b) { return _mm_or_ps(_mm_and_ps(m, a), _mm_andnot_ps(m, b)); }
+#else
+using V = v128_t;
+inline V ld(const float* p) { return wasm_v128_load(p); }
+inline void st(float* p, V v) { wasm_v128_store(p, v); }
+inline V even(V x, V y) { return wasm_i32x4_shuffle(x, y, 0, 2, 4, 6); }
+inline V odd(V x, V y) { return wasm_i32x4_shuffle(x, y, 1, 3, 5, 7); }
+inline V zip_lo(V x, V y) { return wasm_i32x4_shuffle(x, y, 0, 4, 1, 5); }
+inline V zip_hi(V x, V y) { return wasm_i32x4_shuffle(x, y, 2, 6, 3, 7); }
+inline V takes_over(V v, V best) { return wasm_v128_or(wasm_f32x4_gt(v, best), wasm_f32x4_ne(v, v)); }
+inline V or_(V x, V y) { return wasm_v128_or(x, y); }
+inline V and_(V m, V v) { return wasm_v128_and(m, v); }
+inline V and_not(V m, V v) { return wasm_v128_andnot(v, m); }
+inline V sel(V m, V a, V b) { return wasm_v128_bitselect(a, b, m); }
+#endif
+}  // namespace v4
+#endif
+
 void pool2x2_backward_plane(const PoolGeometry& g, const float* __restrict x, const float* __restrict gy,
                             float* __restrict gx) {
   // Rows/columns no window covers (odd H or W) get no gradient.
@@ -172,7 +215,28 @@ void pool2x2_backward_plane(const PoolGeometry& g, const float* __restrict x, co
     float* g0 = gx + o0;
     float* g1 = g0 + g.W;
     const float* gr = gy + static_cast<size_t>(oh) * g.OW;
-    for (int ow = 0; ow < g.OW; ++ow) {
+    int ow = 0;
+#if CS_POOL_SIMD
+    using namespace v4;
+    for (; ow + 4 <= g.OW; ow += 4) {
+      const V r0l = ld(r0 + 2 * ow), r0h = ld(r0 + 2 * ow + 4), r1l = ld(r1 + 2 * ow), r1h = ld(r1 + 2 * ow + 4);
+      const V a = even(r0l, r0h), b = odd(r0l, r0h), c = even(r1l, r1h), d = odd(r1l, r1h);
+      const V kb = takes_over(b, a);
+      const V m1 = sel(kb, b, a);
+      const V kc = takes_over(c, m1);
+      const V kd = takes_over(d, sel(kc, c, m1));
+      const V v = ld(gr + ow);
+      const V ga = and_not(or_(or_(kb, kc), kd), v);
+      const V gb = and_not(or_(kc, kd), and_(kb, v));
+      const V gc = and_not(kd, and_(kc, v));
+      const V gd = and_(kd, v);
+      st(g0 + 2 * ow, zip_lo(ga, gb));
+      st(g0 + 2 * ow + 4, zip_hi(ga, gb));
+      st(g1 + 2 * ow, zip_lo(gc, gd));
+      st(g1 + 2 * ow + 4, zip_hi(gc, gd));
+    }
+#endif
+    for (; ow < g.OW; ++ow) {
       const int k = argmax4(r0[2 * ow], r0[2 * ow + 1], r1[2 * ow], r1[2 * ow + 1]);
       const float v = gr[ow];
       g0[2 * ow] = k == 0 ? v : 0.0f;
