@@ -19,5 +19,6 @@ int run_predict(int argc, char** argv);
 int run_se_stats(int argc, char** argv);
 int run_bench(int argc, char** argv);
 int run_saliency(int argc, char** argv);
+int run_convert(int argc, char** argv);
 
 }  // namespace cs::cli

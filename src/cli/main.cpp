@@ -13,6 +13,7 @@ const cs::cli::Command kCommands[] = {
     {"predict", "classify a digit in a PNG/JPEG/BMP image with DigitNet", cs::cli::run_predict},
     {"se-stats", "mean SE excitation per digit for each SE block of DigitNet", cs::cli::run_se_stats},
     {"saliency", "why DigitNet answers: input gradient and Grad-CAM of a digit image (--json for the maps)", cs::cli::run_saliency},
+    {"convert", "rewrite a safetensors file with its tensors stored as f16 or f32 (--dtype)", cs::cli::run_convert},
     {"bench", "time the engine on the peers' cases (L1-L9, M1, T1); --json for the peers harness", cs::cli::run_bench},
 };
 

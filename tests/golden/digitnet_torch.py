@@ -80,9 +80,11 @@ def read_safetensors(path):
     base = 8 + n
     tensors = {}
     for name, e in header.items():
-        assert e["dtype"] == "F32", (name, e["dtype"])
+        # F16 (the shipped weights, see assets/README.md) widens exactly to float32, as the engine reads it.
+        assert e["dtype"] in ("F32", "F16"), (name, e["dtype"])
         b, t = e["data_offsets"]
-        tensors[name] = torch.from_numpy(np.frombuffer(data[base + b:base + t], dtype="<f4").reshape(e["shape"]).copy())
+        raw = np.frombuffer(data[base + b:base + t], dtype="<f4" if e["dtype"] == "F32" else "<f2")
+        tensors[name] = torch.from_numpy(raw.astype(np.float32).reshape(e["shape"]).copy())
     return tensors, meta
 
 

@@ -14,6 +14,57 @@ namespace cs {
 
 using nlohmann::json;
 
+Result<SafetensorsDtype> parse_safetensors_dtype(const std::string& text) {
+  if (text == "f32" || text == "F32") return SafetensorsDtype::F32;
+  if (text == "f16" || text == "F16") return SafetensorsDtype::F16;
+  return Status::error(fmt("dtype '%s': expected f32 or f16", text.c_str()));
+}
+
+float half_to_float(uint16_t h) {
+  const uint32_t sign = uint32_t(h & 0x8000u) << 16;
+  const uint32_t exp = (h >> 10) & 0x1fu, mant = h & 0x3ffu;
+  uint32_t bits;
+  if (exp == 0) {
+    // Zero or subnormal: mant * 2^-24 is exact in float32 (10 significant bits).
+    const float v = std::ldexp(static_cast<float>(mant), -24);
+    std::memcpy(&bits, &v, 4);
+    bits |= sign;
+  } else if (exp == 31) {
+    bits = sign | 0x7f800000u | (mant << 13);  // Inf / NaN (payload kept)
+  } else {
+    bits = sign | ((exp + 112) << 23) | (mant << 13);  // rebias 15 -> 127
+  }
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+uint16_t float_to_half(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  const uint16_t sign = static_cast<uint16_t>((x >> 16) & 0x8000u);
+  const uint32_t ax = x & 0x7fffffffu;
+  if (ax > 0x7f800000u) return sign | 0x7e00u;   // NaN
+  if (ax >= 0x477ff000u) return sign | 0x7c00u;  // >= 65520 rounds to Inf (and Inf itself)
+  const int e = static_cast<int>(ax >> 23);      // biased float exponent
+  uint32_t h, rem, halfway;
+  if (e < 113) {
+    // Half subnormal (below 2^-14): units of 2^-24. Below 2^-25 everything rounds to zero.
+    if (e < 102) return sign;
+    const uint32_t m = (ax & 0x7fffffu) | 0x800000u;
+    const int shift = 126 - e;  // 14..24
+    h = m >> shift;
+    rem = m & ((1u << shift) - 1);
+    halfway = 1u << (shift - 1);
+  } else {
+    h = (static_cast<uint32_t>(e - 112) << 10) | ((ax & 0x7fffffu) >> 13);
+    rem = ax & 0x1fffu;
+    halfway = 0x1000u;
+  }
+  if (rem > halfway || (rem == halfway && (h & 1u))) ++h;  // a carry into the exponent is correct
+  return static_cast<uint16_t>(sign | h);
+}
+
 const Tensor* SafeTensors::find(const std::string& name) const {
   auto it = tensors.find(name);
   return it == tensors.end() ? nullptr : &it->second;
@@ -34,6 +85,7 @@ struct Entry {
   std::string name;
   Shape shape;
   uint64_t begin = 0, end = 0;
+  uint64_t elem_bytes = 4;  // 4: F32, 2: F16
 };
 
 uint64_t read_le64(const uint8_t* p) {
@@ -50,8 +102,9 @@ Status parse_entry(const std::string& file, const std::string& key, const json& 
   if (dtype == v.end() || !dtype->is_string())
     return Status::error(fmt("%s: tensor '%s' has no string field 'dtype'", f, k));
   const std::string& dt = dtype->get_ref<const std::string&>();
-  if (dt != "F32")
-    return Status::error(fmt("%s: tensor '%s' has dtype %s; only F32 is supported", f, k, dt.c_str()));
+  if (dt != "F32" && dt != "F16")
+    return Status::error(fmt("%s: tensor '%s' has dtype %s; only F32 and F16 are supported", f, k, dt.c_str()));
+  e->elem_bytes = dt == "F16" ? 2 : 4;
   auto shape = v.find("shape");
   if (shape == v.end() || !shape->is_array())
     return Status::error(fmt("%s: tensor '%s' has no array field 'shape'", f, k));
@@ -78,9 +131,9 @@ Status parse_entry(const std::string& file, const std::string& key, const json& 
   if (e->end < e->begin)
     return Status::error(fmt("%s: tensor '%s' data_offsets [%llu, %llu] end before they begin", f, k,
                              static_cast<unsigned long long>(e->begin), static_cast<unsigned long long>(e->end)));
-  if (e->end - e->begin != numel * 4)
+  if (e->end - e->begin != numel * e->elem_bytes)
     return Status::error(fmt("%s: tensor '%s' of shape %s needs %llu bytes but data_offsets [%llu, %llu] hold %llu",
-                             f, k, shape_str(e->shape).c_str(), static_cast<unsigned long long>(numel * 4),
+                             f, k, shape_str(e->shape).c_str(), static_cast<unsigned long long>(numel * e->elem_bytes),
                              static_cast<unsigned long long>(e->begin), static_cast<unsigned long long>(e->end),
                              static_cast<unsigned long long>(e->end - e->begin)));
   e->name = key;
@@ -155,10 +208,14 @@ Result<SafeTensors> parse_safetensors(const uint8_t* bytes, size_t size, const s
   for (const Entry& e : entries) {
     Tensor t(e.shape);
     const uint8_t* p = data + e.begin;
-    for (size_t i = 0; i < t.numel(); ++i, p += 4) {
-      uint32_t u = uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24);
+    for (size_t i = 0; i < t.numel(); ++i, p += e.elem_bytes) {
       float v;
-      std::memcpy(&v, &u, 4);
+      if (e.elem_bytes == 2) {
+        v = half_to_float(static_cast<uint16_t>(p[0] | (p[1] << 8)));
+      } else {
+        const uint32_t u = uint32_t(p[0]) | (uint32_t(p[1]) << 8) | (uint32_t(p[2]) << 16) | (uint32_t(p[3]) << 24);
+        std::memcpy(&v, &u, 4);
+      }
       if (!std::isfinite(v))
         return Status::error(fmt("%s: tensor '%s' holds a non-finite value (%g) at flat index %zu", f,
                                  e.name.c_str(), static_cast<double>(v), i));
@@ -175,16 +232,23 @@ Result<SafeTensors> read_safetensors(const std::string& path) {
   return parse_safetensors(bytes->data(), bytes->size(), path);
 }
 
-Result<std::vector<uint8_t>> serialize_safetensors(const SafeTensors& st) {
+Result<std::vector<uint8_t>> serialize_safetensors(const SafeTensors& st, SafetensorsDtype dtype) {
+  const bool f16 = dtype == SafetensorsDtype::F16;
+  const uint64_t elem_bytes = f16 ? 2 : 4;
   json header = json::object();
   uint64_t offset = 0;
   for (const auto& kv : st.tensors) {
     if (kv.first == "__metadata__") return Status::error("a tensor cannot be named '__metadata__'");
-    for (float v : kv.second.values())
-      if (!std::isfinite(v))
+    const std::vector<float>& values = kv.second.values();
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (!std::isfinite(values[i]))
         return Status::error(fmt("refusing to save tensor '%s': it holds a non-finite value", kv.first.c_str()));
-    const uint64_t bytes = uint64_t(kv.second.numel()) * 4;
-    header[kv.first] = {{"dtype", "F32"}, {"shape", kv.second.shape()}, {"data_offsets", {offset, offset + bytes}}};
+      if (f16 && (float_to_half(values[i]) & 0x7c00u) == 0x7c00u)
+        return Status::error(fmt("refusing to save tensor '%s' as F16: %g at flat index %zu is outside the F16 range (+-65504)",
+                                 kv.first.c_str(), static_cast<double>(values[i]), i));
+    }
+    const uint64_t bytes = uint64_t(kv.second.numel()) * elem_bytes;
+    header[kv.first] = {{"dtype", f16 ? "F16" : "F32"}, {"shape", kv.second.shape()}, {"data_offsets", {offset, offset + bytes}}};
     offset += bytes;
   }
   if (!st.metadata.empty()) {
@@ -202,14 +266,18 @@ Result<std::vector<uint8_t>> serialize_safetensors(const SafeTensors& st) {
   for (const auto& kv : st.tensors)
     for (float v : kv.second.values()) {
       uint32_t u;
-      std::memcpy(&u, &v, 4);
-      for (int i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(u >> (8 * i)));
+      if (f16) {
+        u = float_to_half(v);
+      } else {
+        std::memcpy(&u, &v, 4);
+      }
+      for (uint64_t i = 0; i < elem_bytes; ++i) out.push_back(static_cast<uint8_t>(u >> (8 * i)));
     }
   return out;
 }
 
-Status write_safetensors(const std::string& path, const SafeTensors& st) {
-  Result<std::vector<uint8_t>> bytes = serialize_safetensors(st);
+Status write_safetensors(const std::string& path, const SafeTensors& st, SafetensorsDtype dtype) {
+  Result<std::vector<uint8_t>> bytes = serialize_safetensors(st, dtype);
   if (!bytes) return bytes.status();
   return write_file_atomic(path, bytes->data(), bytes->size());
 }
