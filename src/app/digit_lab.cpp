@@ -227,6 +227,7 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
     sal["max"] = *std::max_element(map.begin(), map.end());
     sal["ms"] = s->saliency_ms();
     sal["input_revision"] = s->input_revision();
+    sal["input"] = s->input28();  // the 28x28 the maps explain (ink 1 on 0), to re-run them elsewhere
   } else if (lab.saliency_mode != 0) {
     sal["error"] = s->saliency_error();
   }

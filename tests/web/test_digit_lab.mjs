@@ -240,7 +240,7 @@ export function digitLabTests(ctx) {
     const subset = bundledTestSubset(100);
     fs.writeFileSync(path.join(dir, 't10k-images-idx3-ubyte'), subset.images);
     fs.writeFileSync(path.join(dir, 't10k-labels-idx1-ubyte'), subset.labels);
-    const out = JSON.parse(execFileSync(cli, ['se-stats', '--weights', weights, '--data', dir, '--json'], { encoding: 'utf8' }));
+    const out = JSON.parse(execFileSync(cli, ['se-stats', '--weights', weights, '--data', dir, '--levels', '16', '--json'], { encoding: 'utf8' }));
     fs.rmSync(dir, { recursive: true });
     assert(out.blocks.length === se.blocks.length, `CLI has ${out.blocks.length} SE blocks, page ${se.blocks.length}`);
     let worst = 0;
@@ -354,8 +354,8 @@ export function digitLabTests(ctx) {
     const weights = path.join(ROOT, 'assets/digitnet.safetensors');
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { setup: LAB });
     if (!(await state(page)).network.shipped_weights) { console.log('    skip: the page has no shipped weights'); await context.close(); return; }
-    const subset = bundledTestSubset(100);
-    const digit = (k) => subset.images.subarray(16 + k * 784, 16 + (k + 1) * 784);
+    // The page's own 28x28 input (as bytes: gallery digits are 8-bit images) is what the maps explain.
+    const bytesOf = (s) => Uint8Array.from(s.saliency.input, (v) => Math.round(v * 255));
     const mean = (a) => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
     // Grad-CAM by a real click on its radio button, for gallery digits of several classes.
     await setState(page, { input: { gallery: 0 } });
@@ -370,7 +370,8 @@ export function digitLabTests(ctx) {
       assert(s.saliency.mode === 'grad-cam', `saliency mode ${s.saliency.mode} after the click`);
       assert(s.saliency.map && s.saliency.map.length === 784, `no 28x28 map: ${JSON.stringify(s.saliency).slice(0, 200)}`);
       assert(s.saliency.explained === s.prediction.class, `explained class ${s.saliency.explained}, predicted ${s.prediction.class}`);
-      const map = s.saliency.map, px = digit(k);
+      const map = s.saliency.map, px = bytesOf(s);
+      assert(s.saliency.input.every((v, i) => Math.abs(v - px[i] / 255) < 1e-6), 'the input is not 8-bit');
       const ink = map.filter((_, i) => px[i] > 127), paper = map.filter((_, i) => px[i] <= 127);
       const hot = map.filter((v) => v > 0.1 * s.saliency.max).length;
       assert(s.saliency.max > 0 && hot >= 20 && hot < 784 && Math.min(...map) >= 0, `trivial Grad-CAM for gallery ${k}: max ${s.saliency.max}, ${hot} cells above 10%`);
@@ -396,7 +397,8 @@ export function digitLabTests(ctx) {
     await frames(page, 3);
     const dir = fs.mkdtempSync(path.join(ROOT, 'test-artifacts/saliency-'));
     const png = path.join(dir, `gallery-${k}.png`);
-    fs.writeFileSync(png, greyPng(digit(k), 28, 28));
+    const px = bytesOf(await state(page));
+    fs.writeFileSync(png, greyPng(px, 28, 28));
     for (const cls of [-1, 3]) {
       await setState(page, { saliency: { class: cls } });
       await frames(page, 3);
@@ -411,7 +413,7 @@ export function digitLabTests(ctx) {
         worst = Math.max(worst, d);
         assert(d <= 1e-4, `class ${s.explained} pixel ${i}: page ${s.map[i]}, CLI ${out.saliency[i]}`);
       }
-      const gradInk = mean(s.map.filter((_, i) => digit(k)[i] > 127)), gradPaper = mean(s.map.filter((_, i) => digit(k)[i] <= 127));
+      const gradInk = mean(s.map.filter((_, i) => px[i] > 127)), gradPaper = mean(s.map.filter((_, i) => px[i] <= 127));
       console.log(`    input gradient, class ${s.explained}${cls < 0 ? ' (predicted)' : ''}: max |page - CLI| = ${worst.toExponential(2)}, max ${s.max.toFixed(3)}, mean on ink ${gradInk.toFixed(3)}, on paper ${gradPaper.toFixed(3)}`);
     }
     fs.rmSync(dir, { recursive: true });
