@@ -125,3 +125,15 @@ TEST_CASE("conv auto: results are bit-identical for 1 and 2 threads") {
   CHECK(dx1.values() == dx2.values());
   CHECK(dw1.values() == dw2.values());
 }
+
+TEST_CASE("conv auto: 'same' stride-1 shapes (one-run im2col) incl. tiny planes, dilation, groups") {
+  std::mt19937 rng(21);
+  // OW == W and stride 1: im2col copies each column row as one shifted run, then zeros the
+  // wrapped padding columns. Kernels larger than the image, 1-pixel planes, dilation 2, groups.
+  const Shape4 shapes[] = {
+      {2, 3, 5, 5, 4, 3, 1, 1, 1, 1},  {1, 2, 1, 1, 3, 3, 1, 1, 1, 1}, {1, 2, 2, 2, 3, 5, 1, 2, 1, 1},
+      {2, 2, 7, 7, 3, 3, 1, 2, 2, 1},  {1, 4, 6, 6, 4, 5, 1, 2, 1, 2}, {3, 2, 1, 9, 2, 3, 1, 1, 1, 1},
+      {1, 1, 9, 1, 2, 3, 1, 1, 1, 1},  {2, 3, 4, 4, 2, 7, 1, 3, 1, 1},
+  };
+  for (const Shape4& s : shapes) check_auto(s, rng, true);
+}

@@ -52,8 +52,46 @@ inline void valid_range(int OW, int W, int stride, int off, int* lo, int* hi) {
 // im2col / col2im with the same layout as im2col.h's (the teaching versions test every element
 // against the padding); here each output row is split once into [padding | copy | padding], so
 // stride-1 rows are a straight vectorisable copy and col2im's rows a vectorisable add.
+// "Same" stride-1 rows (OW == W, stride 1 both ways; L3, L4, DigitNet's 3x3 layers): the part of a
+// column row whose input rows exist is ONE contiguous run of the plane shifted by `off`, so it is
+// one long copy plus the |off| padding columns of each output row set to 0 afterwards, instead of
+// OH short copies (14 floats for L3) with their loop overheads.
+bool same_stride1(const PatchGeometry& pg) {
+  return pg.stride.h == 1 && pg.stride.w == 1 && pg.OW == pg.W;
+}
+
+void im2col_row_same(const PatchGeometry& pg, const float* plane, int kh, int off, float* row) {
+  const int OW = pg.OW;
+  const int shift = conv_input_index(0, kh, 1, pg.padding.h, pg.dilation.h);  // ih = oh + shift
+  const int oh0 = shift < 0 ? (-shift < pg.OH ? -shift : pg.OH) : 0;
+  const int oh1 = pg.H - shift < pg.OH ? (pg.H - shift > oh0 ? pg.H - shift : oh0) : pg.OH;
+  if (oh0 > 0) std::memset(row, 0, sizeof(float) * static_cast<size_t>(oh0) * OW);
+  if (oh1 < pg.OH) std::memset(row + static_cast<size_t>(oh1) * OW, 0, sizeof(float) * static_cast<size_t>(pg.OH - oh1) * OW);
+  if (oh1 <= oh0) return;
+  // dst[i] = plane[base + i] over the run, except where that index leaves the plane: there (first
+  // element for off < 0 at the top row, last for off > 0 at the bottom) the column is padding anyway.
+  float* __restrict d = row + static_cast<size_t>(oh0) * OW;
+  const ptrdiff_t base = static_cast<ptrdiff_t>(oh0 + shift) * pg.W + off;
+  const ptrdiff_t n = static_cast<ptrdiff_t>(oh1 - oh0) * OW, plane_n = static_cast<ptrdiff_t>(pg.H) * pg.W;
+  const ptrdiff_t i0 = base < 0 ? -base : 0, i1 = base + n > plane_n ? plane_n - base : n;
+  const float* __restrict src = plane + base;
+  for (ptrdiff_t i = 0; i < i0; ++i) d[i] = 0.0f;
+  for (ptrdiff_t i = i0; i < i1; ++i) d[i] = src[i];
+  for (ptrdiff_t i = i1 > i0 ? i1 : i0; i < n; ++i) d[i] = 0.0f;
+  // Output columns whose input column iw = ow + off is outside [0, W): the run wrapped into the
+  // neighbouring input row there.
+  const int z0 = off < 0 ? (-off < OW ? -off : OW) : 0;
+  const int z1 = off > 0 ? (OW - off > 0 ? OW - off : 0) : OW;
+  for (int oh = oh0; oh < oh1; ++oh) {
+    float* rr = row + static_cast<size_t>(oh) * OW;
+    for (int ow = 0; ow < z0; ++ow) rr[ow] = 0.0f;
+    for (int ow = z1; ow < OW; ++ow) rr[ow] = 0.0f;
+  }
+}
+
 void im2col_fast(const PatchGeometry& pg, const float* x, float* cols) {
   const size_t L = static_cast<size_t>(pg.OH) * pg.OW;
+  const bool same = same_stride1(pg);
   int r = 0;
   for (int c = 0; c < pg.C; ++c) {
     const float* plane = x + static_cast<size_t>(c) * pg.H * pg.W;
@@ -61,6 +99,10 @@ void im2col_fast(const PatchGeometry& pg, const float* x, float* cols) {
       for (int kw = 0; kw < pg.KW; ++kw, ++r) {
         float* row = cols + r * L;
         const int off = conv_input_index(0, kw, pg.stride.w, pg.padding.w, pg.dilation.w);
+        if (same) {
+          im2col_row_same(pg, plane, kh, off, row);
+          continue;
+        }
         int lo, hi;
         valid_range(pg.OW, pg.W, pg.stride.w, off, &lo, &hi);
         for (int oh = 0; oh < pg.OH; ++oh) {
