@@ -341,7 +341,8 @@ std::string digit_lab_set_state(AppState& next, const nlohmann::json& partial) {
       if (s->trace().name(i) == name && s->trace().tensor(i).rank() == 4) index = static_cast<int>(i);
     if (index < 0) return "activations.layer: no spatial activation named '" + name + "' in the trace";
     const int C = s->trace().tensor(static_cast<size_t>(index)).dim(1);
-    const int c = a.value("channel", 0);
+    if (a.contains("channel") && !a["channel"].is_number_integer()) return "activations.channel must be an integer";
+    const int c = a.contains("channel") ? a["channel"].get<int>() : 0;
     if (c < 0 || c >= C) return "activations.channel must be in 0.." + std::to_string(C - 1) + ", got " + std::to_string(c);
     if (lab.act_layer != index) select_unit(lab, *s, index, -1, -1);
     lab.act_layer = index;

@@ -11,6 +11,7 @@
 #include "engine/nn/digitnet.h"
 #include "engine/nn/layers.h"
 #include "engine/nn/pool_layers.h"
+#include "engine/nn/residual.h"
 #include "engine/nn/receptive_field.h"
 #include "engine/nn/squeeze_excite.h"
 #include "nn_testing.h"
@@ -102,6 +103,30 @@ TEST_CASE("receptive field: dilated and strided convs with large padding contain
   m.add(LayerPtr(new Conv2d({1, 2, {3, 3}, {1, 1}, {3, 2}, {2, 3}, 1, true}, rng)), "c1");
   m.add(LayerPtr(new Conv2d({2, 2, {3, 2}, {2, 3}, {1, 1}, {2, 1}, 1, true}, rng)), "c2");
   check_all_units(m, cs::test::random_tensor({1, 1, 17, 21}, 6), "c2", /*tight=*/false);
+}
+
+TEST_CASE("receptive field: a residual block and max pooling contain the gradient support; the skip is tight") {
+  Rng rng(9);
+  auto body = std::make_unique<Sequential>();
+  body->add(LayerPtr(new Conv2d({2, 2, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true}, rng)), "0", "c1");
+  body->add(LayerPtr(new Conv2d({2, 2, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true}, rng)), "1", "c2");
+  Model m;
+  m.add(LayerPtr(new Residual(std::move(body))), "res");
+  MaxPool2dParams mp;
+  mp.kernel = {2, 2};
+  mp.padding = {1, 1};
+  m.add(LayerPtr(new MaxPool2d(mp)), "pool");
+  check_all_units(m, cs::test::random_tensor({1, 2, 11, 9}, 8), "pool", /*tight=*/false);
+  Model r;
+  auto body2 = std::make_unique<Sequential>();
+  body2->add(LayerPtr(new Conv2d({2, 2, {3, 3}, {1, 1}, {1, 1}, {1, 1}, 1, true}, rng)), "0", "c1");
+  r.add(LayerPtr(new Residual(std::move(body2))), "res");
+  check_all_units(r, cs::test::random_tensor({1, 2, 7, 8}, 9), "res", /*tight=*/true);
+  // Inside the Residual's body: 3x3 pad 1 around (0, 0).
+  auto rf = receptive_field(r, "res.body.c1", 0, 0);
+  REQUIRE_MESSAGE(rf.is_ok(), rf.message());
+  CHECK(rf->name == "res.body.c1");
+  CHECK(rf->box == RfBox{0, 0, 1, 1});
 }
 
 TEST_CASE("receptive field: DigitNet layers — the box equals the gradient support once SE scales are pinned") {

@@ -79,6 +79,7 @@ Status back_layer(const Layer& l, Size2 in, const RfBox& b, RfBox& out, Walk& w)
     CS_RETURN_IF_ERROR(back_sequential(mb->block(), in, mb->block().size(), b, body, w));
     out = mb->use_residual() ? unite(body, b) : body;  // the skip reads the same positions
   } else if (auto* r = dynamic_cast<const Residual*>(&l)) {
+    // Residual offers only non-const accessors; nothing here modifies it.
     RfBox body, shortcut = b;
     CS_RETURN_IF_ERROR(back_layer(const_cast<Residual*>(r)->body(), in, b, body, w));
     if (Layer* sc = const_cast<Residual*>(r)->shortcut()) CS_RETURN_IF_ERROR(back_layer(*sc, in, b, shortcut, w));
@@ -120,11 +121,17 @@ Status locate(const Sequential& s, const std::string& prefix, const std::string&
     if (name.compare(0, inner.size(), inner) != 0) continue;
     const Layer& child = s.child(i);
     const Sequential* sub = dynamic_cast<const Sequential*>(&child);
+    std::string sub_prefix = inner;
     if (!sub)
       if (auto* mb = dynamic_cast<const MBConv*>(&child)) sub = &mb->block();
+    if (!sub)
+      if (auto* r = dynamic_cast<const Residual*>(&child)) {  // traced as "<res>.body.*"; the body reads the block's input
+        sub = dynamic_cast<const Sequential*>(&const_cast<Residual*>(r)->body());
+        sub_prefix = inner + "body.";
+      }
     if (!sub) continue;
     RfBox at_child_in;
-    CS_RETURN_IF_ERROR(locate(*sub, inner, name, child_in, y, x, found, at_child_in, w));
+    CS_RETURN_IF_ERROR(locate(*sub, sub_prefix, name, child_in, y, x, found, at_child_in, w));
     if (found) return back_sequential(s, in, i, at_child_in, out, w);
   }
   return Status::ok();
