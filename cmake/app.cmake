@@ -91,6 +91,9 @@ set(CS_WEB_APP_LINK ${CS_WEB_COMMON_LINK}
 add_library(cs_platform_web OBJECT ${CMAKE_SOURCE_DIR}/src/platform/platform_sdl.cpp)
 target_link_libraries(cs_platform_web PUBLIC cs_app)
 
+# Everything but the engine is compiled for size (reason in cmake/web.cmake).
+cs_web_size_optimised(cs_imgui cs_app cs_app_pure cs_platform_web)
+
 add_executable(convscope_web $<TARGET_OBJECTS:cs_platform_web>)
 target_link_libraries(convscope_web PRIVATE cs_app)
 set_target_properties(convscope_web PROPERTIES OUTPUT_NAME convscope SUFFIX ".js")

@@ -2,12 +2,24 @@
 if(NOT EMSCRIPTEN)
   function(cs_web_node_program target)
   endfunction()
+  function(cs_web_size_optimised)
+  endfunction()
   return()
 endif()
 
 # -msimd128: wasm SIMD (Chrome >= 91, Firefox >= 89, Safari >= 16.4); relaxed SIMD is not in clang 14.
 add_compile_options(-msimd128)
 # Exceptions stay disabled (the 3.1.6 default): the engine reports errors through Status/Result.
+
+# First-load budget (issue 8: <= 500 KB gzipped, wasm + js + data). The engine library keeps the
+# Release -O3 (its kernels are the page's hot loops: conv, GEMM, depthwise, training). The UI, Dear
+# ImGui and the platform layer run once per frame on small data, and at -O3 the inliner copies them
+# into the frame function (165 KB of one function): -Oz roughly halves their code.
+function(cs_web_size_optimised)
+  foreach(t IN LISTS ARGN)
+    target_compile_options(${t} PRIVATE -Oz)
+  endforeach()
+endfunction()
 
 option(CS_WEB_DEBUG "wasm runtime checks: assertions, SAFE_HEAP, stack overflow checks" OFF)
 set(CS_WEB_DEBUG_LINK "")

@@ -14,9 +14,11 @@ namespace cs::cli {
 
 int run_se_stats(int argc, char** argv) {
   const char* kUsage =
-      "usage: convscope se-stats [--weights FILE] [--data DIR] [--threads T] [--json]\n"
-      "  mean SE excitation per digit (rows 0..9) and channel, for every SE block, over the test set\n";
-  Args args({"weights", "data", "threads"}, {"json", "help"});
+      "usage: convscope se-stats [--weights FILE] [--data DIR] [--threads T] [--levels 16] [--json]\n"
+      "  mean SE excitation per digit (rows 0..9) and channel, for every SE block, over the test set\n"
+      "  --levels 16  first reduce the digits to 16 grey levels as the page's bundled digits are\n"
+      "               (level = (g * 15 + 127) / 255, grey = level * 17; scripts/pack_digits.mjs)\n";
+  Args args({"weights", "data", "threads", "levels"}, {"json", "help"});
   Status s = args.parse(argc, argv);
   if (!s || args.has("help")) {
     if (!s) std::fprintf(stderr, "convscope se-stats: %s\n", s.message().c_str());
@@ -30,6 +32,13 @@ int run_se_stats(int argc, char** argv) {
   if (!model) return command_error("se-stats", model.message(), kExitUsage);
   auto test = load_mnist(args.get("data", kDefaultMnistDir), "t10k");
   if (!test) return command_error("se-stats", test.message(), kExitUsage);
+  const std::string levels = args.get("levels", "256");
+  if (levels != "256" && levels != "16")
+    return command_error("se-stats", "--levels " + levels + ": expected 16 (the page's bundled digits) or 256", kExitUsage);
+  // The same quantisation as src/app/digit_bundle_model.h (digit_level, quantised_grey), so the
+  // page's SE statistics over its bundled digits can be checked against this command.
+  if (levels == "16")
+    for (uint8_t& g : test->images) g = static_cast<uint8_t>((g * 15 + 127) / 255 * 17);
 
   std::vector<SeBlock> blocks = digitnet_se_blocks(**model);
   std::vector<std::vector<double>> sum(blocks.size());

