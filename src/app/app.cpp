@@ -38,6 +38,8 @@ static std::string fmt_size_notice(const std::string& name, size_t size) {
 void record_item_rect(AppState& state, const char* id) {
   ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
   state.item_rects[id] = PanelRect{a.x, a.y, b.x - a.x, b.y - a.y};
+  // The widget under the keyboard-navigation cursor is named too ("focus:<id>"), for keyboard-only tests.
+  if (ImGui::IsItemFocused()) state.item_rects[std::string("focus:") + id] = PanelRect{a.x, a.y, b.x - a.x, b.y - a.y};
 }
 
 void app_notice(AppState& state, const std::string& message, double seconds) {
@@ -196,10 +198,13 @@ void sync_link(AppState& state) {
   if (now != L.link_seen && now != "#" + L.link_written && !now.empty() && now != "#") {
     L.link_seen = now;
     open_link(state, now);
+    L.link_written.clear();  // whatever happened, the address bar shows the lesson on screen again
   }
-  std::string link = lesson_link_encode(L, workspace_name(state.workspace));
-  if (link != L.link_pending) {
-    L.link_pending = std::move(link);
+  // Re-encode only when the fingerprint changed: a large typed input takes milliseconds to write out.
+  std::string key = lesson_link_key(L, workspace_name(state.workspace));
+  if (key != L.link_key) {
+    L.link_key = std::move(key);
+    L.link_pending = lesson_link_encode(L, workspace_name(state.workspace), &L.link_values);
     L.link_pending_since = state.time_s;
   } else if (L.link_pending != L.link_written && state.time_s - L.link_pending_since >= 0.3) {
     platform_set_url_hash(L.link_pending);

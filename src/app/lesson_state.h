@@ -86,8 +86,15 @@ struct LessonState {
   // [link] the URL hash (#lesson=...) that shares this lesson: what was last written to the address bar,
   // the newest encoding waiting out the debounce, and the last hash read (to notice edits by hand).
   bool link_started = false;
-  std::string link_written, link_pending, link_seen;
+  std::string link_written, link_pending, link_seen, link_key;
   double link_pending_since = 0, link_checked_s = -1;
+  // The link's typed values (iv=, kv=) as text, for the engine result `serial` they were written from:
+  // the step changes every frame while playing, the values only when the data do.
+  struct LinkValues {
+    long long serial = -1;
+    std::string text;
+  };
+  LinkValues link_values;
 
   // [PyTorch] the lesson as a PyTorch line (pytorch_code_model.h), rebuilt with the engine result.
   std::string pytorch;

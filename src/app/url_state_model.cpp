@@ -37,6 +37,12 @@ void put(std::string& out, const char* key, const std::string& value) {
   out += value;
 }
 
+unsigned float_bits(float v) {
+  unsigned u = 0;
+  std::memcpy(&u, &v, sizeof u);
+  return u;
+}
+
 std::string pair_text(int a, int b) { return std::to_string(a) + "x" + std::to_string(b); }
 
 std::string floats_text(const std::vector<float>& v) {
@@ -127,11 +133,19 @@ int hex_digit(char c) {
 
 std::string float_text(float v) {
   char buf[32];
-  // The shortest of %.1g .. %.9g that reads back as the same float (9 digits always do).
-  for (int digits = 1; digits <= 9; ++digits) {
+  // The shortest of %.1g .. %.9g that reads back as the same float (9 digits always do). Reading back is
+  // monotonic in the digit count, so a binary search needs ~4 tries instead of up to 9.
+  auto round_trips = [&](int digits) {
     std::snprintf(buf, sizeof buf, "%.*g", digits, static_cast<double>(v));
-    if (std::strtof(buf, nullptr) == v) break;
+    return std::strtof(buf, nullptr) == v;
+  };
+  int lo = 1, hi = 9;
+  while (lo < hi) {
+    const int mid = (lo + hi) / 2;
+    if (round_trips(mid)) hi = mid;
+    else lo = mid + 1;
   }
+  round_trips(lo);
   std::string s = buf;
   const size_t plus = s.find("e+");
   if (plus != std::string::npos) s.erase(plus + 1, 1);  // "1e+07" -> "1e07": '+' is not URL-safe everywhere
@@ -140,7 +154,26 @@ std::string float_text(float v) {
 
 // [SECTION] encode ---------------------------------------------------------------------------------
 
-std::string lesson_link_encode(const LessonState& s, const std::string& workspace) {
+namespace {
+
+// The input and kernel fields: presets by name; typed numbers and pictures (which a link cannot hold) as values.
+std::string data_fields(const LessonState& s) {
+  const StepperConfig& c = s.config;
+  std::string out;
+  if (c.input_preset == InputPreset::Custom || c.input_preset == InputPreset::Image) {
+    put(out, "iv", floats_text(s.data.input));
+  } else {
+    put(out, "ip", input_preset_name(c.input_preset));
+    if (c.input_preset == InputPreset::Digit) put(out, "digit", std::to_string(s.digit_index));
+  }
+  if (c.kernel_preset == KernelPreset::Custom) put(out, "kv", floats_text(s.data.weight));
+  else put(out, "kp", kernel_preset_name(c.kernel_preset));
+  return out;
+}
+
+}  // namespace
+
+std::string lesson_link_encode(const LessonState& s, const std::string& workspace, LessonState::LinkValues* values) {
   const StepperConfig& c = s.config;
   std::string out = "lesson=" + std::to_string(kLessonLinkVersion);
   put(out, "ws", workspace == "digit-lab" ? "lab" : "lessons");
@@ -158,15 +191,14 @@ std::string lesson_link_encode(const LessonState& s, const std::string& workspac
   put(out, "ceil", c.ceil_mode ? "1" : "0");
   put(out, "seed", std::to_string(c.seed));
   put(out, "bias", float_text(c.bias));
-  // The input: presets by name; typed numbers and pictures (which a link cannot hold) as values.
-  if (c.input_preset == InputPreset::Custom || c.input_preset == InputPreset::Image) {
-    put(out, "iv", floats_text(s.data.input));
+  if (!values) {
+    out += data_fields(s);
   } else {
-    put(out, "ip", input_preset_name(c.input_preset));
-    if (c.input_preset == InputPreset::Digit) put(out, "digit", std::to_string(s.digit_index));
+    // Data and presets only change through lesson_refresh's recomputation, which bumps result_serial.
+    if (values->serial != s.result_serial) values->text = data_fields(s);
+    values->serial = s.result_serial;
+    out += values->text;
   }
-  if (c.kernel_preset == KernelPreset::Custom) put(out, "kv", floats_text(s.data.weight));
-  else put(out, "kp", kernel_preset_name(c.kernel_preset));
   // An impossible configuration has no positions (setState refuses a step there).
   if (s.result.valid) put(out, "step", std::to_string(s.position));
   put(out, "och", std::to_string(s.out_channel));
@@ -177,6 +209,17 @@ std::string lesson_link_encode(const LessonState& s, const std::string& workspac
   put(out, "split", s.split_hw ? "1" : "0");
   put(out, "rows", s.patches_as_rows ? "1" : "0");
   return out;
+}
+
+std::string lesson_link_key(const LessonState& s, const std::string& workspace) {
+  const StepperConfig& c = s.config;
+  return fmt("%s|%d%d%d|%d,%d,%d,%d,%d|%d,%d,%d,%d,%d,%d|%d,%d,%d,%d,%d|%u,%08x|%lld,%d,%d|%d,%d,%08x|%d,%d,%d,%d|%d%d",
+             workspace.c_str(), s.show_stepper, s.show_output_size, s.show_im2col, static_cast<int>(c.mode), c.H, c.W,
+             c.C, c.groups, c.KH, c.KW, c.stride.h, c.stride.w, c.padding.h, c.padding.w, c.dilation.h, c.dilation.w,
+             c.out_channels, static_cast<int>(c.ceil_mode), static_cast<int>(c.input_preset), c.seed,
+             float_bits(c.bias), s.data_version, static_cast<int>(c.kernel_preset), s.digit_index, s.position,
+             s.out_channel, float_bits(s.speed), static_cast<int>(s.transposed_as_conv), static_cast<int>(s.pinned.kind),
+             s.pinned.cell.r, s.pinned.cell.c, static_cast<int>(s.split_hw), static_cast<int>(s.patches_as_rows));
 }
 
 // [SECTION] decode ---------------------------------------------------------------------------------

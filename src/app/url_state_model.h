@@ -21,7 +21,15 @@ constexpr size_t kLessonLinkMaxChars = 131072;
 // no leading '#'. `workspace` is "lessons" or "digit-lab". The input picture of the "image" preset is
 // carried as typed values (a link cannot hold the image), so it comes back as the "custom" preset.
 // Not carried: hover, playing (a link opens paused at its step), window positions.
-std::string lesson_link_encode(const LessonState& s, const std::string& workspace);
+// `values`: when given, the typed values' text is reused while s.result_serial is unchanged (writing
+// thousands of floats out takes milliseconds; the app re-encodes when only the step moved).
+std::string lesson_link_encode(const LessonState& s, const std::string& workspace,
+                               LessonState::LinkValues* values = nullptr);
+
+// A short fingerprint of everything the link carries (the configuration, the data's version, step, panels...):
+// equal fingerprints give equal links, so the caller re-encodes (which costs milliseconds for a large typed
+// input) only when it changes.
+std::string lesson_link_key(const LessonState& s, const std::string& workspace);
 
 struct LessonLinkParse {
   bool ok = false;

@@ -122,6 +122,7 @@ TEST_CASE("url: seeded random lessons round-trip exactly (every mode, preset and
   const char* inputs[] = {"classic", "random", "counting"};
   const char* kernels[] = {"identity", "box", "gaussian", "sharpen", "sobel-x", "sobel-y", "laplacian", "cross", "random"};
   int checked = 0;
+  std::string prev_link, prev_key;
   for (int iter = 0; iter < 300; ++iter) {
     json st = {{"mode", modes[pick(0, 7)]}, {"channels", pick(1, 3)}, {"input", {pick(1, 12), pick(1, 12)}},
                {"kernel", {pick(1, 5), pick(1, 5)}}, {"stride", {pick(0, 3), pick(1, 3)}}, {"padding", {pick(0, 2), pick(0, 2)}},
@@ -150,6 +151,11 @@ TEST_CASE("url: seeded random lessons round-trip exactly (every mode, preset and
     more["out_channel"] = pick(0, s.result.OC - 1);
     if (!lesson_apply(s, {{"stepper", more}}).empty()) continue;
     const std::string link = lesson_link_encode(s, "lessons");
+    // The fingerprint the app uses to skip re-encoding: a different link always has a different key.
+    const std::string key = lesson_link_key(s, "lessons");
+    if (!prev_link.empty() && link != prev_link) CHECK(key != prev_key);
+    prev_link = link;
+    prev_key = key;
     LessonState back;
     const std::string e = open_link(link, &back);
     REQUIRE_MESSAGE(e.empty(), e, " for ", link.substr(0, 300));
@@ -158,6 +164,48 @@ TEST_CASE("url: seeded random lessons round-trip exactly (every mode, preset and
     ++checked;
   }
   CHECK(checked > 150);  // most random settings are accepted lessons
+}
+
+TEST_CASE("url: every field the link carries changes the fingerprint") {
+  LessonState base = with({{"mode", "standard"}});
+  const std::string k0 = lesson_link_key(base, "lessons");
+  CHECK(lesson_link_key(base, "digit-lab") != k0);
+  const json changes[] = {
+      {{"stepper", {{"mode", "grouped"}}}}, {{"stepper", {{"input", {6, 5}}}}}, {{"stepper", {{"channels", 2}}}},
+      {{"stepper", {{"kernel", {3, 1}}}}}, {{"stepper", {{"stride", {1, 2}}}}}, {{"stepper", {{"padding", {0, 1}}}}},
+      {{"stepper", {{"dilation", {2, 1}}}}}, {{"stepper", {{"groups", 2}}}}, {{"stepper", {{"out_channels", 2}}}},
+      {{"stepper", {{"ceil_mode", true}}}}, {{"stepper", {{"input_preset", "random"}}}}, {{"stepper", {{"seed", 9u}}}},
+      {{"stepper", {{"bias", 0.25}}}}, {{"stepper", {{"kernel_preset", "box"}}}}, {{"stepper", {{"step", 4}}}},
+      {{"stepper", {{"speed", 3}}}}, {{"stepper", {{"transposed_as_conv", true}}}},
+      {{"stepper", {{"pinned", {{"kind", "output"}, {"cell", {1, 1}}}}}}}, {{"stepper", {{"visible", false}}}},
+      {{"stepper", {{"input_values", std::vector<float>(25, 0.5f)}}}}, {{"stepper", {{"kernel_values", std::vector<float>(9, 2.0f)}}}},
+      {{"output_size", {{"split", true}}}}, {{"output_size", {{"visible", false}}}}, {{"im2col", {{"orientation", "rows"}}}},
+      {{"im2col", {{"visible", false}}}}};
+  for (const json& ch : changes) {
+    LessonState s = base;
+    REQUIRE_MESSAGE(lesson_apply(s, ch).empty(), ch.dump());
+    CHECK_MESSAGE(lesson_link_encode(s, "lessons") != lesson_link_encode(base, "lessons"), ch.dump());
+    CHECK_MESSAGE(lesson_link_key(s, "lessons") != k0, ch.dump());
+  }
+  LessonState oc = with({{"out_channels", 3}});
+  const std::string k1 = lesson_link_key(oc, "lessons");
+  REQUIRE(lesson_apply(oc, {{"stepper", {{"out_channel", 2}}}}).empty());
+  CHECK(lesson_link_key(oc, "lessons") != k1);
+}
+
+TEST_CASE("url: the values cache gives the same link as a fresh encoding as the lesson changes") {
+  LessonState s = with({{"channels", 2}, {"input", {6, 6}}, {"input_values", std::vector<float>(72, 0.25f)}});
+  LessonState::LinkValues cache;
+  CHECK(lesson_link_encode(s, "lessons", &cache) == lesson_link_encode(s, "lessons"));
+  const json steps[] = {{{"stepper", {{"step", 3}}}},
+                        {{"stepper", {{"kernel_values", std::vector<float>(18, -1.5f)}}}},
+                        {{"stepper", {{"input_values", std::vector<float>(72, 0.75f)}}}},
+                        {{"stepper", {{"input_preset", "counting"}}}},
+                        {{"stepper", {{"kernel_preset", "sobel-x"}, {"step", 1}}}}};
+  for (const json& ch : steps) {
+    REQUIRE_MESSAGE(lesson_apply(s, ch).empty(), ch.dump());
+    CHECK_MESSAGE(lesson_link_encode(s, "lessons", &cache) == lesson_link_encode(s, "lessons"), ch.dump());
+  }
 }
 
 TEST_CASE("url: hostile or malformed hashes are refused with a reason and no partial state") {

@@ -133,6 +133,11 @@ export function classroomTests(ctx) {
     }, null, { timeout: 10000 });
     const s = await state(page);
     assert(JSON.stringify(s.stepper.output) === '[4,4]', `maxpool output ${JSON.stringify(s.stepper.output)}`);
+    // A bad edit is refused with a notice, and the address bar goes back to the lesson on screen.
+    await page.evaluate(() => { location.hash = '#lesson=1&mode=maxpool&in=8x8&k=2x2&s=2x2&step=99'; });
+    await page.waitForFunction(() => /was ignored/.test(window.ConvScope.state().notice), null, { timeout: 10000 });
+    assert((await state(page)).stepper.step === 3, 'the refused link changed the step');
+    await waitForHash(page, () => location.hash.includes('mode=maxpool') && location.hash.includes('step=3&'), 'the lesson on screen');
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     await context.close();
   } });
@@ -217,12 +222,13 @@ async function press(page, k) {
 }
 
 // Ctrl+Tab (ImGui's window switcher) until `id` has the keyboard; items() names it "focus:<id>".
+// Like Alt+Tab, one Tab per Ctrl hold flips between the two latest windows: hold Ctrl for n Tabs.
 async function focusPanel(page, id) {
-  for (let i = 0; i < 6; ++i) {
+  for (let n = 0; n < 8; ++n) {
     if ((await items(page))[`focus:${id}`]) return;
     await page.keyboard.down('Control');
     await frames(page, 2);
-    await press(page, 'Tab');
+    for (let i = 0; i <= n % 3; ++i) await press(page, 'Tab');
     await page.keyboard.up('Control');
     await frames(page, 3);
   }
@@ -244,7 +250,18 @@ export function keyboardTests(ctx) {
         await press(page, k < want ? 'ArrowRight' : 'ArrowLeft');
       }
     };
-    for (const k of ['ArrowDown', 'ArrowDown', 'Space']) await press(page, k);
+    // Move the nav cursor to the kernel slider, reading where it is from items() ("focus:<item>").
+    const rows = ['output-size.split', 'output-size.input', 'output-size.kernel', 'output-size.padding',
+      'output-size.stride', 'output-size.dilation'];
+    for (let i = 0; i < 16; ++i) {
+      const it = await items(page);
+      const at = rows.findIndex((r) => `focus:${r}` in it);
+      if (at === 2) break;
+      await press(page, at > 2 ? 'ArrowUp' : 'ArrowDown');
+    }
+    assert((await items(page))['focus:output-size.kernel'], `the nav cursor never reached the kernel slider: ${
+      Object.keys(await items(page)).filter((k) => k.startsWith('focus:'))}`);
+    await press(page, 'Space');
     await kernelTo(5);
     await press(page, 'Escape');
     let s = await state(page);
