@@ -136,9 +136,10 @@ const struct {
   const char* what;
 } kShortcuts[] = {
     {"F1", "show or hide this help"},
-    {"Tab / Shift+Tab", "move between widgets (keyboard navigation)"},
+    {"Tab / Shift+Tab", "next / previous number field: type a value, Enter"},
     {"Space / Enter", "press the focused button"},
-    {"Ctrl+Tab", "switch between panels"},
+    {"Ctrl+Tab", "switch between panels (hold Ctrl, Tab again for the next)"},
+    {"Arrows (in a panel)", "move between its widgets; Space activates, arrows change a slider, Esc ends"},
     {"Space (stepper)", "play / pause the kernel animation"},
     {"Left / Right (stepper)", "step back / forward"},
     {"Home / End (stepper)", "first / last position"},

@@ -224,15 +224,24 @@ async function press(page, k) {
 // Ctrl+Tab (ImGui's window switcher) until `id` has the keyboard; items() names it "focus:<id>".
 // Like Alt+Tab, one Tab per Ctrl hold flips between the two latest windows: hold Ctrl for n Tabs.
 async function focusPanel(page, id) {
-  for (let n = 0; n < 8; ++n) {
-    if ((await items(page))[`focus:${id}`]) return;
+  const seen = [];
+  for (let n = 0; n < 12; ++n) {
+    const it = await items(page);
+    if (it[`focus:${id}`]) return;
+    seen.push(Object.keys(it).filter((k) => /^focus:[^.]*$/.test(k)).join('+') || 'none');
     await page.keyboard.down('Control');
-    await frames(page, 2);
-    for (let i = 0; i <= n % 3; ++i) await press(page, 'Tab');
+    await frames(page, 1);
+    // One-frame Tab presses: a press held past ImGui's key-repeat delay on a slow frame would count twice.
+    for (let i = 0; i <= n % 4; ++i) {
+      await page.keyboard.down('Tab');
+      await frames(page, 1);
+      await page.keyboard.up('Tab');
+      await frames(page, 1);
+    }
     await page.keyboard.up('Control');
     await frames(page, 3);
   }
-  throw new Error(`Ctrl+Tab never focused ${id}: ${Object.keys(await items(page)).filter((k) => k.startsWith('focus:'))}`);
+  throw new Error(`Ctrl+Tab never focused ${id}; focus went ${seen.join(' -> ')}`);
 }
 
 export function keyboardTests(ctx) {
