@@ -115,6 +115,25 @@ TEST_CASE("url: a typed input and kernel, step, channel, pin and panels come bac
   CHECK(back.config.kernel_preset == KernelPreset::Custom);
 }
 
+TEST_CASE("url: an opened image (which no link can hold) travels as its resampled values") {
+  LessonState s;
+  lesson_refresh(s);
+  std::vector<float> plane(40 * 30);
+  for (size_t i = 0; i < plane.size(); ++i) plane[i] = static_cast<float>(i % 37) / 36.0f;
+  lesson_set_picture(s, InputPreset::Image, {plane}, 40, 30);
+  REQUIRE(lesson_apply(s, {{"stepper", {{"input", {12, 9}}, {"step", 11}}}}).empty());
+  REQUIRE(s.config.input_preset == InputPreset::Image);
+  const std::string link = lesson_link_encode(s, "lessons");
+  CHECK(link.find("&iv=") != std::string::npos);
+  CHECK(link.find("ip=image") == std::string::npos);
+  LessonState back;
+  REQUIRE(open_link(link, &back) == "");
+  CHECK(back.config.input_preset == InputPreset::Custom);
+  CHECK(back.data.input == s.data.input);
+  CHECK(back.position == 11);
+  CHECK(lesson_json(back)["stepper"]["arithmetic"] == lesson_json(s)["stepper"]["arithmetic"]);
+}
+
 TEST_CASE("url: seeded random lessons round-trip exactly (every mode, preset and typed value)") {
   std::mt19937 rng(77);
   auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
