@@ -20,6 +20,10 @@
 
 #include <nlohmann/json.hpp>
 
+#if defined(__EMSCRIPTEN__)
+#include <emscripten.h>
+#endif
+
 #include "args.h"
 #include "commands.h"
 #include "engine/nn/layers.h"
@@ -47,13 +51,30 @@ constexpr const char* kIsa = "native";
 
 // [SECTION] timing ----------------------------------------------------------------------------------
 
-// cpu_ms: median process CPU time per call (std::clock, all threads). On a machine shared with
+// cpu_ms: median process CPU time per call (all threads; see cpu_now_ms). On a machine shared with
 // other work, wall time counts the time the process waited for a core; CPU time mostly does not,
 // so before/after comparisons under load use it (it still sees cache and memory contention).
 struct Timing {
   double median_ms = 0, min_ms = 0, cpu_ms = 0;
   int runs = 0;
 };
+
+// Process CPU time in ms. Natively std::clock (CLOCK_PROCESS_CPUTIME_ID on Linux). Emscripten's
+// clock() is wall time in whole milliseconds, so under node ask node itself (process.cpuUsage,
+// microseconds of user + system time); elsewhere fall back to wall time.
+double cpu_now_ms() {
+#if defined(__EMSCRIPTEN__)
+  return EM_ASM_DOUBLE({
+    if (typeof process !== 'undefined' && process.cpuUsage) {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    }
+    return performance.now();
+  });
+#else
+  return static_cast<double>(std::clock()) * 1e3 / CLOCKS_PER_SEC;
+#endif
+}
 
 double median_of(std::vector<double>& t) {
   std::sort(t.begin(), t.end());
@@ -74,9 +95,9 @@ Status time_calls(F&& call, double min_s, Timing* out) {
   Clock::time_point t0 = Clock::now();
   while (t.size() < 20 || (seconds_since(t0) < min_s && t.size() < 1000)) {
     Clock::time_point s = Clock::now();
-    std::clock_t c = std::clock();
+    const double c = cpu_now_ms();
     CS_RETURN_IF_ERROR(call());
-    cpu.push_back(static_cast<double>(std::clock() - c) * 1e3 / CLOCKS_PER_SEC);
+    cpu.push_back(cpu_now_ms() - c);
     t.push_back(seconds_since(s) * 1e3);
   }
   out->runs = static_cast<int>(t.size());

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "engine/ops/norm.h"
@@ -59,7 +60,7 @@ BnRef reference_bn(const Tensor& x, const Tensor& w, const Tensor& b, const Tens
   return r;
 }
 
-int count_bad(const float* got, const std::vector<double>& want, double atol, double rtol, const char* what) {
+int count_bad(const float* got, const std::vector<double>& want, double atol, double rtol, const std::string& what) {
   int bad = 0;
   for (size_t i = 0; i < want.size(); ++i)
     if (!(std::fabs(got[i] - want[i]) <= atol + rtol * std::fabs(want[i]))) {
@@ -79,7 +80,12 @@ TEST_CASE("batchnorm train forward/backward equal the reference (odd sizes, 2-D,
   for (const Shape& s : shapes) {
     CAPTURE(shape_str(s));
     Tensor x(s), gy(s), w({s[1]}), b({s[1]});
-    for (size_t i = 0; i < x.numel(); ++i) x[i] = 100.0f + 3.0f * nd(rng);  // |mean| >> std
+    // |mean| >> std where a channel has many values (the two-pass variance matters there); not for
+    // 2-6 values per channel, where y = x*scale + shift cancels to a few float ulps of |x*scale|
+    // and the float formula (PyTorch's too) cannot meet 2e-5.
+    const size_t per_channel = x.numel() / static_cast<size_t>(s[1]);
+    const float offset = per_channel >= 64 ? 100.0f : 0.0f;
+    for (size_t i = 0; i < x.numel(); ++i) x[i] = offset + 3.0f * nd(rng);
     for (size_t i = 0; i < gy.numel(); ++i) gy[i] = nd(rng);
     for (int c = 0; c < s[1]; ++c) w[c] = 1.0f + 0.1f * nd(rng), b[c] = nd(rng);
     const float eps = 1e-5f;
