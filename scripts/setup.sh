@@ -71,11 +71,11 @@ done
 # stb_image from libstb-dev, copied and patched (2.27 trusts lengths from the file; see the patch).
 # The stamp names the patches, so adding one re-copies the header and applies them all.
 stb_patches=$(cd "$ROOT/scripts/patches" && ls stb-*.patch 2>/dev/null | tr '\n' ' ')
-stb_stamp="$CACHE/stb/.applied-$(printf '%s' "$stb_patches" | md5sum | cut -c1-12)"
+stb_stamp="$CACHE/stb/.applied-$(printf '%s v2' "$stb_patches" | md5sum | cut -c1-12)"
 if [ ! -e "$stb_stamp" ]; then
   log "patching stb_image: $stb_patches"
   rm -rf "$CACHE/stb" && mkdir -p "$CACHE/stb/stb"
-  cp /usr/include/stb/stb_image.h "$CACHE/stb/stb/"
+  cp /usr/include/stb/*.h "$CACHE/stb/stb/"   # all of libstb (stb_image_write for PNG export too)
   for p in $stb_patches; do (cd "$CACHE/stb/stb" && patch -p1 -s < "$ROOT/scripts/patches/$p"); done
   touch "$stb_stamp"
 fi
