@@ -169,6 +169,7 @@ std::string shader_source(const char* asset, bool fragment) {
   if (!fragment) head += "precision highp float;\n";
 #else
   std::string head = "#version 330 core\n";
+  (void)fragment;  // desktop GLSL needs no precision line
 #endif
   return head + body;
 }
