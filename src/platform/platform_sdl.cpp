@@ -80,6 +80,9 @@ struct Platform {
   GLint colormap_loc_proj = -1, colormap_loc_tex = -1, colormap_loc_map = -1;
   GLint imgui_program_seen = 0;
   std::string json_out;  // buffer for strings returned to JavaScript
+  // F1..F12 key-down events of this frame (bit n-1 for Fn), taken from SDL's events: ImGui 1.86 keeps
+  // only key state, so a key pressed and released between two frames would never be seen as pressed.
+  unsigned function_keys_pressed = 0;
   struct PngRequest {
     std::string file_name;
     float x = 0, y = 0, width = 0, height = 0;
@@ -341,6 +344,9 @@ void frame(void* arg) {
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);
     if (event.type == SDL_QUIT) p.quit = true;
+    if (event.type == SDL_KEYDOWN && !event.key.repeat && event.key.keysym.scancode >= SDL_SCANCODE_F1 &&
+        event.key.keysym.scancode <= SDL_SCANCODE_F12)
+      p.function_keys_pressed |= 1u << (event.key.keysym.scancode - SDL_SCANCODE_F1);
     if (event.type == SDL_DROPFILE && event.drop.file) {  // desktop drag and drop
       cs::app::platform_open_path(event.drop.file);
       SDL_free(event.drop.file);
@@ -361,6 +367,7 @@ void frame(void* arg) {
   ImGui::NewFrame();
   p.colormap_draws.clear();
   cs::app::app_frame(p.state);
+  p.function_keys_pressed = 0;
   ImGui::Render();
 
   int fb_w = 0, fb_h = 0;
@@ -471,7 +478,7 @@ void platform_request_png(const char* file_name, float x, float y, float width, 
 
 bool platform_function_key_pressed(int n) {
   if (n < 1 || n > 12) return false;
-  return ImGui::IsKeyPressed(SDL_SCANCODE_F1 + n - 1, false);
+  return (g_platform->function_keys_pressed >> (n - 1)) & 1u;
 }
 
 std::string platform_url_hash() {

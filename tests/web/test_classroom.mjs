@@ -214,9 +214,11 @@ export function classroomTests(ctx) {
 }
 
 // [keyboard] A key held for two frames, as a human press is (ImGui 1.86 reads key state per frame).
+// Held for exactly one frame: ImGui 1.86 sees it pressed once, and a slow frame (loaded machine)
+// cannot push the hold past the key-repeat delay (a 2-frame hold overshot the kernel slider).
 async function press(page, k) {
   await page.keyboard.down(k);
-  await frames(page, 2);
+  await frames(page, 1);
   await page.keyboard.up(k);
   await frames(page, 2);
 }
@@ -253,20 +255,23 @@ export function keyboardTests(ctx) {
     // (Arrows on an active slider auto-repeat when a frame is slow, so step until the value is reached.)
     await focusPanel(page, 'output-size');
     const kernelTo = async (want) => {
-      for (let i = 0; i < 10; ++i) {
+      for (let i = 0; i < 20; ++i) {
         const k = (await state(page)).stepper.kernel[0];
         if (k === want) return;
         await press(page, k < want ? 'ArrowRight' : 'ArrowLeft');
       }
     };
     // Move the nav cursor to the kernel slider, reading where it is from items() ("focus:<item>").
-    const rows = ['output-size.split', 'output-size.input', 'output-size.kernel', 'output-size.padding',
-      'output-size.stride', 'output-size.dilation'];
+    // Top to bottom as the panel lays them out (tabs, then the size rows, then the "same" button).
+    const rows = ['output-size.tab.formula', 'output-size.tab.cost', 'output-size.tab.rf', 'output-size.tab.pytorch',
+      'output-size.split', 'output-size.input', 'output-size.kernel', 'output-size.padding',
+      'output-size.stride', 'output-size.dilation', 'output-size.same'];
+    const target = rows.indexOf('output-size.kernel');
     for (let i = 0; i < 16; ++i) {
       const it = await items(page);
       const at = rows.findIndex((r) => `focus:${r}` in it);
-      if (at === 2) break;
-      await press(page, at > 2 ? 'ArrowUp' : 'ArrowDown');
+      if (at === target) break;
+      await press(page, at > target ? 'ArrowUp' : 'ArrowDown');
     }
     assert((await items(page))['focus:output-size.kernel'], `the nav cursor never reached the kernel slider: ${
       Object.keys(await items(page)).filter((k) => k.startsWith('focus:'))}`);
