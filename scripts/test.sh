@@ -41,7 +41,7 @@ if want web; then
   step "wasm engine tests under node (ctest)" ctest --preset web --timeout 1200
 fi
 if want browser; then
-  step "browser tests (headless Chromium)" timeout 1800 node tests/web/run_browser_tests.mjs
+  step "browser tests (headless Chromium)" timeout 3000 node tests/web/run_browser_tests.mjs
   step "classroom budgets (figures printed)" timeout 600 node tests/web/budgets.mjs
 fi
 if want desktop; then
