@@ -4,6 +4,8 @@
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
+import util from 'node:util';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { chromium } from 'playwright-core';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -45,6 +47,8 @@ export async function launch() {
 // `setup`: a partial state applied once the app is ready (e.g. {workspace: 'digit-lab'}).
 export async function openApp(browser, url, { dpr = 1, width = 1280, height = 800, hasTouch = false, setup = null } = {}) {
   const context = await browser.newContext({ deviceScaleFactor: dpr, viewport: { width, height }, hasTouch });
+  const current = testLog.getStore();
+  if (current) current.contexts.push(context);  // closed by run() if the test fails half-way
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -66,10 +70,16 @@ export const panels = (page) => page.evaluate(() => window.ConvScope.panels());
 export const items = (page) => page.evaluate(() => window.ConvScope.items());
 export const setState = (page, s) => page.evaluate((x) => window.ConvScope.setState(x), s);
 
-// Waits for n more frames to be drawn (the app reacts to input on its next frame).
+// Waits for n more frames to be drawn (the app reacts to input on its next frame). One round trip:
+// the page counts the frames itself, checking after every animation frame.
 export async function frames(page, n = 3) {
-  const start = (await state(page)).frame;
-  await page.waitForFunction((s) => window.ConvScope.state().frame >= s, start + n, { timeout: 20000 });
+  await page.evaluate(async (n) => {
+    const cs = window.ConvScope, start = cs.state().frame, t0 = performance.now();
+    while (cs.state().frame < start + n) {
+      if (performance.now() - t0 > 20000) throw new Error(`waited 20 s for ${n} frames after frame ${start}; at ${cs.state().frame}`);
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+  }, n);
 }
 
 export async function clickItem(page, id) {
@@ -101,29 +111,80 @@ export async function canvasColours(page) {
   }, png);
 }
 
-export async function screenshot(page, name) {
+export async function screenshot(page, name, clip = undefined) {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, name + '.png') });
+  await savePicture(page, path.join(ARTIFACTS, name + '.png'), clip);
+}
+
+// Tests that step through many frames and look at state() rather than pixels open the page with
+// { dpr: LOW_RES }: the layout, every coordinate and every state() value are in CSS px and do not
+// change, but headless Chromium draws WebGL with SwiftShader on the CPU and its cost per frame grows
+// with the device pixels (a quarter of them here).
+export const LOW_RES = 0.5;
+
+// A PNG of the page (or of `clip`, CSS px). Pictures for people are taken at dpr 1 even on a LOW_RES
+// page: the device pixel ratio is switched for the shot and back (the app follows it as when a
+// window moves to another screen). Through CDP: playwright would scale the shot to the context's
+// ratio, and the override lasts only while its session is attached (kept per page).
+const cdpSessions = new WeakMap();
+export async function savePicture(page, file, clip = undefined) {
+  const dpr = await page.evaluate(() => window.devicePixelRatio);
+  if (dpr >= 1) { await page.screenshot({ path: file, clip }); return; }
+  if (!cdpSessions.has(page)) cdpSessions.set(page, await page.context().newCDPSession(page));
+  const cdp = cdpSessions.get(page);
+  const size = page.viewportSize();
+  const metrics = (scale) => cdp.send('Emulation.setDeviceMetricsOverride',
+    { width: size.width, height: size.height, deviceScaleFactor: scale, mobile: false });
+  await metrics(1);
+  try {
+    await frames(page, 3);
+    const shot = await cdp.send('Page.captureScreenshot', { format: 'png', ...(clip ? { clip: { ...clip, scale: 1 } } : {}) });
+    fs.writeFileSync(file, Buffer.from(shot.data, 'base64'));
+  } finally {
+    await metrics(dpr);
+    await frames(page, 2);
+  }
 }
 
 export function assert(cond, message) { if (!cond) throw new Error(message); }
 
-// Runs tests one after another; prints the closing line CI reads: "N passed, N failed".
+// Runs the tests in CS_WEB_WORKERS (default 2) parallel lanes, each test in its own browser context;
+// a test marked `solo: true` (it measures frame times or speed, which tests beside it would distort)
+// runs afterwards with nothing else running. A test's own console lines are held and printed with its
+// result line, so parallel tests do not interleave. Prints the closing line CI reads:
+// "N passed, N failed".
+const testLog = new AsyncLocalStorage();  // the running test's { lines, contexts }
+const consoleLog = console.log;
+console.log = (...args) => {
+  const current = testLog.getStore();
+  if (current) current.lines.push(util.format(...args));
+  else consoleLog(...args);
+};
+
 export async function run(tests) {
   const only = process.env.CS_WEB_TESTS ? process.env.CS_WEB_TESTS.split(',') : null;
+  const chosen = tests.filter((t) => !only || only.some((o) => t.name.includes(o)));
+  const lanes = Math.max(1, Number(process.env.CS_WEB_WORKERS || 2));
   let passed = 0, failed = 0;
-  for (const t of tests) {
-    if (only && !only.some((o) => t.name.includes(o))) continue;
+  const one = async (t) => {
+    const lines = [], contexts = [];
     const t0 = Date.now();
-    try {
-      await t.fn();
-      passed++;
-      console.log(`ok   ${t.name} (${Date.now() - t0} ms)`);
-    } catch (e) {
-      failed++;
-      console.log(`FAIL ${t.name}: ${e && e.stack ? e.stack : e}`);
-    }
-  }
-  console.log(`${passed} passed, ${failed} failed`);
+    let error = null;
+    await testLog.run({ lines, contexts }, async () => { try { await t.fn(); } catch (e) { error = e; } });
+    // A failed test leaves its pages open; they would keep drawing and slow every later test.
+    await Promise.all(contexts.map((c) => c.close().catch(() => {})));
+    if (error) failed++;
+    else passed++;
+    consoleLog(error ? `FAIL ${t.name} (${Date.now() - t0} ms): ${error && error.stack ? error.stack : error}`
+      : `ok   ${t.name} (${Date.now() - t0} ms)`);
+    for (const line of lines) consoleLog(line);
+  };
+  const shared = chosen.filter((t) => !t.solo);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(lanes, shared.length) }, async () => {
+    while (next < shared.length) await one(shared[next++]);
+  }));
+  for (const t of chosen.filter((t) => t.solo)) await one(t);
+  consoleLog(`${passed} passed, ${failed} failed`);
   return failed === 0;
 }

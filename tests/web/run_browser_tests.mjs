@@ -1,5 +1,6 @@
 // run_browser_tests.mjs — every browser test, against build/web served on 127.0.0.1.
 // Prints one line per test and the closing "N passed, N failed"; exits 1 on any failure.
+// CS_WEB_TESTS=a,b: only tests whose names contain a or b; CS_WEB_WORKERS=n: n tests side by side (2).
 import { WEB, launch, run, serve } from './harness.mjs';
 import { foundationTests } from './test_foundation.mjs';
 import { digitLabTests } from './test_digit_lab.mjs';
@@ -11,7 +12,8 @@ const server = await serve(WEB);
 const ctx = { url: `http://127.0.0.1:${server.address().port}/index.html`, browser: await launch() };
 let ok = false;
 try {
-  ok = await run([...foundationTests(ctx), ...digitLabTests(ctx), ...lessonTests(ctx), ...stormTests(ctx), ...classroomTests(ctx)]);
+  // The storm first: it lasts a fixed time, best spent beside the others (see run() in harness.mjs).
+  ok = await run([...stormTests(ctx), ...digitLabTests(ctx), ...classroomTests(ctx), ...lessonTests(ctx), ...foundationTests(ctx)]);
 } finally {
   await ctx.browser.close();
   server.close();

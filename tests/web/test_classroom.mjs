@@ -3,7 +3,7 @@
 // wrong-version hashes ignored with a notice), CSV export of the SE heatmap and an activation (the
 // download parsed and compared with state()), and "Copy as PyTorch" onto the system clipboard.
 import fs from 'node:fs';
-import { assert, clickItem, frames, items, openApp, panels, screenshot, setState, state } from './harness.mjs';
+import { LOW_RES, assert, clickItem, frames, items, openApp, panels, screenshot, setState, state } from './harness.mjs';
 
 // What a link must restore: the stepper's whole state() except where the pointer is (and playback).
 function lessonOf(s) {
@@ -30,7 +30,7 @@ export function classroomTests(ctx) {
   const tests = [];
 
   tests.push({ name: 'classroom: a lesson set in the page lives in location.hash and a new page restores it', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES });
     const history0 = await page.evaluate(() => history.length);
     const lesson = {
       stepper: { mode: 'grouped', channels: 2, input: [7, 6], kernel: [3, 2], stride: [2, 1], padding: [1, 0],
@@ -54,7 +54,7 @@ export function classroomTests(ctx) {
     assert(want.stepper.step === 5 && want.stepper.out_channel === 3 && want.output_size.split === true, 'setState did not apply');
 
     // A student opens the shared URL in a fresh browser context.
-    const two = await openApp(ctx.browser, ctx.url + final);
+    const two = await openApp(ctx.browser, ctx.url + final, { dpr: LOW_RES });
     await frames(two.page, 3);
     const got = await state(two.page);
     assert(lessonOf(got) === lessonOf(want), `restored lesson differs:\n got ${lessonOf(got)}\nwant ${lessonOf(want)}`);
@@ -66,7 +66,7 @@ export function classroomTests(ctx) {
   } });
 
   tests.push({ name: 'classroom: typed input and kernel values and a bundled digit round-trip through the link', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES });
     const input = Array.from({ length: 2 * 4 * 5 }, (_, i) => Math.fround((i % 7) * 0.1 - 0.3 + i * 1e-7));
     await setState(page, { stepper: { mode: 'standard', channels: 2, input: [4, 5], kernel: [2, 2], out_channels: 2, input_values: input } });
     await frames(page, 2);
@@ -74,7 +74,7 @@ export function classroomTests(ctx) {
     await setState(page, { stepper: { kernel_values: kernel, step: 7, out_channel: 1 } });
     const hash = await waitForHash(page, () => location.hash.includes('kv=') && location.hash.includes('step=7'), 'typed values');
     const want = await state(page);
-    const two = await openApp(ctx.browser, ctx.url + hash);
+    const two = await openApp(ctx.browser, ctx.url + hash, { dpr: LOW_RES });
     const got = await state(two.page);
     assert(lessonOf(got) === lessonOf(want), `typed values differ:\n got ${lessonOf(got)}\nwant ${lessonOf(want)}`);
     assert(got.stepper.input_preset === 'custom' && got.stepper.kernel_preset === 'custom', 'presets');
@@ -87,7 +87,7 @@ export function classroomTests(ctx) {
       await setState(page, { stepper: { input: [28, 28], channels: 1, out_channels: 1, input_preset: 'digit', digit_index: 17, kernel_preset: 'sobel-x', step: 300 } });
       const h2 = await waitForHash(page, () => location.hash.includes('digit=17') && location.hash.includes('step=300'), 'digit 17');
       const w2 = await state(page);
-      const three = await openApp(ctx.browser, ctx.url + h2);
+      const three = await openApp(ctx.browser, ctx.url + h2, { dpr: LOW_RES });
       const g2 = await state(three.page);
       assert(lessonOf(g2) === lessonOf(w2), `digit lesson differs:\n got ${lessonOf(g2)}\nwant ${lessonOf(w2)}`);
       await three.context.close();
@@ -97,7 +97,7 @@ export function classroomTests(ctx) {
   } });
 
   tests.push({ name: 'classroom: malformed, hostile and wrong-version hashes are ignored with a notice', fn: async () => {
-    const plain = await openApp(ctx.browser, ctx.url);
+    const plain = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES });
     const def = lessonOf(await state(plain.page));
     await plain.context.close();
     const bad = [
@@ -110,7 +110,7 @@ export function classroomTests(ctx) {
       ['#hello', /not a ConvScope lesson link/],
     ];
     for (const [hash, why] of bad) {
-      const { page, errors, context } = await openApp(ctx.browser, ctx.url + hash);
+      const { page, errors, context } = await openApp(ctx.browser, ctx.url + hash, { dpr: LOW_RES });
       await frames(page, 2);
       const s = await state(page);
       assert(/link in the address bar was ignored/.test(s.notice) && why.test(s.notice), `${hash.slice(0, 60)}: notice "${s.notice}"`);
@@ -124,7 +124,7 @@ export function classroomTests(ctx) {
   } });
 
   tests.push({ name: 'classroom: a hash edited by hand in the open page is applied', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES });
     await waitForHash(page, () => location.hash.startsWith('#lesson=1&'), 'the first link');
     await page.evaluate(() => { location.hash = '#lesson=1&mode=maxpool&in=8x8&k=2x2&s=2x2&step=3'; });
     await page.waitForFunction(() => {
@@ -143,7 +143,7 @@ export function classroomTests(ctx) {
   } });
 
   tests.push({ name: 'classroom: SE weights and an activation download as CSV matching state()', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { setup: { workspace: 'digit-lab' } });
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: { workspace: 'digit-lab' } });
     const s0 = await state(page);
     if (!s0.network.ok) throw new Error(`no network: ${s0.network.error}`);
     // Not ready yet or no such block: refused in words, nothing downloaded.
@@ -191,7 +191,7 @@ export function classroomTests(ctx) {
   } });
 
   tests.push({ name: 'classroom: Copy as PyTorch puts the lesson\'s line on the clipboard', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(ctx.url).origin });
     await setState(page, { stepper: { mode: 'transposed', channels: 2, input: [3, 4], kernel: 3, stride: 2, padding: 1, out_channels: 3 } });
     await frames(page, 2);
@@ -248,7 +248,7 @@ async function focusPanel(page, id) {
 
 export function keyboardTests(ctx) {
   return [{ name: 'classroom: a lesson operated with the keyboard only (Ctrl+Tab, arrows, Space)', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES });
     await page.mouse.move(2, 795);  // out of the way: no hover, and no mouse button is ever pressed
     await page.evaluate(() => document.getElementById('canvas').focus());
     // Output size panel: navigate to the kernel slider, activate it (Space), arrows to 5, Escape.

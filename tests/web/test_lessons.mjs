@@ -1,7 +1,7 @@
 // test_lessons.mjs — the convolution lessons in the real page: stepper (buttons, keyboard, hover, pins),
 // output-size explorer against the engine for a table of settings, im2col view following the stepper,
 // impossible settings explained, transposed and pooling modes, screenshots at desktop/projector scale.
-import { assert, clickItem, frames, items, openApp, panels, screenshot, setState, state } from './harness.mjs';
+import { LOW_RES, assert, clickItem, frames, items, openApp, panels, screenshot, setState, state } from './harness.mjs';
 
 // THE index formula, written independently here: input index read by output o at tap k.
 const inIndex = (o, k, s, p, d) => o * s - p + k * d;
@@ -59,7 +59,7 @@ export function lessonTests(ctx) {
   }
 
   tests.push({ name: 'stepper: clicking step forward/back moves the highlighted output cell and rewrites the arithmetic', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { setup: { stepper: { input: [5, 5], kernel: 3, stride: 1, padding: 0, dilation: 1, input_preset: 'counting', kernel_preset: 'cross', step: 0 } } });
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: { stepper: { input: [5, 5], kernel: 3, stride: 1, padding: 0, dilation: 1, input_preset: 'counting', kernel_preset: 'cross', step: 0 } } });
     const s0 = (await state(page)).stepper;
     assert(s0.arithmetic === '1*1 + 2*0 + 3*1 + 6*0 + 7*1 + 8*0 + 11*1 + 12*0 + 13*1 = 35', `arithmetic at 0: ${s0.arithmetic}`);
     await clickItem(page, 'stepper.step-forward');
@@ -86,7 +86,7 @@ export function lessonTests(ctx) {
   } });
 
   tests.push({ name: 'stepper: keyboard (arrows, Home/End, space) drives the focused stepper; play advances on its own', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { setup: { stepper: { input: 6, kernel: 3, stride: 1, padding: 0, step: 0, speed: 20 } } });
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: { stepper: { input: 6, kernel: 3, stride: 1, padding: 0, step: 0, speed: 20 } } });
     const p = (await panels(page)).stepper;
     await page.mouse.click(p.x + p.width / 2, p.y + 8);  // the title bar focuses the window
     await frames(page, 3);
@@ -113,7 +113,7 @@ export function lessonTests(ctx) {
   } });
 
   tests.push({ name: 'output size shown equals the engine for a table of settings (non-exact strides, dilation)', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES });
     const table = [
       [5, 3, 1, 0, 1], [5, 3, 2, 0, 1], [6, 3, 2, 0, 1], [7, 3, 2, 1, 1], [7, 3, 3, 1, 2], [10, 2, 3, 0, 3],
       [32, 5, 4, 2, 1], [9, 4, 3, 2, 2], [13, 3, 5, 0, 1], [8, 1, 3, 0, 1]];
@@ -160,7 +160,7 @@ export function lessonTests(ctx) {
   } });
 
   tests.push({ name: 'im2col: column-matrix shape and highlighted patch follow the stepper, in both orientations', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { setup: { stepper: { mode: 'standard', channels: 2, input: [6, 7], kernel: 3, stride: [2, 1], padding: 1, dilation: 1, step: 0, out_channels: 2 } } });
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: { stepper: { mode: 'standard', channels: 2, input: [6, 7], kernel: 3, stride: [2, 1], padding: 1, dilation: 1, step: 0, out_channels: 2 } } });
     let s = await state(page);
     const OH = outSize(6, 3, 2, 1, 1), OW = outSize(7, 3, 1, 1, 1);
     assert(JSON.stringify(s.im2col.shape) === JSON.stringify([18, OH * OW]), `cols shape ${JSON.stringify(s.im2col.shape)}`);
@@ -206,7 +206,7 @@ export function lessonTests(ctx) {
   } });
 
   tests.push({ name: 'an impossible setting is explained in words and the app keeps running', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES });
     await setState(page, { stepper: { mode: 'standard', input: 5, kernel: 7, stride: 1, padding: 0, dilation: 1 } });
     await frames(page, 3);
     let s = await state(page);
@@ -239,7 +239,7 @@ export function lessonTests(ctx) {
 
   tests.push({ name: 'hovering an output cell lights its receptive field (stride, padding, dilation); click pins it', fn: async () => {
     const cfg = { mode: 'standard', channels: 1, input: 9, kernel: 3, stride: 2, padding: 1, dilation: 2, step: 0 };
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { setup: { stepper: cfg } });
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: { stepper: cfg } });
     const s0 = (await state(page)).stepper;
     const OH = outSize(9, 3, 2, 1, 2);
     assert(JSON.stringify(s0.output) === JSON.stringify([OH, OH]), `output ${s0.output}`);
@@ -284,7 +284,7 @@ export function lessonTests(ctx) {
   } });
 
   tests.push({ name: 'transposed convolution and pooling modes switch and show sane shapes', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES });
     await setState(page, { stepper: { mode: 'transposed', channels: 1, input: 3, kernel: 3, stride: 2, padding: 0, dilation: 1, input_preset: 'classic', kernel_preset: 'box', step: 0 } });
     await frames(page, 3);
     let s = (await state(page)).stepper;
@@ -326,7 +326,7 @@ export function lessonTests(ctx) {
   } });
 
   tests.push({ name: 'inputs: a bundled MNIST digit and typed numbers feed the stepper', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url);
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES });
     const s0 = (await state(page)).stepper;
     assert(s0.digits_available === true, 'the page bundles MNIST digits');
     await setState(page, { stepper: { mode: 'standard', channels: 1, input: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, input_preset: 'digit', digit_index: 7, kernel_preset: 'sobel-x', step: 14 * 28 + 10 } });
