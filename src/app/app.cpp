@@ -13,6 +13,7 @@
 
 #include "csv_export_model.h"
 #include "digit_lab_model.h"
+#include "embedded_assets.h"
 #include "imgui.h"
 #include "panels.h"
 #include "platform_api.h"
@@ -22,12 +23,19 @@ namespace cs::app {
 
 using nlohmann::json;
 
+void set_item_rect(AppState& state, std::string_view id, const PanelRect& r) {
+  auto it = state.item_rects.find(id);
+  if (it == state.item_rects.end()) it = state.item_rects.emplace(std::string(id), AppState::ItemRect{}).first;
+  it->second.rect = r;
+  it->second.frame = state.frame;
+}
+
 void record_panel_rect(AppState& state, const char* id) {
   ImVec2 p = ImGui::GetWindowPos(), s = ImGui::GetWindowSize();
   state.panel_rects[id] = PanelRect{p.x, p.y, s.x, s.y};
   // Which panel has the keyboard (Ctrl+Tab moves it): items() names it "focus:<id>" for keyboard-only tests.
   if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows))
-    state.item_rects[std::string("focus:") + id] = PanelRect{p.x, p.y, s.x, s.y};
+    set_item_rect(state, std::string("focus:") + id, PanelRect{p.x, p.y, s.x, s.y});
 }
 
 static std::string fmt_size_notice(const std::string& name, size_t size) {
@@ -37,9 +45,9 @@ static std::string fmt_size_notice(const std::string& name, size_t size) {
 
 void record_item_rect(AppState& state, const char* id) {
   ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  state.item_rects[id] = PanelRect{a.x, a.y, b.x - a.x, b.y - a.y};
+  set_item_rect(state, id, PanelRect{a.x, a.y, b.x - a.x, b.y - a.y});
   // The widget under the keyboard-navigation cursor is named too ("focus:<id>"), for keyboard-only tests.
-  if (ImGui::IsItemFocused()) state.item_rects[std::string("focus:") + id] = PanelRect{a.x, a.y, b.x - a.x, b.y - a.y};
+  if (ImGui::IsItemFocused()) set_item_rect(state, std::string("focus:") + id, PanelRect{a.x, a.y, b.x - a.x, b.y - a.y});
 }
 
 void app_notice(AppState& state, const std::string& message, double seconds) {
@@ -74,6 +82,10 @@ void app_open_file(AppState& state, const std::string& name, const uint8_t* byte
 }
 
 void app_record_frame_time(AppState& state, float ms) {
+  if (state.perf_workspace != state.workspace) {  // one workspace's frames never count in another's
+    state.perf = FrameStats{};
+    state.perf_workspace = state.workspace;
+  }
   FrameStats& f = state.perf;
   f.samples_ms[f.next] = ms;
   f.next = (f.next + 1) % FrameStats::kWindow;
@@ -88,6 +100,23 @@ void app_record_frame_time(AppState& state, float ms) {
 }
 
 void app_init(AppState& state) { state.applied_ui_scale = 0.0f; }
+
+std::shared_ptr<const DigitBundle> app_bundled_digits(AppState& state) {
+  if (state.bundled_digits_tried) return state.bundled_digits;
+  state.bundled_digits_tried = true;
+  EmbeddedAsset a = embedded_asset("digits.bin");
+  if (!a) {
+    state.bundled_digits_error = "this build has no bundled digits";
+    return nullptr;
+  }
+  Result<DigitBundle> b = parse_digit_bundle(a.data, a.size);
+  if (!b.is_ok()) {
+    state.bundled_digits_error = b.message();
+    return nullptr;
+  }
+  state.bundled_digits = std::make_shared<const DigitBundle>(std::move(b.value()));
+  return state.bundled_digits;
+}
 
 namespace {
 
@@ -364,7 +393,9 @@ void app_frame(AppState& state) {
   state.frame++;
   state.time_s = platform_time_seconds();
   state.panel_rects.clear();
-  state.item_rects.clear();
+  if (state.frame % 600 == 0)  // stale item names (a gallery scrolled past, grids of another size)
+    for (auto it = state.item_rects.begin(); it != state.item_rects.end();)
+      it = it->second.frame < state.frame - 60 ? state.item_rects.erase(it) : std::next(it);
   apply_style_if_needed(state);
   if (state.lessons.link_started) sync_link(state);  // (frame 1 waits until the lessons are set up below)
   draw_menu(state);
@@ -407,8 +438,11 @@ std::string app_panels_json(const AppState& state) {
 
 std::string app_items_json(const AppState& state) {
   json j = json::object();
-  for (const auto& [id, r] : state.item_rects)
+  for (const auto& [id, item] : state.item_rects) {
+    if (item.frame != state.frame) continue;  // not drawn in the last frame
+    const PanelRect& r = item.rect;
     j[id] = {{"x", r.x}, {"y", r.y}, {"width", r.width}, {"height", r.height}};
+  }
   return j.dump();
 }
 

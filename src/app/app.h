@@ -4,6 +4,7 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "app_state.h"
@@ -27,5 +28,9 @@ void app_open_file(AppState& state, const std::string& name, const uint8_t* byte
 void app_record_frame_time(AppState& state, float ms);
 
 void app_notice(AppState& state, const std::string& message, double seconds = 6.0);
+
+// The bundled digits, parsed on the first call (null when the build has none or they do not parse;
+// state.bundled_digits_error then says why).
+std::shared_ptr<const DigitBundle> app_bundled_digits(AppState& state);
 
 }  // namespace cs::app

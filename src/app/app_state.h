@@ -2,7 +2,9 @@
 // No function-static UI state anywhere: it lives here, so the test hook can read and set it.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,7 +37,8 @@ struct Inbox {
   std::string weights_name;
 };
 
-// CPU time of whole frames (input + app + ImGui render + GL submission), measured by the platform.
+// CPU time of whole frames (input + app + ImGui render + GL submission), measured by the platform,
+// over the frames of the current workspace (the window restarts when the workspace changes).
 struct FrameStats {
   static constexpr int kWindow = 600;  // the last ~10 s at 60 fps
   float samples_ms[kWindow] = {};
@@ -59,12 +62,25 @@ struct AppState {
   bool show_home = false;                    // welcome panel (Help menu)
   bool show_metrics = false;
   FrameStats perf;
+  Workspace perf_workspace = Workspace::Lessons;  // the workspace `perf` measures
   std::string notice;                     // a message shown in the status bar (errors in words)
   double notice_until_s = 0;
   std::map<std::string, PanelRect> panel_rects;  // filled each frame by visible panels
-  std::map<std::string, PanelRect> item_rects;   // named widgets (buttons, grid cells) for tests
+  // Named widgets (buttons, grid cells) for tests, through set_item_rect. Kept between frames so the
+  // thousands of grid-cell names are not re-allocated every frame: an entry is current when its
+  // frame is this one; older ones are stale (not reported) and purged now and then.
+  struct ItemRect {
+    PanelRect rect;
+    long long frame = -1;
+  };
+  std::map<std::string, ItemRect, std::less<>> item_rects;
   HomeState home;
   Inbox inbox;
+  // The bundled MNIST digits (digits.bin), parsed once on first use (app_bundled_digits) and shared
+  // by the lessons' digit preset and the digit lab.
+  std::shared_ptr<const DigitBundle> bundled_digits;
+  std::string bundled_digits_error;
+  bool bundled_digits_tried = false;
   std::string desktop_open_path;          // desktop: the path typed in File > Open
   LessonState lessons;   // lessons.cpp and panel_*.cpp of the convolution lessons
   DigitLabState lab;     // digit_lab.cpp and the digit-lab panels

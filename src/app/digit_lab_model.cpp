@@ -30,11 +30,16 @@ cs::Status LabSession::load_digits(const uint8_t* bytes, size_t size) {
     digits_error_ = r.message();
     return r.status();
   }
-  digits_ = std::move(r.value());
+  use_digits(std::make_shared<const DigitBundle>(std::move(r.value())));
+  return cs::Status::ok();
+}
+
+void LabSession::use_digits(std::shared_ptr<const DigitBundle> digits) {
+  if (!digits) return;
+  digits_ = std::move(digits);
   digits_ok_ = true;
   digits_error_.clear();
-  gallery_order_ = cs::app::gallery_order(digits_.test);
-  return cs::Status::ok();
+  gallery_order_ = cs::app::gallery_order(digits_->test);
 }
 
 bool LabSession::use_drawing(const DrawPad& pad) {
@@ -57,8 +62,8 @@ bool LabSession::use_drawing(const DrawPad& pad) {
 }
 
 bool LabSession::use_gallery(int test_index) {
-  if (!digits_ok_ || test_index < 0 || test_index >= digits_.test.count) return false;
-  const uint8_t* img = digits_.test.image(test_index);
+  if (!digits_ok_ || test_index < 0 || test_index >= digits_->test.count) return false;
+  const uint8_t* img = digits_->test.image(test_index);
   for (int i = 0; i < kDigitPixels; ++i) input28_[i] = img[i] / 255.0f;
   steps_ = cs::DigitSteps{};
   from_gallery_ = true;
@@ -86,7 +91,7 @@ bool LabSession::use_photo(const cs::GreyImage& grey) {
 std::vector<LabSession::GalleryRow> LabSession::gallery_rows(int columns) const {
   std::vector<GalleryRow> rows;
   columns = std::max(1, columns);
-  const std::vector<uint8_t>& labels = digits_.test.labels;
+  const std::vector<uint8_t>& labels = digits_->test.labels;
   size_t k = 0;
   while (k < gallery_order_.size()) {
     const int label = labels[gallery_order_[k]];
@@ -205,6 +210,7 @@ cs::Status LabSession::reinitialise(uint32_t seed) {
     return cs::Status::error(network_error_);
   }
   model_ = std::move(m);
+  ++model_revision_;
   model_->eval();
   se_ = find_se_blocks(*model_);
   overrides_.resize(se_.size());
@@ -350,7 +356,7 @@ cs::Result<cs::ReceptiveField> LabSession::receptive_field(const std::string& na
 
 void LabSession::step_se_stats(double budget_ms, int batch) {
   if (!model_ || !digits_ok_ || se_.empty()) return;
-  const DigitSet& set = digits_.test;
+  const DigitSet& set = digits_->test;
   // While training, the weights change every step: a pass then runs to its end over changing weights
   // (a live view, marked as not current) instead of restarting forever and never showing anything.
   const bool live = train_.running;
@@ -368,18 +374,28 @@ void LabSession::step_se_stats(double budget_ms, int batch) {
       pending_.blocks.push_back(std::move(b));
     }
   }
+  if (pending_.complete()) return;  // up to date: stats_ took the pass when it completed
   // The statistics describe the network itself: overrides are lifted for these passes.
   for (const SeBlockRef& r : se_) r.se->clear_excitation_overrides();
   model_->eval();
   const double t0 = now_ms();
   std::vector<int> idx;
-  // At least one batch per call, so a pass always progresses however busy the frame is.
-  for (bool first = true; !pending_.complete() && (first || now_ms() - t0 < budget_ms); first = false) {
-    const int n = std::min(batch, pending_.total - pending_.done);
+  // At least one digit per call, so a pass always progresses however busy the frame is; each batch
+  // holds as many digits as fit in what is left of the budget at the speed measured so far (one
+  // while unknown), so a slow machine never overruns its frame by a whole batch. Eval mode: every
+  // digit's excitations are the same whatever batch it is in.
+  for (bool first = true; !pending_.complete(); first = false) {
+    const double used = now_ms() - t0;
+    if (!first && used >= budget_ms) break;
+    int n = std::min(batch, pending_.total - pending_.done);
+    n = se_ms_per_digit_ > 0 ? std::clamp(static_cast<int>((budget_ms - used) / se_ms_per_digit_), 1, n) : 1;
     idx.resize(n);
     std::iota(idx.begin(), idx.end(), pending_.done);
     batch_tensor(se_x_, set, idx.data(), n);
+    const double tb = now_ms();
     if (!model_->forward(se_x_, se_logits_, nullptr)) break;
+    pending_.forward_ms += now_ms() - tb;
+    se_ms_per_digit_ = (now_ms() - tb) / n;
     for (size_t b = 0; b < se_.size(); ++b) {
       const cs::Tensor& e = se_[b].se->excitation_raw();  // (n, C)
       SeStats::Block& bl = pending_.blocks[b];
@@ -417,7 +433,7 @@ void LabSession::start_training() {
 // normalises each micro-batch with its own statistics. It keeps one piece of work small enough for
 // a frame's budget even when a whole batch is not.
 cs::Status LabSession::train_micro_batch() {
-  const DigitSet& set = digits_.train;
+  const DigitSet& set = digits_->train;
   const int N = train_.batch_size;
   const int n = std::min(train_.micro_batch, N - step_samples_);
   std::uniform_int_distribution<int> pick(0, set.count - 1);

@@ -41,6 +41,7 @@ struct SeStats {
   int count[10] = {0};
   int done = 0, total = 0;   // digits accumulated / digits in the pass
   int correct = 0;           // predictions equal to the label (test accuracy as a by-product)
+  double forward_ms = 0;     // time spent in the network's forward passes of this pass (its CPU cost)
   long long weights_revision = -1;  // weights the pass started with
   bool complete() const { return total > 0 && done == total; }
   float mean(int b, int digit, int c) const;
@@ -66,8 +67,10 @@ class LabSession {
  public:
   // Parses the bundled digits (digits.bin). An error leaves the session usable for drawing.
   cs::Status load_digits(const uint8_t* bytes, size_t size);
+  // Uses digits parsed elsewhere (the app parses digits.bin once for the lessons and the lab).
+  void use_digits(std::shared_ptr<const DigitBundle> digits);
   bool has_digits() const { return digits_ok_; }
-  const DigitBundle& digits() const { return digits_; }
+  const DigitBundle& digits() const { return *digits_; }
   const std::string& digits_error() const { return digits_error_; }
 
   // [input] Each returns true when the 28x28 the network sees changed.
@@ -101,6 +104,7 @@ class LabSession {
   bool has_shipped_weights() const { return !shipped_.empty(); }
   const std::string& network_error() const { return network_error_; }
   cs::Model* model() { return model_.get(); }
+  long long model_revision() const { return model_revision_; }  // +1 for every network built (not for new weights)
   long long weights_revision() const { return weights_revision_; }
   int64_t parameter_count() const { return parameter_count_; }
 
@@ -134,7 +138,8 @@ class LabSession {
   cs::Status set_se_override(int block, int channel, float value);
   float se_override(int block, int channel) const;  // NaN when none
   void clear_se_overrides();
-  // Advances the SE statistics over the bundled test digits for at most `budget_ms` (whole batches).
+  // Advances the SE statistics over the bundled test digits for about `budget_ms` (batches of at most
+  // `batch` digits, sized to fit the budget; at least one digit per call).
   // A pass restarts when the weights changed (while training: when it has finished, so the heatmap
   // follows the learning); `stats()` is the last complete pass, `pending()` the one being accumulated.
   void step_se_stats(double budget_ms, int batch = 10);
@@ -155,7 +160,7 @@ class LabSession {
   void after_weights_changed();
   void apply_overrides();
   cs::Status train_micro_batch();  // one piece of a step; the optimizer steps when the batch is complete
-  DigitBundle digits_;
+  std::shared_ptr<const DigitBundle> digits_ = std::make_shared<const DigitBundle>();  // never null
   bool digits_ok_ = false;
   std::string digits_error_ = "no bundled digits";
   std::vector<int> gallery_order_;
@@ -173,6 +178,7 @@ class LabSession {
   std::vector<uint8_t> shipped_;
   std::string network_error_ = "no network";
   long long weights_revision_ = 0;
+  long long model_revision_ = 0;
   int64_t parameter_count_ = 0;
   std::vector<SeBlockRef> se_;
   std::vector<std::vector<float>> overrides_;  // [block][channel], NaN = none
@@ -197,6 +203,7 @@ class LabSession {
 
   SeStats stats_, pending_;
   cs::Tensor se_x_, se_logits_;
+  double se_ms_per_digit_ = 0;  // forward time per digit of the last SE batch (sizes the next one)
 
   TrainInfo train_;
   std::unique_ptr<cs::Adam> optimizer_;

@@ -2,6 +2,7 @@
 // (engine side) and a few display caches. Internal to the digit-lab group.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "app_state.h"
@@ -26,6 +27,14 @@ struct LabView {
     long long revision = -1;
   };
   std::vector<Grid> act_grids;
+  // The network's parts with their parameter counts (a walk over every tensor name), per model.
+  struct Part {
+    std::string name;
+    cs::Layer* layer = nullptr;
+    long long parameters = 0;
+  };
+  std::vector<Part> parts;
+  long long parts_model_revision = -1;  // LabSession::model_revision() the parts were read from
 };
 
 // The class whose saliency is shown: the chosen one, or the prediction (-1 when there is none).

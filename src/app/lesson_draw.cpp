@@ -101,17 +101,14 @@ void grid_highlight(const GridSpec& g, const GridHit& hit, const std::vector<Cel
 void record_grid_cells(AppState& state, const std::string& prefix, const GridSpec& g, const GridHit& hit,
                        int max_cells) {
   const int R = g.rows + 2 * g.pad_r, C = g.cols + 2 * g.pad_c;
-  state.item_rects[prefix] = PanelRect{hit.origin.x, hit.origin.y, C * g.cell, R * g.cell};
+  set_item_rect(state, prefix, PanelRect{hit.origin.x, hit.origin.y, C * g.cell, R * g.cell});
   if (R * C > max_cells) return;
-  std::string key;
+  char key[96];
   for (int r = 0; r < R; ++r)
     for (int c = 0; c < C; ++c) {
-      key = prefix;
-      key += '.';
-      key += std::to_string(r - g.pad_r);
-      key += '.';
-      key += std::to_string(c - g.pad_c);
-      state.item_rects[key] = PanelRect{hit.origin.x + c * g.cell, hit.origin.y + r * g.cell, g.cell, g.cell};
+      const int n = std::snprintf(key, sizeof key, "%s.%d.%d", prefix.c_str(), r - g.pad_r, c - g.pad_c);
+      set_item_rect(state, std::string_view(key, static_cast<size_t>(std::min(n, static_cast<int>(sizeof key) - 1))),
+                    PanelRect{hit.origin.x + c * g.cell, hit.origin.y + r * g.cell, g.cell, g.cell});
     }
 }
 

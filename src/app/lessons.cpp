@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "app.h"
 #include "digit_bundle_model.h"
 #include "embedded_assets.h"
 #include "engine/data/safetensors.h"
@@ -18,14 +19,13 @@ namespace cs::app {
 
 namespace {
 
-// Bundled MNIST digits and DigitNet's first-layer filters, read once from the embedded assets.
-void load_assets_once(LessonState& L) {
+// Bundled MNIST digits (parsed once for the whole app) and DigitNet's first-layer filters, read once
+// from the embedded assets.
+void load_assets_once(AppState& state) {
+  LessonState& L = state.lessons;
   if (L.digits_tried) return;
   L.digits_tried = true;
-  if (EmbeddedAsset a = embedded_asset("digits.bin")) {
-    Result<DigitBundle> b = parse_digit_bundle(a.data, a.size);
-    if (b.is_ok()) L.digits = std::make_shared<const DigitBundle>(std::move(b.value()));
-  }
+  L.digits = app_bundled_digits(state);
   if (EmbeddedAsset w = embedded_asset("digitnet.safetensors")) {
     Result<SafeTensors> st = parse_safetensors(w.data, w.size, "digitnet.safetensors");
     if (st.is_ok()) {
@@ -75,7 +75,7 @@ void take_inbox_image(AppState& state, LessonState& L) {
 
 void draw_lesson_panels(AppState& state) {
   LessonState& L = state.lessons;
-  load_assets_once(L);
+  load_assets_once(state);
   if (state.workspace == Workspace::Lessons) take_inbox_image(state, L);
   lesson_refresh(L);
   // Default layout for this display size (again whenever the window or the presentation scale changes).
@@ -118,7 +118,7 @@ void lesson_state_json(const AppState& state, nlohmann::json& out) {
 
 std::string lesson_set_state(AppState& next, const nlohmann::json& partial) {
   LessonState& L = next.lessons;
-  load_assets_once(L);
+  load_assets_once(next);
   // "image" may be asked for when an image was opened earlier but another preset replaced it.
   if (partial.contains("stepper") && partial["stepper"].is_object() && partial["stepper"].contains("input_preset") &&
       partial["stepper"]["input_preset"] == "image" && L.raw_kind != InputPreset::Image) {

@@ -322,23 +322,28 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
   saliency_controls(state, s);
   ImGui::Separator();
   ImGui::TextDisabled("DigitNet: %lld parameters", static_cast<long long>(s.parameter_count()));
-  cs::Sequential& root = s.model()->root();
-  if (ImGui::BeginTable("parts", 3, ImGuiTableFlags_SizingFixedFit)) {
-    auto row = [&](const std::string& name, cs::Layer& l) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(name.c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextDisabled("%s", l.type());
-      ImGui::TableNextColumn();
-      ImGui::Text("%lld", static_cast<long long>(count_params(l)));
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", l.describe().c_str());
-    };
+  if (v.parts_model_revision != s.model_revision()) {  // counted once per network, not every frame
+    v.parts.clear();
+    v.parts_model_revision = s.model_revision();
+    cs::Sequential& root = s.model()->root();
+    auto add = [&](const std::string& name, cs::Layer& l) { v.parts.push_back({name, &l, count_params(l)}); };
     for (size_t i = 0; i < root.size(); ++i) {
       auto* seq = dynamic_cast<cs::Sequential*>(&root.child(i));
       if (seq && root.label(i).empty())  // transparent container: list its blocks
-        for (size_t j = 0; j < seq->size(); ++j) row(seq->label(j), seq->child(j));
-      else row(root.label(i), root.child(i));
+        for (size_t j = 0; j < seq->size(); ++j) add(seq->label(j), seq->child(j));
+      else add(root.label(i), root.child(i));
+    }
+  }
+  if (ImGui::BeginTable("parts", 3, ImGuiTableFlags_SizingFixedFit)) {
+    for (const LabView::Part& part : v.parts) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(part.name.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextDisabled("%s", part.layer->type());
+      ImGui::TableNextColumn();
+      ImGui::Text("%lld", part.parameters);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", part.layer->describe().c_str());
     }
     ImGui::EndTable();
   }

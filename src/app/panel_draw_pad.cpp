@@ -2,7 +2,9 @@
 // the preprocessing steps the engine applied (ink box -> 20x20 -> centre of mass -> 28x28) and the
 // gallery of bundled MNIST test digits. Pointer -> DrawPad -> LabSession::use_drawing.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 
 #include "digit_lab_panels.h"
 #include "imgui.h"
@@ -15,14 +17,20 @@ namespace {
 
 
 // Paper-and-marker look for the canvas bytes (ink 0..255): paper blended toward a blue-black ink.
+// Runs for every stroke segment on 280x280 pixels, so the 256 colours are computed once per call
+// and each pixel is one table lookup.
 void pad_to_rgba(const std::vector<uint8_t>& ink, std::vector<uint8_t>& rgba) {
-  rgba.resize(ink.size() * 4);
   const float paper[3] = {246, 244, 238}, pen[3] = {22, 30, 70};
-  for (size_t i = 0; i < ink.size(); ++i) {
-    const float a = ink[i] / 255.0f;
-    for (int c = 0; c < 3; ++c) rgba[i * 4 + c] = static_cast<uint8_t>(paper[c] + (pen[c] - paper[c]) * a + 0.5f);
-    rgba[i * 4 + 3] = 255;
+  uint32_t lut[256];
+  for (int v = 0; v < 256; ++v) {
+    const float a = v / 255.0f;
+    uint8_t px[4] = {0, 0, 0, 255};
+    for (int c = 0; c < 3; ++c) px[c] = static_cast<uint8_t>(paper[c] + (pen[c] - paper[c]) * a + 0.5f);
+    std::memcpy(&lut[v], px, 4);
   }
+  rgba.resize(ink.size() * 4);
+  uint8_t* out = rgba.data();
+  for (size_t i = 0; i < ink.size(); ++i) std::memcpy(out + i * 4, &lut[ink[i]], 4);
 }
 
 // One preprocessing step: caption (clipped to the cell, explained on hover), then the image through
@@ -127,7 +135,7 @@ void gallery(AppState& state, LabSession& s, LabView& v) {
   const float label_w = 16.0f;
   const int columns = std::max(1, static_cast<int>((ImGui::GetContentRegionAvail().x - label_w) / (cell + gap)));
   const std::vector<LabSession::GalleryRow> rows = s.gallery_rows(columns);
-  ImTextureID atlas = platform_texture_rgba("lab.gallery", v.atlas_w, v.atlas_h, v.atlas_rgba.data());
+  ImTextureID atlas = platform_texture_rgba("lab.gallery", v.atlas_w, v.atlas_h, v.atlas_rgba.data(), 0);  // built once
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(rows.size()), cell + gap);
@@ -231,7 +239,7 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
       pad_to_rgba(pad.pixels(), v.pad_rgba);
       v.pad_rgba_revision = pad.revision();
     }
-    dl->AddImage(platform_texture_rgba("lab.pad", pad.side(), pad.side(), v.pad_rgba.data()), p0, p1);
+    dl->AddImage(platform_texture_rgba("lab.pad", pad.side(), pad.side(), v.pad_rgba.data(), v.pad_rgba_revision), p0, p1);
     if (pad.empty()) {
       const char* hint = "draw a digit 0-9 here";
       ImVec2 ts = ImGui::CalcTextSize(hint);

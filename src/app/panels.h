@@ -2,6 +2,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "app_state.h"
 
@@ -12,6 +13,8 @@ void record_panel_rect(AppState& state, const char* id);
 
 // Call right after a widget: stores ImGui's last item rectangle under `id` ("home.button").
 void record_item_rect(AppState& state, const char* id);
+// Stores `r` under `id` for this frame (no allocation when the id was seen before).
+void set_item_rect(AppState& state, std::string_view id, const PanelRect& r);
 
 void draw_home_panel(AppState& state);
 

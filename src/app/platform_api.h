@@ -12,7 +12,11 @@ namespace cs::app {
 // A texture the platform owns and restores after a WebGL context loss. `key` names it; the pixels
 // are kept on the CPU side, so re-uploading after a lost context needs nothing from the app.
 //   rgba: width*height*4 bytes.  Returns an ImTextureID for ImGui::Image / AddImage.
-ImTextureID platform_texture_rgba(const char* key, int width, int height, const uint8_t* rgba);
+// Without a revision the bytes are compared with the texture's every call (uploaded when they
+// differ); with `revision` >= 0 (the caller's version number of the pixels) the same key, size and
+// revision as last time means "unchanged" and the bytes are not even read: for big images drawn
+// every frame (the 280x280 pad, the gallery's 3 MB atlas).
+ImTextureID platform_texture_rgba(const char* key, int width, int height, const uint8_t* rgba, long long revision = -1);
 
 // A scalar field drawn through the colour-map shader (shaders/colormap.frag): values are mapped
 // linearly from [vmin, vmax] to [0, 1] on the CPU (one byte per cell, 256 levels as the colour map

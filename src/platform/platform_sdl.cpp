@@ -53,6 +53,7 @@ struct Texture {
   bool single_channel = false;
   std::vector<uint8_t> pixels;  // CPU copy: lets a lost context be restored without the app
   bool dirty = true;
+  long long revision = -1;  // the caller's version of `pixels` (-1: none given, compare the bytes)
 };
 
 struct ColormapDraw {
@@ -78,7 +79,14 @@ struct Platform {
   std::deque<ColormapDraw> colormap_draws;  // per frame; deque keeps addresses stable
   GLuint colormap_program = 0;
   GLint colormap_loc_proj = -1, colormap_loc_tex = -1, colormap_loc_map = -1;
-  GLint imgui_program_seen = 0;
+  // Uniforms the colour-map program holds already (uniforms live in the program): the projection
+  // is set once per frame, the map only when it changes.
+  bool colormap_proj_set = false;
+  int colormap_map_set = -1;
+  // Our own ImGui renderer (see [SECTION] Renderer): 0 = must be (re)created.
+  GLuint ui_program = 0, ui_vbo = 0, ui_ebo = 0, ui_vao = 0;
+  GLint ui_loc_proj = -1, ui_loc_tex = -1;
+  float ui_proj[16] = {};  // this frame's orthographic projection, shared with the colour-map shader
   std::string json_out;  // buffer for strings returned to JavaScript
   // F1..F12 key-down events of this frame (bit n-1 for Fn), taken from SDL's events: ImGui 1.86 keeps
   // only key state, so a key pressed and released between two frames would never be seen as pressed.
@@ -147,97 +155,257 @@ void upload(Texture& t) {
 }
 
 Texture& texture_slot(Platform& p, const char* key, int width, int height, bool single_channel,
-                      const uint8_t* bytes) {
+                      const uint8_t* bytes, long long revision = -1) {
   Texture& t = p.textures[key];
   size_t n = static_cast<size_t>(width) * height * (single_channel ? 1 : 4);
-  if (t.width != width || t.height != height || t.single_channel != single_channel || t.pixels.size() != n ||
-      std::memcmp(t.pixels.data(), bytes, n) != 0) {
+  const bool same_shape = t.width == width && t.height == height && t.single_channel == single_channel && t.pixels.size() == n;
+  const bool same_revision = revision >= 0 && revision == t.revision;
+  if (!same_shape || (!same_revision && std::memcmp(t.pixels.data(), bytes, n) != 0)) {
     t.width = width;
     t.height = height;
     t.single_channel = single_channel;
     t.pixels.assign(bytes, bytes + n);
     t.dirty = true;
   }
+  t.revision = revision;
   if ((t.dirty || t.id == 0) && !p.context_lost) upload(t);
   return t;
 }
 
-// [SECTION] Colour-map shader: runs as an ImDrawList callback inside ImGui's renderer -------------
+// [SECTION] Shaders: the UI's and the colour map's (an ImDrawList callback inside the renderer) -----
+
+// GLSL version line for the platform: WebGL2's ES 3.00 (vertex shaders get a precision line,
+// fragment shaders carry their own) or desktop 3.30 core, which needs none.
+std::string with_version(const std::string& body, bool fragment) {
+#ifdef __EMSCRIPTEN__
+  return std::string(fragment ? "#version 300 es\n" : "#version 300 es\nprecision highp float;\n") + body;
+#else
+  (void)fragment;
+  return "#version 330 core\n" + body;
+#endif
+}
 
 std::string shader_source(const char* asset, bool fragment) {
   cs::app::EmbeddedAsset a = cs::app::embedded_asset(asset);
-  std::string body = a ? std::string(reinterpret_cast<const char*>(a.data), a.size) : std::string();
-#ifdef __EMSCRIPTEN__
-  std::string head = "#version 300 es\n";
-  if (!fragment) head += "precision highp float;\n";
-#else
-  std::string head = "#version 330 core\n";
-  (void)fragment;  // desktop GLSL needs no precision line
-#endif
-  return head + body;
+  return with_version(a ? std::string(reinterpret_cast<const char*>(a.data), a.size) : std::string(), fragment);
 }
 
+// The compile status is read only when linking failed: in the browser every status query waits
+// for the compiler, and a program that links needs no further look.
 GLuint compile(GLenum kind, const std::string& src) {
   GLuint s = glCreateShader(kind);
   const char* text = src.c_str();
   glShaderSource(s, 1, &text, nullptr);
   glCompileShader(s);
-  GLint ok = 0;
-  glGetShaderiv(s, GL_COMPILE_STATUS, &ok);
-  if (!ok) {
-    char log[1024] = {0};
-    glGetShaderInfoLog(s, sizeof log, nullptr, log);
-    std::fprintf(stderr, "ConvScope: colormap shader failed to compile: %s\n", log);
-  }
   return s;
 }
 
-// Built lazily inside the render callback, where ImGui's program is current: our attribute
-// locations are bound to ImGui's so its vertex layout feeds our shader unchanged.
-bool ensure_colormap_program(Platform& p, GLint imgui_program) {
-  if (p.colormap_program && imgui_program == p.imgui_program_seen) return true;
-  if (p.colormap_program) glDeleteProgram(p.colormap_program);
-  p.imgui_program_seen = imgui_program;
-  GLuint vs = compile(GL_VERTEX_SHADER, shader_source("colormap.vert", false));
-  GLuint fs = compile(GL_FRAGMENT_SHADER, shader_source("colormap.frag", true));
+void report_compile_errors(GLuint shader, const char* what) {
+  GLint ok = 0;
+  glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
+  if (ok) return;
+  char log[1024] = {0};
+  glGetShaderInfoLog(shader, sizeof log, nullptr, log);
+  std::fprintf(stderr, "ConvScope: a %s shader failed to compile: %s\n", what, log);
+}
+
+// Both programs read ImGui's vertex layout at the same fixed attribute locations, so one vertex
+// array object feeds either of them unchanged.
+constexpr GLuint kAttrPosition = 0, kAttrUV = 1, kAttrColor = 2;
+
+GLuint link_program(const std::string& vs_src, const std::string& fs_src, const char* what) {
+  GLuint vs = compile(GL_VERTEX_SHADER, vs_src);
+  GLuint fs = compile(GL_FRAGMENT_SHADER, fs_src);
   GLuint prog = glCreateProgram();
   glAttachShader(prog, vs);
   glAttachShader(prog, fs);
-  const char* attrs[] = {"Position", "UV", "Color"};
-  for (const char* a : attrs) {
-    GLint loc = glGetAttribLocation(static_cast<GLuint>(imgui_program), a);
-    if (loc >= 0) glBindAttribLocation(prog, static_cast<GLuint>(loc), a);
-  }
+  glBindAttribLocation(prog, kAttrPosition, "Position");
+  glBindAttribLocation(prog, kAttrUV, "UV");
+  glBindAttribLocation(prog, kAttrColor, "Color");
   glLinkProgram(prog);
+  GLint ok = 0;
+  glGetProgramiv(prog, GL_LINK_STATUS, &ok);
+  if (!ok) {
+    report_compile_errors(vs, what);
+    report_compile_errors(fs, what);
+    std::fprintf(stderr, "ConvScope: the %s shader program failed to link\n", what);
+  }
   glDetachShader(prog, vs);
   glDetachShader(prog, fs);
   glDeleteShader(vs);
   glDeleteShader(fs);
-  GLint ok = 0;
-  glGetProgramiv(prog, GL_LINK_STATUS, &ok);
   if (!ok) {
     glDeleteProgram(prog);
-    p.colormap_program = 0;
-    return false;
+    return 0;
   }
+  return prog;
+}
+
+bool ensure_colormap_program(Platform& p) {
+  if (p.colormap_program) return true;
+  GLuint prog = link_program(shader_source("colormap.vert", false), shader_source("colormap.frag", true), "colour-map");
+  if (!prog) return false;
   p.colormap_program = prog;
   p.colormap_loc_proj = glGetUniformLocation(prog, "ProjMtx");
   p.colormap_loc_tex = glGetUniformLocation(prog, "Texture");
   p.colormap_loc_map = glGetUniformLocation(prog, "ColorMapId");
+  glUseProgram(prog);
+  glUniform1i(p.colormap_loc_tex, 0);  // texture unit 0, for good
+  p.colormap_proj_set = false;
+  p.colormap_map_set = -1;
   return true;
 }
 
+// Draw-list callbacks around each scalar field's image: switch to the colour-map program (same
+// projection as the UI, nothing read back from GL), then back to the UI program.
 void colormap_callback(const ImDrawList*, const ImDrawCmd* cmd) {
   Platform& p = *g_platform;
-  GLint imgui_program = 0;
-  glGetIntegerv(GL_CURRENT_PROGRAM, &imgui_program);
-  if (!imgui_program || !ensure_colormap_program(p, imgui_program)) return;
-  float proj[16];
-  glGetUniformfv(static_cast<GLuint>(imgui_program), glGetUniformLocation(static_cast<GLuint>(imgui_program), "ProjMtx"), proj);
+  if (!ensure_colormap_program(p)) return;  // the image is then drawn as a plain grey texture
   glUseProgram(p.colormap_program);
-  glUniformMatrix4fv(p.colormap_loc_proj, 1, GL_FALSE, proj);
-  glUniform1i(p.colormap_loc_tex, 0);
-  glUniform1i(p.colormap_loc_map, static_cast<const ColormapDraw*>(cmd->UserCallbackData)->map);
+  if (!p.colormap_proj_set) {
+    glUniformMatrix4fv(p.colormap_loc_proj, 1, GL_FALSE, p.ui_proj);
+    p.colormap_proj_set = true;
+  }
+  const int map = static_cast<const ColormapDraw*>(cmd->UserCallbackData)->map;
+  if (map != p.colormap_map_set) {
+    glUniform1i(p.colormap_loc_map, map);
+    p.colormap_map_set = map;
+  }
+}
+
+void colormap_end_callback(const ImDrawList*, const ImDrawCmd*) { glUseProgram(g_platform->ui_program); }
+
+// [SECTION] Renderer: ImGui's draw data -> GL ------------------------------------------------------
+// ImGui's OpenGL3 backend still creates the font texture, but the frame is drawn here: its
+// RenderDrawData backs up and restores the GL state with ~10 glGet calls every frame, and in the
+// browser most of them (blend functions, viewport, scissor box) are synchronous round trips to the
+// GPU process that wait for the previous frame's rendering. This app owns the whole context, so
+// there is nothing to back up: the renderer sets what it needs and never reads GL state.
+
+const char* kUiVertexShader = R"(uniform mat4 ProjMtx;
+in vec2 Position;
+in vec2 UV;
+in vec4 Color;
+out vec2 Frag_UV;
+out vec4 Frag_Color;
+void main() {
+  Frag_UV = UV;
+  Frag_Color = Color;
+  gl_Position = ProjMtx * vec4(Position.xy, 0.0, 1.0);
+}
+)";
+
+const char* kUiFragmentShader = R"(precision mediump float;
+uniform sampler2D Texture;
+in vec2 Frag_UV;
+in vec4 Frag_Color;
+out vec4 Out_Color;
+void main() { Out_Color = Frag_Color * texture(Texture, Frag_UV.st); }
+)";
+
+bool ensure_renderer(Platform& p) {
+  if (p.ui_program) return true;
+  GLuint prog = link_program(with_version(kUiVertexShader, false), with_version(kUiFragmentShader, true), "UI");
+  if (!prog) return false;
+  p.ui_program = prog;
+  p.ui_loc_proj = glGetUniformLocation(prog, "ProjMtx");
+  p.ui_loc_tex = glGetUniformLocation(prog, "Texture");
+  glGenBuffers(1, &p.ui_vbo);
+  glGenBuffers(1, &p.ui_ebo);
+  glGenVertexArrays(1, &p.ui_vao);
+  glBindVertexArray(p.ui_vao);
+  glBindBuffer(GL_ARRAY_BUFFER, p.ui_vbo);
+  glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, p.ui_ebo);  // recorded in the vertex array object
+  glEnableVertexAttribArray(kAttrPosition);
+  glEnableVertexAttribArray(kAttrUV);
+  glEnableVertexAttribArray(kAttrColor);
+  return true;
+}
+
+// Points the attributes at vertex `first` of the bound vertex buffer (ImDrawCmd::VtxOffset: a draw
+// list longer than 16-bit indices reach, on the desktop where ImGui may use it).
+void point_attributes(unsigned first) {
+  const char* base = reinterpret_cast<const char*>(static_cast<uintptr_t>(first) * sizeof(ImDrawVert));
+  glVertexAttribPointer(kAttrPosition, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), base + IM_OFFSETOF(ImDrawVert, pos));
+  glVertexAttribPointer(kAttrUV, 2, GL_FLOAT, GL_FALSE, sizeof(ImDrawVert), base + IM_OFFSETOF(ImDrawVert, uv));
+  glVertexAttribPointer(kAttrColor, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(ImDrawVert), base + IM_OFFSETOF(ImDrawVert, col));
+}
+
+void setup_render_state(Platform& p, int fb_w, int fb_h) {
+  glEnable(GL_BLEND);
+  glBlendEquation(GL_FUNC_ADD);
+  glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
+  glDisable(GL_CULL_FACE);
+  glDisable(GL_DEPTH_TEST);
+  glDisable(GL_STENCIL_TEST);
+  glEnable(GL_SCISSOR_TEST);
+  glViewport(0, 0, fb_w, fb_h);
+  glUseProgram(p.ui_program);
+  glUniform1i(p.ui_loc_tex, 0);
+  glUniformMatrix4fv(p.ui_loc_proj, 1, GL_FALSE, p.ui_proj);
+  glActiveTexture(GL_TEXTURE0);
+  glBindVertexArray(p.ui_vao);
+  glBindBuffer(GL_ARRAY_BUFFER, p.ui_vbo);
+}
+
+void render_draw_data(Platform& p, const ImDrawData* dd) {
+  const int fb_w = static_cast<int>(dd->DisplaySize.x * dd->FramebufferScale.x);
+  const int fb_h = static_cast<int>(dd->DisplaySize.y * dd->FramebufferScale.y);
+  if (fb_w <= 0 || fb_h <= 0 || !ensure_renderer(p)) return;
+  // Orthographic projection of ImGui's display rectangle (column-major, y down).
+  const float L = dd->DisplayPos.x, R = L + dd->DisplaySize.x, T = dd->DisplayPos.y, B = T + dd->DisplaySize.y;
+  const float proj[16] = {2.0f / (R - L), 0, 0, 0, 0, 2.0f / (T - B), 0, 0, 0, 0, -1.0f, 0,
+                          (R + L) / (L - R), (T + B) / (B - T), 0, 1.0f};
+  std::memcpy(p.ui_proj, proj, sizeof proj);
+  p.colormap_proj_set = false;
+  setup_render_state(p, fb_w, fb_h);
+  const ImVec2 off = dd->DisplayPos, scale = dd->FramebufferScale;
+  for (int n = 0; n < dd->CmdListsCount; ++n) {
+    const ImDrawList* list = dd->CmdLists[n];
+    // Orphan-and-fill in one call per buffer: no stall on a buffer the GPU may still be reading.
+    glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(list->VtxBuffer.Size) * sizeof(ImDrawVert),
+                 list->VtxBuffer.Data, GL_STREAM_DRAW);
+    glBufferData(GL_ELEMENT_ARRAY_BUFFER, static_cast<GLsizeiptr>(list->IdxBuffer.Size) * sizeof(ImDrawIdx),
+                 list->IdxBuffer.Data, GL_STREAM_DRAW);
+    unsigned vtx_offset = 0;
+    point_attributes(vtx_offset);
+    GLuint bound_texture = 0;
+    bool texture_known = false;
+    int scissor[4] = {-1, -1, -1, -1};  // ImGui repeats a clip rectangle for many commands in a row
+    for (const ImDrawCmd& cmd : list->CmdBuffer) {
+      if (cmd.UserCallback) {
+        if (cmd.UserCallback == ImDrawCallback_ResetRenderState) {
+          setup_render_state(p, fb_w, fb_h);
+          point_attributes(vtx_offset);
+        } else {
+          cmd.UserCallback(list, &cmd);
+        }
+        continue;
+      }
+      const float x0 = (cmd.ClipRect.x - off.x) * scale.x, y0 = (cmd.ClipRect.y - off.y) * scale.y;
+      const float x1 = (cmd.ClipRect.z - off.x) * scale.x, y1 = (cmd.ClipRect.w - off.y) * scale.y;
+      if (x1 <= x0 || y1 <= y0) continue;
+      const int box[4] = {static_cast<int>(x0), static_cast<int>(fb_h - y1), static_cast<int>(x1 - x0), static_cast<int>(y1 - y0)};
+      if (std::memcmp(box, scissor, sizeof box) != 0) {
+        glScissor(box[0], box[1], box[2], box[3]);
+        std::memcpy(scissor, box, sizeof box);
+      }
+      const GLuint tex = static_cast<GLuint>(reinterpret_cast<intptr_t>(cmd.GetTexID()));
+      if (!texture_known || tex != bound_texture) {
+        glBindTexture(GL_TEXTURE_2D, tex);
+        bound_texture = tex;
+        texture_known = true;
+      }
+      if (cmd.VtxOffset != vtx_offset) {
+        vtx_offset = cmd.VtxOffset;
+        point_attributes(vtx_offset);
+      }
+      glDrawElements(GL_TRIANGLES, static_cast<GLsizei>(cmd.ElemCount),
+                     sizeof(ImDrawIdx) == 2 ? GL_UNSIGNED_SHORT : GL_UNSIGNED_INT,
+                     reinterpret_cast<const void*>(static_cast<uintptr_t>(cmd.IdxOffset) * sizeof(ImDrawIdx)));
+    }
+  }
+  glDisable(GL_SCISSOR_TEST);  // the next frame's glClear covers the whole framebuffer
 }
 
 // [SECTION] Context loss (browser): drop every GL object, rebuild them on restore -----------------
@@ -245,7 +413,7 @@ void colormap_callback(const ImDrawList*, const ImDrawCmd* cmd) {
 void forget_gl_objects(Platform& p) {
   for (auto& [key, t] : p.textures) t.id = 0;
   p.colormap_program = 0;
-  p.imgui_program_seen = 0;
+  p.ui_program = p.ui_vbo = p.ui_ebo = p.ui_vao = 0;
 }
 
 #ifdef __EMSCRIPTEN__
@@ -358,7 +526,8 @@ void frame(void* arg) {
   if (p.context_restored) recover_context(p);
   if (p.context_lost) return;  // nothing can be drawn until the browser gives the context back
 
-  ImGui_ImplOpenGL3_NewFrame();
+  // No ImGui_ImplOpenGL3_NewFrame: it would only build the backend's own shader program, which this
+  // renderer does not use (one shader compile less at start-up); the font texture is made below.
   ImGui_ImplSDL2_NewFrame();
   rebuild_fonts_if_needed(p);
   // Coarse browser timers can make two frames share a timestamp; ImGui 1.86 asserts DeltaTime > 0.
@@ -375,7 +544,7 @@ void frame(void* arg) {
   glViewport(0, 0, fb_w, fb_h);
   glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  render_draw_data(p, ImGui::GetDrawData());
   cs::app::app_record_frame_time(
       p.state, std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - frame_start).count());
   if (!p.png_requests.empty()) serve_png_requests(p);
@@ -404,8 +573,8 @@ void frame(void* arg) {
 
 namespace cs::app {
 
-ImTextureID platform_texture_rgba(const char* key, int width, int height, const uint8_t* rgba) {
-  Texture& t = texture_slot(*g_platform, key, width, height, false, rgba);
+ImTextureID platform_texture_rgba(const char* key, int width, int height, const uint8_t* rgba, long long revision) {
+  Texture& t = texture_slot(*g_platform, key, width, height, false, rgba, revision);
   return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(t.id));
 }
 
@@ -415,18 +584,27 @@ void platform_draw_scalar_field(ImDrawList* draw_list, const char* key, int widt
   Platform& p = *g_platform;
   std::vector<uint8_t>& bytes = p.scalar_bytes;  // reused: panels draw many fields every frame
   bytes.resize(static_cast<size_t>(width) * height);
-  float range = vmax - vmin;
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    float t = range > 0 ? (values[i] - vmin) / range : 0.5f;
-    if (!(t >= 0.0f)) t = 0.0f;  // NaN too
-    if (t > 1.0f) t = 1.0f;
-    bytes[i] = static_cast<uint8_t>(std::lround(t * 255.0f));
+  // Every field is quantised every frame (then compared with the texture's bytes), so this loop is
+  // kept free of calls and divisions: one multiply-add, two clamps and a truncation per value.
+  const float range = vmax - vmin;
+  const size_t n = bytes.size();
+  uint8_t* out = bytes.data();
+  if (!(range > 0)) {
+    std::memset(out, 128, n);  // an empty range shows the middle of the map
+  } else {
+    const float k = 255.0f / range;
+    for (size_t i = 0; i < n; ++i) {
+      float x = (values[i] - vmin) * k;
+      x = x >= 0.0f ? x : 0.0f;  // NaN too
+      x = x <= 255.0f ? x : 255.0f;
+      out[i] = static_cast<uint8_t>(x + 0.5f);
+    }
   }
   Texture& t = texture_slot(p, key, width, height, true, bytes.data());
   p.colormap_draws.push_back(ColormapDraw{static_cast<int>(map)});
   draw_list->AddCallback(colormap_callback, &p.colormap_draws.back());
   draw_list->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(t.id)), p0, p1);
-  draw_list->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+  draw_list->AddCallback(colormap_end_callback, nullptr);
 }
 
 void platform_open_file_dialog() {

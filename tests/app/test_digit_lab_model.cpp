@@ -95,14 +95,24 @@ TEST_CASE("SE blocks are found in forward order with their Trace names") {
 
 TEST_CASE("SE statistics built a batch at a time equal per-digit forward passes") {
   LabSession s = ready_session();
-  // Slices: tiny budget -> one batch per call.
+  // Slices: no budget -> one digit per call (a batch never overruns the budget).
   int calls = 0;
   while (!s.stats().complete() && calls < 100) {
     s.step_se_stats(0.0, 4);
     ++calls;
   }
   REQUIRE(s.stats().complete());
-  CHECK(calls == 8);  // 30 digits in batches of 4
+  CHECK(calls == 30);  // 30 digits, one per call
+  // A budget: batches grow up to `batch` digits as the speed is measured, never past it.
+  LabSession big = ready_session();  // the same network (seed 1)
+  int big_calls = 0;
+  while (!big.stats().complete() && big_calls < 100) {
+    big.step_se_stats(1000.0, 4);
+    ++big_calls;
+  }
+  CHECK(big_calls == 1);  // a generous budget finishes the pass in one call
+  for (int d = 0; d < 10; ++d)
+    for (int c = 0; c < 8; ++c) CHECK(big.stats().mean(1, d, c) == doctest::Approx(s.stats().mean(1, d, c)).epsilon(1e-5));
   const SeStats& st = s.stats();
   CHECK(st.total == 30);
   for (int d = 0; d < 10; ++d) CHECK(st.count[d] == 3);
@@ -180,7 +190,7 @@ TEST_CASE("training in slices lowers the loss, changes the weights and restarts 
   // restarting at every step.
   s.step_se_stats(0.0, 4);
   const long long pass_start = s.pending().weights_revision;
-  for (int i = 0; i < 8 && !s.pending().complete(); ++i) {
+  for (int i = 0; i < 40 && !s.pending().complete(); ++i) {
     s.step_training(0.0);  // weights change...
     s.step_se_stats(0.0, 4);
     CHECK(s.pending().weights_revision == pass_start);  // ...the pass goes on

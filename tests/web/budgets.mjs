@@ -2,8 +2,9 @@
 //   first-load size (gzip -9 of index.html + convscope.js + convscope.wasm; bundled weights and
 //   digits are inside the wasm) — asserted <= 500 KB; time to interactive on localhost (navigation
 //   start -> ConvScope.ready, median of 3); frame CPU time p50/p95 at 1920x1080 in each workspace
-//   (measured in the page by the platform, state().perf). Timings are printed, not asserted; the size
-//   budget is asserted only with CS_ENFORCE_SIZE_BUDGET=1 until the build meets it.
+//   (measured in the page by the platform, state().perf: that workspace's frames only). Timings are
+//   printed, not asserted; the size budget is asserted only with CS_ENFORCE_SIZE_BUDGET=1 until the
+//   build meets it.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -67,8 +68,15 @@ try {
   for (const workspace of ['lessons', 'digit-lab']) {
     await page.evaluate((w) => window.ConvScope.setState({ workspace: w }), workspace);
     await frames(page, 30);
-    await page.waitForTimeout(4000);
-    const s = await state(page);
+    // The platform keeps the CPU times of the last 600 frames of the current workspace (the window
+    // restarts at a switch, so the first frames of the lab, where it starts its engine work, count):
+    // at least 4 s and 120 frames of it.
+    const t0 = Date.now();
+    let s = await state(page);
+    while ((Date.now() - t0 < 4000 || s.perf.frames < 120) && Date.now() - t0 < 60000) {
+      await page.waitForTimeout(500);
+      s = await state(page);
+    }
     console.log(`frame CPU time, ${workspace} at 1920x1080: p50 ${s.perf.p50_ms.toFixed(2)} ms, p95 ${s.perf.p95_ms.toFixed(2)} ms, max ${s.perf.max_ms.toFixed(2)} ms over ${s.perf.frames} frames (budget 4 ms)`);
   }
   await context.close();
