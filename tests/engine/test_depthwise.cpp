@@ -121,3 +121,45 @@ TEST_CASE("depthwise_applies") {
   g.p.groups = 4;  // two input channels per group: grouped, not depthwise
   CHECK_FALSE(cs::depthwise_applies(g));
 }
+
+// The stride-1 kernel cuts each output row into blocks of up to 8 vectors (one row) or 4 vectors
+// (three rows at once, kernels >= 5 tall without vertical dilation), with a partial last vector
+// and 1-2 leftover rows. Widths 1..75 cover 1-10 vectors (one and two blocks of each kind, every
+// tail length); heights cover OH % 3 = 0, 1, 2; dilation 2 vertically takes the one-row path.
+TEST_CASE("depthwise stride 1: every row-block shape equals the reference") {
+  std::mt19937 rng(77);
+  const int kernels[][2] = {{7, 7}, {5, 3}, {3, 3}, {1, 5}, {6, 2}};
+  int checked = 0;
+  for (const auto& k : kernels)
+    for (int W = 1; W <= 75; W += (W < 20 ? 1 : 7))
+      for (int dil = 1; dil <= 2; ++dil) {
+        cs::ConvGeometry g;
+        g.N = 1, g.C = 2, g.OC = 2, g.KH = k[0], g.KW = k[1];
+        g.H = 3 + (W * 7 + k[0]) % 9;
+        g.W = W;
+        g.p.groups = 2;
+        g.p.dilation = {dil, 1 + (W % 2)};
+        g.p.padding = {(g.KH - 1) * dil / 2 + W % 2, (g.KW - 1) * g.p.dilation.w / 2 + (W / 3) % 2};
+        const long long oh = cs::conv_output_size(g.H, g.KH, 1, g.p.padding.h, g.p.dilation.h);
+        const long long ow = cs::conv_output_size(g.W, g.KW, 1, g.p.padding.w, g.p.dilation.w);
+        if (oh <= 0 || ow <= 0) continue;
+        g.OH = static_cast<int>(oh), g.OW = static_cast<int>(ow);
+        CAPTURE(describe(g));
+        const size_t nin = static_cast<size_t>(g.C) * g.H * g.W, nw = static_cast<size_t>(g.OC) * g.KH * g.KW,
+                     nout = static_cast<size_t>(g.OC) * g.OH * g.OW;
+        auto x = randv(nin, rng), w = randv(nw, rng), b = randv(g.OC, rng), dy = randv(nout, rng);
+        std::vector<float> y(nout, NAN), y_ref(nout);
+        cs::depthwise_forward(g, x.data(), w.data(), b.data(), y.data());
+        cs::conv2d_forward_reference(g, x.data(), w.data(), b.data(), y_ref.data());
+        std::string err = compare("y", y, y_ref, 1e-5f);
+        if (!err.empty()) FAIL_CHECK(err);
+        // dX of stride 1 runs the same kernel on dY with the flipped weights.
+        std::vector<float> dx(nin, NAN), dx_ref(nin), dw_ref(nw), db_ref(g.OC);
+        cs::depthwise_backward(g, dy.data(), x.data(), w.data(), dx.data(), nullptr, nullptr);
+        cs::conv2d_backward_reference(g, dy.data(), x.data(), w.data(), dx_ref.data(), dw_ref.data(), db_ref.data());
+        err = compare("dx", dx, dx_ref, 1e-5f);
+        if (!err.empty()) FAIL_CHECK(err);
+        ++checked;
+      }
+  CHECK(checked > 150);
+}

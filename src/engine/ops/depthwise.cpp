@@ -68,64 +68,211 @@ void plane_forward(const Plane& p, const float* __restrict x, const float* __res
   }
 }
 
-// Stride 1 (any dilation) from a zero-padded copy of the plane: 16 outputs of a row live in two
-// 8-float vector registers across all KH*KW taps and are stored once, instead of one load-add-store
-// pass over the row per tap. GCC/clang vector extensions: ymm in the fma/avx512f clones, two xmm in
-// the baseline clone, two v128 in wasm.
-// Vectors travel by reference (memcpy compiles to unaligned vector moves): passing a 32-byte
-// vector by value from baseline-ISA code is an ABI corner clang warns about.
+// Stride 1 (any dilation) from a zero-padded copy of the plane. An output row is cut into blocks
+// of V 8-float vectors (V <= kMaxVecs, all blocks of a row near-equal): the V accumulators stay in
+// registers across all KH*KW taps and are stored once; each tap is one broadcast weight and V
+// multiply-adds whose input loads fold into the FMA. V independent accumulators matter more than
+// anything else here: with 2 (the previous 16-output blocks) every tap waited for the FMA latency
+// of the one before (L8: 26 GFLOP/s). Per output the sum is bias, then taps (kh, kw) in order,
+// exactly as plane_forward, whatever V, the width or the thread count.
+// GCC/clang vector extensions: ymm in the fma/avx512f clones, two xmm in the baseline clone, two
+// v128 in wasm. Vectors travel by reference (memcpy compiles to unaligned vector moves): passing a
+// 32-byte vector by value from baseline-ISA code is an ABI corner clang warns about.
 typedef float v8f __attribute__((vector_size(32)));
+typedef float v8f_u __attribute__((vector_size(32), aligned(4), may_alias));  // unaligned view
 inline void load8(v8f& out, const float* p) { std::memcpy(&out, p, sizeof out); }
 inline void store8(float* p, const v8f& v) { std::memcpy(p, &v, sizeof v); }
-constexpr int kBlock = 16;
+constexpr int kVec = 8;
+// Weights and bias enter as scalars (scalar * vector is one broadcast): GCC 12 builds a braced
+// {w, w, ...} from inserts, and v8f{} + w stays an add plus a shuffle (0 + w is not w for -0).
+#if defined(__wasm__)
+constexpr int kMaxVecs = 4;  // 8 v128 accumulators: V8's x64 code has 16 xmm registers in all
+#else
+constexpr int kMaxVecs = 8;  // 8 ymm accumulators + the weight: 16 ymm registers, no spills
+#endif
 
 // Geometry of the padded copy: rows cover every tap of every output row; columns also cover the
-// last (partial) block of 16 outputs, so the inner loop never tests bounds.
+// last (partial) vector of a row, so the inner loop never tests bounds.
 struct Padded {
   int Hp, Wp;
 };
 Padded padded_of(const Plane& p) {
-  int owr = (p.OW + kBlock - 1) / kBlock * kBlock;
+  int owr = (p.OW + kVec - 1) / kVec * kVec;
   int wp = p.W + 2 * p.pw, need = owr + (p.KW - 1) * p.dw;
   return {p.H + 2 * p.ph, wp > need ? wp : need};
+}
+
+// `n` (<= V*8) outputs of one row from the padded rows starting at r (column ow0 already added).
+template <int V>
+__attribute__((always_inline)) inline void row_block(const Plane& p, ptrdiff_t Wp, const float* __restrict r,
+                                                     const float* __restrict wk, float bias,
+                                                     float* __restrict dst, int n) {
+  v8f acc[V];
+#pragma GCC unroll 8
+  for (int v = 0; v < V; ++v) acc[v] = v8f{} + bias;
+  for (int kh = 0; kh < p.KH; ++kh) {
+    const float* rr = r + kh * p.dh * Wp;
+    const float* wr = wk + kh * p.KW;
+    for (int kw = 0; kw < p.KW; ++kw) {
+      const float* q = rr + kw * p.dw;
+      const float wv = wr[kw];
+#pragma GCC unroll 8
+      for (int v = 0; v < V; ++v) {
+        v8f x;
+        load8(x, q + v * kVec);
+        acc[v] += wv * x;
+      }
+    }
+  }
+  if (n == V * kVec) {
+#pragma GCC unroll 8
+    for (int v = 0; v < V; ++v) store8(dst + v * kVec, acc[v]);
+    return;
+  }
+  int v = 0;
+  for (; (v + 1) * kVec <= n; ++v) store8(dst + v * kVec, acc[v]);
+  alignas(32) float t[kVec];
+  store8(t, acc[v]);
+#pragma GCC unroll 8
+  for (int i = 0; v * kVec + i < n; ++i) dst[v * kVec + i] = t[i];
+}
+
+// R output rows (dilation 1 vertically) x V vectors at once: padded input row t feeds output row
+// i through kh = t - i, so each loaded input vector serves up to R multiply-adds (one load per
+// FMA was the limit of row_block: 32-byte loads at every float offset, half of them split over two
+// cache lines). For output row i the taps still come in (kh, kw) order: t ascends, then kw.
+template <int R, int V>
+__attribute__((always_inline)) inline void rows_block(const Plane& p, ptrdiff_t Wp, const float* __restrict r,
+                                                      const float* __restrict wk, float bias,
+                                                      float* __restrict dst, ptrdiff_t ldo, int n) {
+  v8f acc[R][V];
+#pragma GCC unroll 8
+  for (int i = 0; i < R; ++i)
+#pragma GCC unroll 8
+    for (int v = 0; v < V; ++v) acc[i][v] = v8f{} + bias;
+  const int KH = p.KH, KW = p.KW;
+  // Input rows t where every output row i has a tap (kh = t - i in range) run without tests;
+  // the first and last R-1 rows (and all of them when KH < R) test per row.
+  const int mid0 = R - 1, mid1 = KH;  // [mid0, mid1)
+  for (int t = 0; t < R - 1 + KH; ++t) {
+    const float* rr = r + t * Wp;
+    if (t >= mid0 && t < mid1) {
+      for (int kw = 0; kw < KW; ++kw) {
+        const float* q = rr + kw * p.dw;
+        float wv[R];
+#pragma GCC unroll 8
+        for (int i = 0; i < R; ++i) wv[i] = wk[(t - i) * KW + kw];
+#pragma GCC unroll 8
+        for (int v = 0; v < V; ++v) {
+          const v8f x = *reinterpret_cast<const v8f_u*>(q + v * kVec);
+#pragma GCC unroll 8
+          for (int i = 0; i < R; ++i) acc[i][v] += wv[i] * x;
+        }
+      }
+    } else {
+      // Row test outside the kw loop (inside it, GCC spilled the accumulators).
+#pragma GCC unroll 8
+      for (int i = 0; i < R; ++i) {
+        const int kh = t - i;
+        if (kh < 0 || kh >= KH) continue;
+        for (int kw = 0; kw < KW; ++kw) {
+          const float* q = rr + kw * p.dw;
+          const float wv = wk[kh * KW + kw];
+#pragma GCC unroll 8
+          for (int v = 0; v < V; ++v) {
+            v8f x;
+            load8(x, q + v * kVec);
+            acc[i][v] += wv * x;
+          }
+        }
+      }
+    }
+  }
+#pragma GCC unroll 8
+  for (int i = 0; i < R; ++i) {
+    float* d = dst + i * ldo;
+    if (n == V * kVec) {
+#pragma GCC unroll 8
+      for (int v = 0; v < V; ++v) store8(d + v * kVec, acc[i][v]);
+      continue;
+    }
+    int v = 0;
+    for (; (v + 1) * kVec <= n; ++v) store8(d + v * kVec, acc[i][v]);
+    alignas(32) float t[kVec];
+    store8(t, acc[i][v]);
+#pragma GCC unroll 8
+    for (int j = 0; v * kVec + j < n; ++j) d[v * kVec + j] = t[j];
+  }
+}
+
+// Rows [oh, oh1) in blocks of R rows (R > 1 needs vertical dilation 1 and oh1 - oh a multiple
+// of R); each row cut into near-equal blocks of at most VMAX vectors.
+template <int R, int VMAX>
+__attribute__((always_inline)) inline void rows_pass(const Plane& p, ptrdiff_t Wp, const float* xp,
+                                                     const float* wk, float bias, float* out, int oh, int oh1) {
+  const int nvec = (p.OW + kVec - 1) / kVec, blocks = (nvec + VMAX - 1) / VMAX;
+  for (; oh < oh1; oh += R) {
+    float* row = out + static_cast<ptrdiff_t>(oh) * p.OW;
+    const float* r = xp + static_cast<ptrdiff_t>(oh) * Wp;
+    for (int b = 0; b < blocks; ++b) {
+      const int v0 = nvec * b / blocks, v1 = nvec * (b + 1) / blocks, ow0 = v0 * kVec;
+      const int n = (v1 * kVec < p.OW ? v1 * kVec : p.OW) - ow0;
+      const float* rb = r + ow0;
+      float* d = row + ow0;
+      switch (v1 - v0) {  // 1 <= v1 - v0 <= VMAX
+#define CS_DW_CASE(V)                                                       \
+  case V:                                                                   \
+    if (V <= VMAX) {                                                        \
+      if (R == 1)                                                           \
+        row_block<(V <= VMAX ? V : 1)>(p, Wp, rb, wk, bias, d, n);          \
+      else                                                                  \
+        rows_block<R, (V <= VMAX ? V : 1)>(p, Wp, rb, wk, bias, d, p.OW, n); \
+    }                                                                       \
+    break;
+        CS_DW_CASE(1)
+        CS_DW_CASE(2)
+        CS_DW_CASE(3)
+        CS_DW_CASE(4)
+        CS_DW_CASE(5)
+        CS_DW_CASE(6)
+        CS_DW_CASE(7)
+        CS_DW_CASE(8)
+#undef CS_DW_CASE
+        default: break;
+      }
+    }
+  }
 }
 
 CS_DW_CLONES
 void plane_forward_s1(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
                       float* __restrict out, float* __restrict xp) {
   const Padded pd = padded_of(p);
-  std::memset(xp, 0, sizeof(float) * static_cast<size_t>(pd.Hp) * pd.Wp);
-  for (int h = 0; h < p.H; ++h)
-    std::memcpy(xp + static_cast<ptrdiff_t>(h + p.ph) * pd.Wp + p.pw, x + static_cast<ptrdiff_t>(h) * p.W,
-                sizeof(float) * p.W);
-  for (int oh = 0; oh < p.OH; ++oh) {
-    float* row = out + static_cast<ptrdiff_t>(oh) * p.OW;
-    for (int ow0 = 0; ow0 < p.OW; ow0 += kBlock) {
-      v8f a0 = v8f{} + bias, a1 = a0;
-      for (int kh = 0; kh < p.KH; ++kh) {
-        const float* r = xp + static_cast<ptrdiff_t>(oh + kh * p.dh) * pd.Wp + ow0;
-        const float* wr = wk + kh * p.KW;
-        for (int kw = 0; kw < p.KW; ++kw) {
-          const float* q = r + kw * p.dw;
-          const float wv = wr[kw];
-          v8f x0, x1;
-          load8(x0, q);
-          load8(x1, q + 8);
-          a0 += wv * x0;
-          a1 += wv * x1;
-        }
-      }
-      if (ow0 + kBlock <= p.OW) {
-        store8(row + ow0, a0);
-        store8(row + ow0 + 8, a1);
-      } else {
-        alignas(32) float t[kBlock];
-        store8(t, a0);
-        store8(t + 8, a1);
-        for (int i = 0; ow0 + i < p.OW; ++i) row[ow0 + i] = t[i];
-      }
-    }
+  const ptrdiff_t Wp = pd.Wp;
+  // Only the border is zeroed (the interior is overwritten by the copy): the copy is a few percent
+  // of a 3x3 plane's work, a full memset of the padded plane as much again.
+  std::memset(xp, 0, sizeof(float) * static_cast<size_t>(p.ph) * Wp);
+  std::memset(xp + static_cast<ptrdiff_t>(p.ph + p.H) * Wp, 0, sizeof(float) * static_cast<size_t>(pd.Hp - p.ph - p.H) * Wp);
+  const int right = pd.Wp - p.pw - p.W;
+  for (int h = 0; h < p.H; ++h) {
+    float* d = xp + static_cast<ptrdiff_t>(h + p.ph) * Wp;
+    for (int i = 0; i < p.pw; ++i) d[i] = 0.0f;
+    std::memcpy(d + p.pw, x + static_cast<ptrdiff_t>(h) * p.W, sizeof(float) * p.W);
+    for (int i = 0; i < right; ++i) d[p.pw + p.W + i] = 0.0f;
   }
+  // Three rows at a time pay once a kernel is tall enough that most input rows feed all three
+  // (L8, 7x7: 0.63 -> 0.53 ms CPU); for 3x3 the first and last rows of each block dominate and
+  // one row at a time measured faster (L5: 0.27 vs 0.32 ms). wasm keeps one row: its 128-bit
+  // registers hold half as many floats.
+#if !defined(__wasm__)
+  if (p.dh == 1 && p.KH >= 5) {
+    const int oh3 = p.OH - p.OH % 3;
+    rows_pass<3, 4>(p, Wp, xp, wk, bias, out, 0, oh3);
+    rows_pass<1, kMaxVecs>(p, Wp, xp, wk, bias, out, oh3, p.OH);
+    return;
+  }
+#endif
+  rows_pass<1, kMaxVecs>(p, Wp, xp, wk, bias, out, 0, p.OH);
 }
 
 // dx (H, W) += the transpose of plane_forward applied to dy (scatter form, any stride).
