@@ -60,6 +60,15 @@ bool same_stride1(const PatchGeometry& pg) {
   return pg.stride.h == 1 && pg.stride.w == 1 && pg.OW == pg.W;
 }
 
+// GCC turns the zeroing loops below into memset calls; for the 1-2 padding floats per output row
+// the call costs far more than the stores (L3: 9.6% of the time in memset, ~170k calls per call).
+#if defined(__GNUC__) && !defined(__clang__)
+#define CS_NO_MEMSET_CALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define CS_NO_MEMSET_CALLS
+#endif
+
+CS_NO_MEMSET_CALLS
 void im2col_row_same(const PatchGeometry& pg, const float* plane, int kh, int off, float* row) {
   const int OW = pg.OW;
   const int shift = conv_input_index(0, kh, 1, pg.padding.h, pg.dilation.h);  // ih = oh + shift
@@ -89,6 +98,7 @@ void im2col_row_same(const PatchGeometry& pg, const float* plane, int kh, int of
   }
 }
 
+CS_NO_MEMSET_CALLS
 void im2col_fast(const PatchGeometry& pg, const float* x, float* cols) {
   const size_t L = static_cast<size_t>(pg.OH) * pg.OW;
   const bool same = same_stride1(pg);
