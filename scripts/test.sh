@@ -24,7 +24,10 @@ step() {  # step NAME CMD...: runs CMD, shows its output, records the result
     failed=$((failed + 1)); failures="$failures $name"; echo "=== $name: FAILED ($((SECONDS - t0)) s)"
   fi
 }
-build() { cmake --preset "$1" >/dev/null && cmake --build --preset "$1" -j"$JOBS"; }
+build() {  # build PRESET [TARGET...]: configure and build (every target unless some are named)
+  local preset=$1; shift
+  cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset" -j"$JOBS" ${1:+--target "$@"}
+}
 mkdir -p test-artifacts
 
 if want native; then
@@ -32,7 +35,8 @@ if want native; then
   step "native tests (ctest)" ctest --preset native -j"$JOBS" --timeout 900
 fi
 if want sanitize; then
-  step "sanitize build (ASan+UBSan)" build native-sanitize
+  # Only what its ctest runs (CLI, engine and app-logic tests): the sanitized ImGui app is never run.
+  step "sanitize build (ASan+UBSan)" build native-sanitize convscope convscope_tests convscope_app_tests
   step "sanitize tests (ctest)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --preset native-sanitize -j"$JOBS" --timeout 1200
 fi
