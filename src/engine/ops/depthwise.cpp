@@ -19,6 +19,13 @@
 #else
 #define CS_DW_CLONES
 #endif
+// GCC turns short zeroing loops into memset calls; for the few padding floats of each row of the
+// padded copy the call costs more than the stores (L5: 5.6% of the time in memset).
+#if defined(__GNUC__) && !defined(__clang__)
+#define CS_DW_NO_MEMSET_CALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define CS_DW_NO_MEMSET_CALLS
+#endif
 
 namespace cs {
 
@@ -79,16 +86,20 @@ void plane_forward(const Plane& p, const float* __restrict x, const float* __res
 // v128 in wasm. Vectors travel by reference (memcpy compiles to unaligned vector moves): passing a
 // 32-byte vector by value from baseline-ISA code is an ABI corner clang warns about.
 typedef float v8f __attribute__((vector_size(32)));
-typedef float v8f_u __attribute__((vector_size(32), aligned(4), may_alias));  // unaligned view
+// An unaligned view: rows_block reads each input vector once into a register for its R FMAs.
+typedef float v8f_u __attribute__((vector_size(32), aligned(4), may_alias));
 inline void load8(v8f& out, const float* p) { std::memcpy(&out, p, sizeof out); }
 inline void store8(float* p, const v8f& v) { std::memcpy(p, &v, sizeof v); }
 constexpr int kVec = 8;
 // Weights and bias enter as scalars (scalar * vector is one broadcast): GCC 12 builds a braced
 // {w, w, ...} from inserts, and v8f{} + w stays an add plus a shuffle (0 + w is not w for -0).
+// Vectors per block: one row (kMaxVecs) and three rows at once (kRowsVecs, 3x as many accumulators).
 #if defined(__wasm__)
-constexpr int kMaxVecs = 4;  // 8 v128 accumulators: V8's x64 code has 16 xmm registers in all
+constexpr int kMaxVecs = 4;   // 8 v128 accumulators: V8's x64 code has 16 xmm registers in all
+constexpr int kRowsVecs = 2;  // 12 v128 accumulators
 #else
-constexpr int kMaxVecs = 8;  // 8 ymm accumulators + the weight: 16 ymm registers, no spills
+constexpr int kMaxVecs = 8;   // 8 ymm accumulators + the weight: 16 ymm registers, no spills
+constexpr int kRowsVecs = 4;  // 12 ymm accumulators + 3 weights + the input vector
 #endif
 
 // Geometry of the padded copy: rows cover every tap of every output row; columns also cover the
@@ -244,7 +255,7 @@ __attribute__((always_inline)) inline void rows_pass(const Plane& p, ptrdiff_t W
   }
 }
 
-CS_DW_CLONES
+CS_DW_CLONES CS_DW_NO_MEMSET_CALLS
 void plane_forward_s1(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
                       float* __restrict out, float* __restrict xp) {
   const Padded pd = padded_of(p);
@@ -262,16 +273,14 @@ void plane_forward_s1(const Plane& p, const float* __restrict x, const float* __
   }
   // Three rows at a time pay once a kernel is tall enough that most input rows feed all three
   // (L8, 7x7: 0.63 -> 0.53 ms CPU); for 3x3 the first and last rows of each block dominate and
-  // one row at a time measured faster (L5: 0.27 vs 0.32 ms). wasm keeps one row: its 128-bit
-  // registers hold half as many floats.
-#if !defined(__wasm__)
+  // one row at a time measured faster (L5: 0.27 vs 0.32 ms). wasm: 3 rows x 2 vectors (12 v128
+  // accumulators; L8 1.84 -> 1.67 ms CPU under node, 3 x 1: 1.76).
   if (p.dh == 1 && p.KH >= 5) {
     const int oh3 = p.OH - p.OH % 3;
-    rows_pass<3, 4>(p, Wp, xp, wk, bias, out, 0, oh3);
+    rows_pass<3, kRowsVecs>(p, Wp, xp, wk, bias, out, 0, oh3);
     rows_pass<1, kMaxVecs>(p, Wp, xp, wk, bias, out, oh3, p.OH);
     return;
   }
-#endif
   rows_pass<1, kMaxVecs>(p, Wp, xp, wk, bias, out, 0, p.OH);
 }
 
