@@ -388,7 +388,10 @@ void LabSession::step_se_stats(double budget_ms, int batch) {
     const double used = now_ms() - t0;
     if (!first && used >= budget_ms) break;
     int n = std::min(batch, pending_.total - pending_.done);
-    n = se_ms_per_digit_ > 0 ? std::clamp(static_cast<int>((budget_ms - used) / se_ms_per_digit_), 1, n) : 1;
+    // Clamped as a double before the cast: a very fast forward (or a coarse clock) makes the quotient
+    // huge, and an out-of-range float-to-int conversion traps in wasm.
+    if (se_ms_per_digit_ > 0) n = static_cast<int>(std::clamp((budget_ms - used) / se_ms_per_digit_, 1.0, double(n)));
+    else n = 1;
     idx.resize(n);
     std::iota(idx.begin(), idx.end(), pending_.done);
     batch_tensor(se_x_, set, idx.data(), n);
