@@ -233,6 +233,8 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
     sal["ms"] = s->saliency_ms();
     sal["input_revision"] = s->input_revision();
     sal["input"] = s->input28();  // the 28x28 the maps explain (ink 1 on 0), to re-run them elsewhere
+    if (lab.pad_saliency_shown)  // where the map lies on the pad (CSS px)
+      sal["on_pad"] = {lab.pad_saliency_rect[0], lab.pad_saliency_rect[1], lab.pad_saliency_rect[2], lab.pad_saliency_rect[3]};
   } else if (lab.saliency_mode != 0) {
     sal["error"] = s->saliency_error();
   }

@@ -20,6 +20,10 @@ struct LabView {
   std::vector<float> filter_field;   // convolution weights packed as a grid
   std::vector<float> ink_edges;      // outline of the input's ink: x0, y0, x1, y1 per edge, in input pixels
   long long ink_edges_revision = -1;
+  std::vector<uint8_t> pad_ink_rgba;    // the pad's ink alone (white, alpha = ink): drawn over a saliency map
+  long long pad_ink_revision = -1;
+  std::vector<uint8_t> ink28_rgba;      // the same for a 28x28 gallery digit
+  long long ink28_revision = -1;
   struct Grid {                      // one recorded activation packed as small multiples
     std::vector<float> values;
     int w = 0, h = 0, cols = 0;

@@ -55,6 +55,10 @@ struct DigitLabState {
   bool act_show_filters = false;
   int act_filter_layer = 0;
   int saliency_mode = 0;        // 0 off, 1 Grad-CAM, 2 input gradient
+  // Where the saliency map was laid on the pad last frame (CSS px: x, y, width, height; the 28x28
+  // field as prepare_digit placed it on the drawing); pad_saliency_shown false when it was not.
+  bool pad_saliency_shown = false;
+  float pad_saliency_rect[4] = {0, 0, 0, 0};
   int saliency_class = -1;      // -1: predicted class
 
   // [training]

@@ -33,6 +33,57 @@ void pad_to_rgba(const std::vector<uint8_t>& ink, std::vector<uint8_t>& rgba) {
   for (size_t i = 0; i < ink.size(); ++i) std::memcpy(out + i * 4, &lut[ink[i]], 4);
 }
 
+// Ink alone, as white with alpha = ink, to draw over a saliency map so the strokes stay visible.
+template <typename T>
+void ink_to_rgba(const T* ink, size_t n, float full, std::vector<uint8_t>& rgba) {
+  rgba.resize(n * 4);
+  for (size_t i = 0; i < n; ++i) {
+    const float a = std::clamp(static_cast<float>(ink[i]) / full, 0.0f, 1.0f);
+    rgba[i * 4 + 0] = rgba[i * 4 + 1] = rgba[i * 4 + 2] = 255;
+    rgba[i * 4 + 3] = static_cast<uint8_t>(a * 200.0f + 0.5f);
+  }
+}
+
+// The saliency map laid on the pad itself: the 28x28 map drawn where the network's 28x28 field lies
+// on the drawing (prepare_digit's frame; a gallery digit fills the pad), clipped to the pad, with the
+// ink on top.
+void pad_saliency(DigitLabState& lab, LabSession& s, LabView& v, const DrawPad& pad, ImVec2 p0, ImVec2 p1, float k) {
+  lab.pad_saliency_shown = false;
+  if (lab.saliency_mode == 0 || !s.has_saliency() || s.saliency().cls != saliency_class(lab, s)) return;
+  const bool gallery = lab.input == LabInput::Gallery && s.input_is_mnist();
+  ImVec2 q0 = p0, q1 = p1;
+  if (!gallery) {
+    const cs::DigitSteps& st = s.steps();
+    if (lab.input != LabInput::Drawing || !st.has_ink) return;
+    q0 = ImVec2(p0.x + st.frame_x / k, p0.y + st.frame_y / k);
+    q1 = ImVec2(q0.x + st.frame_w / k, q0.y + st.frame_h / k);
+  }
+  const float* map = lab.saliency_mode == 1 ? s.saliency().cam_upsampled.data() : s.saliency_magnitude().data();
+  const float hi = std::max(1e-12f, *std::max_element(map, map + kDigitPixels));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(p0, p1, true);
+  dl->AddRectFilled(p0, p1, IM_COL32(0, 0, 0, 255));  // outside the field the network sees nothing
+  platform_draw_scalar_field(dl, "lab.pad.saliency", kDigitSide, kDigitSide, map, 0.0f, hi, ColorMap::Viridis, q0, q1);
+  if (gallery) {
+    if (v.ink28_revision != s.input_revision()) {
+      ink_to_rgba(s.input28().data(), s.input28().size(), 1.0f, v.ink28_rgba);
+      v.ink28_revision = s.input_revision();
+    }
+    dl->AddImage(platform_texture_rgba("lab.pad.ink28", kDigitSide, kDigitSide, v.ink28_rgba.data(), v.ink28_revision), p0, p1);
+  } else {
+    if (v.pad_ink_revision != pad.revision()) {
+      ink_to_rgba(pad.pixels().data(), pad.pixels().size(), 255.0f, v.pad_ink_rgba);
+      v.pad_ink_revision = pad.revision();
+    }
+    dl->AddImage(platform_texture_rgba("lab.pad.ink", pad.side(), pad.side(), v.pad_ink_rgba.data(), v.pad_ink_revision), p0, p1);
+  }
+  dl->AddRect(q0, q1, IM_COL32(255, 170, 0, 180), 0, 0, 1.0f);  // the 28x28 field's edge
+  dl->PopClipRect();
+  lab.pad_saliency_shown = true;
+  lab.pad_saliency_rect[0] = q0.x, lab.pad_saliency_rect[1] = q0.y;
+  lab.pad_saliency_rect[2] = q1.x - q0.x, lab.pad_saliency_rect[3] = q1.y - q0.y;
+}
+
 // One preprocessing step: caption (clipped to the cell, explained on hover), then the image through
 // the grey colour map (MNIST's white on black).
 void step_image(const char* caption, const char* help, const char* key, const cs::GreyImage& g, float size) {
@@ -246,6 +297,7 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
       dl->AddText(ImVec2((p0.x + p1.x - ts.x) * 0.5f, (p0.y + p1.y - ts.y) * 0.5f), IM_COL32(150, 150, 150, 255), hint);
     }
   }
+  pad_saliency(lab, s, v, pad, p0, p1, k);
   dl->AddRect(p0, p1, IM_COL32(120, 120, 120, 255));
   // The brush outline under the pointer, at its real size.
   if (ImGui::IsItemHovered() || ImGui::IsItemActive())

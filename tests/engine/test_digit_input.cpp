@@ -230,3 +230,49 @@ TEST_CASE("digit_input: real MNIST test digits, rendered large black-on-white, c
   CHECK(total / count > 0.98);
   CHECK(worst > 0.9);
 }
+
+// The frame lays the 28x28 back on the input: the digit's ink extent and centre of mass, mapped
+// through it, land on the input's ink box and centre of mass (within one digit pixel), for a canvas,
+// an off-centre inverted drawing and a huge image that is downsampled first (work_scale < 1).
+TEST_CASE("digit_input: the 28x28 frame maps the digit back onto the input's ink") {
+  struct Case { int w, h; float ox, oy, size, r; bool inverted; };
+  for (Case c : {Case{280, 280, 60, 40, 200, 12, false}, Case{400, 300, 250, 150, 90, 6, true},
+                 Case{1600, 1200, 300, 200, 800, 40, false}}) {
+    CAPTURE(c.w);
+    GreyImage g = canvas(c.w, c.h, c.inverted ? 1.0f : 0.0f);
+    seven(&g, c.ox, c.oy, c.size, c.r, c.inverted ? 0.0f : 1.0f);
+    DigitSteps s = prepare_digit(g);
+    REQUIRE(s.has_ink);
+    CHECK(s.frame_w > 0);
+    CHECK(s.frame_h > 0);
+    // digit ink extent and centre of mass, in digit pixels
+    int dx0 = 28, dx1 = -1, dy0 = 28, dy1 = -1;
+    double dm = 0, dmx = 0, dmy = 0;
+    for (int y = 0; y < 28; ++y)
+      for (int x = 0; x < 28; ++x) {
+        const float v = s.digit.at(x, y);
+        if (v <= 0) continue;
+        dx0 = std::min(dx0, x), dx1 = std::max(dx1, x), dy0 = std::min(dy0, y), dy1 = std::max(dy1, y);
+        dm += v, dmx += v * (x + 0.5), dmy += v * (y + 0.5);
+      }
+    // input ink centre of mass (ink = distance from paper)
+    double im = 0, imx = 0, imy = 0;
+    for (int y = 0; y < g.height; ++y)
+      for (int x = 0; x < g.width; ++x) {
+        const double v = c.inverted ? 1.0 - g.at(x, y) : g.at(x, y);
+        im += v, imx += v * (x + 0.5), imy += v * (y + 0.5);
+      }
+    const double px = s.frame_w / 28, py = s.frame_h / 28;  // input pixels per digit pixel
+    const double tol_x = px + 1 / s.work_scale, tol_y = py + 1 / s.work_scale;
+    CHECK(std::abs(s.frame_x + dx0 * px - s.box_x) <= tol_x);
+    CHECK(std::abs(s.frame_x + (dx1 + 1) * px - (s.box_x + s.box_w)) <= tol_x);
+    CHECK(std::abs(s.frame_y + dy0 * py - s.box_y) <= tol_y);
+    CHECK(std::abs(s.frame_y + (dy1 + 1) * py - (s.box_y + s.box_h)) <= tol_y);
+    CHECK(std::abs(s.frame_x + dmx / dm * px - imx / im) <= px);
+    CHECK(std::abs(s.frame_y + dmy / dm * py - imy / im) <= py);
+  }
+  GreyImage blank = canvas(50, 50, 0.0f);
+  DigitSteps none = prepare_digit(blank);
+  CHECK_FALSE(none.has_ink);
+  CHECK(none.frame_w == 0);
+}

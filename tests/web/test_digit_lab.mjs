@@ -362,6 +362,60 @@ export function digitLabTests(ctx) {
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     await context.close();
   } });
+  // The colour of one CSS pixel of the page as composited (a 1x1 screenshot decoded in the page).
+  const pixelAt = async (page, x, y) => {
+    const b64 = (await page.screenshot({ clip: { x: Math.round(x), y: Math.round(y), width: 1, height: 1 } })).toString('base64');
+    return page.evaluate(async (b) => {
+      const bytes = Uint8Array.from(atob(b), (ch) => ch.charCodeAt(0));
+      const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const g = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+      g.drawImage(bitmap, 0, 0);
+      return Array.from(g.getImageData(0, 0, 1, 1).data.slice(0, 3));
+    }, b64);
+  };
+  tests.push({ name: "digit lab: saliency is laid on the drawing pad where the network's 28x28 field lies", fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { setup: LAB });
+    if (!(await state(page)).network.shipped_weights) { console.log('    skip: the page has no shipped weights'); await context.close(); return; }
+    const pad = (await items(page))['draw-pad.canvas'];
+    // A small 7 in the pad's upper-left quarter: the field must follow the ink there.
+    const seven = [[0.12, 0.12], [0.42, 0.12], [0.25, 0.45]];
+    await drawStroke(page, seven);
+    await setState(page, { saliency: { mode: 'grad-cam' } });
+    await frames(page, 3);
+    let s = await state(page);
+    const r = s.saliency.on_pad;
+    assert(Array.isArray(r) && r.length === 4, `state().saliency.on_pad missing: ${JSON.stringify(Object.keys(s.saliency))}`);
+    const [x, y, w, h] = r;
+    console.log(`    field on the pad: ${r.map((v) => v.toFixed(1)).join(', ')} (pad ${pad.x.toFixed(1)}, ${pad.y.toFixed(1)}, ${pad.width.toFixed(1)})`);
+    for (const [u, v] of seven) {
+      const px = pad.x + u * pad.width, py = pad.y + v * pad.height;
+      assert(px > x && px < x + w && py > y && py < y + h, `stroke point (${px}, ${py}) is outside the field ${r}`);
+    }
+    assert(Math.abs(w / h - 1) < 0.15, `the 28x28 field is not square on the pad: ${w} x ${h}`);
+    assert(w < 0.8 * pad.width && x + w / 2 < pad.x + 0.5 * pad.width && y + h / 2 < pad.y + 0.5 * pad.height,
+      `the field ${r} does not sit on the small 7 in the upper-left of the pad`);
+    // A paper spot inside the field: coloured by the map now, paper again with saliency off.
+    const sx = Math.min(x + w, pad.x + pad.width) - 4, sy = Math.min(y + h, pad.y + pad.height) - 4;
+    const withMap = await pixelAt(page, sx, sy);
+    await screenshot(page, 'digit-lab-saliency-on-pad', { x: pad.x, y: pad.y, width: pad.width, height: pad.height });
+    await setState(page, { saliency: { mode: 'off' } });
+    await frames(page, 3);
+    const paper = await pixelAt(page, sx, sy);
+    const dist = Math.hypot(...withMap.map((c, i) => c - paper[i]));
+    console.log(`    pixel (${sx.toFixed(0)}, ${sy.toFixed(0)}): ${withMap} with the map, ${paper} without`);
+    assert(paper[0] > 200 && paper[1] > 200 && paper[2] > 200, `expected paper at the sample point without the map, got ${paper}`);
+    assert(dist > 60, `the map does not show on the pad: ${withMap} vs paper ${paper}`);
+    assert((await state(page)).saliency.on_pad === undefined, 'on_pad reported with saliency off');
+    // A gallery digit fills the pad: so does its map.
+    await setState(page, { input: { gallery: 0 }, saliency: { mode: 'input-gradient' } });
+    await frames(page, 3);
+    s = await state(page);
+    const g = s.saliency.on_pad;
+    assert(g && Math.abs(g[0] - pad.x) < 1 && Math.abs(g[1] - pad.y) < 1 && Math.abs(g[2] - pad.width) < 1 && Math.abs(g[3] - pad.height) < 1,
+      `gallery digit: field ${g} is not the pad ${JSON.stringify(pad)}`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
   tests.push({ name: 'digit lab: Grad-CAM sits on the ink; the input gradient matches convscope saliency within 1e-4', fn: async () => {
     const cli = process.env.CS_CLI || path.join(ROOT, 'build/native/convscope');
     const weights = path.join(ROOT, 'assets/digitnet.safetensors');

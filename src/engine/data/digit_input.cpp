@@ -233,6 +233,13 @@ DigitSteps prepare_digit(const GreyImage& input, const DigitInputOptions& opt) {
   s.digit.pixels.assign(28 * 28, 0.0f);
   for (int y = 0; y < fh; ++y)
     for (int x = 0; x < fw; ++x) s.digit.at(ox + s.shift_x + x, oy + s.shift_y + y) = s.fit20.at(x, y);
+  // The inverse of steps 5-6: fit20 column fx (digit column ox + shift_x + fx) covers ink-map columns
+  // x0 + fx * bw / fw onwards; ink-map pixels are 1 / work_scale input pixels.
+  const float sx = static_cast<float>(bw) / fw, sy = static_cast<float>(bh) / fh;
+  s.frame_x = (x0 - (ox + s.shift_x) * sx) / s.work_scale;
+  s.frame_y = (y0 - (oy + s.shift_y) * sy) / s.work_scale;
+  s.frame_w = 28 * sx / s.work_scale;
+  s.frame_h = 28 * sy / s.work_scale;
   s.has_ink = true;
   return s;
 }

@@ -42,6 +42,10 @@ struct DigitSteps {
   int shift_x = 0, shift_y = 0;
   // 5. the result: 28x28, ink 1 on 0 like MNIST (all zeros when has_ink is false)
   GreyImage digit;
+  // Where the 28x28 field lies on the input, in input pixels: digit coordinate u in [0, 28] is input
+  // x = frame_x + u * frame_w / 28 (the same for y). Lets a map over the 28x28 (saliency) be laid
+  // back on the drawing. Zero when has_ink is false.
+  float frame_x = 0.0f, frame_y = 0.0f, frame_w = 0.0f, frame_h = 0.0f;
 };
 
 // Never fails: blank or empty input gives has_ink = false with a message and an all-zero digit.
