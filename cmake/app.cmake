@@ -37,6 +37,8 @@ target_compile_options(cs_imgui PRIVATE -w)  # third-party code: its warnings ar
 
 # Assets compiled into the program (font, shaders; weights and digits when present).
 set(CS_ASSET_LIST "font.ttf=${CS_CACHE}/font/DejaVuSans-subset.ttf"
+                  "ui.vert=${CMAKE_SOURCE_DIR}/shaders/ui.vert"
+                  "ui.frag=${CMAKE_SOURCE_DIR}/shaders/ui.frag"
                   "colormap.vert=${CMAKE_SOURCE_DIR}/shaders/colormap.vert"
                   "colormap.frag=${CMAKE_SOURCE_DIR}/shaders/colormap.frag")
 if(EXISTS "${CMAKE_SOURCE_DIR}/assets/digitnet.safetensors")

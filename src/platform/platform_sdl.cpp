@@ -96,6 +96,9 @@ struct Platform {
     float x = 0, y = 0, width = 0, height = 0;
   };
   std::vector<PngRequest> png_requests;  // captured after this frame's draw, before the swap
+  // Frames that would put the same pixels on screen are not drawn (see [SECTION] Unchanged frames).
+  std::vector<uint8_t> frame_signature, drawn_signature;
+  bool gpu_changed = true;  // a texture or the font atlas was (re)uploaded since the last draw
   std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
 };
 
@@ -130,6 +133,7 @@ void rebuild_fonts_if_needed(Platform& p) {
   io.FontGlobalScale = 1.0f / dpr;
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();
+  p.gpu_changed = true;
 }
 
 // [SECTION] Textures ------------------------------------------------------------------------------
@@ -152,6 +156,7 @@ void upload(Texture& t) {
   else
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA, t.width, t.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, t.pixels.data());
   t.dirty = false;
+  g_platform->gpu_changed = true;
 }
 
 Texture& texture_slot(Platform& p, const char* key, int width, int height, bool single_channel,
@@ -172,7 +177,7 @@ Texture& texture_slot(Platform& p, const char* key, int width, int height, bool 
   return t;
 }
 
-// [SECTION] Shaders: the UI's and the colour map's (an ImDrawList callback inside the renderer) -----
+// [SECTION] Shaders (shaders/ui.* and shaders/colormap.*, compiled into the program as assets) -----
 
 // GLSL version line for the platform: WebGL2's ES 3.00 (vertex shaders get a precision line,
 // fragment shaders carry their own) or desktop 3.30 core, which needs none.
@@ -282,30 +287,9 @@ void colormap_end_callback(const ImDrawList*, const ImDrawCmd*) { glUseProgram(g
 // GPU process that wait for the previous frame's rendering. This app owns the whole context, so
 // there is nothing to back up: the renderer sets what it needs and never reads GL state.
 
-const char* kUiVertexShader = R"(uniform mat4 ProjMtx;
-in vec2 Position;
-in vec2 UV;
-in vec4 Color;
-out vec2 Frag_UV;
-out vec4 Frag_Color;
-void main() {
-  Frag_UV = UV;
-  Frag_Color = Color;
-  gl_Position = ProjMtx * vec4(Position.xy, 0.0, 1.0);
-}
-)";
-
-const char* kUiFragmentShader = R"(precision mediump float;
-uniform sampler2D Texture;
-in vec2 Frag_UV;
-in vec4 Frag_Color;
-out vec4 Out_Color;
-void main() { Out_Color = Frag_Color * texture(Texture, Frag_UV.st); }
-)";
-
 bool ensure_renderer(Platform& p) {
   if (p.ui_program) return true;
-  GLuint prog = link_program(with_version(kUiVertexShader, false), with_version(kUiFragmentShader, true), "UI");
+  GLuint prog = link_program(shader_source("ui.vert", false), shader_source("ui.frag", true), "UI");
   if (!prog) return false;
   p.ui_program = prog;
   p.ui_loc_proj = glGetUniformLocation(prog, "ProjMtx");
@@ -439,6 +423,7 @@ void recover_context(Platform& p) {
   p.font_dpr = 0.0f;  // forces the font atlas texture to be rebuilt
   p.context_lost = false;
   p.context_restored = false;
+  p.gpu_changed = true;
 }
 
 // [SECTION] Window size: the canvas follows the browser window -----------------------------------
@@ -458,6 +443,42 @@ void follow_browser_window(Platform& p) {
 #else
   (void)p;
 #endif
+}
+
+// [SECTION] Unchanged frames: drawn once, then left on screen ------------------------------------
+// An idle page still builds its UI every frame (the app stays live: timers, background passes), but
+// when the draw data is byte-for-byte the last drawn frame's and no texture changed, drawing it again
+// would put the same pixels on screen. The frame is then not drawn: the browser keeps showing the
+// canvas (nothing touched it this animation frame) and the desktop keeps its front buffer. Drawing
+// is most of a frame's cost under software WebGL (~100 ms of GPU-process CPU per 1280x800 frame).
+
+template <typename T>
+void append_bytes(std::vector<uint8_t>& out, const T* data, size_t count) {
+  const auto* b = reinterpret_cast<const uint8_t*>(data);
+  out.insert(out.end(), b, b + count * sizeof(T));
+}
+
+// Everything that decides the pixels: framebuffer size, projection, and every list's vertices,
+// indices and commands (a colour-map callback by its map, not by its per-frame pointer).
+void build_frame_signature(const ImDrawData* dd, int fb_w, int fb_h, std::vector<uint8_t>& sig) {
+  sig.clear();
+  const float head[8] = {static_cast<float>(fb_w), static_cast<float>(fb_h), dd->DisplayPos.x, dd->DisplayPos.y,
+                         dd->DisplaySize.x, dd->DisplaySize.y, dd->FramebufferScale.x, dd->FramebufferScale.y};
+  append_bytes(sig, head, 8);
+  for (int n = 0; n < dd->CmdListsCount; ++n) {
+    const ImDrawList* list = dd->CmdLists[n];
+    const int sizes[3] = {list->VtxBuffer.Size, list->IdxBuffer.Size, list->CmdBuffer.Size};
+    append_bytes(sig, sizes, 3);
+    append_bytes(sig, list->VtxBuffer.Data, static_cast<size_t>(list->VtxBuffer.Size));
+    append_bytes(sig, list->IdxBuffer.Data, static_cast<size_t>(list->IdxBuffer.Size));
+    for (const ImDrawCmd& cmd : list->CmdBuffer) {
+      const uintptr_t words[5] = {reinterpret_cast<uintptr_t>(cmd.TextureId), cmd.VtxOffset, cmd.IdxOffset,
+                                  cmd.ElemCount, reinterpret_cast<uintptr_t>(cmd.UserCallback)};
+      append_bytes(sig, &cmd.ClipRect.x, 4);
+      append_bytes(sig, words, 5);
+      if (cmd.UserCallback == colormap_callback) append_bytes(sig, &static_cast<const ColormapDraw*>(cmd.UserCallbackData)->map, 1);
+    }
+  }
 }
 
 // [SECTION] One frame ------------------------------------------------------------------------------
@@ -539,8 +560,26 @@ void frame(void* arg) {
   p.function_keys_pressed = 0;
   ImGui::Render();
 
+#ifdef __EMSCRIPTEN__
+  if (p.state.frame == 3) EM_ASM({ if (Module.csReady) Module.csReady(); });
+#endif
   int fb_w = 0, fb_h = 0;
   SDL_GL_GetDrawableSize(p.window, &fb_w, &fb_h);
+  const bool last_frame = p.max_frames >= 0 && p.state.frame >= p.max_frames;
+  build_frame_signature(ImGui::GetDrawData(), fb_w, fb_h, p.frame_signature);
+  // Exports and the desktop screenshot read the framebuffer back, so those frames are always drawn.
+  const bool unchanged = !p.gpu_changed && p.png_requests.empty() && !last_frame &&
+                         p.frame_signature == p.drawn_signature;
+  if (unchanged) {
+    cs::app::app_record_frame_time(
+        p.state, std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - frame_start).count());
+#ifndef __EMSCRIPTEN__
+    SDL_WaitEventTimeout(nullptr, 16);  // no swap to wait on: sleep until input or the next frame's time
+#endif
+    return;
+  }
+  p.drawn_signature.swap(p.frame_signature);
+  p.gpu_changed = false;
   glViewport(0, 0, fb_w, fb_h);
   glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
@@ -549,7 +588,7 @@ void frame(void* arg) {
       p.state, std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - frame_start).count());
   if (!p.png_requests.empty()) serve_png_requests(p);
 #ifndef __EMSCRIPTEN__
-  if (p.max_frames >= 0 && p.state.frame >= p.max_frames) {
+  if (last_frame) {
     if (!p.screenshot_path.empty()) {
       int w = 0, h = 0;
       SDL_GL_GetDrawableSize(p.window, &w, &h);
@@ -561,8 +600,6 @@ void frame(void* arg) {
     }
     p.quit = true;
   }
-#else
-  if (p.state.frame == 3) EM_ASM({ if (Module.csReady) Module.csReady(); });
 #endif
   SDL_GL_SwapWindow(p.window);
 }

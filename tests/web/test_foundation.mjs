@@ -32,6 +32,43 @@ export function foundationTests(ctx) {
       await context.close();
     } });
   }
+  tests.push({ name: 'an unchanged frame is not drawn again; input and resizes draw at once', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { setup: HOME });
+    // Counts the page's WebGL draw calls (the app's only way to put pixels on the canvas).
+    await page.evaluate(() => {
+      window.__draws = 0;
+      const proto = WebGL2RenderingContext.prototype, real = proto.drawElements;
+      proto.drawElements = function (...a) { window.__draws++; return real.apply(this, a); };
+    });
+    const draws = () => page.evaluate(() => window.__draws);
+    // Park the mouse off every widget and let hover fades and the first frames settle.
+    await page.mouse.move(1270, 790);
+    let settled = false;
+    for (let i = 0; i < 40 && !settled; i++) { const d = await draws(); await frames(page, 5); settled = (await draws()) === d; }
+    assert(settled, 'the idle page kept drawing for 200 frames');
+    const f0 = (await state(page)).frame, d0 = await draws();
+    await frames(page, 20);
+    const f1 = (await state(page)).frame, d1 = await draws();
+    assert(f1 >= f0 + 20 && d1 === d0, `idle: ${f1 - f0} frames ran and ${d1 - d0} draw calls were made (expected none)`);
+    assert((await canvasColours(page)).colours > 50, 'the canvas went blank while frames were skipped');
+    // A hover changes a widget's colour: drawn on the next frames.
+    const b = (await items(page))['home.button'];
+    await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2);
+    await frames(page, 3);
+    assert((await draws()) > d1, 'hovering a button drew nothing');
+    // A click still works, and a new window size is drawn (the browser clears a resized canvas).
+    const clicks = (await state(page)).home.clicks;
+    await clickItem(page, 'home.button');
+    assert((await state(page)).home.clicks === clicks + 1, 'the click was lost');
+    const d2 = await draws();
+    await page.setViewportSize({ width: 1100, height: 760 });
+    await frames(page, 4);
+    assert((await draws()) > d2, 'a resized canvas was not drawn');
+    const c = await canvasColours(page);
+    assert(c.width === 1100 && c.colours > 50, `after the resize: ${JSON.stringify(c)}`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
   tests.push({ name: 'dragging a window title bar moves the panel', fn: async () => {
     const { page, context } = await openApp(ctx.browser, ctx.url, { setup: HOME });
     const p0 = (await panels(page)).home;
