@@ -1,7 +1,9 @@
 // platform_api.h — what the app may ask of the platform, in app terms (no SDL/GL/Emscripten types).
 // Implemented once, in src/platform/platform_sdl.cpp, for both the desktop and the browser.
 #pragma once
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "colormap.h"
@@ -45,6 +47,15 @@ void platform_request_png(const char* file_name, float x, float y, float width, 
 // in place (history.replaceState: no new history entry; a no-op on the desktop).
 std::string platform_url_hash();
 void platform_set_url_hash(const std::string& hash);
+
+// Fetches a file that ships beside the page, by name (e.g. "digits-train.bin": data the page needs
+// only later, kept out of its first load). The hosted build fetches it from its folder (the service
+// worker keeps a copy for offline use); the single offline file carries it inlined
+// (Module.csInlineFiles[name], base64). `done` runs once, later, between frames: with the bytes, or
+// with bytes == nullptr and the error in words. Returns false, and never calls `done`, on the
+// desktop, which embeds such files instead.
+using FetchDone = std::function<void(const uint8_t* bytes, size_t size, const std::string& error)>;
+bool platform_fetch_file(const char* name, FetchDone done);
 
 float platform_device_pixel_ratio();
 void platform_toggle_fullscreen();

@@ -27,6 +27,7 @@ static_assert(SDL_MAJOR_VERSION == 2, "SDL2 headers expected (not Emscripten's S
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -751,6 +752,63 @@ double platform_time_seconds() {
 }
 
 }  // namespace cs::app
+
+// [SECTION] Files beside the page (platform_fetch_file) ----------------------------------------------
+// The page fetches them in JavaScript (or decodes the single file's inlined copy), copies the bytes
+// into wasm memory and calls cs_fetch_done, which runs the app's callback between two frames.
+#ifdef __EMSCRIPTEN__
+namespace {
+std::map<int, cs::app::FetchDone> g_fetches;  // id -> the app's callback, until the answer comes
+int g_fetch_last_id = 0;
+}  // namespace
+extern "C" EMSCRIPTEN_KEEPALIVE void cs_fetch_done(int id, const uint8_t* bytes, int size, const char* error) {
+  auto it = g_fetches.find(id);
+  if (it == g_fetches.end()) return;
+  cs::app::FetchDone done = std::move(it->second);
+  g_fetches.erase(it);
+  const std::string err = error ? error : "";
+  done(err.empty() ? bytes : nullptr, err.empty() && size > 0 ? static_cast<size_t>(size) : 0, err);
+}
+// EM_JS, not EM_ASM: EM_ASM's code is a macro argument, so a top-level comma would cut it short.
+EM_JS(void, cs_fetch_js, (const char* name_ptr, int id), {
+  var name = UTF8ToString(name_ptr);
+  var finish = function (bytes, error) {
+    var ptr = bytes && bytes.length ? _malloc(bytes.length) : 0;
+    if (bytes && bytes.length && !ptr) error = 'not enough memory for ' + bytes.length + ' bytes';
+    if (ptr) HEAPU8.set(bytes, ptr);
+    ccall('cs_fetch_done', null, ['number', 'number', 'number', 'string'], [id, ptr, bytes ? bytes.length : 0, error || ""]);
+    if (ptr) _free(ptr);
+  };
+  var inlined = Module.csInlineFiles && Module.csInlineFiles[name];
+  if (inlined) {
+    setTimeout(function () {
+      var text = atob(inlined);
+      var bytes = new Uint8Array(text.length);
+      for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+      finish(bytes, "");
+    }, 0);
+    return;
+  }
+  fetch(name).then(function (r) {
+    if (!r.ok) throw new Error('HTTP ' + r.status + (r.statusText ? ' ' + r.statusText : ""));
+    return r.arrayBuffer();
+  }).then(function (buffer) { finish(new Uint8Array(buffer), ""); },
+          function (e) { finish(null, (e && e.message) || String(e) || 'fetch failed'); });
+});
+#endif
+
+bool cs::app::platform_fetch_file(const char* name, FetchDone done) {
+#ifdef __EMSCRIPTEN__
+  const int id = ++g_fetch_last_id;
+  g_fetches[id] = std::move(done);
+  cs_fetch_js(name, id);
+  return true;
+#else
+  (void)name;
+  (void)done;
+  return false;
+#endif
+}
 
 // [SECTION] JavaScript bridge (window.ConvScope in web/hook.js) ------------------------------------
 
