@@ -38,8 +38,9 @@ LabSession& session_of(AppState& state) {
   DigitLabState& lab = state.lab;
   if (!lab.session) {
     lab.session = std::make_shared<LabSession>();
-    if (std::shared_ptr<const DigitBundle> digits = app_bundled_digits(state)) lab.session->use_digits(std::move(digits));
-    else if (embedded_asset("digits.bin")) app_notice(state, "Bundled digits unreadable: " + state.bundled_digits_error);
+    std::shared_ptr<const DigitBundle> digits = app_bundled_digits(state);
+    lab.session->use_digits(digits, state.bundled_digits_error);
+    if (!digits && embedded_asset("digits.bin")) app_notice(state, "Bundled digits unreadable: " + state.bundled_digits_error);
     EmbeddedAsset weights = embedded_asset("digitnet.safetensors");
     cs::Status st = lab.session->init_network(digitnet_factory(), weights.data, weights.size);
     if (!st) app_notice(state, "DigitNet: " + st.message());
@@ -225,11 +226,11 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
               {"runs", s->saliency_runs()}};
   if (lab.saliency_mode != 0 && s->has_saliency() && s->saliency().cls == saliency_class(lab, *s)) {
     const cs::SaliencyMaps& m = s->saliency();
-    const std::vector<float>& map = lab.saliency_mode == 1 ? m.cam_upsampled.values() : s->saliency_magnitude();
+    const ShownSaliency shown = shown_saliency_map(*s, lab.saliency_mode);
     sal["explained"] = m.cls;
     sal["cam_layer"] = m.cam_layer;
-    sal["map"] = map;
-    sal["max"] = *std::max_element(map.begin(), map.end());
+    sal["map"] = std::vector<float>(shown.map, shown.map + kDigitPixels);
+    sal["max"] = shown.max;
     sal["ms"] = s->saliency_ms();
     sal["input_revision"] = s->input_revision();
     sal["input"] = s->input28();  // the 28x28 the maps explain (ink 1 on 0), to re-run them elsewhere

@@ -23,19 +23,14 @@ double now_ms() {
 }
 }  // namespace
 
-cs::Status LabSession::load_digits(const uint8_t* bytes, size_t size) {
-  auto r = parse_digit_bundle(bytes, size);
-  if (!r.is_ok()) {
+void LabSession::use_digits(std::shared_ptr<const DigitBundle> digits, const std::string& why_missing) {
+  if (!digits) {
+    digits_ = std::make_shared<const DigitBundle>();
     digits_ok_ = false;
-    digits_error_ = r.message();
-    return r.status();
+    digits_error_ = why_missing;
+    gallery_order_.clear();
+    return;
   }
-  use_digits(std::make_shared<const DigitBundle>(std::move(r.value())));
-  return cs::Status::ok();
-}
-
-void LabSession::use_digits(std::shared_ptr<const DigitBundle> digits) {
-  if (!digits) return;
   digits_ = std::move(digits);
   digits_ok_ = true;
   digits_error_.clear();
@@ -322,6 +317,14 @@ std::vector<float> LabSession::current_excitation(int block) const {
   return std::vector<float>(t->values().begin(), t->values().end());
 }
 
+ShownSaliency shown_saliency_map(const LabSession& s, int mode) {
+  ShownSaliency out;
+  if (!s.has_saliency() || (mode != 1 && mode != 2)) return out;
+  out.map = mode == 1 ? s.saliency().cam_upsampled.data() : s.saliency_magnitude().data();
+  out.max = *std::max_element(out.map, out.map + kDigitPixels);
+  return out;
+}
+
 bool LabSession::update_saliency(int cls) {
   if (saliency_revision_ == prediction_revision_ && saliency_class_ == cls) return false;
   saliency_revision_ = prediction_revision_;
@@ -423,8 +426,8 @@ void LabSession::step_se_stats(double budget_ms, int batch) {
 }
 
 void LabSession::start_training() {
-  if (!model_ || !digits_ok_) {
-    train_.error = !model_ ? "no network" : "no bundled training digits";
+  if (!model_ || !digits_ok_ || digits_->train.count == 0) {  // the page fetches its training digits later
+    train_.error = !model_ ? "no network" : digits_ok_ ? "the training digits are not loaded yet" : "no bundled training digits";
     return;
   }
   train_.error.clear();

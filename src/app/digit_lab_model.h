@@ -63,12 +63,23 @@ struct TrainInfo {
   std::string error;
 };
 
+class LabSession;
+
+// The saliency map the lab shows (input view, pad overlay, state()) for `mode` (DigitLabState::
+// saliency_mode: 1 Grad-CAM resized to 28x28, 2 |input gradient|) and its largest value, the top of
+// the colour scale. `map` is null (and max 0) when the mode is off or the session has no saliency.
+struct ShownSaliency {
+  const float* map = nullptr;  // kDigitPixels values, row-major 28x28
+  float max = 0.0f;
+};
+ShownSaliency shown_saliency_map(const LabSession& s, int mode);
+
 class LabSession {
  public:
-  // Parses the bundled digits (digits.bin). An error leaves the session usable for drawing.
-  cs::Status load_digits(const uint8_t* bytes, size_t size);
-  // Uses digits parsed elsewhere (the app parses digits.bin once for the lessons and the lab).
-  void use_digits(std::shared_ptr<const DigitBundle> digits);
+  // Uses the digits parsed by the app (app_bundled_digits parses digits.bin once for the lessons and
+  // the lab; this class never parses it). Null keeps the session usable for drawing, without gallery
+  // or training, and digits_error() says `why_missing`.
+  void use_digits(std::shared_ptr<const DigitBundle> digits, const std::string& why_missing = "no bundled digits");
   bool has_digits() const { return digits_ok_; }
   const DigitBundle& digits() const { return *digits_; }
   const std::string& digits_error() const { return digits_error_; }

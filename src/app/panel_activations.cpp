@@ -134,11 +134,11 @@ void input_view(AppState& state, LabSession& s, LabView& v, float side) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p1(p0.x + side, p0.y + side);
   const float k = side / kDigitSide;
-  const bool show = lab.saliency_mode != 0 && s.has_saliency();
+  const ShownSaliency shown = shown_saliency_map(s, lab.saliency_mode);
+  const bool show = shown.map != nullptr;
   if (show) {
-    const float* map = lab.saliency_mode == 1 ? s.saliency().cam_upsampled.data() : s.saliency_magnitude().data();
-    const float hi = std::max(1e-12f, *std::max_element(map, map + kDigitPixels));
-    platform_draw_scalar_field(dl, "lab.act.saliency", kDigitSide, kDigitSide, map, 0.0f, hi, ColorMap::Viridis, p0, p1);
+    platform_draw_scalar_field(dl, "lab.act.saliency", kDigitSide, kDigitSide, shown.map, 0.0f, std::max(1e-12f, shown.max),
+                               ColorMap::Viridis, p0, p1);
     if (v.ink_edges_revision != s.input_revision()) {
       ink_outline(s.input28(), v.ink_edges);
       v.ink_edges_revision = s.input_revision();
@@ -163,7 +163,7 @@ void input_view(AppState& state, LabSession& s, LabView& v, float side) {
     const size_t i = static_cast<size_t>(y) * kDigitSide + x;
     if (show)
       ImGui::SetTooltip("(%d, %d) input %.2f, %s %.4g", y, x, s.input28()[i], lab.saliency_mode == 1 ? "Grad-CAM" : "|gradient|",
-                        lab.saliency_mode == 1 ? s.saliency().cam_upsampled[i] : s.saliency_magnitude()[i]);
+                        shown.map[i]);
     else
       ImGui::SetTooltip("(%d, %d) input %.2f", y, x, s.input28()[i]);
   }
@@ -198,9 +198,8 @@ void saliency_controls(AppState& state, LabSession& s) {
     return;
   }
   const cs::SaliencyMaps& m = s.saliency();
-  const float* map = lab.saliency_mode == 1 ? m.cam_upsampled.data() : s.saliency_magnitude().data();
-  const float hi = *std::max_element(map, map + kDigitPixels);
-  colour_legend("lab.act.saliency.legend", hi, std::min(200.0f, ImGui::GetContentRegionAvail().x));
+  colour_legend("lab.act.saliency.legend", shown_saliency_map(s, lab.saliency_mode).max,
+                std::min(200.0f, ImGui::GetContentRegionAvail().x));
   if (lab.saliency_mode == 1)
     ImGui::TextDisabled("class %d evidence at '%s' (%dx%d), %.1f ms", m.cls, m.cam_layer.c_str(), m.cam.dim(0), m.cam.dim(1),
                         s.saliency_ms());

@@ -58,12 +58,12 @@ void pad_saliency(DigitLabState& lab, LabSession& s, LabView& v, const DrawPad& 
     q0 = ImVec2(p0.x + st.frame_x / k, p0.y + st.frame_y / k);
     q1 = ImVec2(q0.x + st.frame_w / k, q0.y + st.frame_h / k);
   }
-  const float* map = lab.saliency_mode == 1 ? s.saliency().cam_upsampled.data() : s.saliency_magnitude().data();
-  const float hi = std::max(1e-12f, *std::max_element(map, map + kDigitPixels));
+  const ShownSaliency shown = shown_saliency_map(s, lab.saliency_mode);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRect(p0, p1, true);
   dl->AddRectFilled(p0, p1, IM_COL32(0, 0, 0, 255));  // outside the field the network sees nothing
-  platform_draw_scalar_field(dl, "lab.pad.saliency", kDigitSide, kDigitSide, map, 0.0f, hi, ColorMap::Viridis, q0, q1);
+  platform_draw_scalar_field(dl, "lab.pad.saliency", kDigitSide, kDigitSide, shown.map, 0.0f, std::max(1e-12f, shown.max),
+                             ColorMap::Viridis, q0, q1);
   if (gallery) {
     if (v.ink28_revision != s.input_revision()) {
       ink_to_rgba(s.input28().data(), s.input28().size(), 1.0f, v.ink28_rgba);

@@ -70,7 +70,10 @@ std::unique_ptr<cs::Model> tiny(uint32_t seed) {
 LabSession ready_session() {
   LabSession s;
   std::vector<uint8_t> b = toy_bundle();
-  REQUIRE(s.load_digits(b.data(), b.size()).is_ok());
+  cs::Result<DigitBundle> parsed = parse_digit_bundle(b.data(), b.size());  // the app's one parser
+  REQUIRE_MESSAGE(parsed.is_ok(), parsed.message());
+  s.use_digits(std::make_shared<const DigitBundle>(std::move(parsed.value())));
+  REQUIRE(s.has_digits());
   REQUIRE(s.init_network(tiny, nullptr, 0).is_ok());
   return s;
 }
@@ -232,6 +235,38 @@ TEST_CASE("saliency: computed once per prediction and class, from the engine's b
   CHECK(s.update_saliency(10));
   CHECK_FALSE(s.has_saliency());
   CHECK(s.saliency_error().find("got 10") != std::string::npos);
+}
+
+TEST_CASE("shown_saliency_map: mode 1 is Grad-CAM resized, 2 is |gradient|, with the map's maximum") {
+  LabSession s = ready_session();
+  CHECK(shown_saliency_map(s, 1).map == nullptr);  // nothing computed yet
+  REQUIRE(s.use_gallery(4));
+  s.update_prediction();
+  REQUIRE(s.update_saliency(s.predicted()));
+  REQUIRE(s.has_saliency());
+  for (int mode : {-1, 0, 3}) {
+    CHECK(shown_saliency_map(s, mode).map == nullptr);
+    CHECK(shown_saliency_map(s, mode).max == 0.0f);
+  }
+  const ShownSaliency cam = shown_saliency_map(s, 1), grad = shown_saliency_map(s, 2);
+  REQUIRE(cam.map == s.saliency().cam_upsampled.data());
+  REQUIRE(grad.map == s.saliency_magnitude().data());
+  const std::vector<float>& cv = s.saliency().cam_upsampled.values();
+  const std::vector<float>& gv = s.saliency_magnitude();
+  CHECK(cam.max == *std::max_element(cv.begin(), cv.end()));
+  CHECK(grad.max == *std::max_element(gv.begin(), gv.end()));
+  CHECK(grad.max > 0.0f);
+  CHECK(cam.max != grad.max);  // two different maps, not one shown twice
+}
+
+TEST_CASE("use_digits without a bundle: no gallery, the reason kept for the panels") {
+  LabSession s = ready_session();
+  REQUIRE(s.has_digits());
+  s.use_digits(nullptr, "digits.bin: bad magic");
+  CHECK_FALSE(s.has_digits());
+  CHECK(s.digits_error() == "digits.bin: bad magic");
+  CHECK(s.gallery_order().empty());
+  CHECK_FALSE(s.use_gallery(0));
 }
 
 TEST_CASE("receptive field of a clicked unit comes from the engine after a forward pass") {
