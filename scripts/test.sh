@@ -44,16 +44,27 @@ if want web; then
   step "web build (wasm)" build web
   step "wasm engine tests under node (ctest)" ctest --preset web --timeout 1200
 fi
+# The fuzz runs (fixed wall time per target) go beside the browser tests at the lowest CPU priority:
+# those wait on frames and page round trips, and leave idle CPU the fuzzers can use.
+fuzz_pid=""
+if want fuzz && [ -f tests/fuzz/run_fuzz.sh ]; then
+  fuzz_t0=$SECONDS
+  nice -n 19 bash tests/fuzz/run_fuzz.sh "${FUZZ_SECONDS:-20}" >test-artifacts/fuzz.log 2>&1 &
+  fuzz_pid=$!
+fi
 if want browser; then
   step "browser tests (headless Chromium)" timeout 3000 node tests/web/run_browser_tests.mjs
+fi
+if [ -n "$fuzz_pid" ]; then
+  fuzz_result() { wait "$fuzz_pid"; local rc=$?; cat test-artifacts/fuzz.log; echo "(started $((SECONDS - fuzz_t0)) s ago, beside the browser tests)"; return $rc; }
+  step "fuzz parsers (short runs + regressions)" fuzz_result
+fi
+if want browser; then  # timings: measured once the fuzzers are done
   step "classroom budgets (figures printed)" timeout 600 node tests/web/budgets.mjs
 fi
 if want desktop; then
   step "desktop smoke test (Xvfb)" timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" \
     build/native/convscope-desktop --frames 30 --screenshot test-artifacts/desktop.png
-fi
-if want fuzz && [ -f tests/fuzz/run_fuzz.sh ]; then
-  step "fuzz parsers (short runs + regressions)" bash tests/fuzz/run_fuzz.sh "${FUZZ_SECONDS:-20}"
 fi
 
 [ -n "$failures" ] && echo "failed:$failures"
