@@ -66,6 +66,7 @@ add_custom_command(OUTPUT "${CS_EMBEDDED_CPP}"
 # Pure UI logic (colour maps, layout maths, lesson/digit-lab view models: colormap.cpp and *_model.cpp)
 # builds without ImGui/GL so it is unit-tested natively and in wasm (tests/app).
 file(GLOB CS_APP_PURE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/app/colormap.cpp ${CMAKE_SOURCE_DIR}/src/app/*_model.cpp)
+list(APPEND CS_APP_PURE_SOURCES ${CMAKE_SOURCE_DIR}/src/app/ui_strings.cpp)  # the UI string table (pure, unit-tested)
 add_library(cs_app_pure STATIC ${CS_APP_PURE_SOURCES})
 target_include_directories(cs_app_pure PUBLIC ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/src/app)
 target_link_libraries(cs_app_pure PUBLIC convscope_engine)

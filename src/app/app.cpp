@@ -17,6 +17,7 @@
 #include "imgui.h"
 #include "panels.h"
 #include "platform_api.h"
+#include "ui_strings.h"
 #include "url_state_model.h"
 
 namespace cs::app {
@@ -38,10 +39,6 @@ void record_panel_rect(AppState& state, const char* id) {
     set_item_rect(state, std::string("focus:") + id, PanelRect{p.x, p.y, s.x, s.y});
 }
 
-static std::string fmt_size_notice(const std::string& name, size_t size) {
-  return "Could not open " + name + ": " + std::to_string(size >> 20) +
-         " MiB is larger than the 64 MiB limit; nothing was changed.";
-}
 
 void record_item_rect(AppState& state, const char* id) {
   ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
@@ -57,28 +54,26 @@ void app_notice(AppState& state, const std::string& message, double seconds) {
 
 void app_open_file(AppState& state, const std::string& name, const uint8_t* bytes, size_t size) {
   constexpr size_t kMaxFileBytes = size_t(64) << 20;
-  if (!bytes || size == 0) return app_notice(state, "Could not open " + name + ": the file is empty; nothing was changed.");
-  if (size > kMaxFileBytes)
-    return app_notice(state, fmt_size_notice(name, size));
+  if (!bytes || size == 0) return app_notice(state, cs::fmt(tr(S::notice_open_empty), name.c_str()));
+  if (size > kMaxFileBytes) return app_notice(state, cs::fmt(tr(S::notice_open_too_large), name.c_str(), size >> 20));
   auto starts = [&](const char* magic, size_t n) { return size >= n && std::memcmp(bytes, magic, n) == 0; };
   bool png = starts("\x89PNG\r\n\x1a\n", 8), jpeg = starts("\xff\xd8\xff", 3), bmp = starts("BM", 2);
   if (png || jpeg || bmp) {
     cs::Result<cs::Image> image = cs::decode_image(bytes, size, name);
-    if (!image.is_ok()) return app_notice(state, "Could not open " + name + ": " + image.message() + "; nothing was changed.");
+    if (!image.is_ok()) return app_notice(state, cs::fmt(tr(S::notice_open_failed), name.c_str(), image.message().c_str()));
     state.inbox.image = std::move(image.value());
     state.inbox.image_name = name;
     state.inbox.image_serial++;
-    return app_notice(state, "Opened " + name + " (" + std::to_string(state.inbox.image.width) + "x" +
-                                 std::to_string(state.inbox.image.height) + ")");
+    return app_notice(state, cs::fmt(tr(S::notice_opened_image), name.c_str(), state.inbox.image.width, state.inbox.image.height));
   }
   // safetensors: 8-byte little-endian header length, then a JSON object.
   if (size >= 10 && bytes[8] == '{') {
     state.inbox.weights.assign(bytes, bytes + size);
     state.inbox.weights_name = name;
     state.inbox.weights_serial++;
-    return app_notice(state, "Opened weights " + name);
+    return app_notice(state, cs::fmt(tr(S::notice_opened_weights), name.c_str()));
   }
-  app_notice(state, name + " is not a PNG, JPEG or BMP image nor a .safetensors weights file; nothing was changed.");
+  app_notice(state, cs::fmt(tr(S::notice_not_image_or_weights), name.c_str()));
 }
 
 void app_record_frame_time(AppState& state, float ms) {
@@ -161,19 +156,23 @@ const char* theme_name(Theme t) {
 
 // Shortcuts shown in the help overlay (F1). Panels add their own lines to their tooltips.
 const struct {
-  const char* keys;
-  const char* what;
+  S keys, what;
 } kShortcuts[] = {
-    {"F1", "show or hide this help"},
-    {"Tab / Shift+Tab", "next / previous number field: type a value, Enter"},
-    {"Space / Enter", "press the focused button"},
-    {"Ctrl+Tab", "switch between panels (hold Ctrl, Tab again for the next)"},
-    {"Arrows (in a panel)", "move between its widgets; Space activates, arrows change a slider, Esc ends"},
-    {"Space (stepper)", "play / pause the kernel animation"},
-    {"Left / Right (stepper)", "step back / forward"},
-    {"Home / End (stepper)", "first / last position"},
-    {"Ctrl + / Ctrl -", "browser zoom (left to the browser)"},
-    {"F11", "browser fullscreen (or Present > Fullscreen)"},
+    {S::help_keys_f1, S::help_what_f1},
+    {S::help_keys_tab, S::help_what_tab},
+    {S::help_keys_space, S::help_what_space},
+    {S::help_keys_ctrl_tab, S::help_what_ctrl_tab},
+    {S::help_keys_arrows, S::help_what_arrows},
+    {S::help_keys_stepper_tab, S::help_what_stepper_tab},
+    {S::help_keys_stepper_esc, S::help_what_stepper_esc},
+    {S::help_keys_stepper_space, S::help_what_stepper_space},
+    {S::help_keys_stepper_left_right, S::help_what_stepper_left_right},
+    {S::help_keys_stepper_up_down, S::help_what_stepper_up_down},
+    {S::help_keys_stepper_home_end, S::help_what_stepper_home_end},
+    {S::help_keys_pad_undo, S::help_what_pad_undo},
+    {S::help_keys_pad_clear, S::help_what_pad_clear},
+    {S::help_keys_zoom, S::help_what_zoom},
+    {S::help_keys_f11, S::help_what_f11},
 };
 
 void draw_help(AppState& state) {
@@ -181,15 +180,15 @@ void draw_help(AppState& state) {
   if (!state.show_help) return;
   ImGuiIO& io = ImGui::GetIO();
   ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-  if (ImGui::Begin("Keyboard shortcuts###help", &state.show_help, ImGuiWindowFlags_AlwaysAutoResize)) {
+  if (ImGui::Begin(tr_label(S::help_title), &state.show_help, ImGuiWindowFlags_AlwaysAutoResize)) {
     record_panel_rect(state, "help");
     if (ImGui::BeginTable("shortcuts", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
       for (const auto& s : kShortcuts) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(s.keys);
+        ImGui::TextUnformatted(tr(s.keys));
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(s.what);
+        ImGui::TextUnformatted(tr(s.what));
       }
       ImGui::EndTable();
     }
@@ -205,8 +204,8 @@ const char* workspace_name(Workspace w) { return w == Workspace::Lessons ? "less
 void open_link(AppState& state, const std::string& hash) {
   LessonLinkParse p = lesson_link_decode(hash);
   std::string err = p.ok ? app_set_state(state, p.partial.dump()) : p.error;
-  if (err.empty()) return app_notice(state, "Opened the lesson from the link");
-  app_notice(state, "The link in the address bar was ignored (" + err + "); the lesson was left as it was.", 12.0);
+  if (err.empty()) return app_notice(state, tr(S::notice_link_opened));
+  app_notice(state, cs::fmt(tr(S::notice_link_ignored), err.c_str()), 12.0);
 }
 
 // Frame 1: the page's hash restores a shared lesson. Later, twice a second: a hash edited by hand is
@@ -246,45 +245,45 @@ void sync_link(AppState& state) {
 // [SECTION] CSV exports (digit lab) --------------------------------------------------------------------------
 
 std::string save_csv(const std::string& name, const cs::Result<std::string>& csv) {
-  if (!csv.is_ok()) return "Could not export " + name + ": " + csv.message();
+  if (!csv.is_ok()) return cs::fmt(tr(S::notice_export_failed), name.c_str(), csv.message().c_str());
   const std::string& text = csv.value();
   return platform_save_file(name.c_str(), reinterpret_cast<const uint8_t*>(text.data()), text.size(), "text/csv");
 }
 
 std::string export_se_csv(AppState& state, int block) {
   LabSession* s = state.lab.session.get();
-  if (!s || !s->has_network()) return "Could not export SE weights: the network is not loaded";
+  if (!s || !s->has_network()) return tr(S::notice_export_se_no_network);
   if (block < 0 || block >= static_cast<int>(s->se_blocks().size()))
-    return cs::fmt("Could not export SE weights: block %d does not exist (the network has %zu)", block, s->se_blocks().size());
+    return cs::fmt(tr(S::notice_export_se_no_block), block, s->se_blocks().size());
   return save_csv(csv_file_name("se", s->se_blocks()[static_cast<size_t>(block)].name), se_weights_csv(s->stats(), block));
 }
 
 std::string export_activation_csv(AppState& state, int layer) {
   LabSession* s = state.lab.session.get();
-  if (!s || !s->has_network()) return "Could not export an activation: the network is not loaded";
-  const cs::Trace& tr = s->trace();
-  if (layer < 0 || layer >= static_cast<int>(tr.size()))
-    return cs::fmt("Could not export an activation: layer %d is not recorded (draw or pick a digit first; %zu layers)",
-                   layer, tr.size());
-  return save_csv(csv_file_name("activation", tr.name(static_cast<size_t>(layer))), activation_csv(tr.tensor(static_cast<size_t>(layer))));
+  if (!s || !s->has_network()) return tr(S::notice_export_activation_no_network);
+  const cs::Trace& trace = s->trace();
+  if (layer < 0 || layer >= static_cast<int>(trace.size()))
+    return cs::fmt(tr(S::notice_export_activation_no_layer), layer, trace.size());
+  return save_csv(csv_file_name("activation", trace.name(static_cast<size_t>(layer))),
+                  activation_csv(trace.tensor(static_cast<size_t>(layer))));
 }
 
 void csv_menu_items(AppState& state) {
   LabSession* s = state.lab.session.get();
   const bool ready = s && s->has_network();
-  if (ImGui::BeginMenu("Export SE weights as CSV", ready && !s->se_blocks().empty())) {
+  if (ImGui::BeginMenu(tr_label(S::app_export_se_weights), ready && !s->se_blocks().empty())) {
     for (size_t b = 0; b < s->se_blocks().size(); ++b) {
-      const std::string label = s->se_blocks()[b].name + " (" + std::to_string(s->se_blocks()[b].se->channels()) +
-                                " channels x 10 digits)";
+      const std::string label = cs::fmt(tr(S::app_export_se_block_item), s->se_blocks()[b].name.c_str(),
+                                        s->se_blocks()[b].se->channels());
       if (ImGui::MenuItem(label.c_str(), nullptr, false, s->stats().complete()))
         app_notice(state, export_se_csv(state, static_cast<int>(b)));
     }
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu("Export activation as CSV", ready && s->trace().size() > 0)) {
-    const cs::Trace& tr = s->trace();
-    for (size_t i = 0; i < tr.size(); ++i) {
-      const std::string label = tr.name(i) + " " + cs::shape_str(tr.tensor(i).shape());
+  if (ImGui::BeginMenu(tr_label(S::app_export_activation_as), ready && s->trace().size() > 0)) {
+    const cs::Trace& trace = s->trace();
+    for (size_t i = 0; i < trace.size(); ++i) {
+      const std::string label = trace.name(i) + " " + cs::shape_str(trace.tensor(i).shape());
       if (ImGui::MenuItem(label.c_str(), nullptr, static_cast<int>(i) == state.lab.act_layer))
         app_notice(state, export_activation_csv(state, static_cast<int>(i)));
     }
@@ -293,31 +292,31 @@ void csv_menu_items(AppState& state) {
 }
 
 void draw_present_menu(AppState& state) {
-  if (!ImGui::BeginMenu("Present")) return;
+  if (!ImGui::BeginMenu(tr_label(S::app_present))) return;
   const float scales[] = {1.0f, 1.5f, 2.0f};
-  const char* labels[] = {"Size x1", "Size x1.5 (projector)", "Size x2 (large hall)"};
+  const S labels[] = {S::app_size_x1, S::app_size_x1_5, S::app_size_x2};
   for (int i = 0; i < 3; ++i)
-    if (ImGui::MenuItem(labels[i], nullptr, state.ui_scale == scales[i])) state.ui_scale = scales[i];
+    if (ImGui::MenuItem(tr_label(labels[i]), nullptr, state.ui_scale == scales[i])) state.ui_scale = scales[i];
   ImGui::Separator();
-  if (ImGui::MenuItem("Dark theme", nullptr, state.theme == Theme::Dark)) state.theme = Theme::Dark;
-  if (ImGui::MenuItem("Light theme", nullptr, state.theme == Theme::Light)) state.theme = Theme::Light;
-  if (ImGui::MenuItem("High contrast", nullptr, state.theme == Theme::HighContrast)) state.theme = Theme::HighContrast;
+  if (ImGui::MenuItem(tr_label(S::app_dark_theme), nullptr, state.theme == Theme::Dark)) state.theme = Theme::Dark;
+  if (ImGui::MenuItem(tr_label(S::app_light_theme), nullptr, state.theme == Theme::Light)) state.theme = Theme::Light;
+  if (ImGui::MenuItem(tr_label(S::app_high_contrast), nullptr, state.theme == Theme::HighContrast)) state.theme = Theme::HighContrast;
   ImGui::Separator();
   bool cvd = state.sequential_map == ColorMap::Cividis;
-  if (ImGui::MenuItem("Colour-blind-safe colours (cividis)", nullptr, &cvd))
+  if (ImGui::MenuItem(tr_label(S::app_colour_blind_safe), nullptr, &cvd))
     state.sequential_map = cvd ? ColorMap::Cividis : ColorMap::Viridis;
   ImGui::Separator();
-  if (ImGui::MenuItem("Fullscreen")) platform_toggle_fullscreen();
+  if (ImGui::MenuItem(tr_label(S::app_fullscreen))) platform_toggle_fullscreen();
   ImGui::EndMenu();
 }
 
 void draw_menu(AppState& state) {
   if (!ImGui::BeginMainMenuBar()) return;
-  if (ImGui::BeginMenu("File")) {
+  if (ImGui::BeginMenu(tr_label(S::app_file))) {
     if (platform_is_browser()) {
-      if (ImGui::MenuItem("Open image or weights...")) platform_open_file_dialog();
+      if (ImGui::MenuItem(tr_label(S::app_open_image_or))) platform_open_file_dialog();
     } else {
-      ImGui::TextUnformatted("Open image or weights (path):");
+      ImGui::TextUnformatted(tr(S::app_open_image_or_weights));
       char buf[512];
       std::snprintf(buf, sizeof buf, "%s", state.desktop_open_path.c_str());
       if (ImGui::InputText("##open-path", buf, sizeof buf, ImGuiInputTextFlags_EnterReturnsTrue)) {
@@ -327,9 +326,9 @@ void draw_menu(AppState& state) {
         state.desktop_open_path = buf;
       }
     }
-    ImGui::TextDisabled("or drop a file on the window");
+    ImGui::TextDisabled("%s", tr(S::app_or_drop_a));
     ImGui::Separator();
-    if (ImGui::BeginMenu("Export panel as PNG")) {
+    if (ImGui::BeginMenu(tr_label(S::app_export_panel_as))) {
       for (const auto& [id, r] : state.panel_rects) {
         if (ImGui::MenuItem(id.c_str())) {
           std::string name = "convscope-" + id + ".png";
@@ -342,29 +341,42 @@ void draw_menu(AppState& state) {
     ImGui::EndMenu();
   }
   // The two workspaces: convolution lessons and the digit lab.
-  if (ImGui::MenuItem("Lessons", nullptr, state.workspace == Workspace::Lessons)) state.workspace = Workspace::Lessons;
+  if (ImGui::MenuItem(tr_label(S::app_lessons), nullptr, state.workspace == Workspace::Lessons)) state.workspace = Workspace::Lessons;
   record_item_rect(state, "menu.lessons");
-  if (ImGui::MenuItem("Digit lab", nullptr, state.workspace == Workspace::DigitLab)) state.workspace = Workspace::DigitLab;
+  if (ImGui::MenuItem(tr_label(S::app_digit_lab), nullptr, state.workspace == Workspace::DigitLab)) state.workspace = Workspace::DigitLab;
   record_item_rect(state, "menu.digit-lab");
-  if (ImGui::BeginMenu("View")) {
+  const bool view_open = ImGui::BeginMenu(tr_label(S::app_view));
+  record_item_rect(state, "menu.view");
+  if (view_open) {
     if (state.workspace == Workspace::Lessons) lesson_menu_items(state);
     else digit_lab_menu_items(state);
     ImGui::Separator();
-    ImGui::MenuItem("Frame metrics", nullptr, &state.show_metrics);
+    ImGui::MenuItem(tr_label(S::app_frame_metrics), nullptr, &state.show_metrics);
+    const bool language_open = ImGui::BeginMenu(tr_label(S::app_language));
+    record_item_rect(state, "menu.language");
+    if (language_open) {
+      if (ImGui::MenuItem(tr_label(S::app_language_english), nullptr, state.language == Language::English))
+        state.language = Language::English;
+      record_item_rect(state, "menu.language.english");
+      if (ImGui::MenuItem(tr_label(S::app_language_pseudo), nullptr, state.language == Language::Pseudo))
+        state.language = Language::Pseudo;
+      record_item_rect(state, "menu.language.pseudo");
+      ImGui::EndMenu();
+    }
     ImGui::EndMenu();
   }
   draw_present_menu(state);
-  if (ImGui::BeginMenu("Help")) {
-    ImGui::MenuItem("Welcome", nullptr, &state.show_home);
-    ImGui::MenuItem("Keyboard shortcuts", "F1", &state.show_help);
+  if (ImGui::BeginMenu(tr_label(S::app_help))) {
+    ImGui::MenuItem(tr_label(S::app_welcome), nullptr, &state.show_home);
+    ImGui::MenuItem(tr_label(S::app_keyboard_shortcuts), tr(S::menu_help_shortcut_key), &state.show_help);
     ImGui::EndMenu();
   }
   // Large, always-visible buttons: presentation scale and fullscreen without opening a menu.
-  if (ImGui::SmallButton("A-")) state.ui_scale = state.ui_scale > 1.75f ? 1.5f : 1.0f;
+  if (ImGui::SmallButton(tr_label(S::menu_zoom_out))) state.ui_scale = state.ui_scale > 1.75f ? 1.5f : 1.0f;
   record_item_rect(state, "menu.zoom-out");
-  if (ImGui::SmallButton("A+")) state.ui_scale = state.ui_scale < 1.25f ? 1.5f : 2.0f;
+  if (ImGui::SmallButton(tr_label(S::menu_zoom_in))) state.ui_scale = state.ui_scale < 1.25f ? 1.5f : 2.0f;
   record_item_rect(state, "menu.zoom-in");
-  if (ImGui::SmallButton("Fullscreen")) platform_toggle_fullscreen();
+  if (ImGui::SmallButton(tr_label(S::app_fullscreen))) platform_toggle_fullscreen();
   if (!state.notice.empty() && state.time_s < state.notice_until_s) {
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "%s", state.notice.c_str());
@@ -375,13 +387,13 @@ void draw_menu(AppState& state) {
 void draw_metrics(AppState& state) {
   if (!state.show_metrics) return;
   ImGui::SetNextWindowPos(ImVec2(500, 40), ImGuiCond_FirstUseEver);
-  if (ImGui::Begin("Frame metrics###metrics", &state.show_metrics, ImGuiWindowFlags_AlwaysAutoResize)) {
+  if (ImGui::Begin(tr_label(S::metrics_title), &state.show_metrics, ImGuiWindowFlags_AlwaysAutoResize)) {
     record_panel_rect(state, "metrics");
     ImGuiIO& io = ImGui::GetIO();
-    ImGui::Text("%.1f fps (%.2f ms/frame)", io.Framerate, 1000.0f / (io.Framerate > 0 ? io.Framerate : 1));
-    ImGui::Text("frame CPU time: p50 %.2f ms, p95 %.2f ms, max %.2f ms", state.perf.p50_ms, state.perf.p95_ms,
+    ImGui::Text(tr(S::app_fps_ms_frame), io.Framerate, 1000.0f / (io.Framerate > 0 ? io.Framerate : 1));
+    ImGui::Text(tr(S::app_frame_cpu_time), state.perf.p50_ms, state.perf.p95_ms,
                 state.perf.max_ms);
-    ImGui::Text("display %.0f x %.0f, framebuffer scale %.1f", io.DisplaySize.x, io.DisplaySize.y,
+    ImGui::Text(tr(S::app_display_x_framebuffer), io.DisplaySize.x, io.DisplaySize.y,
                 io.DisplayFramebufferScale.x);
   }
   ImGui::End();
@@ -396,6 +408,7 @@ void app_frame(AppState& state) {
   if (state.frame % 600 == 0)  // stale item names (a gallery scrolled past, grids of another size)
     for (auto it = state.item_rects.begin(); it != state.item_rects.end();)
       it = it->second.frame < state.frame - 60 ? state.item_rects.erase(it) : std::next(it);
+  set_ui_language(state.language);  // tr() answers in the state's language for this frame
   apply_style_if_needed(state);
   if (state.lessons.link_started) sync_link(state);  // (frame 1 waits until the lessons are set up below)
   draw_menu(state);
@@ -414,6 +427,10 @@ std::string app_state_json(const AppState& state) {
   j["theme"] = theme_name(state.theme);
   j["colormap"] = state.sequential_map == ColorMap::Cividis ? "cividis" : "viridis";
   j["help"] = state.show_help;
+  j["language"] = language_name(state.language);
+  // A few strings as drawn (the menu bar's, the stepper's Play), so a test sees the language on screen.
+  j["ui_sample"] = {{"menu_file", ui_string(state.language, S::app_file)},
+                    {"stepper_play", ui_string(state.language, S::stepper_play)}};
   j["perf"] = {{"frames", state.perf.count}, {"p50_ms", state.perf.p50_ms}, {"p95_ms", state.perf.p95_ms},
                {"max_ms", state.perf.max_ms}};
   j["workspace"] = state.workspace == Workspace::Lessons ? "lessons" : "digit-lab";
@@ -474,6 +491,11 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
     if (v == "viridis") next.sequential_map = ColorMap::Viridis;
     else if (v == "cividis") next.sequential_map = ColorMap::Cividis;
     else return "colormap must be \"viridis\" or \"cividis\"";
+  }
+  if (j.contains("language")) {
+    const json& v = j["language"];
+    if (!v.is_string() || !parse_language(v.get<std::string>(), &next.language))
+      return "language must be \"english\" or \"pseudo\", got " + v.dump();
   }
   if (j.contains("help")) {
     if (!j["help"].is_boolean()) return "help must be a boolean";

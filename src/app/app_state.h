@@ -13,6 +13,7 @@
 
 #include "digit_lab_state.h"
 #include "lesson_state.h"
+#include "ui_strings.h"
 
 namespace cs::app {
 
@@ -58,6 +59,7 @@ struct AppState {
   float applied_ui_scale = 0.0f;          // what the ImGui style was last built for
   Theme applied_theme = Theme::Dark;
   bool show_help = false;                 // keyboard-shortcut overlay (F1)
+  Language language = Language::English;  // of every string on screen (ui_strings.h; View > Language)
   Workspace workspace = Workspace::Lessons;  // top-level switch in the menu bar
   bool show_home = false;                    // welcome panel (Help menu)
   bool show_metrics = false;

@@ -103,6 +103,13 @@ struct LessonState {
   // [layout] the display size the default layout was made for (re-laid out when it changes)
   float layout_w = 0, layout_h = 0, layout_scale = 0;
   bool stepper_focused = false;
+  // Keyboard in the stepper: its own keys (Space, arrows, Home/End) step the kernel; Tab hands the
+  // keys to ImGui's navigation over the stepper's controls (arrows move, Space opens a drop-down)
+  // until Esc, a click in the panel or leaving it. focus_first_control: put the nav cursor on the
+  // first control in the frame after Tab.
+  bool stepper_keys_to_controls = false;
+  bool stepper_focus_first_control = false;
+  bool stepper_popup_open = false;  // a drop-down of the stepper was open at the end of the last frame
 };
 
 // Recomputes whatever the configuration or data changed (call once per frame before drawing; cheap

@@ -106,14 +106,17 @@ void draw_lesson_panels(AppState& state) {
 }
 
 void lesson_menu_items(AppState& state) {
-  ImGui::MenuItem("Kernel stepper", nullptr, &state.lessons.show_stepper);
-  ImGui::MenuItem("Output size", nullptr, &state.lessons.show_output_size);
-  ImGui::MenuItem("im2col", nullptr, &state.lessons.show_im2col);
+  ImGui::MenuItem(tr_label(S::lessons_kernel_stepper), nullptr, &state.lessons.show_stepper);
+  ImGui::MenuItem(tr_label(S::lessons_output_size), nullptr, &state.lessons.show_output_size);
+  ImGui::MenuItem(tr_label(S::lessons_im2col), nullptr, &state.lessons.show_im2col);
 }
 
 void lesson_state_json(const AppState& state, nlohmann::json& out) {
   nlohmann::json j = lesson_json(state.lessons);
   for (auto it = j.begin(); it != j.end(); ++it) out[it.key()] = it.value();
+  // Who has the keys in the stepper: "stepper" (Space, arrows step) or "controls" (Tab: ImGui navigation).
+  if (out.contains("stepper") && out["stepper"].is_object())
+    out["stepper"]["keys"] = state.lessons.stepper_keys_to_controls ? "controls" : "stepper";
 }
 
 std::string lesson_set_state(AppState& next, const nlohmann::json& partial) {

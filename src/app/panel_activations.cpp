@@ -88,7 +88,7 @@ void enlarged_channel(AppState& state, const LabSession& s, int layer, int c, fl
   const int mx = std::clamp(static_cast<int>((m.x - p0.x) / cell), 0, W - 1);
   const int my = std::clamp(static_cast<int>((m.y - p0.y) / cell), 0, H - 1);
   if (clicked) select_unit(lab, s, layer, my, mx);
-  if (hovered) ImGui::SetTooltip("(%d, %d) = %.4f\nclick: its receptive field on the input", my, mx, v[my * W + mx]);
+  if (hovered) ImGui::SetTooltip(tr(S::activations_tip_click_its_receptive), my, mx, v[my * W + mx]);
   if (lab.act_unit_y >= 0 && lab.act_unit_y < H && lab.act_unit_x >= 0 && lab.act_unit_x < W) {
     const ImVec2 a(p0.x + lab.act_unit_x * cell, p0.y + lab.act_unit_y * cell);
     dl->AddRect(a, ImVec2(a.x + cell, a.y + cell), IM_COL32(255, 170, 0, 255), 0, 0, 2.0f);
@@ -162,36 +162,35 @@ void input_view(AppState& state, LabSession& s, LabView& v, float side) {
     const int y = std::clamp(static_cast<int>((m.y - p0.y) / k), 0, kDigitSide - 1);
     const size_t i = static_cast<size_t>(y) * kDigitSide + x;
     if (show)
-      ImGui::SetTooltip("(%d, %d) input %.2f, %s %.4g", y, x, s.input28()[i], lab.saliency_mode == 1 ? "Grad-CAM" : "|gradient|",
+      ImGui::SetTooltip(tr(S::activations_tip_input_saliency), y, x, s.input28()[i], lab.saliency_mode == 1 ? tr(S::activations_tip_grad_cam) : tr(S::activations_tip_gradient),
                         shown.map[i]);
     else
-      ImGui::SetTooltip("(%d, %d) input %.2f", y, x, s.input28()[i]);
+      ImGui::SetTooltip(tr(S::activations_tip_input_value), y, x, s.input28()[i]);
   }
 }
 
 // [saliency controls] off / Grad-CAM / input gradient (radio buttons: one tap each), the class, a legend.
 void saliency_controls(AppState& state, LabSession& s) {
   DigitLabState& lab = state.lab;
-  ImGui::RadioButton("off", &lab.saliency_mode, 0);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Saliency off: the input as the network sees it.");
+  ImGui::RadioButton(tr_label(S::activations_off), &lab.saliency_mode, 0);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::activations_tip_saliency_off_the));
   record_item_rect(state, "activations.saliency.off");
   ImGui::SameLine();
-  ImGui::RadioButton("Grad-CAM", &lab.saliency_mode, 1);
+  ImGui::RadioButton(tr_label(S::activations_grad_cam), &lab.saliency_mode, 1);
   record_item_rect(state, "activations.saliency.gradcam");
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Grad-CAM: the last convolutional stage's maps weighted by how much the class score\n"
-                      "grows with each (mean gradient), summed, negatives dropped, resized to 28x28.");
+    ImGui::SetTooltip("%s", tr(S::activations_tip_grad_cam_the));
   ImGui::SameLine();
-  ImGui::RadioButton("gradient", &lab.saliency_mode, 2);
+  ImGui::RadioButton(tr_label(S::activations_gradient), &lab.saliency_mode, 2);
   record_item_rect(state, "activations.saliency.gradient");
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Input gradient: |d score / d pixel| from the backward pass:\nthe pixels whose change moves the class score most.");
+    ImGui::SetTooltip("%s", tr(S::activations_tip_input_gradient_d));
   if (lab.saliency_mode == 0) return;
   ImGui::SetNextItemWidth(std::min(200.0f, ImGui::GetContentRegionAvail().x - 40));
   char fmt_buf[32];
-  if (lab.saliency_class < 0) std::snprintf(fmt_buf, sizeof fmt_buf, "predicted (%d)", s.predicted());
-  else std::snprintf(fmt_buf, sizeof fmt_buf, "%s", "class %d");
-  ImGui::SliderInt("class", &lab.saliency_class, -1, 9, fmt_buf);
+  if (lab.saliency_class < 0) std::snprintf(fmt_buf, sizeof fmt_buf, tr(S::activations_class_predicted_format), s.predicted());
+  else std::snprintf(fmt_buf, sizeof fmt_buf, "%s", tr(S::activations_class_format));
+  ImGui::SliderInt(tr_label(S::activations_class), &lab.saliency_class, -1, 9, fmt_buf);
   record_item_rect(state, "activations.saliency.class");
   if (!s.has_saliency()) {
     ImGui::TextDisabled("%s", s.saliency_error().c_str());
@@ -201,10 +200,10 @@ void saliency_controls(AppState& state, LabSession& s) {
   colour_legend("lab.act.saliency.legend", shown_saliency_map(s, lab.saliency_mode).max,
                 std::min(200.0f, ImGui::GetContentRegionAvail().x));
   if (lab.saliency_mode == 1)
-    ImGui::TextDisabled("class %d evidence at '%s' (%dx%d), %.1f ms", m.cls, m.cam_layer.c_str(), m.cam.dim(0), m.cam.dim(1),
+    ImGui::TextDisabled(tr(S::activations_class_evidence_at), m.cls, m.cam_layer.c_str(), m.cam.dim(0), m.cam.dim(1),
                         s.saliency_ms());
   else
-    ImGui::TextDisabled("|d logit %d / d pixel|, %.1f ms", m.cls, s.saliency_ms());
+    ImGui::TextDisabled(tr(S::activations_d_logit_d), m.cls, s.saliency_ms());
 }
 
 void filters_view(LabSession& s, DigitLabState& lab, LabView& v) {
@@ -214,14 +213,14 @@ void filters_view(LabSession& s, DigitLabState& lab, LabView& v) {
   lab.act_filter_layer = std::clamp(lab.act_filter_layer, 0, static_cast<int>(convs.size()) - 1);
   const auto& [name, conv] = convs[lab.act_filter_layer];
   ImGui::SetNextItemWidth(220);
-  if (ImGui::BeginCombo("convolution", name.c_str())) {
+  if (ImGui::BeginCombo(tr_label(S::activations_convolution), name.c_str())) {
     for (int i = 0; i < static_cast<int>(convs.size()); ++i)
       if (ImGui::Selectable(convs[i].first.c_str(), i == lab.act_filter_layer)) lab.act_filter_layer = i;
     ImGui::EndCombo();
   }
   const cs::Tensor& w = conv->weight;  // (OC, IC/groups, KH, KW)
   const int OC = w.dim(0), IC = w.dim(1), KH = w.dim(2), KW = w.dim(3);
-  ImGui::TextDisabled("%s  weight %s, %lld parameters", conv->describe().c_str(), w.shape_string().c_str(),
+  ImGui::TextDisabled(tr(S::activations_weight_parameters), conv->describe().c_str(), w.shape_string().c_str(),
                       static_cast<long long>(w.numel() + conv->bias.numel()));
   // Rows: output channels (up to 32), columns: input channels (up to 16); diverging, symmetric range.
   const int rows = std::min(OC, 32), cols = std::min(IC, 16);
@@ -239,8 +238,8 @@ void filters_view(LabSession& s, DigitLabState& lab, LabView& v) {
   ImGui::Dummy(ImVec2(gw * scale, gh * scale));
   platform_draw_scalar_field(ImGui::GetWindowDrawList(), "lab.act.filters", gw, gh, v.filter_field.data(), -m, m,
                              ColorMap::Diverging, p0, ImVec2(p0.x + gw * scale, p0.y + gh * scale));
-  ImGui::TextDisabled("rows: output channels%s, columns: input channels%s; blue -%.3f .. white 0 .. red +%.3f",
-                      OC > rows ? " (first 32)" : "", IC > cols ? " (first 16)" : "", m, m);
+  ImGui::TextDisabled(tr(S::activations_rows_output_channels),
+                      OC > rows ? tr(S::activations_first_32) : "", IC > cols ? tr(S::activations_first_16) : "", m, m);
 }
 
 }  // namespace
@@ -271,13 +270,13 @@ void select_unit(DigitLabState& lab, const LabSession& s, int layer, int y, int 
 
 void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
   DigitLabState& lab = state.lab;
-  if (!ImGui::Begin("Inside the network###activations", &lab.show_activations)) {
+  if (!ImGui::Begin(tr_label(S::activations_title), &lab.show_activations)) {
     ImGui::End();
     return;
   }
   record_panel_rect(state, "activations");
   if (!s.has_network()) {
-    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "No network: %s", s.network_error().c_str());
+    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), tr(S::activations_no_network), s.network_error().c_str());
     ImGui::End();
     return;
   }
@@ -285,22 +284,22 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
   // controls, the parts with parameter counts.
   const float left_w = 292.0f, side = 136.0f;
   ImGui::BeginChild("left", ImVec2(left_w, 0));
-  const cs::Trace& tr = s.trace();
-  const bool enlarged = lab.act_layer >= 0 && lab.act_layer < static_cast<int>(tr.size()) && lab.act_channel >= 0 &&
-                        tr.tensor(static_cast<size_t>(lab.act_layer)).rank() == 4 &&
-                        lab.act_channel < tr.tensor(static_cast<size_t>(lab.act_layer)).dim(1);
+  const cs::Trace& trace = s.trace();
+  const bool enlarged = lab.act_layer >= 0 && lab.act_layer < static_cast<int>(trace.size()) && lab.act_channel >= 0 &&
+                        trace.tensor(static_cast<size_t>(lab.act_layer)).rank() == 4 &&
+                        lab.act_channel < trace.tensor(static_cast<size_t>(lab.act_layer)).dim(1);
   ImGui::BeginGroup();
-  ImGui::TextDisabled(lab.saliency_mode == 1 ? "Grad-CAM" : lab.saliency_mode == 2 ? "|input gradient|" : "input 28x28");
+  ImGui::TextDisabled(lab.saliency_mode == 1 ? tr(S::activations_grad_cam) : lab.saliency_mode == 2 ? tr(S::activations_input_gradient) : tr(S::activations_input_28x28));
   input_view(state, s, v, side);
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
   if (enlarged) {
-    ImGui::TextDisabled("%s ch %d", tr.name(static_cast<size_t>(lab.act_layer)).c_str(), lab.act_channel);
+    ImGui::TextDisabled(tr(S::activations_layer_channel), trace.name(static_cast<size_t>(lab.act_layer)).c_str(), lab.act_channel);
     enlarged_channel(state, s, lab.act_layer, lab.act_channel, side);
   } else {
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
-    ImGui::TextDisabled("Click a channel on the right to enlarge it, then a unit to see which input pixels it reads.");
+    ImGui::TextDisabled("%s", tr(S::activations_click_a_channel));
     ImGui::PopTextWrapPos();
   }
   ImGui::EndGroup();
@@ -308,10 +307,10 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
     if (lab.rf_valid) {
       const int h = lab.rf_box[2] - lab.rf_box[0] + 1, w = lab.rf_box[3] - lab.rf_box[1] + 1;
       ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + left_w - 8);
-      ImGui::Text("unit (%d, %d) reads input rows %d..%d, columns %d..%d (%dx%d)", lab.act_unit_y, lab.act_unit_x,
+      ImGui::Text(tr(S::activations_unit_reads_input), lab.act_unit_y, lab.act_unit_x,
                   lab.rf_box[0], lab.rf_box[2], lab.rf_box[1], lab.rf_box[3], h, w);
       if (!lab.rf_global_via.empty())
-        ImGui::TextDisabled("and, through %s's channel scales (a mean over the whole map), weakly every pixel",
+        ImGui::TextDisabled(tr(S::activations_and_through_s),
                             lab.rf_global_via.c_str());
       ImGui::PopTextWrapPos();
     } else {
@@ -320,7 +319,7 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
   }
   saliency_controls(state, s);
   ImGui::Separator();
-  ImGui::TextDisabled("DigitNet: %lld parameters", static_cast<long long>(s.parameter_count()));
+  ImGui::TextDisabled(tr(S::activations_digitnet_parameters), static_cast<long long>(s.parameter_count()));
   if (v.parts_model_revision != s.model_revision()) {  // counted once per network, not every frame
     v.parts.clear();
     v.parts_model_revision = s.model_revision();
@@ -346,7 +345,7 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
     }
     ImGui::EndTable();
   }
-  ImGui::Checkbox("show filters", &lab.act_show_filters);
+  ImGui::Checkbox(tr_label(S::activations_show_filters), &lab.act_show_filters);
   record_item_rect(state, "activations.filters");
   ImGui::EndChild();
   ImGui::SameLine();
@@ -359,12 +358,12 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
     ImGui::End();
     return;
   }
-  if (s.predicted() < 0) ImGui::TextDisabled("Draw a digit or pick one from the gallery.");
+  if (s.predicted() < 0) ImGui::TextDisabled("%s", tr(S::activations_draw_a_digit));
   const float thumb = 30.0f;
   const float avail = ImGui::GetContentRegionAvail().x;
-  for (size_t i = 0; i < tr.size(); ++i) {
-    const cs::Tensor& t = tr.tensor(i);
-    const std::string& name = tr.name(i);
+  for (size_t i = 0; i < trace.size(); ++i) {
+    const cs::Tensor& t = trace.tensor(i);
+    const std::string& name = trace.name(i);
     if (t.rank() == 4 && t.dim(2) * t.dim(3) > 1) {
       const int C = t.dim(1), H = t.dim(2), W = t.dim(3);
       const float cell = std::max(thumb, static_cast<float>(std::max(H, W)));
@@ -390,7 +389,7 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
       const ImVec2 m = ImGui::GetIO().MousePos;
       const int cx = static_cast<int>((m.x - q0.x) / ((W + 1) * k)), cy = static_cast<int>((m.y - q0.y) / ((H + 1) * k));
       const int ch = cy * cols + cx;
-      if (ImGui::IsItemHovered() && cx < cols && ch < C) ImGui::SetTooltip("%s channel %d", name.c_str(), ch);
+      if (ImGui::IsItemHovered() && cx < cols && ch < C) ImGui::SetTooltip(tr(S::activations_tip_channel), name.c_str(), ch);
       if (ImGui::IsItemClicked() && cx < cols && ch < C) {
         if (lab.act_layer != static_cast<int>(i)) select_unit(lab, s, static_cast<int>(i), -1, -1);
         lab.act_layer = static_cast<int>(i);

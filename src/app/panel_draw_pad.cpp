@@ -115,14 +115,14 @@ void preprocessing_column(LabSession& s, float cell) {
     cs::GreyImage g;
     g.width = g.height = kDigitSide;
     g.pixels = s.input28();
-    ImGui::TextDisabled("MNIST test digit:");
-    ImGui::TextDisabled("already 28x28");
-    step_image("the input", "Gallery digits are MNIST's own: no preprocessing.", "lab.step.digit", g, cell * 2 + 8);
+    ImGui::TextDisabled("%s", tr(S::draw_pad_mnist_test_digit));
+    ImGui::TextDisabled("%s", tr(S::draw_pad_already_28x28));
+    step_image(tr(S::draw_pad_step_input), tr(S::draw_pad_step_tip_input), "lab.step.digit", g, cell * 2 + 8);
     return;
   }
   ImGui::BeginGroup();
   // 1. ink map with its bounding box (box in input pixels; the ink map is at work_scale).
-  step_image("1 ink box", "1. Ink found and normalised (paper 0, ink 1), specks removed;\n   orange: the ink's bounding box.", "lab.step.ink", st.ink, cell);
+  step_image(tr(S::draw_pad_step_ink), tr(S::draw_pad_step_tip_ink), "lab.step.ink", st.ink, cell);
   if (st.has_ink && st.ink.width > 0) {
     ImVec2 r0 = ImGui::GetItemRectMin();
     const float s_img = cell / std::max(st.ink.width, st.ink.height);
@@ -134,7 +134,7 @@ void preprocessing_column(LabSession& s, float cell) {
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
-  step_image("2 in 20x20", "2. The box fitted into 20x20 keeping its aspect ratio\n   (area resampling, as MNIST was made).", "lab.step.fit20", st.fit20, cell);
+  step_image(tr(S::draw_pad_step_fit20), tr(S::draw_pad_step_tip_fit20), "lab.step.fit20", st.fit20, cell);
   ImGui::EndGroup();
   // 3. centre of mass: the 20x20 centred in 28x28, its centre of mass (orange) and the target (14,14).
   ImGui::BeginGroup();
@@ -146,7 +146,7 @@ void preprocessing_column(LabSession& s, float cell) {
     for (int y = 0; y < st.fit20.height; ++y)
       for (int x = 0; x < st.fit20.width; ++x) centred.at(ox + x, oy + y) = st.fit20.at(x, y);
   }
-  step_image("3 centre", "3. The 20x20 centred in 28x28: its centre of mass (orange) is moved\n   to MNIST's (14, 14) (blue ring) by an integer shift.", "lab.step.com", centred, cell);
+  step_image(tr(S::draw_pad_step_centre), tr(S::draw_pad_step_tip_centre), "lab.step.com", centred, cell);
   if (st.has_ink) {
     ImVec2 r0 = ImGui::GetItemRectMin();
     const float k = cell / kDigitSide;
@@ -160,11 +160,11 @@ void preprocessing_column(LabSession& s, float cell) {
   ImGui::EndGroup();
   ImGui::SameLine();
   ImGui::BeginGroup();
-  step_image("4 28x28", "4. What DigitNet sees: 28x28, ink 1 on 0.", "lab.step.digit", st.digit, cell);
+  step_image(tr(S::draw_pad_step_digit), tr(S::draw_pad_step_tip_digit), "lab.step.digit", st.digit, cell);
   ImGui::EndGroup();
   if (st.has_ink) {
-    ImGui::TextDisabled("box %dx%d at (%d,%d)", st.box_w, st.box_h, st.box_x, st.box_y);
-    ImGui::TextDisabled("shift (%+d, %+d)  %.2f ms", st.shift_x, st.shift_y, s.prepare_ms());
+    ImGui::TextDisabled(tr(S::draw_pad_box_x_at), st.box_w, st.box_h, st.box_x, st.box_y);
+    ImGui::TextDisabled(tr(S::draw_pad_shift_ms), st.shift_x, st.shift_y, s.prepare_ms());
   } else if (!st.message.empty()) {
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + cell * 2 + 8);
     ImGui::TextDisabled("%s", st.message.c_str());
@@ -175,12 +175,12 @@ void preprocessing_column(LabSession& s, float cell) {
 void gallery(AppState& state, LabSession& s, LabView& v) {
   DigitLabState& lab = state.lab;
   if (!s.has_digits()) {
-    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "Gallery unavailable: %s", s.digits_error().c_str());
+    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), tr(S::draw_pad_gallery_unavailable), s.digits_error().c_str());
     return;
   }
   if (v.atlas_rgba.empty())
     v.atlas_rgba = digit_atlas_rgba(s.digits().test, s.gallery_order(), v.atlas_columns, &v.atlas_w, &v.atlas_h);
-  ImGui::TextDisabled("Gallery: %d MNIST test digits, click one to classify it", s.digits().test.count);
+  ImGui::TextDisabled(tr(S::draw_pad_gallery_mnist_test), s.digits().test.count);
   const float cell = 26.0f, gap = 2.0f;
   ImGui::BeginChild("gallery", ImVec2(0, 0), true);
   const float label_w = 16.0f;
@@ -205,7 +205,7 @@ void gallery(AppState& state, LabSession& s, LabView& v) {
         char id[40];
         std::snprintf(id, sizeof id, "draw-pad.gallery.%d", index);
         record_item_rect(state, id);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("test digit #%d (MNIST t10k #%u), label %d", index,
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip(tr(S::draw_pad_tip_test_digit_mnist), index,
                                                       s.digits().test.source_index[index], row.label);
         ImGui::PopID();
         const float u0 = static_cast<float>(pos % v.atlas_columns) * kDigitSide / v.atlas_w;
@@ -226,7 +226,7 @@ void gallery(AppState& state, LabSession& s, LabView& v) {
 
 void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
   DigitLabState& lab = state.lab;
-  if (!ImGui::Begin("Draw a digit###draw-pad", &lab.show_draw_pad, ImGuiWindowFlags_NoScrollbar)) {
+  if (!ImGui::Begin(tr_label(S::draw_pad_title), &lab.show_draw_pad, ImGuiWindowFlags_NoScrollbar)) {
     ImGui::End();
     return;
   }
@@ -238,20 +238,19 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
 
   // [toolbar]
   ImGui::BeginDisabled(!pad.can_undo());
-  if (ImGui::Button("Undo")) pad.undo();
+  if (ImGui::Button(tr_label(S::draw_pad_undo))) pad.undo();
   record_item_rect(state, "draw-pad.undo");
   ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button("Clear")) pad.clear();
+  if (ImGui::Button(tr_label(S::draw_pad_clear))) pad.clear();
   record_item_rect(state, "draw-pad.clear");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(110);
-  ImGui::SliderFloat("brush", &lab.brush_radius, 4.0f, 24.0f, "%.0f px");
+  ImGui::SliderFloat(tr_label(S::draw_pad_brush), &lab.brush_radius, 4.0f, 24.0f, tr(S::draw_pad_brush_format));
   ImGui::SameLine();
   ImGui::TextDisabled("(?)");
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("Draw with the mouse, a pen or a finger. Ctrl+Z undoes, Delete clears.\n"
-                      "The network sees the 28x28 on the right, made as MNIST's digits were.");
+    ImGui::SetTooltip("%s", tr(S::draw_pad_tip_draw_with_the));
   if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && !io.WantTextInput) {
     if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z))) pad.undo();
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Delete))) pad.clear();
@@ -281,10 +280,10 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
     platform_draw_scalar_field(dl, "lab.pad.gallery", kDigitSide, kDigitSide, s.input28().data(), 0.0f, 1.0f,
                                ColorMap::Grey, p0, p1);
     char label[64];
-    std::snprintf(label, sizeof label, "test digit #%d, label %d", lab.gallery_index,
+    std::snprintf(label, sizeof label, tr(S::draw_pad_gallery_digit_label), lab.gallery_index,
                   s.digits().test.labels[lab.gallery_index]);
     dl->AddText(ImVec2(p0.x + 6, p0.y + 4), IM_COL32(255, 200, 80, 255), label);
-    dl->AddText(ImVec2(p0.x + 6, p1.y - 20), IM_COL32(200, 200, 200, 255), "draw to replace it");
+    dl->AddText(ImVec2(p0.x + 6, p1.y - 20), IM_COL32(200, 200, 200, 255), tr(S::draw_pad_draw_to_replace));
   } else {
     if (v.pad_rgba_revision != pad.revision()) {
       pad_to_rgba(pad.pixels(), v.pad_rgba);
@@ -292,7 +291,7 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
     }
     dl->AddImage(platform_texture_rgba("lab.pad", pad.side(), pad.side(), v.pad_rgba.data(), v.pad_rgba_revision), p0, p1);
     if (pad.empty()) {
-      const char* hint = "draw a digit 0-9 here";
+      const char* hint = tr(S::draw_pad_hint);
       ImVec2 ts = ImGui::CalcTextSize(hint);
       dl->AddText(ImVec2((p0.x + p1.x - ts.x) * 0.5f, (p0.y + p1.y - ts.y) * 0.5f), IM_COL32(150, 150, 150, 255), hint);
     }

@@ -12,20 +12,19 @@ namespace cs::app {
 void draw_home_panel(AppState& state) {
   ImGui::SetNextWindowPos(ImVec2(20, 40), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowSize(ImVec2(460, 330), ImGuiCond_FirstUseEver);
-  if (!ImGui::Begin("Welcome to ConvScope###home", &state.show_home)) {
+  if (!ImGui::Begin(tr_label(S::home_title), &state.show_home)) {
     ImGui::End();
     return;
   }
   record_panel_rect(state, "home");
   ImGui::TextWrapped(
-      "ConvScope teaches convolution by showing it: every number on screen comes from the same "
-      "C++ engine that runs natively and here in WebAssembly.");
+      "%s", tr(S::home_convscope_teaches_convolution));
   ImGui::Separator();
-  if (ImGui::Button("Try me###home-button", ImVec2(120, 0))) state.home.clicks++;
+  if (ImGui::Button(tr_label(S::home_try_me), ImVec2(120, 0))) state.home.clicks++;
   record_item_rect(state, "home.button");
   ImGui::SameLine();
-  ImGui::Text("clicked %d time%s", state.home.clicks, state.home.clicks == 1 ? "" : "s");
-  ImGui::SliderFloat("value###home-slider", &state.home.demo_slider, 0.0f, 1.0f);
+  ImGui::Text(tr(S::home_clicked_time), state.home.clicks, state.home.clicks == 1 ? "" : tr(S::home_plural_s));
+  ImGui::SliderFloat(tr_label(S::home_value), &state.home.demo_slider, 0.0f, 1.0f);
   record_item_rect(state, "home.slider");
 
   // Colour-map legends through the GPU shader (sequential for activations, diverging for weights).
@@ -33,11 +32,11 @@ void draw_home_panel(AppState& state) {
   float ramp[n];
   for (int i = 0; i < n; ++i) ramp[i] = static_cast<float>(i) / (n - 1);
   const struct {
-    const char* label;
+    S label;
     ColorMap map;
-  } maps[] = {{"viridis (activations)", ColorMap::Viridis},
-              {"diverging (weights)", ColorMap::Diverging},
-              {"cividis (colour-blind safe)", ColorMap::Cividis}};
+  } maps[] = {{S::home_legend_viridis, ColorMap::Viridis},
+              {S::home_legend_diverging, ColorMap::Diverging},
+              {S::home_legend_cividis, ColorMap::Cividis}};
   for (const auto& m : maps) {
     ImVec2 p0 = ImGui::GetCursorScreenPos();
     ImVec2 p1(p0.x + 200, p0.y + ImGui::GetTextLineHeight());
@@ -46,11 +45,11 @@ void draw_home_panel(AppState& state) {
     platform_draw_scalar_field(ImGui::GetWindowDrawList(), key, n, 1, ramp, 0.0f, 1.0f, m.map, p0, p1);
     ImGui::Dummy(ImVec2(206, p1.y - p0.y));
     ImGui::SameLine();
-    ImGui::TextUnformatted(m.label);
+    ImGui::TextUnformatted(tr(m.label));
   }
   ImGui::Separator();
-  ImGui::TextDisabled("device pixel ratio %.2f · %s", platform_device_pixel_ratio(),
-                      platform_is_browser() ? "browser (WebGL2)" : "desktop (OpenGL 3)");
+  ImGui::TextDisabled(tr(S::home_device_pixel_ratio), platform_device_pixel_ratio(),
+                      platform_is_browser() ? tr(S::home_browser_webgl2) : tr(S::home_desktop_opengl_3));
   ImGui::End();
 }
 

@@ -41,26 +41,26 @@ void matrix_tab(AppState& state) {
   const StepperConfig& c = L.config;
   const Im2colView& v = L.im2col;
   const float fs = ImGui::GetFontSize();
-  if (ImGui::RadioButton("patches as columns (C*K*K x Ho*Wo: torch unfold, Caffe)", !L.patches_as_rows)) L.patches_as_rows = false;
+  if (ImGui::RadioButton(tr_label(S::im2col_patches_as_columns), !L.patches_as_rows)) L.patches_as_rows = false;
   record_item_rect(state, "im2col.orientation.columns");
-  if (ImGui::RadioButton("patches as rows (Ho*Wo x C*K*K: TinyTorch)", L.patches_as_rows)) L.patches_as_rows = true;
+  if (ImGui::RadioButton(tr_label(S::im2col_patches_as_rows), L.patches_as_rows)) L.patches_as_rows = true;
   record_item_rect(state, "im2col.orientation.rows");
   lesson_refresh(L);
   if (!v.valid) {
-    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "No column matrix:");
+    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", tr(S::im2col_no_column_matrix));
     ImGui::TextWrapped("%s", v.error.c_str());
     return;
   }
   const int R = v.rows(), P = v.positions();
-  ImGui::Text("%s (%d, %d, %d) -> column matrix %d x %d", c.mode == ConvMode::Transposed ? "zero-inserted input" : "input",
+  ImGui::Text(tr(S::im2col_column_matrix_x), c.mode == ConvMode::Transposed ? tr(S::im2col_zero_inserted_input) : tr(S::im2col_input),
               v.C, v.H, v.W, v.cols.dim(0), v.cols.dim(1));
   record_item_rect(state, "im2col.shape");
-  ImGui::TextDisabled("%lld bytes vs %lld bytes of input: x%.2f", v.cols_bytes, v.input_bytes, v.blowup);
+  ImGui::TextDisabled(tr(S::im2col_bytes_vs_bytes), v.cols_bytes, v.input_bytes, v.blowup);
   if (v.gemm)
-    ImGui::TextDisabled("GEMM (%d x %d) x (%d x %d) -> (%d, %d, %d); max |GEMM - conv2d| = %.2g", v.OC, R, R, P, v.OC, v.OH, v.OW,
+    ImGui::TextDisabled(tr(S::im2col_gemm_x_x), v.OC, R, R, P, v.OC, v.OH, v.OW,
                         static_cast<double>(v.max_abs_diff));
   else
-    ImGui::TextDisabled("pooling: each column is reduced by %s instead of a GEMM", c.mode == ConvMode::MaxPool ? "max" : "mean");
+    ImGui::TextDisabled(tr(S::im2col_pooling_each_column), c.mode == ConvMode::MaxPool ? tr(S::im2col_max) : tr(S::im2col_mean));
 
   // Row 1: the input channels (small) — hover a pixel to find its copies in the matrix.
   ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -131,7 +131,7 @@ void matrix_tab(AppState& state) {
   std::vector<int> hcols = columns_of_position(v, c, L.result, L.position);
   auto draw_cols = [&]() {
     ImGui::BeginGroup();
-    caption(rows_o ? "patches as rows" : "column matrix");
+    caption(rows_o ? tr(S::im2col_caption_patches_as_rows) : tr(S::im2col_caption_column_matrix));
     GridSpec g = matrix_spec("im2col-cols", mat_h, mat_w, v.cols.data(), v.cols.numel(), false, state.sequential_map, cell);
     GridHit hit = draw_grid(g, "im2col-cols");
     for (int col : hcols) band(g, hit, col, !rows_o, kHighlight());
@@ -160,7 +160,7 @@ void matrix_tab(AppState& state) {
   };
   auto draw_out = [&]() {
     ImGui::BeginGroup();
-    caption(rows_o ? "= output^T" : "= output");
+    caption(rows_o ? tr(S::im2col_caption_output_transposed) : tr(S::im2col_caption_output));
     GridSpec g = matrix_spec("im2col-out", o_h, o_w, pv, v.product.numel(), false, state.sequential_map, cell);
     GridHit hit = draw_grid(g, "im2col-out");
     for (int col : hcols) band(g, hit, col, !rows_o, kHighlight());
@@ -187,16 +187,15 @@ void matrix_tab(AppState& state) {
 void col2im_tab(AppState& state) {
   LessonState& L = state.lessons;
   const Im2colView& v = L.im2col;
-  ImGui::TextWrapped("Backward: col2im adds every column back onto the patch it came from (a scatter-add, the "
-                     "adjoint of im2col). A pixel copied into k columns receives k gradient contributions:");
+  ImGui::TextWrapped("%s", tr(S::im2col_backward_col2im_adds));
   if (!v.valid || v.overlap.empty()) {
-    ImGui::TextDisabled("%s", v.error.empty() ? "no column matrix" : v.error.c_str());
+    ImGui::TextDisabled("%s", v.error.empty() ? tr(S::im2col_no_column_matrix_2) : v.error.c_str());
     return;
   }
   const float fs = ImGui::GetFontSize();
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const float cell = std::clamp(std::floor(std::min(avail.x / v.W, (avail.y - fs * 2) / v.H)), 2.0f, fs * 2.4f);
-  caption("copies of each pixel (col2im of an all-ones matrix, channel 0)");
+  caption(tr(S::im2col_caption_copies));
   GridSpec g = matrix_spec("im2col-overlap", v.H, v.W, v.overlap.data(), static_cast<size_t>(v.H) * v.W, false,
                            ColorMap::Cividis, cell);
   g.vmin = 0;
@@ -220,37 +219,35 @@ void winograd_tab(AppState& state) {
     return;
   }
   const float fs = ImGui::GetFontSize();
-  ImGui::TextWrapped("Winograd F(2x2,3x3) at output [%d..%d, %d..%d] (channel 0, filter 0): Y = A^T [(G g G^T) * "
-                     "(B^T d B)] A. 16 multiplications instead of 36 (4 outputs x 9 taps).",
+  ImGui::TextWrapped(tr(S::im2col_winograd_f_2x2),
                      w.out_r, w.out_r + 1, w.out_c, w.out_c + 1);
   const float cell = std::clamp(std::floor((ImGui::GetContentRegionAvail().x - fs * 6) / 18.0f), fs * 1.4f, fs * 2.6f);
-  small_grid("wg-d", "d (4x4 tile)", w.d, 4, 4, false, cell);
+  small_grid("wg-d", tr(S::im2col_winograd_d_tile), w.d, 4, 4, false, cell);
   ImGui::SameLine(0, fs);
   small_grid("wg-v", "V = B^T d B", w.v, 4, 4, true, cell);
   ImGui::SameLine(0, fs);
   small_grid("wg-g", "g (3x3)", w.g, 3, 3, true, cell);
   ImGui::SameLine(0, fs);
   small_grid("wg-u", "U = G g G^T", w.u, 4, 4, true, cell);
-  small_grid("wg-m", "M = U * V (16 mults)", w.m, 4, 4, true, cell);
+  small_grid("wg-m", tr(S::im2col_winograd_m), w.m, 4, 4, true, cell);
   ImGui::SameLine(0, fs);
   small_grid("wg-y", "Y = A^T M A", w.y, 2, 2, false, cell);
   ImGui::SameLine(0, fs);
-  small_grid("wg-direct", "direct (36 mults)", w.direct, 2, 2, false, cell);
+  small_grid("wg-direct", tr(S::im2col_winograd_direct), w.direct, 2, 2, false, cell);
   ImGui::SameLine(0, fs);
-  small_grid("wg-engine", "engine Winograd conv", w.conv_winograd, 2, 2, false, cell);
-  ImGui::Text("max |Winograd - direct| = %.2g", static_cast<double>(w.max_abs_diff));
+  small_grid("wg-engine", tr(S::im2col_winograd_engine), w.conv_winograd, 2, 2, false, cell);
+  ImGui::Text(tr(S::im2col_max_winograd_direct), static_cast<double>(w.max_abs_diff));
   record_item_rect(state, "im2col.winograd-diff");
 }
 
 void timing_tab(AppState& state) {
   LessonState& L = state.lessons;
   const float fs = ImGui::GetFontSize();
-  ImGui::TextWrapped("The same convolution (8 -> 8 channels, 3x3, padding 1) by the engine's three algorithms, "
-                     "timed here, in this %s:", "page or program");
+  ImGui::TextWrapped(tr(S::im2col_the_same_convolution), tr(S::im2col_page_or_program));
   ImGui::SetNextItemWidth(fs * 8);
-  ImGui::SliderInt("size", &L.timing_size, 16, 128, "%d x %d");
+  ImGui::SliderInt(tr_label(S::im2col_size), &L.timing_size, 16, 128, tr(S::im2col_size_format));
   ImGui::SameLine();
-  if (ImGui::Button("Measure")) L.timings = time_conv_algorithms(8, L.timing_size, 8, 3);
+  if (ImGui::Button(tr_label(S::im2col_measure))) L.timings = time_conv_algorithms(8, L.timing_size, 8, 3);
   record_item_rect(state, "im2col.measure");
   double worst = 0;
   for (const AlgoTiming& t : L.timings) worst = std::max(worst, t.ms);
@@ -265,38 +262,38 @@ void timing_tab(AppState& state) {
     std::snprintf(label, sizeof label, "%.3f ms", t.ms);
     ImGui::ProgressBar(worst > 0 ? static_cast<float>(t.ms / worst) : 0.0f, ImVec2(-1, 0), label);
   }
-  if (L.timings.empty()) ImGui::TextDisabled("press Measure (best of 3 runs each)");
+  if (L.timings.empty()) ImGui::TextDisabled("%s", tr(S::im2col_press_measure_best));
 }
 
 }  // namespace
 
 void draw_im2col_panel(AppState& state) {
   LessonState& L = state.lessons;
-  if (!ImGui::Begin("im2col###im2col", &L.show_im2col, ImGuiWindowFlags_NoScrollbar)) {
+  if (!ImGui::Begin(tr_label(S::im2col_title), &L.show_im2col, ImGuiWindowFlags_NoScrollbar)) {
     ImGui::End();
     return;
   }
   record_panel_rect(state, "im2col");
   if (ImGui::BeginTabBar("##im-tabs")) {
-    const bool m = ImGui::BeginTabItem("Column matrix");
+    const bool m = ImGui::BeginTabItem(tr_label(S::im2col_column_matrix));
     record_item_rect(state, "im2col.tab.matrix");
     if (m) {
       matrix_tab(state);
       ImGui::EndTabItem();
     }
-    const bool b = ImGui::BeginTabItem("col2im");
+    const bool b = ImGui::BeginTabItem(tr_label(S::im2col_col2im));
     record_item_rect(state, "im2col.tab.col2im");
     if (b) {
       col2im_tab(state);
       ImGui::EndTabItem();
     }
-    const bool w = ImGui::BeginTabItem("Winograd");
+    const bool w = ImGui::BeginTabItem(tr_label(S::im2col_winograd));
     record_item_rect(state, "im2col.tab.winograd");
     if (w) {
       winograd_tab(state);
       ImGui::EndTabItem();
     }
-    const bool t = ImGui::BeginTabItem("Timing");
+    const bool t = ImGui::BeginTabItem(tr_label(S::im2col_timing));
     record_item_rect(state, "im2col.tab.timing");
     if (t) {
       timing_tab(state);

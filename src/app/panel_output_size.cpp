@@ -19,10 +19,10 @@ void slider_pair(AppState& state, const char* label, const char* id, int* h, int
   ImGui::PushID(id);
   if (split) {
     ImGui::SetNextItemWidth(fs * 6);
-    ImGui::SliderInt("##h", h, lo, hi, "H %d");
+    ImGui::SliderInt("##h", h, lo, hi, tr(S::output_size_height_format));
     ImGui::SameLine(0, 4);
     ImGui::SetNextItemWidth(fs * 6);
-    ImGui::SliderInt(label, w, lo, hi, "W %d");
+    ImGui::SliderInt(label, w, lo, hi, tr(S::output_size_width_format));
   } else {
     ImGui::SetNextItemWidth(fs * 12 + 4);
     int v = *h;
@@ -34,12 +34,12 @@ void slider_pair(AppState& state, const char* label, const char* id, int* h, int
 }
 
 void axis_text(const AxisReport& a, const char* name) {
-  ImGui::TextDisabled("%s_out = %s", name, a.formula.c_str());
+  ImGui::TextDisabled(tr(S::output_size_out_formula), name, a.formula.c_str());
   if (a.valid) {
-    ImGui::Text("%s_out = %s", name, a.substituted.c_str());
+    ImGui::Text(tr(S::output_size_out_formula), name, a.substituted.c_str());
   } else {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
-    ImGui::TextWrapped("%s_out: %s", name, a.substituted.empty() ? "no output" : a.substituted.c_str());
+    ImGui::TextWrapped(tr(S::output_size_out_error), name, a.substituted.empty() ? tr(S::output_size_no_output) : a.substituted.c_str());
     ImGui::PopStyleColor();
   }
   if (!a.why.empty()) {
@@ -51,8 +51,8 @@ void axis_text(const AxisReport& a, const char* name) {
 
 // The input (H x W) with its padding; rows/columns no window reads are striped red.
 void coverage_picture(AppState& state, const StepperConfig& c, const AxisReport& ah, const AxisReport& aw, float max_side) {
-  const bool tr = c.mode == ConvMode::Transposed;
-  const int ph = tr ? 0 : c.padding.h, pw = tr ? 0 : c.padding.w;
+  const bool transposed = c.mode == ConvMode::Transposed;
+  const int ph = transposed ? 0 : c.padding.h, pw = transposed ? 0 : c.padding.w;
   const int R = c.H + 2 * ph, C = c.W + 2 * pw;
   const float cell = std::clamp(std::floor(max_side / std::max(R, C)), 3.0f, 22.0f * state.ui_scale);
   ImVec2 o = ImGui::GetCursorScreenPos();
@@ -77,17 +77,17 @@ void size_tab(AppState& state) {
   LessonState& L = state.lessons;
   StepperConfig& c = L.config;
   const bool split = L.split_hw;
-  ImGui::Checkbox("H and W apart", &L.split_hw);
+  ImGui::Checkbox(tr_label(S::output_size_h_and_w), &L.split_hw);
   record_item_rect(state, "output-size.split");
   ImGui::SameLine();
-  ImGui::TextDisabled("mode: %s", conv_mode_label(c.mode));
-  slider_pair(state, "input", "input", &c.H, &c.W, StepperLimits::kMinSide, StepperLimits::kMaxSide, split);
+  ImGui::TextDisabled(tr(S::output_size_mode), conv_mode_label(c.mode));
+  slider_pair(state, tr_label(S::output_size_slider_input), "input", &c.H, &c.W, StepperLimits::kMinSide, StepperLimits::kMaxSide, split);
   if (c.mode != ConvMode::Pointwise)
-    slider_pair(state, "kernel", "kernel", &c.KH, &c.KW, 1, StepperLimits::kMaxKernel, split);
-  slider_pair(state, "padding", "padding", &c.padding.h, &c.padding.w, 0, StepperLimits::kMaxPadding, split);
-  slider_pair(state, "stride", "stride", &c.stride.h, &c.stride.w, 0, StepperLimits::kMaxStride, split);
-  slider_pair(state, "dilation", "dilation", &c.dilation.h, &c.dilation.w, 0, StepperLimits::kMaxDilation, split);
-  if (mode_is_pool(c.mode)) ImGui::Checkbox("ceil_mode", &c.ceil_mode);
+    slider_pair(state, tr_label(S::output_size_slider_kernel), "kernel", &c.KH, &c.KW, 1, StepperLimits::kMaxKernel, split);
+  slider_pair(state, tr_label(S::output_size_slider_padding), "padding", &c.padding.h, &c.padding.w, 0, StepperLimits::kMaxPadding, split);
+  slider_pair(state, tr_label(S::output_size_slider_stride), "stride", &c.stride.h, &c.stride.w, 0, StepperLimits::kMaxStride, split);
+  slider_pair(state, tr_label(S::output_size_slider_dilation), "dilation", &c.dilation.h, &c.dilation.w, 0, StepperLimits::kMaxDilation, split);
+  if (mode_is_pool(c.mode)) ImGui::Checkbox(tr_label(S::output_size_ceil_mode), &c.ceil_mode);
   lesson_refresh(L);
 
   ModeShape ms = mode_shape(c);
@@ -95,9 +95,9 @@ void size_tab(AppState& state) {
   AxisReport aw = axis_report("W", c.W, ms.KW, c.stride.w, c.padding.w, c.dilation.w, c.mode, c.ceil_mode);
   ImGui::Separator();
   if (L.result.valid)
-    ImGui::Text("output: %d x %d  (engine)", L.result.OH, L.result.OW);
+    ImGui::Text(tr(S::output_size_output_x_engine), L.result.OH, L.result.OW);
   else
-    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "no output");
+    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", tr(S::output_size_no_output));
   record_item_rect(state, "output-size.result");
   axis_text(ah, "H");
   if (split || c.H != c.W || ms.KH != ms.KW || c.stride.h != c.stride.w || c.padding.h != c.padding.w ||
@@ -108,19 +108,18 @@ void size_tab(AppState& state) {
   if (!mode_is_pool(c.mode) && c.mode != ConvMode::Transposed) {
     if (ah.same_padding >= 0 && aw.same_padding >= 0 && ah.same_padding <= StepperLimits::kMaxPadding &&
         aw.same_padding <= StepperLimits::kMaxPadding) {
-      char label[64];
-      std::snprintf(label, sizeof label, "Use \"same\" padding (%d, %d)", ah.same_padding, aw.same_padding);
-      if (ImGui::Button(label)) {
+      const std::string label = cs::fmt(tr(S::output_size_use_same_padding), ah.same_padding, aw.same_padding) + "###same";
+      if (ImGui::Button(label.c_str())) {
         c.padding = Size2{ah.same_padding, aw.same_padding};
       }
       record_item_rect(state, "output-size.same");
     } else {
-      ImGui::TextDisabled("no \"same\" padding: it needs stride 1 and an even D(K-1)");
+      ImGui::TextDisabled("%s", tr(S::output_size_no_same_padding));
     }
   }
   const float side = std::min(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y) - 4;
   if (side > 30 && !ah.uncovered.empty() + !aw.uncovered.empty()) {
-    ImGui::TextDisabled("input: red = never read by any window");
+    ImGui::TextDisabled("%s", tr(S::output_size_input_red_never));
     coverage_picture(state, c, ah, aw, side);
   } else if (side > 30) {
     coverage_picture(state, c, ah, aw, std::min(side, ImGui::GetFontSize() * 8));
@@ -139,31 +138,31 @@ std::string with_commas(long long v) {
 void cost_tab(AppState& state) {
   LessonState& L = state.lessons;
   const float fs = ImGui::GetFontSize();
-  ImGui::TextWrapped("The stepper's kernel, stride, padding and dilation on a %dx%d input, with these channel counts:",
+  ImGui::TextWrapped(tr(S::output_size_the_stepper_s),
                      L.config.H, L.config.W);
   CostInputs& ci = L.cost;
   ImGui::SetNextItemWidth(fs * 5);
-  ImGui::InputInt("in ch", &ci.in_channels, 0);
+  ImGui::InputInt(tr_label(S::output_size_in_ch), &ci.in_channels, 0);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 5);
-  ImGui::InputInt("out ch", &ci.out_channels, 0);
+  ImGui::InputInt(tr_label(S::output_size_out_ch), &ci.out_channels, 0);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 4);
-  ImGui::InputInt("groups", &ci.groups, 0);
+  ImGui::InputInt(tr_label(S::output_size_groups), &ci.groups, 0);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 4);
-  ImGui::InputInt("batch", &ci.batch, 0);
+  ImGui::InputInt(tr_label(S::output_size_batch), &ci.batch, 0);
   ci.in_channels = std::clamp(ci.in_channels, 1, 4096);
   ci.out_channels = std::clamp(ci.out_channels, 1, 4096);
   ci.groups = std::clamp(ci.groups, 1, 4096);
   ci.batch = std::clamp(ci.batch, 1, 1024);
   std::vector<CostRow> rows = cost_table(L.config, ci);
   if (ImGui::BeginTable("##cost", 5, ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
-    ImGui::TableSetupColumn("layer");
-    ImGui::TableSetupColumn("params (+bias)");
-    ImGui::TableSetupColumn("params (no bias)");
-    ImGui::TableSetupColumn("MACs");
-    ImGui::TableSetupColumn("output bytes");
+    ImGui::TableSetupColumn(tr(S::output_size_layer));
+    ImGui::TableSetupColumn(tr(S::output_size_params_bias));
+    ImGui::TableSetupColumn(tr(S::output_size_params_no_bias));
+    ImGui::TableSetupColumn(tr(S::output_size_macs));
+    ImGui::TableSetupColumn(tr(S::output_size_output_bytes));
     ImGui::TableHeadersRow();
     for (const CostRow& r : rows) {
       ImGui::TableNextRow();
@@ -186,7 +185,7 @@ void cost_tab(AppState& state) {
     ImGui::EndTable();
   }
   record_item_rect(state, "output-size.cost");
-  ImGui::TextDisabled("separable bytes include the depthwise intermediate; 1 MAC = 1 multiply + 1 add");
+  ImGui::TextDisabled("%s", tr(S::output_size_separable_bytes_include));
 }
 
 void rf_tab(AppState& state) {
@@ -196,12 +195,12 @@ void rf_tab(AppState& state) {
   std::vector<RfRow> rows = rf_rows(L.rf_layers, &err);
   int remove = -1;
   if (ImGui::BeginTable("##rf", 7, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) {
-    ImGui::TableSetupColumn("layer");
-    ImGui::TableSetupColumn("k");
-    ImGui::TableSetupColumn("s");
-    ImGui::TableSetupColumn("d");
-    ImGui::TableSetupColumn("p");
-    ImGui::TableSetupColumn("RF / jump");
+    ImGui::TableSetupColumn(tr(S::output_size_layer));
+    ImGui::TableSetupColumn(tr(S::output_size_col_kernel));
+    ImGui::TableSetupColumn(tr(S::output_size_col_stride));
+    ImGui::TableSetupColumn(tr(S::output_size_col_dilation));
+    ImGui::TableSetupColumn(tr(S::output_size_col_padding));
+    ImGui::TableSetupColumn(tr(S::output_size_rf_jump));
     ImGui::TableSetupColumn("");
     ImGui::TableHeadersRow();
     for (size_t i = 0; i < L.rf_layers.size(); ++i) {
@@ -209,7 +208,7 @@ void rf_tab(AppState& state) {
       ImGui::PushID(static_cast<int>(i));
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
-      ImGui::Text("%zu %s", i + 1, l.pool ? "pool" : "conv");
+      ImGui::Text("%zu %s", i + 1, l.pool ? tr(S::output_size_pool) : tr(S::output_size_conv));
       int* fields[4] = {&l.kernel, &l.stride, &l.dilation, &l.padding};
       const int lo[4] = {1, 1, 1, 0}, hi[4] = {15, 8, 8, 8};
       for (int f = 0; f < 4; ++f) {
@@ -223,17 +222,17 @@ void rf_tab(AppState& state) {
       ImGui::TableNextColumn();
       if (i < rows.size()) ImGui::Text("%lld / %lld", rows[i].size, rows[i].jump);
       ImGui::TableNextColumn();
-      if (L.rf_layers.size() > 1 && ImGui::SmallButton("x")) remove = static_cast<int>(i);
+      if (L.rf_layers.size() > 1 && ImGui::SmallButton(tr_label(S::output_size_remove_layer))) remove = static_cast<int>(i);
       ImGui::PopID();
     }
     ImGui::EndTable();
   }
   if (remove >= 0) L.rf_layers.erase(L.rf_layers.begin() + remove);
   if (L.rf_layers.size() < 12) {
-    if (ImGui::Button("+ conv 3x3")) L.rf_layers.push_back(RfStackLayer{false, 3, 1, 1, 1});
+    if (ImGui::Button(tr_label(S::output_size_conv_3x3))) L.rf_layers.push_back(RfStackLayer{false, 3, 1, 1, 1});
     record_item_rect(state, "output-size.rf-add-conv");
     ImGui::SameLine();
-    if (ImGui::Button("+ pool 2x2 s2")) L.rf_layers.push_back(RfStackLayer{true, 2, 2, 1, 0});
+    if (ImGui::Button(tr_label(S::output_size_pool_2x2_s2))) L.rf_layers.push_back(RfStackLayer{true, 2, 2, 1, 0});
     record_item_rect(state, "output-size.rf-add-pool");
   }
   if (!err.empty()) {
@@ -267,11 +266,11 @@ void rf_tab(AppState& state) {
 // "Copy as PyTorch": the layer this lesson shows as one PyTorch line, with the engine's shapes.
 void pytorch_tab(AppState& state) {
   LessonState& L = state.lessons;
-  ImGui::TextWrapped("The same layer in PyTorch, with the input and output shapes ConvScope's engine computed:");
-  if (ImGui::Button("Copy as PyTorch")) {
+  ImGui::TextWrapped("%s", tr(S::output_size_the_same_layer));
+  if (ImGui::Button(tr_label(S::output_size_copy_as_pytorch))) {
     ImGui::SetClipboardText(L.pytorch.c_str());  // the page also puts it on the system clipboard (hook.js)
     ++L.pytorch_copies;
-    app_notice(state, "Copied the PyTorch line");
+    app_notice(state, tr(S::notice_copied_pytorch));
   }
   record_item_rect(state, "output-size.copy-pytorch");
   ImGui::BeginChild("##pytorch", ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 5), true);
@@ -289,31 +288,31 @@ void pytorch_tab(AppState& state) {
 
 void draw_output_size_panel(AppState& state) {
   LessonState& L = state.lessons;
-  if (!ImGui::Begin("Output size###output-size", &L.show_output_size)) {
+  if (!ImGui::Begin(tr_label(S::output_size_title), &L.show_output_size)) {
     ImGui::End();
     return;
   }
   record_panel_rect(state, "output-size");
   if (ImGui::BeginTabBar("##os-tabs")) {
-    const bool open_formula = ImGui::BeginTabItem("Formula");
+    const bool open_formula = ImGui::BeginTabItem(tr_label(S::output_size_formula));
     record_item_rect(state, "output-size.tab.formula");
     if (open_formula) {
       size_tab(state);
       ImGui::EndTabItem();
     }
-    const bool open_cost = ImGui::BeginTabItem("Cost");
+    const bool open_cost = ImGui::BeginTabItem(tr_label(S::output_size_cost));
     record_item_rect(state, "output-size.tab.cost");
     if (open_cost) {
       cost_tab(state);
       ImGui::EndTabItem();
     }
-    const bool open_rf = ImGui::BeginTabItem("Receptive field");
+    const bool open_rf = ImGui::BeginTabItem(tr_label(S::output_size_receptive_field));
     record_item_rect(state, "output-size.tab.rf");
     if (open_rf) {
       rf_tab(state);
       ImGui::EndTabItem();
     }
-    const bool open_pt = ImGui::BeginTabItem("PyTorch");
+    const bool open_pt = ImGui::BeginTabItem(tr_label(S::output_size_pytorch));
     record_item_rect(state, "output-size.tab.pytorch");
     if (open_pt) {
       pytorch_tab(state);

@@ -13,32 +13,31 @@ namespace cs::app {
 void draw_prediction_panel(AppState& state, LabSession& s, LabView& v) {
   (void)v;
   DigitLabState& lab = state.lab;
-  if (!ImGui::Begin("Prediction###prediction", &lab.show_prediction)) {
+  if (!ImGui::Begin(tr_label(S::prediction_title), &lab.show_prediction)) {
     ImGui::End();
     return;
   }
   record_panel_rect(state, "prediction");
   if (!s.has_network()) {
-    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "No network: %s", s.network_error().c_str());
+    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), tr(S::prediction_no_network), s.network_error().c_str());
     ImGui::End();
     return;
   }
   // Inference time in the top-right corner.
   char timing[96];
-  std::snprintf(timing, sizeof timing, "inference %.2f ms", s.inference_ms());
+  std::snprintf(timing, sizeof timing, tr(S::prediction_inference_ms), s.inference_ms());
   const float tw = ImGui::CalcTextSize(timing).x;
   const ImVec2 cursor = ImGui::GetCursorPos();
   ImGui::SetCursorPos(ImVec2(ImGui::GetWindowContentRegionMax().x - tw, cursor.y));
   ImGui::TextDisabled("%s", timing);
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("One forward pass of DigitNet on one 28x28 digit (batch 1), timed around the\n"
-                      "engine call in this app. Preprocessing of the drawing: %.2f ms.", s.prepare_ms());
+    ImGui::SetTooltip(tr(S::prediction_tip_one_forward_pass), s.prepare_ms());
   ImGui::SetCursorPos(cursor);
 
   const std::vector<float>& p = s.probabilities();
   const int best = s.predicted();
   if (best < 0 || p.size() != 10) {
-    ImGui::TextDisabled(s.has_input() ? "computing..." : "Draw a digit or pick one from the gallery.");
+    ImGui::TextDisabled(s.has_input() ? tr(S::prediction_computing) : tr(S::prediction_draw_a_digit));
     ImGui::End();
     return;
   }
@@ -47,13 +46,13 @@ void draw_prediction_panel(AppState& state, LabSession& s, LabView& v) {
   ImGui::SetWindowFontScale(1.0f);
   ImGui::SameLine();
   ImGui::BeginGroup();
-  ImGui::Text("%.1f%% sure", 100.0f * p[best]);
+  ImGui::Text(tr(S::prediction_percent_sure), 100.0f * p[best]);
   if (lab.input == LabInput::Gallery && lab.gallery_index >= 0) {
     const int label = s.digits().test.labels[lab.gallery_index];
-    if (label == best) ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.4f, 1), "label %d: right", label);
-    else ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1), "label %d: wrong", label);
+    if (label == best) ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.4f, 1), tr(S::prediction_label_right), label);
+    else ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1), tr(S::prediction_label_wrong), label);
   } else {
-    ImGui::TextDisabled(lab.input == LabInput::Photo ? "from the opened photo" : "from your drawing");
+    ImGui::TextDisabled(lab.input == LabInput::Photo ? tr(S::prediction_from_the_opened) : tr(S::prediction_from_your_drawing));
   }
   ImGui::EndGroup();
 

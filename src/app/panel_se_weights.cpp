@@ -20,22 +20,22 @@ namespace {
 // The hovered channel's activation map for the current input: the SE block's scaled output.
 void channel_tooltip(LabSession& s, const SeStats& st, int b, int c) {
   ImGui::BeginTooltip();
-  ImGui::Text("%s channel %d", st.blocks[b].name.c_str(), c);
-  for (int d = 0; d < 10; ++d) ImGui::Text("digit %d: mean %.3f  sd %.3f", d, st.mean(b, d, c), st.stddev(b, d, c));
+  ImGui::Text(tr(S::se_weights_channel), st.blocks[b].name.c_str(), c);
+  for (int d = 0; d < 10; ++d) ImGui::Text(tr(S::se_weights_digit_mean_sd), d, st.mean(b, d, c), st.stddev(b, d, c));
   const cs::Tensor* t = s.trace().find(st.blocks[b].name + ".scale");
   if (t && t->rank() == 4 && c < t->dim(1)) {
     const int H = t->dim(2), W = t->dim(3);
     const float* v = t->data() + static_cast<size_t>(c) * H * W;
     float lo = *std::min_element(v, v + H * W), hi = *std::max_element(v, v + H * W);
-    ImGui::Text("activation map (%dx%d) for the current input, %.2f..%.2f", H, W, lo, hi);
+    ImGui::Text(tr(S::se_weights_activation_map_x), H, W, lo, hi);
     ImVec2 p0 = ImGui::GetCursorScreenPos();
     ImGui::Dummy(ImVec2(112, 112));
     platform_draw_scalar_field(ImGui::GetWindowDrawList(), "lab.se.hover", W, H, v, lo, hi, ColorMap::Viridis, p0,
                                ImVec2(p0.x + 112, p0.y + 112));
   }
   const float o = s.se_override(b, c);
-  if (!std::isnan(o)) ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "overridden: excitation set to %.2f", o);
-  ImGui::TextDisabled("click: switch off / on");
+  if (!std::isnan(o)) ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), tr(S::se_weights_overridden_excitation_set), o);
+  ImGui::TextDisabled("%s", tr(S::se_weights_click_switch_off));
   ImGui::EndTooltip();
 }
 
@@ -55,32 +55,32 @@ void legend(const char* key, float vmin, float vmax, float width) {
 
 void draw_se_weights_panel(AppState& state, LabSession& s, LabView& v) {
   DigitLabState& lab = state.lab;
-  if (!ImGui::Begin("SE weights per digit###se-weights", &lab.show_se_weights)) {
+  if (!ImGui::Begin(tr_label(S::se_weights_title), &lab.show_se_weights)) {
     ImGui::End();
     return;
   }
   record_panel_rect(state, "se-weights");
   if (!s.has_network() || s.se_blocks().empty()) {
-    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", s.has_network() ? "This network has no SE blocks." : s.network_error().c_str());
+    ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", s.has_network() ? tr(S::se_weights_this_network_has) : s.network_error().c_str());
     ImGui::End();
     return;
   }
   const int nblocks = static_cast<int>(s.se_blocks().size());
   lab.se_block = std::clamp(lab.se_block, 0, nblocks - 1);
   char name[96];
-  std::snprintf(name, sizeof name, "%s (%d channels)", s.se_blocks()[lab.se_block].name.c_str(),
+  std::snprintf(name, sizeof name, tr(S::se_weights_block_item), s.se_blocks()[lab.se_block].name.c_str(),
                 s.se_blocks()[lab.se_block].se->channels());
   ImGui::SetNextItemWidth(200);
-  if (ImGui::BeginCombo("SE block", name)) {
+  if (ImGui::BeginCombo(tr_label(S::se_weights_se_block), name)) {
     for (int b = 0; b < nblocks; ++b) {
-      std::snprintf(name, sizeof name, "%s (%d channels)", s.se_blocks()[b].name.c_str(), s.se_blocks()[b].se->channels());
+      std::snprintf(name, sizeof name, tr(S::se_weights_block_item), s.se_blocks()[b].name.c_str(), s.se_blocks()[b].se->channels());
       if (ImGui::Selectable(name, lab.se_block == b)) lab.se_block = b;
     }
     ImGui::EndCombo();
   }
   record_item_rect(state, "se-weights.block");
   ImGui::SameLine();
-  ImGui::Checkbox("sort by variance", &lab.se_sort_by_variance);
+  ImGui::Checkbox(tr_label(S::se_weights_sort_by_variance), &lab.se_sort_by_variance);
   record_item_rect(state, "se-weights.sort");
 
   const SeStats& st = s.stats();
@@ -90,7 +90,7 @@ void draw_se_weights_panel(AppState& state, LabSession& s, LabView& v) {
     ImGui::ProgressBar(float(pend.done) / pend.total, ImVec2(120, 0));
   }
   if (!st.complete() || st.blocks.size() != s.se_blocks().size()) {
-    ImGui::TextDisabled("Measuring the excitations on %d bundled test digits...", pend.total);
+    ImGui::TextDisabled(tr(S::se_weights_measuring_the_excitations), pend.total);
     ImGui::End();
     return;
   }
@@ -98,9 +98,9 @@ void draw_se_weights_panel(AppState& state, LabSession& s, LabView& v) {
   std::vector<int> order(C);
   for (int c = 0; c < C; ++c) order[c] = c;
   if (lab.se_sort_by_variance) order = st.order_by_variance(b);
-  ImGui::TextDisabled("mean excitation per digit over %d test digits (%s); test accuracy %.1f%%%s", st.total,
-                      st.weights_revision == s.weights_revision() ? "current weights" : "updating",
-                      100.0f * st.correct / std::max(1, st.total), lab.se_sort_by_variance ? "; columns by variance" : "");
+  ImGui::TextDisabled(tr(S::se_weights_mean_excitation_per), st.total,
+                      st.weights_revision == s.weights_revision() ? tr(S::se_weights_current_weights) : tr(S::se_weights_updating),
+                      100.0f * st.correct / std::max(1, st.total), lab.se_sort_by_variance ? tr(S::se_weights_columns_by_variance) : "");
 
   // [heatmap] 10 rows x C columns, one scalar field.
   std::vector<float>& field = v.se_field;
@@ -173,19 +173,18 @@ void draw_se_weights_panel(AppState& state, LabSession& s, LabView& v) {
     channel_tooltip(s, st, b, order[hovered]);
     lab.se_hover_channel = order[hovered];
   }
-  ImGui::TextDisabled("orange: this input's excitation; band: mean +- sd of digit %d", pd);
+  ImGui::TextDisabled(tr(S::se_weights_orange_this_input), pd);
   legend("lab.se.legend", lo, hi, std::min(220.0f, cw * C));
   // Clamp: the selected (last hovered) channel to a value.
   if (lab.se_hover_channel >= 0 && lab.se_hover_channel < C) {
     const int ch = lab.se_hover_channel;
     float val = std::isnan(s.se_override(b, ch)) ? (static_cast<int>(cur.size()) == C ? cur[ch] : 0.5f) : s.se_override(b, ch);
     ImGui::SetNextItemWidth(160);
-    char label[48];
-    std::snprintf(label, sizeof label, "clamp channel %d", ch);
-    if (ImGui::SliderFloat(label, &val, 0.0f, 1.0f, "%.2f")) (void)s.set_se_override(b, ch, val);
+    const std::string label = cs::fmt(tr(S::se_weights_clamp_channel), ch) + "###clamp";
+    if (ImGui::SliderFloat(label.c_str(), &val, 0.0f, 1.0f, "%.2f")) (void)s.set_se_override(b, ch, val);
     record_item_rect(state, "se-weights.clamp");
     ImGui::SameLine();
-    if (ImGui::SmallButton("release all")) s.clear_se_overrides();
+    if (ImGui::SmallButton(tr_label(S::se_weights_release_all))) s.clear_se_overrides();
     record_item_rect(state, "se-weights.release");
   }
   ImGui::End();

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
+#include "imgui_internal.h"  // SetFocusID: the nav cursor onto a control when Tab hands over the keys
 #include "lesson_draw.h"
 #include "lesson_model.h"
 #include "lesson_panels.h"
@@ -19,7 +21,8 @@ namespace {
 // One slider for height and width together, or two when the explorer splits them.
 bool pair_slider(const char* label, int* h, int* w, int lo, int hi, bool split, float width) {
   bool changed = false;
-  ImGui::PushID(label);
+  const char* stable = std::strstr(label, "###");  // the ID part of a tr_label: the same in every language
+  ImGui::PushID(stable ? stable : label);
   if (!split) {
     ImGui::SetNextItemWidth(width);
     int v = *h;
@@ -51,6 +54,7 @@ bool enum_combo(const char* label, E* value, const char* (*name)(E), float width
         *value = e;
         changed = true;
       }
+      if (e == *value) ImGui::SetItemDefaultFocus();  // the keyboard opens the list at the current entry
     }
     ImGui::EndCombo();
   }
@@ -70,11 +74,18 @@ void draw_controls(AppState& state) {
   StepperConfig& c = L.config;
   const float fs = ImGui::GetFontSize();
   const float w = fs * 5.5f;
-  enum_combo<ConvMode, kConvModeCount>("mode", &c.mode, conv_mode_label, fs * 18.5f, mode_allowed, L);
+  enum_combo<ConvMode, kConvModeCount>(tr_label(S::stepper_mode), &c.mode, conv_mode_label, fs * 18.5f, mode_allowed, L);
+  if (L.stepper_focus_first_control) {  // Tab handed the keys to the controls: the cursor starts here
+    L.stepper_focus_first_control = false;
+    ImGui::SetFocusID(ImGui::GetItemID(), ImGui::GetCurrentWindow());
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    g.NavDisableHighlight = false;  // as ImGui's own keyboard moves do: cursor shown, mouse hover ignored
+    g.NavDisableMouseHover = true;
+  }
   record_item_rect(state, "stepper.mode");
   ImGui::SameLine();
   InputPreset ip = c.input_preset;
-  if (enum_combo<InputPreset, kInputPresetCount>("input", &ip, input_preset_name, fs * 6, input_allowed, L)) {
+  if (enum_combo<InputPreset, kInputPresetCount>(tr_label(S::stepper_input), &ip, input_preset_name, fs * 6, input_allowed, L)) {
     if (ip == InputPreset::Custom) L.source = L.data.input;
     if (ip == InputPreset::Digit && L.raw_kind != InputPreset::Digit) lesson_use_digit(L, L.digit_index);
     c.input_preset = ip;
@@ -82,7 +93,7 @@ void draw_controls(AppState& state) {
   record_item_rect(state, "stepper.input-preset");
   ImGui::SameLine();
   if (!mode_is_pool(c.mode)) {
-    enum_combo<KernelPreset, kKernelPresetCount>("kernel", &c.kernel_preset, kernel_preset_name, fs * 6.5f, kernel_allowed, L);
+    enum_combo<KernelPreset, kKernelPresetCount>(tr_label(S::stepper_kernel_preset), &c.kernel_preset, kernel_preset_name, fs * 6.5f, kernel_allowed, L);
     record_item_rect(state, "stepper.kernel-preset");
     ImGui::SameLine();
   }
@@ -90,61 +101,61 @@ void draw_controls(AppState& state) {
 
   // Geometry: shared with the output-size explorer (H and W apart when it is split).
   const bool split = L.split_hw;
-  pair_slider("size", &c.H, &c.W, StepperLimits::kMinSide, StepperLimits::kMaxSide, split, w);
+  pair_slider(tr_label(S::stepper_size), &c.H, &c.W, StepperLimits::kMinSide, StepperLimits::kMaxSide, split, w);
   record_item_rect(state, "stepper.size");
   ImGui::SameLine();
   if (c.mode != ConvMode::Pointwise) {
-    pair_slider("kernel##k", &c.KH, &c.KW, 1, StepperLimits::kMaxKernel, split, w);
+    pair_slider(tr_label(S::stepper_kernel_size), &c.KH, &c.KW, 1, StepperLimits::kMaxKernel, split, w);
     record_item_rect(state, "stepper.ksize");
     ImGui::SameLine();
   }
-  pair_slider("stride", &c.stride.h, &c.stride.w, 0, StepperLimits::kMaxStride, split, w);
+  pair_slider(tr_label(S::stepper_stride), &c.stride.h, &c.stride.w, 0, StepperLimits::kMaxStride, split, w);
   record_item_rect(state, "stepper.stride");
   ImGui::SameLine();
-  pair_slider("pad", &c.padding.h, &c.padding.w, 0, StepperLimits::kMaxPadding, split, w);
+  pair_slider(tr_label(S::stepper_padding), &c.padding.h, &c.padding.w, 0, StepperLimits::kMaxPadding, split, w);
   record_item_rect(state, "stepper.padding");
   ImGui::SameLine();
-  pair_slider("dilation", &c.dilation.h, &c.dilation.w, 0, StepperLimits::kMaxDilation, split, w);
+  pair_slider(tr_label(S::stepper_dilation), &c.dilation.h, &c.dilation.w, 0, StepperLimits::kMaxDilation, split, w);
   record_item_rect(state, "stepper.dilation");
 
   // Channels and what the mode needs.
   ImGui::SetNextItemWidth(fs * 4);
-  ImGui::SliderInt("channels", &c.C, 1, StepperLimits::kMaxChannels);
+  ImGui::SliderInt(tr_label(S::stepper_channels), &c.C, 1, StepperLimits::kMaxChannels);
   record_item_rect(state, "stepper.channels");
   if (c.mode == ConvMode::Standard || c.mode == ConvMode::Grouped || c.mode == ConvMode::Pointwise ||
       c.mode == ConvMode::Separable || c.mode == ConvMode::Transposed) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 4);
-    ImGui::SliderInt("out ch", &c.out_channels, 1, StepperLimits::kMaxOutChannels);
+    ImGui::SliderInt(tr_label(S::stepper_out_ch), &c.out_channels, 1, StepperLimits::kMaxOutChannels);
   }
   if (c.mode == ConvMode::Grouped) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 4);
-    ImGui::SliderInt("groups", &c.groups, 1, StepperLimits::kMaxChannels);
+    ImGui::SliderInt(tr_label(S::stepper_groups), &c.groups, 1, StepperLimits::kMaxChannels);
   }
   if (mode_is_pool(c.mode)) {
     ImGui::SameLine();
-    ImGui::Checkbox("ceil_mode", &c.ceil_mode);
+    ImGui::Checkbox(tr_label(S::stepper_ceil_mode), &c.ceil_mode);
   } else {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 5);
-    ImGui::SliderFloat("bias", &c.bias, -5.0f, 5.0f, "%.1f");
+    ImGui::SliderFloat(tr_label(S::stepper_bias), &c.bias, -5.0f, 5.0f, "%.1f");
   }
   if (c.input_preset == InputPreset::Random || c.kernel_preset == KernelPreset::Random) {
     ImGui::SameLine();
-    if (ImGui::Button("new random")) c.seed++;
+    if (ImGui::Button(tr_label(S::stepper_new_random))) c.seed++;
     record_item_rect(state, "stepper.reroll");
   }
   if (c.input_preset == InputPreset::Digit && L.digits) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(fs * 6);
     int k = L.digit_index;
-    if (ImGui::InputInt("digit", &k)) lesson_use_digit(L, k);
+    if (ImGui::InputInt(tr_label(S::stepper_digit), &k)) lesson_use_digit(L, k);
     record_item_rect(state, "stepper.digit");
   }
   if (c.mode == ConvMode::Transposed) {
     ImGui::SameLine();
-    ImGui::Checkbox("as zero-insertion + conv", &L.transposed_as_conv);
+    ImGui::Checkbox(tr_label(S::stepper_as_zero_insertion), &L.transposed_as_conv);
     record_item_rect(state, "stepper.transposed-view");
   }
 }
@@ -168,7 +179,7 @@ void draw_transport(AppState& state) {
   if (ImGui::Button("<")) step_to(L, L.position - 1);
   record_item_rect(state, "stepper.step-back");
   ImGui::SameLine();
-  if (ImGui::Button(L.playing ? "Pause" : "Play", ImVec2(fs * 4, 0))) {
+  if (ImGui::Button(L.playing ? tr_label(S::stepper_pause) : tr_label(S::stepper_play), ImVec2(fs * 4, 0))) {
     L.playing = !L.playing;
     if (L.playing && L.position >= n - 1) L.position = 0;
     L.next_step_s = state.time_s + 1.0 / L.speed;
@@ -183,11 +194,11 @@ void draw_transport(AppState& state) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(std::max(fs * 6, ImGui::GetContentRegionAvail().x - fs * 11));
   int t = L.position + 1;
-  if (ImGui::SliderInt("##timeline", &t, 1, n, "step %d")) step_to(L, t - 1);
+  if (ImGui::SliderInt("##timeline", &t, 1, n, tr(S::stepper_timeline_format))) step_to(L, t - 1);
   record_item_rect(state, "stepper.timeline");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(fs * 6);
-  ImGui::SliderFloat("speed", &L.speed, 0.25f, 30.0f, "%.1f/s", ImGuiSliderFlags_Logarithmic);
+  ImGui::SliderFloat(tr_label(S::stepper_speed), &L.speed, 0.25f, 30.0f, tr(S::stepper_speed_format), ImGuiSliderFlags_Logarithmic);
   record_item_rect(state, "stepper.speed");
   ImGui::EndDisabled();
 
@@ -203,10 +214,30 @@ void draw_transport(AppState& state) {
   }
 }
 
-// Space plays/pauses, arrows step (up/down a row), Home/End jump — only while the stepper is focused
-// and no text field takes the keys. The window has NoNavInputs, so ImGui's own navigation stays out.
+// Who gets the keys (read before the controls are drawn): Tab hands them to ImGui's navigation over
+// the controls (the window then drops NoNavInputs, from the next frame), Esc with no drop-down open,
+// a click in the panel or leaving it gives them back to the stepper.
+void update_key_owner(LessonState& L) {
+  auto pressed = [](ImGuiKey k) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(k), false); };
+  const ImGuiIO& io = ImGui::GetIO();
+  if (!L.stepper_focused) {  // (an open drop-down has the focus but belongs to the controls)
+    if (!L.stepper_popup_open) L.stepper_keys_to_controls = L.stepper_focus_first_control = false;
+  } else if (!L.stepper_keys_to_controls) {
+    if (pressed(ImGuiKey_Tab) && !io.KeyCtrl && !io.KeyAlt && !io.WantTextInput) {
+      L.stepper_keys_to_controls = true;
+      L.stepper_focus_first_control = true;
+    }
+  } else if ((pressed(ImGuiKey_Escape) && !L.stepper_popup_open && !io.WantTextInput) ||
+             (ImGui::IsMouseClicked(0) && ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows))) {
+    L.stepper_keys_to_controls = false;
+  }
+}
+
+// Space plays/pauses, arrows step (up/down a row), Home/End jump — only while the stepper is focused,
+// has the keys (not handed to its controls) and no text field takes them. The window then has
+// NoNavInputs, so ImGui's own navigation stays out.
 void handle_keys(LessonState& L, double now) {
-  if (!L.stepper_focused || ImGui::GetIO().WantTextInput || !L.result.valid) return;
+  if (!L.stepper_focused || L.stepper_keys_to_controls || ImGui::GetIO().WantTextInput || !L.result.valid) return;
   const int n = std::max(1, L.result.steps);
   const int row = L.config.mode == ConvMode::Transposed ? L.config.W : std::max(1, L.result.OW);
   // No auto-repeat: one press is one step (the timeline slider scrubs), even when frames are slow.
@@ -259,7 +290,7 @@ void draw_grids(AppState& state, float height) {
   const StepperResult& r = L.result;
   const StepperData& d = L.data;
   ModeShape ms = mode_shape(c);
-  const bool tr = c.mode == ConvMode::Transposed, as_conv = tr && L.transposed_as_conv && r.valid;
+  const bool transposed = c.mode == ConvMode::Transposed, as_conv = transposed && L.transposed_as_conv && r.valid;
   const bool pool = mode_is_pool(c.mode);
   const int cg = std::max(1, c.C / std::max(1, ms.groups));
   const int oc = L.out_channel;
@@ -281,23 +312,23 @@ void draw_grids(AppState& state, float height) {
     g.vmin = in_lo;
     g.vmax = in_hi;
     g.map = ColorMap::Grey;
-    g.pad_r = tr ? 0 : c.padding.h;
-    g.pad_c = tr ? 0 : c.padding.w;
+    g.pad_r = transposed ? 0 : c.padding.h;
+    g.pad_c = transposed ? 0 : c.padding.w;
     g.pad_label = c.mode == ConvMode::MaxPool ? "-inf" : "0";
     in_col.grids.push_back(g);
     in_col.keys.push_back("stepper-in-" + std::to_string(ch));
     char cap[96];
     if (as_conv)
-      std::snprintf(cap, sizeof cap, "zero-inserted + padded input ch%d (%dx%d)", ch, gh, gw);
-    else if (tr)
-      std::snprintf(cap, sizeof cap, "input (small) ch%d %dx%d", ch, c.H, c.W);
+      std::snprintf(cap, sizeof cap, tr(S::stepper_caption_zero_inserted), ch, gh, gw);
+    else if (transposed)
+      std::snprintf(cap, sizeof cap, tr(S::stepper_caption_input_small), ch, c.H, c.W);
     else
-      std::snprintf(cap, sizeof cap, "input ch%d %dx%d%s", ch, c.H, c.W, c.padding.h || c.padding.w ? " + padding" : "");
+      std::snprintf(cap, sizeof cap, tr(S::stepper_caption_input), ch, c.H, c.W, c.padding.h || c.padding.w ? tr(S::stepper_caption_plus_padding) : "");
     in_col.captions.push_back(cap);
   }
   // Kernel column: the planes of output channel `oc` (flipped for the transposed-as-conv view).
   if (!pool && !d.weight.empty()) {
-    const int planes = tr ? c.C : cg;
+    const int planes = transposed ? c.C : cg;
     const float* wsrc = as_conv ? r.flipped.data() : d.weight.data();
     const size_t kk = static_cast<size_t>(ms.KH) * ms.KW;
     float klo, khi;
@@ -312,15 +343,15 @@ void draw_grids(AppState& state, float height) {
       g.map = ColorMap::Diverging;
       k_col.grids.push_back(g);
       k_col.keys.push_back("stepper-k-" + std::to_string(l));
-      const int ch = tr ? l : (oc / std::max(1, ms.OC / ms.groups)) * cg + l;
+      const int ch = transposed ? l : (oc / std::max(1, ms.OC / ms.groups)) * cg + l;
       char cap[64];
-      std::snprintf(cap, sizeof cap, "%s%d ch%d", as_conv ? "flip " : "w", oc, ch);
+      std::snprintf(cap, sizeof cap, "%s%d ch%d", as_conv ? tr(S::stepper_caption_flip) : "w", oc, ch);
       k_col.captions.push_back(cap);
     }
   }
   // Output column.
   const Tensor* out = &r.output;
-  if (tr && !as_conv && !L.transposed_partial.empty()) out = &L.transposed_partial;
+  if (transposed && !as_conv && !L.transposed_partial.empty()) out = &L.transposed_partial;
   if (as_conv && !r.as_conv_output.empty()) out = &r.as_conv_output;
   if (r.valid) {
     float olo, ohi;
@@ -333,14 +364,14 @@ void draw_grids(AppState& state, float height) {
       g.vmin = olo;
       g.vmax = ohi;
       g.map = seq;
-      g.filled = tr ? -1 : L.position;
+      g.filled = transposed ? -1 : L.position;
       out_col.grids.push_back(g);
       out_col.keys.push_back("stepper-out-" + std::to_string(o));
       char cap[96];
-      if (tr && !as_conv)
-        std::snprintf(cap, sizeof cap, "output (large) ch%d %dx%d, %d/%d stamps", o, r.OH, r.OW, L.position + 1, r.steps);
+      if (transposed && !as_conv)
+        std::snprintf(cap, sizeof cap, tr(S::stepper_caption_output_large), o, r.OH, r.OW, L.position + 1, r.steps);
       else
-        std::snprintf(cap, sizeof cap, "%s ch%d %dx%d", c.mode == ConvMode::Separable ? "depthwise out" : "output", o, r.OH, r.OW);
+        std::snprintf(cap, sizeof cap, "%s ch%d %dx%d", c.mode == ConvMode::Separable ? tr(S::stepper_caption_depthwise_out) : tr(S::stepper_caption_output), o, r.OH, r.OW);
       out_col.captions.push_back(cap);
     }
     if (c.mode == ConvMode::Separable && !r.pointwise_output.empty()) {
@@ -359,7 +390,7 @@ void draw_grids(AppState& state, float height) {
         extra_col.captions.push_back("pointwise out ch" + std::to_string(o));
       }
     }
-    if (tr && !as_conv && !r.overlap.empty()) {
+    if (transposed && !as_conv && !r.overlap.empty()) {
       GridSpec g;
       g.rows = r.OH;
       g.cols = r.OW;
@@ -461,7 +492,7 @@ void draw_grids(AppState& state, float height) {
         if (hit.clicked) L.out_channel = static_cast<int>(gi);
         if (gi == 0) record_grid_cells(state, "stepper.out", gk, hit);
       } else {
-        if (tr && !as_conv) grid_highlight(gk, hit, hl.output, kHighlight(), 2.0f);
+        if (transposed && !as_conv) grid_highlight(gk, hit, hl.output, kHighlight(), 2.0f);
       }
       ImGui::Dummy(ImVec2(1, 2));
       ImGui::EndGroup();
@@ -480,7 +511,7 @@ void draw_edit(AppState& state) {
   if (L.pinned.kind == HoverKind::Input && !(c.mode == ConvMode::Transposed && L.transposed_as_conv)) {
     const Cell p = L.pinned.cell;
     if (p.r < 0 || p.r >= c.H || p.c < 0 || p.c >= c.W) {
-      ImGui::TextDisabled("pinned: a padding cell (always %s)", c.mode == ConvMode::MaxPool ? "-inf" : "0");
+      ImGui::TextDisabled(tr(S::stepper_pinned_a_padding), c.mode == ConvMode::MaxPool ? tr(S::stepper_minus_infinity) : "0");
       return;
     }
     const int ch = std::clamp(L.pinned_channel, 0, c.C - 1);
@@ -488,7 +519,7 @@ void draw_edit(AppState& state) {
     float v = L.data.input[at];
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
     char label[96];
-    std::snprintf(label, sizeof label, "input[ch%d][%d,%d] (pinned; click again to unpin)", ch, p.r, p.c);
+    std::snprintf(label, sizeof label, tr(S::stepper_pinned_input), ch, p.r, p.c);
     if (ImGui::InputFloat(label, &v, 1.0f, 0.0f, "%.3g") && std::isfinite(v)) {
       L.source = L.data.input;
       L.source[at] = std::clamp(v, -1e6f, 1e6f);
@@ -505,7 +536,7 @@ void draw_edit(AppState& state) {
     float v = L.data.weight[at];
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
     char label[80];
-    std::snprintf(label, sizeof label, "weight[%d][%d][%d,%d] (pinned; click again to unpin)", L.out_channel, l,
+    std::snprintf(label, sizeof label, tr(S::stepper_pinned_weight), L.out_channel, l,
                   L.pinned.cell.r, L.pinned.cell.c);
     if (ImGui::InputFloat(label, &v, 0.5f, 0.0f, "%.3g") && std::isfinite(v)) {
       L.data.weight[at] = std::clamp(v, -1e6f, 1e6f);
@@ -514,9 +545,9 @@ void draw_edit(AppState& state) {
     }
     record_item_rect(state, "stepper.edit");
   } else if (L.pinned.kind == HoverKind::Output) {
-    ImGui::TextDisabled("pinned output [%d,%d]: click it again to unpin", L.pinned.cell.r, L.pinned.cell.c);
+    ImGui::TextDisabled(tr(S::stepper_pinned_output_click), L.pinned.cell.r, L.pinned.cell.c);
   } else {
-    ImGui::TextDisabled("hover a cell to trace it; click to pin (and edit inputs/weights)");
+    ImGui::TextDisabled("%s", tr(S::stepper_hover_a_cell));
   }
 }
 
@@ -528,22 +559,22 @@ void draw_arithmetic(AppState& state, float height) {
   record_item_rect(state, "stepper.arithmetic");
   if (!r.valid) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
-    ImGui::TextWrapped("No output: %s", r.error.c_str());
+    ImGui::TextWrapped(tr(S::stepper_no_output), r.error.c_str());
     ImGui::PopStyleColor();
     if (!r.explain.empty()) ImGui::TextWrapped("%s", r.explain.c_str());
   } else {
     Cell p = position_cell(r, c, L.position);
     if (c.mode == ConvMode::Transposed)
-      ImGui::Text("stamp %d of %d: input cell [%d,%d]", L.position + 1, r.steps, p.r, p.c);
+      ImGui::Text(tr(S::stepper_stamp_of_input), L.position + 1, r.steps, p.r, p.c);
     else
-      ImGui::Text("position %d of %d: output[%d][%d,%d] = %s", L.position + 1, r.steps, L.out_channel, p.r, p.c,
+      ImGui::Text(tr(S::stepper_position_of_output), L.position + 1, r.steps, L.out_channel, p.r, p.c,
                   num_text(r.output.at(0, L.out_channel, p.r, p.c)).c_str());
     if (c.mode == ConvMode::Separable)
-      ImGui::TextDisabled("multiplies: depthwise %lld + pointwise %lld = %lld vs standard %lld", r.macs_stage1,
+      ImGui::TextDisabled(tr(S::stepper_multiplies_depthwise_pointwise), r.macs_stage1,
                           r.macs_stage2, r.macs_stage1 + r.macs_stage2, r.macs_standard);
     if (!L.kernel_note.empty()) ImGui::TextDisabled("%s", L.kernel_note.c_str());
     if (c.mode == ConvMode::Transposed)
-      ImGui::TextDisabled("ConvTranspose2d vs zero-insertion + padding + conv with the flipped kernel: max |diff| = %.2g",
+      ImGui::TextDisabled(tr(S::stepper_convtranspose2d_vs_zero),
                           static_cast<double>(r.transposed_diff));
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextUnformatted(L.arithmetic.c_str());
@@ -556,13 +587,15 @@ void draw_arithmetic(AppState& state, float height) {
 
 void draw_stepper_panel(AppState& state) {
   LessonState& L = state.lessons;
-  // NoNavInputs: space and the arrows drive the stepper, not ImGui's keyboard navigation.
-  if (!ImGui::Begin("Kernel stepper###stepper", &L.show_stepper, ImGuiWindowFlags_NoNavInputs | ImGuiWindowFlags_NoScrollbar)) {
+  // NoNavInputs while the stepper has the keys: space and the arrows drive it, not ImGui's navigation.
+  const ImGuiWindowFlags keys = L.stepper_keys_to_controls ? 0 : ImGuiWindowFlags_NoNavInputs;
+  if (!ImGui::Begin(tr_label(S::stepper_title), &L.show_stepper, keys | ImGuiWindowFlags_NoScrollbar)) {
     ImGui::End();
     return;
   }
   record_panel_rect(state, "stepper");
   L.stepper_focused = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
+  update_key_owner(L);
   draw_controls(state);
   lesson_refresh(L);  // a control changed this frame: draw the new result, not last frame's
   draw_transport(state);
@@ -577,6 +610,7 @@ void draw_stepper_panel(AppState& state) {
   const float arith_h = std::clamp(text_h + line * 3.2f, line * 4.0f, avail * 0.45f);
   draw_grids(state, avail - arith_h - ImGui::GetStyle().ItemSpacing.y * 2);
   draw_arithmetic(state, 0);
+  L.stepper_popup_open = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
   ImGui::End();
 }
 
