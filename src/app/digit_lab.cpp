@@ -40,10 +40,10 @@ LabSession& session_of(AppState& state) {
     lab.session = std::make_shared<LabSession>();
     std::shared_ptr<const DigitBundle> digits = app_bundled_digits(state);
     lab.session->use_digits(digits, state.bundled_digits_error);
-    if (!digits && embedded_asset("digits.bin")) app_notice(state, cs::fmt(tr(S::notice_digits_unreadable), state.bundled_digits_error.c_str()));
+    if (!digits && embedded_asset("digits.bin")) app_notice(state, "Bundled digits unreadable: " + state.bundled_digits_error);
     EmbeddedAsset weights = embedded_asset("digitnet.safetensors");
     cs::Status st = lab.session->init_network(digitnet_factory(), weights.data, weights.size);
-    if (!st) app_notice(state, cs::fmt(tr(S::notice_digitnet_error), st.message().c_str()));
+    if (!st) app_notice(state, "DigitNet: " + st.message());
   }
   if (!lab.view) lab.view = std::make_shared<LabView>();
   return *lab.session;
@@ -150,16 +150,17 @@ void draw_digit_lab_panels(AppState& state) {
   // built (issue 8: 4 ms per frame with every panel open; ~0.5 ms stays for ImGui's render), and at
   // least 1 ms so it always progresses. The panels show its progress from the frame before.
   const double spent_ms = (platform_time_seconds() - state.time_s) * 1000.0;
-  s.step_se_stats(std::clamp(kFrameBudgetMs - 0.5 - spent_ms, 1.0, kFrameBudgetMs), s.training().running ? 2 : 10);
+  const double se_ms = lab.se_budget_ms > 0 ? lab.se_budget_ms : std::clamp(kFrameBudgetMs - 0.5 - spent_ms, 1.0, kFrameBudgetMs);
+  s.step_se_stats(se_ms, s.training().running ? 2 : 10);
 }
 
 void digit_lab_menu_items(AppState& state) {
-  ImGui::MenuItem(tr_label(S::lab_draw_a_digit), nullptr, &state.lab.show_draw_pad);
-  ImGui::MenuItem(tr_label(S::lab_prediction), nullptr, &state.lab.show_prediction);
-  ImGui::MenuItem(tr_label(S::lab_activations), nullptr, &state.lab.show_activations);
-  ImGui::MenuItem(tr_label(S::lab_se_weights), nullptr, &state.lab.show_se_weights);
-  ImGui::MenuItem(tr_label(S::lab_training), nullptr, &state.lab.show_training);
-  if (ImGui::MenuItem(tr_label(S::lab_reset_layout))) state.lab.layout_done = false;
+  ImGui::MenuItem("Draw a digit", nullptr, &state.lab.show_draw_pad);
+  ImGui::MenuItem("Prediction", nullptr, &state.lab.show_prediction);
+  ImGui::MenuItem("Activations", nullptr, &state.lab.show_activations);
+  ImGui::MenuItem("SE weights", nullptr, &state.lab.show_se_weights);
+  ImGui::MenuItem("Training", nullptr, &state.lab.show_training);
+  if (ImGui::MenuItem("Reset layout")) state.lab.layout_done = false;
 }
 
 void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
@@ -219,7 +220,7 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
   out["se"] = {{"blocks", blocks}, {"complete", st.complete()}, {"digits", st.total},
                {"accuracy", st.total ? double(st.correct) / st.total : 0.0},
                {"current_weights", st.complete() && st.weights_revision == s->weights_revision()},
-               {"pending_done", s->pending().done}, {"forward_ms", st.forward_ms}};
+               {"pending_done", s->pending().done}, {"forward_ms", st.forward_ms}, {"budget_ms", lab.se_budget_ms}};
   // Saliency as shown (the 28x28 map row-major: Grad-CAM resized, or |input gradient|).
   const char* modes[] = {"off", "grad-cam", "input-gradient"};
   json sal = {{"mode", modes[std::clamp(lab.saliency_mode, 0, 2)]}, {"class", lab.saliency_class},
@@ -241,11 +242,11 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
   }
   out["saliency"] = sal;
   // The enlarged channel and the clicked unit's receptive field on the input.
-  const cs::Trace& trace = s->trace();
-  if (lab.act_channel >= 0 && lab.act_layer >= 0 && lab.act_layer < static_cast<int>(trace.size()) &&
-      trace.tensor(static_cast<size_t>(lab.act_layer)).rank() == 4) {
-    const cs::Tensor& t = trace.tensor(static_cast<size_t>(lab.act_layer));
-    out["activations"] = {{"layer", trace.name(static_cast<size_t>(lab.act_layer))}, {"channel", lab.act_channel},
+  const cs::Trace& tr = s->trace();
+  if (lab.act_channel >= 0 && lab.act_layer >= 0 && lab.act_layer < static_cast<int>(tr.size()) &&
+      tr.tensor(static_cast<size_t>(lab.act_layer)).rank() == 4) {
+    const cs::Tensor& t = tr.tensor(static_cast<size_t>(lab.act_layer));
+    out["activations"] = {{"layer", tr.name(static_cast<size_t>(lab.act_layer))}, {"channel", lab.act_channel},
                           {"h", t.dim(2)}, {"w", t.dim(3)}};
   } else {
     out["activations"] = {{"layer", nullptr}};
@@ -367,6 +368,12 @@ std::string digit_lab_set_state(AppState& next, const nlohmann::json& partial) {
       if (o.contains("value") && !o["value"].is_null() && !o["value"].is_number()) return "se.override.value must be a number or null";
       lab.request_overrides.push_back({o["block"].get<int>(), o["channel"].get<int>(),
                                        o.contains("value") && o["value"].is_number() ? o["value"].get<float>() : NAN});
+    }
+    if (e.contains("budget_ms")) {
+      if (!e["budget_ms"].is_number_integer()) return "se.budget_ms must be an integer";
+      const int ms = e["budget_ms"].get<int>();
+      if (ms < 0 || ms > 100) return "se.budget_ms must be in 0..100 (0: the frame's leftover), got " + std::to_string(ms);
+      lab.se_budget_ms = ms;
     }
     if (e.contains("block")) {
       if (!e["block"].is_number_integer()) return "se.block must be an integer";

@@ -63,6 +63,9 @@ struct DigitLabState {
 
   // [training]
   int train_budget_ms = 8;      // training time per frame
+  // SE statistics pass: CPU time per frame; 0 = what the panels leave of the 4 ms frame budget.
+  // A larger slice finishes the pass in fewer frames (tests under software WebGL, slow frames).
+  int se_budget_ms = 0;
   int train_target_steps = 600; // the progress bar's goal
   bool train_stop_at_target = true;  // auto-pause there
 

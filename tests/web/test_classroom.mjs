@@ -143,14 +143,15 @@ export function classroomTests(ctx) {
   } });
 
   tests.push({ name: 'classroom: SE weights and an activation download as CSV matching state()', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: { workspace: 'digit-lab' } });
+    // The SE statistics pass gets 40 ms a frame (software WebGL draws a few frames a second).
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: { workspace: 'digit-lab', se: { budget_ms: 40 } } });
     const s0 = await state(page);
     if (!s0.network.ok) throw new Error(`no network: ${s0.network.error}`);
     // Not ready yet or no such block: refused in words, nothing downloaded.
     let refused = '';
     try { await setState(page, { export_csv: { se: 99 } }); } catch (e) { refused = String(e.message); }
     assert(/block 99 does not exist/.test(refused), `export of block 99: "${refused}"`);
-    await page.waitForFunction(() => window.ConvScope.state().se.complete, null, { timeout: 120000 });
+    await page.waitForFunction(() => window.ConvScope.state().se.complete, null, { timeout: 120000, polling: 100 });
     const s = await state(page);
     const blocks = s.se.blocks;
     assert(blocks.length > 0, 'no SE blocks');

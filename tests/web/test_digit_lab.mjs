@@ -9,6 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { LOW_RES, ROOT, assert, clickItem, frames, items, openApp, panels, savePicture, screenshot, setState, state } from './harness.mjs';
 
 const LAB = { workspace: 'digit-lab' };
+// Tests that wait for the SE statistics over the 1000 bundled digits give that pass 40 ms a frame
+// (default: the 4 ms the panels leave): software WebGL draws a few frames a second.
+const LAB_SE_FAST = { workspace: 'digit-lab', se: { budget_ms: 40 } };
 const IDS = ['draw-pad', 'prediction', 'activations', 'se-weights', 'training'];
 
 // Shapes in pad-relative coordinates (0..1).
@@ -243,9 +246,14 @@ export function digitLabTests(ctx) {
     const weights = path.join(ROOT, 'assets/digitnet.safetensors');
     if (!fs.existsSync(cli)) { console.log(`    skip: ${cli} not built`); return; }
     if (!fs.existsSync(weights)) { console.log(`    skip: ${weights} missing`); return; }
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: LAB });
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: LAB_SE_FAST });
     if (!(await state(page)).network.shipped_weights) { console.log('    skip: the page has no shipped weights'); await context.close(); return; }
-    await page.waitForFunction(() => { const s = window.ConvScope.state(); return s.se && s.se.complete && s.se.current_weights; }, null, { timeout: 120000 });
+    for (const bad of [-1, 101, 2.5]) {
+      let why = '';
+      try { await setState(page, { se: { budget_ms: bad } }); } catch (e) { why = String(e.message); }
+      assert(/se.budget_ms must be/.test(why) && (await state(page)).se.budget_ms === 40, `se.budget_ms ${bad}: "${why}"`);
+    }
+    await page.waitForFunction(() => { const s = window.ConvScope.state(); return s.se && s.se.complete && s.se.current_weights; }, null, { timeout: 120000, polling: 100 });
     const se = (await state(page)).se;
     // The bundled test digits as IDX files: the same choice scripts/pack_digits.mjs makes.
     const dir = fs.mkdtempSync(path.join(ROOT, 'test-artifacts/se-stats-'));
@@ -272,11 +280,11 @@ export function digitLabTests(ctx) {
   } });
 
   tests.push({ name: 'digit lab: switching SE channels off changes the prediction; a click toggles one', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: LAB });
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: LAB_SE_FAST });
     // An untrained network's probabilities are nearly uniform whatever the channels do.
     if (!(await state(page)).network.shipped_weights) { console.log('    skip: no shipped DigitNet weights in this build'); await context.close(); return; }
     await setState(page, { input: { gallery: 3 } });
-    await page.waitForFunction(() => { const s = window.ConvScope.state(); return s.se && s.se.complete; }, null, { timeout: 120000 });
+    await page.waitForFunction(() => { const s = window.ConvScope.state(); return s.se && s.se.complete; }, null, { timeout: 120000, polling: 100 });
     const before = (await state(page)).prediction.probabilities;
     // block1's SE has no residual around it: with every channel off its block outputs only BN biases.
     const last = 0;
