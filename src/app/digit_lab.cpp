@@ -40,10 +40,10 @@ LabSession& session_of(AppState& state) {
     lab.session = std::make_shared<LabSession>();
     std::shared_ptr<const DigitBundle> digits = app_bundled_digits(state);
     lab.session->use_digits(digits, state.bundled_digits_error);
-    if (!digits && embedded_asset("digits.bin")) app_notice(state, "Bundled digits unreadable: " + state.bundled_digits_error);
+    if (!digits && embedded_asset("digits.bin")) app_notice(state, cs::fmt(tr(S::notice_digits_unreadable), state.bundled_digits_error.c_str()));
     EmbeddedAsset weights = embedded_asset("digitnet.safetensors");
     cs::Status st = lab.session->init_network(digitnet_factory(), weights.data, weights.size);
-    if (!st) app_notice(state, "DigitNet: " + st.message());
+    if (!st) app_notice(state, cs::fmt(tr(S::notice_digitnet_error), st.message().c_str()));
   }
   if (!lab.view) lab.view = std::make_shared<LabView>();
   return *lab.session;
@@ -155,12 +155,12 @@ void draw_digit_lab_panels(AppState& state) {
 }
 
 void digit_lab_menu_items(AppState& state) {
-  ImGui::MenuItem("Draw a digit", nullptr, &state.lab.show_draw_pad);
-  ImGui::MenuItem("Prediction", nullptr, &state.lab.show_prediction);
-  ImGui::MenuItem("Activations", nullptr, &state.lab.show_activations);
-  ImGui::MenuItem("SE weights", nullptr, &state.lab.show_se_weights);
-  ImGui::MenuItem("Training", nullptr, &state.lab.show_training);
-  if (ImGui::MenuItem("Reset layout")) state.lab.layout_done = false;
+  ImGui::MenuItem(tr_label(S::lab_draw_a_digit), nullptr, &state.lab.show_draw_pad);
+  ImGui::MenuItem(tr_label(S::lab_prediction), nullptr, &state.lab.show_prediction);
+  ImGui::MenuItem(tr_label(S::lab_activations), nullptr, &state.lab.show_activations);
+  ImGui::MenuItem(tr_label(S::lab_se_weights), nullptr, &state.lab.show_se_weights);
+  ImGui::MenuItem(tr_label(S::lab_training), nullptr, &state.lab.show_training);
+  if (ImGui::MenuItem(tr_label(S::lab_reset_layout))) state.lab.layout_done = false;
 }
 
 void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
@@ -242,11 +242,11 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
   }
   out["saliency"] = sal;
   // The enlarged channel and the clicked unit's receptive field on the input.
-  const cs::Trace& tr = s->trace();
-  if (lab.act_channel >= 0 && lab.act_layer >= 0 && lab.act_layer < static_cast<int>(tr.size()) &&
-      tr.tensor(static_cast<size_t>(lab.act_layer)).rank() == 4) {
-    const cs::Tensor& t = tr.tensor(static_cast<size_t>(lab.act_layer));
-    out["activations"] = {{"layer", tr.name(static_cast<size_t>(lab.act_layer))}, {"channel", lab.act_channel},
+  const cs::Trace& trace = s->trace();
+  if (lab.act_channel >= 0 && lab.act_layer >= 0 && lab.act_layer < static_cast<int>(trace.size()) &&
+      trace.tensor(static_cast<size_t>(lab.act_layer)).rank() == 4) {
+    const cs::Tensor& t = trace.tensor(static_cast<size_t>(lab.act_layer));
+    out["activations"] = {{"layer", trace.name(static_cast<size_t>(lab.act_layer))}, {"channel", lab.act_channel},
                           {"h", t.dim(2)}, {"w", t.dim(3)}};
   } else {
     out["activations"] = {{"layer", nullptr}};
