@@ -91,6 +91,7 @@ set(CS_WEB_APP_LINK ${CS_WEB_COMMON_LINK}
   -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString  # the JS hook calls into C (web/hook.js)
   -sEXPORTED_FUNCTIONS=_main,_malloc,_free       # hook.js copies dropped files into wasm memory
   --post-js ${CMAKE_SOURCE_DIR}/web/hook.js)
+list(APPEND CS_WEB_APP_LINK ${CS_WEB_PAGE_LINK})  # the page's own size flags (cmake/web.cmake)
 add_library(cs_platform_web OBJECT ${CMAKE_SOURCE_DIR}/src/platform/platform_sdl.cpp)
 target_link_libraries(cs_platform_web PUBLIC cs_app)
 
@@ -128,3 +129,4 @@ target_link_options(convscope_single PRIVATE ${CS_WEB_APP_LINK} -sSINGLE_FILE=1 
 set_property(TARGET convscope_single APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/shell.html ${CMAKE_SOURCE_DIR}/web/hook.js)
 # Both executables share one object file; keep the two links from racing on it.
 add_dependencies(convscope_single convscope_web)
+cs_digits_web_targets()  # digits-train.bin beside the page, inlined into the single file (cmake/digits.cmake)

@@ -1,9 +1,17 @@
-# Script mode: writes build/web/sw.js with @CS_BUILD_HASH@ = a hash of the built page files, and
+# Script mode: writes build/web/sw.js with @CS_BUILD_HASH@ = a hash of the built page files (and
+# @CS_SW_LATER_FILES@ = the files the page fetches later), and
 # copies the web manifest and icon next to it. Usage: cmake -DWEB=<src web> -DOUT=<build/web> -P ...
 file(SHA256 "${OUT}/convscope.wasm" h1)
 file(SHA256 "${OUT}/convscope.js" h2)
 file(SHA256 "${OUT}/index.html" h3)
-string(SHA256 hash "${h1}${h2}${h3}")
+# Files fetched after the first load (cmake/digits.cmake): cached and hashed when the build has them.
+set(CS_SW_LATER_FILES "")
+set(h4 "")
+if(EXISTS "${OUT}/digits-train.bin")
+  set(CS_SW_LATER_FILES ", 'digits-train.bin'")
+  file(SHA256 "${OUT}/digits-train.bin" h4)
+endif()
+string(SHA256 hash "${h1}${h2}${h3}${h4}")
 string(SUBSTRING "${hash}" 0 16 CS_BUILD_HASH)
 configure_file("${WEB}/sw.js" "${OUT}/sw.js" @ONLY)
 configure_file("${WEB}/manifest.webmanifest" "${OUT}/manifest.webmanifest" COPYONLY)

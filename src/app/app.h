@@ -33,4 +33,11 @@ void app_notice(AppState& state, const std::string& message, double seconds = 6.
 // state.bundled_digits_error then says why).
 std::shared_ptr<const DigitBundle> app_bundled_digits(AppState& state);
 
+// The in-page training digits. The desktop embeds them in digits.bin; the page keeps them out of its
+// first load: digits-train.bin, fetched on the first call (platform_fetch_file) and merged into
+// state.bundled_digits (and the digit lab's session) when it arrives. True once they are there; until
+// then state.training_digits_error says why not ("" while fetching). `request` (lab.request_train's
+// values: 1 train, 2 from scratch) is replayed when they arrive, and retries a failed fetch.
+bool app_training_digits(AppState& state, int request = 0);
+
 }  // namespace cs::app

@@ -83,6 +83,11 @@ struct AppState {
   std::shared_ptr<const DigitBundle> bundled_digits;
   std::string bundled_digits_error;
   bool bundled_digits_tried = false;
+  // The page's training digits (app_training_digits): 0 not asked yet, 1 fetching, 2 failed; the
+  // Train request to replay when they arrive.
+  int training_digits_fetch = 0;
+  int training_digits_request = 0;
+  std::string training_digits_error;
   std::string desktop_open_path;          // desktop: the path typed in File > Open
   LessonState lessons;   // lessons.cpp and panel_*.cpp of the convolution lessons
   DigitLabState lab;     // digit_lab.cpp and the digit-lab panels

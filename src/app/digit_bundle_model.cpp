@@ -250,20 +250,30 @@ cs::Result<DigitBundle> parse_digit_bundle(const uint8_t* bytes, size_t size) {
   const uint32_t version = r.u32(), rows = r.u32(), cols = r.u32(), sets = r.u32(), bits = r.u32();
   if (version != 2) return cs::Status::error(cs::fmt("digits.bin: version %u, this build reads 2", version));
   if (rows != kDigitSide || cols != kDigitSide) return cs::Status::error(cs::fmt("digits.bin: digits are %ux%u, expected 28x28", rows, cols));
-  if (sets != 2) return cs::Status::error(cs::fmt("digits.bin: set_count %u, expected 2 (t10k, train)", sets));
+  if (sets != 1 && sets != 2) return cs::Status::error(cs::fmt("digits.bin: set_count %u, expected 1 or 2 (t10k, train)", sets));
   if (bits != kDigitLevelBits) return cs::Status::error(cs::fmt("digits.bin: %u bits per pixel, this build reads %d", bits, kDigitLevelBits));
   DigitBundle b;
-  CS_RETURN_IF_ERROR(parse_set(r, b.test, 0));
-  CS_RETURN_IF_ERROR(parse_set(r, b.train, 1));
+  // Sets are known by name: the page's digits.bin holds "t10k" alone, digits-train.bin "train" alone
+  // (fetched when training needs it), the desktop's both.
+  for (int i = 0; i < static_cast<int>(sets); ++i) {
+    DigitSet set;
+    CS_RETURN_IF_ERROR(parse_set(r, set, i));
+    DigitSet* slot = set.name == "t10k" ? &b.test : set.name == "train" ? &b.train : nullptr;
+    if (!slot) return cs::Status::error(cs::fmt("digits.bin: set %d is named '%s', expected 't10k' or 'train'", i, set.name.c_str()));
+    if (slot->count) return cs::Status::error(cs::fmt("digits.bin: set '%s' appears twice", set.name.c_str()));
+    *slot = std::move(set);
+  }
   if (r.pos != size) return cs::Status::error(cs::fmt("digits.bin: %zu trailing bytes after the sets", size - r.pos));
   return b;
 }
 
 cs::Result<std::vector<uint8_t>> encode_digit_bundle(const DigitBundle& bundle) {
+  const uint32_t sets = (bundle.test.count > 0) + (bundle.train.count > 0);
+  if (!sets) return cs::Status::error("digit bundle: both sets are empty");
   std::vector<uint8_t> b = {'C', 'S', 'D', 'G'};
-  for (uint32_t v : {2u, uint32_t(kDigitSide), uint32_t(kDigitSide), 2u, uint32_t(kDigitLevelBits)}) put32(b, v);
-  CS_RETURN_IF_ERROR(encode_set(bundle.test, b));
-  CS_RETURN_IF_ERROR(encode_set(bundle.train, b));
+  for (uint32_t v : {2u, uint32_t(kDigitSide), uint32_t(kDigitSide), sets, uint32_t(kDigitLevelBits)}) put32(b, v);
+  if (bundle.test.count > 0) CS_RETURN_IF_ERROR(encode_set(bundle.test, b));
+  if (bundle.train.count > 0) CS_RETURN_IF_ERROR(encode_set(bundle.train, b));
   return b;
 }
 

@@ -38,13 +38,15 @@ struct DigitBundle {
   DigitSet train;  // in-page training
 };
 
-// Parses digits.bin (format in scripts/pack_digits.mjs). Truncated data, counts that do not fit the
-// size, source indices that do not increase, labels > 9, a range-coded payload that runs out or is
-// left over, and trailing bytes are errors naming the field.
+// Parses digits.bin (format in scripts/pack_digits.mjs): one or both sets, known by name ("t10k" ->
+// test, "train" -> train; a set the file does not hold stays empty). Truncated data, counts that do
+// not fit the size, source indices that do not increase, labels > 9, a range-coded payload that runs
+// out or is left over, unknown or repeated set names and trailing bytes are errors naming the field.
 cs::Result<DigitBundle> parse_digit_bundle(const uint8_t* bytes, size_t size);
 
 // The inverse, as scripts/pack_digits.mjs writes it (tests, and any tool that wants to write a bundle):
-// images are quantised with digit_level; source indices must increase within a set.
+// the non-empty sets, test first; images are quantised with digit_level; source indices must
+// increase within a set.
 cs::Result<std::vector<uint8_t>> encode_digit_bundle(const DigitBundle& bundle);
 
 // Gallery order: digits grouped by label (0..9), file order inside a class.

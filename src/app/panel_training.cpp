@@ -25,6 +25,19 @@ void draw_training_panel(AppState& state, LabSession& s, LabView& v) {
     ImGui::End();
     return;
   }
+  // The page fetches its training digits when this panel first shows (app_training_digits); a Train
+  // pressed before they arrive starts training when they do.
+  if (!app_training_digits(state)) {
+    if (ImGui::Button("Train")) app_training_digits(state, 1);
+    record_item_rect(state, "training.train");
+    ImGui::SameLine();
+    if (ImGui::Button("From scratch")) app_training_digits(state, 2);
+    record_item_rect(state, "training.scratch");
+    const std::string& why = state.training_digits_error;
+    ImGui::TextWrapped("%s", why.empty() ? "Loading the training digits\u2026" : why.c_str());
+    ImGui::End();
+    return;
+  }
   const TrainInfo& t = s.training();
   if (!t.running) {
     if (ImGui::Button(t.step > 0 ? tr_label(S::training_resume) : tr_label(S::training_train))) lab.request_train = 1;

@@ -107,6 +107,42 @@ TEST_CASE("digits.bin round trip: labels, source indices and 16-level pixels") {
   CHECK(has(encode_digit_bundle(bad).message(), "does not match"));
 }
 
+TEST_CASE("a bundle of one set: the page's digits.bin (t10k) and digits-train.bin (train), known by name") {
+  DigitBundle full = sample_bundle();
+  DigitBundle only_test = full, only_train = full;
+  only_test.train = DigitSet{};
+  only_train.test = DigitSet{};
+  auto bt = encode_digit_bundle(only_test), br = encode_digit_bundle(only_train);
+  REQUIRE(bt.is_ok());
+  REQUIRE(br.is_ok());
+  CHECK(bt.value()[16] == 1);  // set_count
+  auto t = parse_digit_bundle(bt.value().data(), bt.value().size());
+  auto r = parse_digit_bundle(br.value().data(), br.value().size());
+  REQUIRE_MESSAGE(t.is_ok(), t.message());
+  REQUIRE_MESSAGE(r.is_ok(), r.message());
+  CHECK(t.value().test.count == 4);
+  CHECK(t.value().train.count == 0);
+  CHECK(r.value().test.count == 0);
+  REQUIRE(r.value().train.count == 1);
+  CHECK(r.value().train.labels == full.train.labels);
+  CHECK(r.value().train.images[0] == 255);
+  CHECK(t.value().test.source_index == full.test.source_index);
+  CHECK(has(encode_digit_bundle(DigitBundle{}).message(), "both sets are empty"));
+  // A set named neither t10k nor train, the same set twice, a set_count of 3: refused.
+  std::vector<uint8_t> b = bt.value();
+  b[24] = 'x';
+  CHECK(has(error_of(b), "named 'x10k'"));
+  DigitBundle twice = only_test;
+  twice.train = full.test;
+  twice.train.name = "t10k";
+  auto tw = encode_digit_bundle(twice);
+  REQUIRE(tw.is_ok());
+  CHECK(has(error_of(tw.value()), "set 't10k' appears twice"));
+  b = sample();
+  b[16] = 3;
+  CHECK(has(error_of(b), "set_count 3"));
+}
+
 TEST_CASE("corrupt digits.bin files are refused with the field named") {
   const std::vector<uint8_t> good = sample();
   // Every truncation fails (and reads nothing past the end: ASan/SAFE_HEAP builds check that).
@@ -235,6 +271,33 @@ TEST_CASE("scripts/pack_digits.mjs output decodes to MNIST's first digits per cl
   }
   CHECK(k == 30);
   CHECK(wrong == 0);
+
+  // --train-out: the page's split (test digits on first load, training digits fetched later) holds
+  // exactly the same digits; --train-js carries the training file's bytes as base64.
+  const std::string test_out = "/tmp/cs_test_pack_digits_t.bin", train_out = "/tmp/cs_test_pack_digits_r.bin",
+                    js_out = "/tmp/cs_test_pack_digits_r.js";
+  const std::string split = "node '" + root + "/scripts/pack_digits.mjs' '" + mnist + "' " + test_out + " 3 2 --train-out " +
+                            train_out + " --train-js " + js_out + " > /dev/null";
+  REQUIRE(std::system(split.c_str()) == 0);
+  auto read = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<uint8_t> v((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::remove(path.c_str());
+    return v;
+  };
+  const std::vector<uint8_t> tb = read(test_out), rb = read(train_out), js = read(js_out);
+  auto ts = parse_digit_bundle(tb.data(), tb.size());
+  auto rs = parse_digit_bundle(rb.data(), rb.size());
+  REQUIRE_MESSAGE(ts.is_ok(), ts.message());
+  REQUIRE_MESSAGE(rs.is_ok(), rs.message());
+  CHECK(ts.value().train.count == 0);
+  CHECK(rs.value().test.count == 0);
+  CHECK(ts.value().test.images == t.images);
+  CHECK(ts.value().test.labels == t.labels);
+  CHECK(rs.value().train.images == r.value().train.images);
+  CHECK(rs.value().train.source_index == r.value().train.source_index);
+  const std::string jss(js.begin(), js.end());
+  CHECK(jss.find("Module.csInlineFiles['cs_test_pack_digits_r.bin'] = 'Q1NERw") != std::string::npos);  // "CSDG"
 }
 #endif
 
