@@ -14,6 +14,21 @@ struct EmbeddedAsset {
 };
 
 // name as listed in cmake/app.cmake, e.g. "font.ttf", "colormap.frag". Missing -> empty asset.
+// The bytes are the file's, bit for bit (weights are stored as byte planes and joined on first use).
 EmbeddedAsset embedded_asset(const char* name);
+
+// Byte planes (cmake/embed.cmake stores *.safetensors so): `in` holds `size` bytes; bytes before `at`
+// are as they are; from `at`, the n = (size - at) / 2 two-byte pairs are stored as all their first
+// bytes, then all their second bytes, then an odd last byte. Writes the original order to `out`.
+inline void join_byte_planes(const uint8_t* in, size_t size, size_t at, uint8_t* out) {
+  if (at > size) at = size;
+  const size_t n = (size - at) / 2;
+  for (size_t k = 0; k < at; ++k) out[k] = in[k];
+  for (size_t k = 0; k < n; ++k) {
+    out[at + 2 * k] = in[at + k];
+    out[at + 2 * k + 1] = in[at + n + k];
+  }
+  if ((size - at) % 2) out[size - 1] = in[size - 1];
+}
 
 }  // namespace cs::app
