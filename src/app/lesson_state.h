@@ -109,6 +109,7 @@ struct LessonState {
   // first control in the frame after Tab.
   bool stepper_keys_to_controls = false;
   bool stepper_focus_first_control = false;
+  bool stepper_nav_inputs = false;  // this frame's stepper window takes ImGui's navigation keys
   bool stepper_popup_open = false;  // a drop-down of the stepper was open at the end of the last frame
 };
 

@@ -289,7 +289,7 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
                         trace.tensor(static_cast<size_t>(lab.act_layer)).rank() == 4 &&
                         lab.act_channel < trace.tensor(static_cast<size_t>(lab.act_layer)).dim(1);
   ImGui::BeginGroup();
-  ImGui::TextDisabled(lab.saliency_mode == 1 ? tr(S::activations_grad_cam) : lab.saliency_mode == 2 ? tr(S::activations_input_gradient) : tr(S::activations_input_28x28));
+  ImGui::TextDisabled("%s", lab.saliency_mode == 1 ? tr(S::activations_grad_cam) : lab.saliency_mode == 2 ? tr(S::activations_input_gradient) : tr(S::activations_input_28x28));
   input_view(state, s, v, side);
   ImGui::EndGroup();
   ImGui::SameLine();

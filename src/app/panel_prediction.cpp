@@ -37,7 +37,7 @@ void draw_prediction_panel(AppState& state, LabSession& s, LabView& v) {
   const std::vector<float>& p = s.probabilities();
   const int best = s.predicted();
   if (best < 0 || p.size() != 10) {
-    ImGui::TextDisabled(s.has_input() ? tr(S::prediction_computing) : tr(S::prediction_draw_a_digit));
+    ImGui::TextDisabled("%s", s.has_input() ? tr(S::prediction_computing) : tr(S::prediction_draw_a_digit));
     ImGui::End();
     return;
   }
@@ -52,7 +52,7 @@ void draw_prediction_panel(AppState& state, LabSession& s, LabView& v) {
     if (label == best) ImGui::TextColored(ImVec4(0.4f, 0.9f, 0.4f, 1), tr(S::prediction_label_right), label);
     else ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1), tr(S::prediction_label_wrong), label);
   } else {
-    ImGui::TextDisabled(lab.input == LabInput::Photo ? tr(S::prediction_from_the_opened) : tr(S::prediction_from_your_drawing));
+    ImGui::TextDisabled("%s", lab.input == LabInput::Photo ? tr(S::prediction_from_the_opened) : tr(S::prediction_from_your_drawing));
   }
   ImGui::EndGroup();
 

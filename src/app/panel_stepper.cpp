@@ -75,7 +75,9 @@ void draw_controls(AppState& state) {
   const float fs = ImGui::GetFontSize();
   const float w = fs * 5.5f;
   enum_combo<ConvMode, kConvModeCount>(tr_label(S::stepper_mode), &c.mode, conv_mode_label, fs * 18.5f, mode_allowed, L);
-  if (L.stepper_focus_first_control) {  // Tab handed the keys to the controls: the cursor starts here
+  // Tab handed the keys to the controls: the cursor starts here, once the window has been begun without
+  // NoNavInputs (ImGui's next NewFrame would hide a cursor set while the flag is still on).
+  if (L.stepper_focus_first_control && L.stepper_nav_inputs) {
     L.stepper_focus_first_control = false;
     ImGui::SetFocusID(ImGui::GetItemID(), ImGui::GetCurrentWindow());
     ImGuiContext& g = *ImGui::GetCurrentContext();
@@ -594,6 +596,7 @@ void draw_stepper_panel(AppState& state) {
     return;
   }
   record_panel_rect(state, "stepper");
+  L.stepper_nav_inputs = keys == 0;
   L.stepper_focused = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
   update_key_owner(L);
   draw_controls(state);

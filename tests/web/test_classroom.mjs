@@ -1,7 +1,8 @@
 // test_classroom.mjs — classroom features in the real page: the lesson state in the URL hash (set a
 // lesson, read location.hash, open a new page with that URL: the same state; malformed, hostile and
 // wrong-version hashes ignored with a notice), CSV export of the SE heatmap and an activation (the
-// download parsed and compared with state()), and "Copy as PyTorch" onto the system clipboard.
+// download parsed and compared with state()), "Copy as PyTorch" onto the system clipboard, keyboard-only
+// use (incl. the stepper's drop-downs) and the UI string table (a pseudo language switched on and off).
 import fs from 'node:fs';
 import { LOW_RES, assert, clickItem, frames, items, openApp, panels, screenshot, setState, state } from './harness.mjs';
 
@@ -211,7 +212,7 @@ export function classroomTests(ctx) {
     await context.close();
   } });
 
-  return tests.concat(keyboardTests(ctx));
+  return tests.concat(keyboardTests(ctx), languageTests(ctx));
 }
 
 // [keyboard] A key held for two frames, as a human press is (ImGui 1.86 reads key state per frame).
@@ -298,10 +299,103 @@ export function keyboardTests(ctx) {
     await press(page, 'Space');
     assert((await state(page)).stepper.playing === true, 'Space plays');
     await press(page, 'Space');
+    assert((await state(page)).stepper.playing === false, 'Space pauses');
+    // Tab hands the keys to the stepper's controls: the nav cursor starts on the mode drop-down, Space
+    // opens it, Down + Space picks the next mode; Right moves to the input drop-down. Esc gives the keys back.
+    const before = await state(page);
+    assert(before.stepper.keys === 'stepper', `keys start with the stepper: ${before.stepper.keys}`);
+    await press(page, 'Tab');
+    s = await state(page);
+    assert(s.stepper.keys === 'controls', `Tab hands the keys to the controls: ${s.stepper.keys}`);
+    assert((await items(page))['focus:stepper.mode'], `the nav cursor is on the mode drop-down: ${
+      Object.keys(await items(page)).filter((k) => k.startsWith('focus:'))}`);
+    await press(page, 'Space');
+    await screenshot(page, 'classroom-keyboard-stepper-combo');
+    await press(page, 'ArrowDown');
+    await press(page, 'Space');
+    s = await state(page);
+    assert(s.stepper.mode !== before.stepper.mode, `the keyboard picked another mode: ${before.stepper.mode} -> ${s.stepper.mode}`);
+    assert(s.stepper.step === before.stepper.step || s.stepper.mode !== before.stepper.mode, 'no step taken by the arrows');
+    assert(s.stepper.keys === 'controls', `still in the controls after picking: ${s.stepper.keys}`);
+    await press(page, 'ArrowRight');
+    assert((await items(page))['focus:stepper.input-preset'], `Right moves to the input drop-down: ${
+      Object.keys(await items(page)).filter((k) => k.startsWith('focus:'))}`);
+    assert((await state(page)).stepper.step === s.stepper.step, 'Right in the controls does not step the kernel');
+    await press(page, 'Escape');
+    s = await state(page);
+    assert(s.stepper.keys === 'stepper', `Esc gives the keys back to the stepper: ${s.stepper.keys}`);
+    const at = s.stepper.step;
+    await press(page, 'ArrowRight');
+    assert((await state(page)).stepper.step === at + 1, `Right steps again after Esc: ${at} -> ${(await state(page)).stepper.step}`);
     // The help overlay lists the shortcuts (F1).
     await press(page, 'F1');
     assert((await state(page)).help === true && (await panels(page)).help, 'F1 opens the shortcut list');
     await press(page, 'F1');
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } }];
+}
+
+// [language] The UI string table: View > Language > pseudo changes every label on screen (state()'s
+// sample, the widths of labelled widgets, the pixels of the menu bar) while windows keep their places and
+// every clicked item (by its record_item_rect name) still works; setState({language}) switches back.
+export function languageTests(ctx) {
+  return [{ name: 'classroom: a pseudo language from the View menu relabels the UI; items keep working; back to English', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES });
+    await page.mouse.move(2, 795);
+    let s = await state(page);
+    assert(s.language === 'english' && s.ui_sample.menu_file === 'File' && s.ui_sample.stepper_play === 'Play',
+      `starts in English: ${JSON.stringify([s.language, s.ui_sample])}`);
+    const menuClip = { x: 0, y: 0, width: 420, height: 18 };
+    const menuEnglish = await page.screenshot({ clip: menuClip });
+    const it0 = await items(page), panels0 = await panels(page);
+    // The View menu: Language > Pseudo-localised.
+    await clickItem(page, 'menu.view');
+    const lang = (await items(page))['menu.language'];
+    assert(lang, `View menu shows Language: ${Object.keys(await items(page)).filter((k) => k.startsWith('menu.'))}`);
+    await page.mouse.move(lang.x + lang.width / 2, lang.y + lang.height / 2);
+    await frames(page, 4);
+    await clickItem(page, 'menu.language.pseudo');
+    await page.mouse.move(2, 795);
+    await frames(page, 3);
+    s = await state(page);
+    assert(s.language === 'pseudo', `View > Language > pseudo: ${s.language}`);
+    assert(s.ui_sample.menu_file === '[Fîl\u00e9]' && s.ui_sample.stepper_play === '[Pl\u00e5\u00fd]',
+      `pseudo strings: ${JSON.stringify(s.ui_sample)}`);
+    const it1 = await items(page), panels1 = await panels(page);
+    for (const id of ['menu.zoom-out', 'menu.lessons', 'stepper.reroll', 'stepper.transposed-view'].filter((k) => it0[k]))
+      assert(it1[id] && it1[id].width > it0[id].width, `${id} is wider with the pseudo label: ${it0[id].width} -> ${it1[id] && it1[id].width}`);
+    assert(it1['menu.zoom-out'].width > it0['menu.zoom-out'].width, 'the A- button got its pseudo label');
+    const menuPseudo = await page.screenshot({ clip: menuClip });
+    assert(!menuPseudo.equals(menuEnglish), 'the menu bar looks different in the pseudo language');
+    // Windows keep their places (their ImGui IDs do not depend on the language).
+    for (const id of ['stepper', 'output-size', 'im2col'].filter((k) => panels0[k]))
+      assert(JSON.stringify(panels1[id]) === JSON.stringify(panels0[id]), `${id} moved: ${JSON.stringify(panels0[id])} -> ${JSON.stringify(panels1[id])}`);
+    await screenshot(page, 'classroom-pseudo-language-lessons');
+    // Items found by their names still work in the pseudo language.
+    const step0 = s.stepper.step;
+    await clickItem(page, 'stepper.step-forward');
+    assert((await state(page)).stepper.step === step0 + 1, 'stepper.step-forward steps in the pseudo language');
+    await clickItem(page, 'stepper.play');
+    assert((await state(page)).stepper.playing === true, 'stepper.play plays in the pseudo language');
+    await clickItem(page, 'stepper.play');
+    await clickItem(page, 'menu.digit-lab');
+    await frames(page, 3);
+    assert((await state(page)).workspace === 'digit-lab', 'menu.digit-lab switches workspace in the pseudo language');
+    await clickItem(page, 'activations.saliency.gradcam');
+    assert((await state(page)).saliency.mode === 'grad-cam', 'activations.saliency.gradcam works in the pseudo language');
+    await screenshot(page, 'classroom-pseudo-language-digit-lab');
+    // Back to English through setState; a bad name is refused and changes nothing.
+    let bad = '';
+    try { await setState(page, { language: 'klingon' }); } catch (e) { bad = String(e.message); }
+    assert(bad.includes('language must be') && (await state(page)).language === 'pseudo', `bad language refused: ${bad}`);
+    await setState(page, { language: 'english', workspace: 'lessons' });
+    await frames(page, 3);
+    s = await state(page);
+    assert(s.language === 'english' && s.ui_sample.menu_file === 'File', `back to English: ${JSON.stringify(s.ui_sample)}`);
+    const it2 = await items(page);
+    assert(it2['menu.zoom-out'].width === it0['menu.zoom-out'].width, 'A- has its English width again');
+    assert((await page.screenshot({ clip: menuClip })).equals(menuEnglish), 'the menu bar is English again');
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     await context.close();
   } }];
