@@ -67,11 +67,17 @@ try {
       const wasm = fs.readFileSync(path.join(WEB, 'convscope.wasm'));
       for (const [name, body] of Object.entries(wasmSections(wasm)))
         console.log(`  wasm ${name.padEnd(17)} ${String(body.length).padStart(9)} bytes, ${gzipKB(body).padStart(6)} KB gzipped`);
-      for (const [name, file] of [['digits.bin (test)', path.join(WEB, 'generated/digits.bin')],
-                                  ['weights', path.join(ROOT, 'assets/digitnet.safetensors')],
-                                  ['font', path.join(ROOT, '.cache/font/DejaVuSans-subset.ttf')]]) {
+      // The weights as the wasm holds them: tensor bytes in two byte planes (cmake/embed.cmake).
+      const planes = (b) => {
+        const at = 8 + Number(b.readBigUInt64LE(0)), n = Math.floor((b.length - at) / 2), out = Buffer.from(b);
+        for (let k = 0; k < n; k++) { out[at + k] = b[at + 2 * k]; out[at + n + k] = b[at + 2 * k + 1]; }
+        return out;
+      };
+      for (const [name, file, form] of [['digits.bin (test)', path.join(WEB, 'generated/digits.bin')],
+                                        ['weights (planes)', path.join(ROOT, 'assets/digitnet.safetensors'), planes],
+                                        ['font', path.join(ROOT, '.cache/font/DejaVuSans-subset.ttf')]]) {
         if (!fs.existsSync(file)) continue;
-        const b = fs.readFileSync(file);
+        const b = form ? form(fs.readFileSync(file)) : fs.readFileSync(file);
         console.log(`    of which ${name.padEnd(17)} ${String(b.length).padStart(9)} bytes, ${gzipKB(b).padStart(6)} KB gzipped`);
       }
       // Later: the service worker installing (it fetches the page's files again for its cache), and
