@@ -12,44 +12,16 @@
 
 #include "../parallel.h"
 
-#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
+#include "simd.h"
+
+#if defined(CS_SIMD_X86)
 #define CS_ACT_X86 1
-#include <immintrin.h>
-#endif
-#if defined(__wasm_simd128__)
-#include <wasm_simd128.h>
 #endif
 
 // [SECTION] scalar: the portable fallback ---------------------------------------------------------
 namespace cs {
 namespace act_scalar {
-using V = float;
-constexpr size_t VL = 1;
-static inline V v_splat(float a) { return a; }
-static inline V v_load(const float* p) { return *p; }
-static inline void v_store(float* p, V v) { *p = v; }
-static inline V v_add(V a, V b) { return a + b; }
-static inline V v_mul(V a, V b) { return a * b; }
-static inline V v_div(V a, V b) { return a / b; }
-static inline V v_madd(V a, V b, V c) { return a * b + c; }
-static inline V v_nmadd(V a, V b, V c) { return c - a * b; }
-static inline V v_floor(V a) { return std::floor(a); }
-static inline V v_clamp(V x, float lo, float hi) { return x < lo ? lo : (x > hi ? hi : x); }
-static inline V v_neg_abs(V x) { return -std::fabs(x); }
-static inline bool v_ge0(V x) { return x >= 0.0f; }
-static inline V v_select(bool m, V a, V b) { return m ? a : b; }
-static inline float pow2i(int k) {  // 2^k for k in [-126, 127]
-  uint32_t bits = static_cast<uint32_t>(k + 127) << 23;
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f;
-}
-// Two factors so that 2^n for n in [-150, 128] stays representable (subnormal results, overflow to inf).
-static inline V v_scale2(V y, V n) {
-  if (n != n) return y;  // NaN input: y is NaN already (and NaN -> int would be undefined)
-  int k = static_cast<int>(n), k1 = k / 2;
-  return y * pow2i(k1) * pow2i(k - k1);
-}
+using namespace simd_scalar;
 }  // namespace act_scalar
 }  // namespace cs
 #define CS_ACT_NS act_scalar
@@ -60,31 +32,7 @@ static inline V v_scale2(V y, V n) {
 #if defined(__wasm_simd128__)
 namespace cs {
 namespace act_wasm {
-using V = v128_t;
-constexpr size_t VL = 4;
-static inline V v_splat(float a) { return wasm_f32x4_splat(a); }
-static inline V v_load(const float* p) { return wasm_v128_load(p); }
-static inline void v_store(float* p, V v) { wasm_v128_store(p, v); }
-static inline V v_add(V a, V b) { return wasm_f32x4_add(a, b); }
-static inline V v_mul(V a, V b) { return wasm_f32x4_mul(a, b); }
-static inline V v_div(V a, V b) { return wasm_f32x4_div(a, b); }
-static inline V v_madd(V a, V b, V c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
-static inline V v_nmadd(V a, V b, V c) { return wasm_f32x4_sub(c, wasm_f32x4_mul(a, b)); }
-static inline V v_floor(V a) { return wasm_f32x4_floor(a); }
-// pmax(x, lo) = x < lo ? lo : x, so a NaN x passes through (and pmin/pmax are one x86 op each in V8).
-static inline V v_clamp(V x, float lo, float hi) {
-  return wasm_f32x4_pmin(wasm_f32x4_pmax(x, wasm_f32x4_splat(lo)), wasm_f32x4_splat(hi));
-}
-static inline V v_neg_abs(V x) { return wasm_v128_or(x, wasm_f32x4_splat(-0.0f)); }
-static inline V v_ge0(V x) { return wasm_f32x4_ge(x, wasm_f32x4_splat(0.0f)); }
-static inline V v_select(V m, V a, V b) { return wasm_v128_bitselect(a, b, m); }
-static inline V v_scale2(V y, V n) {
-  v128_t k = wasm_i32x4_trunc_sat_f32x4(n);
-  v128_t k1 = wasm_i32x4_shr(k, 1), k2 = wasm_i32x4_sub(k, k1);
-  v128_t bias = wasm_i32x4_splat(127);
-  v128_t p1 = wasm_i32x4_shl(wasm_i32x4_add(k1, bias), 23), p2 = wasm_i32x4_shl(wasm_i32x4_add(k2, bias), 23);
-  return wasm_f32x4_mul(wasm_f32x4_mul(y, p1), p2);
-}
+using namespace simd_wasm;
 }  // namespace act_wasm
 }  // namespace cs
 #define CS_ACT_NS act_wasm
@@ -102,32 +50,7 @@ static inline V v_scale2(V y, V n) {
 #endif
 namespace cs {
 namespace act_avx2 {
-using V = __m256;
-constexpr size_t VL = 8;
-static inline V v_splat(float a) { return _mm256_set1_ps(a); }
-static inline V v_load(const float* p) { return _mm256_loadu_ps(p); }
-static inline void v_store(float* p, V v) { _mm256_storeu_ps(p, v); }
-static inline V v_add(V a, V b) { return _mm256_add_ps(a, b); }
-static inline V v_mul(V a, V b) { return _mm256_mul_ps(a, b); }
-static inline V v_div(V a, V b) { return _mm256_div_ps(a, b); }
-static inline V v_madd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
-static inline V v_nmadd(V a, V b, V c) { return _mm256_fnmadd_ps(a, b, c); }
-static inline V v_floor(V a) { return _mm256_floor_ps(a); }
-// maxps/minps return their second operand when either is NaN: putting x second lets NaN through.
-static inline V v_clamp(V x, float lo, float hi) {
-  return _mm256_min_ps(_mm256_set1_ps(hi), _mm256_max_ps(_mm256_set1_ps(lo), x));
-}
-static inline V v_neg_abs(V x) { return _mm256_or_ps(x, _mm256_set1_ps(-0.0f)); }
-static inline V v_ge0(V x) { return _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GE_OQ); }
-static inline V v_select(V m, V a, V b) { return _mm256_blendv_ps(b, a, m); }
-static inline V v_scale2(V y, V n) {
-  __m256i k = _mm256_cvttps_epi32(n);
-  __m256i k1 = _mm256_srai_epi32(k, 1), k2 = _mm256_sub_epi32(k, k1);
-  __m256i bias = _mm256_set1_epi32(127);
-  __m256 p1 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(k1, bias), 23));
-  __m256 p2 = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(k2, bias), 23));
-  return _mm256_mul_ps(_mm256_mul_ps(y, p1), p2);
-}
+using namespace simd_avx2;
 }  // namespace act_avx2
 }  // namespace cs
 #define CS_ACT_NS act_avx2

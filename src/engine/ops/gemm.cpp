@@ -20,25 +20,16 @@
 
 #include "../parallel.h"
 
-#if defined(__x86_64__) || defined(__i386__)
+#include "simd.h"
+
+#if defined(CS_SIMD_X86)
 #define CS_GEMM_X86 1
-#include <immintrin.h>
-#endif
-#if defined(__wasm_simd128__)
-#include <wasm_simd128.h>
 #endif
 
 // [SECTION] scalar: the portable fallback (and a second opinion in tests on every machine) -------
 namespace cs {
 namespace gemm_scalar {
-using V = float;
-constexpr int VL = 1;
-static inline V v_zero() { return 0.0f; }
-static inline V v_load(const float* p) { return *p; }
-static inline void v_store(float* p, V v) { *p = v; }
-static inline V v_bcast(const float* p) { return *p; }
-static inline V v_add(V a, V b) { return a + b; }
-static inline V v_madd(V a, V b, V c) { return a * b + c; }
+using namespace simd_scalar;
 }  // namespace gemm_scalar
 }  // namespace cs
 #define CS_GEMM_NS gemm_scalar
@@ -59,14 +50,7 @@ static inline V v_madd(V a, V b, V c) { return a * b + c; }
 #if defined(__wasm_simd128__)
 namespace cs {
 namespace gemm_wasm {
-using V = v128_t;
-constexpr int VL = 4;
-static inline V v_zero() { return wasm_f32x4_splat(0.0f); }
-static inline V v_load(const float* p) { return wasm_v128_load(p); }
-static inline void v_store(float* p, V v) { wasm_v128_store(p, v); }
-static inline V v_bcast(const float* p) { return wasm_v128_load32_splat(p); }  // one load-splat op
-static inline V v_add(V a, V b) { return wasm_f32x4_add(a, b); }
-static inline V v_madd(V a, V b, V c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
+using namespace simd_wasm;
 }  // namespace gemm_wasm
 }  // namespace cs
 #define CS_GEMM_NS gemm_wasm
@@ -98,17 +82,11 @@ static inline V v_madd(V a, V b, V c) { return wasm_f32x4_add(wasm_f32x4_mul(a, 
 #endif
 namespace cs {
 namespace gemm_avx2 {
-using V = __m256;
-constexpr int VL = 8;
-static inline V v_zero() { return _mm256_setzero_ps(); }
-static inline V v_load(const float* p) { return _mm256_loadu_ps(p); }
-static inline void v_store(float* p, V v) { _mm256_storeu_ps(p, v); }
-static inline V v_bcast(const float* p) { return _mm256_broadcast_ss(p); }
-static inline V v_add(V a, V b) { return _mm256_add_ps(a, b); }
-static inline V v_madd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+using namespace simd_avx2;
 }  // namespace gemm_avx2
 }  // namespace cs
 #define CS_GEMM_NS gemm_avx2
+#define CS_GEMM_TRANSPOSE8 1
 #define CS_MR 6
 #define CS_NV 2
 #define CS_KC 256
@@ -135,16 +113,10 @@ static inline V v_madd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
 #endif
 namespace cs {
 namespace gemm_avx512 {
-using V = __m512;
-constexpr int VL = 16;
-static inline V v_zero() { return _mm512_setzero_ps(); }
-static inline V v_load(const float* p) { return _mm512_loadu_ps(p); }
-static inline void v_store(float* p, V v) { _mm512_storeu_ps(p, v); }
-static inline V v_bcast(const float* p) { return _mm512_set1_ps(*p); }
-static inline V v_add(V a, V b) { return _mm512_add_ps(a, b); }
-static inline V v_madd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+using namespace simd_avx512;
 }  // namespace gemm_avx512
 }  // namespace cs
+#undef CS_GEMM_TRANSPOSE8
 #define CS_GEMM_NS gemm_avx512
 #define CS_MR 12
 #define CS_NV 2
@@ -173,11 +145,16 @@ namespace {
 using SerialFn = void (*)(bool, bool, int, int, int, const float*, ptrdiff_t, const float*, ptrdiff_t, bool,
                           float*, ptrdiff_t, float*, float*);
 
+using PackFn = void (*)(bool, int, int, const float*, ptrdiff_t, float*);
+using PackedFn = void (*)(int, int, int, const float*, const float*, bool, float*, ptrdiff_t, int, int);
+
 struct Impl {
   const char* name;
   SerialFn serial;
   int mr, nr, mc, kc, nc;
   bool (*supported)();
+  PackFn pack_a, pack_b;
+  PackedFn packed;
 };
 
 bool always() { return true; }
@@ -187,7 +164,10 @@ bool has_avx512() { return __builtin_cpu_supports("avx512f"); }
 #endif
 
 #define CS_IMPL(label, ns, pred) \
-  Impl { label, &ns::gemm_serial, ns::MR, ns::NR, ns::MC, ns::KC, ns::NC, pred }
+  Impl {                                                                                       \
+    label, &ns::gemm_serial, ns::MR, ns::NR, ns::MC, ns::KC, ns::NC, pred, &ns::pack_a_full, \
+        &ns::pack_b_full, &ns::gemm_packed_serial                                            \
+  }
 
 // Fastest first: the first supported one is the default.
 const Impl kImpls[] = {
@@ -266,6 +246,54 @@ bool gemm_use_kernel(const std::string& name) {
       return true;
     }
   return false;
+}
+
+GemmPanels gemm_panels() {
+  const Impl& im = *active_impl();
+  return GemmPanels{im.mr, im.nr};
+}
+
+size_t gemm_packed_a_size(int M, int K) {
+  const Impl& im = *active_impl();
+  return static_cast<size_t>((M + im.mr - 1) / im.mr) * im.mr * static_cast<size_t>(K);
+}
+
+size_t gemm_packed_b_size(int K, int N) {
+  const Impl& im = *active_impl();
+  return static_cast<size_t>((N + im.nr - 1) / im.nr) * im.nr * static_cast<size_t>(K);
+}
+
+void gemm_pack_a(bool trans_a, int M, int K, const float* A, int lda, float* pa) {
+  if (M > 0 && K > 0) active_impl()->pack_a(trans_a, M, K, A, lda, pa);
+}
+
+void gemm_pack_b(bool trans_b, int K, int N, const float* B, int ldb, float* pb) {
+  if (N > 0 && K > 0) active_impl()->pack_b(trans_b, K, N, B, ldb, pb);
+}
+
+void gemm_packed(int M, int N, int K, const float* pa, const float* pb, float beta, float* C, int ldc) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    if (beta != 1.0f) scale_rows(M, N, beta, C, ldc);
+    return;
+  }
+  if (beta != 0.0f && beta != 1.0f) scale_rows(M, N, beta, C, ldc);
+  const bool accumulate = beta != 0.0f;
+  const Impl& im = *active_impl();
+  const int64_t macs = static_cast<int64_t>(M) * N * K;
+  const int64_t panels = (N + im.nr - 1) / im.nr;
+  const int threads = num_threads();
+  if (threads <= 1 || macs < kParallelMinMacs || panels < 2) {
+    im.packed(M, N, K, pa, pb, accumulate, C, ldc, 0, N);
+    return;
+  }
+  // Column strips of whole panels: every C element is summed by one thread in the same order.
+  const int64_t unit_macs = static_cast<int64_t>(M) * im.nr * K, min_work = kParallelMinMacs / 2;
+  const int64_t grain = unit_macs >= min_work ? 1 : (min_work + unit_macs - 1) / unit_macs;
+  parallel_for(0, panels, grain, [&](int64_t lo, int64_t hi) {
+    const int j0 = static_cast<int>(lo * im.nr), j1 = static_cast<int>(hi * im.nr < N ? hi * im.nr : N);
+    im.packed(M, N, K, pa, pb, accumulate, C, ldc, j0, j1);
+  });
 }
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
