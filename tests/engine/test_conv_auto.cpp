@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/ops/conv2d.h"
+#include "engine/ops/gemm.h"
 #include "engine/parallel.h"
 
 namespace {
@@ -136,4 +137,28 @@ TEST_CASE("conv auto: 'same' stride-1 shapes (one-run im2col) incl. tiny planes,
       {1, 1, 9, 1, 2, 3, 1, 1, 1, 1},  {2, 3, 4, 4, 2, 7, 1, 3, 1, 1},
   };
   for (const Shape4& s : shapes) check_auto(s, rng, true);
+}
+
+// "Same" stride-1 forward convolutions write im2col straight into the active kernel's B panels
+// (NR = 4 scalar, 8 SIMD128, 16 AVX2, 32 AVX-512) and pack the weights once per call: every
+// kernel's panel width, images whose pixel count is not a multiple of it, 1-row planes, 5x5 and
+// dilated kernels (several wrapped padding columns per row), groups, batches, 1 and 2 threads; the stride-2 and unpadded shapes check the column-matrix route next to it.
+TEST_CASE("conv auto: im2col-into-panels route for every GEMM kernel") {
+  std::mt19937 rng(505);
+  const Shape4 shapes[] = {
+      {3, 16, 14, 14, 32, 3, 1, 1, 1, 1}, {1, 5, 9, 11, 7, 3, 2, 1, 1, 1},  {2, 6, 13, 5, 8, 3, 1, 1, 2, 2},
+      {1, 3, 17, 17, 13, 5, 1, 2, 1, 1},  {4, 2, 3, 3, 3, 2, 1, 0, 1, 1},   {1, 8, 23, 23, 19, 3, 2, 0, 1, 1},
+      {2, 4, 6, 7, 6, 3, 1, 1, 1, 2},     {1, 1, 28, 28, 16, 3, 1, 1, 1, 1},  {2, 3, 1, 17, 5, 3, 1, 1, 1, 1},
+      {1, 2, 4, 33, 3, 5, 1, 2, 1, 1},    {2, 3, 5, 5, 4, 5, 1, 4, 2, 1},
+  };
+  for (const std::string& kernel : cs::gemm_kernels()) {
+    CAPTURE(kernel);
+    REQUIRE(cs::gemm_use_kernel(kernel));
+    for (int threads : {1, 2}) {
+      cs::set_num_threads(threads);
+      for (const Shape4& s : shapes) check_auto(s, rng, threads == 1);
+    }
+  }
+  cs::gemm_use_kernel("auto");
+  cs::set_num_threads(0);
 }
