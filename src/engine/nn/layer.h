@@ -24,6 +24,45 @@ struct NamedTensor {
   bool integer = false;    // int64 in PyTorch (num_batches_tracked); held here as a float scalar
 };
 
+// What a layer keeps of its forward input for backward: a pointer when the caller has promised
+// (Layer::set_input_borrowed) that the input tensor outlives the next backward unchanged, else a
+// copy. Sequential makes that promise for every child but the first (their inputs are its own
+// per-child output buffers), which removes one full copy of every activation per forward pass
+// (M1 at batch 64: ~15 MB of memmove, a fifth of the forward time).
+class SavedInput {
+ public:
+  SavedInput() = default;
+  SavedInput(const SavedInput& o) : copy_(o.copy_), ptr_(o.ptr_ == &o.copy_ ? &copy_ : o.ptr_) {}
+  SavedInput& operator=(const SavedInput& o) {
+    if (this != &o) {
+      copy_ = o.copy_;
+      ptr_ = o.ptr_ == &o.copy_ ? &copy_ : o.ptr_;
+    }
+    return *this;
+  }
+  void save(const Tensor& in, bool borrow) {
+    if (borrow) {
+      ptr_ = &in;
+    } else {
+      copy_ = in;
+      ptr_ = &copy_;
+    }
+  }
+  const Tensor& get() const { return ptr_ ? *ptr_ : copy_; }  // an empty tensor before the first save
+  operator const Tensor&() const { return get(); }
+  int rank() const { return get().rank(); }
+  int dim(int i) const { return get().dim(i); }
+  const Shape& shape() const { return get().shape(); }
+  size_t numel() const { return get().numel(); }
+  bool empty() const { return get().empty(); }
+  const float* data() const { return get().data(); }
+  std::string shape_string() const { return get().shape_string(); }
+
+ private:
+  Tensor copy_;
+  const Tensor* ptr_ = nullptr;
+};
+
 class Layer {
  public:
   virtual ~Layer() = default;
@@ -36,6 +75,11 @@ class Layer {
   // train() / eval(): BatchNorm uses batch or running statistics, Dropout drops or passes.
   virtual void set_training(bool training) { training_ = training; }
   bool training() const { return training_; }
+
+  // The caller promises that the `in` tensor of each forward stays alive and unchanged until the
+  // next forward (or the backward that follows it), so the layer may keep a pointer instead of a
+  // copy (SavedInput). Off by default; Sequential turns it on for its children.
+  virtual void set_input_borrowed(bool borrowed) { borrow_input_ = borrowed; }
 
   // Appends parameters and buffers in PyTorch's state_dict order (own tensors, then children),
   // each name prefixed with `prefix` ("blocks.1.").
@@ -55,6 +99,7 @@ class Layer {
 
  protected:
   bool training_ = true;  // PyTorch modules start in training mode
+  bool borrow_input_ = false;
 };
 
 using LayerPtr = std::unique_ptr<Layer>;

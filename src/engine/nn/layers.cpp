@@ -74,7 +74,7 @@ std::string Conv2d::describe() const {
 Status Conv2d::forward(const Tensor& in, Tensor& out) {
   CS_RETURN_IF_ERROR(status_);
   CS_RETURN_IF_ERROR(conv2d_forward(out, in, weight, o_.bias ? &bias : nullptr, params(), algo_));
-  in_ = in;
+  in_.save(in, borrow_input_);
   return Status::ok();
 }
 
@@ -148,7 +148,7 @@ std::string ConvTranspose2d::describe() const {
 Status ConvTranspose2d::forward(const Tensor& in, Tensor& out) {
   CS_RETURN_IF_ERROR(status_);
   CS_RETURN_IF_ERROR(conv_transpose2d_forward(out, in, weight, o_.bias ? &bias : nullptr, params()));
-  in_ = in;
+  in_.save(in, borrow_input_);
   return Status::ok();
 }
 
@@ -201,7 +201,7 @@ Status BatchNorm2d::forward(const Tensor& in, Tensor& out) {
   } else {
     CS_RETURN_IF_ERROR(batchnorm2d_forward_eval(out, in, weight, bias, running_mean, running_var, p.eps));
   }
-  in_ = in;
+  in_.save(in, borrow_input_);
   return Status::ok();
 }
 
@@ -242,7 +242,7 @@ std::string LayerNorm2d::describe() const {
 Status LayerNorm2d::forward(const Tensor& in, Tensor& out) {
   CS_RETURN_IF_ERROR(status_);
   CS_RETURN_IF_ERROR(layernorm2d_forward(out, save_mean_, save_rstd_, in, weight, bias, eps));
-  in_ = in;
+  in_.save(in, borrow_input_);
   return Status::ok();
 }
 
@@ -268,12 +268,12 @@ Status ActivationLayer::forward(const Tensor& in, Tensor& out) {
   if (a_ == Activation::Sigmoid)
     out_ = out;
   else
-    in_ = in;
+    in_.save(in, borrow_input_);
   return Status::ok();
 }
 
 Status ActivationLayer::backward(const Tensor& grad_out, Tensor& grad_in) {
-  const Tensor& saved = a_ == Activation::Sigmoid ? out_ : in_;
+  const Tensor& saved = a_ == Activation::Sigmoid ? out_ : in_.get();
   if (saved.empty() && grad_out.numel() > 0)
     return Status::error(fmt("%s: backward called before forward", type()));
   return activation_backward(a_, grad_in, grad_out, saved, saved);
@@ -306,7 +306,7 @@ std::string Linear::describe() const {
 Status Linear::forward(const Tensor& in, Tensor& out) {
   CS_RETURN_IF_ERROR(status_);
   CS_RETURN_IF_ERROR(linear_forward(out, in, weight, bias.empty() ? nullptr : &bias));
-  in_ = in;
+  in_.save(in, borrow_input_);
   return Status::ok();
 }
 
@@ -358,7 +358,7 @@ Status PointwiseLinear::forward(const Tensor& in, Tensor& out) {
     // Y_n (O, HW) += W (O, I) * X_n (I, HW)
     gemm(false, false, O, HW, I, weight.data(), I, in.data() + static_cast<size_t>(n) * I * HW, HW, 1.0f, y, HW);
   }
-  in_ = in;
+  in_.save(in, borrow_input_);
   return Status::ok();
 }
 

@@ -48,7 +48,7 @@ class Conv2d : public Layer {
   Conv2dOptions o_;
   Status status_;
   ConvAlgo algo_ = ConvAlgo::Auto;
-  Tensor in_;
+  SavedInput in_;
 };
 
 // [SECTION] ConvTranspose2d: in (N, Cin, H, W) -> out (N, Cout, OH, OW), weight (Cin, Cout/groups, KH, KW)
@@ -83,7 +83,7 @@ class ConvTranspose2d : public Layer {
  private:
   ConvTranspose2dOptions o_;
   Status status_;
-  Tensor in_;
+  SavedInput in_;
 };
 
 // [SECTION] normalisation
@@ -104,7 +104,8 @@ class BatchNorm2d : public Layer {
 
  private:
   Status status_;
-  Tensor in_, save_mean_, save_invstd_;
+  SavedInput in_;
+  Tensor save_mean_, save_invstd_;
   bool forward_was_training_ = true;
 };
 
@@ -123,7 +124,8 @@ class LayerNorm2d : public Layer {
 
  private:
   Status status_;
-  Tensor in_, save_mean_, save_rstd_;
+  SavedInput in_;
+  Tensor save_mean_, save_rstd_;
 };
 
 // [SECTION] activations: ReLU, GELU, SiLU, Sigmoid (and Identity) as layers
@@ -138,7 +140,8 @@ class ActivationLayer : public Layer {
 
  private:
   Activation a_;
-  Tensor in_, out_;  // input for ReLU/GELU/SiLU, output for Sigmoid
+  SavedInput in_;  // input for ReLU/GELU/SiLU
+  Tensor out_;     // output for Sigmoid
 };
 
 inline LayerPtr make_activation(Activation a) { return LayerPtr(new ActivationLayer(a)); }
@@ -159,7 +162,7 @@ class Linear : public Layer {
 
  private:
   Status status_;
-  Tensor in_;
+  SavedInput in_;
 };
 
 // nn.Linear applied to the channels of every pixel of an NCHW tensor: what ConvNeXt's Linear
@@ -180,7 +183,7 @@ class PointwiseLinear : public Layer {
 
  private:
   Status status_;
-  Tensor in_;
+  SavedInput in_;
 };
 
 // [SECTION] shape and regularisation layers

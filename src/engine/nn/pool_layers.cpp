@@ -14,7 +14,7 @@ std::string MaxPool2d::describe() const {
 
 Status MaxPool2d::forward(const Tensor& in, Tensor& out) {
   CS_RETURN_IF_ERROR(max_pool2d_forward(out, in, p_));
-  in_ = in;
+  in_.save(in, borrow_input_);
   return Status::ok();
 }
 

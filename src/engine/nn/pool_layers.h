@@ -17,7 +17,7 @@ class MaxPool2d : public Layer {
 
  private:
   MaxPool2dParams p_;
-  Tensor in_;
+  SavedInput in_;
 };
 
 class AvgPool2d : public Layer {

@@ -25,6 +25,7 @@ Layer* Sequential::add(LayerPtr layer, std::string key, std::optional<std::strin
   if (key.empty()) key = std::to_string(children_.size());
   std::string l = label ? *label : key;
   layer->set_training(training_);
+  layer->set_input_borrowed(children_.empty() ? borrow_input_ : true);
   children_.push_back(Child{std::move(key), std::move(l), std::move(layer), Tensor(), Tensor()});
   return children_.back().layer.get();
 }
@@ -59,6 +60,11 @@ Status Sequential::backward(const Tensor& grad_out, Tensor& grad_in) {
 void Sequential::set_training(bool training) {
   training_ = training;
   for (Child& c : children_) c.layer->set_training(training);
+}
+
+void Sequential::set_input_borrowed(bool borrowed) {
+  borrow_input_ = borrowed;
+  if (!children_.empty()) children_[0].layer->set_input_borrowed(borrowed);
 }
 
 void Sequential::named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) {

@@ -29,6 +29,9 @@ class Sequential : public Layer {
   Status forward(const Tensor& in, Tensor& out) override;
   Status backward(const Tensor& grad_out, Tensor& grad_in) override;
   void set_training(bool training) override;
+  // Passed on to the first child; the others always borrow (their inputs are this Sequential's
+  // per-child output buffers, rewritten only by the next forward).
+  void set_input_borrowed(bool borrowed) override;
   void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
   // Records each child's output as prefix + label, then the child's internals under prefix + label + ".".
   void trace_internals(const std::string& prefix, Trace& trace) const override;

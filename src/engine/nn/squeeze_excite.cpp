@@ -51,6 +51,34 @@ bool SqueezeExcite::has_excitation_override(int c) const {
   return c >= 0 && c < C_ && has_override_[static_cast<size_t>(c)] != 0;
 }
 
+// Sums in double (as before) but over 4 independent partial sums: one chain of dependent double
+// adds cost 4 cycles per element (se1 of M1 at batch 64: ~0.5 ms of a 5.5 ms forward).
+static double sum_f64(const float* x, size_t n) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += x[i];
+    s1 += x[i + 1];
+    s2 += x[i + 2];
+    s3 += x[i + 3];
+  }
+  for (; i < n; ++i) s0 += x[i];
+  return (s0 + s1) + (s2 + s3);
+}
+
+static double dot_f64(const float* a, const float* b, size_t n) {
+  double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += static_cast<double>(a[i]) * b[i];
+    s1 += static_cast<double>(a[i + 1]) * b[i + 1];
+    s2 += static_cast<double>(a[i + 2]) * b[i + 2];
+    s3 += static_cast<double>(a[i + 3]) * b[i + 3];
+  }
+  for (; i < n; ++i) s0 += static_cast<double>(a[i]) * b[i];
+  return (s0 + s1) + (s2 + s3);
+}
+
 Status SqueezeExcite::forward(const Tensor& in, Tensor& out) {
   CS_RETURN_IF_ERROR(status_);
   CS_RETURN_IF_ERROR(expect_rank(in, 4, "SqueezeExcitation", "(batch, channels, height, width)"));
@@ -63,10 +91,7 @@ Status SqueezeExcite::forward(const Tensor& in, Tensor& out) {
   if (HW == 0) return Status::error("SqueezeExcitation: empty spatial size in input " + in.shape_string());
   squeeze_.resize({N, C_});
   for (size_t nc = 0; nc < static_cast<size_t>(N) * C_; ++nc) {
-    const float* x = in.data() + nc * HW;
-    double s = 0.0;
-    for (size_t i = 0; i < HW; ++i) s += x[i];
-    squeeze_[nc] = static_cast<float>(s / static_cast<double>(HW));
+    squeeze_[nc] = static_cast<float>(sum_f64(in.data() + nc * HW, HW) / static_cast<double>(HW));
   }
   z1_.resize({N, S_});
   linear_forward_kernel(N, C_, S_, squeeze_.data(), fc1_weight.data(), fc1_bias.data(), z1_.data());
@@ -85,8 +110,7 @@ Status SqueezeExcite::forward(const Tensor& in, Tensor& out) {
     float* y = out.data() + nc * HW;
     for (size_t i = 0; i < HW; ++i) y[i] = x[i] * e;
   }
-  in_ = in;
-  out_ = out;
+  in_.save(in, borrow_input_);
   return Status::ok();
 }
 
@@ -101,10 +125,7 @@ Status SqueezeExcite::backward(const Tensor& grad_out, Tensor& grad_in) {
   // d/d e[n,c] = sum_hw gy * x; an overridden channel is a constant, so nothing flows to the gate.
   g_e_.resize({N, C_});
   for (size_t nc = 0; nc < static_cast<size_t>(N) * C_; ++nc) {
-    const float* x = in_.data() + nc * HW;
-    const float* gy = grad_out.data() + nc * HW;
-    double s = 0.0;
-    for (size_t i = 0; i < HW; ++i) s += static_cast<double>(gy[i]) * x[i];
+    const double s = dot_f64(grad_out.data() + nc * HW, in_.data() + nc * HW, HW);
     g_e_[nc] = has_override_[nc % static_cast<size_t>(C_)] ? 0.0f : static_cast<float>(s);
   }
   CS_RETURN_IF_ERROR(activation_backward(scale_act_, g_z2_, g_e_, z2_, e_raw_));
@@ -150,7 +171,13 @@ void SqueezeExcite::trace_internals(const std::string& prefix, Trace& trace) con
   trace.record(prefix + "fc2", z2_);
   trace.record(prefix + "excitation_raw", e_raw_);
   trace.record(prefix + "excitation", e_);
-  trace.record(prefix + "scale", out_);
+  // The scaled output, recomputed exactly as forward did (x * e) rather than copied on every
+  // forward: only a Trace needs it, and the container records the same tensor as this layer's output.
+  Tensor scale(in_.shape());
+  const size_t HW = in_.rank() == 4 ? static_cast<size_t>(in_.dim(2)) * in_.dim(3) : 0;
+  for (size_t nc = 0; HW > 0 && nc < e_.numel(); ++nc)
+    for (size_t i = 0; i < HW; ++i) scale[nc * HW + i] = in_.data()[nc * HW + i] * e_[nc];
+  trace.record(prefix + "scale", scale);
 }
 
 }  // namespace cs

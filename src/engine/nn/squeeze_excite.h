@@ -50,7 +50,8 @@ class SqueezeExcite : public Layer {
   Status status_;
   std::vector<float> override_;   // NaN = no override
   std::vector<unsigned char> has_override_;
-  Tensor in_, squeeze_, z1_, a1_, z2_, e_raw_, e_, out_;
+  SavedInput in_;
+  Tensor squeeze_, z1_, a1_, z2_, e_raw_, e_;
   Tensor g_e_, g_z2_, g_a1_, g_z1_, g_s_;
 };
 
