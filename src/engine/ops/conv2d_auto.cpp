@@ -14,6 +14,13 @@
 #include <cstring>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#endif
+
 #include "../parallel.h"
 #include "conv2d.h"
 #include "depthwise.h"
@@ -100,6 +107,25 @@ void im2col_row_same(const PatchGeometry& pg, const float* plane, int kh, int of
   }
 }
 
+// d[ow] = s[2*ow] for ow in [lo, hi): four outputs from two loads and one shuffle (the scalar loop
+// ran at one float per cycle: 15-22 % of L7). Vector loads stop one group early so that they never
+// read past s[2*(hi-1)], the last element the row may touch.
+inline void copy_stride2(const float* __restrict s, int lo, int hi, float* __restrict d) {
+  int ow = lo;
+#if defined(__SSE2__)
+  for (; ow + 5 <= hi; ow += 4) {
+    const __m128 a = _mm_loadu_ps(s + 2 * ow), b = _mm_loadu_ps(s + 2 * ow + 4);
+    _mm_storeu_ps(d + ow, _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+  }
+#elif defined(__wasm_simd128__)
+  for (; ow + 5 <= hi; ow += 4) {
+    const v128_t a = wasm_v128_load(s + 2 * ow), b = wasm_v128_load(s + 2 * ow + 4);
+    wasm_v128_store(d + ow, wasm_i32x4_shuffle(a, b, 0, 2, 4, 6));
+  }
+#endif
+  for (; ow < hi; ++ow) d[ow] = s[2 * ow];
+}
+
 // Row r of the column matrix goes to cols + r*ld (ld >= L: the dW pass writes every image's
 // columns side by side into one (rows, N*L) matrix, without a per-image buffer and copy). The
 // row loop is written out here rather than calling im2col_row: through the call, L7's strided
@@ -134,6 +160,8 @@ void im2col_fast(const PatchGeometry& pg, const float* x, float* cols, size_t ld
           // more than the copy in the batch-64 14x14 case.
           if (pg.stride.w == 1)
             for (int ow = lo; ow < hi; ++ow) d[ow] = src[ow + off];
+          else if (pg.stride.w == 2)
+            copy_stride2(src + off, lo, hi, d);
           else
             for (int ow = lo; ow < hi; ++ow) d[ow] = src[ow * pg.stride.w + off];
           for (int ow = hi; ow < pg.OW; ++ow) d[ow] = 0.0f;
