@@ -77,12 +77,15 @@ void app_open_file(AppState& state, const std::string& name, const uint8_t* byte
 }
 
 void app_record_frame_time(AppState& state, float ms) {
+  const float app_ms = state.perf.last_app_ms;
   if (state.perf_workspace != state.workspace) {  // one workspace's frames never count in another's
     state.perf = FrameStats{};
     state.perf_workspace = state.workspace;
   }
   FrameStats& f = state.perf;
   f.samples_ms[f.next] = ms;
+  f.app_ms[f.next] = app_ms;
+  f.outside_ms[f.next] = std::max(0.0f, ms - app_ms);
   f.next = (f.next + 1) % FrameStats::kWindow;
   f.count = std::min(f.count + 1, FrameStats::kWindow);
   if (state.frame % 30 != 0) return;  // percentiles twice a second are plenty
@@ -92,6 +95,17 @@ void app_record_frame_time(AppState& state, float ms) {
   f.p50_ms = sorted[f.count / 2];
   f.p95_ms = sorted[std::min(f.count - 1, f.count * 95 / 100)];
   f.max_ms = sorted[f.count - 1];
+  for (auto [from, to] : {std::pair{f.app_ms, &f.app_p95_ms}, std::pair{f.outside_ms, &f.outside_p95_ms}}) {
+    std::copy(from, from + f.count, sorted);
+    std::sort(sorted, sorted + f.count);
+    *to = sorted[std::min(f.count - 1, f.count * 95 / 100)];
+  }
+}
+
+float FrameStats::recent_outside_ms() const {
+  float m = 0.0f;
+  for (int i = 1; i <= std::min(count, 8); ++i) m = std::max(m, outside_ms[(next - i + kWindow) % kWindow]);
+  return m;
 }
 
 void app_init(AppState& state) { state.applied_ui_scale = 0.0f; }
@@ -453,6 +467,7 @@ void app_frame(AppState& state) {
   draw_metrics(state);
   draw_help(state);
   if (!state.lessons.link_started) sync_link(state);  // frame 1: open the link in the address bar
+  state.perf.last_app_ms = static_cast<float>((platform_time_seconds() - state.time_s) * 1000.0);
 }
 
 std::string app_state_json(const AppState& state) {
@@ -467,7 +482,8 @@ std::string app_state_json(const AppState& state) {
   j["ui_sample"] = {{"menu_file", ui_string(state.language, S::app_file)},
                     {"stepper_play", ui_string(state.language, S::stepper_play)}};
   j["perf"] = {{"frames", state.perf.count}, {"p50_ms", state.perf.p50_ms}, {"p95_ms", state.perf.p95_ms},
-               {"max_ms", state.perf.max_ms}};
+               {"max_ms", state.perf.max_ms}, {"app_p95_ms", state.perf.app_p95_ms},
+               {"outside_p95_ms", state.perf.outside_p95_ms}};
   j["workspace"] = state.workspace == Workspace::Lessons ? "lessons" : "digit-lab";
   j["notice"] = state.time_s < state.notice_until_s ? state.notice : "";
   j["home"] = {{"visible", state.show_home}, {"clicks", state.home.clicks}, {"slider", state.home.demo_slider}};

@@ -357,7 +357,9 @@ cs::Result<cs::ReceptiveField> LabSession::receptive_field(const std::string& na
   return cs::receptive_field(*model_, name, y, x);
 }
 
-void LabSession::step_se_stats(double budget_ms, int batch) {
+void LabSession::step_se_stats(double budget_ms, int batch, int max_idle_calls) {
+  se_step_.ms = 0;
+  se_step_.digits = se_step_.batches = 0;
   if (!model_ || !digits_ok_ || se_.empty()) return;
   const DigitSet& set = digits_->test;
   // While training, the weights change every step: a pass then runs to its end over changing weights
@@ -378,23 +380,30 @@ void LabSession::step_se_stats(double budget_ms, int batch) {
     }
   }
   if (pending_.complete()) return;  // up to date: stats_ took the pass when it completed
+  // Each batch holds as many digits as fit in what is left of the budget at the speed measured so far
+  // (with a 25% margin: a small batch costs more per digit), one while the speed is unknown. A batch that
+  // does not fit is not started, so the budget holds however coarse a digit is; a call that can start
+  // none is idle, and after max_idle_calls of those one digit runs anyway. Eval mode: every digit's
+  // excitations are the same whatever batch it is in.
+  constexpr double kMargin = 1.25;
+  const bool starved = se_step_.idle_calls >= max_idle_calls;
+  if (se_ms_per_digit_ > 0 && budget_ms < se_ms_per_digit_ * kMargin && !starved) {
+    se_step_.idle_calls++;
+    return;
+  }
   // The statistics describe the network itself: overrides are lifted for these passes.
   for (const SeBlockRef& r : se_) r.se->clear_excitation_overrides();
   model_->eval();
   const double t0 = now_ms();
   std::vector<int> idx;
-  // At least one digit per call, so a pass always progresses however busy the frame is; each batch
-  // holds as many digits as fit in what is left of the budget at the speed measured so far (one
-  // while unknown), so a slow machine never overruns its frame by a whole batch. Eval mode: every
-  // digit's excitations are the same whatever batch it is in.
   for (bool first = true; !pending_.complete(); first = false) {
-    const double used = now_ms() - t0;
-    if (!first && used >= budget_ms) break;
+    const double left = budget_ms - (now_ms() - t0);
     int n = std::min(batch, pending_.total - pending_.done);
     // Clamped as a double before the cast: a very fast forward (or a coarse clock) makes the quotient
     // huge, and an out-of-range float-to-int conversion traps in wasm.
-    if (se_ms_per_digit_ > 0) n = static_cast<int>(std::clamp((budget_ms - used) / se_ms_per_digit_, 1.0, double(n)));
-    else n = 1;
+    const double fit = se_ms_per_digit_ > 0 ? left / (se_ms_per_digit_ * kMargin) : 1.0;
+    if (!first && fit < 1.0) break;
+    n = static_cast<int>(std::clamp(fit, 1.0, double(n)));
     idx.resize(n);
     std::iota(idx.begin(), idx.end(), pending_.done);
     batch_tensor(se_x_, set, idx.data(), n);
@@ -420,7 +429,12 @@ void LabSession::step_se_stats(double budget_ms, int batch) {
       if (argmax_row(se_logits_.data() + static_cast<size_t>(k) * K, K) == set.labels[idx[k]]) pending_.correct++;
     }
     pending_.done += n;
+    se_step_.digits += n;
+    se_step_.batches++;
   }
+  se_step_.ms = now_ms() - t0;
+  se_step_.idle_calls = 0;
+  se_step_.ms_per_digit = se_ms_per_digit_;
   apply_overrides();
   if (pending_.complete()) stats_ = pending_;
 }

@@ -149,11 +149,21 @@ class LabSession {
   cs::Status set_se_override(int block, int channel, float value);
   float se_override(int block, int channel) const;  // NaN when none
   void clear_se_overrides();
-  // Advances the SE statistics over the bundled test digits for about `budget_ms` (batches of at most
-  // `batch` digits, sized to fit the budget; at least one digit per call).
+  // Advances the SE statistics over the bundled test digits within `budget_ms` (batches of at most
+  // `batch` digits, each sized to fit what is left at the speed measured so far). A batch that would not
+  // fit is not started: a call may do nothing, but after `max_idle_calls` idle calls in a row the next
+  // runs one digit anyway, so a pass always ends (0: every call runs at least one digit).
   // A pass restarts when the weights changed (while training: when it has finished, so the heatmap
   // follows the learning); `stats()` is the last complete pass, `pending()` the one being accumulated.
-  void step_se_stats(double budget_ms, int batch = 10);
+  void step_se_stats(double budget_ms, int batch = 10, int max_idle_calls = 0);
+  // The last call: its CPU time, digits and forward passes (the granularity the budget works with).
+  struct SeStep {
+    double ms = 0;
+    int digits = 0, batches = 0;
+    int idle_calls = 0;           // calls in a row that ran nothing (budget too small for one digit)
+    double ms_per_digit = 0;      // the estimate batches are sized with
+  };
+  const SeStep& last_se_step() const { return se_step_; }
   const SeStats& stats() const { return stats_; }
   const SeStats& pending() const { return pending_; }
 
@@ -215,6 +225,7 @@ class LabSession {
   SeStats stats_, pending_;
   cs::Tensor se_x_, se_logits_;
   double se_ms_per_digit_ = 0;  // forward time per digit of the last SE batch (sizes the next one)
+  SeStep se_step_;
 
   TrainInfo train_;
   std::unique_ptr<cs::Adam> optimizer_;

@@ -28,13 +28,13 @@ void draw_training_panel(AppState& state, LabSession& s, LabView& v) {
   // The page fetches its training digits when this panel first shows (app_training_digits); a Train
   // pressed before they arrive starts training when they do.
   if (!app_training_digits(state)) {
-    if (ImGui::Button("Train")) app_training_digits(state, 1);
+    if (ImGui::Button(tr_label(S::training_train))) app_training_digits(state, 1);
     record_item_rect(state, "training.train");
     ImGui::SameLine();
-    if (ImGui::Button("From scratch")) app_training_digits(state, 2);
+    if (ImGui::Button(tr_label(S::training_from_scratch))) app_training_digits(state, 2);
     record_item_rect(state, "training.scratch");
     const std::string& why = state.training_digits_error;
-    ImGui::TextWrapped("%s", why.empty() ? "Loading the training digits\u2026" : why.c_str());
+    ImGui::TextWrapped("%s", why.empty() ? tr(S::training_loading_digits) : why.c_str());
     ImGui::End();
     return;
   }

@@ -96,6 +96,32 @@ TEST_CASE("SE blocks are found in forward order with their Trace names") {
   CHECK(std::accumulate(s.probabilities().begin(), s.probabilities().end(), 0.0f) == doctest::Approx(1.0f).epsilon(1e-5));
 }
 
+TEST_CASE("SE statistics: a batch that does not fit the budget is not started; idle calls are bounded") {
+  LabSession s = ready_session();
+  s.step_se_stats(0.0, 4, 3);  // the speed is unknown: one digit measures it
+  REQUIRE(s.last_se_step().digits == 1);
+  REQUIRE(s.last_se_step().ms_per_digit > 0.0);
+  // No budget: three idle calls, then one digit (the pass never stalls), then idle again.
+  for (int i = 1; i <= 3; ++i) {
+    s.step_se_stats(0.0, 4, 3);
+    CHECK(s.last_se_step().digits == 0);
+    CHECK(s.last_se_step().idle_calls == i);
+  }
+  CHECK(s.pending().done == 1);
+  s.step_se_stats(0.0, 4, 3);
+  CHECK(s.last_se_step().digits == 1);
+  CHECK(s.last_se_step().idle_calls == 0);
+  CHECK(s.pending().done == 2);
+  s.step_se_stats(0.0, 4, 3);
+  CHECK(s.last_se_step().digits == 0);
+  // A budget for about two digits (with the 25% margin): a few, and at least one.
+  const double per = s.last_se_step().ms_per_digit;
+  s.step_se_stats(per * 2.6, 4, 3);
+  CHECK(s.last_se_step().digits >= 1);
+  CHECK(s.last_se_step().digits <= 4);
+  CHECK(s.last_se_step().batches >= 1);
+}
+
 TEST_CASE("SE statistics built a batch at a time equal per-digit forward passes") {
   LabSession s = ready_session();
   // Slices: no budget -> one digit per call (a batch never overruns the budget).
