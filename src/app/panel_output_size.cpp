@@ -80,7 +80,7 @@ void size_tab(AppState& state) {
   ImGui::Checkbox(tr_label(S::output_size_h_and_w), &L.split_hw);
   record_item_rect(state, "output-size.split");
   ImGui::SameLine();
-  ImGui::TextDisabled(tr(S::output_size_mode), conv_mode_label(c.mode));
+  ImGui::TextDisabled(tr(S::output_size_mode), conv_mode_text(c.mode));
   slider_pair(state, tr_label(S::output_size_slider_input), "input", &c.H, &c.W, StepperLimits::kMinSide, StepperLimits::kMaxSide, split);
   if (c.mode != ConvMode::Pointwise)
     slider_pair(state, tr_label(S::output_size_slider_kernel), "kernel", &c.KH, &c.KW, 1, StepperLimits::kMaxKernel, split);

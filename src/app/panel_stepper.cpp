@@ -18,6 +18,11 @@ namespace {
 
 // [SECTION] controls --------------------------------------------------------------------------------
 
+// Choices in the order of the model's enums (stepper_model.h).
+const S kModeText[kConvModeCount] = {S::stepper_mode_standard, S::stepper_mode_grouped, S::stepper_mode_depthwise, S::stepper_mode_pointwise, S::stepper_mode_separable, S::stepper_mode_transposed, S::stepper_mode_maxpool, S::stepper_mode_avgpool};
+const S kInputText[kInputPresetCount] = {S::stepper_input_classic, S::stepper_input_random, S::stepper_input_counting, S::stepper_input_digit, S::stepper_input_image, S::stepper_input_custom};
+const S kKernelText[kKernelPresetCount] = {S::stepper_kernel_identity, S::stepper_kernel_box, S::stepper_kernel_gaussian, S::stepper_kernel_sharpen, S::stepper_kernel_sobel_x, S::stepper_kernel_sobel_y, S::stepper_kernel_laplacian, S::stepper_kernel_cross, S::stepper_kernel_random, S::stepper_kernel_custom, S::stepper_kernel_learned};
+
 // One slider for height and width together, or two when the explorer splits them.
 bool pair_slider(const char* label, int* h, int* w, int lo, int hi, bool split, float width) {
   bool changed = false;
@@ -50,7 +55,9 @@ bool enum_combo(const char* label, E* value, const char* (*name)(E), float width
     for (int i = 0; i < N; ++i) {
       E e = static_cast<E>(i);
       if (allowed && !allowed(e, L)) continue;
-      if (ImGui::Selectable(name(e), e == *value)) {
+      char label[128];  // "text###i": the entry's ID does not depend on the language
+      std::snprintf(label, sizeof label, "%s###%d", name(e), i);
+      if (ImGui::Selectable(label, e == *value)) {
         *value = e;
         changed = true;
       }
@@ -74,7 +81,7 @@ void draw_controls(AppState& state) {
   StepperConfig& c = L.config;
   const float fs = ImGui::GetFontSize();
   const float w = fs * 5.5f;
-  enum_combo<ConvMode, kConvModeCount>(tr_label(S::stepper_mode), &c.mode, conv_mode_label, fs * 18.5f, mode_allowed, L);
+  enum_combo<ConvMode, kConvModeCount>(tr_label(S::stepper_mode), &c.mode, conv_mode_text, fs * 18.5f, mode_allowed, L);
   // Tab handed the keys to the controls: the cursor starts here, once the window has been begun without
   // NoNavInputs (ImGui's next NewFrame would hide a cursor set while the flag is still on).
   if (L.stepper_focus_first_control && L.stepper_nav_inputs) {
@@ -87,7 +94,7 @@ void draw_controls(AppState& state) {
   record_item_rect(state, "stepper.mode");
   ImGui::SameLine();
   InputPreset ip = c.input_preset;
-  if (enum_combo<InputPreset, kInputPresetCount>(tr_label(S::stepper_input), &ip, input_preset_name, fs * 6, input_allowed, L)) {
+  if (enum_combo<InputPreset, kInputPresetCount>(tr_label(S::stepper_input), &ip, input_preset_text, fs * 6, input_allowed, L)) {
     if (ip == InputPreset::Custom) L.source = L.data.input;
     if (ip == InputPreset::Digit && L.raw_kind != InputPreset::Digit) lesson_use_digit(L, L.digit_index);
     c.input_preset = ip;
@@ -95,7 +102,7 @@ void draw_controls(AppState& state) {
   record_item_rect(state, "stepper.input-preset");
   ImGui::SameLine();
   if (!mode_is_pool(c.mode)) {
-    enum_combo<KernelPreset, kKernelPresetCount>(tr_label(S::stepper_kernel_preset), &c.kernel_preset, kernel_preset_name, fs * 6.5f, kernel_allowed, L);
+    enum_combo<KernelPreset, kKernelPresetCount>(tr_label(S::stepper_kernel_preset), &c.kernel_preset, kernel_preset_text, fs * 6.5f, kernel_allowed, L);
     record_item_rect(state, "stepper.kernel-preset");
     ImGui::SameLine();
   }
@@ -586,6 +593,10 @@ void draw_arithmetic(AppState& state, float height) {
 }
 
 }  // namespace
+
+const char* conv_mode_text(ConvMode m) { return tr(kModeText[static_cast<int>(m)]); }
+const char* input_preset_text(InputPreset p) { return tr(kInputText[static_cast<int>(p)]); }
+const char* kernel_preset_text(KernelPreset p) { return tr(kKernelText[static_cast<int>(p)]); }
 
 void draw_stepper_panel(AppState& state) {
   LessonState& L = state.lessons;

@@ -370,6 +370,32 @@ namespace cs::app {
   X(stepper_caption_output, "output") \
   /* [training panel (panel_training.cpp)] */ \
   X(training_loading_digits, "Loading the training digits\u2026") \
+  /* [stepper panel (panel_stepper.cpp)] */ \
+  X(stepper_mode_standard, "Standard") \
+  X(stepper_mode_grouped, "Grouped") \
+  X(stepper_mode_depthwise, "Depthwise") \
+  X(stepper_mode_pointwise, "Pointwise 1x1") \
+  X(stepper_mode_separable, "Depthwise-separable") \
+  X(stepper_mode_transposed, "Transposed: input (small) -> output (large)") \
+  X(stepper_mode_maxpool, "Max pooling") \
+  X(stepper_mode_avgpool, "Average pooling") \
+  X(stepper_input_classic, "classic") \
+  X(stepper_input_random, "random") \
+  X(stepper_input_counting, "counting") \
+  X(stepper_input_digit, "digit") \
+  X(stepper_input_image, "image") \
+  X(stepper_input_custom, "custom") \
+  X(stepper_kernel_identity, "identity") \
+  X(stepper_kernel_box, "box") \
+  X(stepper_kernel_gaussian, "gaussian") \
+  X(stepper_kernel_sharpen, "sharpen") \
+  X(stepper_kernel_sobel_x, "sobel-x") \
+  X(stepper_kernel_sobel_y, "sobel-y") \
+  X(stepper_kernel_laplacian, "laplacian") \
+  X(stepper_kernel_cross, "cross") \
+  X(stepper_kernel_random, "random") \
+  X(stepper_kernel_custom, "custom") \
+  X(stepper_kernel_learned, "learned") \
   /* end */
 // clang-format on
 
