@@ -148,7 +148,7 @@ export async function savePicture(page, file, clip = undefined) {
 
 export function assert(cond, message) { if (!cond) throw new Error(message); }
 
-// Runs the tests in CS_WEB_WORKERS (default 3) parallel lanes, each test in its own browser context;
+// Runs the tests in CS_WEB_WORKERS (default 2) parallel lanes, each test in its own browser context;
 // a test marked `solo: true` (it measures frame times or speed, which tests beside it would distort)
 // runs afterwards with nothing else running. A test's own console lines are held and printed with its
 // result line, so parallel tests do not interleave. Prints the closing line CI reads:
@@ -164,9 +164,9 @@ console.log = (...args) => {
 export async function run(tests) {
   const only = process.env.CS_WEB_TESTS ? process.env.CS_WEB_TESTS.split(',') : null;
   const chosen = tests.filter((t) => !only || only.some((o) => t.name.includes(o)));
-  // Three lanes on two cores: a page waiting for a frame or a round trip leaves the CPU idle, and an
-  // unchanged frame is not redrawn (warm run, 2 cores: 2 lanes 191 s, 3 lanes 165 s).
-  const lanes = Math.max(1, Number(process.env.CS_WEB_WORKERS || 3));
+  // Two lanes on two cores. Three were 165-200 s against 191-199 s, and with three a frame can take
+  // longer than ImGui's key-repeat delay (0.275 s), so a one-frame key hold may move the nav cursor twice.
+  const lanes = Math.max(1, Number(process.env.CS_WEB_WORKERS || 2));
   let passed = 0, failed = 0;
   const one = async (t) => {
     const lines = [], contexts = [];

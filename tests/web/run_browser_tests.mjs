@@ -1,6 +1,6 @@
 // run_browser_tests.mjs — every browser test, against build/web served on 127.0.0.1.
 // Prints one line per test and the closing "N passed, N failed"; exits 1 on any failure.
-// CS_WEB_TESTS=a,b: only tests whose names contain a or b; CS_WEB_WORKERS=n: n tests side by side (3).
+// CS_WEB_TESTS=a,b: only tests whose names contain a or b; CS_WEB_WORKERS=n: n tests side by side (2).
 import { WEB, launch, run, serve } from './harness.mjs';
 import { foundationTests } from './test_foundation.mjs';
 import { digitLabTests } from './test_digit_lab.mjs';
