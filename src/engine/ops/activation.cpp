@@ -42,12 +42,7 @@ using namespace simd_wasm;
 
 // [SECTION] x86: AVX2+FMA in a target region (the binary itself is baseline x86-64) --------------
 #if CS_ACT_X86
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-#endif
+CS_TARGET_BEGIN("avx2,fma")
 namespace cs {
 namespace act_avx2 {
 using namespace simd_avx2;
@@ -56,11 +51,7 @@ using namespace simd_avx2;
 #define CS_ACT_NS act_avx2
 #include "activation_simd.inc"
 #undef CS_ACT_NS
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+CS_TARGET_END
 #endif
 
 namespace cs {

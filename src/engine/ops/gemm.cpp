@@ -74,12 +74,7 @@ using namespace simd_wasm;
 
 // [SECTION] x86: AVX2+FMA and AVX-512F, each in a target region --------------------------------
 #if CS_GEMM_X86
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-#endif
+CS_TARGET_BEGIN("avx2,fma")
 namespace cs {
 namespace gemm_avx2 {
 using namespace simd_avx2;
@@ -99,18 +94,9 @@ using namespace simd_avx2;
 #undef CS_KC
 #undef CS_MC
 #undef CS_NC
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+CS_TARGET_END
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx512f")
-#endif
+CS_TARGET_BEGIN("avx512f")
 namespace cs {
 namespace gemm_avx512 {
 using namespace simd_avx512;
@@ -130,11 +116,7 @@ using namespace simd_avx512;
 #undef CS_KC
 #undef CS_MC
 #undef CS_NC
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+CS_TARGET_END
 #endif  // CS_GEMM_X86
 
 // [SECTION] dispatch and threading ---------------------------------------------------------------

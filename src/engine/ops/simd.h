@@ -25,6 +25,17 @@
 #include <wasm_simd128.h>
 #endif
 
+// A target region: the functions between CS_TARGET_BEGIN("avx2,fma") and CS_TARGET_END are compiled
+// for that instruction set while the rest of the binary stays baseline (GCC and clang spell it apart).
+#define CS_PRAGMA(x) _Pragma(#x)
+#if defined(__clang__)
+#define CS_TARGET_BEGIN(isa) CS_PRAGMA(clang attribute push(__attribute__((target(isa))), apply_to = function))
+#define CS_TARGET_END CS_PRAGMA(clang attribute pop)
+#else
+#define CS_TARGET_BEGIN(isa) CS_PRAGMA(GCC push_options) CS_PRAGMA(GCC target(isa))
+#define CS_TARGET_END CS_PRAGMA(GCC pop_options)
+#endif
+
 // [SECTION] scalar ------------------------------------------------------------------------------
 namespace cs {
 namespace simd_scalar {
@@ -97,12 +108,7 @@ static inline V v_scale2(V y, V n) {
 
 // [SECTION] x86: AVX2+FMA and AVX-512F, each in its own target region ---------------------------
 #if CS_SIMD_X86
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-#endif
+CS_TARGET_BEGIN("avx2,fma")
 namespace cs {
 namespace simd_avx2 {
 using V = __m256;
@@ -157,18 +163,9 @@ static inline void transpose8x8(const float* src, ptrdiff_t ld, float* dst, ptrd
 }
 }  // namespace simd_avx2
 }  // namespace cs
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+CS_TARGET_END
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx512f")
-#endif
+CS_TARGET_BEGIN("avx512f")
 namespace cs {
 namespace simd_avx512 {
 using V = __m512;
@@ -183,9 +180,5 @@ static inline V v_mul(V a, V b) { return _mm512_mul_ps(a, b); }
 static inline V v_madd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
 }  // namespace simd_avx512
 }  // namespace cs
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+CS_TARGET_END
 #endif  // CS_SIMD_X86
