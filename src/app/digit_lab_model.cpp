@@ -357,10 +357,8 @@ cs::Result<cs::ReceptiveField> LabSession::receptive_field(const std::string& na
   return cs::receptive_field(*model_, name, y, x);
 }
 
-void LabSession::step_se_stats(double budget_ms, int batch, int max_idle_calls) {
-  se_step_.ms = 0;
-  se_step_.digits = se_step_.batches = 0;
-  if (!model_ || !digits_ok_ || se_.empty()) return;
+bool LabSession::se_begin() {
+  if (!model_ || !digits_ok_ || se_.empty()) return false;
   const DigitSet& set = digits_->test;
   // While training, the weights change every step: a pass then runs to its end over changing weights
   // (a live view, marked as not current) instead of restarting forever and never showing anything.
@@ -379,34 +377,41 @@ void LabSession::step_se_stats(double budget_ms, int batch, int max_idle_calls) 
       pending_.blocks.push_back(std::move(b));
     }
   }
-  if (pending_.complete()) return;  // up to date: stats_ took the pass when it completed
-  // Each batch holds as many digits as fit in what is left of the budget at the speed measured so far
-  // (with a 25% margin: a small batch costs more per digit), one while the speed is unknown. A batch that
-  // does not fit is not started, so the budget holds however coarse a digit is; a call that can start
-  // none is idle, and after max_idle_calls of those one digit runs anyway. Eval mode: every digit's
-  // excitations are the same whatever batch it is in.
+  return !pending_.complete();  // complete: up to date, stats_ took the pass when it completed
+}
+
+bool LabSession::se_pass_running() const {
+  if (!model_ || !digits_ok_ || se_.empty()) return false;
+  return !pending_.complete() || pending_.weights_revision != weights_revision_;
+}
+
+// Each batch holds as many digits as fit in what is left of the budget at the speed measured so far
+// (with a 25% margin: a small batch costs more per digit), one while the speed is unknown. A batch that
+// does not fit is not started, so the budget holds however coarse a digit is. Eval mode: every digit's
+// excitations are the same whatever batch it is in, so the sums do not depend on the split.
+int LabSession::se_run_batches(double budget_ms, int batch, bool force_first, int* batches) {
   constexpr double kMargin = 1.25;
-  const bool starved = se_step_.idle_calls >= max_idle_calls;
-  if (se_ms_per_digit_ > 0 && budget_ms < se_ms_per_digit_ * kMargin && !starved) {
-    se_step_.idle_calls++;
-    return;
-  }
-  // The statistics describe the network itself: overrides are lifted for these passes.
-  for (const SeBlockRef& r : se_) r.se->clear_excitation_overrides();
-  model_->eval();
+  const DigitSet& set = digits_->test;
+  int digits = 0;
+  bool lifted = false;
   const double t0 = now_ms();
-  std::vector<int> idx;
   for (bool first = true; !pending_.complete(); first = false) {
     const double left = budget_ms - (now_ms() - t0);
     int n = std::min(batch, pending_.total - pending_.done);
     // Clamped as a double before the cast: a very fast forward (or a coarse clock) makes the quotient
     // huge, and an out-of-range float-to-int conversion traps in wasm.
     const double fit = se_ms_per_digit_ > 0 ? left / (se_ms_per_digit_ * kMargin) : 1.0;
-    if (!first && fit < 1.0) break;
+    if (fit < 1.0 && !(first && force_first)) break;
     n = static_cast<int>(std::clamp(fit, 1.0, double(n)));
-    idx.resize(n);
-    std::iota(idx.begin(), idx.end(), pending_.done);
-    batch_tensor(se_x_, set, idx.data(), n);
+    if (!lifted) {
+      // The statistics describe the network itself: overrides are lifted for these passes.
+      for (const SeBlockRef& r : se_) r.se->clear_excitation_overrides();
+      model_->eval();
+      lifted = true;
+    }
+    se_idx_.resize(n);
+    std::iota(se_idx_.begin(), se_idx_.end(), pending_.done);
+    batch_tensor(se_x_, set, se_idx_.data(), n);
     const double tb = now_ms();
     if (!model_->forward(se_x_, se_logits_, nullptr)) break;
     pending_.forward_ms += now_ms() - tb;
@@ -415,7 +420,7 @@ void LabSession::step_se_stats(double budget_ms, int batch, int max_idle_calls) 
       const cs::Tensor& e = se_[b].se->excitation_raw();  // (n, C)
       SeStats::Block& bl = pending_.blocks[b];
       for (int k = 0; k < n; ++k) {
-        const int d = set.labels[idx[k]];
+        const int d = set.labels[se_idx_[k]];
         for (int c = 0; c < bl.channels; ++c) {
           const double v = e[static_cast<size_t>(k) * bl.channels + c];
           bl.sum[d * bl.channels + c] += v;
@@ -425,18 +430,46 @@ void LabSession::step_se_stats(double budget_ms, int batch, int max_idle_calls) 
     }
     const int K = se_logits_.dim(1);
     for (int k = 0; k < n; ++k) {
-      pending_.count[set.labels[idx[k]]]++;
-      if (argmax_row(se_logits_.data() + static_cast<size_t>(k) * K, K) == set.labels[idx[k]]) pending_.correct++;
+      pending_.count[set.labels[se_idx_[k]]]++;
+      if (argmax_row(se_logits_.data() + static_cast<size_t>(k) * K, K) == set.labels[se_idx_[k]]) pending_.correct++;
     }
     pending_.done += n;
-    se_step_.digits += n;
-    se_step_.batches++;
+    digits += n;
+    ++*batches;
   }
+  if (lifted) apply_overrides();
+  if (pending_.complete()) stats_ = pending_;
+  return digits;
+}
+
+void LabSession::step_se_stats(double budget_ms, int batch, int max_idle_calls) {
+  se_step_.ms = 0;
+  se_step_.digits = se_step_.batches = 0;
+  if (!se_begin()) return;
+  // A call that can start no batch is idle; after max_idle_calls of those one digit runs anyway.
+  constexpr double kMargin = 1.25;
+  const bool starved = se_step_.idle_calls >= max_idle_calls;
+  if (se_ms_per_digit_ > 0 && budget_ms < se_ms_per_digit_ * kMargin && !starved) {
+    se_step_.idle_calls++;
+    return;
+  }
+  const double t0 = now_ms();
+  se_step_.digits = se_run_batches(budget_ms, batch, /*force_first=*/true, &se_step_.batches);
   se_step_.ms = now_ms() - t0;
   se_step_.idle_calls = 0;
   se_step_.ms_per_digit = se_ms_per_digit_;
-  apply_overrides();
-  if (pending_.complete()) stats_ = pending_;
+}
+
+int LabSession::step_se_stats_idle(double budget_ms, int batch) {
+  if (!se_begin()) return 0;
+  const double t0 = now_ms();
+  int batches = 0;
+  const int digits = se_run_batches(budget_ms, batch, /*force_first=*/false, &batches);
+  se_idle_.ms += now_ms() - t0;
+  se_idle_.digits += digits;
+  se_idle_.slices++;
+  se_idle_.empty_slices += digits == 0;
+  return digits;
 }
 
 void LabSession::start_training() {

@@ -164,6 +164,17 @@ class LabSession {
     double ms_per_digit = 0;      // the estimate batches are sized with
   };
   const SeStep& last_se_step() const { return se_step_; }
+  // The same pass in time the platform found idle between two frames (platform_run_when_idle): batches
+  // that fit `budget_ms` at the measured speed (one digit while the speed is unknown), never forced, so
+  // a slice too short does nothing. Shares the pass with step_se_stats: both add to pending() in digit
+  // order, so the statistics do not depend on how the digits were split. Returns the digits run.
+  int step_se_stats_idle(double budget_ms, int batch = 10);
+  struct SeIdle {
+    double ms = 0;            // CPU time of all idle slices so far
+    long long digits = 0, slices = 0, empty_slices = 0;
+  };
+  const SeIdle& se_idle() const { return se_idle_; }
+  bool se_pass_running() const;  // a pass is under way or due (the weights changed since the last one)
   const SeStats& stats() const { return stats_; }
   const SeStats& pending() const { return pending_; }
 
@@ -180,7 +191,11 @@ class LabSession {
  private:
   void after_weights_changed();
   void apply_overrides();
-  cs::Status train_micro_batch();  // one piece of a step; the optimizer steps when the batch is complete
+  cs::Status train_micro_batch();
+  bool se_begin();  // starts or restarts a pass when due; false when there is nothing to do
+  // Runs batches of at most `batch` digits while they fit `budget_ms` (the first one always when
+  // `force_first`); adds them to pending_. Returns digits run; `batches` receives the forward passes.
+  int se_run_batches(double budget_ms, int batch, bool force_first, int* batches);  // one piece of a step; the optimizer steps when the batch is complete
   std::shared_ptr<const DigitBundle> digits_ = std::make_shared<const DigitBundle>();  // never null
   bool digits_ok_ = false;
   std::string digits_error_ = "no bundled digits";
@@ -224,8 +239,10 @@ class LabSession {
 
   SeStats stats_, pending_;
   cs::Tensor se_x_, se_logits_;
+  std::vector<int> se_idx_;  // the test digits of the batch being run
   double se_ms_per_digit_ = 0;  // forward time per digit of the last SE batch (sizes the next one)
   SeStep se_step_;
+  SeIdle se_idle_;
 
   TrainInfo train_;
   std::unique_ptr<cs::Adam> optimizer_;

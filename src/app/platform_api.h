@@ -57,6 +57,15 @@ void platform_set_url_hash(const std::string& hash);
 using FetchDone = std::function<void(const uint8_t* bytes, size_t size, const std::string& error)>;
 bool platform_fetch_file(const char* name, FetchDone done);
 
+// Runs `task` once, later, in time the browser finds idle between two frames (requestIdleCallback;
+// where there is none, a zero timeout after the frame), with the milliseconds it may use (at most
+// kIdleSliceMaxMs, so input waits no longer than that). Work there does not delay a frame. A request
+// while one is pending replaces its task. Returns false, and never runs `task`, on the desktop, whose
+// loop is paced by the swap: work there stays inside the frame.
+using IdleTask = std::function<void(double budget_ms)>;
+constexpr double kIdleSliceMaxMs = 10.0;
+bool platform_run_when_idle(IdleTask task);
+
 float platform_device_pixel_ratio();
 void platform_toggle_fullscreen();
 bool platform_is_browser();

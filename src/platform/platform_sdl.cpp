@@ -810,6 +810,51 @@ bool cs::app::platform_fetch_file(const char* name, FetchDone done) {
 #endif
 }
 
+// [SECTION] Idle time between frames (platform_run_when_idle) --------------------------------------
+// One request at a time: the task waits in g_idle_task until the browser calls cs_idle_run from
+// requestIdleCallback (the browser's deadline ends before the next frame is due, and it knows about
+// pending input and the display's rate) or, without that API (Safari), from a message posted to run
+// right after the frame.
+#ifdef __EMSCRIPTEN__
+namespace {
+cs::app::IdleTask g_idle_task;
+}  // namespace
+extern "C" EMSCRIPTEN_KEEPALIVE void cs_idle_run(double budget_ms) {
+  cs::app::IdleTask task = std::move(g_idle_task);
+  g_idle_task = nullptr;
+  if (task) task(std::min(budget_ms, cs::app::kIdleSliceMaxMs));
+}
+EM_JS(void, cs_idle_request_js, (double cap_ms), {
+  if (Module.csIdlePending) return;
+  Module.csIdlePending = true;
+  var run = function (ms) {
+    Module.csIdlePending = false;
+    ccall('cs_idle_run', null, ['number'], [Math.max(0, Math.min(cap_ms, ms))]);
+  };
+  if (typeof requestIdleCallback === 'function') {
+    requestIdleCallback(function (deadline) { run(deadline.timeRemaining() - 1); });
+    return;
+  }
+  // No idle callbacks (Safari): a message right after this frame, ending 6 ms before the next frame
+  // is due at 60 fps (the rest of this frame, the compositor and input keep that much).
+  var due = performance.now() + 16.7 - 6;
+  var channel = new MessageChannel();
+  channel.port1.onmessage = function () { run(due - performance.now()); };
+  channel.port2.postMessage(0);
+});
+#endif
+
+bool cs::app::platform_run_when_idle(IdleTask task) {
+#ifdef __EMSCRIPTEN__
+  g_idle_task = std::move(task);
+  cs_idle_request_js(kIdleSliceMaxMs);
+  return true;
+#else
+  (void)task;
+  return false;
+#endif
+}
+
 // [SECTION] JavaScript bridge (window.ConvScope in web/hook.js) ------------------------------------
 
 #ifdef __EMSCRIPTEN__
@@ -838,6 +883,11 @@ EMSCRIPTEN_KEEPALIVE const char* cs_set_state(const char* partial_json) {
   return g_platform->json_out.c_str();
 }
 }
+#endif
+
+// [SECTION] The digit model's status for web/hook.js (its setState waits while the model is loading) --
+#ifdef __EMSCRIPTEN__
+extern "C" EMSCRIPTEN_KEEPALIVE int cs_lab_assets_status() { return g_platform->state.lab_assets.status; }
 #endif
 
 // [SECTION] main ------------------------------------------------------------------------------------

@@ -170,6 +170,48 @@ TEST_CASE("SE statistics built a batch at a time equal per-digit forward passes"
   CHECK(st.complete());
 }
 
+TEST_CASE("SE statistics from idle slices and frame slices equal the one-shot pass bit for bit") {
+  LabSession once = ready_session();
+  once.step_se_stats(1e9, 1000);  // one call: a digit measures the speed, the other 29 in one batch
+  REQUIRE(once.stats().complete());
+  REQUIRE(once.last_se_step().batches == 2);
+  LabSession s = ready_session();  // the same network (seed 1)
+  CHECK(s.se_pass_running());
+  // The speed is unknown: an idle slice runs one digit to measure it, whatever its budget.
+  CHECK(s.step_se_stats_idle(0.0) == 1);
+  // A slice too short for one digit does nothing (never forced: the frame's pass guarantees progress).
+  CHECK(s.step_se_stats_idle(0.0) == 0);
+  CHECK(s.se_idle().empty_slices == 1);
+  CHECK(s.pending().done == 1);
+  // Frame slices (one digit each, no budget) interleaved with idle slices of a few digits.
+  int rounds = 0;
+  while (!s.stats().complete() && rounds < 100) {
+    s.step_se_stats(0.0, 4, 0);
+    s.step_se_stats_idle(s.last_se_step().ms_per_digit * 1.25 * 3.5, 3);
+    ++rounds;
+  }
+  REQUIRE(s.stats().complete());
+  CHECK(rounds < 30);  // idle slices did part of the work
+  CHECK(s.se_idle().digits > 0);
+  CHECK_FALSE(s.se_pass_running());
+  const SeStats &a = s.stats(), &b = once.stats();
+  CHECK(a.done == b.done);
+  CHECK(a.correct == b.correct);
+  for (int d = 0; d < 10; ++d) CHECK(a.count[d] == b.count[d]);
+  REQUIRE(a.blocks.size() == b.blocks.size());
+  for (size_t k = 0; k < a.blocks.size(); ++k) {
+    CAPTURE(k);
+    CHECK(a.blocks[k].sum == b.blocks[k].sum);  // exact: the same digits summed in the same order
+    CHECK(a.blocks[k].sumsq == b.blocks[k].sumsq);
+  }
+  // Up to date: neither kind of slice runs anything until the weights change.
+  CHECK(s.step_se_stats_idle(1e9) == 0);
+  REQUIRE(s.reinitialise(7).is_ok());
+  CHECK(s.se_pass_running());
+  CHECK(s.step_se_stats_idle(1e9) == 30);
+  CHECK(s.stats().weights_revision == s.weights_revision());
+}
+
 TEST_CASE("an SE override changes the prediction, is not in the statistics, and can be removed") {
   LabSession s = ready_session();
   REQUIRE(s.use_gallery(3));
