@@ -8,7 +8,7 @@
 // API: V, VL (lanes), v_zero, v_splat(a), v_load, v_store, v_bcast(p) (splat of *p), v_add, v_mul,
 // v_div, v_madd(a, b, c) = a*b + c (FMA where the ISA has it), v_nmadd(a, b, c) = c - a*b, v_floor,
 // v_clamp(x, lo, hi) (a NaN passes through), v_neg_abs(x) = -|x|, v_ge0(x) (mask of x >= 0),
-// v_select(mask, if_true, if_false), v_scale2(y, n) = y * 2^n for an integral float n in [-150, 128];
+// v_select(mask, if_true, if_false), v_relu(x) = x > 0 ? x : 0 (NaN -> 0), v_scale2(y, n) = y * 2^n for an integral float n in [-150, 128];
 // simd_avx2 also has transpose8x8 (the GEMM packs transposed operands with it).
 // A kernel namespace pulls one set in with `using namespace simd_<isa>;` inside the same target region.
 #pragma once
@@ -56,6 +56,7 @@ static inline V v_clamp(V x, float lo, float hi) { return x < lo ? lo : (x > hi 
 static inline V v_neg_abs(V x) { return -std::fabs(x); }
 static inline bool v_ge0(V x) { return x >= 0.0f; }
 static inline V v_select(bool m, V a, V b) { return m ? a : b; }
+static inline V v_relu(V x) { return x > 0.0f ? x : 0.0f; }  // NaN -> 0, as relu_kernel
 static inline float pow2i(int k) {  // 2^k for k in [-126, 127]
   uint32_t bits = static_cast<uint32_t>(k + 127) << 23;
   float f;
@@ -95,6 +96,8 @@ static inline V v_clamp(V x, float lo, float hi) {
 static inline V v_neg_abs(V x) { return wasm_v128_or(x, wasm_f32x4_splat(-0.0f)); }
 static inline V v_ge0(V x) { return wasm_f32x4_ge(x, wasm_f32x4_splat(0.0f)); }
 static inline V v_select(V m, V a, V b) { return wasm_v128_bitselect(a, b, m); }
+// pmax(0, x) = 0 < x ? x : 0: NaN -> 0, as relu_kernel.
+static inline V v_relu(V x) { return wasm_f32x4_pmax(wasm_f32x4_splat(0.0f), x); }
 static inline V v_scale2(V y, V n) {
   v128_t k = wasm_i32x4_trunc_sat_f32x4(n);
   v128_t k1 = wasm_i32x4_shr(k, 1), k2 = wasm_i32x4_sub(k, k1);
@@ -131,6 +134,8 @@ static inline V v_clamp(V x, float lo, float hi) {
 static inline V v_neg_abs(V x) { return _mm256_or_ps(x, _mm256_set1_ps(-0.0f)); }
 static inline V v_ge0(V x) { return _mm256_cmp_ps(x, _mm256_setzero_ps(), _CMP_GE_OQ); }
 static inline V v_select(V m, V a, V b) { return _mm256_blendv_ps(b, a, m); }
+// maxps returns its second operand when either is NaN: NaN -> 0, as relu_kernel.
+static inline V v_relu(V x) { return _mm256_max_ps(x, _mm256_setzero_ps()); }
 static inline V v_scale2(V y, V n) {
   __m256i k = _mm256_cvttps_epi32(n);
   __m256i k1 = _mm256_srai_epi32(k, 1), k2 = _mm256_sub_epi32(k, k1);
@@ -178,6 +183,7 @@ static inline V v_bcast(const float* p) { return _mm512_set1_ps(*p); }
 static inline V v_add(V a, V b) { return _mm512_add_ps(a, b); }
 static inline V v_mul(V a, V b) { return _mm512_mul_ps(a, b); }
 static inline V v_madd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+static inline V v_relu(V x) { return _mm512_max_ps(x, _mm512_setzero_ps()); }
 }  // namespace simd_avx512
 }  // namespace cs
 CS_TARGET_END

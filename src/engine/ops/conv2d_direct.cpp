@@ -1,0 +1,277 @@
+// conv2d_direct.cpp — the direct stride-1 convolution of conv2d_direct.h: weights packed into
+// panels of output channels, each image copied into a zero-padded buffer, then register tiles
+// (conv2d_direct_kernel.inc, one instantiation per instruction set) over vectors of output columns.
+// Why: with im2col + GEMM, L3 (N=64 16->32 14x14) spent ~20 % writing a 9x larger column matrix and
+// ~9 % in edge tiles (32 rows = 5x6 + 2 for the 6-row GEMM tile). Here the tile is 4 channels high
+// (every channel count of the cases is a multiple of 4) and the padded input (16 KB per L3 image)
+// stays in L1 while every tile reads it.
+// Output rows whose width is not a multiple of VL: the row's last vector is moved left to end at
+// the row's end (14 = 8 + 8 overlapping by 2): the overlapped columns are computed twice with the
+// same sums, and every load and store stays inside its row, so no edge path is needed.
+#include "conv2d_direct.h"
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+#include "../parallel.h"
+#include "gemm.h"
+#include "simd.h"
+
+// [SECTION] per-ISA tiles -----------------------------------------------------------------------
+namespace cs {
+namespace direct_scalar {
+using namespace simd_scalar;
+}  // namespace direct_scalar
+}  // namespace cs
+#define CS_DIRECT_NS direct_scalar
+#define CS_DMR 4
+#define CS_DNV 4
+#include "conv2d_direct_kernel.inc"
+#undef CS_DIRECT_NS
+#undef CS_DMR
+#undef CS_DNV
+
+#if defined(__wasm_simd128__)
+namespace cs {
+namespace direct_wasm {
+using namespace simd_wasm;
+}  // namespace direct_wasm
+}  // namespace cs
+// 4 x 2 vectors, the shape the wasm GEMM measured best (V8 has 16 xmm registers and no FMA).
+#define CS_DIRECT_NS direct_wasm
+#define CS_DMR 4
+#define CS_DNV 2
+#include "conv2d_direct_kernel.inc"
+#undef CS_DIRECT_NS
+#undef CS_DMR
+#undef CS_DNV
+#endif
+
+#if defined(CS_SIMD_X86)
+CS_TARGET_BEGIN("avx2,fma")
+namespace cs {
+namespace direct_avx2 {
+using namespace simd_avx2;
+}  // namespace direct_avx2
+}  // namespace cs
+// 4 channels x 3 vectors: 12 accumulators + 3 input vectors + 1 broadcast = the 16 ymm registers;
+// per depth step 3 loads + 4 broadcasts feed 12 FMAs.
+#define CS_DIRECT_NS direct_avx2
+#define CS_DMR 4
+#define CS_DNV 3
+#include "conv2d_direct_kernel.inc"
+#undef CS_DIRECT_NS
+#undef CS_DMR
+#undef CS_DNV
+CS_TARGET_END
+#endif
+
+// [SECTION] dispatch and driver ------------------------------------------------------------------
+namespace cs {
+
+namespace {
+
+struct DirectImpl {
+  const char* name;
+  int vl, mr, nv;
+  const direct_scalar::DirectTileFn* tiles;  // tiles[nv - 1]; every namespace's DirectTileFn is the same type
+};
+
+#define CS_DIRECT_IMPL(label, ns) \
+  DirectImpl { label, ns::VL, ns::DMR, ns::DNV, ns::kDirectTiles.data() }
+
+const DirectImpl& direct_impl() {
+  static const DirectImpl scalar = CS_DIRECT_IMPL("scalar", direct_scalar);
+#if defined(__wasm_simd128__)
+  static const DirectImpl wasm = CS_DIRECT_IMPL("simd128", direct_wasm);
+  if (std::strcmp(gemm_kernel_name(), "simd128") == 0) return wasm;
+#endif
+#if defined(CS_SIMD_X86)
+  static const DirectImpl avx2 = CS_DIRECT_IMPL("avx2", direct_avx2);
+  const char* k = gemm_kernel_name();
+  // The GEMM's choice already checked the CPU (avx512 implies avx2 + fma on every CPU that has it).
+  if (std::strcmp(k, "avx2") == 0 || std::strcmp(k, "avx512") == 0) return avx2;
+#endif
+  return scalar;
+}
+#undef CS_DIRECT_IMPL
+
+// Blocking of run_rows: about kBlockVectors column vectors (L4: 4 output rows of 56) and as many
+// input channels as keep the block's input rows within kBlockInputBytes, so that all channel
+// panels re-read them from L1 (32 KB). L4 CPU ms, 1 thread, min of 3 under load: 1 row and all 64
+// channels 3.20; 4 rows x 64 channels 3.00 (the 89 KB of input rows streamed from L2 for every
+// panel); 4 rows x 17 channels (24 KB) 2.70; 12 KB 2.79. Later channel blocks add to the stored sums.
+constexpr int kBlockVectors = 32;
+constexpr size_t kBlockInputBytes = 24 * 1024;
+
+float* scratch(std::vector<float>& v, size_t n) {
+  if (v.size() < n) v.resize(n);
+  return v.data();
+}
+
+// GCC turns short zeroing/copy loops into memset/memcpy calls; for L3's 14-float rows the calls
+// cost more than the copies (pad_image + memset + memmove: 9.6 % of L3).
+#if defined(__GNUC__) && !defined(__clang__)
+#define CS_NO_MEMSET_CALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define CS_NO_MEMSET_CALLS
+#endif
+
+// xp (C, Hp, Wp) = x (C, H, W) with ph zero rows above and below and pw zero columns left and right.
+CS_NO_MEMSET_CALLS void pad_image(const ConvGeometry& g, const float* x, float* xp) {
+  const int ph = g.p.padding.h, pw = g.p.padding.w, Hp = g.H + 2 * ph, Wp = g.W + 2 * pw;
+  for (int c = 0; c < g.C; ++c) {
+    float* __restrict d = xp + static_cast<size_t>(c) * Hp * Wp;
+    const float* __restrict s = x + static_cast<size_t>(c) * g.H * g.W;
+    for (int i = 0; i < ph * Wp; ++i) d[i] = 0.0f;
+    for (int h = 0; h < g.H; ++h) {
+      float* __restrict row = d + static_cast<size_t>(h + ph) * Wp;
+      const float* __restrict src = s + static_cast<size_t>(h) * g.W;
+      for (int i = 0; i < pw; ++i) row[i] = 0.0f;
+      for (int i = 0; i < g.W; ++i) row[pw + i] = src[i];
+      for (int i = pw + g.W; i < Wp; ++i) row[i] = 0.0f;
+    }
+    float* __restrict tail = d + static_cast<size_t>(ph + g.H) * Wp;
+    for (int i = 0; i < ph * Wp; ++i) tail[i] = 0.0f;
+  }
+}
+
+}  // namespace
+
+bool conv2d_direct_applies(const ConvGeometry& g) {
+  return g.p.groups == 1 && g.p.stride.h == 1 && g.p.stride.w == 1 && g.OW >= direct_impl().vl && g.OH >= 1;
+}
+
+const char* conv2d_direct_kernel_name() { return direct_impl().name; }
+
+void conv2d_forward_direct(const ConvGeometry& g, const float* in, const float* w, const float* b, float* out,
+                           bool relu) {
+  const DirectImpl& im = direct_impl();
+  const int K = g.C * g.KH * g.KW, L = g.OH * g.OW;
+  const int ph = g.p.padding.h, pw = g.p.padding.w, Wp = g.W + 2 * pw;
+  const size_t plane = static_cast<size_t>(g.H + 2 * ph) * Wp;
+  const bool padded = ph > 0 || pw > 0;
+  const int panels = (g.OC + im.mr - 1) / im.mr;
+
+  // Weights as panels of mr output channels over the whole depth (k-major), bias padded to whole
+  // panels (zeros when there is none): packed once per call by the calling thread.
+  static thread_local std::vector<float> wpack_store, bias_store;
+  static thread_local std::vector<int> koff_store;
+  float* wpack = scratch(wpack_store, static_cast<size_t>(panels) * im.mr * K);
+  float* bias = scratch(bias_store, static_cast<size_t>(panels) * im.mr);
+  if (koff_store.size() < static_cast<size_t>(K)) koff_store.resize(static_cast<size_t>(K));
+  int* koff = koff_store.data();
+  for (int p = 0; p < panels; ++p)
+    for (int r = 0; r < im.mr; ++r) {
+      const int oc = p * im.mr + r;
+      float* d = wpack + static_cast<size_t>(p) * im.mr * K + r;
+      if (oc < g.OC) {
+        const float* s = w + static_cast<size_t>(oc) * K;
+        for (int k = 0; k < K; ++k) d[static_cast<size_t>(k) * im.mr] = s[k];
+      } else {
+        for (int k = 0; k < K; ++k) d[static_cast<size_t>(k) * im.mr] = 0.0f;
+      }
+      bias[p * im.mr + r] = b && oc < g.OC ? b[oc] : 0.0f;
+    }
+  // Depth step k = (c, kh, kw) reads the padded input at koff[k] + (oh*Wp + ow): stride 1.
+  for (int c = 0, k = 0; c < g.C; ++c)
+    for (int kh = 0; kh < g.KH; ++kh)
+      for (int kw = 0; kw < g.KW; ++kw, ++k)
+        koff[k] = static_cast<int>(c * plane + static_cast<size_t>(kh) * g.p.dilation.h * Wp + kw * g.p.dilation.w);
+
+  // Output rows [oh0, oh1) of one image in blocks of about kBlockVectors column vectors (vector
+  // q = oh*nch + i; the last of a row is moved left to end at OW). A block is cut into tiles of
+  // nv or nv-1 vectors (28 = 8x3 + 2x2, not 9x3 + 1: a 1-vector tile runs at a third of the rate),
+  // and each channel panel runs over all of the block's tiles while the panel stays in L1.
+  const int vl = im.vl, nch = (g.OW + vl - 1) / vl;
+  const int block_rows = std::max(1, kBlockVectors / nch);
+  const int taps = g.KH * g.KW, rows_in = block_rows + (g.KH - 1) * g.p.dilation.h;
+  // Rows whose last vector overlaps the previous one keep all channels in one block: a later
+  // block would add its sums to the overlapped columns twice (each vector re-reads what the other
+  // stored).
+  const int cb = g.OW % vl != 0 ? g.C : std::max(1, static_cast<int>(kBlockInputBytes / (sizeof(float) * rows_in * Wp)));
+  auto run_rows = [&](const float* xp, float* y, int oh0, int oh1) {
+    // A block holds max(kBlockVectors, nch) vectors at most (one row wider than kBlockVectors).
+    thread_local std::vector<ptrdiff_t> offsets;
+    thread_local std::vector<int> tile_store;
+    const size_t most = static_cast<size_t>(std::max(kBlockVectors, nch)) + 1;
+    if (offsets.size() < 2 * most) offsets.resize(2 * most);
+    if (tile_store.size() < most) tile_store.resize(most);
+    ptrdiff_t* xo = offsets.data();
+    ptrdiff_t* yo = xo + most;
+    int* tile_at = tile_store.data();
+    for (int r0 = oh0; r0 < oh1; r0 += block_rows) {
+      const int q0 = r0 * nch, nq = (std::min(oh1, r0 + block_rows) - r0) * nch;
+      for (int v = 0; v < nq; ++v) {
+        const int oh = (q0 + v) / nch, ow0 = std::min(((q0 + v) % nch) * vl, g.OW - vl);
+        xo[v] = static_cast<ptrdiff_t>(oh) * Wp + ow0;
+        yo[v] = static_cast<ptrdiff_t>(oh) * g.OW + ow0;
+      }
+      const int tiles = (nq + im.nv - 1) / im.nv, base = nq / tiles, extra = nq % tiles;
+      for (int t = 0, v = 0; t <= tiles; ++t) {
+        tile_at[t] = v;
+        v += base + (t < extra ? 1 : 0);
+      }
+      for (int c0 = 0; c0 < g.C; c0 += cb) {
+        const int k0 = c0 * taps, kc = std::min(g.C - c0, cb) * taps;
+        const bool last = c0 + cb >= g.C;
+        for (int p = 0; p < panels; ++p) {
+          const float* wp = wpack + static_cast<size_t>(p) * im.mr * K + static_cast<size_t>(k0) * im.mr;
+          const int rows = std::min(im.mr, g.OC - p * im.mr);
+          float* yp = y + static_cast<size_t>(p) * im.mr * L;
+          for (int t = 0; t < tiles; ++t) {
+            const int v = tile_at[t];
+            im.tiles[tile_at[t + 1] - v - 1](kc, koff + k0, wp, bias + p * im.mr, xp, xo + v, rows, yp, yo + v, L,
+                                             c0 > 0, relu && last);
+          }
+        }
+      }
+    }
+  };
+  auto image = [&](int n) -> std::pair<const float*, float*> {
+    return {in + static_cast<size_t>(n) * g.C * g.H * g.W, out + static_cast<size_t>(n) * g.OC * L};
+  };
+
+  // Batches of small images: one image per task (each pads into its own buffer). A large image:
+  // padded once, its output rows split over the threads (whole rows, so the overlapping vectors
+  // of a row are always written by one thread).
+  const int64_t macs = static_cast<int64_t>(g.OC) * L * K;
+  if (g.N >= 2 && macs < (int64_t(1) << 23)) {
+    parallel_for(0, g.N, 1, [&](int64_t lo, int64_t hi) {
+      thread_local std::vector<float> xp_store;
+      for (int64_t n = lo; n < hi; ++n) {
+        auto io = image(static_cast<int>(n));
+        const float* xp = io.first;
+        if (padded) {
+          float* buf = scratch(xp_store, plane * g.C);
+          pad_image(g, io.first, buf);
+          xp = buf;
+        }
+        run_rows(xp, io.second, 0, g.OH);
+      }
+    });
+    return;
+  }
+  static thread_local std::vector<float> xp_main;
+  const int64_t row_macs = static_cast<int64_t>(g.OC) * g.OW * K;
+  const int64_t grain = std::max<int64_t>(1, (int64_t(1) << 18) / std::max<int64_t>(1, row_macs));
+  for (int n = 0; n < g.N; ++n) {
+    auto io = image(n);
+    const float* xp = io.first;
+    if (padded) {
+      float* buf = scratch(xp_main, plane * g.C);
+      pad_image(g, io.first, buf);
+      xp = buf;
+    }
+    parallel_for(0, g.OH, grain, [&](int64_t lo, int64_t hi) {
+      run_rows(xp, io.second, static_cast<int>(lo), static_cast<int>(hi));
+    });
+  }
+}
+
+}  // namespace cs
