@@ -2,6 +2,7 @@
 # digitnet_predict.sh — `convscope predict`: MNIST test digits rendered as large black-on-white PNGs
 # (what a photo of paper looks like) go through the engine's preprocessing and are classified
 # right; blank and non-image files are refused with clear errors.
+# CS_PREDICT_IMAGES=N (set by the sanitizer build): N digits instead of 40.
 # usage: bash digitnet_predict.sh <convscope> <source-dir>
 set -euo pipefail
 cli="$1"; src="$2"
@@ -13,9 +14,9 @@ tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 
 # Writes digit i of the test set as a 280x280 8-bit grey PNG, black ink on white, offset to the
 # top-left (stdlib only: zlib + struct), plus a blank page and a file that is not an image.
-python3 - "$data" "$tmp" <<'PY'
+python3 - "$data" "$tmp" "${CS_PREDICT_IMAGES:-40}" <<'PY'
 import struct, sys, zlib
-data, out = sys.argv[1], sys.argv[2]
+data, out, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 imgs = open(f"{data}/t10k-images-idx3-ubyte", "rb").read()[16:]
 labels = open(f"{data}/t10k-labels-idx1-ubyte", "rb").read()[8:]
 def png(path, w, h, rows):
@@ -23,7 +24,7 @@ def png(path, w, h, rows):
     raw = b"".join(b"\0" + bytes(r) for r in rows)
     open(path, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
                            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-for i in range(40):
+for i in range(count):
     d = imgs[i * 784:(i + 1) * 784]
     W, H, S, ox, oy = 340, 340, 10, 5 + 2 * (i % 20), 5 + 3 * (i % 13)  # 10x zoom, off-centre on a larger page
     rows = [[255] * W for _ in range(H)]

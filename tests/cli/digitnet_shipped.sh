@@ -21,7 +21,7 @@ assert len(r["per_class"]) == 10 and len(r["confusion"]) == 10 and all(len(row) 
 assert sum(map(sum, r["confusion"])) == n
 assert sum(r["confusion"][i][i] for i in range(10)) == r["correct"]
 print(f"shipped DigitNet test accuracy: {100 * r['accuracy']:.2f}% over {n} images")
-bar = 0.993 if n == 10000 else 0.985  # the first 2,000 are harder: 98.95 %
+bar = 0.993 if n == 10000 else 0.985  # subsets: the first 2,000 give 98.95 %, the first 500 100 %
 assert r["accuracy"] >= bar, f"accuracy {r['accuracy']:.4f} is below {bar}"
 PY
 

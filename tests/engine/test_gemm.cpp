@@ -11,6 +11,7 @@
 
 #include "engine/ops/gemm.h"
 #include "engine/parallel.h"
+#include "test_scale.h"
 
 namespace {
 
@@ -91,6 +92,7 @@ TEST_CASE("gemm: every available kernel matches gemm_naive on random shapes") {
     std::mt19937 rng(1234);
     for (int t = 0; t < 300; ++t) {
       Case c = random_case(rng, t < 200 ? 40 : 300);  // small shapes hit every edge tile
+      if (t >= 200 && !cs_test::run_large_case(t)) continue;
       std::string err = check(c, rng);
       if (!err.empty()) FAIL_CHECK(err);
     }
@@ -180,6 +182,7 @@ TEST_CASE("gemm_packed: bit-identical to gemm for every kernel, shape and thread
       Case c = random_case(rng, t < 100 ? 40 : 700);
       if (t == 0) c = {false, false, 64, 3136, 576, 576, 3136, 3136, 1.0f};  // L4 per image
       if (t == 1) c = {false, false, 32, 196, 144, 144, 196, 196, 1.0f};     // L3 per image
+      if (t >= 100 && !cs_test::run_large_case(t)) continue;
       CAPTURE(describe(c));
       int a_rows = c.ta ? c.K : c.M, b_rows = c.tb ? c.N : c.K;
       std::vector<float> A(static_cast<size_t>(a_rows) * c.lda), B(static_cast<size_t>(b_rows) * c.ldb);
