@@ -45,10 +45,14 @@ export async function launch() {
 
 // Opens the page, collects console errors, waits for ConvScope.ready.
 // `setup`: a partial state applied once the app is ready (e.g. {workspace: 'digit-lab'}).
-export async function openApp(browser, url, { dpr = 1, width = 1280, height = 800, hasTouch = false, setup = null } = {}) {
-  const context = await browser.newContext({ deviceScaleFactor: dpr, viewport: { width, height }, hasTouch });
-  const current = testLog.getStore();
-  if (current) current.contexts.push(context);  // closed by run() if the test fails half-way
+// `context`: open the page in this browser context (a test's earlier one: its caches make the load
+// quicker) instead of a new one.
+export async function openApp(browser, url, { dpr = 1, width = 1280, height = 800, hasTouch = false, setup = null, context = null } = {}) {
+  if (!context) {
+    context = await browser.newContext({ deviceScaleFactor: dpr, viewport: { width, height }, hasTouch });
+    const current = testLog.getStore();
+    if (current) current.contexts.push(context);  // closed by run() if the test fails half-way
+  }
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -126,10 +130,19 @@ export const LOW_RES = 0.5;
 // page: the device pixel ratio is switched for the shot and back (the app follows it as when a
 // window moves to another screen). Through CDP: playwright would scale the shot to the context's
 // ratio, and the override lasts only while its session is attached (kept per page).
-const cdpSessions = new WeakMap();
 export async function savePicture(page, file, clip = undefined) {
+  await savePictures(page, [{ file, clip }]);
+}
+
+// Several PNGs of one moment ([{file, clip}]), inside one switch of the pixel ratio (each switch
+// re-renders the fonts and costs a few software-GL frames).
+const cdpSessions = new WeakMap();
+export async function savePictures(page, shots) {
   const dpr = await page.evaluate(() => window.devicePixelRatio);
-  if (dpr >= 1) { await page.screenshot({ path: file, clip }); return; }
+  if (dpr >= 1) {
+    for (const { file, clip } of shots) await page.screenshot({ path: file, clip });
+    return;
+  }
   if (!cdpSessions.has(page)) cdpSessions.set(page, await page.context().newCDPSession(page));
   const cdp = cdpSessions.get(page);
   const size = page.viewportSize();
@@ -138,8 +151,10 @@ export async function savePicture(page, file, clip = undefined) {
   await metrics(1);
   try {
     await frames(page, 3);
-    const shot = await cdp.send('Page.captureScreenshot', { format: 'png', ...(clip ? { clip: { ...clip, scale: 1 } } : {}) });
-    fs.writeFileSync(file, Buffer.from(shot.data, 'base64'));
+    for (const { file, clip } of shots) {
+      const shot = await cdp.send('Page.captureScreenshot', { format: 'png', ...(clip ? { clip: { ...clip, scale: 1 } } : {}) });
+      fs.writeFileSync(file, Buffer.from(shot.data, 'base64'));
+    }
   } finally {
     await metrics(dpr);
     await frames(page, 2);

@@ -98,9 +98,10 @@ export function classroomTests(ctx) {
   } });
 
   tests.push({ name: 'classroom: malformed, hostile and wrong-version hashes are ignored with a notice', fn: async () => {
+    // One browser context (the app keeps nothing between pages but the HTTP cache); a new page each.
     const plain = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES });
     const def = lessonOf(await state(plain.page));
-    await plain.context.close();
+    await plain.page.close();
     const bad = [
       ['#lesson=1&in=999x5', /in must be in 1\.\.32, got 999/],
       ['#lesson=7&mode=standard', /version "7"/],
@@ -111,7 +112,7 @@ export function classroomTests(ctx) {
       ['#hello', /not a ConvScope lesson link/],
     ];
     for (const [hash, why] of bad) {
-      const { page, errors, context } = await openApp(ctx.browser, ctx.url + hash, { dpr: LOW_RES });
+      const { page, errors } = await openApp(ctx.browser, ctx.url + hash, { dpr: LOW_RES, context: plain.context });
       await frames(page, 2);
       const s = await state(page);
       assert(/link in the address bar was ignored/.test(s.notice) && why.test(s.notice), `${hash.slice(0, 60)}: notice "${s.notice}"`);
@@ -120,8 +121,9 @@ export function classroomTests(ctx) {
       // The address bar then shows the (default) lesson actually on screen.
       await waitForHash(page, () => location.hash.startsWith('#lesson=1&ws=lessons'), 'the default lesson');
       assert(errors.length === 0, `${hash.slice(0, 60)}: console errors: ${errors.join(' | ')}`);
-      await context.close();
+      await page.close();
     }
+    await plain.context.close();
   } });
 
   tests.push({ name: 'classroom: a hash edited by hand in the open page is applied', fn: async () => {
