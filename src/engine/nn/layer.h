@@ -71,6 +71,9 @@ class Layer {
 
   virtual Status forward(const Tensor& in, Tensor& out) = 0;
   virtual Status backward(const Tensor& grad_out, Tensor& grad_in) = 0;
+  // Inference only: the same output as forward, but no backward may follow and containers need
+  // not keep every child's output (Sequential fuses Conv2d + ReLU into one pass over the output).
+  virtual Status infer(const Tensor& in, Tensor& out) { return forward(in, out); }
 
   // train() / eval(): BatchNorm uses batch or running statistics, Dropout drops or passes.
   virtual void set_training(bool training) { training_ = training; }

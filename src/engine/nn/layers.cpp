@@ -78,6 +78,11 @@ Status Conv2d::forward(const Tensor& in, Tensor& out) {
   return Status::ok();
 }
 
+Status Conv2d::infer_relu(const Tensor& in, Tensor& out) {
+  CS_RETURN_IF_ERROR(status_);
+  return conv2d_forward_relu(out, in, weight, o_.bias ? &bias : nullptr, params(), algo_);
+}
+
 Status Conv2d::backward(const Tensor& grad_out, Tensor& grad_in) {
   CS_RETURN_IF_ERROR(status_);
   if (in_.rank() == 0) return Status::error("Conv2d: backward called before forward");

@@ -34,6 +34,8 @@ class Conv2d : public Layer {
   std::string describe() const override;  // "Conv2d(3, 16, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))"
   Status forward(const Tensor& in, Tensor& out) override;
   Status backward(const Tensor& grad_out, Tensor& grad_in) override;
+  // Inference: out = relu(forward(in)) in one call (conv2d_forward_relu); keeps nothing for backward.
+  Status infer_relu(const Tensor& in, Tensor& out);
   void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
   int64_t macs() const override;
 

@@ -23,6 +23,12 @@ class Model {
 
   // With `trace`, it is cleared and receives "input", then each part and its internals.
   Status forward(const Tensor& in, Tensor& out, Trace* trace = nullptr);
+  // Inference only (Sequential::infer: Conv2d + ReLU fused): the same output as forward, no Trace,
+  // and backward is an error until the next forward. What `convscope bench` times for M1.
+  Status infer(const Tensor& in, Tensor& out) {
+    input_shape_ = in.shape();
+    return root_.infer(in, out);
+  }
   // Gradient w.r.t. the model input goes to `grad_in` if given.
   Status backward(const Tensor& grad_out, Tensor* grad_in = nullptr);
   // After backward: the gradient w.r.t. the activation the Trace records as `name` ("head", "block2",

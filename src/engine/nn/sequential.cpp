@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "layers.h"
+
 namespace cs {
 
 std::string indent_lines(const std::string& s) {
@@ -31,6 +33,7 @@ Layer* Sequential::add(LayerPtr layer, std::string key, std::optional<std::strin
 }
 
 Status Sequential::forward(const Tensor& in, Tensor& out) {
+  inferred_ = false;
   const Tensor* x = &in;
   for (Child& c : children_) {
     Status s = c.layer->forward(*x, c.out);
@@ -41,7 +44,31 @@ Status Sequential::forward(const Tensor& in, Tensor& out) {
   return Status::ok();
 }
 
+Status Sequential::infer(const Tensor& in, Tensor& out) {
+  inferred_ = true;
+  const Tensor* x = &in;
+  for (size_t i = 0; i < children_.size(); ++i) {
+    Child& c = children_[i];
+    auto* conv = dynamic_cast<Conv2d*>(c.layer.get());
+    auto* act = i + 1 < children_.size() ? dynamic_cast<ActivationLayer*>(children_[i + 1].layer.get()) : nullptr;
+    if (conv && act && act->activation() == Activation::ReLU) {
+      Child& r = children_[i + 1];
+      Status s = conv->infer_relu(*x, r.out);
+      if (!s) return Status::error("(" + c.key + ") " + s.message());
+      x = &r.out;
+      ++i;
+      continue;
+    }
+    Status s = c.layer->infer(*x, c.out);
+    if (!s) return Status::error("(" + c.key + ") " + s.message());
+    x = &c.out;
+  }
+  if (&out != x) out = *x;
+  return Status::ok();
+}
+
 Status Sequential::backward(const Tensor& grad_out, Tensor& grad_in) {
+  if (inferred_) return Status::error("Sequential: backward after infer() (run forward first)");
   if (children_.empty()) {
     grad_in = grad_out;
     return Status::ok();

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "activation.h"
+
 namespace cs {
 
 const char* conv_algo_name(ConvAlgo a) {
@@ -49,8 +51,10 @@ Status winograd_check(const ConvGeometry& g) {
 
 }  // namespace
 
-Status conv2d_forward(Tensor& out, const Tensor& in, const Tensor& weight, const Tensor* bias, const Conv2dParams& p,
-                      ConvAlgo algo, Workspace* ws) {
+namespace {
+
+Status forward_impl(Tensor& out, const Tensor& in, const Tensor& weight, const Tensor* bias, const Conv2dParams& p,
+                    ConvAlgo algo, Workspace* ws, bool relu) {
   ConvGeometry g;
   CS_RETURN_IF_ERROR(conv2d_geometry(in.shape(), weight.shape(), p, &g, "Conv2d"));
   if (bias && !bias->empty()) CS_RETURN_IF_ERROR(expect_shape(*bias, {g.OC}, "Conv2d", "bias"));
@@ -64,9 +68,22 @@ Status conv2d_forward(Tensor& out, const Tensor& in, const Tensor& weight, const
     case ConvAlgo::Reference: conv2d_forward_reference(g, in.data(), weight.data(), b, out.data()); break;
     case ConvAlgo::Im2col: conv2d_forward_im2col(g, in.data(), weight.data(), b, out.data(), w); break;
     case ConvAlgo::Winograd: conv2d_forward_winograd(g, in.data(), weight.data(), b, out.data(), w); break;
-    case ConvAlgo::Auto: conv2d_forward_auto(g, in.data(), weight.data(), b, out.data(), w); break;
+    case ConvAlgo::Auto: conv2d_forward_auto(g, in.data(), weight.data(), b, out.data(), w, relu); break;
   }
+  if (relu && algo != ConvAlgo::Auto) relu_kernel(out.numel(), out.data(), out.data());
   return Status::ok();
+}
+
+}  // namespace
+
+Status conv2d_forward(Tensor& out, const Tensor& in, const Tensor& weight, const Tensor* bias, const Conv2dParams& p,
+                      ConvAlgo algo, Workspace* ws) {
+  return forward_impl(out, in, weight, bias, p, algo, ws, false);
+}
+
+Status conv2d_forward_relu(Tensor& out, const Tensor& in, const Tensor& weight, const Tensor* bias,
+                           const Conv2dParams& p, ConvAlgo algo, Workspace* ws) {
+  return forward_impl(out, in, weight, bias, p, algo, ws, true);
 }
 
 Status conv2d_backward(Tensor* grad_in, Tensor* grad_weight, Tensor* grad_bias, const Tensor& grad_out,

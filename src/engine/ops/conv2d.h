@@ -22,6 +22,12 @@ bool parse_conv_algo(const char* name, ConvAlgo* out);
 Status conv2d_forward(Tensor& out, const Tensor& in, const Tensor& weight, const Tensor* bias,
                       const Conv2dParams& p, ConvAlgo algo = ConvAlgo::Auto, Workspace* ws = nullptr);
 
+// Inference: out = max(conv2d_forward(...), 0), for a Conv2d followed by ReLU whose pre-ReLU output
+// nobody reads. Auto applies ReLU as the direct kernel stores its outputs where that path runs
+// (one pass over the output fewer), otherwise (and for the other algorithms) right after.
+Status conv2d_forward_relu(Tensor& out, const Tensor& in, const Tensor& weight, const Tensor* bias,
+                           const Conv2dParams& p, ConvAlgo algo = ConvAlgo::Auto, Workspace* ws = nullptr);
+
 // Gradients of conv2d_forward. Any of grad_in / grad_weight / grad_bias may be null (not wanted).
 // They are overwritten (not accumulated) and resized to the shapes of in / weight / (OC).
 // ConvAlgo::Winograd: F(2x2,3x3) is a forward algorithm, so its gradients are computed with
@@ -36,7 +42,8 @@ bool winograd_supported(const ConvGeometry& g);  // 3x3, stride 1, dilation 1 (a
 void conv2d_forward_reference(const ConvGeometry& g, const float* in, const float* w, const float* b, float* out);
 void conv2d_forward_im2col(const ConvGeometry& g, const float* in, const float* w, const float* b, float* out, Workspace& ws);
 void conv2d_forward_winograd(const ConvGeometry& g, const float* in, const float* w, const float* b, float* out, Workspace& ws);
-void conv2d_forward_auto(const ConvGeometry& g, const float* in, const float* w, const float* b, float* out, Workspace& ws);
+void conv2d_forward_auto(const ConvGeometry& g, const float* in, const float* w, const float* b, float* out, Workspace& ws,
+                         bool relu = false);  // relu: out = max(out, 0) too
 
 // Backward kernels: each pointer may be null (not wanted); outputs are overwritten.
 void conv2d_backward_reference(const ConvGeometry& g, const float* grad_out, const float* in, const float* w,

@@ -23,6 +23,7 @@
 #endif
 
 #include "../parallel.h"
+#include "activation.h"
 #include "conv2d.h"
 #include "conv2d_direct.h"
 #include "depthwise.h"
@@ -458,18 +459,21 @@ void backward_bias(const ConvGeometry& g, const float* dy, float* db) {
 }  // namespace
 
 void conv2d_forward_auto(const ConvGeometry& g, const float* in, const float* w, const float* b, float* out,
-                         Workspace& ws) {
+                         Workspace& ws, bool relu) {
+  if (direct_pays(g)) {  // ReLU (if asked) as the tiles store: no pass of its own
+    conv2d_forward_direct(g, in, w, b, out, relu);
+    return;
+  }
   // Depthwise with a channel multiplier (e.g. 1 -> 16 channels) pads the same input plane once per
   // output channel; there im2col + GEMM (K = KH*KW) measured faster, so only multiplier 1 goes direct.
   if (depthwise_applies(g) && g.oc_per_group() == 1) {
     depthwise_forward(g, in, w, b, out);
-  } else if (direct_pays(g)) {
-    conv2d_forward_direct(g, in, w, b, out);
   } else if (winograd_supported(g) && winograd_pays(g)) {
     conv2d_forward_winograd(g, in, w, b, out, ws);
   } else {
     forward_gemm(g, in, w, b, out);
   }
+  if (relu) relu_kernel(static_cast<size_t>(g.N) * g.OC * g.OH * g.OW, out, out);
 }
 
 void conv2d_backward_auto(const ConvGeometry& g, const float* grad_out, const float* in, const float* w,
