@@ -3,6 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+
+#include "engine/status.h"
+#include "ui_strings.h"
 
 namespace cs::app {
 
@@ -72,6 +76,19 @@ bool DrawPad::undo() {
   history_.pop_back();
   redraw();
   return true;
+}
+
+std::string no_ink_text(const std::string& engine_message) {
+  // The engine's reasons are matched by their English words (engine text, not UI text).
+  if (engine_message.rfind("no ink: ", 0) != 0) return engine_message;
+  const std::string why = engine_message.substr(8);
+  if (why == "the image is empty") return tr(S::model_no_ink_empty);
+  if (why == "no ink pixels after noise removal") return tr(S::model_no_ink_noise);
+  if (why == "the ink vanished when fitted into 20x20") return tr(S::model_no_ink_vanished);
+  double contrast = 0, minimum = 0;
+  if (std::sscanf(why.c_str(), "nothing stands out from the background (contrast %lf < %lf)", &contrast, &minimum) == 2)
+    return fmt(tr(S::model_no_ink_contrast), contrast, minimum);
+  return fmt(tr(S::model_no_ink_other), why.c_str());
 }
 
 void DrawPad::clear() {

@@ -3,6 +3,7 @@
 // Points in -> canvas bytes out (which engine/data/digit_input turns into MNIST's 28x28).
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace cs::app {
@@ -61,5 +62,10 @@ class DrawPad {
   bool drawing_ = false;
   long long revision_ = 0;
 };
+
+// The draw pad's "no ink" line in the UI language, from the engine's reason (engine/data/digit_input:
+// "no ink: <why>", English, also what state() and the CLI report). Each reason the engine gives has its
+// own table entry (numbers kept); an unknown one is shown as the engine wrote it after a translated "no ink".
+std::string no_ink_text(const std::string& engine_message);
 
 }  // namespace cs::app

@@ -9,6 +9,7 @@
 #include "engine/ops/gemm.h"
 #include "engine/ops/im2col.h"
 #include "engine/ops/winograd.h"
+#include "ui_strings.h"
 
 namespace cs::app {
 
@@ -73,8 +74,7 @@ Im2colView compute_im2col_view(const StepperConfig& c, const StepperData& d, con
   // then differs from the stepper's; say so instead of showing a mismatched picture.
   const int positions = patches_as_rows ? v.cols.dim(1) : v.cols.dim(2);
   if (positions != r.OH * r.OW) {
-    v.error = fmt("im2col gives %d positions but the output has %dx%d (ceil_mode keeps a partial window im2col "
-                  "does not make)", positions, r.OH, r.OW);
+    v.error = fmt(tr(S::model_im2col_ceil_mismatch), positions, r.OH, r.OW);
     return v;
   }
   (void)v.cols.reshape(patches_as_rows ? Shape{positions, v.rows()} : Shape{v.rows(), positions});
@@ -165,16 +165,15 @@ WinogradTile winograd_tile_at(const StepperConfig& c, const StepperData& d, cons
   WinogradTile w;
   ModeShape ms = mode_shape(c);
   if (!r.valid || c.mode == ConvMode::Transposed || mode_is_pool(c.mode)) {
-    w.why = "Winograd applies to ordinary convolutions (not pooling or transposed mode).";
+    w.why = tr(S::model_winograd_not_conv);
     return w;
   }
   if (ms.KH != 3 || ms.KW != 3 || c.stride.h != 1 || c.stride.w != 1 || c.dilation.h != 1 || c.dilation.w != 1) {
-    w.why = fmt("Winograd F(2x2,3x3) needs a 3x3 kernel, stride 1 and dilation 1 (now %dx%d, stride %dx%d, "
-                "dilation %dx%d).", ms.KH, ms.KW, c.stride.h, c.stride.w, c.dilation.h, c.dilation.w);
+    w.why = fmt(tr(S::model_winograd_needs_3x3), ms.KH, ms.KW, c.stride.h, c.stride.w, c.dilation.h, c.dilation.w);
     return w;
   }
   if (r.OH < 2 || r.OW < 2) {
-    w.why = "A Winograd tile makes a 2x2 output block; this output is smaller than 2x2.";
+    w.why = tr(S::model_winograd_too_small);
     return w;
   }
   Cell p = position_cell(r, c, t);
@@ -205,7 +204,7 @@ WinogradTile winograd_tile_at(const StepperConfig& c, const StepperData& d, cons
     }
     w.ok = true;
   } else {
-    w.why = "the engine refused the tile convolution";
+    w.why = tr(S::model_winograd_refused);
   }
   return w;
 }

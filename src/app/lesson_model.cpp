@@ -76,7 +76,9 @@ void lesson_refresh(LessonState& s) {
   const bool first = !s.have_cache;
   const bool input_changed = first || input_inputs_differ(c, s.cached_config);
   const bool data_changed = s.data_version != s.cached_version;
-  if (first || c != s.cached_config || data_changed) {
+  // The texts built here (kernel note, explanations, arithmetic) are in the UI language: rebuilt on a switch.
+  if (first || c != s.cached_config || data_changed || s.text_language != ui_language()) {
+    s.text_language = ui_language();
     if (input_changed || data_changed) {
       std::vector<float> source;
       if (c.input_preset == InputPreset::Digit || c.input_preset == InputPreset::Image) {

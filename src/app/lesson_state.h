@@ -8,6 +8,7 @@
 #include "im2col_model.h"
 #include "output_size_model.h"
 #include "stepper_model.h"
+#include "ui_strings.h"
 
 namespace cs::app {
 
@@ -47,6 +48,7 @@ struct LessonState {
   StepperConfig cached_config;
   bool have_cache = false;
   long long data_version = 0, cached_version = -1;
+  Language text_language = Language::English;  // of the cached texts (notes, explanations, arithmetic)
   long long result_serial = 0, arith_serial = -1;
   int arith_position = -1, arith_oc = -1;
   bool cached_rows = false;

@@ -4,23 +4,25 @@
 
 #include <algorithm>
 
+#include "ui_strings.h"
+
 namespace cs::app {
 
 AxisReport axis_report(const char* axis, int in, int kernel, int stride, int padding, int dilation, ConvMode mode,
                        bool ceil_mode) {
   AxisReport a;
   const std::string X = axis;
+  const bool rows = X == "H";  // the words of the explanations: rows for H, columns for W
   if (mode == ConvMode::Transposed) {
     a.formula = "(" + X + " - 1)S - 2P + D(K-1) + 1";
     if (stride < 1 || dilation < 1) {
-      a.why = stride < 1 ? "A stride of 0 would stamp every input cell onto the same place: there is no output size."
-                         : "A dilation of 0 would put every kernel tap on the same output cell.";
+      a.why = tr(stride < 1 ? S::model_why_transposed_stride0 : S::model_why_transposed_dilation0);
       return a;
     }
     a.out = conv_transpose_output_size(in, kernel, stride, padding, dilation, 0);
     a.substituted = fmt("(%d - 1)*%d - 2*%d + %d*(%d-1) + 1 = %lld", in, stride, padding, dilation, kernel, a.out);
     a.valid = a.out >= 1;
-    if (!a.valid) a.why = fmt("Padding %d crops more than the %lld stamped cells: nothing is left.", padding, a.out + 2LL * padding);
+    if (!a.valid) a.why = fmt(tr(S::model_why_transposed_cropped), padding, a.out + 2LL * padding);
     return a;
   }
   const bool pool = mode_is_pool(mode);
@@ -31,21 +33,19 @@ AxisReport axis_report(const char* axis, int in, int kernel, int stride, int pad
   std::snprintf(head, sizeof head, "%s((%d + 2*%d - %d*(%d-1) - 1) / %d) + 1", ceil ? "ceil" : "floor", in, padding,
                 dilation, kernel, stride);
   if (stride < 1) {
-    a.substituted = std::string(head) + " = division by 0";
-    a.why = "A stride of 0 never moves the kernel: the division by the stride has no answer, so there is no output size.";
+    a.substituted = std::string(head) + tr(S::model_why_division_by_0);
+    a.why = tr(S::model_why_stride0);
     return a;
   }
   if (dilation < 1) {
     a.substituted = head;
-    a.why = "A dilation of 0 would put every tap of the kernel on the same pixel; the smallest dilation is 1.";
+    a.why = tr(S::model_why_dilation0);
     return a;
   }
   if (span < 0) {
     a.substituted = fmt("%s: %lld < 0", head, span);
-    a.why = fmt("The kernel spans %lld %s (dilated) but the padded input has only %lld: it fits nowhere, so there is "
-                "no output.",
-                static_cast<long long>(dilation) * (kernel - 1) + 1, X == "H" ? "rows" : "columns",
-                static_cast<long long>(in) + 2LL * padding);
+    a.why = fmt(tr(rows ? S::model_why_fits_nowhere_rows : S::model_why_fits_nowhere_columns),
+                static_cast<long long>(dilation) * (kernel - 1) + 1, static_cast<long long>(in) + 2LL * padding);
     return a;
   }
   a.out = pool ? pool_output_size(in, kernel, stride, padding, dilation, ceil_mode)
@@ -63,25 +63,24 @@ AxisReport axis_report(const char* axis, int in, int kernel, int stride, int pad
     }
   for (int i = 0; i < in; ++i)
     if (!covered[static_cast<size_t>(i)]) a.uncovered.push_back(i);
-  const char* unit = X == "H" ? "row" : "column";
   if (span % stride != 0 && !ceil) {
     const long long last_start = (a.out - 1) * stride - padding;
     const long long last_end = last_start + static_cast<long long>(dilation) * (kernel - 1);
-    a.why = fmt("%lld / %d is not exact: the last window covers input %ss %lld..%lld, one more step of %d would run "
-                "past the padded input, so floor() drops it",
-                span, stride, unit, last_start, last_end, stride);
-    if (!a.uncovered.empty()) {
-      a.why += fmt(" and %zu input %s%s %s never read.", a.uncovered.size(), unit, a.uncovered.size() == 1 ? "" : "s",
-                   a.uncovered.size() == 1 ? "is" : "are");
+    a.why = fmt(tr(rows ? S::model_why_floor_rows : S::model_why_floor_columns), span, stride, last_start, last_end,
+                stride);
+    // One sentence per number and axis: a translation may inflect both words (row/rows, is/are).
+    if (a.uncovered.size() == 1) {
+      a.why += tr(rows ? S::model_why_never_read_row : S::model_why_never_read_column);
+    } else if (!a.uncovered.empty()) {
+      a.why += fmt(tr(rows ? S::model_why_never_read_rows : S::model_why_never_read_columns), a.uncovered.size());
     } else {
-      a.why += " (only padding is lost).";
+      a.why += tr(S::model_why_only_padding);
     }
   } else if (span % stride != 0 && ceil) {
-    a.why = fmt("%lld / %d is not exact: ceil_mode keeps a last, partial window that hangs over the border.", span, stride);
+    a.why = fmt(tr(S::model_why_ceil), span, stride);
   }
   if (!a.uncovered.empty() && (span % stride == 0 || ceil))
-    a.why = fmt("Stride %d and dilation %d skip %zu input %ss: the dilation gaps are never filled by a later window.",
-                stride, dilation, a.uncovered.size(), unit);
+    a.why = fmt(tr(rows ? S::model_why_gaps_rows : S::model_why_gaps_columns), stride, dilation, a.uncovered.size());
   return a;
 }
 
@@ -99,8 +98,7 @@ std::vector<CostRow> cost_table(const StepperConfig& c, const CostInputs& ci) {
     q.groups = groups;
     Shape in{ci.batch, ci.in_channels, c.H, c.W};
     if (ci.in_channels % groups != 0 || ci.out_channels % groups != 0) {
-      r.why = fmt("%d input and %d output channels are not both divisible by %d groups", ci.in_channels,
-                  ci.out_channels, groups);
+      r.why = fmt(tr(S::model_cost_not_divisible), ci.in_channels, ci.out_channels, groups);
       return r;
     }
     Result<Shape> out = conv2d_output_shape(in, ci.out_channels, k, q);

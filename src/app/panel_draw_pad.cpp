@@ -167,7 +167,7 @@ void preprocessing_column(LabSession& s, float cell) {
     ImGui::TextDisabled(tr(S::draw_pad_shift_ms), st.shift_x, st.shift_y, s.prepare_ms());
   } else if (!st.message.empty()) {
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + cell * 2 + 8);
-    ImGui::TextDisabled("%s", st.message.c_str());
+    ImGui::TextDisabled("%s", no_ink_text(st.message).c_str());
     ImGui::PopTextWrapPos();
   }
 }

@@ -88,7 +88,7 @@ void matrix_tab(AppState& state) {
     if (ch) ImGui::SameLine(0, in_cell * 2);
     ImGui::BeginGroup();
     char cap[32], key[32];
-    std::snprintf(cap, sizeof cap, "ch%d", ch);
+    std::snprintf(cap, sizeof cap, tr(S::caption_channel), ch);
     caption(cap);
     std::snprintf(key, sizeof key, "im2col-in-%d", ch);
     GridSpec g = matrix_spec(key, v.H, v.W, v.image.data() + static_cast<size_t>(ch) * v.H * v.W,
@@ -259,7 +259,7 @@ void timing_tab(AppState& state) {
     ImGui::Text("%-10s", t.name.c_str());
     ImGui::SameLine(fs * 6);
     char label[32];
-    std::snprintf(label, sizeof label, "%.3f ms", t.ms);
+    std::snprintf(label, sizeof label, tr(S::caption_ms), t.ms);
     ImGui::ProgressBar(worst > 0 ? static_cast<float>(t.ms / worst) : 0.0f, ImVec2(-1, 0), label);
   }
   if (L.timings.empty()) ImGui::TextDisabled("%s", tr(S::im2col_press_measure_best));

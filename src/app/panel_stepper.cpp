@@ -354,7 +354,7 @@ void draw_grids(AppState& state, float height) {
       k_col.keys.push_back("stepper-k-" + std::to_string(l));
       const int ch = transposed ? l : (oc / std::max(1, ms.OC / ms.groups)) * cg + l;
       char cap[64];
-      std::snprintf(cap, sizeof cap, "%s%d ch%d", as_conv ? tr(S::stepper_caption_flip) : "w", oc, ch);
+      std::snprintf(cap, sizeof cap, tr(S::caption_weight_channel), tr(as_conv ? S::stepper_caption_flip : S::caption_weight_prefix), oc, ch);
       k_col.captions.push_back(cap);
     }
   }
@@ -380,7 +380,7 @@ void draw_grids(AppState& state, float height) {
       if (transposed && !as_conv)
         std::snprintf(cap, sizeof cap, tr(S::stepper_caption_output_large), o, r.OH, r.OW, L.position + 1, r.steps);
       else
-        std::snprintf(cap, sizeof cap, "%s ch%d %dx%d", c.mode == ConvMode::Separable ? tr(S::stepper_caption_depthwise_out) : tr(S::stepper_caption_output), o, r.OH, r.OW);
+        std::snprintf(cap, sizeof cap, tr(S::caption_depthwise_out_channel), c.mode == ConvMode::Separable ? tr(S::stepper_caption_depthwise_out) : tr(S::stepper_caption_output), o, r.OH, r.OW);
       out_col.captions.push_back(cap);
     }
     if (c.mode == ConvMode::Separable && !r.pointwise_output.empty()) {

@@ -12,6 +12,7 @@
 #include "engine/ops/conv_transpose2d.h"
 #include "engine/ops/im2col.h"
 #include "engine/ops/pool.h"
+#include "ui_strings.h"
 
 namespace cs::app {
 
@@ -21,9 +22,6 @@ namespace {
 
 const char* const kModeNames[kConvModeCount] = {"standard", "grouped",    "depthwise", "pointwise",
                                                 "separable", "transposed", "maxpool",   "avgpool"};
-const char* const kModeLabels[kConvModeCount] = {
-    "Standard",  "Grouped",  "Depthwise", "Pointwise 1x1", "Depthwise-separable",
-    "Transposed: input (small) -> output (large)", "Max pooling", "Average pooling"};
 const char* const kInputNames[kInputPresetCount] = {"classic", "random", "counting", "digit", "image", "custom"};
 const char* const kKernelNames[kKernelPresetCount] = {"identity", "box",   "gaussian", "sharpen",
                                                       "sobel-x",  "sobel-y", "laplacian", "cross",
@@ -51,7 +49,6 @@ struct Lcg {
 }  // namespace
 
 const char* conv_mode_name(ConvMode m) { return kModeNames[static_cast<int>(m)]; }
-const char* conv_mode_label(ConvMode m) { return kModeLabels[static_cast<int>(m)]; }
 bool parse_conv_mode(const std::string& name, ConvMode* out) { return parse_name(kModeNames, name, out); }
 const char* input_preset_name(InputPreset p) { return kInputNames[static_cast<int>(p)]; }
 bool parse_input_preset(const std::string& name, InputPreset* out) { return parse_name(kInputNames, name, out); }
@@ -173,15 +170,15 @@ std::vector<float> make_input(const StepperConfig& c, const std::vector<float>& 
 }
 
 std::vector<float> make_kernel_plane(KernelPreset p, int KH, int KW, unsigned seed, std::string* note) {
-  auto fixed3 = [&](const float* k, const char* name) {
+  auto fixed3 = [&](const float* k, S name) {
     if ((KH != 3 || KW != 3) && note)
-      *note = fmt("%s is a 3x3 kernel: %s into %dx%d with zeros", name, KH < 3 || KW < 3 ? "cropped" : "centred", KH, KW);
+      *note = fmt(tr(KH < 3 || KW < 3 ? S::model_note_fixed3_cropped : S::model_note_fixed3_centred), tr(name), KH, KW);
     return centred(k, 3, 3, KH, KW);
   };
   std::vector<float> out(static_cast<size_t>(KH) * KW, 0.0f);
   switch (p) {
     case KernelPreset::Identity:
-      if ((KH % 2 == 0 || KW % 2 == 0) && note) *note = fmt("a %dx%d kernel has no centre: the 1 sits just below-right of it", KH, KW);
+      if ((KH % 2 == 0 || KW % 2 == 0) && note) *note = fmt(tr(S::model_note_no_centre), KH, KW);
       out[static_cast<size_t>(KH / 2) * KW + KW / 2] = 1.0f;
       return out;
     case KernelPreset::Box:
@@ -196,10 +193,10 @@ std::vector<float> make_kernel_plane(KernelPreset p, int KH, int KW, unsigned se
         for (int x = 0; x < KW; ++x) out[static_cast<size_t>(y) * KW + x] = a[y] * b[x] / sum;
       return out;
     }
-    case KernelPreset::Sharpen: return fixed3(k3Sharpen, "Sharpen");
-    case KernelPreset::SobelX: return fixed3(k3SobelX, "Sobel x");
-    case KernelPreset::SobelY: return fixed3(k3SobelY, "Sobel y");
-    case KernelPreset::Laplacian: return fixed3(k3Laplacian, "Laplacian");
+    case KernelPreset::Sharpen: return fixed3(k3Sharpen, S::model_kernel_sharpen);
+    case KernelPreset::SobelX: return fixed3(k3SobelX, S::model_kernel_sobel_x);
+    case KernelPreset::SobelY: return fixed3(k3SobelY, S::model_kernel_sobel_y);
+    case KernelPreset::Laplacian: return fixed3(k3Laplacian, S::model_kernel_laplacian);
     case KernelPreset::Cross:
       // [1 0 1; 0 1 0; 1 0 1], continued as a checkerboard for other sizes.
       for (int y = 0; y < KH; ++y)
@@ -213,7 +210,7 @@ std::vector<float> make_kernel_plane(KernelPreset p, int KH, int KW, unsigned se
     case KernelPreset::Custom:
     case KernelPreset::Learned: break;
   }
-  return fixed3(k3Identity, "Identity");
+  return fixed3(k3Identity, S::model_kernel_identity);
 }
 
 void make_weights(const StepperConfig& c, const std::vector<std::vector<float>>& learned, StepperData* d,
@@ -244,8 +241,8 @@ void make_weights(const StepperConfig& c, const std::vector<std::vector<float>>&
         if (side > 0) {
           plane = centred(src.data(), side, side, ms.KH, ms.KW);
           if (note && (side != ms.KH || side != ms.KW))
-            *note = fmt("the learned filters are %dx%d: %s into %dx%d", side, side,
-                        side > ms.KH || side > ms.KW ? "cropped" : "centred", ms.KH, ms.KW);
+            *note = fmt(tr(side > ms.KH || side > ms.KW ? S::model_note_learned_cropped : S::model_note_learned_centred),
+                        side, side, ms.KH, ms.KW);
         }
       }
       if (plane.empty()) {
@@ -274,19 +271,12 @@ namespace {
 
 // One more sentence than the engine's message, for the class.
 std::string explain_conv(const StepperConfig& c, const std::string& engine_error) {
-  if (c.stride.h < 1 || c.stride.w < 1)
-    return "A stride of 0 never moves the kernel: there would be no next position, so the output size is undefined.";
-  if (c.dilation.h < 1 || c.dilation.w < 1)
-    return "A dilation of 0 would put every kernel tap on the same pixel; dilation 1 is the ordinary dense kernel.";
-  if (engine_error.find("divisible by groups") != std::string::npos)
-    return fmt("Grouped convolution splits the %d input channels and the output channels into %d equal groups; "
-               "both counts must be multiples of the number of groups.",
-               c.C, c.groups);
-  if (engine_error.find("larger than the padded input") != std::string::npos)
-    return "The kernel does not fit inside the padded input at any position, so there is no output at all. "
-           "Add padding, or use a smaller kernel or dilation.";
-  if (engine_error.find("half") != std::string::npos)
-    return "Pooling padding may be at most half the kernel: otherwise a window could lie entirely in the padding.";
+  // The engine's messages are matched by their English (they are the engine's, not the UI's).
+  if (c.stride.h < 1 || c.stride.w < 1) return tr(S::model_explain_stride0);
+  if (c.dilation.h < 1 || c.dilation.w < 1) return tr(S::model_explain_dilation0);
+  if (engine_error.find("divisible by groups") != std::string::npos) return fmt(tr(S::model_explain_groups), c.C, c.groups);
+  if (engine_error.find("larger than the padded input") != std::string::npos) return tr(S::model_explain_too_large);
+  if (engine_error.find("half") != std::string::npos) return tr(S::model_explain_pool_padding);
   return "";
 }
 
@@ -315,8 +305,7 @@ void compute_transposed(const StepperConfig& c, const StepperData& d, StepperRes
     r.error = ts.message();
     r.explain = explain_conv(c, r.error);
     if (r.explain.empty())
-      r.explain = "In a transposed convolution padding removes rows and columns from the border of the stamped "
-                  "result; with this much padding nothing (or less than nothing) is left. Use less padding.";
+      r.explain = tr(S::model_explain_transposed_padding);
     return;
   }
   r.OH = r.output.dim(2);
@@ -699,13 +688,13 @@ std::string arithmetic_text(const StepperConfig& c, const StepperData& d, const 
     for (int ch = 0; ch < c.C; ++ch) {
       bool pad = false;
       float v = input_at(c, d, ch, p.r, p.c, &pad);
-      s += fmt("in[%d][%d,%d] = %s stamps %s x kernel[%d][%d] onto output", ch, p.r, p.c, num_text(v).c_str(),
-               factor(v).c_str(), oc, ch);
+      s += fmt(tr(S::model_arith_stamps), ch, p.r, p.c, num_text(v).c_str(), factor(v).c_str(), oc, ch);
       if (outs.empty()) {
-        s += ": every stamped cell falls in the cropped border\n";
+        s += tr(S::model_arith_all_cropped);
+        s += "\n";
         continue;
       }
-      s += fmt(" rows %d..%d, cols %d..%d:", outs.front().r, outs.back().r, outs.front().c, outs.back().c);
+      s += fmt(tr(S::model_arith_rows_cols), outs.front().r, outs.back().r, outs.front().c, outs.back().c);
       for (int kh = 0; kh < ms.KH; ++kh)
         for (int kw = 0; kw < ms.KW; ++kw) {
           float w = d.weight[((static_cast<size_t>(oc) * c.C + ch) * ms.KH + kh) * ms.KW + kw];
@@ -715,7 +704,7 @@ std::string arithmetic_text(const StepperConfig& c, const StepperData& d, const 
     }
     const Tensor part = transposed_partial(c, d, r, t + 1);
     if (!part.empty() && !outs.empty()) {
-      s += fmt("output[%d] after %d of %d stamps:", oc, t + 1, r.steps);
+      s += fmt(tr(S::model_arith_after_stamps), oc, t + 1, r.steps);
       int shown = 0;
       for (const Cell& o : outs) {
         if (shown++ == 9) {
@@ -750,7 +739,7 @@ std::string arithmetic_text(const StepperConfig& c, const StepperData& d, const 
   for (int l = 0; l < cg; ++l) {
     const int ch = grp * cg + l;
     if (cg > 1 || c.mode == ConvMode::Depthwise || c.mode == ConvMode::Separable || c.C > 1)
-      s += fmt("ch%d: ", ch);
+      s += fmt(tr(S::model_arith_channel), ch);
     size_t k = 0;
     for (const Cell& q : cells) {
       bool pad = false;
@@ -766,14 +755,14 @@ std::string arithmetic_text(const StepperConfig& c, const StepperData& d, const 
   }
   const float out = r.output.at(0, oc, p.r, p.c);
   if (cg > 1 || c.bias != 0.0f) {
-    s += "sum: ";
+    s += tr(S::model_arith_sum);
     for (size_t i = 0; i < sums.size(); ++i) s += (i ? " + " : "") + factor(sums[i]);
-    s += " + bias " + factor(c.bias) + " = " + num_text(out);
+    s += tr(S::model_arith_bias) + factor(c.bias) + " = " + num_text(out);
   } else {
     s.pop_back();  // the single line already ends in the output value
   }
   if (c.mode == ConvMode::Separable && !r.pointwise_output.empty()) {
-    s += "\npointwise (1x1 across channels) -> out[" + std::to_string(0) + "]: ";
+    s += "\n" + fmt(tr(S::model_arith_pointwise), 0);
     for (int ch = 0; ch < c.C; ++ch)
       s += (ch ? " + " : "") + factor(r.output.at(0, ch, p.r, p.c)) + "*" + factor(d.weight2[static_cast<size_t>(ch)]);
     s += " = " + num_text(r.pointwise_output.at(0, 0, p.r, p.c));

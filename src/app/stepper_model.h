@@ -15,7 +15,6 @@ namespace cs::app {
 enum class ConvMode : int { Standard, Grouped, Depthwise, Pointwise, Separable, Transposed, MaxPool, AvgPool };
 constexpr int kConvModeCount = 8;
 const char* conv_mode_name(ConvMode m);   // "standard", ..., "transposed", "maxpool", "avgpool" (state JSON)
-const char* conv_mode_label(ConvMode m);  // words for the UI ("Transposed: input (small) -> output (large)")
 bool parse_conv_mode(const std::string& name, ConvMode* out);
 inline bool mode_is_pool(ConvMode m) { return m == ConvMode::MaxPool || m == ConvMode::AvgPool; }
 

@@ -396,6 +396,69 @@ namespace cs::app {
   X(stepper_kernel_random, "random") \
   X(stepper_kernel_custom, "custom") \
   X(stepper_kernel_learned, "learned") \
+  /* [text built by the model layer: stepper notes, explanations and arithmetic (stepper_model.cpp)] */ \
+  X(model_note_fixed3_cropped, "%s is a 3x3 kernel: cropped into %dx%d with zeros") \
+  X(model_note_fixed3_centred, "%s is a 3x3 kernel: centred into %dx%d with zeros") \
+  X(model_note_no_centre, "a %dx%d kernel has no centre: the 1 sits just below-right of it") \
+  X(model_note_learned_cropped, "the learned filters are %dx%d: cropped into %dx%d") \
+  X(model_note_learned_centred, "the learned filters are %dx%d: centred into %dx%d") \
+  X(model_kernel_sharpen, "Sharpen") \
+  X(model_kernel_sobel_x, "Sobel x") \
+  X(model_kernel_sobel_y, "Sobel y") \
+  X(model_kernel_laplacian, "Laplacian") \
+  X(model_kernel_identity, "Identity") \
+  X(model_explain_stride0, "A stride of 0 never moves the kernel: there would be no next position, so the output size is undefined.") \
+  X(model_explain_dilation0, "A dilation of 0 would put every kernel tap on the same pixel; dilation 1 is the ordinary dense kernel.") \
+  X(model_explain_groups, "Grouped convolution splits the %d input channels and the output channels into %d equal groups; both counts must be multiples of the number of groups.") \
+  X(model_explain_too_large, "The kernel does not fit inside the padded input at any position, so there is no output at all. Add padding, or use a smaller kernel or dilation.") \
+  X(model_explain_pool_padding, "Pooling padding may be at most half the kernel: otherwise a window could lie entirely in the padding.") \
+  X(model_explain_transposed_padding, "In a transposed convolution padding removes rows and columns from the border of the stamped result; with this much padding nothing (or less than nothing) is left. Use less padding.") \
+  X(model_arith_stamps, "in[%d][%d,%d] = %s stamps %s x kernel[%d][%d] onto output") \
+  X(model_arith_all_cropped, ": every stamped cell falls in the cropped border") \
+  X(model_arith_rows_cols, " rows %d..%d, cols %d..%d:") \
+  X(model_arith_after_stamps, "output[%d] after %d of %d stamps:") \
+  X(model_arith_channel, "ch%d: ") \
+  X(model_arith_sum, "sum: ") \
+  X(model_arith_bias, " + bias ") \
+  X(model_arith_pointwise, "pointwise (1x1 across channels) -> out[%d]: ") \
+  /* [output size explanations (output_size_model.cpp)] */ \
+  X(model_why_transposed_stride0, "A stride of 0 would stamp every input cell onto the same place: there is no output size.") \
+  X(model_why_transposed_dilation0, "A dilation of 0 would put every kernel tap on the same output cell.") \
+  X(model_why_transposed_cropped, "Padding %d crops more than the %lld stamped cells: nothing is left.") \
+  X(model_why_division_by_0, " = division by 0") \
+  X(model_why_stride0, "A stride of 0 never moves the kernel: the division by the stride has no answer, so there is no output size.") \
+  X(model_why_dilation0, "A dilation of 0 would put every tap of the kernel on the same pixel; the smallest dilation is 1.") \
+  X(model_why_fits_nowhere_rows, "The kernel spans %lld rows (dilated) but the padded input has only %lld: it fits nowhere, so there is no output.") \
+  X(model_why_fits_nowhere_columns, "The kernel spans %lld columns (dilated) but the padded input has only %lld: it fits nowhere, so there is no output.") \
+  X(model_why_floor_rows, "%lld / %d is not exact: the last window covers input rows %lld..%lld, one more step of %d would run past the padded input, so floor() drops it") \
+  X(model_why_floor_columns, "%lld / %d is not exact: the last window covers input columns %lld..%lld, one more step of %d would run past the padded input, so floor() drops it") \
+  X(model_why_never_read_row, " and 1 input row is never read.") \
+  X(model_why_never_read_rows, " and %zu input rows are never read.") \
+  X(model_why_never_read_column, " and 1 input column is never read.") \
+  X(model_why_never_read_columns, " and %zu input columns are never read.") \
+  X(model_why_only_padding, " (only padding is lost).") \
+  X(model_why_ceil, "%lld / %d is not exact: ceil_mode keeps a last, partial window that hangs over the border.") \
+  X(model_why_gaps_rows, "Stride %d and dilation %d skip %zu input rows: the dilation gaps are never filled by a later window.") \
+  X(model_cost_not_divisible, "%d input and %d output channels are not both divisible by %d groups") \
+  X(model_why_gaps_columns, "Stride %d and dilation %d skip %zu input columns: the dilation gaps are never filled by a later window.") \
+  /* [im2col / Winograd explanations (im2col_model.cpp)] */ \
+  X(model_im2col_ceil_mismatch, "im2col gives %d positions but the output has %dx%d (ceil_mode keeps a partial window im2col does not make)") \
+  X(model_winograd_not_conv, "Winograd applies to ordinary convolutions (not pooling or transposed mode).") \
+  X(model_winograd_needs_3x3, "Winograd F(2x2,3x3) needs a 3x3 kernel, stride 1 and dilation 1 (now %dx%d, stride %dx%d, dilation %dx%d).") \
+  X(model_winograd_too_small, "A Winograd tile makes a 2x2 output block; this output is smaller than 2x2.") \
+  X(model_winograd_refused, "the engine refused the tile convolution") \
+  /* [draw pad: why there is no digit (draw_pad_model.cpp, from the engine's digit_input reasons)] */ \
+  X(model_no_ink_empty, "no ink: the image is empty") \
+  X(model_no_ink_contrast, "no ink: nothing stands out from the background (contrast %.3f < %.3f)") \
+  X(model_no_ink_noise, "no ink: no ink pixels after noise removal") \
+  X(model_no_ink_vanished, "no ink: the ink vanished when fitted into 20x20") \
+  X(model_no_ink_other, "no ink: %s") \
+  /* [captions drawn by panels (panel_stepper.cpp, panel_im2col.cpp)] */ \
+  X(caption_channel, "ch%d") \
+  X(caption_weight_channel, "%s%d ch%d") \
+  X(caption_weight_prefix, "w") \
+  X(caption_depthwise_out_channel, "%s ch%d %dx%d") \
+  X(caption_ms, "%.3f ms") \
   /* end */
 // clang-format on
 

@@ -5,6 +5,8 @@
 #include <numeric>
 
 #include "app/draw_pad_model.h"
+#include "app/ui_strings.h"
+#include "engine/data/digit_input.h"
 
 using namespace cs::app;
 
@@ -96,4 +98,26 @@ TEST_CASE("clearing an empty pad is not an undo step; history is bounded") {
   while (pad.undo()) ++undos;
   CHECK(undos == DrawPad::kMaxUndo);
   CHECK(pad.strokes().size() == 10);  // the oldest strokes can no longer be undone
+}
+
+TEST_CASE("no_ink_text: the engine's reasons through the string table (English as the engine says it)") {
+  std::vector<uint8_t> blank(28 * 28, 0);
+  const std::string flat = cs::prepare_digit(blank.data(), 28, 28).message;   // nothing stands out
+  const std::string empty = cs::prepare_digit(blank.data(), 0, 0).message;    // no pixels at all
+  const std::vector<std::string> reasons = {flat, empty, "no ink: no ink pixels after noise removal",
+                                            "no ink: the ink vanished when fitted into 20x20"};
+  REQUIRE(flat.find("contrast") != std::string::npos);
+  REQUIRE(empty.find("empty") != std::string::npos);
+  set_ui_language(Language::English);
+  for (const std::string& r : reasons) CHECK(no_ink_text(r) == r);
+  set_ui_language(Language::Pseudo);
+  for (const std::string& r : reasons) {
+    const std::string p = no_ink_text(r);
+    CAPTURE(p);
+    CHECK(p.front() == '[');                        // a table entry, not the engine's words
+    CHECK(p.find("no ink") == std::string::npos);
+  }
+  CHECK(no_ink_text(flat).find("0.000 <") != std::string::npos);  // the numbers stay
+  CHECK(no_ink_text("no ink: a new reason") == "[\xC3\xB1\xC3\xB6 \xC3\xAE\xC3\xB1k: a new reason]");  // unknown: the engine's words
+  set_ui_language(Language::English);
 }

@@ -121,55 +121,156 @@ TEST_CASE("labels carry the same ImGui ID in every language") {
 }
 
 // [the grep] Every ImGui widget call in src/app: a string literal it gets must be an ID only
-// ("##name"), or a format without words ("%d", "(%d, %d)"); words come from the table.
-TEST_CASE("no user-visible string literal is passed to an ImGui widget in src/app") {
+// ("##name"), or a format without words ("%d", "(%d, %d)"); words come from the table. Text drawn
+// with AddText and captions/labels formatted with snprintf count as widgets; an snprintf literal
+// that is an item key ("lab.act.%zu", "im2col-in-%d": no spaces, a '.' or '-') is a name, not text.
+namespace {
+
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+size_t line_of(const std::string& text, size_t pos) {
+  return 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
+}
+
+// The literal's words: printf conversions, escapes and a "##id" suffix removed.
+std::string literal_words(const std::string& literal) {
+  static const std::regex spec(R"re(%[-+ #0]*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|L|z|j|t)?[diouxXeEfgGcsp%])re");
+  static const std::regex escape(R"re(\\[nt"\\])re");
+  return std::regex_replace(std::regex_replace(visible(literal), spec, ""), escape, "");
+}
+
+// Widget calls (and AddText / snprintf) in `text` given a user-visible literal: "file:line: literal".
+std::vector<std::string> widget_offenders(const std::string& text, const std::string& file, int* calls) {
   static const std::regex call(
       R"re(ImGui::(Text|TextUnformatted|TextWrapped|TextDisabled|TextColored|LabelText|BulletText|Button|SmallButton|)re"
       R"re(MenuItem|BeginMenu|Begin|Checkbox|SliderInt|SliderFloat|SliderInt2|DragInt|DragFloat|InputInt|InputFloat|)re"
       R"re(InputText|Combo|BeginCombo|Selectable|RadioButton|SetTooltip|CollapsingHeader|TreeNode|BeginTabItem|)re"
-      R"re(TableSetupColumn|ProgressBar|PlotLines|PlotHistogram|ArrowButton)\s*\()re");
+      R"re(TableSetupColumn|ProgressBar|PlotLines|PlotHistogram|ArrowButton)\s*\(|->AddText\s*\(|\bsnprintf\s*\()re");
   static const std::regex literal(R"re("((?:[^"\\]|\\.)*)")re");
-  static const std::regex spec(R"re(%[-+ #0]*(\*|\d+)?(\.(\*|\d+))?(hh|h|ll|l|L|z|j|t)?[diouxXeEfgGcsp%])re");
-  static const std::regex escape(R"re(\\[nt"\\])re");
   static const std::regex letter("[A-Za-z]");
+  static const std::regex item_key(R"re(^[A-Za-z0-9_%]*[.\-][A-Za-z0-9_.%\-]*$)re");
+  std::vector<std::string> out;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), call); it != std::sregex_iterator(); ++it) {
+    ++*calls;
+    const bool printf_call = it->str().find("snprintf") != std::string::npos;
+    // The call's arguments: up to the matching parenthesis (strings skipped).
+    size_t j = static_cast<size_t>(it->position() + it->length());
+    const size_t start = j;
+    for (int depth = 1; j < text.size() && depth > 0; ++j) {
+      if (text[j] == '"') {
+        for (++j; j < text.size() && text[j] != '"'; ++j)
+          if (text[j] == '\\') ++j;
+      } else if (text[j] == '(') {
+        ++depth;
+      } else if (text[j] == ')') {
+        --depth;
+      }
+    }
+    const std::string args = text.substr(start, j - start);
+    for (auto l = std::sregex_iterator(args.begin(), args.end(), literal); l != std::sregex_iterator(); ++l) {
+      if (printf_call && std::regex_match((*l)[1].str(), item_key)) continue;
+      if (std::regex_search(literal_words((*l)[1].str()), letter))
+        out.push_back(file + ":" + std::to_string(line_of(text, static_cast<size_t>(it->position()))) + ": " + l->str());
+    }
+  }
+  return out;
+}
+
+// [the model layer] Prose built by a *_model.cpp (two words of 2+ letters with a space between:
+// "is not exact", "no ink: %s") must come from the table too. Not UI text, and so allowed: literals
+// that match the engine's English messages (a line with find( / rfind( / sscanf( / ==), error
+// messages in the engine's own words (Status::error(...)), and the functions named in `api`
+// (validation messages for setState and links: the API's words, like JSON keys).
+std::vector<std::string> model_offenders(const std::string& text, const std::string& file,
+                                         const std::vector<std::string>& api, int* literals) {
+  static const std::regex literal(R"re("((?:[^"\\]|\\.)*)")re");
+  static const std::regex prose(R"re([A-Za-z]{2,}[^A-Za-z]*\s[^A-Za-z]*[A-Za-z]{2,})re");
+  // Spans of the exempt functions' bodies.
+  std::vector<std::pair<size_t, size_t>> skip;
+  for (const std::string& fn : api) {
+    const size_t at = text.find(" " + fn + "(");
+    REQUIRE_MESSAGE(at != std::string::npos, file << " has no function " << fn << " (rename it in the test too)");
+    size_t b = text.find('{', at), e = b;
+    for (int depth = 0; e < text.size(); ++e) {
+      if (text[e] == '{') ++depth;
+      if (text[e] == '}' && --depth == 0) break;
+    }
+    skip.emplace_back(at, e);
+  }
+  std::vector<std::string> out;
+  for (auto l = std::sregex_iterator(text.begin(), text.end(), literal); l != std::sregex_iterator(); ++l) {
+    const size_t pos = static_cast<size_t>(l->position());
+    const size_t bol = text.rfind('\n', pos) + 1, eol = text.find('\n', pos);
+    const std::string line = text.substr(bol, eol - bol);
+    if (line.find("#include") != std::string::npos || line.find("//") < pos - bol) continue;
+    ++*literals;
+    if (!std::regex_search(literal_words((*l)[1].str()), prose)) continue;
+    if (std::any_of(skip.begin(), skip.end(), [&](const auto& s) { return pos > s.first && pos < s.second; })) continue;
+    if (line.find("find(") != std::string::npos || line.find("sscanf(") != std::string::npos ||
+        line.find("== \"") != std::string::npos || line.find("Status::error(") != std::string::npos)
+      continue;
+    out.push_back(file + ":" + std::to_string(line_of(text, pos)) + ": " + l->str());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("no user-visible string literal is passed to an ImGui widget in src/app") {
   int files = 0, calls = 0;
   std::vector<std::string> offenders;
   for (const auto& entry : std::filesystem::directory_iterator(std::string(CS_TEST_DATA_DIR) + "/../src/app")) {
     if (entry.path().extension() != ".cpp") continue;
-    std::ifstream in(entry.path());
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string text = ss.str();
+    const std::string text = read_text(entry.path());
     if (text.find("ImGui::") == std::string::npos) continue;  // pure files draw nothing
     ++files;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), call); it != std::sregex_iterator(); ++it) {
-      ++calls;
-      // The call's arguments: up to the matching parenthesis (strings skipped).
-      size_t j = static_cast<size_t>(it->position() + it->length());
-      const size_t start = j;
-      for (int depth = 1; j < text.size() && depth > 0; ++j) {
-        if (text[j] == '"') {
-          for (++j; j < text.size() && text[j] != '"'; ++j)
-            if (text[j] == '\\') ++j;
-        } else if (text[j] == '(') {
-          ++depth;
-        } else if (text[j] == ')') {
-          --depth;
-        }
-      }
-      const std::string args = text.substr(start, j - start);
-      for (auto l = std::sregex_iterator(args.begin(), args.end(), literal); l != std::sregex_iterator(); ++l) {
-        std::string v = visible((*l)[1].str());
-        v = std::regex_replace(std::regex_replace(v, spec, ""), escape, "");
-        if (std::regex_search(v, letter)) {
-          const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + it->position(), '\n'));
-          offenders.push_back(entry.path().filename().string() + ":" + std::to_string(line) + ": " + l->str());
-        }
-      }
-    }
+    for (const std::string& o : widget_offenders(text, entry.path().filename().string(), &calls)) offenders.push_back(o);
   }
   for (const std::string& o : offenders) MESSAGE(o);
   CHECK(offenders.empty());
   CHECK(files >= 10);   // the scan found the panels...
-  CHECK(calls >= 200);  // ...and their widget calls
+  CHECK(calls >= 250);  // ...and their widget calls
+}
+
+TEST_CASE("the model layer builds its user-visible text from the table") {
+  // The files whose text the panels show (notes, explanations, arithmetic, captions, "no ink"), each
+  // with its functions whose messages are the API's words.
+  const std::vector<std::pair<std::string, std::vector<std::string>>> files = {
+      {"stepper_model.cpp", {"validate_config"}},
+      {"output_size_model.cpp", {}},
+      {"im2col_model.cpp", {}},
+      {"draw_pad_model.cpp", {}},
+      {"lesson_model.cpp", {"get_int", "get_pair", "get_bool", "get_floats", "apply_stepper", "apply_output_size", "apply_im2col"}},
+  };
+  int literals = 0;
+  std::vector<std::string> offenders;
+  for (const auto& [name, api] : files) {
+    const std::string text = read_text(std::string(CS_TEST_DATA_DIR) + "/../src/app/" + name);
+    REQUIRE_MESSAGE(!text.empty(), name);
+    for (const std::string& o : model_offenders(text, name, api, &literals)) offenders.push_back(o);
+  }
+  for (const std::string& o : offenders) MESSAGE(o);
+  CHECK(offenders.empty());
+  CHECK(literals >= 100);
+}
+
+TEST_CASE("the greps catch planted literals: a widget's, a caption's, and model-built prose") {
+  int calls = 0, literals = 0;
+  CHECK(widget_offenders(R"(ImGui::Text("Hello there");)", "planted.cpp", &calls).size() == 1);
+  CHECK(widget_offenders(R"(dl->AddText(p, col, "Drag me");)", "planted.cpp", &calls).size() == 1);
+  CHECK(widget_offenders(R"(std::snprintf(cap, sizeof cap, "ch%d", ch);)", "planted.cpp", &calls).size() == 1);
+  CHECK(widget_offenders(R"(std::snprintf(key, sizeof key, "lab.act.%zu", i); ImGui::Text("%d", 3);)", "planted.cpp", &calls).empty());
+  CHECK(widget_offenders(R"(ImGui::Text("%s", tr(S::app_help)); ImGui::Button("##x");)", "planted.cpp", &calls).empty());
+  const std::string model = "std::string why(int n) {\n  return fmt(\"%d is not exact\", n);\n}\n"
+                            "std::string check(int n) {\n  return fmt(\"n must be >= 1, got %d\", n);\n}\n"
+                            "bool engine(const std::string& e) { return e.find(\"divisible by groups\") != 0; }\n";
+  std::vector<std::string> found = model_offenders(model, "planted_model.cpp", {"check"}, &literals);
+  REQUIRE(found.size() == 1);
+  CHECK(found[0] == "planted_model.cpp:2: \"%d is not exact\"");
+  CHECK(model_offenders(model, "planted_model.cpp", {}, &literals).size() == 2);  // check() is prose when not API
 }
