@@ -41,7 +41,7 @@ set(CS_ASSET_LIST "font.ttf=${CS_CACHE}/font/DejaVuSans-subset.ttf"
                   "ui.frag=${CMAKE_SOURCE_DIR}/shaders/ui.frag"
                   "colormap.vert=${CMAKE_SOURCE_DIR}/shaders/colormap.vert"
                   "colormap.frag=${CMAKE_SOURCE_DIR}/shaders/colormap.frag")
-if(EXISTS "${CMAKE_SOURCE_DIR}/assets/digitnet.safetensors")
+if(EXISTS "${CMAKE_SOURCE_DIR}/assets/digitnet.safetensors" AND NOT EMSCRIPTEN)  # the page fetches it (cmake/digits.cmake)
   list(APPEND CS_ASSET_LIST "digitnet.safetensors=${CMAKE_SOURCE_DIR}/assets/digitnet.safetensors")
 endif()
 # cmake/digits.cmake (digit lab) defines CS_DIGITS_BIN and the custom command that packs the bundled

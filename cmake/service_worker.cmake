@@ -4,13 +4,17 @@
 file(SHA256 "${OUT}/convscope.wasm" h1)
 file(SHA256 "${OUT}/convscope.js" h2)
 file(SHA256 "${OUT}/index.html" h3)
-# Files fetched after the first load (cmake/digits.cmake): cached and hashed when the build has them.
+# Files fetched after the first load (cmake/digits.cmake: the lab's digits and weights, the training
+# digits): cached and hashed when the build has them.
 set(CS_SW_LATER_FILES "")
 set(h4 "")
-if(EXISTS "${OUT}/digits-train.bin")
-  set(CS_SW_LATER_FILES ", 'digits-train.bin'")
-  file(SHA256 "${OUT}/digits-train.bin" h4)
-endif()
+foreach(f digits.bin digitnet.safetensors digits-train.bin)
+  if(EXISTS "${OUT}/${f}")
+    string(APPEND CS_SW_LATER_FILES ", '${f}'")
+    file(SHA256 "${OUT}/${f}" h)
+    string(APPEND h4 "${h}")
+  endif()
+endforeach()
 string(SHA256 hash "${h1}${h2}${h3}${h4}")
 string(SUBSTRING "${hash}" 0 16 CS_BUILD_HASH)
 configure_file("${WEB}/sw.js" "${OUT}/sw.js" @ONLY)

@@ -1,15 +1,25 @@
 // hook.js — window.ConvScope, the JavaScript test hook (linked with --post-js). Tests drive the real
 // canvas with mouse events at the rectangles panels() reports, and read the effects through state().
-//   ConvScope.ready           Promise resolved after the first frames are drawn
+//   ConvScope.ready           Promise resolved after the first frames are drawn (and, when the page's
+//                             link asked for the lab or a digit lesson, the digit model has arrived)
 //   ConvScope.panels()        {panelId: {x, y, width, height}} in CSS pixels, from ImGui item rects
 //   ConvScope.items()         {itemId: {x, y, width, height}}: named widgets (buttons, cells) to click
 //   ConvScope.state()         JSON-serialisable snapshot of the app state
 //   ConvScope.setState(p)     merge a partial state; throws Error with the reason if it is rejected
+//                             (a Promise while the digit model is loading: see below)
 //   ConvScope.openFile(file)  the same path as dropping a File on the page
 (function () {
   var resolveReady;
   var ready = new Promise(function (resolve) { resolveReady = resolve; });
-  Module.csReady = function () { resolveReady(); };
+  // The digit model (bundled digits + DigitNet's weights) is fetched on first need; a link that opens
+  // the lab or a digit lesson needs it at once, so ready also waits for it then (not on the default page).
+  function modelLoading() { return Module.ccall('cs_lab_assets_status', 'number', [], []) === 1; }
+  function afterModel() {
+    return new Promise(function (resolve) {
+      (function poll() { if (modelLoading()) setTimeout(poll, 10); else resolve(); })();
+    });
+  }
+  Module.csReady = function () { afterModel().then(resolveReady); };
   function json(fn, arg) {
     var text = arg === undefined ? Module.ccall(fn, 'string', [], []) : Module.ccall(fn, 'string', ['string'], [arg]);
     return text;
@@ -20,9 +30,14 @@
     items: function () { return JSON.parse(json('cs_items_json')); },
     frames: function () { return api.state().frame; },
     state: function () { return JSON.parse(json('cs_state_json')); },
+    // While the digit model (bundled digits + DigitNet's weights, fetched on first need) is loading,
+    // e.g. because this partial opened the lab or asked for a digit lesson, the result is a Promise
+    // settled when it has arrived or failed: the change is then on screen (state().lab_assets says how
+    // it went). Otherwise it returns at once, as before.
     setState: function (partial) {
       var err = json('cs_set_state', JSON.stringify(partial));
       if (err) throw new Error(err);
+      if (modelLoading()) return afterModel();
     },
   };
   // Files: dropped anywhere on the page, or chosen with File > Open (a hidden <input type=file>).

@@ -3,9 +3,10 @@
 // cmake/service_worker.cmake), so a new build replaces the old files instead of mixing with them.
 const VERSION = '@CS_BUILD_HASH@';
 const CACHE = 'convscope-' + VERSION;
-// Everything the page may ask for, incl. what it fetches after its first load (digits-train.bin, when
-// the training panel first shows): the worker installs after the page is interactive, so caching the
-// later files here costs the first load nothing and makes training work offline too.
+// Everything the page may ask for, incl. what it fetches after its first load (digits.bin and
+// digitnet.safetensors when the digit lab or a digit lesson first needs them, digits-train.bin when the
+// training panel first shows): the worker installs after the page is interactive, so caching the later
+// files here costs the first load nothing and makes the whole lab work offline too.
 const FILES = ['./', 'index.html', 'convscope.js', 'convscope.wasm', 'manifest.webmanifest', 'icon.svg'@CS_SW_LATER_FILES@];
 
 self.addEventListener('install', (event) => {

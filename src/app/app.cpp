@@ -110,21 +110,86 @@ float FrameStats::recent_outside_ms() const {
 
 void app_init(AppState& state) { state.applied_ui_scale = 0.0f; }
 
-std::shared_ptr<const DigitBundle> app_bundled_digits(AppState& state) {
-  if (state.bundled_digits_tried) return state.bundled_digits;
-  state.bundled_digits_tried = true;
-  EmbeddedAsset a = embedded_asset("digits.bin");
-  if (!a) {
-    state.bundled_digits_error = "this build has no bundled digits";
-    return nullptr;
+std::shared_ptr<const DigitBundle> app_bundled_digits(AppState& state) { return state.bundled_digits; }
+
+namespace {
+
+// Both files are there (or failed): the status, the lab's session and the lessons follow, and the
+// setState partials that waited for them are applied (their errors become notices: nobody waits
+// for an answer any more).
+void lab_assets_settle(AppState& state) {
+  LabAssets& A = state.lab_assets;
+  if (!A.digits_done || !A.weights_done) return;  // the other file's callback comes here too
+  A.status = LabAssets::Ready;
+  A.error.clear();
+  ++A.revision;
+  lesson_assets_arrived(state);
+  digit_lab_assets_arrived(state);
+  std::vector<std::string> deferred;
+  deferred.swap(A.deferred);
+  for (const std::string& partial : deferred) {
+    const std::string err = app_set_state(state, partial);
+    if (!err.empty()) app_notice(state, err);
   }
-  Result<DigitBundle> b = parse_digit_bundle(a.data, a.size);
-  if (!b.is_ok()) {
-    state.bundled_digits_error = b.message();
-    return nullptr;
-  }
-  state.bundled_digits = std::make_shared<const DigitBundle>(std::move(b.value()));
-  return state.bundled_digits;
+}
+
+// One of the two files: from the program (desktop), else fetched beside the page. `take` gets the
+// bytes (null when the build has none: nothing to wait for) and returns "" or why they are unusable.
+template <class Take>
+void load_lab_asset(AppState& state, const char* name, bool LabAssets::*done, Take take) {
+  auto arrive = [&state, name, done, take](const uint8_t* bytes, size_t size, const std::string& error) {
+    LabAssets& A = state.lab_assets;
+    if (!bytes && !error.empty()) {
+      A.error = cs::fmt(tr(S::lab_assets_failed), name, error.c_str());
+      A.status = LabAssets::Failed;  // stays so until a retry, even if the other file arrives
+      app_notice(state, A.error);
+      return;
+    }
+    take(bytes, size);
+    A.*done = true;
+    if (A.status == LabAssets::Loading) lab_assets_settle(state);
+  };
+  if (EmbeddedAsset a = embedded_asset(name)) return arrive(a.data, a.size, "");
+  if (!platform_fetch_file(name, arrive)) arrive(nullptr, 0, "");  // no fetching here: the build has none
+}
+
+}  // namespace
+
+LabAssets::Status app_lab_assets(AppState& state, int request) {
+  LabAssets& A = state.lab_assets;
+  if (A.status == LabAssets::Ready || A.status == LabAssets::Loading) return A.status;
+  // Idle: a build that embeds them has them at once (the desktop), without being asked.
+  const bool embedded = embedded_asset("digits.bin") || embedded_asset("digitnet.safetensors");
+  if (A.status == LabAssets::Idle ? !(request >= 1 || embedded) : request < 2) return A.status;
+  A.status = LabAssets::Loading;
+  A.error.clear();
+  if (!A.digits_done)
+    load_lab_asset(state, "digits.bin", &LabAssets::digits_done, [&state](const uint8_t* bytes, size_t size) {
+      if (!bytes) {
+        state.bundled_digits_error = "this build has no bundled digits";
+        return;
+      }
+      Result<DigitBundle> b = parse_digit_bundle(bytes, size);
+      if (!b.is_ok()) {
+        state.bundled_digits_error = b.message();
+        app_notice(state, cs::fmt(tr(S::notice_digits_unreadable), b.message().c_str()));
+        return;
+      }
+      state.bundled_digits = std::make_shared<const DigitBundle>(std::move(b.value()));
+    });
+  if (A.status == LabAssets::Loading && !A.weights_done)
+    load_lab_asset(state, "digitnet.safetensors", &LabAssets::weights_done, [&state](const uint8_t* bytes, size_t size) {
+      if (bytes) state.lab_assets.weights = std::make_shared<const std::vector<uint8_t>>(bytes, bytes + size);
+    });
+  if (A.status == LabAssets::Loading) lab_assets_settle(state);
+  return A.status;
+}
+
+std::string app_lab_assets_message(const AppState& state) {
+  const LabAssets& A = state.lab_assets;
+  if (A.status == LabAssets::Ready) return "";
+  if (A.status == LabAssets::Failed) return A.error;
+  return tr(S::lab_loading_model);
 }
 
 bool app_training_digits(AppState& state, int request) {
@@ -492,6 +557,11 @@ std::string app_state_json(const AppState& state) {
                            {"channels", state.inbox.image.channels}}},
                 {"weights", {{"serial", state.inbox.weights_serial}, {"name", state.inbox.weights_name},
                              {"bytes", state.inbox.weights.size()}}}};
+  // The digit model (bundled digits + DigitNet's weights): "ready" once both are there (the page
+  // fetches them on first need), with the failed fetch's message; partials waiting for it.
+  const char* statuses[] = {"idle", "loading", "failed", "ready"};
+  j["lab_assets"] = {{"status", statuses[state.lab_assets.status]}, {"error", state.lab_assets.error},
+                     {"deferred", state.lab_assets.deferred.size()}, {"revision", state.lab_assets.revision}};
   lesson_state_json(state, j);
   digit_lab_state_json(state, j);
   return j.dump();
@@ -514,9 +584,33 @@ std::string app_items_json(const AppState& state) {
   return j.dump();
 }
 
+namespace {
+
+// Parts of a setState partial that read the bundled digits or DigitNet's weights: the lessons' digit
+// input or learned kernels, the lab's gallery input, activations, training and SE overrides.
+bool needs_lab_assets(const json& j) {
+  if (j.contains("stepper") && j["stepper"].is_object()) {
+    const json& st = j["stepper"];
+    if (st.contains("digit_index") || (st.contains("input_preset") && st["input_preset"] == "digit") ||
+        (st.contains("kernel_preset") && st["kernel_preset"] == "learned"))
+      return true;
+  }
+  if (j.contains("se") && j["se"].is_object() && j["se"].contains("override")) return true;
+  return j.contains("input") || j.contains("activations") || j.contains("training");
+}
+
+}  // namespace
+
 std::string app_set_state(AppState& state, const std::string& partial_json) {
   json j = json::parse(partial_json, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return "setState expects a JSON object";
+  // A partial that needs the digit model while it is on its way (the page fetches it on first need)
+  // waits for it: the fetch starts (or is retried) and the whole partial is applied when it arrives
+  // (web/hook.js's setState waits for that; an error then becomes a notice).
+  if (needs_lab_assets(j) && app_lab_assets(state, 2) == LabAssets::Loading) {
+    state.lab_assets.deferred.push_back(partial_json);
+    return "";
+  }
   AppState next = state;  // apply to a copy: a bad field leaves the state untouched
   if (j.contains("workspace")) {
     const json& w = j["workspace"];
@@ -598,6 +692,8 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
   if (err.empty()) err = digit_lab_set_state(next, j);
   if (!err.empty()) return err;
   state = next;
+  // The lab needs its digits and weights: ask for them now rather than on its first frame.
+  if (state.workspace == Workspace::DigitLab) app_lab_assets(state, 1);
   return "";
 }
 

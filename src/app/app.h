@@ -29,9 +29,21 @@ void app_record_frame_time(AppState& state, float ms);
 
 void app_notice(AppState& state, const std::string& message, double seconds = 6.0);
 
-// The bundled digits, parsed on the first call (null when the build has none or they do not parse;
-// state.bundled_digits_error then says why).
+// The digit lab's data (state.lab_assets: bundled test digits and DigitNet's weights). `request`:
+// 0 only looks (a build that embeds them, the desktop, has them at once), 1 starts fetching them if
+// nobody has yet, 2 also retries a failed fetch. The page fetches digits.bin and digitnet.safetensors
+// from beside index.html (platform_fetch_file; the single offline file has them inlined); when both
+// are there the lab's session and the lessons take them (digit_lab_assets_arrived) and the deferred
+// setState partials are applied. Returns the status after the call.
+LabAssets::Status app_lab_assets(AppState& state, int request = 0);
+
+// The bundled digits once they have arrived (null before, or when the build has none or they do not
+// parse; state.bundled_digits_error then says why).
 std::shared_ptr<const DigitBundle> app_bundled_digits(AppState& state);
+
+// The message the lab's panels and the lessons show while the digit model is not there: loading, or
+// the failed fetch's reason. Empty once it has arrived.
+std::string app_lab_assets_message(const AppState& state);
 
 // The in-page training digits. The desktop embeds them in digits.bin; the page keeps them out of its
 // first load: digits-train.bin, fetched on the first call (platform_fetch_file) and merged into

@@ -55,6 +55,20 @@ struct FrameStats {
   float recent_outside_ms() const;
 };
 
+// The digit lab's data: the bundled test digits (digits.bin) and DigitNet's weights
+// (digitnet.safetensors). The desktop embeds them; the page keeps them out of its first load and
+// fetches them on first need (app_lab_assets in app.h): the lab opens, a lesson picks a digit or the
+// learned kernels, a link or setState asks for one of those.
+struct LabAssets {
+  enum Status : int { Idle = 0, Loading = 1, Failed = 2, Ready = 3 };
+  Status status = Idle;
+  bool digits_done = false, weights_done = false;  // arrived (or the build has none: nothing to wait for)
+  std::shared_ptr<const std::vector<uint8_t>> weights;  // digitnet.safetensors's bytes (null: none)
+  std::string error;             // why the last fetch failed (shown with a Retry)
+  long long revision = 0;        // +1 each time they arrive (the lessons and the lab take them then)
+  std::vector<std::string> deferred;  // setState partials that need them, applied when they arrive
+};
+
 enum class Workspace : int { Lessons = 0, DigitLab = 1 };
 enum class Theme : int { Dark = 0, Light = 1, HighContrast = 2 };
 
@@ -86,11 +100,11 @@ struct AppState {
   std::map<std::string, ItemRect, std::less<>> item_rects;
   HomeState home;
   Inbox inbox;
-  // The bundled MNIST digits (digits.bin), parsed once on first use (app_bundled_digits) and shared
+  // The bundled MNIST digits (digits.bin), parsed once when they arrive (app_lab_assets) and shared
   // by the lessons' digit preset and the digit lab.
   std::shared_ptr<const DigitBundle> bundled_digits;
   std::string bundled_digits_error;
-  bool bundled_digits_tried = false;
+  LabAssets lab_assets;
   // The page's training digits (app_training_digits): 0 not asked yet, 1 fetching, 2 failed; the
   // Train request to replay when they arrive.
   int training_digits_fetch = 0;

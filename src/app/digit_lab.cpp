@@ -5,7 +5,6 @@
 
 #include "app.h"
 #include "digit_lab_panels.h"
-#include "embedded_assets.h"
 #include "imgui.h"
 #include "lab_layout_model.h"
 #include "panels.h"
@@ -34,16 +33,25 @@ LabSession::ModelFactory digitnet_factory() {
 #endif
 }
 
+// The bundled digits and DigitNet (with the shipped weights) into the session, once they are there
+// (app_lab_assets); until then the session draws and preprocesses without them.
+void take_assets(AppState& state, LabSession& s) {
+  if (state.lab_assets.status != LabAssets::Ready) {
+    s.use_digits(nullptr, app_lab_assets_message(state));
+    return;
+  }
+  s.use_digits(app_bundled_digits(state), state.bundled_digits_error);
+  const auto& w = state.lab_assets.weights;
+  cs::Status st = s.init_network(digitnet_factory(), w ? w->data() : nullptr, w ? w->size() : 0);
+  if (!st) app_notice(state, cs::fmt(tr(S::notice_digitnet_error), st.message().c_str()));
+}
+
 LabSession& session_of(AppState& state) {
   DigitLabState& lab = state.lab;
   if (!lab.session) {
+    app_lab_assets(state, 1);  // the page fetches them now (first need), the desktop has them
     lab.session = std::make_shared<LabSession>();
-    std::shared_ptr<const DigitBundle> digits = app_bundled_digits(state);
-    lab.session->use_digits(digits, state.bundled_digits_error);
-    if (!digits && embedded_asset("digits.bin")) app_notice(state, cs::fmt(tr(S::notice_digits_unreadable), state.bundled_digits_error.c_str()));
-    EmbeddedAsset weights = embedded_asset("digitnet.safetensors");
-    cs::Status st = lab.session->init_network(digitnet_factory(), weights.data, weights.size);
-    if (!st) app_notice(state, cs::fmt(tr(S::notice_digitnet_error), st.message().c_str()));
+    take_assets(state, *lab.session);
   }
   if (!lab.view) lab.view = std::make_shared<LabView>();
   return *lab.session;
@@ -99,6 +107,22 @@ constexpr double kFrameBudgetMs = 4.0;  // issue 8: frame CPU time with all pane
 constexpr double kSafetyMs = 0.6;       // the rest of app_frame after the lab (metrics, help), timer steps (0.1 ms) and jitter
 constexpr int kMaxIdleFrames = 32;
 
+// Until the digit model is there, a panel that needs it is its own window (same title, id and place)
+// saying so; after a failed fetch, with a Retry that asks again.
+void draw_waiting_panel(AppState& state, S title, bool* open, const char* id) {
+  if (!ImGui::Begin(tr_label(title), open)) {
+    ImGui::End();
+    return;
+  }
+  record_panel_rect(state, id);
+  ImGui::TextWrapped("%s", app_lab_assets_message(state).c_str());
+  if (state.lab_assets.status == LabAssets::Failed) {
+    if (ImGui::Button(tr_label(S::lab_retry))) app_lab_assets(state, 2);
+    record_item_rect(state, (std::string(id) + ".retry").c_str());
+  }
+  ImGui::End();
+}
+
 void place(const LabRect& r) {
   ImGui::SetNextWindowPos(ImVec2(r.x, r.y), ImGuiCond_Always);
   ImGui::SetNextWindowSize(ImVec2(r.w, r.h), ImGuiCond_Always);
@@ -131,21 +155,30 @@ void draw_digit_lab_panels(AppState& state) {
     if (first) place(layout.draw_pad);
     draw_pad_panel(state, s, v);
   }
+  const bool waiting = state.lab_assets.status != LabAssets::Ready;  // the draw pad works meanwhile
+  if (waiting && lab.show_draw_pad) {  // its gallery line follows the fetch (loading, then why it failed)
+    const std::string why = app_lab_assets_message(state);
+    if (why != s.digits_error()) s.use_digits(nullptr, why);
+  }
   if (lab.show_prediction) {
     if (first) place(layout.prediction);
-    draw_prediction_panel(state, s, v);
+    if (waiting) draw_waiting_panel(state, S::prediction_title, &lab.show_prediction, "prediction");
+    else draw_prediction_panel(state, s, v);
   }
   if (lab.show_activations) {
     if (first) place(layout.activations);
-    draw_activations_panel(state, s, v);
+    if (waiting) draw_waiting_panel(state, S::activations_title, &lab.show_activations, "activations");
+    else draw_activations_panel(state, s, v);
   }
   if (lab.show_se_weights) {
     if (first) place(layout.se_weights);
-    draw_se_weights_panel(state, s, v);
+    if (waiting) draw_waiting_panel(state, S::se_weights_title, &lab.show_se_weights, "se-weights");
+    else draw_se_weights_panel(state, s, v);
   }
   if (lab.show_training) {
     if (first) place(layout.training);
-    draw_training_panel(state, s, v);
+    if (waiting) draw_waiting_panel(state, S::training_title, &lab.show_training, "training");
+    else draw_training_panel(state, s, v);
   }
   // The SE statistics are a background pass over the bundled test digits (1000 forward passes after
   // every change of the weights): it gets what is left of the frame's CPU budget once the panels are
@@ -166,6 +199,10 @@ void draw_digit_lab_panels(AppState& state) {
     platform_run_when_idle([st = &state](double budget_ms) {
       if (st->lab.session) st->lab.session->step_se_stats_idle(budget_ms);
     });
+}
+
+void digit_lab_assets_arrived(AppState& state) {
+  if (state.lab.session) take_assets(state, *state.lab.session);
 }
 
 void digit_lab_menu_items(AppState& state) {
@@ -193,7 +230,7 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
     const cs::DigitSteps& st = s->steps();
     draw["steps"] = {{"has_ink", st.has_ink}, {"box", {st.box_x, st.box_y, st.box_w, st.box_h}},
                      {"com", {st.com_x, st.com_y}}, {"shift", {st.shift_x, st.shift_y}},
-                     {"message", st.message}, {"ms", s->prepare_ms()}};
+                     {"message", st.message}, {"message_shown", no_ink_text(st.message)}, {"ms", s->prepare_ms()}};
   }
   out["draw"] = draw;
   out["gallery"] = {{"count", s && s->has_digits() ? s->digits().test.count : 0},

@@ -252,8 +252,10 @@ json lesson_json(const LessonState& s) {
   if (c.mode == ConvMode::Separable && r.valid)
     st["macs"] = {{"depthwise", r.macs_stage1}, {"pointwise", r.macs_stage2}, {"standard", r.macs_standard}};
   st["digit_index"] = s.digit_index;
-  st["digits_available"] = s.digits && s.digits->test.count > 0;
-  st["learned_available"] = !s.learned.empty();
+  // Available: there, or to be fetched when chosen (the page's digit model comes on first need).
+  st["digits_available"] = (s.digits && s.digits->test.count > 0) || s.assets_on_demand;
+  st["learned_available"] = !s.learned.empty() || s.assets_on_demand;
+  st["digits_loaded"] = s.digits && s.digits->test.count > 0;
   st["image_name"] = s.image_name;
 
   json os;

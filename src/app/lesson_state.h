@@ -34,8 +34,11 @@ struct LessonState {
   std::string image_name;
   std::vector<std::vector<float>> learned;  // DigitNet's first-layer filters (when the weights exist)
   std::string learned_name;
-  std::shared_ptr<const DigitBundle> digits;  // parsed once from the embedded digits.bin
-  bool digits_tried = false;
+  std::shared_ptr<const DigitBundle> digits;  // the bundled digits.bin, once it is there (AppState::lab_assets)
+  long long assets_revision = 0;              // AppState::lab_assets.revision last taken
+  // The digit model is not there yet but can be asked for (the page fetches it on first need): the
+  // digit preset and the learned kernels stay selectable and state() says they are available.
+  bool assets_on_demand = false;
 
   // Raw pictures for the digit / image presets, resampled to (H, W) by lesson_refresh: 1 plane (grey)
   // or 3 (RGB; channels 1 shows their luma).

@@ -8,7 +8,6 @@
 
 #include "app.h"
 #include "digit_bundle_model.h"
-#include "embedded_assets.h"
 #include "engine/data/safetensors.h"
 #include "imgui.h"
 #include "lesson_model.h"
@@ -19,15 +18,17 @@ namespace cs::app {
 
 namespace {
 
-// Bundled MNIST digits (parsed once for the whole app) and DigitNet's first-layer filters, read once
-// from the embedded assets.
-void load_assets_once(AppState& state) {
+// Bundled MNIST digits (parsed once for the whole app) and DigitNet's first-layer filters, taken once
+// they are there (app_lab_assets: embedded on the desktop, fetched on first need by the page).
+void take_assets(AppState& state) {
   LessonState& L = state.lessons;
-  if (L.digits_tried) return;
-  L.digits_tried = true;
+  if (L.assets_revision == state.lab_assets.revision) return;
+  L.assets_revision = state.lab_assets.revision;
   L.digits = app_bundled_digits(state);
-  if (EmbeddedAsset w = embedded_asset("digitnet.safetensors")) {
-    Result<SafeTensors> st = parse_safetensors(w.data, w.size, "digitnet.safetensors");
+  L.learned.clear();
+  L.learned_name.clear();
+  if (const auto& w = state.lab_assets.weights) {
+    Result<SafeTensors> st = parse_safetensors(w->data(), w->size(), "digitnet.safetensors");
     if (st.is_ok()) {
       // The first convolution on the grey digit: DigitNet's stem ("stem.0.weight", Conv2d(1, 16, 3x3));
       // other files: the first rank-4 weight with one input channel (depthwise convs also have one,
@@ -75,7 +76,10 @@ void take_inbox_image(AppState& state, LessonState& L) {
 
 void draw_lesson_panels(AppState& state) {
   LessonState& L = state.lessons;
-  load_assets_once(state);
+  app_lab_assets(state);  // only looks: the desktop has them embedded, the page fetches them on first need
+  take_assets(state);
+  // Until they are there, the digit preset and the learned kernels may still be chosen: that asks for them.
+  L.assets_on_demand = state.lab_assets.status != LabAssets::Ready;
   if (state.workspace == Workspace::Lessons) take_inbox_image(state, L);
   lesson_refresh(L);
   // Default layout for this display size (again whenever the window or the presentation scale changes).
@@ -119,9 +123,13 @@ void lesson_state_json(const AppState& state, nlohmann::json& out) {
     out["stepper"]["keys"] = state.lessons.stepper_keys_to_controls ? "controls" : "stepper";
 }
 
+void lesson_assets_arrived(AppState& state) {
+  take_assets(state);
+  state.lessons.assets_on_demand = false;
+}
+
 std::string lesson_set_state(AppState& next, const nlohmann::json& partial) {
   LessonState& L = next.lessons;
-  load_assets_once(next);
   // "image" may be asked for when an image was opened earlier but another preset replaced it.
   if (partial.contains("stepper") && partial["stepper"].is_object() && partial["stepper"].contains("input_preset") &&
       partial["stepper"]["input_preset"] == "image" && L.raw_kind != InputPreset::Image) {

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "app.h"
 #include "imgui_internal.h"  // SetFocusID: the nav cursor onto a control when Tab hands over the keys
 #include "lesson_draw.h"
 #include "lesson_model.h"
@@ -69,11 +70,11 @@ bool enum_combo(const char* label, E* value, const char* (*name)(E), float width
 }
 
 bool input_allowed(InputPreset p, const LessonState& L) {
-  if (p == InputPreset::Digit) return L.digits != nullptr;
+  if (p == InputPreset::Digit) return L.digits != nullptr || L.assets_on_demand;
   if (p == InputPreset::Image) return L.raw_kind == InputPreset::Image;
   return true;
 }
-bool kernel_allowed(KernelPreset p, const LessonState& L) { return p != KernelPreset::Learned || !L.learned.empty(); }
+bool kernel_allowed(KernelPreset p, const LessonState& L) { return p != KernelPreset::Learned || !L.learned.empty() || L.assets_on_demand; }
 bool mode_allowed(ConvMode, const LessonState&) { return true; }
 
 void draw_controls(AppState& state) {
@@ -95,16 +96,35 @@ void draw_controls(AppState& state) {
   ImGui::SameLine();
   InputPreset ip = c.input_preset;
   if (enum_combo<InputPreset, kInputPresetCount>(tr_label(S::stepper_input), &ip, input_preset_text, fs * 6, input_allowed, L)) {
-    if (ip == InputPreset::Custom) L.source = L.data.input;
-    if (ip == InputPreset::Digit && L.raw_kind != InputPreset::Digit) lesson_use_digit(L, L.digit_index);
-    c.input_preset = ip;
+    if (ip == InputPreset::Digit && !L.digits) {
+      // The page's digits come on first need: this choice is made when they arrive.
+      app_set_state(state, R"({"stepper":{"input_preset":"digit"}})");
+    } else {
+      if (ip == InputPreset::Custom) L.source = L.data.input;
+      if (ip == InputPreset::Digit && L.raw_kind != InputPreset::Digit) lesson_use_digit(L, L.digit_index);
+      c.input_preset = ip;
+    }
   }
   record_item_rect(state, "stepper.input-preset");
   ImGui::SameLine();
   if (!mode_is_pool(c.mode)) {
-    enum_combo<KernelPreset, kKernelPresetCount>(tr_label(S::stepper_kernel_preset), &c.kernel_preset, kernel_preset_text, fs * 6.5f, kernel_allowed, L);
+    KernelPreset kp = c.kernel_preset;
+    if (enum_combo<KernelPreset, kKernelPresetCount>(tr_label(S::stepper_kernel_preset), &kp, kernel_preset_text, fs * 6.5f, kernel_allowed, L)) {
+      if (kp == KernelPreset::Learned && L.learned.empty()) app_set_state(state, R"({"stepper":{"kernel_preset":"learned"}})");
+      else c.kernel_preset = kp;
+    }
     record_item_rect(state, "stepper.kernel-preset");
     ImGui::SameLine();
+  }
+  // Waiting for the digit model (or its fetch failed: Retry asks again).
+  if (L.assets_on_demand && !state.lab_assets.deferred.empty()) {
+    ImGui::NewLine();
+    ImGui::TextColored(ImVec4(1, 0.8f, 0.3f, 1), "%s", app_lab_assets_message(state).c_str());
+    if (state.lab_assets.status == LabAssets::Failed) {
+      ImGui::SameLine();
+      if (ImGui::Button(tr_label(S::lab_retry))) app_lab_assets(state, 2);
+      record_item_rect(state, "stepper.retry-model");
+    }
   }
   ImGui::NewLine();
 

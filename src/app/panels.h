@@ -24,10 +24,15 @@ void draw_lesson_panels(AppState& state);
 void lesson_menu_items(AppState& state);
 void lesson_state_json(const AppState& state, nlohmann::json& out);
 std::string lesson_set_state(AppState& next, const nlohmann::json& partial);
+// The bundled digits and DigitNet's weights have just arrived (app_lab_assets): the digit preset and
+// the learned kernels take them now.
+void lesson_assets_arrived(AppState& state);
 
 void draw_digit_lab_panels(AppState& state);
 void digit_lab_menu_items(AppState& state);
 void digit_lab_state_json(const AppState& state, nlohmann::json& out);
 std::string digit_lab_set_state(AppState& next, const nlohmann::json& partial);
+// The lab's digits and weights have just arrived (app_lab_assets): an open session takes them now.
+void digit_lab_assets_arrived(AppState& state);
 
 }  // namespace cs::app

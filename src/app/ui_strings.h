@@ -51,6 +51,9 @@ namespace cs::app {
   X(lab_se_weights, "SE weights") \
   X(lab_training, "Training") \
   X(lab_reset_layout, "Reset layout") \
+  X(lab_loading_model, "Loading the digit model\u2026") \
+  X(lab_assets_failed, "Could not load the digit model (%s): %s. Press Retry to try again.") \
+  X(lab_retry, "Retry") \
   /* [lessons: View menu (lessons.cpp)] */ \
   X(lessons_kernel_stepper, "Kernel stepper") \
   X(lessons_output_size, "Output size") \
