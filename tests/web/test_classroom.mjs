@@ -381,9 +381,34 @@ export function languageTests(ctx) {
     await clickItem(page, 'stepper.play');
     assert((await state(page)).stepper.playing === true, 'stepper.play plays in the pseudo language');
     await clickItem(page, 'stepper.play');
+    // Text built by the model layer follows the language, numbers and symbols unchanged: the stepper's
+    // arithmetic (two channels and a bias: "ch0: ...", "sum: ... + bias ...") and its explanation of an
+    // impossible setting (stride 0).
+    const numbers = (t) => (t.match(/-?\d+(\.\d+)?/g) || []).join(' ');
+    const lesson = { stepper: { mode: 'standard', channels: 2, bias: 0.5, stride: 1 } };
+    const textIn = async (language, extra) => {
+      await setState(page, { language, ...lesson, ...extra });
+      await frames(page, 2);
+      return (await state(page)).stepper;
+    };
+    const arEn = (await textIn('english', {})).arithmetic, arPs = (await textIn('pseudo', {})).arithmetic;
+    assert(/^ch0: /.test(arEn) && /sum: .* \+ bias 0\.5 = /.test(arEn), `English arithmetic: ${arEn}`);
+    assert(arPs.startsWith('[\u00e7h0: ]') && /\[s\u00fcm: \]/.test(arPs) && !/sum|bias/.test(arPs), `pseudo arithmetic: ${arPs}`);
+    assert(numbers(arPs) === numbers(arEn), `arithmetic numbers differ: ${numbers(arEn)} / ${numbers(arPs)}`);
+    const exEn = (await textIn('english', { stepper: { stride: 0 } })).explain, exPs = (await textIn('pseudo', { stepper: { stride: 0 } })).explain;
+    assert(/stride of 0 never moves the kernel/.test(exEn), `English explanation: ${exEn}`);
+    assert(exPs.startsWith('[') && /\u00e9/.test(exPs) && !/never moves/.test(exPs) && numbers(exPs) === numbers(exEn), `pseudo explanation: ${exPs}`);
+    await screenshot(page, 'classroom-pseudo-language-stepper-explanation');
+    await setState(page, { stepper: { stride: 1 } });
     await clickItem(page, 'menu.digit-lab');
     await frames(page, 3);
     assert((await state(page)).workspace === 'digit-lab', 'menu.digit-lab switches workspace in the pseudo language');
+    // The draw pad's "no ink" line: the engine's reason (state's message, English) shown in the UI language.
+    await setState(page, { draw: { clear: true } });
+    await frames(page, 3);
+    const steps = (await state(page)).draw.steps;
+    assert(steps && /^no ink: /.test(steps.message) && steps.message_shown.startsWith('[') && !/no ink/.test(steps.message_shown) &&
+      numbers(steps.message_shown) === numbers(steps.message), `no ink in pseudo: ${JSON.stringify(steps)}`);
     await clickItem(page, 'activations.saliency.gradcam');
     assert((await state(page)).saliency.mode === 'grad-cam', 'activations.saliency.gradcam works in the pseudo language');
     await screenshot(page, 'classroom-pseudo-language-digit-lab');
@@ -394,6 +419,7 @@ export function languageTests(ctx) {
     await setState(page, { language: 'english', workspace: 'lessons' });
     await frames(page, 3);
     s = await state(page);
+    assert(/^ch0: /.test(s.stepper.arithmetic), `arithmetic in English again: ${s.stepper.arithmetic}`);
     assert(s.language === 'english' && s.ui_sample.menu_file === 'File', `back to English: ${JSON.stringify(s.ui_sample)}`);
     const it2 = await items(page);
     assert(it2['menu.zoom-out'].width === it0['menu.zoom-out'].width, 'A- has its English width again');

@@ -283,6 +283,27 @@ export function digitLabTests(ctx) {
     await context.close();
   } });
 
+  // The SE pass at the default budget (the frame's leftover of 4 ms, plus the browser's idle time between
+  // frames): it completes, most digits run between frames, and the frames it took are printed.
+  tests.push({ name: 'digit lab: the SE pass at the default budget runs between frames too and completes', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: LAB });
+    await page.waitForFunction(() => { const s = window.ConvScope.state(); return s.network && s.network.ok && s.se; }, null, { timeout: 60000, polling: 50 });
+    const s0 = await state(page), t0 = Date.now();
+    assert(s0.se.budget_ms === 0, `default SE budget: ${s0.se.budget_ms}`);
+    await page.waitForFunction(() => window.ConvScope.state().se.complete, null, { timeout: 120000, polling: 50 });
+    const s1 = await state(page);
+    const se = s1.se;
+    assert(se.idle.slices > 0 && se.idle.digits > 0 && se.idle.digits <= se.digits, `idle slices: ${JSON.stringify(se.idle)}`);
+    assert(se.per_digit === undefined && se.blocks.every((b) => b.per_digit.length === 10), 'per-digit excitations after the pass');
+    console.log(`    SE pass over ${se.digits} digits: ${s1.frame - s0.frame} frames, ${((Date.now() - t0) / 1000).toFixed(1)} s ` +
+      `(from ${s0.se.pending_done} done); between frames ${se.idle.digits} digits in ${se.idle.slices} slices ` +
+      `(${se.idle.empty_slices} too short), ${se.idle.ms.toFixed(0)} ms; forward ${se.forward_ms.toFixed(0)} ms; ` +
+      `frame CPU p50 ${s1.perf.p50_ms.toFixed(2)} / p95 ${s1.perf.p95_ms.toFixed(2)} ms`);
+    await screenshot(page, 'digit-lab-se-after-default-pass');
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
   tests.push({ name: 'digit lab: switching SE channels off changes the prediction; a click toggles one', fn: async () => {
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: LAB_SE_FAST });
     // An untrained network's probabilities are nearly uniform whatever the channels do.
