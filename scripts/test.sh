@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine and runs every ConvScope test: native unit + CLI tests, the same under
 # AddressSanitizer + UBSan, the engine tests compiled to wasm under node, the browser tests in
-# headless Chromium, the desktop smoke test under Xvfb and short fuzz runs of every parser.
+# headless Chromium, the desktop smoke test under Xvfb and short fuzz runs of every parser (the
+# sanitizer tests and the fuzz runs in a background lane beside the browser tests).
 # Ends with "steps: N passed, N failed"; exits non-zero if anything failed.
 #   scripts/test.sh                 everything
 #   CS_STEPS="native web" scripts/test.sh    a subset (native sanitize web browser desktop fuzz)
@@ -37,29 +38,48 @@ fi
 if want sanitize; then
   # Only what its ctest runs (CLI, engine and app-logic tests): the sanitized ImGui app is never run.
   step "sanitize build (ASan+UBSan)" build native-sanitize convscope convscope_tests convscope_app_tests
-  step "sanitize tests (ctest)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --preset native-sanitize -j"$JOBS" --timeout 1200
 fi
 if want web; then
   step "web build (wasm)" build web
-  step "wasm engine tests under node (ctest)" ctest --preset web --timeout 1200
+  step "wasm engine tests under node (ctest)" ctest --preset web -j"$JOBS" --timeout 1200
 fi
-# The fuzz runs (fixed wall time per target) go beside the browser tests at the lowest CPU priority:
-# those wait on frames and page round trips, and leave idle CPU the fuzzers can use.
-fuzz_pid=""
-if want fuzz && [ -f tests/fuzz/run_fuzz.sh ]; then
-  fuzz_t0=$SECONDS
-  nice -n 19 bash tests/fuzz/run_fuzz.sh "${FUZZ_SECONDS:-20}" >test-artifacts/fuzz.log 2>&1 &
-  fuzz_pid=$!
-fi
+
+# The background lane: CPU-bound steps that need no screen (the sanitizer tests, then the fuzz runs,
+# fixed wall time per target) run beside the browser tests, which mostly wait on frames and page round
+# trips. The lane runs in a scheduling group of its own at nice 19 (Playwright starts Chromium in a
+# session, hence an autogroup, of its own: a plain nice would only rank the lane below this script),
+# so the browser gets the CPU whenever it wants it; what the lane has not finished by then runs after.
+background_steps() {
+  echo 19 >/proc/self/autogroup 2>/dev/null || true
+  local rc=0
+  if want sanitize; then
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+      nice -n 19 ctest --preset native-sanitize -j"$JOBS" --timeout 1200 >test-artifacts/sanitize.log 2>&1
+    echo $? >test-artifacts/sanitize.rc
+  fi
+  if want fuzz && [ -f tests/fuzz/run_fuzz.sh ]; then
+    nice -n 19 bash tests/fuzz/run_fuzz.sh "${FUZZ_SECONDS:-20}" >test-artifacts/fuzz.log 2>&1
+    echo $? >test-artifacts/fuzz.rc
+  fi
+}
+lane_t0=$SECONDS
+rm -f test-artifacts/sanitize.rc test-artifacts/fuzz.rc
+export -f background_steps want
+STEPS="$STEPS" JOBS="$JOBS" setsid bash -c background_steps &
+lane_pid=$!
+trap 'kill -- -"$lane_pid" 2>/dev/null' EXIT  # an interrupted run leaves no lane behind
 if want browser; then
   step "browser tests (headless Chromium)" timeout 3000 node tests/web/run_browser_tests.mjs
 fi
-if [ -n "$fuzz_pid" ]; then
-  fuzz_result() { wait "$fuzz_pid"; local rc=$?; cat test-artifacts/fuzz.log; echo "(started $((SECONDS - fuzz_t0)) s ago, beside the browser tests)"; return $rc; }
-  step "fuzz parsers (short runs + regressions)" fuzz_result
-fi
-if want browser; then  # timings: measured once the fuzzers are done
+lane_result() {  # lane_result NAME: waits for the lane, prints that step's log, returns its exit code
+  wait "$lane_pid" 2>/dev/null
+  cat "test-artifacts/$1.log"
+  echo "(in the background lane, which started $((SECONDS - lane_t0)) s ago)"
+  return "$(cat "test-artifacts/$1.rc" 2>/dev/null || echo 1)"
+}
+want sanitize && step "sanitize tests (ctest)" lane_result sanitize
+want fuzz && [ -f tests/fuzz/run_fuzz.sh ] && step "fuzz parsers (short runs + regressions)" lane_result fuzz
+if want browser; then  # timings: measured once the background lane is done
   step "classroom budgets (figures printed)" timeout 600 node tests/web/budgets.mjs
 fi
 if want desktop; then
