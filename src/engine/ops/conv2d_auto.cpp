@@ -2,8 +2,9 @@
 //   depthwise (one input channel per group,
 //   one output channel per group)          -> direct row kernels (depthwise.cpp);
 //   1x1, stride 1, no padding              -> one GEMM per image on the NCHW input itself;
-//   KxK (not 1x1) stride 1 natively (AVX2) -> direct tiles, no im2col (conv2d_direct.h; direct_pays);
-//   3x3 stride 1 in wasm (>= 8 channels)   -> Winograd F(2x2,3x3) (see winograd_pays: measured);
+//   KxK (not 1x1) stride 1 natively (AVX2),
+//   in wasm with <= 16 input channels      -> direct tiles, no im2col (conv2d_direct.h; direct_pays);
+//   3x3 stride 1 in wasm (> 16 channels)   -> Winograd F(2x2,3x3) (see winograd_pays: measured);
 //   everything else                        -> im2col + GEMM.
 // Bias is written into the output first and the GEMM accumulates onto it (beta = 1): one pass
 // over the output fewer. Batches of small images run one image per thread; a single large image
@@ -60,7 +61,14 @@ bool winograd_pays(const ConvGeometry& g) {
 // measured against it (no AVX-512 machine here).
 bool direct_pays(const ConvGeometry& g) {
   if (!conv2d_direct_applies(g) || g.KH * g.KW == 1) return false;
+#if defined(__wasm__)
+  // SIMD128 tile (4 channels x 2 vectors) vs Winograd, CPU ms under node, load 5: L1 0.020 ->
+  // 0.017, L2 0.081 -> 0.078, L3 level (4.8-5.0 vs 4.8), M1-b64 9.9 -> 8.7; L4 (64 channels)
+  // 6.6 -> 8.0, where Winograd's transforms are shared by more channels: it keeps those.
+  return std::strcmp(conv2d_direct_kernel_name(), "simd128") == 0 && g.C <= 16;
+#else
   return std::strcmp(conv2d_direct_kernel_name(), "avx2") == 0 && std::strcmp(gemm_kernel_name(), "avx2") == 0;
+#endif
 }
 
 // Output columns [lo, hi) whose input column ow*stride + off lies in [0, W).
