@@ -194,8 +194,9 @@ void draw_digit_lab_panels(AppState& state) {
   // The bulk of the pass runs between frames, in time the browser has nothing else to do (~10 ms of
   // every 16.7 ms frame at 60 fps): a pass of 1000 digits at ~0.7 ms each in wasm needs ~700 ms of
   // CPU, which the frame's leftover (~1-2 ms) alone spreads over 400-1000 frames. The session is
-  // looked up again when the slice runs (it may have been replaced by then).
-  if (s.se_pass_running())
+  // looked up again when the slice runs (it may have been replaced by then). Not while training: its
+  // slices already take their own share of every frame, and a live pass over changing weights need not hurry.
+  if (lab.se_between_frames && s.se_pass_running() && !s.training().running)
     platform_run_when_idle([st = &state](double budget_ms) {
       if (st->lab.session) st->lab.session->step_se_stats_idle(budget_ms);
     });
@@ -277,7 +278,7 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
                          {"ms_per_digit", s->last_se_step().ms_per_digit}}},
                {"idle", {{"ms", s->se_idle().ms}, {"digits", s->se_idle().digits}, {"slices", s->se_idle().slices},
                          {"empty_slices", s->se_idle().empty_slices}}},
-               {"budget_ms", lab.se_budget_ms}};
+               {"budget_ms", lab.se_budget_ms}, {"between_frames", lab.se_between_frames}};
   // Saliency as shown (the 28x28 map row-major: Grad-CAM resized, or |input gradient|).
   const char* modes[] = {"off", "grad-cam", "input-gradient"};
   json sal = {{"mode", modes[std::clamp(lab.saliency_mode, 0, 2)]}, {"class", lab.saliency_class},
@@ -431,6 +432,10 @@ std::string digit_lab_set_state(AppState& next, const nlohmann::json& partial) {
       const int ms = e["budget_ms"].get<int>();
       if (ms < 0 || ms > 100) return "se.budget_ms must be in 0..100 (0: the frame's leftover), got " + std::to_string(ms);
       lab.se_budget_ms = ms;
+    }
+    if (e.contains("between_frames")) {
+      if (!e["between_frames"].is_boolean()) return "se.between_frames must be a boolean";
+      lab.se_between_frames = e["between_frames"].get<bool>();
     }
     if (e.contains("block")) {
       if (!e["block"].is_number_integer()) return "se.block must be an integer";

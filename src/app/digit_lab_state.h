@@ -66,6 +66,9 @@ struct DigitLabState {
   // SE statistics pass: CPU time per frame; 0 = what the panels leave of the 4 ms frame budget.
   // A larger slice finishes the pass in fewer frames (tests under software WebGL, slow frames).
   int se_budget_ms = 0;
+  // ... and between frames, in the browser's idle time (platform_run_when_idle); off: frames only (the
+  // session-4 design, kept switchable to measure the difference in one build).
+  bool se_between_frames = true;
   int train_target_steps = 600; // the progress bar's goal
   bool train_stop_at_target = true;  // auto-pause there
 

@@ -289,7 +289,10 @@ export function digitLabTests(ctx) {
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: LAB });
     await page.waitForFunction(() => { const s = window.ConvScope.state(); return s.network && s.network.ok && s.se; }, null, { timeout: 60000, polling: 50 });
     const s0 = await state(page), t0 = Date.now();
-    assert(s0.se.budget_ms === 0, `default SE budget: ${s0.se.budget_ms}`);
+    assert(s0.se.budget_ms === 0 && s0.se.between_frames === true, `default SE budget: ${s0.se.budget_ms}, ${s0.se.between_frames}`);
+    let refused = '';
+    try { await setState(page, { se: { between_frames: 1 } }); } catch (e) { refused = String(e.message); }
+    assert(/se.between_frames must be a boolean/.test(refused), `se.between_frames 1: "${refused}"`);
     await page.waitForFunction(() => window.ConvScope.state().se.complete, null, { timeout: 120000, polling: 50 });
     const s1 = await state(page);
     const se = s1.se;
