@@ -15,13 +15,16 @@ add_compile_options(-msimd128)
 # Release -O3 (its kernels are the page's hot loops: conv, GEMM, depthwise, training). The UI, Dear
 # ImGui and the platform layer run once per frame on small data, and at -O3 the inliner copies them
 # into the frame function (165 KB of one function): -Oz takes the page's code from 516 to 448 KB
-# gzipped. The link stays at the Release -O3: linking at -Oz would save 11 KB more but binaryen then
-# inlines less in the engine too (M1-b1 inference 0.155 -> 0.27 ms in convscope_bench).
+# gzipped. They are also compiled for link-time optimisation (-flto: whole-program dead code and
+# inlining across the app's files: 516.8 -> 510.2 KB gzipped wasm, session 5). The link stays at the
+# Release -O3: binaryen at -Oz would save 17.7 KB more (516.8 -> 499.1) but inlines less in the engine
+# too (M1-b1 inference 0.155 -> 0.27 ms in convscope_bench, session 4; in the page, frames while
+# training went from a median of 33 to 50 ms in tests/web/test_digit_lab.mjs, session 5).
 # Not available here: --closure 1 (Debian's closure-compiler is from 2013; emcc 3.1.6 needs a
 # current one).
 function(cs_web_size_optimised)
   foreach(t IN LISTS ARGN)
-    target_compile_options(${t} PRIVATE -Oz)
+    target_compile_options(${t} PRIVATE -Oz -flto)
   endforeach()
 endfunction()
 
