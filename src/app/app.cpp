@@ -166,7 +166,7 @@ LabAssets::Status app_lab_assets(AppState& state, int request) {
   if (!A.digits_done)
     load_lab_asset(state, "digits.bin", &LabAssets::digits_done, [&state](const uint8_t* bytes, size_t size) {
       if (!bytes) {
-        state.bundled_digits_error = "this build has no bundled digits";
+        state.bundled_digits_error = tr(S::notice_no_bundled_digits);
         return;
       }
       Result<DigitBundle> b = parse_digit_bundle(bytes, size);
@@ -204,15 +204,14 @@ bool app_training_digits(AppState& state, int request) {
   auto failed = [&state, name](const std::string& why) {
     state.training_digits_fetch = 2;
     state.training_digits_request = 0;
-    state.training_digits_error = std::string("Could not load the training digits (") + name + "): " + why +
-                                  ". Press Train to try again.";
+    state.training_digits_error = cs::fmt(tr(S::notice_training_digits_failed), name, why.c_str());
     app_notice(state, state.training_digits_error);
   };
   const bool asked = platform_fetch_file(name, [&state, failed](const uint8_t* bytes, size_t size, const std::string& error) {
-    if (!bytes) return failed(error.empty() ? "empty answer" : error);
+    if (!bytes) return failed(error.empty() ? tr(S::notice_empty_answer) : error);
     Result<DigitBundle> b = parse_digit_bundle(bytes, size);
     if (!b.is_ok()) return failed(b.message());
-    if (b.value().train.count == 0) return failed("the file holds no training set");
+    if (b.value().train.count == 0) return failed(tr(S::notice_no_training_set));
     // A new bundle (the old one stays valid for whoever still holds it): the test digits and these.
     auto merged = std::make_shared<DigitBundle>(*state.bundled_digits);
     merged->train = std::move(b.value().train);

@@ -2,14 +2,15 @@
 #include "csv_export_model.h"
 
 #include "url_state_model.h"  // float_text: the shortest text that reads back as the same float
+#include "ui_strings.h"
 
 namespace cs::app {
 
 cs::Result<std::string> se_weights_csv(const SeStats& stats, int block) {
   if (block < 0 || block >= static_cast<int>(stats.blocks.size()))
-    return cs::Status::error(cs::fmt("SE block %d does not exist (the network has %zu)", block, stats.blocks.size()));
+    return cs::Status::error(cs::fmt(tr(S::csv_err_no_block), block, stats.blocks.size()));
   if (!stats.complete())
-    return cs::Status::error(cs::fmt("the SE statistics are not ready yet (%d of %d digits done)", stats.done, stats.total));
+    return cs::Status::error(cs::fmt(tr(S::csv_err_not_ready), stats.done, stats.total));
   const int C = stats.blocks[static_cast<size_t>(block)].channels;
   std::string out = "digit";
   for (int c = 0; c < C; ++c) out += ",c" + std::to_string(c);
@@ -23,7 +24,7 @@ cs::Result<std::string> se_weights_csv(const SeStats& stats, int block) {
 }
 
 cs::Result<std::string> activation_csv(const cs::Tensor& t) {
-  if (t.empty() || t.rank() < 1) return cs::Status::error("this activation is empty");
+  if (t.empty() || t.rank() < 1) return cs::Status::error(tr(S::csv_err_empty_activation));
   const int rank = t.rank();
   const bool batch = t.dim(0) != 1;
   std::string out = batch ? "n," : "";

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ui_strings.h"
+
 namespace cs::app {
 
 namespace {
@@ -132,26 +134,26 @@ cs::Status parse_indices(const uint8_t* p, size_t n, const char* name, DigitSet&
     uint64_t v = 0;
     int shift = 0;
     for (;;) {
-      if (pos >= n) return cs::Status::error(cs::fmt("digits.bin: set '%s' source index %d runs past its %zu index bytes", name, i, n));
+      if (pos >= n) return cs::Status::error(cs::fmt(tr(S::digits_err_index_past_end), name, i, n));
       const uint8_t b = p[pos++];
       if (shift > 28 || (shift == 28 && (b & 0x70)))
-        return cs::Status::error(cs::fmt("digits.bin: set '%s' source index %d does not fit 32 bits", name, i));
+        return cs::Status::error(cs::fmt(tr(S::digits_err_index_not_32bit), name, i));
       v |= uint64_t(b & 0x7f) << shift;
       shift += 7;
       if (!(b & 0x80)) break;
     }
-    if (i > 0 && v == 0) return cs::Status::error(cs::fmt("digits.bin: set '%s' source index %d repeats the previous one", name, i));
+    if (i > 0 && v == 0) return cs::Status::error(cs::fmt(tr(S::digits_err_index_repeats), name, i));
     const uint64_t idx = i == 0 ? v : prev + v;
-    if (idx > 0xffffffffu) return cs::Status::error(cs::fmt("digits.bin: set '%s' source index %d exceeds 32 bits", name, i));
+    if (idx > 0xffffffffu) return cs::Status::error(cs::fmt(tr(S::digits_err_index_exceeds_32bit), name, i));
     set.source_index[static_cast<size_t>(i)] = static_cast<uint32_t>(idx);
     prev = idx;
   }
-  if (pos != n) return cs::Status::error(cs::fmt("digits.bin: set '%s' has %zu index bytes, the indices use %zu", name, n, pos));
+  if (pos != n) return cs::Status::error(cs::fmt(tr(S::digits_err_index_bytes), name, n, pos));
   return cs::Status::ok();
 }
 
 cs::Status parse_set(Reader& r, DigitSet& set, int which) {
-  if (!r.take(20)) return cs::Status::error(cs::fmt("digits.bin: set %d header truncated at byte %zu", which, r.pos));
+  if (!r.take(20)) return cs::Status::error(cs::fmt(tr(S::digits_err_set_truncated), which, r.pos));
   char name[9] = {0};
   std::memcpy(name, r.p + r.pos, 8);
   r.pos += 8;
@@ -159,11 +161,11 @@ cs::Status parse_set(Reader& r, DigitSet& set, int which) {
   const uint32_t count = r.u32(), index_bytes = r.u32(), payload = r.u32();
   // Each digit costs at least one index byte and one label byte.
   if (count == 0 || count > uint32_t(kDigitMaxCount) || count > (r.size - r.pos) / 2)
-    return cs::Status::error(cs::fmt("digits.bin: set '%s' count %u: expected 1..%d within the %zu bytes left", name, count,
+    return cs::Status::error(cs::fmt(tr(S::digits_err_set_count), name, count,
                                      kDigitMaxCount, r.size - r.pos));
   if (index_bytes < count || !r.take(index_bytes) || !r.take(size_t(index_bytes) + count) ||
       payload > r.size - r.pos - index_bytes - count)
-    return cs::Status::error(cs::fmt("digits.bin: set '%s' index_bytes %u and payload_bytes %u do not fit the %zu bytes left",
+    return cs::Status::error(cs::fmt(tr(S::digits_err_set_sizes),
                                      name, index_bytes, payload, r.size - r.pos));
   set.count = static_cast<int>(count);
   set.source_index.assign(count, 0);
@@ -172,7 +174,7 @@ cs::Status parse_set(Reader& r, DigitSet& set, int which) {
   set.labels.assign(r.p + r.pos, r.p + r.pos + count);
   r.pos += count;
   for (uint32_t i = 0; i < count; ++i)
-    if (set.labels[i] > 9) return cs::Status::error(cs::fmt("digits.bin: set '%s' label %u at %u is not 0..9", name, set.labels[i], i));
+    if (set.labels[i] > 9) return cs::Status::error(cs::fmt(tr(S::digits_err_label), name, set.labels[i], i));
   set.images.assign(size_t(count) * kDigitPixels, 0);
   PixelModel model;
   RangeDecoder dec(r.p + r.pos, payload);
@@ -189,12 +191,14 @@ cs::Status parse_set(Reader& r, DigitSet& set, int which) {
     for (int k = 0; k < kDigitPixels; ++k) img[k] = static_cast<uint8_t>(img[k] * 17);
   }
   if (dec.overrun || dec.pos != payload)
-    return cs::Status::error(cs::fmt("digits.bin: set '%s' pixel data %s: %zu of %u payload bytes decode %u digits", name,
-                                     dec.overrun ? "ends early" : "has bytes left over", dec.pos, payload, count));
+    return cs::Status::error(cs::fmt(tr(S::digits_err_pixels), name,
+                                     tr(dec.overrun ? S::digits_err_pixels_end_early : S::digits_err_pixels_left_over), dec.pos, payload, count));
   r.pos += payload;
   return cs::Status::ok();
 }
 
+// The writer's errors stay English: only the packing tools and tests see them (a bad bundle in memory
+// is a programming error), while the reader's reach the app's notices through the string table.
 cs::Status encode_set(const DigitSet& set, std::vector<uint8_t>& b) {
   const size_t n = static_cast<size_t>(set.count);
   if (set.count <= 0 || set.count > kDigitMaxCount || set.labels.size() != n || set.source_index.size() != n ||
@@ -244,14 +248,14 @@ cs::Status encode_set(const DigitSet& set, std::vector<uint8_t>& b) {
 }  // namespace
 
 cs::Result<DigitBundle> parse_digit_bundle(const uint8_t* bytes, size_t size) {
-  if (!bytes || size < 24) return cs::Status::error(cs::fmt("digits.bin: %zu bytes, too small for the 24-byte header", size));
-  if (std::memcmp(bytes, "CSDG", 4) != 0) return cs::Status::error("digits.bin: magic is not \"CSDG\"");
+  if (!bytes || size < 24) return cs::Status::error(cs::fmt(tr(S::digits_err_too_small), size));
+  if (std::memcmp(bytes, "CSDG", 4) != 0) return cs::Status::error(cs::fmt(tr(S::digits_err_magic), "CSDG"));
   Reader r{bytes, size, 4};
   const uint32_t version = r.u32(), rows = r.u32(), cols = r.u32(), sets = r.u32(), bits = r.u32();
-  if (version != 2) return cs::Status::error(cs::fmt("digits.bin: version %u, this build reads 2", version));
-  if (rows != kDigitSide || cols != kDigitSide) return cs::Status::error(cs::fmt("digits.bin: digits are %ux%u, expected 28x28", rows, cols));
-  if (sets != 1 && sets != 2) return cs::Status::error(cs::fmt("digits.bin: set_count %u, expected 1 or 2 (t10k, train)", sets));
-  if (bits != kDigitLevelBits) return cs::Status::error(cs::fmt("digits.bin: %u bits per pixel, this build reads %d", bits, kDigitLevelBits));
+  if (version != 2) return cs::Status::error(cs::fmt(tr(S::digits_err_version), version));
+  if (rows != kDigitSide || cols != kDigitSide) return cs::Status::error(cs::fmt(tr(S::digits_err_side), rows, cols));
+  if (sets != 1 && sets != 2) return cs::Status::error(cs::fmt(tr(S::digits_err_set_count_total), sets));
+  if (bits != kDigitLevelBits) return cs::Status::error(cs::fmt(tr(S::digits_err_bits), bits, kDigitLevelBits));
   DigitBundle b;
   // Sets are known by name: the page's digits.bin holds "t10k" alone, digits-train.bin "train" alone
   // (fetched when training needs it), the desktop's both.
@@ -259,11 +263,11 @@ cs::Result<DigitBundle> parse_digit_bundle(const uint8_t* bytes, size_t size) {
     DigitSet set;
     CS_RETURN_IF_ERROR(parse_set(r, set, i));
     DigitSet* slot = set.name == "t10k" ? &b.test : set.name == "train" ? &b.train : nullptr;
-    if (!slot) return cs::Status::error(cs::fmt("digits.bin: set %d is named '%s', expected 't10k' or 'train'", i, set.name.c_str()));
-    if (slot->count) return cs::Status::error(cs::fmt("digits.bin: set '%s' appears twice", set.name.c_str()));
+    if (!slot) return cs::Status::error(cs::fmt(tr(S::digits_err_set_name), i, set.name.c_str()));
+    if (slot->count) return cs::Status::error(cs::fmt(tr(S::digits_err_set_twice), set.name.c_str()));
     *slot = std::move(set);
   }
-  if (r.pos != size) return cs::Status::error(cs::fmt("digits.bin: %zu trailing bytes after the sets", size - r.pos));
+  if (r.pos != size) return cs::Status::error(cs::fmt(tr(S::digits_err_trailing), size - r.pos));
   return b;
 }
 

@@ -14,6 +14,7 @@
 #include "engine/nn/sequential.h"
 #include "engine/ops/activation.h"
 #include "engine/ops/loss.h"
+#include "ui_strings.h"
 
 namespace cs::app {
 
@@ -190,7 +191,7 @@ std::vector<int> SeStats::order_by_variance(int b) const {
 cs::Status LabSession::init_network(ModelFactory factory, const uint8_t* weights, size_t size) {
   factory_ = std::move(factory);
   shipped_.assign(weights, weights + size);
-  if (!factory_) return cs::Status::error("no network factory");
+  if (!factory_) return cs::Status::error(tr(S::lab_err_no_factory));
   cs::Status st = reinitialise(1);
   if (!st) return st;
   if (!shipped_.empty()) return reset_to_shipped();
@@ -198,10 +199,10 @@ cs::Status LabSession::init_network(ModelFactory factory, const uint8_t* weights
 }
 
 cs::Status LabSession::reinitialise(uint32_t seed) {
-  if (!factory_) return cs::Status::error("no network factory");
+  if (!factory_) return cs::Status::error(tr(S::lab_err_no_factory));
   std::unique_ptr<cs::Model> m = factory_(seed);
   if (!m) {
-    network_error_ = "the network factory returned nothing";
+    network_error_ = tr(S::lab_err_factory_nothing);
     return cs::Status::error(network_error_);
   }
   model_ = std::move(m);
@@ -224,7 +225,7 @@ cs::Status LabSession::reinitialise(uint32_t seed) {
 }
 
 cs::Status LabSession::load_weights(const uint8_t* bytes, size_t size, const std::string& name) {
-  if (!model_) return cs::Status::error("no network to load weights into");
+  if (!model_) return cs::Status::error(tr(S::lab_err_no_network_for_weights));
   auto st = cs::parse_safetensors(bytes, size, name);
   if (!st.is_ok()) return st.status();
   std::vector<cs::LoadedTensor> src;
@@ -236,7 +237,7 @@ cs::Status LabSession::load_weights(const uint8_t* bytes, size_t size, const std
 }
 
 cs::Status LabSession::reset_to_shipped() {
-  if (shipped_.empty()) return cs::Status::error("this build has no shipped DigitNet weights");
+  if (shipped_.empty()) return cs::Status::error(tr(S::lab_err_no_shipped_weights));
   return load_weights(shipped_.data(), shipped_.size(), "digitnet.safetensors");
 }
 
@@ -252,9 +253,9 @@ void LabSession::apply_overrides() {
 
 cs::Status LabSession::set_se_override(int block, int channel, float value) {
   if (block < 0 || block >= static_cast<int>(se_.size()))
-    return cs::Status::error(cs::fmt("SE block %d does not exist (%zu blocks)", block, se_.size()));
+    return cs::Status::error(cs::fmt(tr(S::lab_err_se_no_block), block, se_.size()));
   if (channel < 0 || channel >= static_cast<int>(overrides_[block].size()))
-    return cs::Status::error(cs::fmt("SE block %d has %zu channels, got channel %d", block, overrides_[block].size(), channel));
+    return cs::Status::error(cs::fmt(tr(S::lab_err_se_no_channel), block, overrides_[block].size(), channel));
   if (std::isnan(value)) {
     se_[block].se->clear_excitation_override(channel);
   } else {
@@ -332,7 +333,7 @@ bool LabSession::update_saliency(int cls) {
   saliency_ok_ = false;
   saliency_error_.clear();
   if (!model_ || !has_input_) {
-    saliency_error_ = "no input to explain";
+    saliency_error_ = tr(S::lab_err_no_input);
     return true;
   }
   x_.resize({1, 1, kDigitSide, kDigitSide});
@@ -353,7 +354,7 @@ bool LabSession::update_saliency(int cls) {
 }
 
 cs::Result<cs::ReceptiveField> LabSession::receptive_field(const std::string& name, int y, int x) const {
-  if (!model_) return cs::Status::error("no network");
+  if (!model_) return cs::Status::error(tr(S::lab_err_no_network));
   return cs::receptive_field(*model_, name, y, x);
 }
 
@@ -474,7 +475,7 @@ int LabSession::step_se_stats_idle(double budget_ms, int batch) {
 
 void LabSession::start_training() {
   if (!model_ || !digits_ok_ || digits_->train.count == 0) {  // the page fetches its training digits later
-    train_.error = !model_ ? "no network" : digits_ok_ ? "the training digits are not loaded yet" : "no bundled training digits";
+    train_.error = tr(!model_ ? S::lab_err_no_network : digits_ok_ ? S::lab_err_training_digits_later : S::lab_err_no_training_digits);
     return;
   }
   train_.error.clear();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/status.h"
+#include "ui_strings.h"
 
 namespace cs::app {
 
@@ -56,26 +57,29 @@ std::string floats_text(const std::vector<float>& v) {
 }
 
 // [SECTION] decoding helpers: each returns "" or the reason, naming the field and the bad text.
+// The reasons end up in the notice shown when a link in the address bar is ignored, so their wording
+// comes from the string table; the link's keys and values ("in", "ws", "output:") are passed in as
+// arguments because they are the link's words, the same in every language.
 
 std::string shown(const std::string& v) { return v.size() > 40 ? v.substr(0, 40) + "..." : v; }
 
 std::string parse_int(const std::string& key, const std::string& v, long long lo, long long hi, long long* out) {
   size_t i = v.size() && v[0] == '-' ? 1 : 0;
-  if (v.size() == i || v.size() - i > 10) return fmt("%s must be an integer, got \"%s\"", key.c_str(), shown(v).c_str());
+  if (v.size() == i || v.size() - i > 10) return fmt(tr(S::link_not_integer), key.c_str(), shown(v).c_str());
   long long x = 0;
   for (; i < v.size(); ++i) {
-    if (v[i] < '0' || v[i] > '9') return fmt("%s must be an integer, got \"%s\"", key.c_str(), shown(v).c_str());
+    if (v[i] < '0' || v[i] > '9') return fmt(tr(S::link_not_integer), key.c_str(), shown(v).c_str());
     x = x * 10 + (v[i] - '0');
   }
   if (v[0] == '-') x = -x;
-  if (x < lo || x > hi) return fmt("%s must be in %lld..%lld, got %lld", key.c_str(), lo, hi, x);
+  if (x < lo || x > hi) return fmt(tr(S::link_out_of_range), key.c_str(), lo, hi, x);
   *out = x;
   return "";
 }
 
 std::string parse_pair(const std::string& key, const std::string& v, int lo, int hi, int* a, int* b) {
   const size_t x = v.find('x');
-  if (x == std::string::npos) return fmt("%s must be <height>x<width>, got \"%s\"", key.c_str(), shown(v).c_str());
+  if (x == std::string::npos) return fmt(tr(S::link_not_pair), key.c_str(), shown(v).c_str());
   long long h = 0, w = 0;
   std::string e = parse_int(key, v.substr(0, x), lo, hi, &h);
   if (e.empty()) e = parse_int(key, v.substr(x + 1), lo, hi, &w);
@@ -88,13 +92,13 @@ std::string parse_pair(const std::string& key, const std::string& v, int lo, int
 std::string parse_float(const std::string& key, const std::string& v, double limit, float* out) {
   // Plain decimal text only: strtof would also take "inf", "nan", hex floats and leading blanks.
   if (v.empty() || v.size() > 24 || v.find_first_not_of("0123456789.-e") != std::string::npos)
-    return fmt("%s must be a number, got \"%s\"", key.c_str(), shown(v).c_str());
+    return fmt(tr(S::link_not_number), key.c_str(), shown(v).c_str());
   char* end = nullptr;
   errno = 0;
   const float x = std::strtof(v.c_str(), &end);
   if (end != v.c_str() + v.size() || errno == ERANGE || !std::isfinite(x))
-    return fmt("%s must be a number, got \"%s\"", key.c_str(), shown(v).c_str());
-  if (std::fabs(x) > limit) return fmt("%s must be within +-%g, got %s", key.c_str(), limit, shown(v).c_str());
+    return fmt(tr(S::link_not_number), key.c_str(), shown(v).c_str());
+  if (std::fabs(x) > limit) return fmt(tr(S::link_number_too_large), key.c_str(), limit, shown(v).c_str());
   *out = x;
   return "";
 }
@@ -104,7 +108,7 @@ std::string parse_floats(const std::string& key, const std::string& v, size_t ma
   if (v.empty()) return "";  // a pooling lesson's custom kernel has no numbers
   size_t start = 0;
   while (true) {
-    if (out->size() >= max_count) return fmt("%s has more than %zu values", key.c_str(), max_count);
+    if (out->size() >= max_count) return fmt(tr(S::link_too_many_values), key.c_str(), max_count);
     size_t comma = v.find(',', start);
     if (comma == std::string::npos) comma = v.size();
     float x = 0;
@@ -117,7 +121,7 @@ std::string parse_floats(const std::string& key, const std::string& v, size_t ma
 }
 
 std::string parse_bool(const std::string& key, const std::string& v, bool* out) {
-  if (v != "0" && v != "1") return fmt("%s must be 0 or 1, got \"%s\"", key.c_str(), shown(v).c_str());
+  if (v != "0" && v != "1") return fmt(tr(S::link_not_bool), key.c_str(), shown(v).c_str());
   *out = v == "1";
   return "";
 }
@@ -232,26 +236,26 @@ LessonLinkParse lesson_link_decode(const std::string& hash) {
     r.partial = json();
     return r;
   };
-  if (hash.empty() || hash == "#") return fail("the link is empty");
+  if (hash.empty() || hash == "#") return fail(tr(S::link_empty));
   if (hash.size() > kLessonLinkMaxChars + 1)
-    return fail(fmt("the link is %zu characters long; a lesson link is at most %zu", hash.size(), kLessonLinkMaxChars));
+    return fail(fmt(tr(S::link_too_long), hash.size(), kLessonLinkMaxChars));
   std::string text;
   text.reserve(hash.size());
   for (size_t i = hash[0] == '#' ? 1 : 0; i < hash.size(); ++i) {
     char ch = hash[i];
     if (ch == '%') {  // a link pasted through a tool that escapes ',' or ':'
       const int hi = i + 2 < hash.size() ? hex_digit(hash[i + 1]) : -1, lo = hi >= 0 ? hex_digit(hash[i + 2]) : -1;
-      if (hi < 0 || lo < 0) return fail("the link has a broken %-escape");
+      if (hi < 0 || lo < 0) return fail(fmt(tr(S::link_broken_escape), "%"));
       ch = static_cast<char>(hi * 16 + lo);
       i += 2;
     }
     const bool safe = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
                       std::strchr("-._~=&,:", ch) != nullptr;
     if (!safe || ch == '\0')
-      return fail(fmt("the link contains a character a lesson link never has (code %d)", static_cast<unsigned char>(ch)));
+      return fail(fmt(tr(S::link_bad_character), static_cast<unsigned char>(ch)));
     text += ch;
   }
-  if (text.rfind("lesson=", 0) != 0) return fail("this is not a ConvScope lesson link (it must start with #lesson=)");
+  if (text.rfind("lesson=", 0) != 0) return fail(tr(S::link_not_lesson_link));
 
   // key=value pairs, each key once.
   std::vector<std::pair<std::string, std::string>> fields;
@@ -262,14 +266,14 @@ LessonLinkParse lesson_link_decode(const std::string& hash) {
     if (amp == std::string::npos) amp = text.size();
     const std::string item = text.substr(start, amp - start);
     const size_t eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) return fail("the link has a part without key=value: \"" + shown(item) + "\"");
+    if (eq == std::string::npos || eq == 0) return fail(fmt(tr(S::link_part_without_value), shown(item).c_str()));
     const std::string key = item.substr(0, eq);
-    if (seen[key]++) return fail("the link sets \"" + key + "\" twice");
+    if (seen[key]++) return fail(fmt(tr(S::link_key_twice), key.c_str()));
     fields.push_back({key, item.substr(eq + 1)});
     start = amp + 1;
   }
   if (fields[0].second != std::to_string(kLessonLinkVersion))
-    return fail(fmt("the link is version \"%s\"; this ConvScope reads version %d", shown(fields[0].second).c_str(),
+    return fail(fmt(tr(S::link_wrong_version), shown(fields[0].second).c_str(),
                     kLessonLinkVersion));
 
   using L = StepperLimits;
@@ -286,7 +290,7 @@ LessonLinkParse lesson_link_decode(const std::string& hash) {
     if (k == "ws") {
       if (v == "lessons") out["workspace"] = "lessons";
       else if (v == "lab") out["workspace"] = "digit-lab";
-      else e = "ws must be lessons or lab, got \"" + shown(v) + "\"";
+      else e = fmt(tr(S::link_not_one_of_two), "ws", "lessons", "lab", shown(v).c_str());
     } else if (k == "panels") {
       if ((e = parse_int(k, v, 0, 7, &n)).empty()) {
         st["visible"] = (n & kPanelStepper) != 0;
@@ -296,7 +300,7 @@ LessonLinkParse lesson_link_decode(const std::string& hash) {
     } else if (k == "mode") {
       ConvMode m;
       if (parse_conv_mode(v, &m)) st["mode"] = v;
-      else e = "mode \"" + shown(v) + "\" is not a lesson mode";
+      else e = fmt(tr(S::link_not_mode), "mode", shown(v).c_str());
     } else if (k == "in") {
       if ((e = parse_pair(k, v, L::kMinSide, L::kMaxSide, &h, &w)).empty()) st["input"] = {h, w};
     } else if (k == "c") {
@@ -323,7 +327,7 @@ LessonLinkParse lesson_link_decode(const std::string& hash) {
       InputPreset p;
       // "image" and "custom" travel as values (iv): a link cannot hold the picture.
       if (parse_input_preset(v, &p) && p != InputPreset::Image && p != InputPreset::Custom) st["input_preset"] = v;
-      else e = "ip \"" + shown(v) + "\" is not an input preset a link can name";
+      else e = fmt(tr(S::link_not_input_preset), "ip", shown(v).c_str());
     } else if (k == "digit") {
       if ((e = parse_int(k, v, 0, 1000000, &n)).empty()) st["digit_index"] = n;
     } else if (k == "iv") {
@@ -332,7 +336,7 @@ LessonLinkParse lesson_link_decode(const std::string& hash) {
     } else if (k == "kp") {
       KernelPreset p;
       if (parse_kernel_preset(v, &p) && p != KernelPreset::Custom) st["kernel_preset"] = v;
-      else e = "kp \"" + shown(v) + "\" is not a kernel preset a link can name";
+      else e = fmt(tr(S::link_not_kernel_preset), "kp", shown(v).c_str());
     } else if (k == "kv") {
       json a;
       if ((e = parse_floats(k, v, kMaxKernelValues, &a)).empty()) st["kernel_values"] = a;
@@ -342,7 +346,7 @@ LessonLinkParse lesson_link_decode(const std::string& hash) {
       if ((e = parse_int(k, v, 0, L::kMaxOutChannels - 1, &n)).empty()) st["out_channel"] = n;
     } else if (k == "speed") {
       if ((e = parse_float(k, v, 30, &f)).empty()) {
-        if (f < 0.25f) e = "speed must be in 0.25..30, got " + shown(v);
+        if (f < 0.25f) e = fmt(tr(S::link_speed_range), "speed", 0.25, 30.0, shown(v).c_str());
         else st["speed"] = f;
       }
     } else if (k == "tac") {
@@ -351,7 +355,7 @@ LessonLinkParse lesson_link_decode(const std::string& hash) {
       const size_t colon = v.find(':');
       const std::string kind = v.substr(0, colon);
       if (colon == std::string::npos || (kind != "output" && kind != "input" && kind != "kernel"))
-        e = "pin must be output:, input: or kernel: and a cell, got \"" + shown(v) + "\"";
+        e = fmt(tr(S::link_not_pin), "pin", "output:", "input:", "kernel:", shown(v).c_str());
       else if ((e = parse_pair(k, v.substr(colon + 1), -L::kMaxPadding, L::kMaxSide + L::kMaxPadding, &h, &w)).empty())
         st["pinned"] = {{"kind", kind}, {"cell", {h, w}}};
     } else if (k == "split") {
@@ -359,19 +363,19 @@ LessonLinkParse lesson_link_decode(const std::string& hash) {
     } else if (k == "rows") {
       if ((e = parse_bool(k, v, &b)).empty()) im["orientation"] = b ? "rows" : "columns";
     } else {
-      e = "the link has an unknown field \"" + shown(k) + "\"";
+      e = fmt(tr(S::link_unknown_field), shown(k).c_str());
     }
     if (!e.empty()) return fail(e);
   }
-  if (st.contains("input_preset") && st.contains("input_values")) return fail("the link has both ip and iv");
-  if (st.contains("kernel_preset") && st.contains("kernel_values")) return fail("the link has both kp and kv");
+  if (st.contains("input_preset") && st.contains("input_values")) return fail(fmt(tr(S::link_both_fields), "ip", "iv"));
+  if (st.contains("kernel_preset") && st.contains("kernel_values")) return fail(fmt(tr(S::link_both_fields), "kp", "kv"));
   // The typed input's size must match the input's shape (setState checks again, after the other fields).
   if (st.contains("input_values")) {
     const int C = st.value("channels", 1);
     const json in = st.contains("input") ? st["input"] : json{5, 5};
     const size_t want = static_cast<size_t>(C) * in[0].get<int>() * in[1].get<int>();
     if (st["input_values"].size() != want)
-      return fail(fmt("iv has %zu values; the input %dx%dx%d needs %zu", st["input_values"].size(), C,
+      return fail(fmt(tr(S::link_value_count), "iv", st["input_values"].size(), C,
                       in[0].get<int>(), in[1].get<int>(), want));
   }
   if (!st.empty()) out["stepper"] = st;
