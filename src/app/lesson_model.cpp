@@ -325,6 +325,9 @@ json lesson_json(const LessonState& s) {
 }
 
 // [SECTION] setState() ------------------------------------------------------------------------------------
+// Its refusals stay English: they name JSON paths ("stepper.step must be in 0..8") and are thrown to the
+// JavaScript caller of ConvScope.setState, a developer. A link that parses but asks for a value this
+// lesson cannot take shows such a reason inside the (translated) "link was ignored" notice.
 
 namespace {
 
