@@ -28,6 +28,13 @@ function(cs_web_size_optimised)
   endforeach()
 endfunction()
 
+# Dear ImGui's built-in ProggyClean font (12 KB of base85 text) is linked because
+# ImFontAtlas::Build() falls back to AddFontDefault(); the app always adds its embedded DejaVu subset
+# (src/platform/platform_sdl.cpp), so the page leaves it out (scripts/patches/imgui-0002-*.patch):
+# the wasm 510.2 -> 487.7 KB gzipped.
+set_source_files_properties(${CS_CACHE}/imgui/imgui_draw.cpp PROPERTIES
+  COMPILE_DEFINITIONS IMGUI_DISABLE_DEFAULT_FONT)
+
 option(CS_WEB_DEBUG "wasm runtime checks: assertions, SAFE_HEAP, stack overflow checks" OFF)
 set(CS_WEB_DEBUG_LINK "")
 if(CS_WEB_DEBUG)
@@ -47,7 +54,44 @@ set(CS_WEB_PAGE_LINK
   # The page opens no files: dropped and chosen files reach app_open_file as bytes (web/hook.js),
   # exports are downloads (Blobs), data beside the page comes through fetch (platform_fetch_file).
   # Without Emscripten's JS file system the script is 49.0 -> 36.0 KB gzipped; fopen() fails cleanly.
-  -sFILESYSTEM=0)
+  -sFILESYSTEM=0
+  # The JS glue, trimmed to what the page uses (issue 8). Module members read by the runtime: only
+  # those web/shell.html sets (hook.js and the EM_ASM blocks use their own cs* members directly).
+  "-sINCOMING_MODULE_JS_API=[canvas,print,printErr,onAbort,setStatus,onRuntimeInitialized]"
+  -sTEXTDECODER=2                  # every WebGL2 browser has TextDecoder: no JS fallback decoder
+  # WebGL2 only, core formats only (R8, RGBA8 textures; src/platform/platform_sdl.cpp): no
+  # extension is enabled, so the code that enables all of them at context creation is left out.
+  -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0
+  -sGL_POOL_TEMP_BUFFERS=0         # the pool only avoids garbage under WebGL 1
+  )
+
+# The hosted page's script, minified after the link by terser (npm, scripts/setup.sh): emcc 3.1.6
+# only strips whitespace without closure. Compress + mangle, top-level names included: the script is
+# one file (hook.js is its --post-js, EM_ASM/EM_JS code is inside it), and the only global other
+# scripts share with it is `Module` (web/shell.html sets it; Module.cs* members are properties, which
+# are never renamed), so that one name is kept. 34.1 -> 21.3 KB gzipped. The single file is left
+# as emcc writes it (it is not the first load). Run at the end of the top directory, after
+# cmake/app.cmake made the target; the service worker is then written again, so its build hash
+# names the minified script.
+function(cs_web_minify_hosted_script)
+  if(NOT TARGET convscope_web)
+    return()
+  endif()
+  set(terser "${CMAKE_SOURCE_DIR}/node_modules/terser/bin/terser")
+  if(NOT EXISTS "${terser}")
+    message(FATAL_ERROR "terser not found in node_modules: run scripts/setup.sh")
+  endif()
+  find_program(CS_NODE_EXE node REQUIRED)
+  set(js "${CMAKE_BINARY_DIR}/convscope.js")
+  add_custom_command(TARGET convscope_web POST_BUILD
+    COMMAND "${CS_NODE_EXE}" "${terser}" "${js}" --compress passes=2 --mangle "reserved=['Module']"
+            --toplevel --output "${js}.min"
+    COMMAND ${CMAKE_COMMAND} -E rename "${js}.min" "${js}"
+    COMMAND ${CMAKE_COMMAND} -DWEB=${CMAKE_SOURCE_DIR}/web -DOUT=${CMAKE_BINARY_DIR}
+            -P ${CMAKE_SOURCE_DIR}/cmake/service_worker.cmake
+    VERBATIM)
+endfunction()
+cmake_language(DEFER DIRECTORY ${CMAKE_SOURCE_DIR} CALL cs_web_minify_hosted_script)
 
 # A wasm program meant for node (the CLI's bench, the engine tests).
 function(cs_web_node_program target)

