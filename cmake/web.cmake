@@ -17,7 +17,7 @@ add_compile_options(-msimd128)
 # into the frame function (165 KB of one function): -Oz takes the page's code from 516 to 448 KB
 # gzipped. They are also compiled for link-time optimisation (-flto: whole-program dead code and
 # inlining across the app's files: 516.8 -> 510.2 KB gzipped wasm, session 5). The link stays at the
-# Release -O3: binaryen at -Oz would save 17.7 KB more (516.8 -> 499.1) but inlines less in the engine
+# Release -O3 (the page links at -O2, below): binaryen at -Oz would save 17.7 KB more (516.8 -> 499.1) but inlines less in the engine
 # too (M1-b1 inference 0.155 -> 0.27 ms in convscope_bench, session 4; in the page, frames while
 # training went from a median of 33 to 50 ms in tests/web/test_digit_lab.mjs, session 5).
 # Not available here: --closure 1 (Debian's closure-compiler is from 2013; emcc 3.1.6 needs a
@@ -51,6 +51,12 @@ set(CS_WEB_COMMON_LINK ${CS_WEB_DEBUG_LINK}
 
 # The page only (not the node programs below, which read files through NODERAWFS):
 set(CS_WEB_PAGE_LINK
+  # binaryen at -O2 for the page's link (the objects keep their own levels): it inlines less than at
+  # -O3, not less than LLVM already did in the engine's -O3 objects: 497.5 -> 478.4 KB gzipped wasm,
+  # and the engine equally fast (convscope_bench relinked at -O2, wasm, quiet machine, session 5: L2
+  # 0.081-0.086 vs 0.092-0.094 ms, M1-b1 0.135 vs 0.135, M1-b64 8.18-8.22 vs 8.23-8.30, T1 31.0-31.1
+  # vs 31.2-31.9 ms). -Oz would save more but is what slowed the engine (see above).
+  $<$<CONFIG:Release>:-O2>
   # The page opens no files: dropped and chosen files reach app_open_file as bytes (web/hook.js),
   # exports are downloads (Blobs), data beside the page comes through fetch (platform_fetch_file).
   # Without Emscripten's JS file system the script is 49.0 -> 36.0 KB gzipped; fopen() fails cleanly.
