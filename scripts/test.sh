@@ -58,7 +58,7 @@ background_steps() {
     echo $? >test-artifacts/sanitize.rc
   fi
   if want fuzz && [ -f tests/fuzz/run_fuzz.sh ]; then
-    nice -n 19 bash tests/fuzz/run_fuzz.sh "${FUZZ_SECONDS:-20}" >test-artifacts/fuzz.log 2>&1
+    nice -n 19 bash tests/fuzz/run_fuzz.sh "${FUZZ_SECONDS:-10}" >test-artifacts/fuzz.log 2>&1
     echo $? >test-artifacts/fuzz.rc
   fi
   touch test-artifacts/lane.done  # the browser tests' solo (timing) tests wait for this
