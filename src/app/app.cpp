@@ -158,8 +158,9 @@ void load_lab_asset(AppState& state, const char* name, bool LabAssets::*done, Ta
 LabAssets::Status app_lab_assets(AppState& state, int request) {
   LabAssets& A = state.lab_assets;
   if (A.status == LabAssets::Ready || A.status == LabAssets::Loading) return A.status;
-  // Idle: a build that embeds them has them at once (the desktop), without being asked.
-  const bool embedded = embedded_asset("digits.bin") || embedded_asset("digitnet.safetensors");
+  // Idle: a build that embeds them has them at once (the desktop), without being asked. A property
+  // of the build, looked up once (the lessons call this every frame).
+  static const bool embedded = embedded_asset("digits.bin") || embedded_asset("digitnet.safetensors");
   if (A.status == LabAssets::Idle ? !(request >= 1 || embedded) : request < 2) return A.status;
   A.status = LabAssets::Loading;
   A.error.clear();

@@ -46,10 +46,13 @@ export async function launch() {
 // Opens the page, collects console errors, waits for ConvScope.ready.
 // `setup`: a partial state applied once the app is ready (e.g. {workspace: 'digit-lab'}).
 // `context`: open the page in this browser context (a test's earlier one: its caches make the load
-// quicker) instead of a new one.
-export async function openApp(browser, url, { dpr = 1, width = 1280, height = 800, hasTouch = false, setup = null, context = null } = {}) {
+// quicker) instead of a new one. `serviceWorkers: 'block'`: a new context without them (requests they
+// would answer from their cache never reach page.route). `beforeLoad(page)`: runs before navigation
+// (e.g. page.route to hold back or fail a file).
+export async function openApp(browser, url, { dpr = 1, width = 1280, height = 800, hasTouch = false, setup = null, context = null,
+  serviceWorkers = 'allow', beforeLoad = null } = {}) {
   if (!context) {
-    context = await browser.newContext({ deviceScaleFactor: dpr, viewport: { width, height }, hasTouch });
+    context = await browser.newContext({ deviceScaleFactor: dpr, viewport: { width, height }, hasTouch, serviceWorkers });
     const current = testLog.getStore();
     if (current) current.contexts.push(context);  // closed by run() if the test fails half-way
   }
@@ -57,6 +60,7 @@ export async function openApp(browser, url, { dpr = 1, width = 1280, height = 80
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   page.on('pageerror', (e) => errors.push(String(e)));
+  if (beforeLoad) await beforeLoad(page);
   await page.goto(url);
   await page.waitForFunction(() => window.ConvScope !== undefined, null, { timeout: 30000 });
   // ready must come within 60 s; an abort (error overlay) or a hang fails the test with the reason.

@@ -66,16 +66,10 @@ export function deliveryTests(ctx) {
   } });
 
   tests.push({ name: 'delivery: a drawing made while the digit model loads is classified when it arrives', fn: async () => {
-    const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
-    const page = await context.newPage();
-    const errors = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     let release;
     const held = new Promise((r) => { release = r; });
-    await page.route(WEIGHTS_FILE, async (route) => { await held; await route.continue(); });
-    await page.goto(ctx.url);
-    await page.waitForFunction(() => window.ConvScope !== undefined, null, { timeout: 30000 });
-    await page.evaluate(() => window.ConvScope.ready);
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { serviceWorkers: 'block',
+      beforeLoad: (p) => p.route(WEIGHTS_FILE, async (route) => { await held; await route.continue(); }) });
     await page.evaluate(() => { window.ConvScope.setState({ workspace: 'digit-lab' }); });  // not awaited: it waits for the model
     await frames(page, 3);
     let s = await state(page);
@@ -93,13 +87,9 @@ export function deliveryTests(ctx) {
   } });
 
   tests.push({ name: 'delivery: a failed fetch of the digit model says so in the panels, and Retry loads it', fn: async () => {
-    const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
-    const page = await context.newPage();
     let fail = true;
-    await page.route(WEIGHTS_FILE, (route) => (fail ? route.fulfill({ status: 503, body: 'unavailable' }) : route.continue()));
-    await page.goto(ctx.url);
-    await page.waitForFunction(() => window.ConvScope !== undefined, null, { timeout: 30000 });
-    await page.evaluate(() => window.ConvScope.ready);
+    const { page, context } = await openApp(ctx.browser, ctx.url, { serviceWorkers: 'block', beforeLoad: (p) =>
+      p.route(WEIGHTS_FILE, (route) => (fail ? route.fulfill({ status: 503, body: 'unavailable' }) : route.continue())) });
     await setState(page, LAB);
     let s = await waitFor(page, 'no message after the failed fetch', (x) => x.lab_assets.status === 'failed');
     assert(/digitnet\.safetensors.*HTTP 503/.test(s.lab_assets.error) && /digitnet\.safetensors.*HTTP 503/.test(s.notice), `message: ${s.lab_assets.error} / ${s.notice}`);
@@ -200,13 +190,9 @@ export function deliveryTests(ctx) {
 
   tests.push({ name: 'delivery: a failed fetch of the training digits is reported, and Train retries and starts', fn: async () => {
     // No service worker here: requests it answers from its cache never reach page.route.
-    const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
-    const page = await context.newPage();
     let fail = true;
-    await page.route(TRAIN_FILE, (route) => (fail ? route.fulfill({ status: 503, body: 'unavailable' }) : route.continue()));
-    await page.goto(ctx.url);
-    await page.waitForFunction(() => window.ConvScope !== undefined, null, { timeout: 30000 });
-    await page.evaluate(() => window.ConvScope.ready);
+    const { page, context } = await openApp(ctx.browser, ctx.url, { serviceWorkers: 'block', beforeLoad: (p) =>
+      p.route(TRAIN_FILE, (route) => (fail ? route.fulfill({ status: 503, body: 'unavailable' }) : route.continue())) });
     await setState(page, LAB);
     let s = await waitFor(page, 'no message after the failed fetch', (x) => /digits-train\.bin.*HTTP 503/.test(x.notice));
     assert(s.gallery.train_count === 0 && !s.training.running, `state after the failure: ${JSON.stringify(s.training)}`);
