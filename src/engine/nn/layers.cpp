@@ -3,7 +3,9 @@
 #include "layers.h"
 
 #include <algorithm>
+#include <cstring>
 
+#include "../ops/conv2d_direct.h"
 #include "../ops/cost.h"
 #include "../ops/gemm.h"
 #include "../ops/linear.h"
@@ -81,6 +83,40 @@ Status Conv2d::forward(const Tensor& in, Tensor& out) {
 Status Conv2d::infer_relu(const Tensor& in, Tensor& out) {
   CS_RETURN_IF_ERROR(status_);
   return conv2d_forward_relu(out, in, weight, o_.bias ? &bias : nullptr, params(), algo_);
+}
+
+// Mirrors where ConvAlgo::Auto sends a convolution to the direct tiles (direct_pays in
+// conv2d_auto.cpp: KxK, AVX2 tiles with the AVX2 GEMM natively, SIMD128 with <= 16 input channels
+// in wasm): the fusion must not move a shape off a faster path (Winograd in wasm for wide layers).
+static bool direct_is_autos_choice(const ConvGeometry& g) {
+  if (!conv2d_direct_relu_pool2_applies(g) || g.KH * g.KW == 1) return false;
+#if defined(__wasm__)
+  return std::strcmp(conv2d_direct_kernel_name(), "simd128") == 0 && g.C <= 16;
+#else
+  return std::strcmp(conv2d_direct_kernel_name(), "avx2") == 0 && std::strcmp(gemm_kernel_name(), "avx2") == 0;
+#endif
+}
+
+bool Conv2d::relu_pool2_fusable(const Shape& in) const {
+  ConvGeometry g;
+  if (!status_ || algo_ != ConvAlgo::Auto || !conv2d_geometry(in, weight.shape(), params(), &g).is_ok()) return false;
+  return direct_is_autos_choice(g);
+}
+
+Status Conv2d::infer_relu_pool2(const Tensor& in, Tensor& out, std::vector<double>* sums, Shape* relu_shape) {
+  CS_RETURN_IF_ERROR(status_);
+  ConvGeometry g;
+  CS_RETURN_IF_ERROR(conv2d_geometry(in.shape(), weight.shape(), params(), &g, "Conv2d"));
+  if (!direct_is_autos_choice(g) || algo_ != ConvAlgo::Auto)
+    return Status::error(fmt("Conv2d: the fused conv + ReLU + max-pool path does not take input %s",
+                             in.shape_string().c_str()));
+  if (&out == &in) return Status::error("Conv2d: the output tensor must not alias an input");
+  out.resize({g.N, g.OC, g.OH / 2, g.OW / 2});
+  if (sums) sums->resize(static_cast<size_t>(g.N) * g.OC);
+  if (relu_shape) *relu_shape = {g.N, g.OC, g.OH, g.OW};
+  conv2d_forward_direct_relu_pool2(g, in.data(), weight.data(), o_.bias ? bias.data() : nullptr, out.data(),
+                                   sums ? sums->data() : nullptr);
+  return Status::ok();
 }
 
 Status Conv2d::backward(const Tensor& grad_out, Tensor& grad_in) {

@@ -36,6 +36,13 @@ class Conv2d : public Layer {
   Status backward(const Tensor& grad_out, Tensor& grad_in) override;
   // Inference: out = relu(forward(in)) in one call (conv2d_forward_relu); keeps nothing for backward.
   Status infer_relu(const Tensor& in, Tensor& out);
+  // Inference fusion for Conv2d + ReLU + MaxPool2d(2) (Sequential::infer): whether this layer
+  // runs that pattern on `in` as one pass (Auto algorithm on a shape the direct tiles take), and
+  // the pass itself: out = maxpool2x2(relu(forward(in))); with `sums`, also the per-(n, oc) sums
+  // over the unpooled ReLU output (resized to N*OC) and that output's shape in `relu_shape`.
+  bool relu_pool2_fusable(const Shape& in) const;
+  Status infer_relu_pool2(const Tensor& in, Tensor& out, std::vector<double>* sums = nullptr,
+                          Shape* relu_shape = nullptr);
   void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
   int64_t macs() const override;
 

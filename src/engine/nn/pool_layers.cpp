@@ -18,6 +18,12 @@ Status MaxPool2d::forward(const Tensor& in, Tensor& out) {
   return Status::ok();
 }
 
+bool MaxPool2d::is_plain_2x2() const {
+  const Size2 stride = resolved_stride(p_.stride, p_.kernel);
+  return p_.kernel == Size2{2, 2} && stride == Size2{2, 2} && p_.padding == Size2{0, 0} && p_.dilation == Size2{1, 1} &&
+         !p_.ceil_mode;
+}
+
 Status MaxPool2d::backward(const Tensor& grad_out, Tensor& grad_in) {
   if (in_.rank() == 0) return Status::error("MaxPool2d: backward called before forward");
   return max_pool2d_backward(grad_in, grad_out, in_, p_);

@@ -14,6 +14,9 @@ class MaxPool2d : public Layer {
   Status forward(const Tensor& in, Tensor& out) override;
   Status backward(const Tensor& grad_out, Tensor& grad_in) override;
   const MaxPool2dParams& params() const { return p_; }
+  // Kernel 2x2, stride 2, no padding, dilation 1, floor: the pool Sequential::infer fuses into
+  // the convolution before it.
+  bool is_plain_2x2() const;
 
  private:
   MaxPool2dParams p_;
@@ -42,6 +45,7 @@ class AdaptiveAvgPool2d : public Layer {
   std::string describe() const override;
   Status forward(const Tensor& in, Tensor& out) override;
   Status backward(const Tensor& grad_out, Tensor& grad_in) override;
+  Size2 output_size() const { return size_; }
 
  private:
   Size2 size_;

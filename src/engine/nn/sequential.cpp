@@ -4,6 +4,8 @@
 #include <algorithm>
 
 #include "layers.h"
+#include "pool_layers.h"
+#include "squeeze_excite.h"
 
 namespace cs {
 
@@ -44,23 +46,80 @@ Status Sequential::forward(const Tensor& in, Tensor& out) {
   return Status::ok();
 }
 
+// [SECTION] inference fusions
+// Patterns of consecutive children that Sequential::infer runs as fewer passes over memory. Each
+// gives forward's output (bit for bit where the maths is the same operations; the SE + global
+// pool one reorders a rounding); anything else runs child by child.
+
+namespace {
+
+bool is_relu(const Layer* l) {
+  auto* a = dynamic_cast<const ActivationLayer*>(l);
+  return a && a->activation() == Activation::ReLU;
+}
+
+bool is_pool2(const Layer* l) {
+  auto* p = dynamic_cast<const MaxPool2d*>(l);
+  return p && p->is_plain_2x2();
+}
+
+}  // namespace
+
 Status Sequential::infer(const Tensor& in, Tensor& out) {
   inferred_ = true;
   const Tensor* x = &in;
+  auto layer_at = [&](size_t j) -> Layer* { return j < children_.size() ? children_[j].layer.get() : nullptr; };
   for (size_t i = 0; i < children_.size(); ++i) {
     Child& c = children_[i];
+    auto fail = [&](const Status& s) { return Status::error("(" + c.key + ") " + s.message()); };
     auto* conv = dynamic_cast<Conv2d*>(c.layer.get());
-    auto* act = i + 1 < children_.size() ? dynamic_cast<ActivationLayer*>(children_[i + 1].layer.get()) : nullptr;
-    if (conv && act && act->activation() == Activation::ReLU) {
-      Child& r = children_[i + 1];
-      Status s = conv->infer_relu(*x, r.out);
-      if (!s) return Status::error("(" + c.key + ") " + s.message());
-      x = &r.out;
+    // Conv2d + ReLU + SqueezeExcite + MaxPool2d(2): the pool reads the conv's output rows while
+    // they are in cache, the SE's channel sums are taken there too, and since its scale is >= 0 it
+    // multiplies the 4x smaller pooled map (M1's conv2 .. pool2).
+    auto* se = dynamic_cast<SqueezeExcite*>(layer_at(i + 2));
+    if (conv && is_relu(layer_at(i + 1)) && se && se->scale_is_nonnegative() && is_pool2(layer_at(i + 3)) &&
+        conv->relu_pool2_fusable(x->shape())) {
+      Tensor& y = children_[i + 3].out;
+      Shape relu_shape;
+      Status s = conv->infer_relu_pool2(*x, y, &se_sums_, &relu_shape);
+      if (s) s = se->infer_excite_from_sums(relu_shape, se_sums_);
+      if (s) s = se->infer_scale_in_place(y);
+      if (!s) return fail(s);
+      x = &y;
+      i += 3;
+      continue;
+    }
+    // Conv2d + ReLU + MaxPool2d(2): one pass, the full-size ReLU output is never stored.
+    if (conv && is_relu(layer_at(i + 1)) && is_pool2(layer_at(i + 2)) && conv->relu_pool2_fusable(x->shape())) {
+      Tensor& y = children_[i + 2].out;
+      Status s = conv->infer_relu_pool2(*x, y);
+      if (!s) return fail(s);
+      x = &y;
+      i += 2;
+      continue;
+    }
+    // Conv2d + ReLU: ReLU applied as the convolution stores its outputs.
+    if (conv && is_relu(layer_at(i + 1))) {
+      Tensor& y = children_[i + 1].out;
+      Status s = conv->infer_relu(*x, y);
+      if (!s) return fail(s);
+      x = &y;
+      ++i;
+      continue;
+    }
+    // SqueezeExcite + global average pool: mean(x * e) = e * mean(x), the scaled map is never formed.
+    auto* gap = dynamic_cast<AdaptiveAvgPool2d*>(layer_at(i + 1));
+    if (auto* se_here = dynamic_cast<SqueezeExcite*>(c.layer.get());
+        se_here && gap && gap->output_size() == Size2{1, 1} && x->rank() == 4) {
+      Tensor& y = children_[i + 1].out;
+      Status s = se_here->infer_global_mean(*x, y);
+      if (!s) return fail(s);
+      x = &y;
       ++i;
       continue;
     }
     Status s = c.layer->infer(*x, c.out);
-    if (!s) return Status::error("(" + c.key + ") " + s.message());
+    if (!s) return fail(s);
     x = &c.out;
   }
   if (&out != x) out = *x;

@@ -28,9 +28,11 @@ class Sequential : public Layer {
 
   Status forward(const Tensor& in, Tensor& out) override;
   Status backward(const Tensor& grad_out, Tensor& grad_in) override;
-  // Children's infer in order; a Conv2d followed by a ReLU runs as one conv2d_forward_relu into
-  // the ReLU's output buffer (the Conv2d's own output buffer is then stale). A backward after
-  // infer is an error until the next forward.
+  // Children's infer in order, with inference fusions: Conv2d + ReLU runs as one
+  // conv2d_forward_relu; Conv2d + ReLU + MaxPool2d(2) (with or without a SqueezeExcite before
+  // the pool) as one direct-convolution pass that pools in cache; SqueezeExcite + global average
+  // pool as e * mean(x). The result lands in the pattern's last child's output buffer (the others
+  // are then stale). A backward after infer is an error until the next forward.
   Status infer(const Tensor& in, Tensor& out) override;
   void set_training(bool training) override;
   // Passed on to the first child; the others always borrow (their inputs are this Sequential's
@@ -58,7 +60,8 @@ class Sequential : public Layer {
     Tensor out, grad;  // the child's output, and the gradient w.r.t. its input
   };
   std::vector<Child> children_;
-  bool inferred_ = false;  // the last pass was infer(): the caches backward needs are stale
+  bool inferred_ = false;
+  std::vector<double> se_sums_;  // infer's Conv2d + ReLU + SE + pool fusion: channel sums  // the last pass was infer(): the caches backward needs are stale
 };
 
 // Indents every line after the first by two spaces (nested describe()).

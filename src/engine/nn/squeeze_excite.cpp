@@ -79,6 +79,78 @@ static double dot_f64(const float* a, const float* b, size_t n) {
   return (s0 + s1) + (s2 + s3);
 }
 
+// squeeze_ (N, C) -> fc1, act, fc2, scale activation -> e_raw_, then the overrides -> e_.
+Status SqueezeExcite::excite(int N) {
+  z1_.resize({N, S_});
+  linear_forward_kernel(N, C_, S_, squeeze_.data(), fc1_weight.data(), fc1_bias.data(), z1_.data());
+  CS_RETURN_IF_ERROR(activation_forward(act_, a1_, z1_));
+  z2_.resize({N, C_});
+  linear_forward_kernel(N, S_, C_, a1_.data(), fc2_weight.data(), fc2_bias.data(), z2_.data());
+  CS_RETURN_IF_ERROR(activation_forward(scale_act_, e_raw_, z2_));
+  e_ = e_raw_;
+  for (int n = 0; n < N; ++n)
+    for (int c = 0; c < C_; ++c)
+      if (has_override_[static_cast<size_t>(c)]) e_[static_cast<size_t>(n) * C_ + c] = override_[static_cast<size_t>(c)];
+  return Status::ok();
+}
+
+// [SECTION] inference fusions (Sequential::infer)
+
+bool SqueezeExcite::scale_is_nonnegative() const {
+  if (!status_ || scale_act_ != Activation::Sigmoid) return false;
+  for (int c = 0; c < C_; ++c)
+    if (has_override_[static_cast<size_t>(c)] && !(override_[static_cast<size_t>(c)] >= 0.0f)) return false;
+  return true;
+}
+
+Status SqueezeExcite::infer_excite_from_sums(const Shape& in_shape, const std::vector<double>& sums) {
+  CS_RETURN_IF_ERROR(status_);
+  if (in_shape.size() != 4 || in_shape[1] != C_ || sums.size() != static_cast<size_t>(in_shape[0]) * C_)
+    return Status::error(fmt("SqueezeExcitation: channel sums for input %s do not match %d channels",
+                             shape_str(in_shape).c_str(), C_));
+  const int N = in_shape[0];
+  const size_t HW = static_cast<size_t>(in_shape[2]) * in_shape[3];
+  if (HW == 0) return Status::error("SqueezeExcitation: empty spatial size in input " + shape_str(in_shape));
+  squeeze_.resize({N, C_});
+  // The same mean as forward's: the double sum divided by HW, then rounded to float once.
+  for (size_t nc = 0; nc < sums.size(); ++nc) squeeze_[nc] = static_cast<float>(sums[nc] / static_cast<double>(HW));
+  return excite(N);
+}
+
+Status SqueezeExcite::infer_scale_in_place(Tensor& x) const {
+  if (x.rank() != 4 || x.dim(1) != C_ || static_cast<size_t>(x.dim(0)) * C_ != e_.numel())
+    return Status::error(fmt("SqueezeExcitation: cannot scale %s by an excitation of %s", x.shape_string().c_str(),
+                             e_.shape_string().c_str()));
+  const size_t HW = static_cast<size_t>(x.dim(2)) * x.dim(3);
+  for (size_t nc = 0; nc < e_.numel(); ++nc) {
+    const float e = e_[nc];
+    float* __restrict y = x.data() + nc * HW;
+    for (size_t i = 0; i < HW; ++i) y[i] *= e;
+  }
+  return Status::ok();
+}
+
+Status SqueezeExcite::infer_global_mean(const Tensor& in, Tensor& out) {
+  CS_RETURN_IF_ERROR(status_);
+  CS_RETURN_IF_ERROR(expect_rank(in, 4, "SqueezeExcitation", "(batch, channels, height, width)"));
+  if (in.dim(1) != C_)
+    return Status::error(fmt("SqueezeExcitation: input %s has %d channels, expected %d", in.shape_string().c_str(),
+                             in.dim(1), C_));
+  if (&out == &in) return Status::error("SqueezeExcitation: out must not alias in");
+  const int N = in.dim(0);
+  const size_t HW = static_cast<size_t>(in.dim(2)) * in.dim(3);
+  if (HW == 0) return Status::error("SqueezeExcitation: empty spatial size in input " + in.shape_string());
+  squeeze_.resize({N, C_});
+  for (size_t nc = 0; nc < static_cast<size_t>(N) * C_; ++nc)
+    squeeze_[nc] = static_cast<float>(sum_f64(in.data() + nc * HW, HW) / static_cast<double>(HW));
+  CS_RETURN_IF_ERROR(excite(N));
+  // mean(x * e) = e * mean(x): the scaled map is never formed (rounding differs from forward's
+  // mean of the rounded products by an ulp or so).
+  out.resize({N, C_, 1, 1});
+  for (size_t nc = 0; nc < static_cast<size_t>(N) * C_; ++nc) out[nc] = e_[nc] * squeeze_[nc];
+  return Status::ok();
+}
+
 Status SqueezeExcite::forward(const Tensor& in, Tensor& out) {
   CS_RETURN_IF_ERROR(status_);
   CS_RETURN_IF_ERROR(expect_rank(in, 4, "SqueezeExcitation", "(batch, channels, height, width)"));
@@ -93,16 +165,7 @@ Status SqueezeExcite::forward(const Tensor& in, Tensor& out) {
   for (size_t nc = 0; nc < static_cast<size_t>(N) * C_; ++nc) {
     squeeze_[nc] = static_cast<float>(sum_f64(in.data() + nc * HW, HW) / static_cast<double>(HW));
   }
-  z1_.resize({N, S_});
-  linear_forward_kernel(N, C_, S_, squeeze_.data(), fc1_weight.data(), fc1_bias.data(), z1_.data());
-  CS_RETURN_IF_ERROR(activation_forward(act_, a1_, z1_));
-  z2_.resize({N, C_});
-  linear_forward_kernel(N, S_, C_, a1_.data(), fc2_weight.data(), fc2_bias.data(), z2_.data());
-  CS_RETURN_IF_ERROR(activation_forward(scale_act_, e_raw_, z2_));
-  e_ = e_raw_;
-  for (int n = 0; n < N; ++n)
-    for (int c = 0; c < C_; ++c)
-      if (has_override_[static_cast<size_t>(c)]) e_[static_cast<size_t>(n) * C_ + c] = override_[static_cast<size_t>(c)];
+  CS_RETURN_IF_ERROR(excite(N));
   out.resize(in.shape());
   for (size_t nc = 0; nc < static_cast<size_t>(N) * C_; ++nc) {
     const float e = e_[nc];

@@ -41,10 +41,22 @@ class SqueezeExcite : public Layer {
   void clear_excitation_overrides();
   bool has_excitation_override(int c) const;
 
+  // Inference fusions (Sequential::infer; no backward may follow, the Trace internals are stale):
+  // The applied excitation is >= 0 for every input (Sigmoid gate, no negative override), so
+  // maxpool(x * e) == e * maxpool(x) exactly (rounding is monotonic): scale the pooled map instead.
+  bool scale_is_nonnegative() const;
+  // The gate from per-(n, c) sums of the input (shape in_shape) computed by its producer.
+  Status infer_excite_from_sums(const Shape& in_shape, const std::vector<double>& sums);
+  // x (N, C, h, w) *= the excitation of the last infer_excite_from_sums.
+  Status infer_scale_in_place(Tensor& x) const;
+  // SE followed by global average pooling: out (N, C, 1, 1) = e * mean(x) (= mean(x * e) up to rounding).
+  Status infer_global_mean(const Tensor& in, Tensor& out);
+
   Tensor fc1_weight, fc1_bias, fc2_weight, fc2_bias;  // (S, C, 1, 1), (S), (C, S, 1, 1), (C)
   Tensor fc1_weight_grad, fc1_bias_grad, fc2_weight_grad, fc2_bias_grad;
 
  private:
+  Status excite(int N);  // squeeze_ -> e_raw_, e_
   int C_ = 0, S_ = 0;
   Activation act_, scale_act_;
   Status status_;

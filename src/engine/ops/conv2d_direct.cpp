@@ -114,6 +114,11 @@ float* scratch(std::vector<float>& v, size_t n) {
   return v.data();
 }
 
+double* scratch_f64(std::vector<double>& v, size_t n) {
+  if (v.size() < n) v.resize(n);
+  return v.data();
+}
+
 // GCC turns short zeroing/copy loops into memset/memcpy calls; for L3's 14-float rows the calls
 // cost more than the copies (pad_image + memset + memmove: 9.6 % of L3).
 #if defined(__GNUC__) && !defined(__clang__)
@@ -149,8 +154,54 @@ bool conv2d_direct_applies(const ConvGeometry& g) {
 
 const char* conv2d_direct_kernel_name() { return direct_impl().name; }
 
-void conv2d_forward_direct(const ConvGeometry& g, const float* in, const float* w, const float* b, float* out,
-                           bool relu) {
+namespace {
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+// The band epilogue is plain loops; an AVX2 clone (chosen at load time) widens its vectors
+// (its max-pool shuffles and float->double conversions were 14 % of M1-b64 in SSE2).
+#define CS_BAND_CLONES __attribute__((target_clones("default", "avx2")))
+#else
+#define CS_BAND_CLONES
+#endif
+
+// The epilogue of one block of rows (nrows output rows of OW, channel oc at band + oc*band_ld):
+// part[oc] = the rows' sum in double (8 independent partial sums, reduced in a fixed order) if
+// part != null; and its row pairs max-pooled 2x2 into the pooled rows from pr0 on (below POH) of
+// pooled (OC, POH, POW): first the rows' maximum (contiguous), then the column pairs'. `tmp` holds OW floats.
+CS_BAND_CLONES CS_NO_MEMSET_CALLS
+void pool_band(const float* band, size_t band_ld, int OC, int OW, int nrows, int pr0, int POH, int POW, float* pooled,
+               double* part, float* tmp) {
+  const size_t n = static_cast<size_t>(nrows) * OW;
+  for (int oc = 0; oc < OC; ++oc) {
+    const float* bp = band + static_cast<size_t>(oc) * band_ld;
+    if (part) {
+      double a[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      size_t i = 0;
+      for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; ++j) a[j] += bp[i + j];
+      for (; i < n; ++i) a[i % 8] += bp[i];
+      part[oc] = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
+    }
+    float* po = pooled + static_cast<size_t>(oc) * POH * POW;
+    for (int rr = 0, pr = pr0; rr + 1 < nrows && pr < POH; rr += 2, ++pr) {
+      const float* __restrict a = bp + static_cast<size_t>(rr) * OW;
+      const float* __restrict c = a + OW;
+      float* __restrict t = tmp;
+      for (int j = 0; j < 2 * POW; ++j) t[j] = a[j] < c[j] ? c[j] : a[j];
+      float* __restrict o = po + static_cast<size_t>(pr) * POW;
+      for (int j = 0; j < POW; ++j) o[j] = t[2 * j] < t[2 * j + 1] ? t[2 * j + 1] : t[2 * j];
+    }
+  }
+}
+
+// The driver of both entry points. pooled == null: out (N, OC, OH, OW) as conv2d_forward_direct.
+// pooled != null: every block of output rows is written to a per-thread band (OC x block rows x
+// OW, in L1/L2) instead of `out`, then max-pooled 2x2 (stride 2, floor) into pooled (N, OC, OH/2,
+// OW/2) and, when sums != null, summed per channel into sums (N, OC) while the band is hot; the
+// full-size output is never stored. Blocks are whole even row pairs; their partial sums are
+// reduced in block order, so the sums do not depend on the thread split either.
+void direct_driver(const ConvGeometry& g, const float* in, const float* w, const float* b, float* out, bool relu,
+                   float* pooled, double* sums) {
   const DirectImpl& im = direct_impl();
   const int K = g.C * g.KH * g.KW, L = g.OH * g.OW;
   const int ph = g.p.padding.h, pw = g.p.padding.w, Wp = g.W + 2 * pw;
@@ -189,61 +240,92 @@ void conv2d_forward_direct(const ConvGeometry& g, const float* in, const float* 
   // nv or nv-1 vectors (28 = 8x3 + 2x2, not 9x3 + 1: a 1-vector tile runs at a third of the rate),
   // and each channel panel runs over all of the block's tiles while the panel stays in L1.
   const int vl = im.vl, nch = (g.OW + vl - 1) / vl;
-  const int block_rows = std::max(1, kBlockVectors / nch);
+  // Pooling needs blocks of whole row pairs (rounded down to even, at least one pair).
+  const int block_rows = pooled ? std::max(2, (kBlockVectors / nch) & ~1) : std::max(1, kBlockVectors / nch);
   const int taps = g.KH * g.KW, rows_in = block_rows + (g.KH - 1) * g.p.dilation.h;
   // Rows whose last vector overlaps the previous one keep all channels in one block: a later
   // block would add its sums to the overlapped columns twice (each vector re-reads what the other
   // stored).
   const int cb = g.OW % vl != 0 ? g.C : std::max(1, static_cast<int>(kBlockInputBytes / (sizeof(float) * rows_in * Wp)));
-  auto run_rows = [&](const float* xp, float* y, int oh0, int oh1) {
+  const int POH = g.OH / 2, POW = g.OW / 2;
+  // Rows computed: all of them, except that a pool-only call skips the odd last row nobody reads.
+  const int rows_out = pooled && !sums ? 2 * POH : g.OH;
+  const int nblocks = (rows_out + block_rows - 1) / block_rows;
+  const size_t band_ld = static_cast<size_t>(block_rows) * g.OW;
+  // Pool (and sum) the band's rows [0, nrows), output rows [r0, r0 + nrows) of image n; the
+  // block's channel sums go to part[(r0 / block_rows) * OC + oc].
+  auto epilogue = [&](const float* band, int n, int r0, int nrows, double* part) {
+    thread_local std::vector<float> tmp_store;
+    pool_band(band, band_ld, g.OC, g.OW, nrows, r0 / 2, POH, POW,
+              pooled + static_cast<size_t>(n) * g.OC * POH * POW,
+              sums ? part + static_cast<size_t>(r0 / block_rows) * g.OC : nullptr, scratch(tmp_store, g.OW));
+  };
+  auto run_rows = [&](const float* xp, float* y, int n, int oh0, int oh1, double* part) {
     // A block holds max(kBlockVectors, nch) vectors at most (one row wider than kBlockVectors).
     thread_local std::vector<ptrdiff_t> offsets;
     thread_local std::vector<int> tile_store;
+    thread_local std::vector<float> band_store;
     const size_t most = static_cast<size_t>(std::max(kBlockVectors, nch)) + 1;
     if (offsets.size() < 2 * most) offsets.resize(2 * most);
     if (tile_store.size() < most) tile_store.resize(most);
     ptrdiff_t* xo = offsets.data();
     ptrdiff_t* yo = xo + most;
     int* tile_at = tile_store.data();
+    float* band = pooled ? scratch(band_store, band_ld * g.OC) : nullptr;
+    const int ldy = pooled ? static_cast<int>(band_ld) : L;
     for (int r0 = oh0; r0 < oh1; r0 += block_rows) {
       const int q0 = r0 * nch, nq = (std::min(oh1, r0 + block_rows) - r0) * nch;
+      const int ybase_row = pooled ? r0 : 0;  // the band holds rows from r0
       for (int v = 0; v < nq; ++v) {
         const int oh = (q0 + v) / nch, ow0 = std::min(((q0 + v) % nch) * vl, g.OW - vl);
         xo[v] = static_cast<ptrdiff_t>(oh) * Wp + ow0;
-        yo[v] = static_cast<ptrdiff_t>(oh) * g.OW + ow0;
+        yo[v] = static_cast<ptrdiff_t>(oh - ybase_row) * g.OW + ow0;
       }
       const int tiles = (nq + im.nv - 1) / im.nv, base = nq / tiles, extra = nq % tiles;
       for (int t = 0, v = 0; t <= tiles; ++t) {
         tile_at[t] = v;
         v += base + (t < extra ? 1 : 0);
       }
+      float* yb = pooled ? band : y;
       for (int c0 = 0; c0 < g.C; c0 += cb) {
         const int k0 = c0 * taps, kc = std::min(g.C - c0, cb) * taps;
         const bool last = c0 + cb >= g.C;
         for (int p = 0; p < panels; ++p) {
           const float* wp = wpack + static_cast<size_t>(p) * im.mr * K + static_cast<size_t>(k0) * im.mr;
           const int rows = std::min(im.mr, g.OC - p * im.mr);
-          float* yp = y + static_cast<size_t>(p) * im.mr * L;
+          float* yp = yb + static_cast<size_t>(p) * im.mr * ldy;
           for (int t = 0; t < tiles; ++t) {
             const int v = tile_at[t];
-            im.tiles[tile_at[t + 1] - v - 1](kc, koff + k0, wp, bias + p * im.mr, xp, xo + v, rows, yp, yo + v, L,
+            im.tiles[tile_at[t + 1] - v - 1](kc, koff + k0, wp, bias + p * im.mr, xp, xo + v, rows, yp, yo + v, ldy,
                                              c0 > 0, relu && last);
           }
         }
       }
+      if (pooled) epilogue(band, n, r0, nq / nch, part);
+    }
+  };
+  // The channel sums of image n: its blocks' partial sums, in block order.
+  auto reduce_sums = [&](int n, const double* part) {
+    for (int oc = 0; oc < g.OC; ++oc) {
+      double s = 0.0;
+      for (int blk = 0; blk < nblocks; ++blk) s += part[static_cast<size_t>(blk) * g.OC + oc];
+      sums[static_cast<size_t>(n) * g.OC + oc] = s;
     }
   };
   auto image = [&](int n) -> std::pair<const float*, float*> {
-    return {in + static_cast<size_t>(n) * g.C * g.H * g.W, out + static_cast<size_t>(n) * g.OC * L};
+    return {in + static_cast<size_t>(n) * g.C * g.H * g.W, pooled ? nullptr : out + static_cast<size_t>(n) * g.OC * L};
   };
+  const size_t part_n = sums ? static_cast<size_t>(nblocks) * g.OC : 0;
 
   // Batches of small images: one image per task (each pads into its own buffer). A large image:
   // padded once, its output rows split over the threads (whole rows, so the overlapping vectors
-  // of a row are always written by one thread).
+  // of a row are always written by one thread; whole blocks when pooling).
   const int64_t macs = static_cast<int64_t>(g.OC) * L * K;
   if (g.N >= 2 && macs < (int64_t(1) << 23)) {
     parallel_for(0, g.N, 1, [&](int64_t lo, int64_t hi) {
       thread_local std::vector<float> xp_store;
+      thread_local std::vector<double> part_store;
+      double* part = part_n ? scratch_f64(part_store, part_n) : nullptr;
       for (int64_t n = lo; n < hi; ++n) {
         auto io = image(static_cast<int>(n));
         const float* xp = io.first;
@@ -252,12 +334,15 @@ void conv2d_forward_direct(const ConvGeometry& g, const float* in, const float* 
           pad_image(g, io.first, buf);
           xp = buf;
         }
-        run_rows(xp, io.second, 0, g.OH);
+        run_rows(xp, io.second, static_cast<int>(n), 0, rows_out, part);
+        if (part) reduce_sums(static_cast<int>(n), part);
       }
     });
     return;
   }
   static thread_local std::vector<float> xp_main;
+  static thread_local std::vector<double> part_main;
+  double* part = part_n ? scratch_f64(part_main, part_n) : nullptr;
   const int64_t row_macs = static_cast<int64_t>(g.OC) * g.OW * K;
   const int64_t grain = std::max<int64_t>(1, (int64_t(1) << 18) / std::max<int64_t>(1, row_macs));
   for (int n = 0; n < g.N; ++n) {
@@ -268,10 +353,34 @@ void conv2d_forward_direct(const ConvGeometry& g, const float* in, const float* 
       pad_image(g, io.first, buf);
       xp = buf;
     }
+    if (pooled) {
+      parallel_for(0, nblocks, std::max<int64_t>(1, grain / block_rows), [&](int64_t lo, int64_t hi) {
+        run_rows(xp, nullptr, n, static_cast<int>(lo) * block_rows,
+                 std::min(rows_out, static_cast<int>(hi) * block_rows), part);
+      });
+      if (part) reduce_sums(n, part);
+      continue;
+    }
     parallel_for(0, g.OH, grain, [&](int64_t lo, int64_t hi) {
-      run_rows(xp, io.second, static_cast<int>(lo), static_cast<int>(hi));
+      run_rows(xp, io.second, n, static_cast<int>(lo), static_cast<int>(hi), nullptr);
     });
   }
+}
+
+}  // namespace
+
+void conv2d_forward_direct(const ConvGeometry& g, const float* in, const float* w, const float* b, float* out,
+                           bool relu) {
+  direct_driver(g, in, w, b, out, relu, nullptr, nullptr);
+}
+
+bool conv2d_direct_relu_pool2_applies(const ConvGeometry& g) {
+  return conv2d_direct_applies(g) && g.OH >= 2 && g.OW >= 2;
+}
+
+void conv2d_forward_direct_relu_pool2(const ConvGeometry& g, const float* in, const float* w, const float* b,
+                                      float* pooled, double* sums) {
+  direct_driver(g, in, w, b, nullptr, true, pooled, sums);
 }
 
 }  // namespace cs

@@ -21,4 +21,16 @@ const char* conv2d_direct_kernel_name();
 void conv2d_forward_direct(const ConvGeometry& g, const float* in, const float* w, const float* b, float* out,
                            bool relu = false);
 
+// Inference fusion of conv + ReLU + MaxPool2d(2) (kernel 2, stride 2, no padding, floor):
+//   pooled (N, OC, OH/2, OW/2) = maxpool2x2(relu(conv(in) + b)), and if sums != null,
+//   sums (N, OC) = the sum over all OH x OW of relu(conv(in) + b) (in double; what an SE layer
+//   between the ReLU and the pool needs for its channel means).
+// The OH x OW output is never stored: each block of output rows is pooled from a per-thread band
+// while it is in cache (M1's conv1 writes and the pool re-read 3.2 MB per batch of 64 otherwise).
+// Pooled values equal max_pool2d_forward(relu(conv2d_forward_direct(..))) bit for bit (the same
+// sums; finite inputs). Requires conv2d_direct_relu_pool2_applies(g).
+bool conv2d_direct_relu_pool2_applies(const ConvGeometry& g);
+void conv2d_forward_direct_relu_pool2(const ConvGeometry& g, const float* in, const float* w, const float* b,
+                                      float* pooled, double* sums);
+
 }  // namespace cs

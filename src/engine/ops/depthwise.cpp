@@ -284,6 +284,61 @@ void plane_forward_s1(const Plane& p, const float* __restrict x, const float* __
   rows_pass<1, kMaxVecs>(p, Wp, xp, wk, bias, out, 0, p.OH);
 }
 
+// Stride 1 on a small plane (rows at most kFlatMaxWidth wide: M1's 7x7 depthwise, 14x14 maps):
+// row by row, a 7-wide row is ONE vector whose 9 taps are a chain of dependent multiply-adds
+// (latency-bound: the 7x7 depthwise was 9 % of M1-b64). Here the padded plane is read as one
+// flat row of width Wp: flat output i = oh*Wp + ow takes tap (kh, kw) from xp[i + kh*dh*Wp +
+// kw*dw], so all OH*Wp outputs are vectors of the same row_block, with up to kMaxVecs independent
+// accumulators; the Wp - OW columns past each row's end are computed and dropped. Per output
+// the sum is bias then taps in (kh, kw) order, as plane_forward_s1: the same values.
+constexpr int kFlatMaxWidth = 2 * kVec;
+
+// Floats of the flat path's padded buffer (the last vector's reads past the padded plane read zeros).
+size_t flat_padded_size(const Plane& p) {
+  const int Wp = p.W + 2 * p.pw, nv = (p.OH * Wp + kVec - 1) / kVec;
+  return static_cast<size_t>(nv) * kVec + static_cast<size_t>((p.KH - 1) * p.dh) * Wp + (p.KW - 1) * p.dw;
+}
+
+CS_DW_CLONES CS_DW_NO_MEMSET_CALLS
+void plane_forward_flat(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
+                        float* __restrict out, float* __restrict xp, float* __restrict flat) {
+  const int Wp = p.W + 2 * p.pw;  // >= OW + (KW-1)*dw for stride 1
+  const size_t total = flat_padded_size(p);
+  for (size_t i = 0; i < total; ++i) xp[i] = 0.0f;
+  for (int h = 0; h < p.H; ++h) {
+    float* __restrict d = xp + static_cast<ptrdiff_t>(h + p.ph) * Wp + p.pw;
+    const float* __restrict s = x + static_cast<ptrdiff_t>(h) * p.W;
+    for (int i = 0; i < p.W; ++i) d[i] = s[i];
+  }
+  const int nv = (p.OH * Wp + kVec - 1) / kVec, blocks = (nv + kMaxVecs - 1) / kMaxVecs;
+  for (int b = 0; b < blocks; ++b) {
+    const int v0 = nv * b / blocks, v1 = nv * (b + 1) / blocks, n = (v1 - v0) * kVec;
+    const float* r = xp + static_cast<ptrdiff_t>(v0) * kVec;
+    float* d = flat + static_cast<ptrdiff_t>(v0) * kVec;
+    switch (v1 - v0) {  // 1 <= v1 - v0 <= kMaxVecs
+#define CS_DW_FLAT(V)                                                         \
+  case V:                                                                     \
+    if (V <= kMaxVecs) row_block<(V <= kMaxVecs ? V : 1)>(p, Wp, r, wk, bias, d, n); \
+    break;
+      CS_DW_FLAT(1)
+      CS_DW_FLAT(2)
+      CS_DW_FLAT(3)
+      CS_DW_FLAT(4)
+      CS_DW_FLAT(5)
+      CS_DW_FLAT(6)
+      CS_DW_FLAT(7)
+      CS_DW_FLAT(8)
+#undef CS_DW_FLAT
+      default: break;
+    }
+  }
+  for (int oh = 0; oh < p.OH; ++oh) {
+    float* __restrict d = out + static_cast<ptrdiff_t>(oh) * p.OW;
+    const float* __restrict s = flat + static_cast<ptrdiff_t>(oh) * Wp;
+    for (int ow = 0; ow < p.OW; ++ow) d[ow] = s[ow];
+  }
+}
+
 // dx (H, W) += the transpose of plane_forward applied to dy (scatter form, any stride).
 CS_DW_CLONES
 void plane_backward_input(const Plane& p, const float* __restrict dy, const float* __restrict wk,
@@ -349,15 +404,21 @@ void depthwise_forward(const ConvGeometry& g, const float* in, const float* w, c
   const int64_t grain = 1 + (1 << 14) / static_cast<int64_t>(out_plane * g.KH * g.KW + 1);
   const bool s1 = g.p.stride.h == 1 && g.p.stride.w == 1;
   const Padded pd = padded_of(p);
+  const bool flat = s1 && g.OW <= kFlatMaxWidth;
+  const size_t xp_n = flat ? flat_padded_size(p) : static_cast<size_t>(pd.Hp) * pd.Wp;
+  const size_t flat_n = flat ? (flat_padded_size(p) / kVec + 1) * kVec : 0;
   parallel_for(0, planes, grain, [&](int64_t lo, int64_t hi) {
-    thread_local std::vector<float> xp_store;
-    if (s1 && xp_store.size() < static_cast<size_t>(pd.Hp) * pd.Wp) xp_store.resize(static_cast<size_t>(pd.Hp) * pd.Wp);
+    thread_local std::vector<float> xp_store, flat_store;
+    if (s1 && xp_store.size() < xp_n) xp_store.resize(xp_n);
+    if (flat_store.size() < flat_n) flat_store.resize(flat_n);
     for (int64_t i = lo; i < hi; ++i) {
       const int n = static_cast<int>(i / g.OC), oc = static_cast<int>(i % g.OC), c = oc / m;
       const float* x = in + (static_cast<size_t>(n) * g.C + c) * in_plane;
       const float* wk = w + static_cast<size_t>(oc) * g.KH * g.KW;
       float* y = out + static_cast<size_t>(i) * out_plane;
-      if (s1)
+      if (flat)
+        plane_forward_flat(p, x, wk, b ? b[oc] : 0.0f, y, xp_store.data(), flat_store.data());
+      else if (s1)
         plane_forward_s1(p, x, wk, b ? b[oc] : 0.0f, y, xp_store.data());
       else
         plane_forward(p, x, wk, b ? b[oc] : 0.0f, y);
