@@ -85,8 +85,7 @@ if want browser; then  # timings: measured once the background lane is done
   step "classroom budgets (figures printed)" timeout 600 node tests/web/budgets.mjs
 fi
 if want desktop; then
-  step "desktop smoke test (Xvfb)" timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" \
-    build/native/convscope-desktop --frames 30 --screenshot test-artifacts/desktop.png
+  step "desktop smoke test (Xvfb)" bash tests/desktop/desktop_smoke.sh build/native/convscope-desktop test-artifacts
 fi
 
 [ -n "$failures" ] && echo "failed:$failures"

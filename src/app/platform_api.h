@@ -57,11 +57,11 @@ void platform_set_url_hash(const std::string& hash);
 using FetchDone = std::function<void(const uint8_t* bytes, size_t size, const std::string& error)>;
 bool platform_fetch_file(const char* name, FetchDone done);
 
-// Runs `task` once, later, in time the browser finds idle between two frames (requestIdleCallback;
-// where there is none, a zero timeout after the frame), with the milliseconds it may use (at most
-// kIdleSliceMaxMs, so input waits no longer than that). Work there does not delay a frame. A request
-// while one is pending replaces its task. Returns false, and never runs `task`, on the desktop, whose
-// loop is paced by the swap: work there stays inside the frame.
+// Runs `task` once, later, in time found idle between two frames, with the milliseconds it may use
+// (at most kIdleSliceMaxMs, so input waits no longer than that): in the browser from
+// requestIdleCallback (where there is none, a message right after the frame); on the desktop at the
+// end of a frame, in what is left of the display's frame period before the swap. Work there does not
+// delay a frame. A request while one is pending replaces its task. Returns true when it will run.
 using IdleTask = std::function<void(double budget_ms)>;
 constexpr double kIdleSliceMaxMs = 10.0;
 bool platform_run_when_idle(IdleTask task);

@@ -69,6 +69,7 @@ struct Platform {
   bool quit = false;
   long long max_frames = -1;  // --frames N (desktop smoke test)
   std::string screenshot_path;
+  std::string start_state;  // --state JSON (desktop): applied once after app_init
   float font_dpr = 0.0f;       // dpr/scale the font atlas was built for
   float font_scale = 0.0f;
   bool context_lost = false;
@@ -526,6 +527,11 @@ void serve_png_requests(Platform& p) {
   p.png_requests.clear();
 }
 
+#ifndef __EMSCRIPTEN__
+double native_frame_period_ms(SDL_Window* window);  // [SECTION] Idle time between frames
+void run_idle_task_natively(SDL_Window* window, std::chrono::steady_clock::time_point frame_start);
+#endif
+
 void frame(void* arg) {
   Platform& p = *static_cast<Platform*>(arg);
   auto frame_start = std::chrono::steady_clock::now();
@@ -575,7 +581,11 @@ void frame(void* arg) {
     cs::app::app_record_frame_time(
         p.state, std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - frame_start).count());
 #ifndef __EMSCRIPTEN__
-    SDL_WaitEventTimeout(nullptr, 16);  // no swap to wait on: sleep until input or the next frame's time
+    run_idle_task_natively(p.window, frame_start);
+    // No swap to wait on: sleep until input or the next frame's time.
+    const double spent_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count();
+    SDL_WaitEventTimeout(nullptr, std::max(1, static_cast<int>(native_frame_period_ms(p.window) - spent_ms)));
 #endif
     return;
   }
@@ -601,6 +611,7 @@ void frame(void* arg) {
     }
     p.quit = true;
   }
+  run_idle_task_natively(p.window, frame_start);
 #endif
   SDL_GL_SwapWindow(p.window);
 }
@@ -811,14 +822,15 @@ bool cs::app::platform_fetch_file(const char* name, FetchDone done) {
 }
 
 // [SECTION] Idle time between frames (platform_run_when_idle) --------------------------------------
-// One request at a time: the task waits in g_idle_task until the browser calls cs_idle_run from
+// One request at a time: the task waits in g_idle_task. In the browser, cs_idle_run is called from
 // requestIdleCallback (the browser's deadline ends before the next frame is due, and it knows about
 // pending input and the display's rate) or, without that API (Safari), from a message posted to run
-// right after the frame.
-#ifdef __EMSCRIPTEN__
+// right after the frame. On the desktop, run_idle_task_natively runs it at the end of a frame, in the
+// time left before the next frame is due (the swap waits for the display anyway).
 namespace {
 cs::app::IdleTask g_idle_task;
 }  // namespace
+#ifdef __EMSCRIPTEN__
 extern "C" EMSCRIPTEN_KEEPALIVE void cs_idle_run(double budget_ms) {
   cs::app::IdleTask task = std::move(g_idle_task);
   g_idle_task = nullptr;
@@ -842,17 +854,39 @@ EM_JS(void, cs_idle_request_js, (double cap_ms), {
   channel.port1.onmessage = function () { run(due - performance.now()); };
   channel.port2.postMessage(0);
 });
+#else
+namespace {
+// The desktop's frame period: the display's refresh rate where SDL knows it, else 60 Hz.
+double native_frame_period_ms(SDL_Window* window) {
+  SDL_DisplayMode mode;
+  const int display = SDL_GetWindowDisplayIndex(window);
+  if (display >= 0 && SDL_GetCurrentDisplayMode(display, &mode) == 0 && mode.refresh_rate >= 24)
+    return 1000.0 / mode.refresh_rate;
+  return 1000.0 / 60.0;
+}
+
+// Runs the pending idle task (if any) with the time left before the next frame is due, keeping
+// kSwapMarginMs for the swap and the driver. The task is taken first: a task may ask again.
+void run_idle_task_natively(SDL_Window* window, std::chrono::steady_clock::time_point frame_start) {
+  constexpr double kSwapMarginMs = 4.0;
+  if (!g_idle_task) return;
+  const double spent_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count();
+  const double budget_ms = std::min(cs::app::kIdleSliceMaxMs, native_frame_period_ms(window) - spent_ms - kSwapMarginMs);
+  if (budget_ms <= 0.5) return;  // a busy frame: the task waits for the next one
+  cs::app::IdleTask task = std::move(g_idle_task);
+  g_idle_task = nullptr;
+  task(budget_ms);
+}
+}  // namespace
 #endif
 
 bool cs::app::platform_run_when_idle(IdleTask task) {
-#ifdef __EMSCRIPTEN__
   g_idle_task = std::move(task);
+#ifdef __EMSCRIPTEN__
   cs_idle_request_js(kIdleSliceMaxMs);
-  return true;
-#else
-  (void)task;
-  return false;
 #endif
+  return true;
 }
 
 // [SECTION] JavaScript bridge (window.ConvScope in web/hook.js) ------------------------------------
@@ -901,10 +935,14 @@ int main(int argc, char** argv) {
       p.max_frames = std::atoll(argv[++i]);
     } else if (!std::strcmp(argv[i], "--screenshot") && i + 1 < argc) {
       p.screenshot_path = argv[++i];
+    } else if (!std::strcmp(argv[i], "--state") && i + 1 < argc) {
+      p.start_state = argv[++i];
     } else if (!std::strcmp(argv[i], "--help")) {
-      std::printf("usage: convscope-desktop [--frames N] [--screenshot out.png]\n"
+      std::printf("usage: convscope-desktop [--frames N] [--screenshot out.png] [--state JSON]\n"
                   "  --frames N        render N frames and exit 0 (smoke test)\n"
-                  "  --screenshot F    with --frames: save the last frame as PNG\n");
+                  "  --screenshot F    with --frames: save the last frame as PNG\n"
+                  "  --state JSON      start in this state, as the page's ConvScope.setState takes it,\n"
+                  "                    e.g. '{\"workspace\": \"digit-lab\"}'\n");
       return 0;
     } else {
       std::fprintf(stderr, "convscope-desktop: unknown argument '%s' (see --help)\n", argv[i]);
@@ -959,6 +997,13 @@ int main(int argc, char** argv) {
   ImGui_ImplSDL2_InitForOpenGL(p.window, p.gl);
   ImGui_ImplOpenGL3_Init(p.glsl_version);
   cs::app::app_init(p.state);
+  if (!p.start_state.empty()) {
+    const std::string refused = cs::app::app_set_state(p.state, p.start_state);
+    if (!refused.empty()) {
+      std::fprintf(stderr, "convscope-desktop: --state refused: %s\n", refused.c_str());
+      return 2;
+    }
+  }
 
 #ifdef __EMSCRIPTEN__
   emscripten_set_webglcontextlost_callback("#canvas", &p, EM_FALSE, on_context_lost);
