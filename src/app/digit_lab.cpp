@@ -103,10 +103,6 @@ void apply_requests(AppState& state, LabSession& s) {
   }
 }
 
-constexpr double kFrameBudgetMs = 4.0;  // issue 8: frame CPU time with all panels open
-constexpr double kSafetyMs = 0.6;       // the rest of app_frame after the lab (metrics, help), timer steps (0.1 ms) and jitter
-constexpr int kMaxIdleFrames = 32;
-
 // Until the digit model is there, a panel that needs it is its own window (same title, id and place)
 // saying so; after a failed fetch, with a Retry that asks again.
 void draw_waiting_panel(AppState& state, S title, bool* open, const char* id) {
@@ -181,23 +177,28 @@ void draw_digit_lab_panels(AppState& state) {
     else draw_training_panel(state, s, v);
   }
   // The SE statistics are a background pass over the bundled test digits (1000 forward passes after
-  // every change of the weights): it gets what is left of the frame's CPU budget once the panels are
-  // built and the part of the frame this code cannot see is set aside (input events, ImGui's render and
-  // GL submission: the largest of the last 8 frames, measured by the platform). Batches that do not fit
-  // are not started; the pass still moves one digit every kMaxIdleFrames frames however busy they are
-  // (issue 8: 4 ms per frame with every panel open, at the 95th percentile: 1 frame in 32 may overshoot).
-  // The panels show its progress from the frame before.
-  const double spent_ms = (platform_time_seconds() - state.time_s) * 1000.0;
-  const double left_ms = kFrameBudgetMs - kSafetyMs - spent_ms - state.perf.recent_outside_ms();
-  const double se_ms = lab.se_budget_ms > 0 ? lab.se_budget_ms : std::max(0.0, left_ms);
-  s.step_se_stats(se_ms, s.training().running ? 2 : 10, kMaxIdleFrames);
-  // The bulk of the pass runs between frames, in time the browser has nothing else to do (~10 ms of
-  // every 16.7 ms frame at 60 fps): a pass of 1000 digits at ~0.7 ms each in wasm needs ~700 ms of
-  // CPU, which the frame's leftover (~1-2 ms) alone spreads over 400-1000 frames. The session is
-  // looked up again when the slice runs (it may have been replaced by then). Not while training: its
-  // slices already take their own share of every frame, and a live pass over changing weights need not hurry.
-  if (lab.se_between_frames && s.se_pass_running() && !s.training().running)
-    platform_run_when_idle([st = &state](double budget_ms) {
+  // every change of the weights, ~0.7 ms each in wasm: ~700 ms of CPU). It runs between frames, in
+  // time the browser has nothing else to do (~10 ms of every 16.7 ms frame at 60 fps: ~1-2 s for the
+  // pass), so a frame does none of it (issue 8: 4 ms per frame with every panel open; filling each
+  // frame's leftover as well put the lab's p95 at 3.9-5.5 ms). Frames take slices only where there is
+  // no idle service, or it has run no digit for a while (se_frame_plan), and while training (its slices
+  // already take their share of every frame, and a live pass over changing weights need not hurry).
+  // The session is looked up again when an idle slice runs (it may have been replaced by then). The
+  // panels show the pass's progress from the frame before.
+  const bool between_frames = lab.se_between_frames && !s.training().running;
+  if (s.se_idle().digits != lab.se_idle_digits_seen || !s.se_pass_running()) lab.se_frames_without_idle = 0;
+  else ++lab.se_frames_without_idle;
+  lab.se_idle_digits_seen = s.se_idle().digits;
+  SeFrameInputs in;
+  in.idle_service = between_frames && lab.se_idle_service;
+  in.frames_without_idle_progress = lab.se_frames_without_idle;
+  in.spent_ms = (platform_time_seconds() - state.time_s) * 1000.0;
+  in.outside_ms = state.perf.recent_outside_ms();
+  SeFramePlan plan = se_frame_plan(in);
+  if (lab.se_budget_ms > 0) plan = {true, double(lab.se_budget_ms), kSeMaxIdleFrames};  // asked for (tests)
+  if (plan.run) s.step_se_stats(plan.budget_ms, s.training().running ? 2 : 10, plan.max_idle_calls);
+  if (between_frames && s.se_pass_running())
+    lab.se_idle_service = platform_run_when_idle([st = &state](double budget_ms) {
       if (st->lab.session) st->lab.session->step_se_stats_idle(budget_ms);
     });
 }
@@ -272,7 +273,7 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
   out["se"] = {{"blocks", blocks}, {"complete", st.complete()}, {"digits", st.total},
                {"accuracy", st.total ? double(st.correct) / st.total : 0.0},
                {"current_weights", st.complete() && st.weights_revision == s->weights_revision()},
-               {"pending_done", s->pending().done}, {"forward_ms", st.forward_ms},
+               {"pending_done", s->pending().done}, {"forward_ms", st.forward_ms}, {"pass_ms", st.wall_ms},
                {"step", {{"ms", s->last_se_step().ms}, {"digits", s->last_se_step().digits},
                          {"batches", s->last_se_step().batches}, {"idle_calls", s->last_se_step().idle_calls},
                          {"ms_per_digit", s->last_se_step().ms_per_digit}}},

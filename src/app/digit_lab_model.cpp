@@ -358,6 +358,27 @@ cs::Result<cs::ReceptiveField> LabSession::receptive_field(const std::string& na
   return cs::receptive_field(*model_, name, y, x);
 }
 
+void SpeedEstimate::add(double ms, int items) {
+  if (items < 1) return;
+  recent_[next_] = ms / items;
+  next_ = (next_ + 1) % kRemembered;
+  count_ = std::min(count_ + 1, kRemembered);
+}
+
+double SpeedEstimate::ms_per_item() const {
+  if (count_ == 0) return 0.0;
+  return *std::min_element(recent_, recent_ + count_);
+}
+
+SeFramePlan se_frame_plan(const SeFrameInputs& in) {
+  SeFramePlan plan;
+  if (in.idle_service && in.frames_without_idle_progress < kSeIdleGraceFrames) return plan;
+  plan.run = true;
+  plan.budget_ms = std::max(0.0, kSeFrameTargetMs - in.spent_ms - in.outside_ms);
+  plan.max_idle_calls = kSeMaxIdleFrames;
+  return plan;
+}
+
 bool LabSession::se_begin() {
   if (!model_ || !digits_ok_ || se_.empty()) return false;
   const DigitSet& set = digits_->test;
@@ -369,6 +390,7 @@ bool LabSession::se_begin() {
     pending_ = SeStats{};
     pending_.weights_revision = weights_revision_;
     pending_.total = set.count;
+    pending_.started_ms = now_ms();
     for (const SeBlockRef& r : se_) {
       SeStats::Block b;
       b.name = r.name;
@@ -401,7 +423,8 @@ int LabSession::se_run_batches(double budget_ms, int batch, bool force_first, in
     int n = std::min(batch, pending_.total - pending_.done);
     // Clamped as a double before the cast: a very fast forward (or a coarse clock) makes the quotient
     // huge, and an out-of-range float-to-int conversion traps in wasm.
-    const double fit = se_ms_per_digit_ > 0 ? left / (se_ms_per_digit_ * kMargin) : 1.0;
+    const double per = se_speed_.ms_per_item();
+    const double fit = per > 0 ? left / (per * kMargin) : 1.0;
     if (fit < 1.0 && !(first && force_first)) break;
     n = static_cast<int>(std::clamp(fit, 1.0, double(n)));
     if (!lifted) {
@@ -416,7 +439,7 @@ int LabSession::se_run_batches(double budget_ms, int batch, bool force_first, in
     const double tb = now_ms();
     if (!model_->forward(se_x_, se_logits_, nullptr)) break;
     pending_.forward_ms += now_ms() - tb;
-    se_ms_per_digit_ = (now_ms() - tb) / n;
+    se_speed_.add(now_ms() - tb, n);
     for (size_t b = 0; b < se_.size(); ++b) {
       const cs::Tensor& e = se_[b].se->excitation_raw();  // (n, C)
       SeStats::Block& bl = pending_.blocks[b];
@@ -439,7 +462,10 @@ int LabSession::se_run_batches(double budget_ms, int batch, bool force_first, in
     ++*batches;
   }
   if (lifted) apply_overrides();
-  if (pending_.complete()) stats_ = pending_;
+  if (pending_.complete()) {
+    pending_.wall_ms = now_ms() - pending_.started_ms;
+    stats_ = pending_;
+  }
   return digits;
 }
 
@@ -450,7 +476,8 @@ void LabSession::step_se_stats(double budget_ms, int batch, int max_idle_calls) 
   // A call that can start no batch is idle; after max_idle_calls of those one digit runs anyway.
   constexpr double kMargin = 1.25;
   const bool starved = se_step_.idle_calls >= max_idle_calls;
-  if (se_ms_per_digit_ > 0 && budget_ms < se_ms_per_digit_ * kMargin && !starved) {
+  const double per = se_speed_.ms_per_item();
+  if (per > 0 && budget_ms < per * kMargin && !starved) {
     se_step_.idle_calls++;
     return;
   }
@@ -458,7 +485,7 @@ void LabSession::step_se_stats(double budget_ms, int batch, int max_idle_calls) 
   se_step_.digits = se_run_batches(budget_ms, batch, /*force_first=*/true, &se_step_.batches);
   se_step_.ms = now_ms() - t0;
   se_step_.idle_calls = 0;
-  se_step_.ms_per_digit = se_ms_per_digit_;
+  se_step_.ms_per_digit = se_speed_.ms_per_item();
 }
 
 int LabSession::step_se_stats_idle(double budget_ms, int batch) {

@@ -42,6 +42,7 @@ struct SeStats {
   int done = 0, total = 0;   // digits accumulated / digits in the pass
   int correct = 0;           // predictions equal to the label (test accuracy as a by-product)
   double forward_ms = 0;     // time spent in the network's forward passes of this pass (its CPU cost)
+  double started_ms = 0, wall_ms = 0;  // when the pass started (steady clock), and how long it took to complete
   long long weights_revision = -1;  // weights the pass started with
   bool complete() const { return total > 0 && done == total; }
   float mean(int b, int digit, int c) const;
@@ -62,6 +63,43 @@ struct TrainInfo {
   std::vector<float> loss_curve, accuracy_curve;  // one point per step (capped, decimated)
   std::string error;
 };
+
+// The cost of one item of batched work (an SE digit) from the last few batches: the smallest per-item
+// time among them. Time slicing on a shared machine only ever adds to a measurement (the thread was
+// preempted, the browser ran a task): one slow batch must not make the estimate so large that no
+// slice fits a batch any more (seen: a pass over 1000 digits took 42 s instead of ~2 s under load),
+// while a real slowdown still shows once every remembered batch is slow.
+class SpeedEstimate {
+ public:
+  static constexpr int kRemembered = 8;
+  void add(double ms, int items);  // a batch of `items` (>= 1) took `ms`
+  double ms_per_item() const;      // 0 until the first batch
+ private:
+  double recent_[kRemembered] = {};
+  int count_ = 0, next_ = 0;
+};
+
+// How a frame takes part in the SE pass (digit_lab.cpp feeds it what the platform says). With an idle
+// service that is delivering (an idle slice ran digits within the last `grace_frames` frames), the
+// frame does none of it: the whole pass runs between frames and the frame keeps its CPU time
+// (issue 8). Otherwise (no idle service, or it has been starved that long: the page is busy, the
+// browser finds no idle time) frames take what is left under `target_ms` (the frame's own work and
+// the part outside the app set aside), with one digit forced every `max_idle_frames` frames.
+struct SeFramePlan {
+  bool run = false;        // call step_se_stats this frame
+  double budget_ms = 0;
+  int max_idle_calls = 0;  // step_se_stats's starvation bound
+};
+struct SeFrameInputs {
+  bool idle_service = false;        // platform_run_when_idle took the last request
+  int frames_without_idle_progress = 0;
+  double spent_ms = 0;              // this frame so far
+  double outside_ms = 0;            // the part of recent frames outside the app (input, render, GL)
+};
+constexpr double kSeFrameTargetMs = 3.0;  // a frame that runs SE digits ends under this (issue 8: 4 ms)
+constexpr int kSeIdleGraceFrames = 30;    // ~0.5 s at 60 fps without an idle digit: frames take over
+constexpr int kSeMaxIdleFrames = 32;      // 1 frame in 32 may overshoot: the 95th percentile holds
+SeFramePlan se_frame_plan(const SeFrameInputs& in);
 
 class LabSession;
 
@@ -240,7 +278,7 @@ class LabSession {
   SeStats stats_, pending_;
   cs::Tensor se_x_, se_logits_;
   std::vector<int> se_idx_;  // the test digits of the batch being run
-  double se_ms_per_digit_ = 0;  // forward time per digit of the last SE batch (sizes the next one)
+  SpeedEstimate se_speed_;  // forward time per digit of the last SE batches (sizes the next one)
   SeStep se_step_;
   SeIdle se_idle_;
 

@@ -14,8 +14,10 @@ namespace cs::app {
 struct LabView {
   std::vector<uint8_t> pad_rgba;
   long long pad_rgba_revision = -1;
-  std::vector<uint8_t> atlas_rgba;
-  int atlas_w = 0, atlas_h = 0, atlas_columns = 40;
+  // The gallery's pictures: strips of 100 digits, 20 a row (one texture each, 560x140 RGBA), empty
+  // until one of their cells is first shown.
+  static constexpr int kAtlasStrip = 100, kAtlasColumns = 20;
+  std::vector<std::vector<uint8_t>> atlas_strips;
   std::vector<float> se_field;       // the SE heatmap (10 x channels) handed to the colour-map shader
   std::vector<float> filter_field;   // convolution weights packed as a grid
   std::vector<float> ink_edges;      // outline of the input's ink: x0, y0, x1, y1 per edge, in input pixels

@@ -69,6 +69,11 @@ struct DigitLabState {
   // ... and between frames, in the browser's idle time (platform_run_when_idle); off: frames only (the
   // session-4 design, kept switchable to measure the difference in one build).
   bool se_between_frames = true;
+  // How the idle slices are doing (digit_lab.cpp, se_frame_plan): the platform took the last request,
+  // their digit count seen last frame, and frames since it last grew while a pass was due.
+  bool se_idle_service = true;
+  long long se_idle_digits_seen = 0;
+  int se_frames_without_idle = 0;
   int train_target_steps = 600; // the progress bar's goal
   bool train_stop_at_target = true;  // auto-pause there
 

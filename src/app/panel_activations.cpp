@@ -396,10 +396,13 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
         lab.act_channel = ch;
       }
       ImGui::PopID();
+      // Scrolled out of the panel: no field to quantise and upload (each one is, every frame it is drawn).
+      const bool visible = ImGui::IsItemVisible();
       char key[32];
       std::snprintf(key, sizeof key, "lab.act.%zu", i);
-      platform_draw_scalar_field(ImGui::GetWindowDrawList(), key, g.w, g.h, g.values.data(), g.lo, g.hi, ColorMap::Viridis,
-                                 q0, ImVec2(q0.x + size.x, q0.y + size.y));
+      if (visible)
+        platform_draw_scalar_field(ImGui::GetWindowDrawList(), key, g.w, g.h, g.values.data(), g.lo, g.hi, ColorMap::Viridis,
+                                   q0, ImVec2(q0.x + size.x, q0.y + size.y));
       if (lab.act_layer == static_cast<int>(i) && lab.act_channel >= 0 && lab.act_channel < C) {
         const int sx = lab.act_channel % cols, sy = lab.act_channel / cols;
         ImGui::GetWindowDrawList()->AddRect(ImVec2(q0.x + sx * (W + 1) * k - 1, q0.y + sy * (H + 1) * k - 1),
@@ -417,6 +420,7 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
       const float cw = std::clamp(avail / n, 1.0f, 12.0f);
       const ImVec2 q0 = ImGui::GetCursorScreenPos();
       ImGui::Dummy(ImVec2(cw * n, 10));
+      if (!ImGui::IsItemVisible()) continue;
       char key[32];
       std::snprintf(key, sizeof key, "lab.act.%zu", i);
       platform_draw_scalar_field(ImGui::GetWindowDrawList(), key, n, 1, t.data(), lo, hi, ColorMap::Viridis, q0,

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 #include "digit_lab_panels.h"
 #include "imgui.h"
@@ -178,15 +179,47 @@ void gallery(AppState& state, LabSession& s, LabView& v) {
     ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), tr(S::draw_pad_gallery_unavailable), s.digits_error().c_str());
     return;
   }
-  if (v.atlas_rgba.empty())
-    v.atlas_rgba = digit_atlas_rgba(s.digits().test, s.gallery_order(), v.atlas_columns, &v.atlas_w, &v.atlas_h);
+  // The digits' pictures in strips of kAtlasStrip digits (gallery order, kAtlasColumns a row), each
+  // built and uploaded the first time one of its cells is on screen, one strip a frame (cells of a strip
+  // not built yet stay dark for a frame or two): the lab's first frame used to build and upload the
+  // whole 3 MB atlas of 1000 digits at once, 10-80 ms (issue 8's 4 ms frames). A strip holds several
+  // gallery rows, so the cells on screen still draw with two or three textures (draw calls).
+  constexpr int kStripsPerFrame = 1;
+  constexpr int kStrip = LabView::kAtlasStrip, kCols = LabView::kAtlasColumns;
+  const DigitSet& set = s.digits().test;
+  const std::vector<int>& order = s.gallery_order();
+  const int n = static_cast<int>(order.size());
+  const int n_strips = (n + kStrip - 1) / kStrip;
+  if (static_cast<int>(v.atlas_strips.size()) != n_strips) v.atlas_strips.assign(n_strips, {});
+  int built = 0, strip_k = -1;
+  ImTextureID strip_tex{};
+  auto strip_of = [&](int pos, ImTextureID* tex) {  // false while strip pos/kStrip is not built
+    const int k = pos / kStrip;
+    if (k == strip_k) {  // cells are drawn in gallery order: mostly the strip of the cell before
+      *tex = strip_tex;
+      return true;
+    }
+    const int count = std::min(kStrip, n - k * kStrip), rows = (count + kCols - 1) / kCols;
+    std::vector<uint8_t>& px = v.atlas_strips[k];
+    if (px.empty()) {
+      if (built == kStripsPerFrame) return false;
+      ++built;
+      const std::vector<int> part(order.begin() + k * kStrip, order.begin() + k * kStrip + count);
+      px = digit_atlas_rgba(set, part, kCols, nullptr, nullptr);
+    }
+    char key[32];
+    std::snprintf(key, sizeof key, "lab.gallery.%d", k);
+    strip_k = k;
+    strip_tex = platform_texture_rgba(key, kCols * kDigitSide, rows * kDigitSide, px.data(), 0);  // built once
+    *tex = strip_tex;
+    return true;
+  };
   ImGui::TextDisabled(tr(S::draw_pad_gallery_mnist_test), s.digits().test.count);
   const float cell = 26.0f, gap = 2.0f;
   ImGui::BeginChild("gallery", ImVec2(0, 0), true);
   const float label_w = 16.0f;
   const int columns = std::max(1, static_cast<int>((ImGui::GetContentRegionAvail().x - label_w) / (cell + gap)));
   const std::vector<LabSession::GalleryRow> rows = s.gallery_rows(columns);
-  ImTextureID atlas = platform_texture_rgba("lab.gallery", v.atlas_w, v.atlas_h, v.atlas_rgba.data(), 0);  // built once
   ImDrawList* dl = ImGui::GetWindowDrawList();
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(rows.size()), cell + gap);
@@ -208,10 +241,14 @@ void gallery(AppState& state, LabSession& s, LabView& v) {
         if (ImGui::IsItemHovered()) ImGui::SetTooltip(tr(S::draw_pad_tip_test_digit_mnist), index,
                                                       s.digits().test.source_index[index], row.label);
         ImGui::PopID();
-        const float u0 = static_cast<float>(pos % v.atlas_columns) * kDigitSide / v.atlas_w;
-        const float v0 = static_cast<float>(pos / v.atlas_columns) * kDigitSide / v.atlas_h;
-        dl->AddImage(atlas, q0, q1, ImVec2(u0, v0),
-                     ImVec2(u0 + float(kDigitSide) / v.atlas_w, v0 + float(kDigitSide) / v.atlas_h));
+        ImTextureID tex{};
+        if (strip_of(pos, &tex)) {
+          const int in_strip = pos % kStrip, rows = (std::min(kStrip, n - pos / kStrip * kStrip) + kCols - 1) / kCols;
+          const ImVec2 uv0(float(in_strip % kCols) / kCols, float(in_strip / kCols) / rows);
+          dl->AddImage(tex, q0, q1, uv0, ImVec2(uv0.x + 1.0f / kCols, uv0.y + 1.0f / rows));
+        } else {
+          dl->AddRectFilled(q0, q1, IM_COL32(0, 0, 0, 255));
+        }
         if (lab.input == LabInput::Gallery && lab.gallery_index == index)
           dl->AddRect(q0, q1, IM_COL32(255, 170, 0, 255), 0, 0, 2.0f);
       }

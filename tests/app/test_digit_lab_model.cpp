@@ -369,3 +369,49 @@ TEST_CASE("transparent containers (empty label) add no name component, as in the
   REQUIRE(m.forward(x, y, &trace).is_ok());
   CHECK(trace.find(se[0].name + ".excitation_raw") != nullptr);
 }
+
+TEST_CASE("SpeedEstimate: the fastest of the last batches; one preempted batch does not inflate it") {
+  SpeedEstimate e;
+  CHECK(e.ms_per_item() == 0.0);  // unknown until a batch is measured
+  e.add(7.0, 10);
+  CHECK(e.ms_per_item() == doctest::Approx(0.7));
+  e.add(40.0, 1);  // a slice the thread was preempted in
+  CHECK(e.ms_per_item() == doctest::Approx(0.7));
+  e.add(6.0, 10);
+  CHECK(e.ms_per_item() == doctest::Approx(0.6));
+  e.add(5.0, 0);  // no items: nothing to learn from
+  CHECK(e.ms_per_item() == doctest::Approx(0.6));
+  // A real slowdown shows once every remembered batch is slow.
+  for (int i = 0; i < SpeedEstimate::kRemembered - 1; ++i) e.add(20.0, 10);
+  CHECK(e.ms_per_item() == doctest::Approx(0.6));
+  e.add(20.0, 10);
+  CHECK(e.ms_per_item() == doctest::Approx(2.0));
+}
+
+TEST_CASE("se_frame_plan: no SE in frames while idle slices deliver; bounded slices otherwise") {
+  SeFrameInputs in;
+  in.idle_service = true;
+  in.spent_ms = 1.0;
+  in.outside_ms = 0.5;
+  // Idle slices are running the pass: the frame does none of it, not even a forced digit.
+  for (int f : {0, 1, kSeIdleGraceFrames - 1}) {
+    in.frames_without_idle_progress = f;
+    CHECK_FALSE(se_frame_plan(in).run);
+  }
+  // Starved that long: frames take what is left under the target, with the starvation bound.
+  in.frames_without_idle_progress = kSeIdleGraceFrames;
+  SeFramePlan p = se_frame_plan(in);
+  CHECK(p.run);
+  CHECK(p.budget_ms == doctest::Approx(kSeFrameTargetMs - 1.5));
+  CHECK(p.max_idle_calls == kSeMaxIdleFrames);
+  // No idle service (or not asked: training): frame slices from the first frame.
+  in.idle_service = false;
+  in.frames_without_idle_progress = 0;
+  CHECK(se_frame_plan(in).run);
+  // A frame already past the target gets no budget (step_se_stats then counts an idle call).
+  in.spent_ms = 5.0;
+  p = se_frame_plan(in);
+  CHECK(p.run);
+  CHECK(p.budget_ms == 0.0);
+  CHECK(kSeFrameTargetMs < 4.0);  // issue 8's budget, with room for the jitter of a loaded machine
+}
