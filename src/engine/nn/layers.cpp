@@ -85,14 +85,16 @@ Status Conv2d::infer_relu(const Tensor& in, Tensor& out) {
   return conv2d_forward_relu(out, in, weight, o_.bias ? &bias : nullptr, params(), algo_);
 }
 
-// Mirrors where ConvAlgo::Auto sends a convolution to the direct tiles (direct_pays in
-// conv2d_auto.cpp: KxK, AVX2 tiles with the AVX2 GEMM natively, SIMD128 with <= 16 input channels
-// in wasm): the fusion must not move a shape off a faster path (Winograd in wasm for wide layers).
+// Natively, where ConvAlgo::Auto sends a KxK convolution to the direct tiles (direct_pays in
+// conv2d_auto.cpp: the AVX2 tiles with the AVX2 GEMM), so the fusion never moves a shape off a
+// faster path. Not in wasm: auto has its own SIMD128 3x3 kernels and Winograd there (tuned for
+// node separately), which the generic tiles of the fused pass would replace.
 static bool direct_is_autos_choice(const ConvGeometry& g) {
-  if (!conv2d_direct_relu_pool2_applies(g) || g.KH * g.KW == 1) return false;
 #if defined(__wasm__)
-  return std::strcmp(conv2d_direct_kernel_name(), "simd128") == 0 && g.C <= 16;
+  (void)g;
+  return false;
 #else
+  if (!conv2d_direct_relu_pool2_applies(g) || g.KH * g.KW == 1) return false;
   return std::strcmp(conv2d_direct_kernel_name(), "avx2") == 0 && std::strcmp(gemm_kernel_name(), "avx2") == 0;
 #endif
 }

@@ -18,6 +18,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "../parallel.h"
 #include "gemm.h"
 #include "simd.h"
@@ -164,14 +168,48 @@ namespace {
 #define CS_BAND_CLONES
 #endif
 
+// out[i] = max(in[2i], in[2i+1]) for i < n: the column pairs of a max-pool. Vectors of 4 (the
+// last one moved left to end at n, recomputing a few outputs with the same values), so 7- and
+// 14-wide rows need no scalar tail (the tails were most of the epilogue's time).
+inline void pair_max(const float* __restrict in, float* __restrict out, int n) {
+#if defined(__SSE2__)
+  if (n >= 4) {
+    for (int i = 0; i < n; i += 4) {
+      const int k = i > n - 4 ? n - 4 : i;
+      const __m128 a = _mm_loadu_ps(in + 2 * k), b = _mm_loadu_ps(in + 2 * k + 4);
+      _mm_storeu_ps(out + k, _mm_max_ps(_mm_shuffle_ps(a, b, 0x88), _mm_shuffle_ps(a, b, 0xDD)));
+    }
+    return;
+  }
+#endif
+  for (int i = 0; i < n; ++i) out[i] = in[2 * i] < in[2 * i + 1] ? in[2 * i + 1] : in[2 * i];
+}
+
+// out[j] = max(a[j], c[j]) for j < n (the row pairs), vectors as pair_max.
+inline void row_max(const float* __restrict a, const float* __restrict c, float* __restrict out, int n) {
+#if defined(__SSE2__)
+  if (n >= 4) {
+    for (int i = 0; i < n; i += 4) {
+      const int k = i > n - 4 ? n - 4 : i;
+      _mm_storeu_ps(out + k, _mm_max_ps(_mm_loadu_ps(a + k), _mm_loadu_ps(c + k)));
+    }
+    return;
+  }
+#endif
+  for (int j = 0; j < n; ++j) out[j] = a[j] < c[j] ? c[j] : a[j];
+}
+
 // The epilogue of one block of rows (nrows output rows of OW, channel oc at band + oc*band_ld):
 // part[oc] = the rows' sum in double (8 independent partial sums, reduced in a fixed order) if
 // part != null; and its row pairs max-pooled 2x2 into the pooled rows from pr0 on (below POH) of
-// pooled (OC, POH, POW): first the rows' maximum (contiguous), then the column pairs'. `tmp` holds OW floats.
+// pooled (OC, POH, POW): column pairs first (one run over the block when OW is even: its rows are
+// contiguous), then row pairs. `tmp` holds nrows * POW floats. Finite values: the maximum is the
+// same float whichever comparison picks it (ReLU outputs are never -0).
 CS_BAND_CLONES CS_NO_MEMSET_CALLS
 void pool_band(const float* band, size_t band_ld, int OC, int OW, int nrows, int pr0, int POH, int POW, float* pooled,
                double* part, float* tmp) {
   const size_t n = static_cast<size_t>(nrows) * OW;
+  const int pairs = std::min(nrows / 2, POH - pr0);
   for (int oc = 0; oc < OC; ++oc) {
     const float* bp = band + static_cast<size_t>(oc) * band_ld;
     if (part) {
@@ -182,15 +220,16 @@ void pool_band(const float* band, size_t band_ld, int OC, int OW, int nrows, int
       for (; i < n; ++i) a[i % 8] += bp[i];
       part[oc] = ((a[0] + a[1]) + (a[2] + a[3])) + ((a[4] + a[5]) + (a[6] + a[7]));
     }
-    float* po = pooled + static_cast<size_t>(oc) * POH * POW;
-    for (int rr = 0, pr = pr0; rr + 1 < nrows && pr < POH; rr += 2, ++pr) {
-      const float* __restrict a = bp + static_cast<size_t>(rr) * OW;
-      const float* __restrict c = a + OW;
-      float* __restrict t = tmp;
-      for (int j = 0; j < 2 * POW; ++j) t[j] = a[j] < c[j] ? c[j] : a[j];
-      float* __restrict o = po + static_cast<size_t>(pr) * POW;
-      for (int j = 0; j < POW; ++j) o[j] = t[2 * j] < t[2 * j + 1] ? t[2 * j + 1] : t[2 * j];
+    if (pairs <= 0) continue;
+    if (OW % 2 == 0) {
+      pair_max(bp, tmp, 2 * pairs * POW);
+    } else {
+      for (int r = 0; r < 2 * pairs; ++r) pair_max(bp + static_cast<size_t>(r) * OW, tmp + static_cast<size_t>(r) * POW, POW);
     }
+    float* po = pooled + (static_cast<size_t>(oc) * POH + pr0) * POW;
+    for (int q = 0; q < pairs; ++q)
+      row_max(tmp + static_cast<size_t>(2 * q) * POW, tmp + static_cast<size_t>(2 * q + 1) * POW,
+              po + static_cast<size_t>(q) * POW, POW);
   }
 }
 
@@ -258,7 +297,7 @@ void direct_driver(const ConvGeometry& g, const float* in, const float* w, const
     thread_local std::vector<float> tmp_store;
     pool_band(band, band_ld, g.OC, g.OW, nrows, r0 / 2, POH, POW,
               pooled + static_cast<size_t>(n) * g.OC * POH * POW,
-              sums ? part + static_cast<size_t>(r0 / block_rows) * g.OC : nullptr, scratch(tmp_store, g.OW));
+              sums ? part + static_cast<size_t>(r0 / block_rows) * g.OC : nullptr, scratch(tmp_store, static_cast<size_t>(block_rows) * POW));
   };
   auto run_rows = [&](const float* xp, float* y, int n, int oh0, int oh1, double* part) {
     // A block holds max(kBlockVectors, nch) vectors at most (one row wider than kBlockVectors).
