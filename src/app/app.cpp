@@ -223,7 +223,7 @@ bool app_training_digits(AppState& state, int request) {
     if (state.training_digits_request) state.lab.request_train = state.training_digits_request;
     state.training_digits_request = 0;
   });
-  if (!asked) failed("this build has no training digits");
+  if (!asked) failed(tr(S::notice_no_training_digits_build));
   return false;
 }
 
@@ -424,6 +424,20 @@ void draw_present_menu(AppState& state) {
   ImGui::EndMenu();
 }
 
+// File > Export panel as PNG: a panel's title in the UI language (the table entry whose stable ImGui ID
+// is the panel's: "Kernel stepper###stepper"), keeping the panel id as the item's ID.
+std::string export_panel_label(const std::string& id) {
+  const std::string suffix = "###" + id;
+  for (int i = 0; i < kUiStringCount; ++i) {
+    const std::string en = ui_string(Language::English, static_cast<S>(i));
+    if (en.size() > suffix.size() && en.compare(en.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      const std::string shown = tr(static_cast<S>(i));
+      return shown.substr(0, shown.find("###")) + suffix;
+    }
+  }
+  return id;
+}
+
 void draw_menu(AppState& state) {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu(tr_label(S::app_file))) {
@@ -444,7 +458,7 @@ void draw_menu(AppState& state) {
     ImGui::Separator();
     if (ImGui::BeginMenu(tr_label(S::app_export_panel_as))) {
       for (const auto& [id, r] : state.panel_rects) {
-        if (ImGui::MenuItem(id.c_str())) {
+        if (ImGui::MenuItem(export_panel_label(id).c_str())) {
           std::string name = "convscope-" + id + ".png";
           platform_request_png(name.c_str(), r.x, r.y, r.width, r.height);
         }
@@ -603,7 +617,7 @@ bool needs_lab_assets(const json& j) {
 
 std::string app_set_state(AppState& state, const std::string& partial_json) {
   json j = json::parse(partial_json, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return "setState expects a JSON object";
+  if (j.is_discarded() || !j.is_object()) return cs::fmt(tr(S::api_expects_object), "setState");
   // A partial that needs the digit model while it is on its way (the page fetches it on first need)
   // waits for it: the fetch starts (or is retried) and the whole partial is applied when it arrives
   // (web/hook.js's setState waits for that; an error then becomes a notice).
@@ -616,12 +630,12 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
     const json& w = j["workspace"];
     if (w == "lessons") next.workspace = Workspace::Lessons;
     else if (w == "digit-lab") next.workspace = Workspace::DigitLab;
-    else return "workspace must be \"lessons\" or \"digit-lab\"";
+    else return cs::fmt(tr(S::api_one_of_two), "workspace", "\"lessons\"", "\"digit-lab\"");
   }
   if (j.contains("ui_scale")) {
     const json& v = j["ui_scale"];
     if (!v.is_number() || !(v.get<double>() == 1.0 || v.get<double>() == 1.5 || v.get<double>() == 2.0))
-      return "ui_scale must be 1, 1.5 or 2";
+      return cs::fmt(tr(S::state_one_of_three), "ui_scale", "1", "1.5", "2");
     next.ui_scale = v.get<float>();
   }
   if (j.contains("theme")) {
@@ -629,27 +643,27 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
     if (v == "dark") next.theme = Theme::Dark;
     else if (v == "light") next.theme = Theme::Light;
     else if (v == "high-contrast") next.theme = Theme::HighContrast;
-    else return "theme must be \"dark\", \"light\" or \"high-contrast\"";
+    else return cs::fmt(tr(S::state_one_of_three), "theme", "\"dark\"", "\"light\"", "\"high-contrast\"");
   }
   if (j.contains("colormap")) {
     const json& v = j["colormap"];
     if (v == "viridis") next.sequential_map = ColorMap::Viridis;
     else if (v == "cividis") next.sequential_map = ColorMap::Cividis;
-    else return "colormap must be \"viridis\" or \"cividis\"";
+    else return cs::fmt(tr(S::api_one_of_two), "colormap", "\"viridis\"", "\"cividis\"");
   }
   if (j.contains("language")) {
     const json& v = j["language"];
     if (!v.is_string() || !parse_language(v.get<std::string>(), &next.language))
-      return "language must be \"english\" or \"pseudo\", got " + v.dump();
+      return cs::fmt(tr(S::api_one_of_two_got), "language", "\"english\"", "\"pseudo\"", v.dump().c_str());
   }
   if (j.contains("help")) {
-    if (!j["help"].is_boolean()) return "help must be a boolean";
+    if (!j["help"].is_boolean()) return cs::fmt(tr(S::state_not_boolean), "help");
     next.show_help = j["help"].get<bool>();
   }
   if (j.contains("export_png")) {  // {export_png: "panel-id"}: the File > Export menu, for tests
     const json& v = j["export_png"];
     if (!v.is_string() || !state.panel_rects.count(v.get<std::string>()))
-      return "export_png must name a visible panel";
+      return cs::fmt(tr(S::api_visible_panel), "export_png");
     const PanelRect& r = state.panel_rects.at(v.get<std::string>());
     std::string name = "convscope-" + v.get<std::string>() + ".png";
     platform_request_png(name.c_str(), r.x, r.y, r.width, r.height);
@@ -666,25 +680,28 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
       else if (a.is_string() && state.lab.session)
         for (size_t i = 0; i < state.lab.session->trace().size(); ++i)
           if (state.lab.session->trace().name(i) == a.get<std::string>()) layer = static_cast<int>(i);
-      if (layer == -2) return "export_csv.activation must be a recorded layer's index or name";
+      if (layer == -2) return cs::fmt(tr(S::api_recorded_layer), "export_csv.activation");
       done = export_activation_csv(state, layer);
     } else {
-      return "export_csv must be {se: block} or {activation: layer index or name}";
+      return cs::fmt(tr(S::api_export_csv_shape), "export_csv", "se", "activation");
     }
-    if (done.rfind("Could not", 0) == 0) return done;
+    // Refused: the export's own "Could not export ..." (in the UI language: its sentences share the
+    // start of notice_export_failed) or the platform's "Could not save/write ..." (English).
+    const std::string failed = tr(S::notice_export_failed), refused = failed.substr(0, failed.find(" %s"));
+    if (done.rfind("Could not", 0) == 0 || done.rfind(refused, 0) == 0) return done;
     app_notice(state, done);
     next.notice = state.notice;
     next.notice_until_s = state.notice_until_s;
   }
   if (j.contains("home")) {
     const json& h = j["home"];
-    if (!h.is_object()) return "home must be an object";
+    if (!h.is_object()) return cs::fmt(tr(S::state_not_object), "home");
     if (h.contains("visible")) {
-      if (!h["visible"].is_boolean()) return "home.visible must be a boolean";
+      if (!h["visible"].is_boolean()) return cs::fmt(tr(S::state_not_boolean), "home.visible");
       next.show_home = h["visible"].get<bool>();
     }
     if (h.contains("clicks")) {
-      if (!h["clicks"].is_number_integer()) return "home.clicks must be an integer";
+      if (!h["clicks"].is_number_integer()) return cs::fmt(tr(S::state_not_integer), "home.clicks");
       next.home.clicks = h["clicks"].get<int>();
     }
   }

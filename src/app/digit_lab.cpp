@@ -331,115 +331,115 @@ std::string digit_lab_set_state(AppState& next, const nlohmann::json& partial) {
   DigitLabState& lab = next.lab;
   if (partial.contains("input")) {
     const json& in = partial["input"];
-    if (!in.is_object()) return "input must be an object";
+    if (!in.is_object()) return cs::fmt(tr(S::state_not_object), "input");
     if (in.contains("gallery")) {
-      if (!in["gallery"].is_number_integer()) return "input.gallery must be an integer";
+      if (!in["gallery"].is_number_integer()) return cs::fmt(tr(S::state_not_integer), "input.gallery");
       const int g = in["gallery"].get<int>();
       const int count = lab.session && lab.session->has_digits() ? lab.session->digits().test.count : 0;
       if (g < 0 || g >= count)
-        return "input.gallery must be in 0.." + std::to_string(count - 1) + ", got " + std::to_string(g);
+        return cs::fmt(tr(S::state_in_range_got), "input.gallery", 0LL, count - 1LL, static_cast<long long>(g));
       lab.request_gallery = g;
     }
   }
   if (partial.contains("draw")) {
     const json& d = partial["draw"];
-    if (!d.is_object()) return "draw must be an object";
+    if (!d.is_object()) return cs::fmt(tr(S::state_not_object), "draw");
     if (d.contains("clear")) {
-      if (!d["clear"].is_boolean()) return "draw.clear must be a boolean";
+      if (!d["clear"].is_boolean()) return cs::fmt(tr(S::state_not_boolean), "draw.clear");
       if (d["clear"].get<bool>()) lab.request_clear = true;
     }
     if (d.contains("brush")) {
-      if (!d["brush"].is_number()) return "draw.brush must be a number";
+      if (!d["brush"].is_number()) return cs::fmt(tr(S::state_not_number), "draw.brush");
       const float b = d["brush"].get<float>();
-      if (!(b >= 4.0f && b <= 24.0f)) return "draw.brush must be in 4..24";
+      if (!(b >= 4.0f && b <= 24.0f)) return cs::fmt(tr(S::state_in_range), "draw.brush", 4, 24);
       lab.brush_radius = b;
     }
   }
   if (partial.contains("training")) {
     const json& t = partial["training"];
-    if (!t.is_object()) return "training must be an object";
+    if (!t.is_object()) return cs::fmt(tr(S::state_not_object), "training");
     if (t.contains("running")) {
-      if (!t["running"].is_boolean()) return "training.running must be a boolean";
+      if (!t["running"].is_boolean()) return cs::fmt(tr(S::state_not_boolean), "training.running");
       lab.request_train = t["running"].get<bool>() ? 1 : -1;
     }
     if (t.contains("from_scratch")) {
-      if (!t["from_scratch"].is_boolean()) return "training.from_scratch must be a boolean";
+      if (!t["from_scratch"].is_boolean()) return cs::fmt(tr(S::state_not_boolean), "training.from_scratch");
       if (t["from_scratch"].get<bool>()) lab.request_train = 2;
     }
     if (t.contains("reset")) {
-      if (!t["reset"].is_boolean()) return "training.reset must be a boolean";
+      if (!t["reset"].is_boolean()) return cs::fmt(tr(S::state_not_boolean), "training.reset");
       lab.request_reset_weights = t["reset"].get<bool>();
     }
     if (t.contains("budget_ms")) {
-      if (!t["budget_ms"].is_number_integer()) return "training.budget_ms must be an integer";
+      if (!t["budget_ms"].is_number_integer()) return cs::fmt(tr(S::state_not_integer), "training.budget_ms");
       const int ms = t["budget_ms"].get<int>();
-      if (ms < 1 || ms > 14) return "training.budget_ms must be in 1..14, got " + std::to_string(ms);
+      if (ms < 1 || ms > 14) return cs::fmt(tr(S::state_in_range_got), "training.budget_ms", 1LL, 14LL, static_cast<long long>(ms));
       lab.train_budget_ms = ms;
     }
     if (t.contains("stop_at")) {
-      if (!t["stop_at"].is_number_integer() || t["stop_at"].get<int>() < 1) return "training.stop_at must be a positive integer";
+      if (!t["stop_at"].is_number_integer() || t["stop_at"].get<int>() < 1) return cs::fmt(tr(S::api_positive_integer), "training.stop_at");
       lab.train_target_steps = t["stop_at"].get<int>();
     }
   }
   if (partial.contains("saliency")) {
     const json& e = partial["saliency"];
-    if (!e.is_object()) return "saliency must be an object";
+    if (!e.is_object()) return cs::fmt(tr(S::state_not_object), "saliency");
     if (e.contains("mode")) {
       const json& m = e["mode"];
       if (m == "off") lab.saliency_mode = 0;
       else if (m == "grad-cam") lab.saliency_mode = 1;
       else if (m == "input-gradient") lab.saliency_mode = 2;
-      else return "saliency.mode must be \"off\", \"grad-cam\" or \"input-gradient\", got " + m.dump();
+      else return cs::fmt(tr(S::api_one_of_three_got), "saliency.mode", "\"off\"", "\"grad-cam\"", "\"input-gradient\"", m.dump().c_str());
     }
     if (e.contains("class")) {
       if (!e["class"].is_number_integer() || e["class"].get<int>() < -1 || e["class"].get<int>() > 9)
-        return "saliency.class must be an integer in -1..9 (-1: the predicted class), got " + e["class"].dump();
+        return cs::fmt(tr(S::api_saliency_class), "saliency.class", e["class"].dump().c_str());
       lab.saliency_class = e["class"].get<int>();
     }
   }
   if (partial.contains("activations")) {
     const json& a = partial["activations"];
     if (!a.is_object() || !a.contains("layer") || !a["layer"].is_string())
-      return "activations must be {layer: trace name, channel: integer}";
+      return cs::fmt(tr(S::api_activations_shape), "activations", "layer", "channel");
     const LabSession* s = lab.session.get();
-    if (!s) return "activations: the lab has not started";
+    if (!s) return cs::fmt(tr(S::api_lab_not_started), "activations");
     const std::string name = a["layer"].get<std::string>();
     int index = -1;
     for (size_t i = 0; i < s->trace().size(); ++i)
       if (s->trace().name(i) == name && s->trace().tensor(i).rank() == 4) index = static_cast<int>(i);
-    if (index < 0) return "activations.layer: no spatial activation named '" + name + "' in the trace";
+    if (index < 0) return cs::fmt(tr(S::api_no_spatial_activation), "activations.layer", name.c_str());
     const int C = s->trace().tensor(static_cast<size_t>(index)).dim(1);
-    if (a.contains("channel") && !a["channel"].is_number_integer()) return "activations.channel must be an integer";
+    if (a.contains("channel") && !a["channel"].is_number_integer()) return cs::fmt(tr(S::state_not_integer), "activations.channel");
     const int c = a.contains("channel") ? a["channel"].get<int>() : 0;
-    if (c < 0 || c >= C) return "activations.channel must be in 0.." + std::to_string(C - 1) + ", got " + std::to_string(c);
+    if (c < 0 || c >= C) return cs::fmt(tr(S::state_in_range_got), "activations.channel", 0LL, C - 1LL, static_cast<long long>(c));
     if (lab.act_layer != index) select_unit(lab, *s, index, -1, -1);
     lab.act_layer = index;
     lab.act_channel = c;
   }
   if (partial.contains("se")) {
     const json& e = partial["se"];
-    if (!e.is_object()) return "se must be an object";
+    if (!e.is_object()) return cs::fmt(tr(S::state_not_object), "se");
     if (e.contains("override")) {
       const json& o = e["override"];
       if (!o.is_object() || !o.contains("block") || !o.contains("channel") || !o["block"].is_number_integer() ||
           !o["channel"].is_number_integer())
-        return "se.override must be {block, channel, value (number or null)}";
-      if (o.contains("value") && !o["value"].is_null() && !o["value"].is_number()) return "se.override.value must be a number or null";
+        return cs::fmt(tr(S::api_override_shape), "se.override", "block", "channel", "value");
+      if (o.contains("value") && !o["value"].is_null() && !o["value"].is_number()) return cs::fmt(tr(S::api_number_or_null), "se.override.value");
       lab.request_overrides.push_back({o["block"].get<int>(), o["channel"].get<int>(),
                                        o.contains("value") && o["value"].is_number() ? o["value"].get<float>() : NAN});
     }
     if (e.contains("budget_ms")) {
-      if (!e["budget_ms"].is_number_integer()) return "se.budget_ms must be an integer";
+      if (!e["budget_ms"].is_number_integer()) return cs::fmt(tr(S::state_not_integer), "se.budget_ms");
       const int ms = e["budget_ms"].get<int>();
-      if (ms < 0 || ms > 100) return "se.budget_ms must be in 0..100 (0: the frame's leftover), got " + std::to_string(ms);
+      if (ms < 0 || ms > 100) return cs::fmt(tr(S::api_se_budget), "se.budget_ms", 0, 100, ms);
       lab.se_budget_ms = ms;
     }
     if (e.contains("between_frames")) {
-      if (!e["between_frames"].is_boolean()) return "se.between_frames must be a boolean";
+      if (!e["between_frames"].is_boolean()) return cs::fmt(tr(S::state_not_boolean), "se.between_frames");
       lab.se_between_frames = e["between_frames"].get<bool>();
     }
     if (e.contains("block")) {
-      if (!e["block"].is_number_integer()) return "se.block must be an integer";
+      if (!e["block"].is_number_integer()) return cs::fmt(tr(S::state_not_integer), "se.block");
       lab.se_block = e["block"].get<int>();
     }
   }

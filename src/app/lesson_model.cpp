@@ -8,6 +8,7 @@
 #include "digit_bundle_model.h"
 #include "engine/data/image.h"
 #include "pytorch_code_model.h"
+#include "ui_strings.h"
 
 namespace cs::app {
 
@@ -325,17 +326,19 @@ json lesson_json(const LessonState& s) {
 }
 
 // [SECTION] setState() ------------------------------------------------------------------------------------
-// Its refusals stay English: they name JSON paths ("stepper.step must be in 0..8") and are thrown to the
-// JavaScript caller of ConvScope.setState, a developer. A link that parses but asks for a value this
-// lesson cannot take shows such a reason inside the (translated) "link was ignored" notice.
+// Its refusals name JSON paths ("stepper.step must be in 0..8, got 9"). They reach the JavaScript caller
+// of ConvScope.setState and, for a link that parses but asks for a value this lesson cannot take, the
+// "link was ignored" notice; both get the same text in the UI language (English unless switched): the
+// sentence comes from the string table, the path, the field's names and the bad value are data.
 
 namespace {
 
 std::string get_int(const json& j, const char* key, int* out) {
   if (!j.contains(key)) return "";
-  if (!j[key].is_number_integer()) return fmt("stepper.%s must be an integer", key);
+  const std::string path = std::string("stepper.") + key;
+  if (!j[key].is_number_integer()) return fmt(tr(S::state_not_integer), path.c_str());
   long long v = j[key].get<long long>();
-  if (v < -1000000 || v > 1000000) return fmt("stepper.%s is out of range: %lld", key, v);
+  if (v < -1000000 || v > 1000000) return fmt(tr(S::state_out_of_range_value), path.c_str(), v);
   *out = static_cast<int>(v);
   return "";
 }
@@ -344,16 +347,17 @@ std::string get_int(const json& j, const char* key, int* out) {
 std::string get_pair(const json& j, const char* key, int* h, int* w) {
   if (!j.contains(key)) return "";
   const json& v = j[key];
+  const std::string path = std::string("stepper.") + key;
   if (v.is_number_integer()) {
     long long x = v.get<long long>();
-    if (x < -1000000 || x > 1000000) return fmt("stepper.%s is out of range", key);
+    if (x < -1000000 || x > 1000000) return fmt(tr(S::state_out_of_range), path.c_str());
     *h = *w = static_cast<int>(x);
     return "";
   }
   if (!v.is_array() || v.size() != 2 || !v[0].is_number_integer() || !v[1].is_number_integer())
-    return fmt("stepper.%s must be [height, width] or one integer", key);
+    return fmt(tr(S::state_not_pair), path.c_str());
   long long a = v[0].get<long long>(), b = v[1].get<long long>();
-  if (a < -1000000 || a > 1000000 || b < -1000000 || b > 1000000) return fmt("stepper.%s is out of range", key);
+  if (a < -1000000 || a > 1000000 || b < -1000000 || b > 1000000) return fmt(tr(S::state_out_of_range), path.c_str());
   *h = static_cast<int>(a);
   *w = static_cast<int>(b);
   return "";
@@ -361,23 +365,36 @@ std::string get_pair(const json& j, const char* key, int* h, int* w) {
 
 std::string get_bool(const json& j, const char* key, const char* where, bool* out) {
   if (!j.contains(key)) return "";
-  if (!j[key].is_boolean()) return fmt("%s.%s must be a boolean", where, key);
+  if (!j[key].is_boolean()) return fmt(tr(S::state_not_boolean), (std::string(where) + "." + key).c_str());
   *out = j[key].get<bool>();
   return "";
 }
 
 std::string get_floats(const json& j, const char* key, size_t want, std::vector<float>* out) {
   const json& v = j[key];
-  if (!v.is_array() || v.size() != want)
-    return fmt("stepper.%s must be an array of %zu numbers", key, want);
+  const std::string path = std::string("stepper.") + key;
+  if (!v.is_array() || v.size() != want) return fmt(tr(S::state_not_array_of), path.c_str(), want);
   out->clear();
   for (const json& x : v) {
-    if (!x.is_number()) return fmt("stepper.%s must hold only numbers", key);
+    if (!x.is_number()) return fmt(tr(S::state_only_numbers), path.c_str());
     double d = x.get<double>();
-    if (!std::isfinite(d) || std::fabs(d) > 1e6) return fmt("stepper.%s values must be finite and within +-1e6", key);
+    if (!std::isfinite(d) || std::fabs(d) > 1e6) return fmt(tr(S::state_values_finite), path.c_str());
     out->push_back(static_cast<float>(d));
   }
   return "";
+}
+
+// "standard, grouped, ...": the names a field takes (the state's words, from the model's own list).
+template <class E>
+std::string names_of(const char* (*name)(E), int count) {
+  std::string out;
+  for (int i = 0; i < count; ++i) out += (i ? ", " : "") + std::string(name(static_cast<E>(i)));
+  return out;
+}
+
+// "0..9, got 12" style range refusal: one entry for every integer field.
+std::string out_of(const char* path, long long lo, long long hi, long long v) {
+  return fmt(tr(S::state_in_range_got), path, lo, hi, v);
 }
 
 #define CS_TRY(expr)                  \
@@ -387,7 +404,7 @@ std::string get_floats(const json& j, const char* key, size_t want, std::vector<
   } while (0)
 
 std::string apply_stepper(LessonState& s, const json& j) {
-  if (!j.is_object()) return "stepper must be an object";
+  if (!j.is_object()) return fmt(tr(S::state_not_object), "stepper");
   static const char* const known[] = {"visible", "input", "channels", "kernel", "stride", "padding", "dilation",
                                       "groups", "out_channels", "mode", "ceil_mode", "input_preset",
                                       "kernel_preset", "seed", "bias", "position", "step", "playing", "speed",
@@ -395,7 +412,7 @@ std::string apply_stepper(LessonState& s, const json& j) {
                                       "input_values", "kernel_values"};
   for (auto it = j.begin(); it != j.end(); ++it)
     if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }) == std::end(known))
-      return "stepper has no field \"" + it.key() + "\"";
+      return fmt(tr(S::state_no_field), "stepper", it.key().c_str());
   StepperConfig& c = s.config;
   CS_TRY(get_bool(j, "visible", "stepper", &s.show_stepper));
   CS_TRY(get_pair(j, "input", &c.H, &c.W));
@@ -410,43 +427,42 @@ std::string apply_stepper(LessonState& s, const json& j) {
   CS_TRY(get_bool(j, "transposed_as_conv", "stepper", &s.transposed_as_conv));
   if (j.contains("mode")) {
     if (!j["mode"].is_string() || !parse_conv_mode(j["mode"].get<std::string>(), &c.mode))
-      return "stepper.mode must be one of standard, grouped, depthwise, pointwise, separable, transposed, maxpool, avgpool";
+      return fmt(tr(S::state_one_of), "stepper.mode", names_of(conv_mode_name, kConvModeCount).c_str());
   }
   if (j.contains("kernel_preset")) {
     if (!j["kernel_preset"].is_string() || !parse_kernel_preset(j["kernel_preset"].get<std::string>(), &c.kernel_preset))
-      return "stepper.kernel_preset must be one of identity, box, gaussian, sharpen, sobel-x, sobel-y, laplacian, "
-             "cross, random, custom, learned";
+      return fmt(tr(S::state_one_of), "stepper.kernel_preset", names_of(kernel_preset_name, kKernelPresetCount).c_str());
     if (c.kernel_preset == KernelPreset::Learned && s.learned.empty())
-      return "stepper.kernel_preset \"learned\" needs DigitNet's weights, which this build does not have";
+      return fmt(tr(S::state_learned_needs_weights), "stepper.kernel_preset", "learned");
   }
   if (j.contains("seed")) {
     if (!j["seed"].is_number_unsigned() || j["seed"].get<unsigned long long>() > 0xffffffffULL)
-      return "stepper.seed must be a non-negative 32-bit integer";
+      return fmt(tr(S::state_not_seed), "stepper.seed");
     c.seed = static_cast<unsigned>(j["seed"].get<unsigned long long>());
   }
   if (j.contains("bias")) {
-    if (!j["bias"].is_number()) return "stepper.bias must be a number";
+    if (!j["bias"].is_number()) return fmt(tr(S::state_not_number), "stepper.bias");
     c.bias = static_cast<float>(j["bias"].get<double>());
   }
   CS_TRY(validate_config(c));
   if (j.contains("input_preset")) {
     InputPreset p;
     if (!j["input_preset"].is_string() || !parse_input_preset(j["input_preset"].get<std::string>(), &p))
-      return "stepper.input_preset must be one of classic, random, counting, digit, image, custom";
+      return fmt(tr(S::state_one_of), "stepper.input_preset", names_of(input_preset_name, kInputPresetCount).c_str());
     if (p == InputPreset::Digit) {
-      if (!s.digits || s.digits->test.count <= 0) return "stepper.input_preset \"digit\" needs the bundled MNIST digits, which this build does not have";
+      if (!s.digits || s.digits->test.count <= 0) return fmt(tr(S::state_digit_needs_digits), "stepper.input_preset", "digit");
       if (s.raw_kind != InputPreset::Digit) lesson_use_digit(s, s.digit_index);
     }
     if (p == InputPreset::Image && s.raw_kind != InputPreset::Image)
-      return "stepper.input_preset \"image\" needs an image: drop a PNG or JPEG on the page first";
+      return fmt(tr(S::state_image_needs_image), "stepper.input_preset", "image");
     if (p == InputPreset::Custom && c.input_preset != InputPreset::Custom) s.source = s.data.input;
     c.input_preset = p;
   }
   if (j.contains("digit_index")) {
-    if (!j["digit_index"].is_number_integer()) return "stepper.digit_index must be an integer";
-    if (!s.digits || s.digits->test.count <= 0) return "stepper.digit_index needs the bundled MNIST digits";
+    if (!j["digit_index"].is_number_integer()) return fmt(tr(S::state_not_integer), "stepper.digit_index");
+    if (!s.digits || s.digits->test.count <= 0) return fmt(tr(S::state_needs_digits), "stepper.digit_index");
     long long k = j["digit_index"].get<long long>();
-    if (k < 0 || k >= s.digits->test.count) return fmt("stepper.digit_index must be in 0..%d", s.digits->test.count - 1);
+    if (k < 0 || k >= s.digits->test.count) return fmt(tr(S::state_in_range), "stepper.digit_index", 0, s.digits->test.count - 1);
     lesson_use_digit(s, static_cast<int>(k));
   }
   if (j.contains("input_values")) {
@@ -469,31 +485,30 @@ std::string apply_stepper(LessonState& s, const json& j) {
   if (j.contains("out_channel")) {
     int oc = 0;
     CS_TRY(get_int(j, "out_channel", &oc));
-    if (oc < 0 || oc >= r.OC) return fmt("stepper.out_channel must be in 0..%d, got %d", r.OC - 1, oc);
+    if (oc < 0 || oc >= r.OC) return out_of("stepper.out_channel", 0, r.OC - 1, oc);
     s.out_channel = oc;
   }
   if (j.contains("step") || j.contains("position")) {
-    if (!r.valid) return "stepper.position: this configuration has no output positions (" + r.error + ")";
+    if (!r.valid) return fmt(tr(S::state_no_positions), "stepper.position", r.error.c_str());
     if (j.contains("step")) {
       int t = 0;
       CS_TRY(get_int(j, "step", &t));
-      if (t < 0 || t >= r.steps) return fmt("stepper.step must be in 0..%d, got %d", r.steps - 1, t);
+      if (t < 0 || t >= r.steps) return out_of("stepper.step", 0, r.steps - 1, t);
       s.position = t;
     }
     if (j.contains("position")) {
       int y = 0, x = 0;
       CS_TRY(get_pair(j, "position", &y, &x));
       const int gh = c.mode == ConvMode::Transposed ? c.H : r.OH, gw = c.mode == ConvMode::Transposed ? c.W : r.OW;
-      if (y < 0 || y >= gh || x < 0 || x >= gw)
-        return fmt("stepper.position [%d, %d] is outside the %dx%d grid of positions", y, x, gh, gw);
+      if (y < 0 || y >= gh || x < 0 || x >= gw) return fmt(tr(S::state_position_outside), "stepper.position", y, x, gh, gw);
       s.position = y * gw + x;
     }
   }
   CS_TRY(get_bool(j, "playing", "stepper", &s.playing));
   if (j.contains("speed")) {
-    if (!j["speed"].is_number()) return "stepper.speed must be a number";
+    if (!j["speed"].is_number()) return fmt(tr(S::state_not_number), "stepper.speed");
     double v = j["speed"].get<double>();
-    if (!(v >= 0.25 && v <= 30)) return fmt("stepper.speed must be in 0.25..30 steps per second, got %g", v);
+    if (!(v >= 0.25 && v <= 30)) return fmt(tr(S::state_speed_range), "stepper.speed", 0.25, 30.0, v);
     s.speed = static_cast<float>(v);
   }
   if (j.contains("pinned")) {
@@ -502,17 +517,17 @@ std::string apply_stepper(LessonState& s, const json& j) {
       s.pinned = HoverTarget{};
     } else {
       if (!p.is_object() || !p.contains("kind") || !p["kind"].is_string() || !p.contains("cell"))
-        return "stepper.pinned must be null or {kind: \"output\"|\"input\"|\"kernel\", cell: [row, col]}";
+        return fmt(tr(S::state_not_pin), "stepper.pinned", "kind", "\"output\"|\"input\"|\"kernel\"", "cell");
       HoverTarget h;
       std::string k = p["kind"].get<std::string>();
       if (k == "output") h.kind = HoverKind::Output;
       else if (k == "input") h.kind = HoverKind::Input;
       else if (k == "kernel") h.kind = HoverKind::Kernel;
-      else return "stepper.pinned.kind must be \"output\", \"input\" or \"kernel\"";
+      else return fmt(tr(S::state_one_of_three), "stepper.pinned.kind", "\"output\"", "\"input\"", "\"kernel\"");
       int y = 0, x = 0;
       CS_TRY(get_pair(p, "cell", &y, &x));
       h.cell = Cell{y, x};
-      if (!target_in_range(s, h)) return fmt("stepper.pinned cell [%d, %d] is not on the %s grid", y, x, k.c_str());
+      if (!target_in_range(s, h)) return fmt(tr(S::state_pin_off_grid), "stepper.pinned", y, x, k.c_str());
       s.pinned = h;
     }
   }
@@ -521,12 +536,12 @@ std::string apply_stepper(LessonState& s, const json& j) {
 }
 
 std::string apply_output_size(LessonState& s, const json& j) {
-  if (!j.is_object()) return "output_size must be an object";
+  if (!j.is_object()) return fmt(tr(S::state_not_object), "output_size");
   CS_TRY(get_bool(j, "visible", "output_size", &s.show_output_size));
   CS_TRY(get_bool(j, "split", "output_size", &s.split_hw));
   if (j.contains("cost")) {
     const json& c = j["cost"];
-    if (!c.is_object()) return "output_size.cost must be an object";
+    if (!c.is_object()) return fmt(tr(S::state_not_object), "output_size.cost");
     CostInputs ci = s.cost;
     struct F {
       const char* key;
@@ -536,22 +551,23 @@ std::string apply_output_size(LessonState& s, const json& j) {
                   {"groups", &ci.groups, 1, 4096}, {"batch", &ci.batch, 1, 1024}};
     for (const F& f : fields) {
       if (!c.contains(f.key)) continue;
-      if (!c[f.key].is_number_integer()) return fmt("output_size.cost.%s must be an integer", f.key);
+      const std::string path = std::string("output_size.cost.") + f.key;
+      if (!c[f.key].is_number_integer()) return fmt(tr(S::state_not_integer), path.c_str());
       long long v = c[f.key].get<long long>();
-      if (v < f.lo || v > f.hi) return fmt("output_size.cost.%s must be in %d..%d, got %lld", f.key, f.lo, f.hi, v);
+      if (v < f.lo || v > f.hi) return out_of(path.c_str(), f.lo, f.hi, v);
       *f.dst = static_cast<int>(v);
     }
     s.cost = ci;
   }
   if (j.contains("rf_layers")) {
     const json& a = j["rf_layers"];
-    if (!a.is_array() || a.empty() || a.size() > 12) return "output_size.rf_layers must be an array of 1..12 layers";
+    if (!a.is_array() || a.empty() || a.size() > 12) return fmt(tr(S::state_layer_count), "output_size.rf_layers", 1, 12);
     std::vector<RfStackLayer> layers;
     for (const json& l : a) {
-      if (!l.is_object()) return "output_size.rf_layers entries must be objects";
+      if (!l.is_object()) return fmt(tr(S::state_entries_objects), "output_size.rf_layers");
       RfStackLayer x;
       if (l.contains("pool")) {
-        if (!l["pool"].is_boolean()) return "output_size.rf_layers[].pool must be a boolean";
+        if (!l["pool"].is_boolean()) return fmt(tr(S::state_not_boolean), "output_size.rf_layers[].pool");
         x.pool = l["pool"].get<bool>();
       }
       struct F {
@@ -562,9 +578,10 @@ std::string apply_output_size(LessonState& s, const json& j) {
                     {"padding", &x.padding, 0, 8}};
       for (const F& f : fields) {
         if (!l.contains(f.key)) continue;
-        if (!l[f.key].is_number_integer()) return fmt("output_size.rf_layers[].%s must be an integer", f.key);
+        const std::string path = std::string("output_size.rf_layers[].") + f.key;
+        if (!l[f.key].is_number_integer()) return fmt(tr(S::state_not_integer), path.c_str());
         long long v = l[f.key].get<long long>();
-        if (v < f.lo || v > f.hi) return fmt("output_size.rf_layers[].%s must be in %d..%d, got %lld", f.key, f.lo, f.hi, v);
+        if (v < f.lo || v > f.hi) return out_of(path.c_str(), f.lo, f.hi, v);
         *f.dst = static_cast<int>(v);
       }
       layers.push_back(x);
@@ -575,13 +592,13 @@ std::string apply_output_size(LessonState& s, const json& j) {
 }
 
 std::string apply_im2col(LessonState& s, const json& j) {
-  if (!j.is_object()) return "im2col must be an object";
+  if (!j.is_object()) return fmt(tr(S::state_not_object), "im2col");
   CS_TRY(get_bool(j, "visible", "im2col", &s.show_im2col));
   if (j.contains("orientation")) {
     const json& o = j["orientation"];
     if (o == "rows") s.patches_as_rows = true;
     else if (o == "columns") s.patches_as_rows = false;
-    else return "im2col.orientation must be \"columns\" (C*K*K x positions) or \"rows\" (positions x C*K*K)";
+    else return fmt(tr(S::state_orientation), "im2col.orientation", "\"columns\"", "\"rows\"");
   }
   lesson_refresh(s);
   return "";

@@ -173,7 +173,10 @@ void draw_se_weights_panel(AppState& state, LabSession& s, LabView& v) {
     channel_tooltip(s, st, b, order[hovered]);
     lab.se_hover_channel = order[hovered];
   }
-  ImGui::TextDisabled(tr(S::se_weights_orange_this_input), pd);
+  // No digit predicted yet (nothing drawn or picked): there is no band, and no "digit -1" to name.
+  if (pd >= 0) ImGui::TextDisabled(tr(S::se_weights_orange_this_input), pd);
+  else ImGui::TextDisabled("%s", tr(S::se_weights_orange_no_digit));
+  record_item_rect(state, "se-weights.band-legend");
   legend("lab.se.legend", lo, hi, std::min(220.0f, cw * C));
   // Clamp: the selected (last hovered) channel to a value.
   if (lab.se_hover_channel >= 0 && lab.se_hover_channel < C) {

@@ -416,7 +416,7 @@ void draw_grids(AppState& state, float height) {
         g.map = seq;
         extra_col.grids.push_back(g);
         extra_col.keys.push_back("stepper-pw-" + std::to_string(o));
-        extra_col.captions.push_back("pointwise out ch" + std::to_string(o));
+        extra_col.captions.push_back(cs::fmt(tr(S::stepper_caption_pointwise_out), o));
       }
     }
     if (transposed && !as_conv && !r.overlap.empty()) {
@@ -429,7 +429,7 @@ void draw_grids(AppState& state, float height) {
       g.map = ColorMap::Cividis;
       extra_col.grids.push_back(g);
       extra_col.keys.push_back("stepper-overlap");
-      extra_col.captions.push_back("overlap count (stamps per cell)");
+      extra_col.captions.push_back(tr(S::stepper_caption_overlap));
     }
   }
 

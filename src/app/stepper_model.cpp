@@ -66,16 +66,18 @@ bool StepperConfig::operator==(const StepperConfig& o) const {
 
 std::string validate_config(const StepperConfig& c) {
   using L = StepperLimits;
+  // The field's name in the UI language (two-word names from the table; one word is the JSON key).
   auto range = [](const char* what, int v, int lo, int hi) -> std::string {
-    if (v < lo || v > hi) return fmt("%s must be in %d..%d, got %d", what, lo, hi, v);
+    if (v < lo || v > hi) return fmt(tr(S::state_in_range_got), what, static_cast<long long>(lo), static_cast<long long>(hi),
+                                     static_cast<long long>(v));
     return "";
   };
   std::string e;
-  if (!(e = range("input height", c.H, L::kMinSide, L::kMaxSide)).empty()) return e;
-  if (!(e = range("input width", c.W, L::kMinSide, L::kMaxSide)).empty()) return e;
+  if (!(e = range(tr(S::state_input_height), c.H, L::kMinSide, L::kMaxSide)).empty()) return e;
+  if (!(e = range(tr(S::state_input_width), c.W, L::kMinSide, L::kMaxSide)).empty()) return e;
   if (!(e = range("channels", c.C, 1, L::kMaxChannels)).empty()) return e;
-  if (!(e = range("kernel height", c.KH, 1, L::kMaxKernel)).empty()) return e;
-  if (!(e = range("kernel width", c.KW, 1, L::kMaxKernel)).empty()) return e;
+  if (!(e = range(tr(S::state_kernel_height), c.KH, 1, L::kMaxKernel)).empty()) return e;
+  if (!(e = range(tr(S::state_kernel_width), c.KW, 1, L::kMaxKernel)).empty()) return e;
   if (!(e = range("stride", c.stride.h, 0, L::kMaxStride)).empty()) return e;
   if (!(e = range("stride", c.stride.w, 0, L::kMaxStride)).empty()) return e;
   if (!(e = range("padding", c.padding.h, 0, L::kMaxPadding)).empty()) return e;
@@ -84,7 +86,7 @@ std::string validate_config(const StepperConfig& c) {
   if (!(e = range("dilation", c.dilation.w, 0, L::kMaxDilation)).empty()) return e;
   if (!(e = range("groups", c.groups, 1, L::kMaxChannels)).empty()) return e;
   if (!(e = range("out_channels", c.out_channels, 1, L::kMaxOutChannels)).empty()) return e;
-  if (!std::isfinite(c.bias) || std::fabs(c.bias) > 1000.0f) return fmt("bias must be finite and in -1000..1000, got %g", c.bias);
+  if (!std::isfinite(c.bias) || std::fabs(c.bias) > 1000.0f) return fmt(tr(S::state_bias_range), "bias", 1000.0, 1000.0, c.bias);
   return "";
 }
 

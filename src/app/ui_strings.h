@@ -529,6 +529,67 @@ namespace cs::app {
   X(digits_err_set_name, "digits.bin: set %d is named '%s', expected 't10k' or 'train'") \
   X(digits_err_set_twice, "digits.bin: set '%s' appears twice") \
   X(digits_err_trailing, "digits.bin: %zu trailing bytes after the sets") \
+  /* [why setState (JavaScript) or a link that parses refused a lesson value (lesson_model.cpp, stepper_model.cpp */ \
+  /*  validate_config): the JSON path ("stepper.step"), the field's names ("standard", "rows") and the bad value */ \
+  /*  are passed in as data, the same in every language; the JS caller gets the same (UI-language) text] */ \
+  X(state_not_integer, "%s must be an integer") \
+  X(state_out_of_range_value, "%s is out of range: %lld") \
+  X(state_out_of_range, "%s is out of range") \
+  X(state_not_pair, "%s must be [height, width] or one integer") \
+  X(state_not_boolean, "%s must be a boolean") \
+  X(state_not_number, "%s must be a number") \
+  X(state_not_object, "%s must be an object") \
+  X(state_not_array_of, "%s must be an array of %zu numbers") \
+  X(state_only_numbers, "%s must hold only numbers") \
+  X(state_values_finite, "%s values must be finite and within +-1e6") \
+  X(state_no_field, "%s has no field \"%s\"") \
+  X(state_one_of, "%s must be one of %s") \
+  X(state_learned_needs_weights, "%s \"%s\" needs DigitNet's weights, which this build does not have") \
+  X(state_not_seed, "%s must be a non-negative 32-bit integer") \
+  X(state_digit_needs_digits, "%s \"%s\" needs the bundled MNIST digits, which this build does not have") \
+  X(state_image_needs_image, "%s \"%s\" needs an image: drop a PNG or JPEG on the page first") \
+  X(state_needs_digits, "%s needs the bundled MNIST digits") \
+  X(state_in_range, "%s must be in %d..%d") \
+  X(state_in_range_got, "%s must be in %lld..%lld, got %lld") \
+  X(state_no_positions, "%s: this configuration has no output positions (%s)") \
+  X(state_position_outside, "%s [%d, %d] is outside the %dx%d grid of positions") \
+  X(state_speed_range, "%s must be in %g..%g steps per second, got %g") \
+  X(state_not_pin, "%s must be null or {%s: %s, %s: [row, col]}") \
+  X(state_one_of_three, "%s must be %s, %s or %s") \
+  X(state_pin_off_grid, "%s cell [%d, %d] is not on the %s grid") \
+  X(state_layer_count, "%s must be an array of %d..%d layers") \
+  X(state_entries_objects, "%s entries must be objects") \
+  X(state_orientation, "%s must be %s (C*K*K x positions) or %s (positions x C*K*K)") \
+  X(state_bias_range, "%s must be finite and in -%g..%g, got %g") \
+  X(state_input_height, "input height") \
+  X(state_input_width, "input width") \
+  X(state_kernel_height, "kernel height") \
+  X(state_kernel_width, "kernel width") \
+  /* [the same for the app's and the digit lab's setState fields (app.cpp app_set_state, digit_lab.cpp */ \
+  /*  digit_lab_set_state): only ConvScope.setState reaches these (and a notice, for a partial that waited */ \
+  /*  for the digit model)] */ \
+  X(api_expects_object, "%s expects a JSON object") \
+  X(api_one_of_two, "%s must be %s or %s") \
+  X(api_one_of_two_got, "%s must be %s or %s, got %s") \
+  X(api_one_of_three_got, "%s must be %s, %s or %s, got %s") \
+  X(api_visible_panel, "%s must name a visible panel") \
+  X(api_recorded_layer, "%s must be a recorded layer's index or name") \
+  X(api_export_csv_shape, "%s must be {%s: block} or {%s: layer index or name}") \
+  X(api_positive_integer, "%s must be a positive integer") \
+  X(api_saliency_class, "%s must be an integer in -1..9 (-1: the predicted class), got %s") \
+  X(api_activations_shape, "%s must be {%s: trace name, %s: integer}") \
+  X(api_lab_not_started, "%s: the lab has not started") \
+  X(api_no_spatial_activation, "%s: no spatial activation named '%s' in the trace") \
+  X(api_override_shape, "%s must be {%s, %s, %s (number or null)}") \
+  X(api_number_or_null, "%s must be a number or null") \
+  X(api_se_budget, "%s must be in %d..%d (0: the frame's leftover), got %d") \
+  /* [SE weights panel (panel_se_weights.cpp): the legend before any digit is predicted] */ \
+  X(se_weights_orange_no_digit, "no digit yet: draw or pick one to see its excitation here") \
+  /* [stepper panel (panel_stepper.cpp): captions of the extra column] */ \
+  X(stepper_caption_pointwise_out, "pointwise out ch%d") \
+  X(stepper_caption_overlap, "overlap count (stamps per cell)") \
+  /* [training digits notice (app.cpp)] */ \
+  X(notice_no_training_digits_build, "this build has no training digits") \
   /* end */
 // clang-format on
 
