@@ -462,6 +462,7 @@ void draw_menu(AppState& state) {
           std::string name = "convscope-" + id + ".png";
           platform_request_png(name.c_str(), r.x, r.y, r.width, r.height);
         }
+        record_item_rect(state, ("menu.export-png." + id).c_str());
       }
       ImGui::EndMenu();
     }
@@ -532,14 +533,14 @@ void draw_metrics(AppState& state) {
 void app_frame(AppState& state) {
   state.frame++;
   state.time_s = platform_time_seconds();
-  state.panel_rects.clear();
   if (state.frame % 600 == 0)  // stale item names (a gallery scrolled past, grids of another size)
     for (auto it = state.item_rects.begin(); it != state.item_rects.end();)
       it = it->second.frame < state.frame - 60 ? state.item_rects.erase(it) : std::next(it);
   set_ui_language(state.language);  // tr() answers in the state's language for this frame
   apply_style_if_needed(state);
   if (state.lessons.link_started) sync_link(state);  // (frame 1 waits until the lessons are set up below)
-  draw_menu(state);
+  draw_menu(state);  // its File > Export panel as PNG lists the panels of the last frame...
+  state.panel_rects.clear();  // ...which then record themselves again
   if (state.show_home) draw_home_panel(state);
   if (state.workspace == Workspace::Lessons) draw_lesson_panels(state);
   else draw_digit_lab_panels(state);

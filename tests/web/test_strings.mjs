@@ -104,6 +104,10 @@ export function stringsTests(ctx) {
     await page.mouse.click(lessons.x / 2 + 20, lessons.y + lessons.height * 4.5);  // Export panel as PNG >
     await frames(page, 4);
     await screenshot(page, 'strings-pseudo-menu-file');
+    // The Export submenu lists the open panels (it once read them after they were cleared: empty).
+    const exportItems = Object.keys(await items(page)).filter((k) => k.startsWith('menu.export-png.'));
+    assert(['stepper', 'output-size', 'im2col'].every((id) => exportItems.includes(`menu.export-png.${id}`)),
+      `File > Export panel as PNG lists: ${exportItems.join(', ')}`);
     await page.mouse.click(640, 790);
     await frames(page, 2);
     await clickItem(page, 'menu.view');
