@@ -686,10 +686,10 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
     } else {
       return cs::fmt(tr(S::api_export_csv_shape), "export_csv", "se", "activation");
     }
-    // Refused: the export's own "Could not export ..." (in the UI language: its sentences share the
-    // start of notice_export_failed) or the platform's "Could not save/write ..." (English).
+    // Refused: the export's own "Could not export ..." or the platform's failed save, which says
+    // notice_export_failed too (in the UI language: these sentences share its start).
     const std::string failed = tr(S::notice_export_failed), refused = failed.substr(0, failed.find(" %s"));
-    if (done.rfind("Could not", 0) == 0 || done.rfind(refused, 0) == 0) return done;
+    if (done.rfind(refused, 0) == 0) return done;
     app_notice(state, done);
     next.notice = state.notice;
     next.notice_until_s = state.notice_until_s;

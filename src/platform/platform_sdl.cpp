@@ -35,6 +35,8 @@ static_assert(SDL_MAJOR_VERSION == 2, "SDL2 headers expected (not Emscripten's S
 #include "app/app.h"
 #include "app/embedded_assets.h"
 #include "app/platform_api.h"
+#include "app/ui_strings.h"
+#include "engine/status.h"
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
@@ -45,6 +47,8 @@ using cs::app::AppState;
 using cs::app::ColorMap;
 using cs::app::app_notice;
 using cs::app::app_open_file;
+using cs::app::S;
+using cs::app::tr;
 
 // [SECTION] Platform state --------------------------------------------------------------------
 
@@ -518,7 +522,7 @@ void serve_png_requests(Platform& p) {
     std::vector<uint8_t> png = capture_png(static_cast<int>(r.x * s), static_cast<int>(r.y * s),
                                            static_cast<int>(r.width * s), static_cast<int>(r.height * s));
     if (png.empty()) {
-      app_notice(p.state, "Nothing to export: " + r.file_name + " is off screen.");
+      app_notice(p.state, cs::fmt(tr(S::notice_export_off_screen), r.file_name.c_str()));
       continue;
     }
     std::string where = cs::app::platform_save_file(r.file_name.c_str(), png.data(), png.size(), "image/png");
@@ -666,7 +670,7 @@ void platform_open_path(const char* path) {
   AppState& state = g_platform->state;
   std::string name = path ? path : "";
   FILE* f = name.empty() ? nullptr : std::fopen(name.c_str(), "rb");
-  if (!f) return app_notice(state, "Could not open '" + name + "': " + std::strerror(errno));
+  if (!f) return app_notice(state, cs::fmt(tr(S::notice_open_failed), name.c_str(), std::strerror(errno)));
   std::vector<uint8_t> bytes;
   constexpr size_t kCap = (size_t(64) << 20) + 1;  // one past the app's limit, so it can say "too large"
   uint8_t chunk[65536];
@@ -688,14 +692,16 @@ std::string platform_save_file(const char* file_name, const uint8_t* bytes, size
     a.click();
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   }, name.c_str(), bytes, static_cast<int>(size), mime_type ? mime_type : "application/octet-stream");
-  return "Saved " + name + " (download)";
+  return cs::fmt(tr(S::notice_saved_download), name.c_str());
 #else
   (void)mime_type;
   FILE* f = std::fopen(name.c_str(), "wb");
-  if (!f) return "Could not save " + name + ": " + std::strerror(errno);
+  // A failure reads as the export's own refusal (notice_export_failed), which callers recognise.
+  if (!f) return cs::fmt(tr(S::notice_export_failed), name.c_str(), std::strerror(errno));
   bool ok = std::fwrite(bytes, 1, size, f) == size;
   ok = (std::fclose(f) == 0) && ok;
-  return ok ? "Saved " + name : "Could not write all of " + name;
+  return ok ? cs::fmt(tr(S::notice_saved_file), name.c_str())
+            : cs::fmt(tr(S::notice_export_failed), name.c_str(), tr(S::notice_save_incomplete));
 #endif
 }
 
