@@ -1,7 +1,7 @@
 // budgets.mjs — measures the classroom budgets of the hosted build and prints them:
 //   first-load size: every file the browser fetches from navigation to ConvScope.ready on the default
 //   page (the Lessons) in a fresh profile (no cache, no service worker yet), counted at gzip -9 (as a
-//   gzip-serving host sends it) — asserted <= 500 KB with CS_ENFORCE_SIZE_BUDGET=1. Files fetched
+//   gzip-serving host sends it) — asserted <= 500 KB (CS_ENFORCE_SIZE_BUDGET=0: reported only). Files fetched
 //   later are listed separately with their own total: the service worker's copies of the page and of
 //   the later files (it registers after ready), the digit model (digits.bin: the bundled test digits,
 //   digitnet.safetensors: DigitNet's weights; fetched when the digit lab opens or a lesson picks a
@@ -148,7 +148,7 @@ try {
   server.close();
 }
 if (total > BUDGET_BYTES) {
-  // Not met yet (classroom issue open): reported loudly; CS_ENFORCE_SIZE_BUDGET=1 makes it fail.
+  // The one budget the test command asserts (issue 8); CS_ENFORCE_SIZE_BUDGET=0 only reports it.
   console.log(`OVER BUDGET: first load is ${(total / 1024).toFixed(1)} KB gzipped, over the ${BUDGET_BYTES / 1024} KB budget`);
-  if (process.env.CS_ENFORCE_SIZE_BUDGET === '1') process.exit(1);
+  if (process.env.CS_ENFORCE_SIZE_BUDGET !== '0') process.exit(1);
 }
