@@ -131,6 +131,19 @@ Status SqueezeExcite::infer_scale_in_place(Tensor& x) const {
 }
 
 Status SqueezeExcite::infer_global_mean(const Tensor& in, Tensor& out) {
+  CS_RETURN_IF_ERROR(squeeze_and_excite(in, out));
+  const int N = in.dim(0);
+  // mean(x * e) = e * mean(x): the scaled map is never formed (rounding differs from forward's
+  // mean of the rounded products by an ulp or so).
+  out.resize({N, C_, 1, 1});
+  for (size_t nc = 0; nc < static_cast<size_t>(N) * C_; ++nc) out[nc] = e_[nc] * squeeze_[nc];
+  return Status::ok();
+}
+
+// Checks `in` (N, C, H, W) and that `out` is another tensor, then squeeze_ = in's channel means
+// (double sums, rounded to float once) and e_ = their excitation: the first half of forward,
+// shared with infer_global_mean.
+Status SqueezeExcite::squeeze_and_excite(const Tensor& in, const Tensor& out) {
   CS_RETURN_IF_ERROR(status_);
   CS_RETURN_IF_ERROR(expect_rank(in, 4, "SqueezeExcitation", "(batch, channels, height, width)"));
   if (in.dim(1) != C_)
@@ -143,29 +156,13 @@ Status SqueezeExcite::infer_global_mean(const Tensor& in, Tensor& out) {
   squeeze_.resize({N, C_});
   for (size_t nc = 0; nc < static_cast<size_t>(N) * C_; ++nc)
     squeeze_[nc] = static_cast<float>(sum_f64(in.data() + nc * HW, HW) / static_cast<double>(HW));
-  CS_RETURN_IF_ERROR(excite(N));
-  // mean(x * e) = e * mean(x): the scaled map is never formed (rounding differs from forward's
-  // mean of the rounded products by an ulp or so).
-  out.resize({N, C_, 1, 1});
-  for (size_t nc = 0; nc < static_cast<size_t>(N) * C_; ++nc) out[nc] = e_[nc] * squeeze_[nc];
-  return Status::ok();
+  return excite(N);
 }
 
 Status SqueezeExcite::forward(const Tensor& in, Tensor& out) {
-  CS_RETURN_IF_ERROR(status_);
-  CS_RETURN_IF_ERROR(expect_rank(in, 4, "SqueezeExcitation", "(batch, channels, height, width)"));
-  if (in.dim(1) != C_)
-    return Status::error(fmt("SqueezeExcitation: input %s has %d channels, expected %d", in.shape_string().c_str(),
-                             in.dim(1), C_));
-  if (&out == &in) return Status::error("SqueezeExcitation: out must not alias in");
+  CS_RETURN_IF_ERROR(squeeze_and_excite(in, out));
   const int N = in.dim(0);
   const size_t HW = static_cast<size_t>(in.dim(2)) * in.dim(3);
-  if (HW == 0) return Status::error("SqueezeExcitation: empty spatial size in input " + in.shape_string());
-  squeeze_.resize({N, C_});
-  for (size_t nc = 0; nc < static_cast<size_t>(N) * C_; ++nc) {
-    squeeze_[nc] = static_cast<float>(sum_f64(in.data() + nc * HW, HW) / static_cast<double>(HW));
-  }
-  CS_RETURN_IF_ERROR(excite(N));
   out.resize(in.shape());
   for (size_t nc = 0; nc < static_cast<size_t>(N) * C_; ++nc) {
     const float e = e_[nc];

@@ -56,6 +56,7 @@ class SqueezeExcite : public Layer {
   Tensor fc1_weight_grad, fc1_bias_grad, fc2_weight_grad, fc2_bias_grad;
 
  private:
+  Status squeeze_and_excite(const Tensor& in, const Tensor& out);  // checks, in's channel means -> squeeze_ -> e_
   Status excite(int N);  // squeeze_ -> e_raw_, e_
   int C_ = 0, S_ = 0;
   Activation act_, scale_act_;
