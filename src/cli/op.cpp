@@ -123,19 +123,22 @@ int op_conv2d_backward(int argc, char** argv) {
   const std::string op = "conv2d-backward";
   std::set<std::string> opts = kConvOptions;
   opts.erase("output");
-  opts.erase("bias");
   opts.insert({"grad-output", "grad-input", "grad-weight", "grad-bias"});
   Args a(opts, {"help"});
   bool help = false;
-  Tensor x, w, gy, gx, gw, gb;
+  Tensor x, w, b, gy, gx, gw, gb;
   Conv2dParams p;
   ConvAlgo algo = ConvAlgo::Auto;
   Status s = parse(a, argc, argv, &help);
   if (s && help) return std::fputs(kUsage, stdout), 0;
   if (s) s = load(a, "input", &x);
   if (s) s = load(a, "weight", &w);
+  // The same options as conv2d, so one command line serves both: the gradients do not depend on
+  // the bias, but a bias that conv2d would refuse is refused here too.
+  if (s && a.has("bias")) s = load(a, "bias", &b);
   if (s) s = load(a, "grad-output", &gy);
   if (s) s = conv_params(a, &p);
+  if (s && !b.empty() && w.rank() >= 1) s = expect_shape(b, {w.shape()[0]}, "Conv2d", "bias");
   if (s) s = conv_algo(a, &algo);
   if (s) s = require(a, "grad-input");
   if (s) s = require(a, "grad-weight");

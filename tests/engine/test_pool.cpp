@@ -170,6 +170,34 @@ TEST_CASE("ceil_mode drops a last window that would start in the right padding")
   CHECK(y.values() == std::vector<float>{1.0f, 1.0f});
 }
 
+TEST_CASE("ceil_mode keeps a window wider than the input when it starts inside it") {
+  // PyTorch: F.max_pool2d(ones(1,1,1,1), 2, stride=4, ceil_mode=True) is 1x1 (the window hangs over
+  // the edge), and so is a 3x3 input under a 4x4 kernel; without ceil_mode there is no output.
+  CHECK(pool_output_size(1, 2, 4, 0, 1, true) == 1);
+  CHECK(pool_output_size(3, 4, 4, 0, 1, true) == 1);
+  CHECK(pool_output_size(3, 4, 4, 0, 1, false) == 0);
+  CHECK(pool_output_size(11, 5, 5, 0, 3, true) == 1);  // dilated span 13 <= 11 + stride - 1
+  CHECK(pool_output_size(2, 5, 1, 0, 1, true) == 0);   // stride 1: ceil adds nothing
+  CHECK(pool_output_size(4, 5, 3, 0, 1, true) == 1);
+  Tensor x({1, 1, 3, 3}), y;
+  for (int i = 0; i < 9; ++i) x[i] = static_cast<float>(i) - 4.0f;
+  MaxPool2dParams mp;
+  mp.kernel = {4, 4};
+  mp.ceil_mode = true;
+  REQUIRE(max_pool2d_forward(y, x, mp).is_ok());
+  CHECK(y.shape() == Shape{1, 1, 1, 1});
+  CHECK(y[0] == 4.0f);
+  AvgPool2dParams ap;
+  ap.kernel = {4, 4};
+  ap.ceil_mode = true;
+  ap.count_include_pad = false;
+  REQUIRE(avg_pool2d_forward(y, x, ap).is_ok());
+  CHECK(y.shape() == Shape{1, 1, 1, 1});
+  CHECK(y[0] == 0.0f);  // the mean of the 9 inputs, -4 .. 4
+  mp.ceil_mode = false;
+  CHECK_FALSE(max_pool2d_forward(y, x, mp).is_ok());
+}
+
 TEST_CASE("pool validation messages print the bad values") {
   Tensor x({1, 2, 5, 5}), y;
   MaxPool2dParams p;

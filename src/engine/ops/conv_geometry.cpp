@@ -6,10 +6,12 @@ namespace cs {
 
 long long pool_output_size(long long in, long long kernel, long long stride, long long pad,
                            long long dilation, bool ceil_mode) {
-  // PyTorch pooling_output_shape(): floor or ceil of the same span, then the ceil_mode fix-up.
-  long long span = in + 2 * pad - dilation * (kernel - 1) - 1;
+  // PyTorch pooling_output_shape(): floor or ceil of the same span (rounded towards minus
+  // infinity, so a window wider than the padded input gives 0 outputs, but with ceil_mode a
+  // window that hangs over the right edge still counts), then the ceil_mode fix-up.
+  const long long span = in + 2 * pad - dilation * (kernel - 1) - 1 + (ceil_mode ? stride - 1 : 0);
   if (span < 0) return 0;
-  long long out = (span + (ceil_mode ? stride - 1 : 0)) / stride + 1;
+  long long out = span / stride + 1;
   // With ceil_mode the last window may hang over the right edge, but it must start inside the
   // input or the left padding; a window that starts in the right padding is dropped.
   if (ceil_mode && (out - 1) * stride >= in + pad) --out;
