@@ -7,12 +7,10 @@
 // images split by rows.
 #include <doctest/doctest.h>
 
-#include <cmath>
-#include <cstdio>
 #include <random>
 #include <string>
-#include <vector>
 
+#include "engine/conv_check.h"
 #include "engine/ops/conv2d.h"
 #include "engine/ops/conv2d_direct.h"
 #include "engine/ops/gemm.h"
@@ -20,54 +18,20 @@
 
 namespace {
 
-struct DirectCase {
-  int N, C, H, W, OC, KH, KW, pad_h, pad_w, dil;
-  bool bias, relu;
-};
+using DirectCase = cs::test::ConvCase;
 
-std::string describe(const DirectCase& s) {
-  char buf[200];
-  std::snprintf(buf, sizeof buf, "N=%d C=%d %dx%d OC=%d k%dx%d p%d,%d d%d bias=%d relu=%d", s.N, s.C, s.H, s.W, s.OC,
-                s.KH, s.KW, s.pad_h, s.pad_w, s.dil, s.bias, s.relu);
-  return buf;
-}
-
-// Runs one case; returns false (after recording a failure) on the first mismatch. Cases the
-// direct path does not take (output narrower than one vector) return true without checking.
+// Runs one case through the shared harness (conv_check.h); cases the direct path does not take
+// (output narrower than one vector) return true without checking.
 bool check_direct(const DirectCase& s, std::mt19937& rng, int* checked) {
-  cs::Conv2dParams p;
-  p.padding = {s.pad_h, s.pad_w};
-  p.dilation = {s.dil, s.dil};
-  cs::ConvGeometry g;
-  if (!cs::conv2d_geometry({s.N, s.C, s.H, s.W}, {s.OC, s.C, s.KH, s.KW}, p, &g).is_ok()) return true;
-  if (!cs::conv2d_direct_applies(g)) return true;
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> x(static_cast<size_t>(s.N) * s.C * s.H * s.W), w(static_cast<size_t>(s.OC) * s.C * s.KH * s.KW),
-      b(static_cast<size_t>(s.OC));
-  for (float& v : x) v = u(rng);
-  for (float& v : w) v = u(rng);
-  for (float& v : b) v = u(rng);
-  const size_t n_out = static_cast<size_t>(s.N) * s.OC * g.OH * g.OW;
-  // One guard float after the output: a store past the last row would land there.
-  std::vector<float> want(n_out), got(n_out + 1, 12345.0f);
-  cs::conv2d_forward_reference(g, x.data(), w.data(), s.bias ? b.data() : nullptr, want.data());
-  if (s.relu)
-    for (float& v : want) v = v > 0.0f ? v : 0.0f;
-  cs::conv2d_forward_direct(g, x.data(), w.data(), s.bias ? b.data() : nullptr, got.data(), s.relu);
-  ++*checked;
-  if (got[n_out] != 12345.0f) {
-    FAIL_CHECK(describe(s) << ": wrote past the output");
-    return false;
-  }
-  for (size_t i = 0; i < n_out; ++i)
-    if (!(std::fabs(got[i] - want[i]) <= 2e-5f * (1.0f + std::fabs(want[i])))) {
-      const size_t L = static_cast<size_t>(g.OH) * g.OW;
-      FAIL_CHECK(describe(s) << " kernel " << std::string(cs::conv2d_direct_kernel_name()) << ": at (n " << i / (L * s.OC)
-                             << ", oc " << (i / L) % s.OC << ", oh " << (i % L) / g.OW << ", ow " << i % g.OW
-                             << ") got " << got[i] << ", reference " << want[i]);
-      return false;
-    }
-  return true;
+  cs::test::ConvTolerance tol;
+  tol.atol = 2e-5f;
+  tol.rtol = 2e-5f;
+  return cs::test::check_conv_case(
+      s, rng, [](const cs::ConvGeometry& g) { return cs::conv2d_direct_applies(g); },
+      [](const cs::ConvGeometry& g, const float* x, const float* w, const float* b, float* out, bool relu) {
+        cs::conv2d_forward_direct(g, x, w, b, out, relu);
+      },
+      tol, checked, cs::conv2d_direct_kernel_name());
 }
 
 }  // namespace

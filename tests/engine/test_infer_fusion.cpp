@@ -1,6 +1,6 @@
 // test_infer_fusion.cpp — Sequential::infer's inference fusions against the layer-by-layer
 // forward (the oracle): Conv2d + ReLU + MaxPool2d(2) pooled in the direct convolution's cache
-// band (bit for bit), Conv2d + ReLU + SqueezeExcite + MaxPool2d(2) (channel sums from the band,
+// band or in the AVX2 Winograd's output transform, whichever ConvAlgo::Auto runs (bit for bit), Conv2d + ReLU + SqueezeExcite + MaxPool2d(2) (channel sums from the band,
 // the scale on the pooled map: within 1e-6), SqueezeExcite + global average pool (e * mean(x):
 // within 1e-6 of the output's largest value). Each pattern present and absent (pool 3x3, ceil_mode, a negative SE override,
 // a non-Auto algorithm), odd sizes (13x13, 7x7, 1x1 maps), batch 1 and 3, 1 and 2 threads; and
@@ -98,13 +98,18 @@ void build(Net& n, int in_ch, const cs::MaxPool2dParams& pool1, const cs::MaxPoo
 // Child indices in build(): the buffers a fused pattern skips stay empty on a fresh model.
 constexpr size_t kR1 = 1, kR2 = 4, kSe1 = 5, kSe2 = 10;
 
-// Whether the conv direct tiles take this width at all (natively 8-float vectors, wasm 4).
-bool direct_takes(int width) {
+// Whether the fused pass should take a 3x3 "same" conv of `oc` channels on input `in` natively:
+// where ConvAlgo::Auto runs the AVX2 Winograd (any map of 2x2 and up) or the direct tiles (rows at
+// least one vector wide); conv2d_auto_forward_path tells which, so the test follows the routing.
+bool auto_fuses(const cs::Shape& in, int oc) {
   cs::ConvGeometry g;
   cs::Conv2dParams p;
   p.padding = {1, 1};
-  REQUIRE(cs::conv2d_geometry({1, 1, width, width}, {1, 1, 3, 3}, p, &g).is_ok());
-  return cs::conv2d_direct_applies(g);
+  REQUIRE(cs::conv2d_geometry(in, {oc, in[1], 3, 3}, p, &g).is_ok());
+  const std::string path = cs::conv2d_auto_forward_path(g);
+  if (path == "winograd_avx2") return g.OH >= 2 && g.OW >= 2;
+  if (path == "direct") return cs::conv2d_direct_applies(g) && g.OH >= 2;
+  return false;
 }
 
 }  // namespace
@@ -124,14 +129,15 @@ TEST_CASE("infer fusions equal the layer-by-layer forward (patterns present), ba
         cs::Tensor x = random_tensor({batch, 1, side, side}, 3), y_inf, y_fwd;
         REQUIRE(n.m.infer(x, y_inf).is_ok());
         // The patterns ran fused where the layer says it takes them: the ReLU (and SE) buffers
-        // they skip were never written on this fresh model. Natively that is wherever the direct
-        // tiles take the map (c1: side, c2: side / 2), so the fused paths are really exercised.
+        // they skip were never written on this fresh model. Natively that is wherever auto runs
+        // the direct tiles or the AVX2 Winograd (c1: 1 channel, direct, on side; c2: 8 channels,
+        // on side / 2), so the fused paths are really exercised.
         auto& c1 = static_cast<cs::Conv2d&>(n.m.root().child(0));
         auto& c2 = static_cast<cs::Conv2d&>(n.m.root().child(3));
         const bool fused1 = c1.relu_pool2_fusable(x.shape()), fused2 = c2.relu_pool2_fusable({batch, 8, side / 2, side / 2});
 #if !defined(__wasm__)
-        CHECK(fused1 == direct_takes(side));
-        CHECK(fused2 == direct_takes(side / 2));
+        CHECK(fused1 == auto_fuses(x.shape(), 8));
+        CHECK(fused2 == auto_fuses({batch, 8, side / 2, side / 2}, 12));
 #endif
         CHECK((n.m.root().output(kR1).numel() == 0) == fused1);
         CHECK((n.m.root().output(kR2).numel() == 0) == fused2);
@@ -154,11 +160,13 @@ TEST_CASE("infer fusions: the layer outputs themselves (pool map bit for bit, SE
   for (int threads : {1, 2}) {
     cs::set_num_threads(threads);
     CAPTURE(threads);
-    for (const cs::Shape& s : {cs::Shape{1, 2, 13, 13}, cs::Shape{3, 2, 16, 17}, cs::Shape{2, 2, 28, 28}}) {
+    // 2 input channels (the direct tiles natively) and 16 (M1's conv2: the AVX2 Winograd).
+    for (const cs::Shape& s : {cs::Shape{1, 2, 13, 13}, cs::Shape{3, 2, 16, 17}, cs::Shape{2, 2, 28, 28},
+                               cs::Shape{3, 16, 14, 14}, cs::Shape{1, 16, 13, 15}, cs::Shape{2, 16, 5, 4}}) {
       CAPTURE(cs::shape_str(s));
       cs::Rng rng(5);
       cs::Model a;
-      a.add(cs::LayerPtr(new cs::Conv2d(conv(2, 12, 3, 1), rng)), "c");
+      a.add(cs::LayerPtr(new cs::Conv2d(conv(s[1], 12, 3, 1), rng)), "c");
       a.add(cs::make_activation(cs::Activation::ReLU), "r");
       a.add(cs::LayerPtr(new cs::MaxPool2d(cs::MaxPool2dParams{})), "p");
       a.eval();
@@ -169,7 +177,7 @@ TEST_CASE("infer fusions: the layer outputs themselves (pool map bit for bit, SE
 
       cs::Model b;
       cs::Rng rng2(6);
-      b.add(cs::LayerPtr(new cs::Conv2d(conv(2, 12, 3, 1), rng2)), "c");
+      b.add(cs::LayerPtr(new cs::Conv2d(conv(s[1], 12, 3, 1), rng2)), "c");
       b.add(cs::make_activation(cs::Activation::ReLU), "r");
       auto* se = static_cast<cs::SqueezeExcite*>(b.add(cs::LayerPtr(new cs::SqueezeExcite(12, 3, rng2)), "se"));
       b.add(cs::LayerPtr(new cs::MaxPool2d(cs::MaxPool2dParams{})), "p");
@@ -178,7 +186,7 @@ TEST_CASE("infer fusions: the layer outputs themselves (pool map bit for bit, SE
       REQUIRE(b.infer(x, y_inf).is_ok());
       CHECK((b.root().output(2).numel() == 0) == static_cast<cs::Conv2d&>(b.root().child(0)).relu_pool2_fusable(s));
 #if !defined(__wasm__)
-      CHECK(static_cast<cs::Conv2d&>(b.root().child(0)).relu_pool2_fusable(s) == direct_takes(s[3]));
+      CHECK(static_cast<cs::Conv2d&>(b.root().child(0)).relu_pool2_fusable(s) == auto_fuses(s, 12));
 #endif
       REQUIRE(b.forward(x, y_fwd).is_ok());
       CHECK(worst_rel(y_inf, y_fwd, 1e-6) <= 1e-6);

@@ -8,67 +8,35 @@
 
 #if defined(__wasm_simd128__)
 #include <cmath>
-#include <cstdio>
 #include <random>
-#include <string>
-#include <vector>
 
+#include "engine/conv_check.h"
 #include "engine/ops/conv2d.h"
 #include "engine/ops/gemm.h"
 #include "engine/ops/winograd_wasm.h"
 
 namespace {
 
+// N, C, H, W, OC, pad_h, pad_w, bias, relu: a 3x3 undilated case of the shared harness.
 struct WinoCase {
   int N, C, H, W, OC, pad_h, pad_w;
   bool bias, relu;
 };
 
-std::string describe(const WinoCase& s) {
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "N=%d C=%d %dx%d OC=%d p%d,%d bias=%d relu=%d", s.N, s.C, s.H, s.W, s.OC, s.pad_h,
-                s.pad_w, s.bias, s.relu);
-  return buf;
-}
-
-// Runs one case; false (after recording a failure) on the first mismatch. Shapes the kernel does
-// not take (fewer than 4 tiles per row) return true without checking.
+// Runs one case through the shared harness (conv_check.h); shapes the kernel does not take
+// (fewer than 4 tiles per row) return true without checking.
 bool check_winograd(const WinoCase& s, std::mt19937& rng, int* checked) {
-  cs::Conv2dParams p;
-  p.padding = {s.pad_h, s.pad_w};
-  cs::ConvGeometry g;
-  if (!cs::conv2d_geometry({s.N, s.C, s.H, s.W}, {s.OC, s.C, 3, 3}, p, &g).is_ok()) return true;
-  if (!cs::winograd_wasm_applies(g)) return true;
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> x(static_cast<size_t>(s.N) * s.C * s.H * s.W), w(static_cast<size_t>(s.OC) * s.C * 9),
-      b(static_cast<size_t>(s.OC));
-  for (float& v : x) v = u(rng);
-  for (float& v : w) v = u(rng);
-  for (float& v : b) v = u(rng);
-  const size_t n_out = static_cast<size_t>(s.N) * s.OC * g.OH * g.OW;
-  // One guard float after the output: a store past the last row would land there.
-  std::vector<float> want(n_out), got(n_out + 1, 12345.0f);
-  cs::conv2d_forward_reference(g, x.data(), w.data(), s.bias ? b.data() : nullptr, want.data());
-  if (s.relu)
-    for (float& v : want) v = v > 0.0f ? v : 0.0f;
-  cs::conv2d_forward_winograd_wasm(g, x.data(), w.data(), s.bias ? b.data() : nullptr, got.data(), s.relu);
-  ++*checked;
-  if (got[n_out] != 12345.0f) {
-    FAIL_CHECK(describe(s) << ": wrote past the output");
-    return false;
-  }
+  const cs::test::ConvCase c{s.N, s.C, s.H, s.W, s.OC, 3, 3, s.pad_h, s.pad_w, 1, s.bias, s.relu};
   // F(2x2,3x3) rounds differently from the direct sum (the transforms add up to 4 inputs before
   // multiplying): allow an error growing with the depth; a wrong tap or channel is off by ~0.1-1.
-  const float tol = 2e-6f * s.C * 9;
-  for (size_t i = 0; i < n_out; ++i)
-    if (!(std::fabs(got[i] - want[i]) <= tol * (1.0f + std::fabs(want[i])))) {
-      const size_t L = static_cast<size_t>(g.OH) * g.OW;
-      FAIL_CHECK(describe(s) << ": at (n " << i / (L * s.OC) << ", oc " << (i / L) % s.OC << ", oh "
-                             << (i % L) / g.OW << ", ow " << i % g.OW << ") got " << got[i] << ", reference "
-                             << want[i]);
-      return false;
-    }
-  return true;
+  cs::test::ConvTolerance tol;
+  tol.atol = tol.rtol = 2e-6f * s.C * 9;
+  return cs::test::check_conv_case(
+      c, rng, [](const cs::ConvGeometry& g) { return cs::winograd_wasm_applies(g); },
+      [](const cs::ConvGeometry& g, const float* x, const float* w, const float* b, float* out, bool relu) {
+        cs::conv2d_forward_winograd_wasm(g, x, w, b, out, relu);
+      },
+      tol, checked);
 }
 
 }  // namespace

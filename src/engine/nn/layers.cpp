@@ -9,6 +9,7 @@
 #include "../ops/cost.h"
 #include "../ops/gemm.h"
 #include "../ops/linear.h"
+#include "../ops/winograd_avx2.h"
 
 namespace cs {
 
@@ -85,39 +86,54 @@ Status Conv2d::infer_relu(const Tensor& in, Tensor& out) {
   return conv2d_forward_relu(out, in, weight, o_.bias ? &bias : nullptr, params(), algo_);
 }
 
-// Natively, where ConvAlgo::Auto sends a KxK convolution to the direct tiles (direct_pays in
-// conv2d_auto.cpp: the AVX2 tiles with the AVX2 GEMM), so the fusion never moves a shape off a
-// faster path. Not in wasm: auto has its own SIMD128 3x3 kernels and Winograd there (tuned for
-// node separately), which the generic tiles of the fused pass would replace.
-static bool direct_is_autos_choice(const ConvGeometry& g) {
+// The fused conv + ReLU + MaxPool2d(2) pass runs the kernel ConvAlgo::Auto picks for the shape
+// (conv2d_auto_forward_path), so the fusion never moves a shape off a faster path and its pooled
+// values are those of the layer-by-layer forward: natively the AVX2 Winograd (its 2x2 tiles are
+// the pool's windows) or the direct tiles (pooled from a cache band). Not in wasm: auto's SIMD128
+// Winograd and tiles there have no pooling variant (not measured to pay under node).
+enum class PoolFusion { None, Direct, WinogradAvx2 };
+
+static PoolFusion pool_fusion(const ConvGeometry& g) {
 #if defined(__wasm__)
   (void)g;
-  return false;
+  return PoolFusion::None;
 #else
-  if (!conv2d_direct_relu_pool2_applies(g) || g.KH * g.KW == 1) return false;
-  return std::strcmp(conv2d_direct_kernel_name(), "avx2") == 0 && std::strcmp(gemm_kernel_name(), "avx2") == 0;
+  const char* path = conv2d_auto_forward_path(g);
+#if defined(CS_WINOGRAD_AVX2)
+  if (std::strcmp(path, "winograd_avx2") == 0 && winograd_avx2_relu_pool2_applies(g)) return PoolFusion::WinogradAvx2;
+#endif
+  if (std::strcmp(path, "direct") == 0 && conv2d_direct_relu_pool2_applies(g)) return PoolFusion::Direct;
+  return PoolFusion::None;
 #endif
 }
 
 bool Conv2d::relu_pool2_fusable(const Shape& in) const {
   ConvGeometry g;
   if (!status_ || algo_ != ConvAlgo::Auto || !conv2d_geometry(in, weight.shape(), params(), &g).is_ok()) return false;
-  return direct_is_autos_choice(g);
+  return pool_fusion(g) != PoolFusion::None;
 }
 
 Status Conv2d::infer_relu_pool2(const Tensor& in, Tensor& out, std::vector<double>* sums, Shape* relu_shape) {
   CS_RETURN_IF_ERROR(status_);
   ConvGeometry g;
   CS_RETURN_IF_ERROR(conv2d_geometry(in.shape(), weight.shape(), params(), &g, "Conv2d"));
-  if (!direct_is_autos_choice(g) || algo_ != ConvAlgo::Auto)
+  const PoolFusion f = algo_ == ConvAlgo::Auto ? pool_fusion(g) : PoolFusion::None;
+  if (f == PoolFusion::None)
     return Status::error(fmt("Conv2d: the fused conv + ReLU + max-pool path does not take input %s",
                              in.shape_string().c_str()));
   if (&out == &in) return Status::error("Conv2d: the output tensor must not alias an input");
   out.resize({g.N, g.OC, g.OH / 2, g.OW / 2});
   if (sums) sums->resize(static_cast<size_t>(g.N) * g.OC);
   if (relu_shape) *relu_shape = {g.N, g.OC, g.OH, g.OW};
-  conv2d_forward_direct_relu_pool2(g, in.data(), weight.data(), o_.bias ? bias.data() : nullptr, out.data(),
-                                   sums ? sums->data() : nullptr);
+  const float* b = o_.bias ? bias.data() : nullptr;
+  double* s = sums ? sums->data() : nullptr;
+#if defined(CS_WINOGRAD_AVX2)
+  if (f == PoolFusion::WinogradAvx2) {
+    conv2d_forward_winograd_avx2_relu_pool2(g, in.data(), weight.data(), b, out.data(), s);
+    return Status::ok();
+  }
+#endif
+  conv2d_forward_direct_relu_pool2(g, in.data(), weight.data(), b, out.data(), s);
   return Status::ok();
 }
 

@@ -44,6 +44,10 @@ void conv2d_forward_im2col(const ConvGeometry& g, const float* in, const float* 
 void conv2d_forward_winograd(const ConvGeometry& g, const float* in, const float* w, const float* b, float* out, Workspace& ws);
 void conv2d_forward_auto(const ConvGeometry& g, const float* in, const float* w, const float* b, float* out, Workspace& ws,
                          bool relu = false);  // relu: out = max(out, 0) too
+// The kernel conv2d_forward_auto runs on g: "winograd_avx2", "winograd_simd128", "direct",
+// "depthwise", "winograd" or "gemm" (the inference fusions and the tests ask it, so they follow
+// the routing instead of copying it).
+const char* conv2d_auto_forward_path(const ConvGeometry& g);
 
 // Backward kernels: each pointer may be null (not wanted); outputs are overwritten.
 void conv2d_backward_reference(const ConvGeometry& g, const float* grad_out, const float* in, const float* w,

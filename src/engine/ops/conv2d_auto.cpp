@@ -2,6 +2,8 @@
 //   depthwise (one input channel per group,
 //   one output channel per group)          -> direct row kernels (depthwise.cpp);
 //   1x1, stride 1, no padding              -> one GEMM per image on the NCHW input itself;
+//   3x3 stride 1 natively (AVX2), >= 8
+//   input and output channels              -> AVX2 Winograd F(2x2,3x3) (winograd_avx2.h; measured);
 //   KxK (not 1x1) stride 1 natively (AVX2),
 //   in wasm with <= 16 input channels      -> direct tiles, no im2col (conv2d_direct.h; direct_pays);
 //   3x3 stride 1 in wasm (> 16 channels)   -> Winograd F(2x2,3x3) (see winograd_pays: measured);
@@ -30,6 +32,7 @@
 #include "depthwise.h"
 #include "gemm.h"
 #include "im2col.h"
+#include "winograd_avx2.h"
 #include "winograd_wasm.h"
 
 namespace cs {
@@ -80,6 +83,34 @@ bool direct_pays(const ConvGeometry& g) {
 #else
   return std::strcmp(conv2d_direct_kernel_name(), "avx2") == 0 && std::strcmp(gemm_kernel_name(), "avx2") == 0;
 #endif
+}
+
+#if defined(CS_WINOGRAD_AVX2)
+// The AVX2 Winograd (winograd_avx2.h) before the direct tile, natively, `convscope bench --algos
+// auto`, median ms, lowest of 4 A/B rounds in the same minute, load 3.5-5:
+//   1 thread:  L2 0.030 -> 0.023, L3 1.78 -> 1.19, L4 3.05 -> 1.80, M1-b1 0.050 -> 0.040,
+//              M1-b64 3.00 -> 2.14 (its conv2 with the fused pool);
+//   2 threads (load 8): L2 0.030 -> 0.025, L3 2.09 -> 0.97, L4 3.47 -> 2.27, M1-b1 0.047 ->
+//              0.049 (level), M1-b64 6.3 -> 5.1.
+// With one input channel the transforms cost more than they save (L1, and M1's conv1 through it:
+// 0.0079 -> 0.0130, M1-b64 2.06 -> 2.40): the direct tile keeps fewer than 8 channels.
+bool winograd_avx2_pays(const ConvGeometry& g) {
+  return winograd_avx2_applies(g) && g.C >= 8 && g.OC >= 8;
+}
+#endif
+
+// The first choices of conv2d_forward_auto, in its order; Other = depthwise, Winograd or GEMM.
+enum class FastRoute { WinogradWasm, WinogradAvx2, Direct, Other };
+
+FastRoute fast_route(const ConvGeometry& g) {
+#if defined(__wasm_simd128__)
+  if (winograd_wasm_pays(g)) return FastRoute::WinogradWasm;
+#endif
+#if defined(CS_WINOGRAD_AVX2)
+  if (winograd_avx2_pays(g)) return FastRoute::WinogradAvx2;
+#endif
+  if (direct_pays(g)) return FastRoute::Direct;
+  return FastRoute::Other;
 }
 
 // Output columns [lo, hi) whose input column ow*stride + off lies in [0, W).
@@ -477,17 +508,31 @@ void backward_bias(const ConvGeometry& g, const float* dy, float* db) {
 
 }  // namespace
 
+const char* conv2d_auto_forward_path(const ConvGeometry& g) {
+  switch (fast_route(g)) {
+    case FastRoute::WinogradWasm: return "winograd_simd128";
+    case FastRoute::WinogradAvx2: return "winograd_avx2";
+    case FastRoute::Direct: return "direct";
+    case FastRoute::Other: break;
+  }
+  if (depthwise_applies(g) && g.oc_per_group() == 1) return "depthwise";
+  if (winograd_supported(g) && winograd_pays(g)) return "winograd";
+  return "gemm";
+}
+
 void conv2d_forward_auto(const ConvGeometry& g, const float* in, const float* w, const float* b, float* out,
                          Workspace& ws, bool relu) {
+  // Bias and ReLU (if asked) as the Winograd output transforms / the direct tiles store: no pass
+  // of their own.
+  switch (fast_route(g)) {
 #if defined(__wasm_simd128__)
-  if (winograd_wasm_pays(g)) {  // bias and ReLU (if asked) as the output transform stores
-    conv2d_forward_winograd_wasm(g, in, w, b, out, relu);
-    return;
-  }
+    case FastRoute::WinogradWasm: conv2d_forward_winograd_wasm(g, in, w, b, out, relu); return;
 #endif
-  if (direct_pays(g)) {  // ReLU (if asked) as the tiles store: no pass of its own
-    conv2d_forward_direct(g, in, w, b, out, relu);
-    return;
+#if defined(CS_WINOGRAD_AVX2)
+    case FastRoute::WinogradAvx2: conv2d_forward_winograd_avx2(g, in, w, b, out, relu); return;
+#endif
+    case FastRoute::Direct: conv2d_forward_direct(g, in, w, b, out, relu); return;
+    default: break;
   }
   // Depthwise with a channel multiplier (e.g. 1 -> 16 channels) pads the same input plane once per
   // output channel; there im2col + GEMM (K = KH*KW) measured faster, so only multiplier 1 goes direct.
