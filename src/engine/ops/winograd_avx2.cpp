@@ -481,10 +481,13 @@ void winograd_driver(const ConvGeometry& g, const float* in, const float* w, con
   const int L = g.OH * g.OW;
   const int64_t macs = static_cast<int64_t>(g.OC) * L * g.C * 9;
   const bool per_image = g.N >= 2 && macs < (int64_t(1) << 23);
-  // Single images are split into blocks for the threads: at least 2 (M1-b1's 7x7 tiles of conv2
-  // on 2 threads), more with more threads where that cannot change a result. The channel sums add
-  // block by block, so with sums the blocks are fixed.
-  const int split = per_image ? 1 : sums ? 2 : std::max(2, num_threads());
+  // Single large images are split into blocks for the threads: at least 2, more with more threads
+  // where that cannot change a result (the channel sums add block by block, so with sums the
+  // blocks are fixed). Small ones (L2, M1-b1's conv2: ~1 M MACs, a few us) stay one block on the
+  // calling thread: waking a worker for half of it cost more (M1-b1, 2 threads, load 8: 0.05 ->
+  // 0.47 ms median with 2 blocks).
+  const bool large = macs >= (int64_t(1) << 22);
+  const int split = per_image || !large ? 1 : sums ? 2 : std::max(2, num_threads());
   const Plan pl = make_plan(g, split);
 
   // U and the padded bias: once per call by the calling thread; the images only read them.
