@@ -26,7 +26,9 @@ void conv2d_forward_direct(const ConvGeometry& g, const float* in, const float* 
 //   sums (N, OC) = the sum over all OH x OW of relu(conv(in) + b) (in double; what an SE layer
 //   between the ReLU and the pool needs for its channel means).
 // The OH x OW output is never stored: each block of output rows is pooled from a per-thread band
-// while it is in cache (M1's conv1 writes and the pool re-read 3.2 MB per batch of 64 otherwise).
+// while it is in cache (M1's conv1 writes and the pool re-read 3.2 MB per batch of 64 otherwise);
+// without sums the AVX2 kernel pools in registers instead (a tile of 4 channels x a row pair x 8
+// columns -> 4 x 4 pooled values; no band at all).
 // Pooled values equal max_pool2d_forward(relu(conv2d_forward_direct(..))) bit for bit (the same
 // sums; finite inputs). Requires conv2d_direct_relu_pool2_applies(g).
 bool conv2d_direct_relu_pool2_applies(const ConvGeometry& g);

@@ -299,12 +299,28 @@ size_t flat_padded_size(const Plane& p) {
   return static_cast<size_t>(nv) * kVec + static_cast<size_t>((p.KH - 1) * p.dh) * Wp + (p.KW - 1) * p.dw;
 }
 
-CS_DW_CLONES CS_DW_NO_MEMSET_CALLS
-void plane_forward_flat(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
-                        float* __restrict out, float* __restrict xp, float* __restrict flat) {
+// The padding of xp is zeroed only when `zero` (the first plane a thread runs in a call): the
+// planes' copies all write the same interior positions and never the padding. FW/FK/FP > 0: the
+// plane is FW x FW, the kernel FK x FK, the padding FP, dilation 1 (M1's 7x7 depthwise), known at
+// compile time so that the row copies are straight moves and the vector blocks fixed, instead of
+// loops with scalar tails and two divisions per block (which took more time than the FMAs).
+template <int FW, int FK, int FP>
+__attribute__((always_inline)) inline void flat_body(const Plane& pr, const float* __restrict x,
+                                                     const float* __restrict wk, float bias, float* __restrict out,
+                                                     float* __restrict xp, float* __restrict flat, bool zero) {
+  Plane p = pr;
+  if (FW > 0) {
+    p.H = p.W = FW;
+    p.KH = p.KW = FK;
+    p.ph = p.pw = FP;
+    p.OH = p.OW = FW + 2 * FP - FK + 1;
+    p.sh = p.sw = p.dh = p.dw = 1;
+  }
   const int Wp = p.W + 2 * p.pw;  // >= OW + (KW-1)*dw for stride 1
-  const size_t total = flat_padded_size(p);
-  for (size_t i = 0; i < total; ++i) xp[i] = 0.0f;
+  if (zero) {
+    const size_t total = flat_padded_size(p);
+    for (size_t i = 0; i < total; ++i) xp[i] = 0.0f;
+  }
   for (int h = 0; h < p.H; ++h) {
     float* __restrict d = xp + static_cast<ptrdiff_t>(h + p.ph) * Wp + p.pw;
     const float* __restrict s = x + static_cast<ptrdiff_t>(h) * p.W;
@@ -337,6 +353,24 @@ void plane_forward_flat(const Plane& p, const float* __restrict x, const float* 
     const float* __restrict s = flat + static_cast<ptrdiff_t>(oh) * Wp;
     for (int ow = 0; ow < p.OW; ++ow) d[ow] = s[ow];
   }
+}
+
+CS_DW_CLONES CS_DW_NO_MEMSET_CALLS
+void plane_forward_flat(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
+                        float* __restrict out, float* __restrict xp, float* __restrict flat, bool zero) {
+  flat_body<0, 0, 0>(p, x, wk, bias, out, xp, flat, zero);
+}
+
+// M1's depthwise 3x3, padding 1, on 7x7 maps.
+bool is_flat_7x7_k3(const Plane& p) {
+  return p.H == 7 && p.W == 7 && p.KH == 3 && p.KW == 3 && p.ph == 1 && p.pw == 1 && p.sh == 1 && p.sw == 1 &&
+         p.dh == 1 && p.dw == 1;
+}
+
+CS_DW_CLONES CS_DW_NO_MEMSET_CALLS
+void plane_forward_flat_7x7_k3(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
+                               float* __restrict out, float* __restrict xp, float* __restrict flat, bool zero) {
+  flat_body<7, 3, 1>(p, x, wk, bias, out, xp, flat, zero);
 }
 
 // dx (H, W) += the transpose of plane_forward applied to dy (scatter form, any stride).
@@ -404,7 +438,7 @@ void depthwise_forward(const ConvGeometry& g, const float* in, const float* w, c
   const int64_t grain = 1 + (1 << 14) / static_cast<int64_t>(out_plane * g.KH * g.KW + 1);
   const bool s1 = g.p.stride.h == 1 && g.p.stride.w == 1;
   const Padded pd = padded_of(p);
-  const bool flat = s1 && g.OW <= kFlatMaxWidth;
+  const bool flat = s1 && g.OW <= kFlatMaxWidth, flat_7x7 = is_flat_7x7_k3(p);
   const size_t xp_n = flat ? flat_padded_size(p) : static_cast<size_t>(pd.Hp) * pd.Wp;
   const size_t flat_n = flat ? (flat_padded_size(p) / kVec + 1) * kVec : 0;
   parallel_for(0, planes, grain, [&](int64_t lo, int64_t hi) {
@@ -416,8 +450,10 @@ void depthwise_forward(const ConvGeometry& g, const float* in, const float* w, c
       const float* x = in + (static_cast<size_t>(n) * g.C + c) * in_plane;
       const float* wk = w + static_cast<size_t>(oc) * g.KH * g.KW;
       float* y = out + static_cast<size_t>(i) * out_plane;
-      if (flat)
-        plane_forward_flat(p, x, wk, b ? b[oc] : 0.0f, y, xp_store.data(), flat_store.data());
+      if (flat && flat_7x7)
+        plane_forward_flat_7x7_k3(p, x, wk, b ? b[oc] : 0.0f, y, xp_store.data(), flat_store.data(), i == lo);
+      else if (flat)
+        plane_forward_flat(p, x, wk, b ? b[oc] : 0.0f, y, xp_store.data(), flat_store.data(), i == lo);
       else if (s1)
         plane_forward_s1(p, x, wk, b ? b[oc] : 0.0f, y, xp_store.data());
       else
