@@ -47,6 +47,7 @@ bool LabSession::use_drawing(const DrawPad& pad) {
   // cheap enough for every stroke segment in the browser.
   cs::DigitInputOptions o;
   o.max_working_side = std::min(pad.side(), 140);
+  o.find_sheet = false;  // a drawing has no table around it; a thick stroke must not pass for one
   steps_ = cs::prepare_digit(pad.pixels().data(), pad.side(), pad.side(), o);
   prepare_ms_ = now_ms() - t0;
   has_input_ = steps_.has_ink;

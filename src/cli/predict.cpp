@@ -43,8 +43,9 @@ int run_predict(int argc, char** argv) {
   if (args.has("json")) {
     std::printf("{\"class\": %d, \"probabilities\": [", best);
     for (int c = 0; c < 10; ++c) std::printf("%s%.6f", c ? ", " : "", probs[c]);
-    std::printf("], \"inverted\": %s, \"ink_box\": [%d, %d, %d, %d]}\n", steps.inverted ? "true" : "false",
-                steps.box_x, steps.box_y, steps.box_w, steps.box_h);
+    std::printf("], \"inverted\": %s, \"sheet\": %s, \"ink_box\": [%d, %d, %d, %d]}\n",
+                steps.inverted ? "true" : "false", steps.sheet ? "true" : "false", steps.box_x, steps.box_y,
+                steps.box_w, steps.box_h);
     return 0;
   }
   std::printf("digit: %d (%.1f%%)\n", best, 100.0 * probs[best]);

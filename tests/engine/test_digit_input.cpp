@@ -189,6 +189,60 @@ TEST_CASE("digit_input: a photo with uneven light, grey ink, noise and a speck s
   CHECK(correlation(s.digit, ref.digit) > 0.93);  // measured 0.96
 }
 
+// A light sheet (shaded, noisy) lying on a darker table that fills the photo's border.
+GreyImage sheet_on_table(float table, float ink, int margin_x, int margin_y) {
+  GreyImage photo = canvas(640, 480, table);
+  for (int y = margin_y; y < 480 - margin_y; ++y)
+    for (int x = margin_x; x < 640 - margin_x; ++x) photo.at(x, y) = 0.92f - 0.25f * x / 640.0f;
+  seven(&photo, 230, 110, 260, 12, ink);
+  for (size_t i = 0; i < photo.pixels.size(); ++i)
+    photo.pixels[i] += 0.05f * (static_cast<float>((i * 2654435761u) % 1000) / 1000.0f - 0.5f);
+  return photo;
+}
+
+TEST_CASE("digit_input: a photographed sheet on a darker table: only the sheet counts") {
+  GreyImage ref_img = canvas(280, 280, 0.0f);
+  seven(&ref_img, 60, 40, 200, 12, 1.0f);
+  DigitSteps ref = prepare_digit(ref_img);
+  // Tables darker than the ink, as dark as it, and lighter; frames thin and wide.
+  for (float table : {0.05f, 0.15f, 0.35f})
+    for (int margin : {20, 90}) {
+      CAPTURE(table);
+      CAPTURE(margin);
+      DigitSteps s = prepare_digit(sheet_on_table(table, 0.15f, margin, margin * 3 / 4));
+      check_mnist_like(s);
+      CHECK(s.sheet);
+      CHECK(s.inverted);  // dark ink: the table did not decide the polarity
+      CHECK(s.box_x > margin + 100);  // the box is the digit's, not the sheet's
+      CHECK(s.box_w < 300);
+      CHECK(correlation(s.digit, ref.digit) > 0.93);
+    }
+  // Without the search (the drawing pad's setting) the table decides the polarity: the sheet itself
+  // becomes the "ink", which is why photos need it.
+  DigitInputOptions no_search;
+  no_search.find_sheet = false;
+  DigitSteps plain = prepare_digit(sheet_on_table(0.15f, 0.15f, 90, 67), no_search);
+  CHECK_FALSE(plain.sheet);
+  CHECK(plain.box_w > 400);
+}
+
+TEST_CASE("digit_input: a bold digit filling the centre is not a sheet") {
+  // White paper all round, a thick dark 0 covering most of the centre: its ink is the centre's level
+  // and the paper it encloses is the border's own paper.
+  GreyImage photo = canvas(400, 400, 0.95f);
+  for (int y = 0; y < 400; ++y)
+    for (int x = 0; x < 400; ++x) {
+      const float dx = (x - 200) / 120.0f, dy = (y - 200) / 165.0f, r = std::sqrt(dx * dx + dy * dy);
+      if (r < 1.0f && r > 0.45f) photo.at(x, y) = 0.1f;
+    }
+  DigitSteps s = prepare_digit(photo);
+  check_mnist_like(s);
+  CHECK_FALSE(s.sheet);
+  CHECK(s.inverted);
+  CHECK(s.box_w > 200);  // the whole ring
+  CHECK(s.digit.at(14, 14) < 0.2f);  // its hole stays paper
+}
+
 TEST_CASE("digit_input: the 8-bit entry point matches the float one") {
   std::vector<uint8_t> bytes(100 * 100, 255);
   for (int y = 20; y < 80; ++y)
@@ -223,6 +277,7 @@ TEST_CASE("digit_input: real MNIST test digits, rendered large black-on-white, c
     DigitSteps s = prepare_digit(big);
     REQUIRE_MESSAGE(s.has_ink, s.message);
     CHECK(s.inverted);
+    CHECK_MESSAGE(!s.sheet, "MNIST test digit " << i << " was taken for a sheet on a table");
     total += correlation(s.digit, orig);
     worst = std::min(worst, shifted_correlation(s.digit, orig));
   }

@@ -110,6 +110,134 @@ void remove_specks(GreyImage* ink, float fraction) {
     if (label[i] >= 0 && mass[label[i]] < keep) ink->pixels[i] = 0.0f;
 }
 
+// A photographed sheet of paper on a darker (or lighter) surface: the surface fills the image's
+// border, so the border's level is not the paper's and the sheet itself would pass for ink. Found
+// as the pixels connected to the border that sit on the border's side of the halfway level between
+// the border and the centre of the image (where the sheet is), when they cover most of the border
+// and what they enclose is mostly paper. Those pixels (and a thin seam around them, the sheet's
+// edge) are then replaced row by row with the nearest paper pixel's value, which keeps the paper's
+// shading continuous for the background estimate. Returns whether a sheet was found.
+bool isolate_sheet(GreyImage* g) {
+  const int w = g->width, h = g->height;
+  if (w < 16 || h < 16) return false;
+  const float border = border_median(*g);
+  std::vector<float> centre;
+  for (int y = h / 4; y < h - h / 4; ++y)
+    for (int x = w / 4; x < w - w / 4; ++x) centre.push_back(g->at(x, y));
+  const float paper = quantile(std::move(centre), 0.5f);
+  if (std::fabs(paper - border) < 0.1f) return false;
+  // Classified on a 3x3 box blur, so paper noise cannot open a path from the border inwards.
+  const float mid = 0.5f * (paper + border);
+  const bool surface_darker = border < paper;
+  std::vector<uint8_t> surface_like(static_cast<size_t>(w) * h);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      float sum = 0;
+      int n = 0;
+      for (int yy = std::max(0, y - 1); yy <= std::min(h - 1, y + 1); ++yy)
+        for (int xx = std::max(0, x - 1); xx <= std::min(w - 1, x + 1); ++xx) sum += g->at(xx, yy), ++n;
+      const float v = sum / n;
+      surface_like[static_cast<size_t>(y) * w + x] = surface_darker ? v < mid : v > mid;
+    }
+  // Flood fill (4-connected) from the border through surface-like pixels.
+  std::vector<uint8_t> surface(surface_like.size(), 0);
+  std::vector<int> stack;
+  auto seed = [&](int x, int y) {
+    const size_t i = static_cast<size_t>(y) * w + x;
+    if (surface_like[i] && !surface[i]) surface[i] = 1, stack.push_back(static_cast<int>(i));
+  };
+  for (int x = 0; x < w; ++x) seed(x, 0), seed(x, h - 1);
+  for (int y = 0; y < h; ++y) seed(0, y), seed(w - 1, y);
+  while (!stack.empty()) {
+    const int i = stack.back();
+    stack.pop_back();
+    const int x = i % w, y = i / w;
+    if (x > 0) seed(x - 1, y);
+    if (x < w - 1) seed(x + 1, y);
+    if (y > 0) seed(x, y - 1);
+    if (y < h - 1) seed(x, y + 1);
+  }
+  // The surface must run along most of the border (a stroke or a shadow touching it does not), and
+  // what it encloses must be a sheet: a quarter of the image or more, three quarters of it paper.
+  int ring = 0, ring_surface = 0;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      if (x == 0 || y == 0 || x == w - 1 || y == h - 1) ++ring, ring_surface += surface[static_cast<size_t>(y) * w + x];
+  if (ring_surface < 0.6 * ring) return false;
+  size_t inside = 0, inside_paper = 0;
+  std::vector<float> enclosed;  // the surface-like pixels the sheet encloses: its ink
+  for (size_t i = 0; i < surface.size(); ++i)
+    if (!surface[i]) {
+      ++inside, inside_paper += !surface_like[i];
+      if (surface_like[i]) enclosed.push_back(g->pixels[i]);
+    }
+  if (inside < surface.size() / 4 || inside_paper < 0.75 * inside) return false;
+  // A bold digit filling the centre looks the same: the "sheet" is its ink and the paper around it
+  // the "surface", and what it encloses (its holes) is the border's own paper. Paper is nearly
+  // always the light part of a photo, so a "sheet" darker than its surroundings must be framed all
+  // round, cover nearly half the image, and enclose something of another level than the border
+  // (a bold 9 in a photo: 0.38 of it, the surface along 0.67 of the border, holes at the border's
+  // level; sheets measured 0.48 and more, along all of it). A light sheet on a dark table may keep
+  // ink of the table's own darkness.
+  if (!surface_darker &&
+      (inside < 0.45 * surface.size() || ring_surface < 0.85 * ring ||
+       (!enclosed.empty() && std::fabs(quantile(std::move(enclosed), 0.5f) - border) < 0.1f)))
+    return false;
+  // The sheet's edge (blur, shadow) is a seam of mixed pixels: widen the surface over it.
+  const int seam = std::max(1, std::max(w, h) / 100);
+  std::vector<uint8_t> wide(surface);
+  for (int pass = 0; pass < seam; ++pass) {
+    std::vector<uint8_t> grown(wide);
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x)
+        if (!wide[static_cast<size_t>(y) * w + x] &&
+            ((x > 0 && wide[static_cast<size_t>(y) * w + x - 1]) || (x < w - 1 && wide[static_cast<size_t>(y) * w + x + 1]) ||
+             (y > 0 && wide[static_cast<size_t>(y - 1) * w + x]) || (y < h - 1 && wide[static_cast<size_t>(y + 1) * w + x])))
+          grown[static_cast<size_t>(y) * w + x] = 1;
+    wide.swap(grown);
+  }
+  // Fill: each surface pixel takes the value of the nearest paper pixel in its row; rows without
+  // paper copy the nearest row that has some.
+  std::vector<uint8_t> row_has_paper(h, 0);
+  for (int y = 0; y < h; ++y) {
+    const uint8_t* m = &wide[static_cast<size_t>(y) * w];
+    int last = -1;
+    std::vector<int> left(w, -1);
+    for (int x = 0; x < w; ++x) {
+      if (!m[x]) last = x;
+      left[x] = last;
+    }
+    if (last < 0) continue;
+    row_has_paper[y] = 1;
+    int next = -1;
+    for (int x = w - 1; x >= 0; --x) {
+      if (!m[x]) {
+        next = x;
+        continue;
+      }
+      const int l = left[x];
+      const int src = l < 0 ? next : next < 0 ? l : (x - l <= next - x ? l : next);
+      g->at(x, y) = g->at(src, y);
+    }
+  }
+  int nearest = -1;
+  for (int y = 0; y < h && nearest < 0; ++y)
+    if (row_has_paper[y]) nearest = y;
+  if (nearest < 0) return false;  // unreachable: the inside is a quarter of the image
+  for (int y = 0; y < h; ++y) {
+    if (row_has_paper[y]) {
+      nearest = y;
+      continue;
+    }
+    // the nearest row with paper: the last one above, or the first one below
+    int below = y + 1;
+    while (below < h && !row_has_paper[below]) ++below;
+    const int src = (nearest < y && (below >= h || y - nearest <= below - y)) ? nearest : below;
+    for (int x = 0; x < w; ++x) g->at(x, y) = g->at(x, src);
+  }
+  return true;
+}
+
 DigitSteps no_ink(DigitSteps s, const std::string& why) {
   s.has_ink = false;
   s.message = "no ink: " + why;
@@ -135,6 +263,9 @@ DigitSteps prepare_digit(const GreyImage& input, const DigitInputOptions& opt) {
     g = resize_area(g, std::max(1, static_cast<int>(std::lround(g.width * s.work_scale))),
                     std::max(1, static_cast<int>(std::lround(g.height * s.work_scale))));
   }
+
+  // [1b] a photographed sheet on a table: only the sheet counts (isolate_sheet).
+  if (opt.find_sheet) s.sheet = isolate_sheet(&g);
 
   // [2] polarity: the ink is the extreme farther from the border's level. Extremes are taken after
   //     a 3x3 box blur so single noisy pixels cannot decide it (a tiny digit may be < 0.1% of

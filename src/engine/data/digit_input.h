@@ -15,6 +15,8 @@ struct DigitInputOptions {
   float min_contrast = 0.12f;        // ink must stand out from the local background by this much (0..1)
   float noise_floor = 0.3f;          // cap on the measured noise floor, as a fraction of the ink level
   float min_component_mass = 0.08f;  // ink blobs lighter than this fraction of the largest are specks
+  bool find_sheet = true;            // look for a photographed sheet of paper on a table (photos; the
+                                     // drawing pad has no table and skips it)
 };
 
 // MNIST's digits have their centre of mass at (14.0, 14.0) in pixel-index coordinates
@@ -27,6 +29,8 @@ struct DigitSteps {
 
   // 1. ink map: working-resolution image, inverted if needed, local background removed,
   //    normalised so 0 = paper and 1 = full ink, specks removed.
+  bool sheet = false;           // a sheet of paper on a darker/lighter surface was found: only the
+                                //   sheet was used (the surface replaced by the sheet's own paper)
   bool inverted = false;        // the input was dark ink on a light background
   float work_scale = 1.0f;      // ink-map pixels per input pixel (<= 1)
   float background = 0.0f;      // background level found at the border (after inversion)
