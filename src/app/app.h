@@ -24,8 +24,9 @@ std::string app_set_state(AppState& state, const std::string& partial_json);
 // anything else (or a corrupt file) is refused with a notice and the state is kept.
 void app_open_file(AppState& state, const std::string& name, const uint8_t* bytes, size_t size);
 
-// Adds one frame's CPU time and refreshes the percentiles (called by the platform after each frame).
-void app_record_frame_time(AppState& state, float ms);
+// Adds one frame's CPU time (and where it went) and refreshes the percentiles (called by the
+// platform after each frame).
+void app_record_frame_time(AppState& state, float ms, const FramePhases& phases = {});
 
 void app_notice(AppState& state, const std::string& message, double seconds = 6.0);
 

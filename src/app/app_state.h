@@ -38,6 +38,18 @@ struct Inbox {
   std::string weights_name;
 };
 
+// Where one frame's CPU time went, measured by the platform: the parts outside app_frame, and the
+// texture work the panels hand the platform from inside it.
+struct FramePhases {
+  float input_ms = 0;      // SDL's events and the canvas following the browser window
+  float new_frame_ms = 0;  // the SDL backend's NewFrame, the font atlas check, ImGui::NewFrame
+  float upload_ms = 0;     // inside app_frame: textures and scalar fields (quantise, compare, upload)
+  float render_ms = 0;     // ImGui::Render (the draw lists' final pass)
+  float signature_ms = 0;  // the unchanged-frame check (the draw data against the last drawn frame)
+  float gl_ms = 0;         // glClear and the draw data's GL calls (0 when the frame was not drawn)
+  bool drawn = false;      // false: the same pixels as the last drawn frame, left on screen
+};
+
 // CPU time of whole frames (input + app + ImGui render + GL submission), measured by the platform,
 // over the frames of the current workspace (the window restarts when the workspace changes).
 struct FrameStats {
@@ -46,9 +58,18 @@ struct FrameStats {
   // The same frames split: inside app_frame (panels and the engine work they drive) and outside it
   // (input events, ImGui's NewFrame and Render, GL submission: what the app cannot see from inside).
   float app_ms[kWindow] = {}, outside_ms[kWindow] = {};
+  FramePhases phases[kWindow] = {};
   int count = 0, next = 0;
   float p50_ms = 0, p95_ms = 0, max_ms = 0;
   float app_p95_ms = 0, outside_p95_ms = 0;
+  // The slowest 5% of the window's frames (those at or above p95): what they are made of (the median
+  // of each part over them).
+  struct Split {
+    int frames = 0, drawn = 0;
+    float total_ms = 0, app_ms = 0;  // app_ms includes phases.upload_ms
+    FramePhases phases;
+  };
+  Split slow, all;  // `all`: the same over every frame of the window, to compare with
   float last_app_ms = 0;  // app_frame of the frame in progress (set when it returns)
   // The largest outside part of the last 8 frames: what the digit lab keeps free of the budget (the
   // median let 1 frame in 10 overshoot 4 ms while the SE pass ran: measured at 1920x1080).

@@ -103,12 +103,18 @@ struct Platform {
   };
   std::vector<PngRequest> png_requests;  // captured after this frame's draw, before the swap
   // Frames that would put the same pixels on screen are not drawn (see [SECTION] Unchanged frames).
-  std::vector<uint8_t> frame_signature, drawn_signature;
+  std::vector<uint8_t> drawn_signature;  // the last drawn frame's draw data (same_as_drawn_frame)
   bool gpu_changed = true;  // a texture or the font atlas was (re)uploaded since the last draw
   std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  float frame_upload_ms = 0;  // this frame's texture work for the app (FramePhases::upload_ms)
 };
 
 Platform* g_platform = nullptr;
+
+using Clock = std::chrono::steady_clock;
+float ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<float, std::milli>(b - a).count();
+}
 
 // [SECTION] Fonts: loaded at px * devicePixelRatio and scaled back, so text is crisp at dpr 2 -----
 
@@ -142,6 +148,25 @@ void rebuild_fonts_if_needed(Platform& p) {
   p.gpu_changed = true;
 }
 
+// Equal byte ranges, 32 bytes a step: musl's memcmp (which std::vector's == ends in too) goes one byte
+// at a time, and the unchanged-frame check compares the whole draw data every frame (0.5-0.7 ms per
+// frame in the page with memcmp; under the page timer's 0.1 ms with this, at 1920x1080).
+bool equal_bytes(const uint8_t* a, const uint8_t* b, size_t n) {
+  auto word = [](const uint8_t* q) {
+    uint64_t w;
+    std::memcpy(&w, q, sizeof w);  // one unaligned 8-byte load
+    return w;
+  };
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32)
+    if (((word(a + i) ^ word(b + i)) | (word(a + i + 8) ^ word(b + i + 8)) | (word(a + i + 16) ^ word(b + i + 16)) |
+         (word(a + i + 24) ^ word(b + i + 24))) != 0)
+      return false;
+  for (; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
 // [SECTION] Textures ------------------------------------------------------------------------------
 
 void upload(Texture& t) {
@@ -171,7 +196,7 @@ Texture& texture_slot(Platform& p, const char* key, int width, int height, bool 
   size_t n = static_cast<size_t>(width) * height * (single_channel ? 1 : 4);
   const bool same_shape = t.width == width && t.height == height && t.single_channel == single_channel && t.pixels.size() == n;
   const bool same_revision = revision >= 0 && revision == t.revision;
-  if (!same_shape || (!same_revision && std::memcmp(t.pixels.data(), bytes, n) != 0)) {
+  if (!same_shape || (!same_revision && !equal_bytes(t.pixels.data(), bytes, n))) {
     t.width = width;
     t.height = height;
     t.single_channel = single_channel;
@@ -458,33 +483,65 @@ void follow_browser_window(Platform& p) {
 // canvas (nothing touched it this animation frame) and the desktop keeps its front buffer. Drawing
 // is most of a frame's cost under software WebGL (~100 ms of GPU-process CPU per 1280x800 frame).
 
-template <typename T>
-void append_bytes(std::vector<uint8_t>& out, const T* data, size_t count) {
-  const auto* b = reinterpret_cast<const uint8_t*>(data);
-  out.insert(out.end(), b, b + count * sizeof(T));
-}
+// The last drawn frame's signature, checked against this frame's bytes as they come: while they match
+// nothing is copied (an unchanged frame costs one read of its draw data); from the first difference on,
+// this frame's bytes replace the rest, so a changed frame leaves its own signature behind.
+class SignatureMatch {
+ public:
+  explicit SignatureMatch(std::vector<uint8_t>& drawn) : sig_(drawn) {}
+  template <typename T>
+  void add(const T* data, size_t count) {
+    add_bytes(reinterpret_cast<const uint8_t*>(data), count * sizeof(T));
+  }
+  void add_bytes(const uint8_t* b, size_t n) {
+    if (same_) {
+      if (pos_ + n <= sig_.size() && equal_bytes(sig_.data() + pos_, b, n)) {
+        pos_ += n;
+        return;
+      }
+      same_ = false;
+      sig_.resize(pos_);
+    }
+    sig_.insert(sig_.end(), b, b + n);
+  }
+  // True when this frame's bytes were the whole of the last drawn frame's.
+  bool finish() {
+    if (same_ && pos_ != sig_.size()) {
+      same_ = false;
+      sig_.resize(pos_);
+    }
+    return same_;
+  }
+
+ private:
+  std::vector<uint8_t>& sig_;
+  size_t pos_ = 0;
+  bool same_ = true;
+};
 
 // Everything that decides the pixels: framebuffer size, projection, and every list's vertices,
-// indices and commands (a colour-map callback by its map, not by its per-frame pointer).
-void build_frame_signature(const ImDrawData* dd, int fb_w, int fb_h, std::vector<uint8_t>& sig) {
-  sig.clear();
+// indices and commands (a colour-map callback by its map, not by its per-frame pointer). Returns true
+// when they equal `drawn`'s, which then holds this frame's either way.
+bool same_as_drawn_frame(const ImDrawData* dd, int fb_w, int fb_h, std::vector<uint8_t>& drawn) {
+  SignatureMatch sig(drawn);
   const float head[8] = {static_cast<float>(fb_w), static_cast<float>(fb_h), dd->DisplayPos.x, dd->DisplayPos.y,
                          dd->DisplaySize.x, dd->DisplaySize.y, dd->FramebufferScale.x, dd->FramebufferScale.y};
-  append_bytes(sig, head, 8);
+  sig.add(head, 8);
   for (int n = 0; n < dd->CmdListsCount; ++n) {
     const ImDrawList* list = dd->CmdLists[n];
     const int sizes[3] = {list->VtxBuffer.Size, list->IdxBuffer.Size, list->CmdBuffer.Size};
-    append_bytes(sig, sizes, 3);
-    append_bytes(sig, list->VtxBuffer.Data, static_cast<size_t>(list->VtxBuffer.Size));
-    append_bytes(sig, list->IdxBuffer.Data, static_cast<size_t>(list->IdxBuffer.Size));
+    sig.add(sizes, 3);
+    sig.add(list->VtxBuffer.Data, static_cast<size_t>(list->VtxBuffer.Size));
+    sig.add(list->IdxBuffer.Data, static_cast<size_t>(list->IdxBuffer.Size));
     for (const ImDrawCmd& cmd : list->CmdBuffer) {
       const uintptr_t words[5] = {reinterpret_cast<uintptr_t>(cmd.TextureId), cmd.VtxOffset, cmd.IdxOffset,
                                   cmd.ElemCount, reinterpret_cast<uintptr_t>(cmd.UserCallback)};
-      append_bytes(sig, &cmd.ClipRect.x, 4);
-      append_bytes(sig, words, 5);
-      if (cmd.UserCallback == colormap_callback) append_bytes(sig, &static_cast<const ColormapDraw*>(cmd.UserCallbackData)->map, 1);
+      sig.add(&cmd.ClipRect.x, 4);
+      sig.add(words, 5);
+      if (cmd.UserCallback == colormap_callback) sig.add(&static_cast<const ColormapDraw*>(cmd.UserCallbackData)->map, 1);
     }
   }
+  return sig.finish();
 }
 
 // [SECTION] One frame ------------------------------------------------------------------------------
@@ -538,7 +595,8 @@ void run_idle_task_natively(SDL_Window* window, std::chrono::steady_clock::time_
 
 void frame(void* arg) {
   Platform& p = *static_cast<Platform*>(arg);
-  auto frame_start = std::chrono::steady_clock::now();
+  const Clock::time_point frame_start = Clock::now();
+  cs::app::FramePhases phases;  // where this frame's time goes (state().perf.slow in the page)
   follow_browser_window(p);
   SDL_Event event;
   while (SDL_PollEvent(&event)) {
@@ -557,6 +615,8 @@ void frame(void* arg) {
   }
   if (p.context_restored) recover_context(p);
   if (p.context_lost) return;  // nothing can be drawn until the browser gives the context back
+  const Clock::time_point input_done = Clock::now();
+  phases.input_ms = ms_between(frame_start, input_done);
 
   // No ImGui_ImplOpenGL3_NewFrame: it would only build the backend's own shader program, which this
   // renderer does not use (one shader compile less at start-up); the font texture is made below.
@@ -566,10 +626,17 @@ void frame(void* arg) {
   ImGuiIO& io = ImGui::GetIO();
   if (!(io.DeltaTime > 0.0f)) io.DeltaTime = 1.0f / 1000.0f;
   ImGui::NewFrame();
+  const Clock::time_point new_frame_done = Clock::now();
+  phases.new_frame_ms = ms_between(input_done, new_frame_done);
   p.colormap_draws.clear();
+  p.frame_upload_ms = 0;
   cs::app::app_frame(p.state);
+  phases.upload_ms = p.frame_upload_ms;
   p.function_keys_pressed = 0;
+  const Clock::time_point app_done = Clock::now();
   ImGui::Render();
+  const Clock::time_point render_done = Clock::now();
+  phases.render_ms = ms_between(app_done, render_done);
 
 #ifdef __EMSCRIPTEN__
   if (p.state.frame == 3) EM_ASM({ if (Module.csReady) Module.csReady(); });
@@ -577,13 +644,13 @@ void frame(void* arg) {
   int fb_w = 0, fb_h = 0;
   SDL_GL_GetDrawableSize(p.window, &fb_w, &fb_h);
   const bool last_frame = p.max_frames >= 0 && p.state.frame >= p.max_frames;
-  build_frame_signature(ImGui::GetDrawData(), fb_w, fb_h, p.frame_signature);
+  const bool same = same_as_drawn_frame(ImGui::GetDrawData(), fb_w, fb_h, p.drawn_signature);
   // Exports and the desktop screenshot read the framebuffer back, so those frames are always drawn.
-  const bool unchanged = !p.gpu_changed && p.png_requests.empty() && !last_frame &&
-                         p.frame_signature == p.drawn_signature;
+  const bool unchanged = !p.gpu_changed && p.png_requests.empty() && !last_frame && same;
+  const Clock::time_point signature_done = Clock::now();
+  phases.signature_ms = ms_between(render_done, signature_done);
   if (unchanged) {
-    cs::app::app_record_frame_time(
-        p.state, std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - frame_start).count());
+    cs::app::app_record_frame_time(p.state, ms_between(frame_start, signature_done), phases);
 #ifndef __EMSCRIPTEN__
     run_idle_task_natively(p.window, frame_start);
     // No swap to wait on: sleep until input or the next frame's time.
@@ -593,14 +660,15 @@ void frame(void* arg) {
 #endif
     return;
   }
-  p.drawn_signature.swap(p.frame_signature);
-  p.gpu_changed = false;
+  p.gpu_changed = false;  // (drawn_signature holds this frame's already)
   glViewport(0, 0, fb_w, fb_h);
   glClearColor(0.09f, 0.10f, 0.12f, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   render_draw_data(p, ImGui::GetDrawData());
-  cs::app::app_record_frame_time(
-      p.state, std::chrono::duration<float, std::milli>(std::chrono::steady_clock::now() - frame_start).count());
+  const Clock::time_point gl_done = Clock::now();
+  phases.gl_ms = ms_between(signature_done, gl_done);
+  phases.drawn = true;
+  cs::app::app_record_frame_time(p.state, ms_between(frame_start, gl_done), phases);
   if (!p.png_requests.empty()) serve_png_requests(p);
 #ifndef __EMSCRIPTEN__
   if (last_frame) {
@@ -627,7 +695,9 @@ void frame(void* arg) {
 namespace cs::app {
 
 ImTextureID platform_texture_rgba(const char* key, int width, int height, const uint8_t* rgba, long long revision) {
+  const Clock::time_point t0 = Clock::now();
   Texture& t = texture_slot(*g_platform, key, width, height, false, rgba, revision);
+  g_platform->frame_upload_ms += ms_between(t0, Clock::now());
   return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(t.id));
 }
 
@@ -635,6 +705,7 @@ void platform_draw_scalar_field(ImDrawList* draw_list, const char* key, int widt
                                 const float* values, float vmin, float vmax, ColorMap map, ImVec2 p0, ImVec2 p1) {
   if (width <= 0 || height <= 0 || !values) return;
   Platform& p = *g_platform;
+  const Clock::time_point t0 = Clock::now();
   std::vector<uint8_t>& bytes = p.scalar_bytes;  // reused: panels draw many fields every frame
   bytes.resize(static_cast<size_t>(width) * height);
   // Every field is quantised every frame (then compared with the texture's bytes), so this loop is
@@ -654,6 +725,7 @@ void platform_draw_scalar_field(ImDrawList* draw_list, const char* key, int widt
     }
   }
   Texture& t = texture_slot(p, key, width, height, true, bytes.data());
+  p.frame_upload_ms += ms_between(t0, Clock::now());
   p.colormap_draws.push_back(ColormapDraw{static_cast<int>(map)});
   draw_list->AddCallback(colormap_callback, &p.colormap_draws.back());
   draw_list->AddImage(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(t.id)), p0, p1);
