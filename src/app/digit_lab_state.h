@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "draw_pad_model.h"
+#include "shown_progress_model.h"
 
 namespace cs::app {
 
@@ -81,6 +82,7 @@ struct DigitLabState {
   int se_block = 0;
   bool se_sort_by_variance = true;
   int se_hover_channel = -1;
+  ShownProgress se_progress;  // the pass's progress bar, moving at 4 Hz (each move redraws the canvas)
 
   std::shared_ptr<LabSession> session;
   std::shared_ptr<LabView> view;

@@ -87,7 +87,7 @@ void draw_se_weights_panel(AppState& state, LabSession& s, LabView& v) {
   const SeStats& pend = s.pending();
   if (!pend.complete() && pend.total > 0) {
     ImGui::SameLine();
-    ImGui::ProgressBar(float(pend.done) / pend.total, ImVec2(120, 0));
+    ImGui::ProgressBar(shown_progress(lab.se_progress, float(pend.done) / pend.total, state.time_s), ImVec2(120, 0));
   }
   if (!st.complete() || st.blocks.size() != s.se_blocks().size()) {
     ImGui::TextDisabled(tr(S::se_weights_measuring_the_excitations), pend.total);
