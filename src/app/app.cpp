@@ -148,6 +148,13 @@ std::shared_ptr<const DigitBundle> app_bundled_digits(AppState& state) { return 
 
 namespace {
 
+// What a link from the address bar did, in the status bar: opened, or refused with setState's reason
+// inside the link's sentence (also when it had to wait for the digit model first).
+void link_notice(AppState& state, const std::string& err) {
+  if (err.empty()) return app_notice(state, tr(S::notice_link_opened));
+  app_notice(state, cs::fmt(tr(S::notice_link_ignored), err.c_str()), 12.0);
+}
+
 // Both files are there (or failed): the status, the lab's session and the lessons follow, and the
 // setState partials that waited for them are applied (their errors become notices: nobody waits
 // for an answer any more).
@@ -159,11 +166,12 @@ void lab_assets_settle(AppState& state) {
   ++A.revision;
   lesson_assets_arrived(state);
   digit_lab_assets_arrived(state);
-  std::vector<std::string> deferred;
+  std::vector<LabAssets::Deferred> deferred;
   deferred.swap(A.deferred);
-  for (const std::string& partial : deferred) {
-    const std::string err = app_set_state(state, partial);
-    if (!err.empty()) app_notice(state, err);
+  for (const LabAssets::Deferred& d : deferred) {
+    const std::string err = app_set_state(state, d.partial);
+    if (d.from_link) link_notice(state, err);
+    else if (!err.empty()) app_notice(state, err);
   }
 }
 
@@ -349,11 +357,16 @@ void draw_help(AppState& state) {
 const char* workspace_name(Workspace w) { return w == Workspace::Lessons ? "lessons" : "digit-lab"; }
 
 // A hash found in the address bar: applied like setState; refused ones leave the state as it was.
+// One that needs the digit model while it is on its way is applied (and its notice shown) when it arrives.
 void open_link(AppState& state, const std::string& hash) {
   LessonLinkParse p = lesson_link_decode(hash);
+  const size_t waiting = state.lab_assets.deferred.size();
   std::string err = p.ok ? app_set_state(state, p.partial.dump()) : p.error;
-  if (err.empty()) return app_notice(state, tr(S::notice_link_opened));
-  app_notice(state, cs::fmt(tr(S::notice_link_ignored), err.c_str()), 12.0);
+  if (err.empty() && state.lab_assets.deferred.size() > waiting) {
+    state.lab_assets.deferred.back().from_link = true;
+    return;
+  }
+  link_notice(state, err);
 }
 
 // Frame 1: the page's hash restores a shared lesson. Later, twice a second: a hash edited by hand is
@@ -669,7 +682,7 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
   // waits for it: the fetch starts (or is retried) and the whole partial is applied when it arrives
   // (web/hook.js's setState waits for that; an error then becomes a notice).
   if (needs_lab_assets(j) && app_lab_assets(state, 2) == LabAssets::Loading) {
-    state.lab_assets.deferred.push_back(partial_json);
+    state.lab_assets.deferred.push_back({partial_json, false});
     return "";
   }
   AppState next = state;  // apply to a copy: a bad field leaves the state untouched

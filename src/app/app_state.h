@@ -87,7 +87,13 @@ struct LabAssets {
   std::shared_ptr<const std::vector<uint8_t>> weights;  // digitnet.safetensors's bytes (null: none)
   std::string error;             // why the last fetch failed (shown with a Retry)
   long long revision = 0;        // +1 each time they arrive (the lessons and the lab take them then)
-  std::vector<std::string> deferred;  // setState partials that need them, applied when they arrive
+  // setState partials that need them, applied when they arrive; `from_link`: a link in the address
+  // bar's (its refusal then reads as the link's, notice_link_ignored, as when nothing had to wait).
+  struct Deferred {
+    std::string partial;
+    bool from_link = false;
+  };
+  std::vector<Deferred> deferred;
 };
 
 enum class Workspace : int { Lessons = 0, DigitLab = 1 };

@@ -60,6 +60,29 @@ export function stringsTests(ctx) {
     await context.close();
   } });
 
+  // A link that needs the digit model waits for it (the page fetches it on first need); refused then,
+  // its reason still comes inside the link's own sentence, not as a bare notice.
+  tests.push({ name: 'strings: a link refused after waiting for the digit model says so in the link sentence', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: { language: 'pseudo' } });
+    const s0 = await state(page);
+    assert(s0.lab_assets.status === 'idle', `the digit model is not fetched before the link: ${s0.lab_assets.status}`);
+    await page.evaluate(() => { location.hash = '#lesson=1&ip=digit&digit=5000'; });
+    await page.waitForFunction(() => /stepper\.digit_index/.test(window.ConvScope.state().notice), null, { timeout: 30000 });
+    const notice = (await state(page)).notice;
+    const s1 = await state(page);
+    assert(s1.lab_assets.status === 'ready' && s1.stepper.input_preset === s0.stepper.input_preset &&
+      s1.stepper.digit_index === s0.stepper.digit_index,
+      `after the refused link: model ${s1.lab_assets.status}, input ${s1.stepper.input_preset} (was ${s0.stepper.input_preset})`);
+    // The same refusal now that the model is there (setState answers at once): the bare reason.
+    const reason = await refusedBy(page, { stepper: { digit_index: 5000 } });
+    assert(reason.startsWith('[') && reason.includes('stepper.digit_index'), `setState's reason for digit 5000: "${reason}"`);
+    assert(notice !== reason && notice.includes(`(${reason})`) && notice.startsWith('[') &&
+      englishWords(notice, ['stepper.digit_index']).length === 0, `the waiting link's notice "${notice}" (reason "${reason}")`);
+    await screenshot(page, 'strings-pseudo-refused-waiting-link');
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
   tests.push({ name: 'strings: the SE legend names no digit before a prediction, the predicted one after', fn: async () => {
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES,
       setup: { workspace: 'digit-lab', se: { budget_ms: 40 }, draw: { clear: true } } });
