@@ -86,14 +86,15 @@ bool direct_pays(const ConvGeometry& g) {
 }
 
 #if defined(CS_WINOGRAD_AVX2)
-// The AVX2 Winograd (winograd_avx2.h) before the direct tile, natively, `convscope bench --algos
-// auto`, median ms, lowest of 4 A/B rounds in the same minute, load 3.5-5:
-//   1 thread:  L2 0.030 -> 0.023, L3 1.78 -> 1.19, L4 3.05 -> 1.80, M1-b1 0.050 -> 0.040,
-//              M1-b64 3.00 -> 2.14 (its conv2 with the fused pool);
-//   2 threads (load 8): L2 0.030 -> 0.025, L3 2.09 -> 0.97, L4 3.47 -> 2.27, M1-b1 0.047 ->
-//              0.049 (level), M1-b64 6.3 -> 5.1.
-// With one input channel the transforms cost more than they save (L1, and M1's conv1 through it:
-// 0.0079 -> 0.0130, M1-b64 2.06 -> 2.40): the direct tile keeps fewer than 8 channels.
+// The AVX2 Winograd (winograd_avx2.h) before the direct tile, natively: one binary of the
+// committed tree, this rule on and off (`convscope bench --cases L2,L3,L4,M1-b1,M1-b64 --algos
+// auto`), 3 rounds interleaved, load 8-9, so CPU ms (1 thread):
+//   L2 0.040-0.042 -> 0.021-0.032, L3 1.68-2.66 -> 1.21-1.80, L4 2.83-3.33 -> 1.62-1.78,
+//   M1-b1 0.046-0.070 -> 0.036-0.059, M1-b64 2.68-3.23 -> 1.89-2.69 (its conv2 with the fused pool);
+// 2 threads (CPU ms of both): L3 2.09-3.06 -> 1.61-2.40, L4 3.23-3.40 -> 2.91-3.28, M1-b64
+//   4.29-4.81 -> 3.72-4.55, M1-b1 level; L2 0.47 -> 0.02-0.03 median (it stays on one thread).
+// With one input channel the transforms cost more than they save (L1 0.0079 -> 0.0130 ms, and M1
+// with its conv1 through it 2.06 -> 2.40): the direct tile keeps fewer than 8 channels.
 bool winograd_avx2_pays(const ConvGeometry& g) {
   return winograd_avx2_applies(g) && g.C >= 8 && g.OC >= 8;
 }
