@@ -125,6 +125,34 @@ TEST_CASE("AVX2 Winograd: the same bits with 1 and 2 threads (blocks of one imag
   cs::set_num_threads(threads_before);
 }
 
+TEST_CASE("AVX2 Winograd relu + maxpool2: pooled map and channel sums the same bits with 1 and 2 threads") {
+  if (!cs::winograd_avx2_available()) return;
+  const int threads_before = cs::num_threads();
+  // A large single image (its blocks split over the threads, sums added block by block) with odd
+  // sizes, and a batch (one image per thread).
+  for (const cs::Shape& s : {cs::Shape{1, 24, 61, 59}, cs::Shape{5, 16, 14, 14}}) {
+    CAPTURE(cs::shape_str(s));
+    cs::Conv2dParams p;
+    p.padding = {1, 1};
+    cs::ConvGeometry g;
+    const int oc = 20;
+    REQUIRE(cs::conv2d_geometry(s, {oc, s[1], 3, 3}, p, &g).is_ok());
+    std::mt19937 rng(8);
+    const std::vector<float> x = uniform(static_cast<size_t>(s[0]) * s[1] * s[2] * s[3], rng),
+                             w = uniform(static_cast<size_t>(oc) * s[1] * 9, rng), b = uniform(oc, rng);
+    const size_t np = static_cast<size_t>(g.N) * oc * (g.OH / 2) * (g.OW / 2), ns = static_cast<size_t>(g.N) * oc;
+    std::vector<float> p1(np), p2(np);
+    std::vector<double> s1(ns), s2(ns);
+    cs::set_num_threads(1);
+    cs::conv2d_forward_winograd_avx2_relu_pool2(g, x.data(), w.data(), b.data(), p1.data(), s1.data());
+    cs::set_num_threads(2);
+    cs::conv2d_forward_winograd_avx2_relu_pool2(g, x.data(), w.data(), b.data(), p2.data(), s2.data());
+    CHECK(std::memcmp(p1.data(), p2.data(), sizeof(float) * np) == 0);
+    CHECK(std::memcmp(s1.data(), s2.data(), sizeof(double) * ns) == 0);
+  }
+  cs::set_num_threads(threads_before);
+}
+
 TEST_CASE("AVX2 Winograd relu + maxpool2 (+ sums) equals reference conv -> ReLU -> pool, odd sizes included") {
   if (!cs::winograd_avx2_available()) return;
   const int threads_before = cs::num_threads();
