@@ -3,9 +3,9 @@
 // stride 1, dilation 1, groups 1, any padding. Same maths as winograd.cpp (U = G g G^T,
 // V = B^T d B, M = sum over channels of U V, y = A^T M A), laid out for the machine: the 2x2 tiles
 // of an image are numbered row after row and taken 8 to a vector, in blocks small enough that a
-// block's transformed input V[16][C][tiles] stays in L2; per block and per 4 output channels the
-// 16 GEMMs (a 4 channels x 3 vectors FMA register tile, U broadcast) leave M in L1, where the
-// output transform reads it back and stores y with the bias and optionally ReLU.
+// block's transformed input V[16][C][tiles] stays in L2; the 16 GEMMs go xi by xi (V[xi] and U[xi]
+// in L1; a 4 channels x 3 vectors FMA register tile, U broadcast), then the output transform
+// reads M back and stores y with the bias and optionally ReLU.
 // Why: F(2x2,3x3) needs 2.25x fewer multiplications than the direct tile (conv2d_direct.h), which
 // ran most of M1-b64's time natively.
 // The fused inference variant pools as it stores: a tile's 2x2 outputs are exactly a
