@@ -26,6 +26,8 @@ if(NOT EMSCRIPTEN)
     set_tests_properties(cli_bench_runs PROPERTIES ENVIRONMENT CS_BENCH_CASES=L1,M1-b1)
     set_tests_properties(cli_digitnet_train_resume PROPERTIES ENVIRONMENT CS_RESUME_TRAIN=200)
     set_tests_properties(cli_digitnet_predict PROPERTIES ENVIRONMENT CS_PREDICT_IMAGES=16)
+    set_tests_properties(cli_digitnet_photo_sheet PROPERTIES ENVIRONMENT CS_PREDICT_IMAGES=8)
+    set_tests_properties(cli_op_random PROPERTIES ENVIRONMENT OP_RANDOM_CASES=40)
   endif()
 endif()
 
