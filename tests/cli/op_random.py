@@ -117,9 +117,13 @@ def conv_case(k):
         cpg, ocpg = 1, rng.choice([1, 1, 2])
     if g is None:
         g = 1
+    big = rng.random() < 0.2  # the fast paths (Winograd, direct tiles, threads) need channels and width
+    if big:
+        cpg, ocpg = rng.randint(8, 40) // g, rng.randint(8, 40) // g
+        cpg, ocpg = max(cpg, 1), max(ocpg, 1)
     C, OC = g * cpg, g * ocpg
     N = rng.choice([1, 1, 2, 3])
-    H, W = pair(1, 17)
+    H, W = pair(8, 40) if big else pair(1, 17)
     kern = pair(1, 5)
     if rng.random() < 0.3:
         kern = [3, 3]
