@@ -117,8 +117,19 @@ endfunction()
 # once per opened file, never in a frame or a timed call, so in wasm they are compiled for size
 # (-Os after the Release -O3 of the rest of the engine): -13.8 KB of the page's gzipped first load
 # (issue 8). digit_input.cpp (a drawing's preprocessing, every stroke) keeps -O3.
+# So does the engine's glue: building and loading models, weight init, tracing, receptive fields,
+# saliency's bookkeeping, the blocks' and Sequential's forward/backward plumbing, shape validation,
+# cost formulas, the teaching-size transposed conv, Tensor's housekeeping, the (wasm: threadless)
+# parallel loop. Their time is in the kernels they call (ops/*: -O3): -6.3 KB gzipped, and
+# DigitNet-b1 0.72-1.05 vs 0.73-0.74 ms, DigitNet-train 179-183 vs 178-187 ms, T1 32-34 ms both
+# (wasm bench, -O3 vs -Os glue, interleaved, load 2-4).
 function(cs_web_engine_cold_sources)
   file(GLOB cold CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/engine/data/*.cpp)
   list(FILTER cold EXCLUDE REGEX "digit_input\\.cpp$")
+  foreach(f nn/model.cpp nn/init.cpp nn/trace.cpp nn/receptive_field.cpp nn/digitnet.cpp nn/saliency.cpp
+            nn/convnext_block.cpp nn/mbconv.cpp nn/sequential.cpp ops/cost.cpp ops/conv_geometry.cpp
+            ops/conv_transpose2d.cpp tensor.cpp parallel.cpp)
+    list(APPEND cold ${CMAKE_SOURCE_DIR}/src/engine/${f})
+  endforeach()
   set_source_files_properties(${cold} PROPERTIES COMPILE_OPTIONS "-Os")
 endfunction()
