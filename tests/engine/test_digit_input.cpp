@@ -331,3 +331,59 @@ TEST_CASE("digit_input: the 28x28 frame maps the digit back onto the input's ink
   CHECK_FALSE(none.has_ink);
   CHECK(none.frame_w == 0);
 }
+
+// Random scenes built to reach every branch of the preprocessing, the sheet search included: frames
+// of another level round the border, rectangles, strokes, gradients, noise, NaN and out-of-range
+// pixels, sizes from 1x1 to 300 wide. Whatever comes in, the result keeps its invariants (and the
+// sanitizer lane checks every access).
+TEST_CASE("digit_input: random scenes keep the result's invariants") {
+  uint64_t state = 12345;
+  auto next = [&]() { return (state = state * 6364136223846793005ull + 1442695040888963407ull) >> 33; };
+  auto uniform = [&]() { return static_cast<float>(next() % 100000) / 100000.0f; };
+  int with_ink = 0, sheets = 0;
+  for (int scene = 0; scene < 300; ++scene) {
+    const int w = 1 + static_cast<int>(next() % 300), h = 1 + static_cast<int>(next() % 240);
+    GreyImage g = canvas(w, h, uniform());
+    if (next() % 2) {  // a frame round the border
+      const float level = uniform();
+      const int mx = static_cast<int>(next() % (w / 3 + 1)), my = static_cast<int>(next() % (h / 3 + 1));
+      for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+          if (x < mx || y < my || x >= w - mx || y >= h - my) g.at(x, y) = level;
+    }
+    for (int k = static_cast<int>(next() % 4); k > 0; --k) {  // rectangles
+      const float level = uniform();
+      const int x0 = static_cast<int>(next() % w), y0 = static_cast<int>(next() % h);
+      const int x1 = std::min(w, x0 + 1 + static_cast<int>(next() % w)), y1 = std::min(h, y0 + 1 + static_cast<int>(next() % h));
+      for (int y = y0; y < y1; ++y)
+        for (int x = x0; x < x1; ++x) g.at(x, y) = level;
+    }
+    for (int k = static_cast<int>(next() % 3); k > 0; --k)  // strokes
+      stroke(&g, uniform() * w, uniform() * h, uniform() * w, uniform() * h, 0.5f + uniform() * w / 10, uniform());
+    const float gradient = uniform() - 0.5f, noise = uniform() * 0.3f;
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) g.at(x, y) += gradient * x / w + noise * (uniform() - 0.5f);
+    if (next() % 10 == 0) g.pixels[next() % g.pixels.size()] = std::numeric_limits<float>::quiet_NaN();
+    if (next() % 10 == 0) g.pixels[next() % g.pixels.size()] = 7.0f;
+    DigitSteps s = prepare_digit(g);
+    REQUIRE(s.digit.pixels.size() == 784);
+    for (float v : s.digit.pixels) REQUIRE((v >= 0.0f && v <= 1.0f));
+    if (s.has_ink) {
+      ++with_ink;
+      CHECK(s.box_w >= 1);
+      CHECK(s.box_h >= 1);
+      CHECK(s.box_x >= 0);
+      CHECK(s.box_y >= 0);
+      CHECK(s.box_x + s.box_w <= w);
+      CHECK(s.box_y + s.box_h <= h);
+      CHECK(std::isfinite(s.frame_x));
+      CHECK(s.frame_w > 0.0f);
+    } else {
+      CHECK(!s.message.empty());
+    }
+    sheets += s.sheet;
+  }
+  MESSAGE("random scenes: " << with_ink << " of 300 with ink, " << sheets << " sheets");
+  CHECK(with_ink > 50);  // the scenes do reach the later steps
+  CHECK(sheets > 5);     // and the sheet search's replacement
+}
