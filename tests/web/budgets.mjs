@@ -42,7 +42,11 @@ const served = [];
 server.on('request', (req) => served.push(decodeURIComponent(new URL(req.url, 'http://x').pathname)));
 const fileOf = (p) => path.join(WEB, p.endsWith('/') ? p + 'index.html' : p);
 function report(title, paths) {
-  const seen = [...new Set(paths)].filter((p) => fs.existsSync(fileOf(p)));
+  // One file counts once: './' and 'index.html' are the same bytes (the service worker's precache of
+  // './' right after ready can reach the server before the list is read).
+  const byFile = new Map();
+  for (const p of paths) if (fs.existsSync(fileOf(p)) && !byFile.has(fileOf(p))) byFile.set(fileOf(p), p);
+  const seen = [...byFile.values()];
   let total = 0;
   console.log(title);
   for (const p of seen) {
