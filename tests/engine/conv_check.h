@@ -39,6 +39,14 @@ struct ConvTolerance {
 using ConvKernel = std::function<void(const ConvGeometry& g, const float* x, const float* w, const float* b, float* out,
                                       bool relu)>;
 
+// n values uniform in [-1, 1]: the operands of the kernel tests.
+inline std::vector<float> random_values(size_t n, std::mt19937& rng) {
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> v(n);
+  for (float& f : v) f = u(rng);
+  return v;
+}
+
 // Runs one case; returns false (after recording a failure) on the first mismatch. Cases whose
 // geometry is invalid or that `applies` rejects return true without checking; *checked counts the
 // ones that ran. `label` names the kernel in failure messages.
@@ -51,12 +59,9 @@ inline bool check_conv_case(const ConvCase& s, std::mt19937& rng, const std::fun
   ConvGeometry g;
   if (!conv2d_geometry({s.N, s.C, s.H, s.W}, {s.OC, s.C, s.KH, s.KW}, p, &g).is_ok()) return true;
   if (!applies(g)) return true;
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> x(static_cast<size_t>(s.N) * s.C * s.H * s.W), w(static_cast<size_t>(s.OC) * s.C * s.KH * s.KW),
-      b(static_cast<size_t>(s.OC));
-  for (float& v : x) v = u(rng);
-  for (float& v : w) v = u(rng);
-  for (float& v : b) v = u(rng);
+  const std::vector<float> x = random_values(static_cast<size_t>(s.N) * s.C * s.H * s.W, rng),
+                           w = random_values(static_cast<size_t>(s.OC) * s.C * s.KH * s.KW, rng),
+                           b = random_values(static_cast<size_t>(s.OC), rng);
   const size_t n_out = static_cast<size_t>(s.N) * s.OC * g.OH * g.OW;
   // One guard float after the output: a store past the last row would land there.
   std::vector<float> want(n_out), got(n_out + 1, 12345.0f), terms;

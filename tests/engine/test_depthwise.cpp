@@ -9,18 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "engine/conv_check.h"
 #include "engine/ops/conv2d.h"
 #include "engine/ops/depthwise.h"
 #include "engine/parallel.h"
 
 namespace {
 
-std::vector<float> randv(size_t n, std::mt19937& rng) {
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(n);
-  for (auto& x : v) x = u(rng);
-  return v;
-}
+using cs::test::random_values;
 
 // First mismatch as text ("" if none), so a red test says where.
 std::string compare(const char* what, const std::vector<float>& got, const std::vector<float>& want, float tol) {
@@ -75,7 +71,7 @@ TEST_CASE("depthwise forward and backward equal the reference on random shapes")
     CAPTURE(describe(g));
     const size_t nin = static_cast<size_t>(g.N) * g.C * g.H * g.W, nw = static_cast<size_t>(g.OC) * g.KH * g.KW,
                  nout = static_cast<size_t>(g.N) * g.OC * g.OH * g.OW;
-    auto x = randv(nin, rng), w = randv(nw, rng), b = randv(g.OC, rng), dy = randv(nout, rng);
+    auto x = random_values(nin, rng), w = random_values(nw, rng), b = random_values(g.OC, rng), dy = random_values(nout, rng);
     const bool with_bias = t % 3 != 0;
     std::vector<float> y(nout), y_ref(nout);
     cs::depthwise_forward(g, x.data(), w.data(), with_bias ? b.data() : nullptr, y.data());
@@ -99,7 +95,7 @@ TEST_CASE("depthwise: only the wanted gradients are written, and threads do not 
   g.p.groups = 24;
   g.OH = 30, g.OW = 33;
   const size_t nin = 2 * 24 * 30 * 33, nw = 24 * 49, nout = nin;
-  auto x = randv(nin, rng), w = randv(nw, rng), dy = randv(nout, rng);
+  auto x = random_values(nin, rng), w = random_values(nw, rng), dy = random_values(nout, rng);
   std::vector<float> dw(nw, 7.0f), dx1(nin), dx2(nin), y1(nout), y2(nout);
   cs::depthwise_backward(g, dy.data(), x.data(), w.data(), nullptr, nullptr, nullptr);  // nothing wanted: no crash
   cs::set_num_threads(1);
@@ -147,7 +143,7 @@ TEST_CASE("depthwise stride 1: every row-block shape equals the reference") {
         CAPTURE(describe(g));
         const size_t nin = static_cast<size_t>(g.C) * g.H * g.W, nw = static_cast<size_t>(g.OC) * g.KH * g.KW,
                      nout = static_cast<size_t>(g.OC) * g.OH * g.OW;
-        auto x = randv(nin, rng), w = randv(nw, rng), b = randv(g.OC, rng), dy = randv(nout, rng);
+        auto x = random_values(nin, rng), w = random_values(nw, rng), b = random_values(g.OC, rng), dy = random_values(nout, rng);
         std::vector<float> y(nout, NAN), y_ref(nout);
         cs::depthwise_forward(g, x.data(), w.data(), b.data(), y.data());
         cs::conv2d_forward_reference(g, x.data(), w.data(), b.data(), y_ref.data());

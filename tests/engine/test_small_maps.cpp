@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/conv_check.h"
 #include "engine/ops/conv2d.h"
 #include "engine/ops/depthwise.h"
 #include "engine/ops/gemm.h"
@@ -20,12 +21,7 @@
 
 namespace {
 
-std::vector<float> randv(size_t n, std::mt19937& rng) {
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(n);
-  for (float& x : v) x = u(rng);
-  return v;
-}
+using cs::test::random_values;
 
 // The first mismatch as text ("" if none): what a red test should say.
 std::string first_mismatch(const std::vector<float>& got, const std::vector<float>& want, float tol) {
@@ -61,7 +57,7 @@ TEST_CASE("depthwise 3x3 on 7x7 maps equals the reference, after other shapes us
     // that the 7x7 path reuses (its padding must be zeroed again, not assumed).
     // No padding, so the buffers' first rows hold input data (+100), where the 7x7 padding lies.
     const cs::ConvGeometry big = geometry(2, 8, 40, 40, 8, 5, 0, 8);
-    std::vector<float> bx = randv(static_cast<size_t>(2) * 8 * 40 * 40, rng), bw = randv(8 * 25, rng), bb = randv(8, rng);
+    std::vector<float> bx = random_values(static_cast<size_t>(2) * 8 * 40 * 40, rng), bw = random_values(8 * 25, rng), bb = random_values(8, rng);
     std::vector<float> by(out_size(big));
     for (float& v : bx) v += 100.0f;  // large values: a stale padding float would show
     cs::depthwise_forward(big, bx.data(), bw.data(), bb.data(), by.data());
@@ -70,7 +66,7 @@ TEST_CASE("depthwise 3x3 on 7x7 maps equals the reference, after other shapes us
         CAPTURE(N);
         CAPTURE(bias);
         const cs::ConvGeometry g = geometry(N, 32, 7, 7, 32, 3, 1, 32);
-        std::vector<float> x = randv(static_cast<size_t>(N) * 32 * 49, rng), w = randv(32 * 9, rng), b = randv(32, rng);
+        std::vector<float> x = random_values(static_cast<size_t>(N) * 32 * 49, rng), w = random_values(32 * 9, rng), b = random_values(32, rng);
         std::vector<float> got(out_size(g) + 1, 12345.0f), want(out_size(g));
         cs::depthwise_forward(g, x.data(), w.data(), bias ? b.data() : nullptr, got.data());
         cs::conv2d_forward_reference(g, x.data(), w.data(), bias ? b.data() : nullptr, want.data());
@@ -107,8 +103,8 @@ TEST_CASE("1x1 convolution on small maps (auto) equals the reference; 1 and 2 th
           CAPTURE(bias);
           CAPTURE(relu);
           const cs::ConvGeometry g = geometry(c.N, c.C, c.H, c.W, c.OC, 1, 0, 1);
-          std::vector<float> x = randv(static_cast<size_t>(c.N) * c.C * c.H * c.W, rng), w = randv(static_cast<size_t>(c.OC) * c.C, rng),
-                             b = randv(static_cast<size_t>(c.OC), rng);
+          std::vector<float> x = random_values(static_cast<size_t>(c.N) * c.C * c.H * c.W, rng), w = random_values(static_cast<size_t>(c.OC) * c.C, rng),
+                             b = random_values(static_cast<size_t>(c.OC), rng);
           const float* bp = bias ? b.data() : nullptr;
           std::vector<float> want(out_size(g)), one(out_size(g) + 1, 12345.0f), two(out_size(g) + 1, 12345.0f);
           cs::conv2d_forward_reference(g, x.data(), w.data(), bp, want.data());

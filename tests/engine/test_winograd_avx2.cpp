@@ -51,11 +51,24 @@ cs::test::ConvCase case3x3(int N, int C, int H, int W, int OC, int pad, bool bia
   return cs::test::ConvCase{N, C, H, W, OC, 3, 3, pad, pad, 1, bias, relu};
 }
 
-std::vector<float> uniform(size_t n, std::mt19937& rng) {
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  std::vector<float> v(n);
-  for (float& f : v) f = u(rng);
-  return v;
+using cs::test::random_values;
+
+// A 3x3 convolution with padding 1 of input shape s into oc channels, and its random operands.
+struct PaddedConv {
+  cs::ConvGeometry g;
+  std::vector<float> x, w, b;
+};
+
+PaddedConv padded_conv3x3(const cs::Shape& s, int oc, unsigned seed) {
+  PaddedConv c;
+  cs::Conv2dParams p;
+  p.padding = {1, 1};
+  REQUIRE(cs::conv2d_geometry(s, {oc, s[1], 3, 3}, p, &c.g).is_ok());
+  std::mt19937 rng(seed);
+  c.x = random_values(static_cast<size_t>(s[0]) * s[1] * s[2] * s[3], rng);
+  c.w = random_values(static_cast<size_t>(oc) * s[1] * 9, rng);
+  c.b = random_values(oc, rng);
+  return c;
 }
 
 }  // namespace
@@ -106,14 +119,10 @@ TEST_CASE("AVX2 Winograd: the same bits with 1 and 2 threads (blocks of one imag
   const int threads_before = cs::num_threads();
   for (const cs::Shape& s : {cs::Shape{1, 64, 56, 56}, cs::Shape{1, 16, 30, 27}, cs::Shape{5, 16, 14, 14}}) {
     CAPTURE(cs::shape_str(s));
-    cs::Conv2dParams p;
-    p.padding = {1, 1};
-    cs::ConvGeometry g;
     const int oc = 20;
-    REQUIRE(cs::conv2d_geometry(s, {oc, s[1], 3, 3}, p, &g).is_ok());
-    std::mt19937 rng(5);
-    const std::vector<float> x = uniform(static_cast<size_t>(s[0]) * s[1] * s[2] * s[3], rng),
-                             w = uniform(static_cast<size_t>(oc) * s[1] * 9, rng), b = uniform(oc, rng);
+    const PaddedConv c = padded_conv3x3(s, oc, 5);
+    const cs::ConvGeometry& g = c.g;
+    const std::vector<float> &x = c.x, &w = c.w, &b = c.b;
     const size_t n = static_cast<size_t>(g.N) * oc * g.OH * g.OW;
     std::vector<float> y1(n), y2(n);
     cs::set_num_threads(1);
@@ -132,14 +141,10 @@ TEST_CASE("AVX2 Winograd relu + maxpool2: pooled map and channel sums the same b
   // sizes, and a batch (one image per thread).
   for (const cs::Shape& s : {cs::Shape{1, 24, 61, 59}, cs::Shape{5, 16, 14, 14}}) {
     CAPTURE(cs::shape_str(s));
-    cs::Conv2dParams p;
-    p.padding = {1, 1};
-    cs::ConvGeometry g;
     const int oc = 20;
-    REQUIRE(cs::conv2d_geometry(s, {oc, s[1], 3, 3}, p, &g).is_ok());
-    std::mt19937 rng(8);
-    const std::vector<float> x = uniform(static_cast<size_t>(s[0]) * s[1] * s[2] * s[3], rng),
-                             w = uniform(static_cast<size_t>(oc) * s[1] * 9, rng), b = uniform(oc, rng);
+    const PaddedConv c = padded_conv3x3(s, oc, 8);
+    const cs::ConvGeometry& g = c.g;
+    const std::vector<float> &x = c.x, &w = c.w, &b = c.b;
     const size_t np = static_cast<size_t>(g.N) * oc * (g.OH / 2) * (g.OW / 2), ns = static_cast<size_t>(g.N) * oc;
     std::vector<float> p1(np), p2(np);
     std::vector<double> s1(ns), s2(ns);
@@ -183,7 +188,7 @@ TEST_CASE("AVX2 Winograd relu + maxpool2 (+ sums) equals reference conv -> ReLU 
       std::mt19937 rng(31);
       cs::Tensor x(pc.in), w({pc.oc, pc.in[1], 3, 3}), b({pc.oc});
       for (cs::Tensor* t : {&x, &w, &b}) {
-        const std::vector<float> v = uniform(t->numel(), rng);
+        const std::vector<float> v = random_values(t->numel(), rng);
         std::copy(v.begin(), v.end(), t->data());
       }
       const float* bp = pc.bias ? b.data() : nullptr;
@@ -289,7 +294,7 @@ TEST_CASE("ConvAlgo::Auto natively: 3x3 stride-1 layers of 8+ channels run the A
   std::mt19937 rng(99);
   cs::Tensor x({3, 16, 14, 14}), w({32, 16, 3, 3}), b({32}), got, want, terms;
   for (cs::Tensor* t : {&x, &w, &b}) {
-    const std::vector<float> v = uniform(t->numel(), rng);
+    const std::vector<float> v = random_values(t->numel(), rng);
     std::copy(v.begin(), v.end(), t->data());
   }
   REQUIRE(cs::conv2d_forward(want, x, w, &b, p, cs::ConvAlgo::Reference).is_ok());

@@ -12,6 +12,16 @@ namespace {
 
 float clamp01(float v) { return std::isfinite(v) ? std::min(1.0f, std::max(0.0f, v)) : 0.0f; }
 
+// The mean of the 3x3 neighbourhood of (x, y), clipped at the image's edges: single noisy pixels
+// must not decide the polarity or open a path through the paper.
+float box3(const GreyImage& g, int x, int y) {
+  float sum = 0;
+  int n = 0;
+  for (int yy = std::max(0, y - 1); yy <= std::min(g.height - 1, y + 1); ++yy)
+    for (int xx = std::max(0, x - 1); xx <= std::min(g.width - 1, x + 1); ++xx) sum += g.at(xx, yy), ++n;
+  return sum / n;
+}
+
 // q-quantile (0..1) of the values, by partial sort of a copy.
 float quantile(std::vector<float> v, float q) {
   if (v.empty()) return 0.0f;
@@ -132,11 +142,7 @@ bool isolate_sheet(GreyImage* g) {
   std::vector<uint8_t> surface_like(static_cast<size_t>(w) * h);
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
-      float sum = 0;
-      int n = 0;
-      for (int yy = std::max(0, y - 1); yy <= std::min(h - 1, y + 1); ++yy)
-        for (int xx = std::max(0, x - 1); xx <= std::min(w - 1, x + 1); ++xx) sum += g->at(xx, yy), ++n;
-      const float v = sum / n;
+      const float v = box3(*g, x, y);
       surface_like[static_cast<size_t>(y) * w + x] = surface_darker ? v < mid : v > mid;
     }
   // Flood fill (4-connected) from the border through surface-like pixels.
@@ -199,10 +205,10 @@ bool isolate_sheet(GreyImage* g) {
   // Fill: each surface pixel takes the value of the nearest paper pixel in its row; rows without
   // paper copy the nearest row that has some.
   std::vector<uint8_t> row_has_paper(h, 0);
+  std::vector<int> left(w);  // per row: the nearest paper column at or left of x (-1: none)
   for (int y = 0; y < h; ++y) {
     const uint8_t* m = &wide[static_cast<size_t>(y) * w];
     int last = -1;
-    std::vector<int> left(w, -1);
     for (int x = 0; x < w; ++x) {
       if (!m[x]) last = x;
       left[x] = last;
@@ -274,12 +280,9 @@ DigitSteps prepare_digit(const GreyImage& input, const DigitInputOptions& opt) {
   float p_lo = 1.0f, p_hi = 0.0f;
   for (int y = 0; y < g.height; ++y)
     for (int x = 0; x < g.width; ++x) {
-      float sum = 0;
-      int n = 0;
-      for (int yy = std::max(0, y - 1); yy <= std::min(g.height - 1, y + 1); ++yy)
-        for (int xx = std::max(0, x - 1); xx <= std::min(g.width - 1, x + 1); ++xx) sum += g.at(xx, yy), ++n;
-      p_lo = std::min(p_lo, sum / n);
-      p_hi = std::max(p_hi, sum / n);
+      const float v = box3(g, x, y);
+      p_lo = std::min(p_lo, v);
+      p_hi = std::max(p_hi, v);
     }
   if (bg - p_lo > p_hi - bg) {
     s.inverted = true;
