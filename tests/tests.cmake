@@ -10,7 +10,17 @@ target_compile_definitions(convscope_tests PRIVATE
 if(EMSCRIPTEN)
   cs_web_node_program(convscope_tests)
 endif()
-add_test(NAME engine COMMAND convscope_tests)
+# Once per CPU family (src/engine/cpu.h), each run forcing every CPU-dependent kernel to it; a family
+# this CPU lacks is reported as not run, by name (the test main's exit 77 is ctest's "skipped").
+if(EMSCRIPTEN)
+  set(CS_TEST_CPU_FAMILIES scalar simd128)
+else()
+  set(CS_TEST_CPU_FAMILIES scalar avx2 avx512)
+endif()
+foreach(family ${CS_TEST_CPU_FAMILIES})
+  add_test(NAME engine_${family} COMMAND convscope_tests --cpu=${family})
+  set_tests_properties(engine_${family} PROPERTIES SKIP_RETURN_CODE 77)
+endforeach()
 
 # CLI tests: shell scripts in tests/cli run against the built convscope (native only).
 if(NOT EMSCRIPTEN)

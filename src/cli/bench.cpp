@@ -26,6 +26,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "engine/cpu.h"
 #include "engine/nn/layers.h"
 #include "engine/nn/digitnet.h"
 #include "engine/nn/model.h"
@@ -439,7 +440,7 @@ std::vector<std::string> split(const std::string& s) {
 void print_help() {
   std::printf(
       "usage: convscope bench [--json] [--threads 1,2] [--cases L1,L4,M1-b1,...] [--algos auto,im2col,...]\n"
-      "                       [--time SECONDS] [--gemm KERNEL] [--m1-ref M1_ref.json]\n\n"
+      "                       [--time SECONDS] [--cpu FAMILY] [--m1-ref M1_ref.json]\n\n"
       "Times the peers' benchmark cases (../shared/peers/cases.json) on this engine: median of >= 20 calls\n"
       "after warm-up, timing continuing to --time seconds (default 1) or 1000 calls.\n"
       "  cases   L1..L8 convolutions, L9 backward of L3, M1-b1 / M1-b64 the small MNIST CNN, T1 one SGD step\n"
@@ -449,11 +450,12 @@ void print_help() {
       "          30 MFLOP unless listed explicitly)\n"
       "  --json  one line per (case, threads, algorithm) in the peers harness format: \"peer\": \"%s\" is the\n"
       "          fastest algorithm, \"%s-<algo>\" each algorithm\n"
-      "  --gemm  GEMM micro-kernel (%s; default: the fastest this CPU supports)\n"
+      "  --cpu   CPU family for every CPU-dependent kernel (this CPU has %s; default: CS_CPU, else the\n"
+      "          fastest; auto = the fastest)\n"
       "  --m1-ref  the peers' models/M1_ref.json: load torch's M1 weights, report max|y-torch| in the note\n",
       kPeer, kPeer, [] {
         std::string s;
-        for (const auto& k : gemm_kernels()) s += (s.empty() ? "" : ", ") + k;
+        for (CpuFamily f : cpu_families()) s += (s.empty() ? "" : ", ") + std::string(cpu_family_name(f));
         return s;
       }().c_str());
 }
@@ -461,7 +463,7 @@ void print_help() {
 }  // namespace
 
 int run_bench(int argc, char** argv) {
-  Args args({"threads", "cases", "algos", "time", "gemm", "m1-ref"}, {"json", "help"});
+  Args args({"threads", "cases", "algos", "time", "cpu", "m1-ref"}, {"json", "help"});
   Status st = args.parse(argc, argv);
   if (!st.is_ok()) {
     std::fprintf(stderr, "convscope bench: %s\n", st.message().c_str());
@@ -478,9 +480,12 @@ int run_bench(int argc, char** argv) {
                  args.get("time").c_str());
     return 2;
   }
-  if (args.has("gemm") && !gemm_use_kernel(args.get("gemm"))) {
-    std::fprintf(stderr, "convscope bench: --gemm '%s' is not available on this CPU\n", args.get("gemm").c_str());
-    return 2;
+  if (args.has("cpu")) {
+    const Status cpu = cpu_use_family(args.get("cpu"));
+    if (!cpu.is_ok()) {
+      std::fprintf(stderr, "convscope bench: --cpu: %s\n", cpu.message().c_str());
+      return 2;
+    }
   }
   std::vector<int> thread_counts;
   for (const std::string& t : split(args.get("threads", "1"))) {
@@ -518,6 +523,8 @@ int run_bench(int argc, char** argv) {
     nlohmann::json meta;
     meta["peer"] = kPeer;
     meta["version"] = CS_VERSION;
+    meta["cpu_family"] = cpu_family_name(cpu_family());
+    meta["cpu_features"] = cpu_features();
     meta["gemm_kernel"] = gemm_kernel_name();
     meta["hardware_threads"] = hardware_threads();
     meta["layout"] = "NCHW";
@@ -526,8 +533,8 @@ int run_bench(int argc, char** argv) {
 #endif
     std::printf("{\"meta\": %s}\n", meta.dump().c_str());
   } else {
-    std::printf("ConvScope %s bench (%s, GEMM kernel %s)\n%-7s %-26s %-10s %3s %10s %9s %9s\n", CS_VERSION, kIsa,
-                gemm_kernel_name(), "case", "", "algo", "thr", "median ms", "GFLOP/s", "cpu ms");
+    std::printf("ConvScope %s bench (%s, CPU family %s, GEMM kernel %s; CPU features: %s)\n%-7s %-26s %-10s %3s %10s %9s %9s\n",
+                CS_VERSION, kIsa, cpu_family_name(cpu_family()), gemm_kernel_name(), cpu_features().c_str(), "case", "", "algo", "thr", "median ms", "GFLOP/s", "cpu ms");
   }
 
   for (int requested : thread_counts) {

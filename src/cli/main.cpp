@@ -1,8 +1,10 @@
 // main.cpp — `convscope`: the command-line entry. Dispatches to one subcommand per file.
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "commands.h"
+#include "engine/cpu.h"
 
 namespace {
 
@@ -33,8 +35,17 @@ int main(int argc, char** argv) {
     print_help();
     return argc < 2 ? 2 : 0;
   }
+  // CS_CPU names the CPU family every command runs with (cpu.h); one this CPU lacks is refused here,
+  // before any work, rather than replaced by another.
+  if (!cs::cpu_env_error().empty()) {
+    std::fprintf(stderr, "convscope: %s\n", cs::cpu_env_error().c_str());
+    return 2;
+  }
   if (!std::strcmp(argv[1], "--version")) {
-    std::printf("convscope %s\n", CS_VERSION);
+    std::string families;
+    for (cs::CpuFamily f : cs::cpu_families()) families += (families.empty() ? "" : " ") + std::string(cs::cpu_family_name(f));
+    std::printf("convscope %s\ncpu family: %s (this CPU has: %s)\ncpu features: %s\n", CS_VERSION,
+                cs::cpu_family_name(cs::cpu_family()), families.c_str(), cs::cpu_features().c_str());
     return 0;
   }
   for (const auto& c : kCommands)

@@ -1,5 +1,5 @@
-// test_activation_simd.cpp — the vectorised exp/sigmoid/SiLU of every instruction set this machine
-// runs (activation_isas()): ulp error of exp against double exp over the whole float range, special
+// test_activation_simd.cpp — the vectorised exp/sigmoid/SiLU of every CPU family this machine
+// runs (cs_test::family_names()): ulp error of exp against double exp over the whole float range, special
 // values, sigmoid/SiLU/SiLU' against double formulas, tails (n not a multiple of the vector width),
 // and the threaded split giving the same bits as one call.
 #include <doctest/doctest.h>
@@ -13,6 +13,7 @@
 
 #include "engine/ops/activation.h"
 #include "engine/parallel.h"
+#include "cpu_families.h"
 
 using namespace cs;
 
@@ -20,7 +21,7 @@ namespace {
 
 // Restores the default instruction set even when a CHECK fails half-way.
 struct IsaGuard {
-  ~IsaGuard() { activation_use_isa("auto"); }
+  ~IsaGuard() { cs_test::restore_run_family(); }
 };
 
 // Distance in representable floats (finite, same sign or zero).
@@ -50,9 +51,9 @@ TEST_CASE("vector exp is within 2 ulp of exp over the normal range, for every IS
   // and some exactly representable points where the range reduction switches n
   for (int k = -120; k <= 120; ++k) x.push_back(static_cast<float>(k * 0.6931471805599453));
   y.resize(x.size());
-  for (const std::string& isa : activation_isas()) {
+  for (const std::string& isa : cs_test::family_names()) {
     CAPTURE(isa);
-    REQUIRE(activation_use_isa(isa));
+    REQUIRE(cs_test::use_family(isa));
     exp_kernel(x.size(), x.data(), y.data());
     int64_t worst = 0;
     size_t worst_i = 0;
@@ -74,9 +75,9 @@ TEST_CASE("vector exp: special values, subnormal and overflow ends") {
   std::vector<float> subn = sweep(-103.0f, -87.4f, 2001);
   x.insert(x.end(), subn.begin(), subn.end());
   std::vector<float> y(x.size());
-  for (const std::string& isa : activation_isas()) {
+  for (const std::string& isa : cs_test::family_names()) {
     CAPTURE(isa);
-    REQUIRE(activation_use_isa(isa));
+    REQUIRE(cs_test::use_family(isa));
     exp_kernel(x.size(), x.data(), y.data());
     CHECK(y[0] == 1.0f);
     CHECK(y[1] == 1.0f);
@@ -107,9 +108,9 @@ TEST_CASE("vector sigmoid and SiLU forward/backward match double formulas, for e
   std::vector<float> gy(x.size());
   for (float& g : gy) g = nd(rng);
   std::vector<float> s(x.size()), si(x.size()), gx(x.size());
-  for (const std::string& isa : activation_isas()) {
+  for (const std::string& isa : cs_test::family_names()) {
     CAPTURE(isa);
-    REQUIRE(activation_use_isa(isa));
+    REQUIRE(cs_test::use_family(isa));
     sigmoid_kernel(x.size(), x.data(), s.data());
     silu_kernel(x.size(), x.data(), si.data());
     silu_backward_kernel(x.size(), gy.data(), x.data(), gx.data());
@@ -148,9 +149,9 @@ TEST_CASE("vector sigmoid and SiLU forward/backward match double formulas, for e
 TEST_CASE("vector activations: tails and offsets give the same values as full vectors") {
   IsaGuard guard;
   std::vector<float> x = sweep(-6.0f, 6.0f, 64), gy = sweep(1.0f, 2.0f, 64);
-  for (const std::string& isa : activation_isas()) {
+  for (const std::string& isa : cs_test::family_names()) {
     CAPTURE(isa);
-    REQUIRE(activation_use_isa(isa));
+    REQUIRE(cs_test::use_family(isa));
     std::vector<float> full(64), full_b(64);
     silu_kernel(64, x.data(), full.data());
     silu_backward_kernel(64, gy.data(), x.data(), full_b.data());

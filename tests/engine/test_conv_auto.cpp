@@ -12,6 +12,7 @@
 #include "engine/ops/conv2d.h"
 #include "engine/ops/gemm.h"
 #include "engine/parallel.h"
+#include "cpu_families.h"
 
 namespace {
 
@@ -151,14 +152,14 @@ TEST_CASE("conv auto: im2col-into-panels route for every GEMM kernel") {
       {2, 4, 6, 7, 6, 3, 1, 1, 1, 2},     {1, 1, 28, 28, 16, 3, 1, 1, 1, 1},  {2, 3, 1, 17, 5, 3, 1, 1, 1, 1},
       {1, 2, 4, 33, 3, 5, 1, 2, 1, 1},    {2, 3, 5, 5, 4, 5, 1, 4, 2, 1},
   };
-  for (const std::string& kernel : cs::gemm_kernels()) {
+  for (const std::string& kernel : cs_test::family_names()) {
     CAPTURE(kernel);
-    REQUIRE(cs::gemm_use_kernel(kernel));
+    REQUIRE(cs_test::use_family(kernel));
     for (int threads : {1, 2}) {
       cs::set_num_threads(threads);
       for (const Shape4& s : shapes) check_auto(s, rng, threads == 1);
     }
   }
-  cs::gemm_use_kernel("auto");
+  cs_test::restore_run_family();
   cs::set_num_threads(0);
 }

@@ -15,6 +15,7 @@
 #include "engine/ops/conv2d_direct.h"
 #include "engine/ops/gemm.h"
 #include "engine/parallel.h"
+#include "cpu_families.h"
 
 namespace {
 
@@ -38,8 +39,8 @@ bool check_direct(const DirectCase& s, std::mt19937& rng, int* checked) {
 
 TEST_CASE("direct stride-1 convolution equals the reference (every ISA, 1 and 2 threads, edges)") {
   const int threads_before = cs::num_threads();
-  for (const std::string& kernel : cs::gemm_kernels()) {
-    REQUIRE(cs::gemm_use_kernel(kernel));
+  for (const std::string& kernel : cs_test::family_names()) {
+    REQUIRE(cs_test::use_family(kernel));
     CAPTURE(kernel);
     for (int threads : {1, 2}) {
       cs::set_num_threads(threads);
@@ -87,7 +88,7 @@ TEST_CASE("direct stride-1 convolution equals the reference (every ISA, 1 and 2 
       CHECK(checked >= 50);
     }
   }
-  cs::gemm_use_kernel("auto");
+  cs_test::restore_run_family();
   cs::set_num_threads(threads_before);
 }
 

@@ -15,6 +15,7 @@
 #include "engine/ops/conv2d_direct.h"
 #include "engine/ops/gemm.h"
 #include "engine/parallel.h"
+#include "cpu_families.h"
 
 namespace {
 
@@ -102,8 +103,8 @@ TEST_CASE("direct conv + ReLU + 2x2 max-pool without sums equals conv, ReLU, poo
       {1, 4, 12, 11, 4, 3, 0, 1, true},    // no padding: 10x9 output, one group of 4 pooled columns
       {1, 16, 70, 72, 8, 3, 1, 1, true},   // a large single image: row pairs over the threads
   };
-  for (const std::string& kernel : cs::gemm_kernels()) {
-    REQUIRE(cs::gemm_use_kernel(kernel));
+  for (const std::string& kernel : cs_test::family_names()) {
+    REQUIRE(cs_test::use_family(kernel));
     CAPTURE(kernel);
     for (int threads : {1, 2}) {
       cs::set_num_threads(threads);
@@ -111,7 +112,7 @@ TEST_CASE("direct conv + ReLU + 2x2 max-pool without sums equals conv, ReLU, poo
       CHECK(check_cases(cases, rng) == static_cast<int>(cases.size()));
     }
   }
-  cs::gemm_use_kernel("auto");
+  cs_test::restore_run_family();
   cs::set_num_threads(threads_before);
 }
 

@@ -12,6 +12,7 @@
 #include "engine/ops/gemm.h"
 #include "engine/parallel.h"
 #include "test_scale.h"
+#include "cpu_families.h"
 
 namespace {
 
@@ -76,7 +77,7 @@ Case random_case(std::mt19937& rng, int max_dim) {
 // Restores the default kernel and thread count whatever a test does.
 struct KernelGuard {
   ~KernelGuard() {
-    cs::gemm_use_kernel("auto");
+    cs_test::restore_run_family();
     cs::set_num_threads(0);
   }
 };
@@ -85,9 +86,9 @@ struct KernelGuard {
 
 TEST_CASE("gemm: every available kernel matches gemm_naive on random shapes") {
   KernelGuard guard;
-  for (const std::string& kernel : cs::gemm_kernels()) {
+  for (const std::string& kernel : cs_test::family_names()) {
     CAPTURE(kernel);
-    REQUIRE(cs::gemm_use_kernel(kernel));
+    REQUIRE(cs_test::use_family(kernel));
     CHECK(kernel == cs::gemm_kernel_name());
     std::mt19937 rng(1234);
     for (int t = 0; t < 300; ++t) {
@@ -109,9 +110,9 @@ TEST_CASE("gemm: depths over several cache blocks and shapes of the convolution 
       {false, false, 7, 5, 1100, 1100, 5, 5, 0.0f},          // K > 4 blocks, tiny tile
       {true, true, 13, 29, 777, 13, 777, 31, -0.5f},
   };
-  for (const std::string& kernel : cs::gemm_kernels()) {
+  for (const std::string& kernel : cs_test::family_names()) {
     CAPTURE(kernel);
-    REQUIRE(cs::gemm_use_kernel(kernel));
+    REQUIRE(cs_test::use_family(kernel));
     std::mt19937 rng(7);
     for (const Case& c : cases) {
       std::string err = check(c, rng);
@@ -158,13 +159,12 @@ TEST_CASE("gemm: K = 0 gives beta*C and M or N = 0 touches nothing") {
   CHECK(std::isnan(D[0]));
 }
 
-TEST_CASE("gemm: kernel selection by name") {
+TEST_CASE("gemm: its kernel is the CPU family's") {
   KernelGuard guard;
-  CHECK_FALSE(cs::gemm_use_kernel("no-such-kernel"));
-  CHECK(cs::gemm_use_kernel("scalar"));
-  CHECK(std::string(cs::gemm_kernel_name()) == "scalar");
-  CHECK(cs::gemm_use_kernel("auto"));
-  CHECK(std::string(cs::gemm_kernel_name()) == cs::gemm_kernels().front());
+  for (const std::string& family : cs_test::family_names()) {
+    REQUIRE(cs_test::use_family(family));
+    CHECK(std::string(cs::gemm_kernel_name()) == family);
+  }
 }
 
 // gemm_packed (operands packed once by gemm_pack_a / gemm_pack_b, as the convolutions do) must
@@ -172,9 +172,9 @@ TEST_CASE("gemm: kernel selection by name") {
 // tile), depths over several blocks, transposed sources, beta 0/1/other, 1 and 2 threads.
 TEST_CASE("gemm_packed: bit-identical to gemm for every kernel, shape and thread count") {
   KernelGuard guard;
-  for (const std::string& kernel : cs::gemm_kernels()) {
+  for (const std::string& kernel : cs_test::family_names()) {
     CAPTURE(kernel);
-    REQUIRE(cs::gemm_use_kernel(kernel));
+    REQUIRE(cs_test::use_family(kernel));
     const cs::GemmPanels gp = cs::gemm_panels();
     std::mt19937 rng(4321);
     std::uniform_real_distribution<float> u(-1.0f, 1.0f);

@@ -18,6 +18,7 @@
 #include "engine/ops/gemm.h"
 #include "engine/ops/workspace.h"
 #include "engine/parallel.h"
+#include "cpu_families.h"
 
 namespace {
 
@@ -89,8 +90,8 @@ TEST_CASE("1x1 convolution on small maps (auto) equals the reference; 1 and 2 th
   const Case cases[] = {{64, 32, 7, 7, 64},  // M1's pointwise
                         {1, 32, 7, 7, 64},   {3, 5, 14, 14, 9}, {2, 16, 1, 1, 6},
                         {2, 7, 5, 3, 13},    {1, 3, 16, 16, 4}, {2, 4, 30, 30, 8}};
-  for (const std::string& kernel : cs::gemm_kernels()) {
-    REQUIRE(cs::gemm_use_kernel(kernel));
+  for (const std::string& kernel : cs_test::family_names()) {
+    REQUIRE(cs_test::use_family(kernel));
     for (const Case& c : cases) {
       for (bool bias : {true, false}) {
         for (bool relu : {false, true}) {
@@ -124,6 +125,6 @@ TEST_CASE("1x1 convolution on small maps (auto) equals the reference; 1 and 2 th
       }
     }
   }
-  cs::gemm_use_kernel("auto");
+  cs_test::restore_run_family();
   cs::set_num_threads(threads_before);
 }

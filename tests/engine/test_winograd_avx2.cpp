@@ -24,6 +24,7 @@
 #include "engine/ops/gemm.h"
 #include "engine/ops/pool.h"
 #include "engine/parallel.h"
+#include "cpu_families.h"
 
 namespace {
 
@@ -71,13 +72,18 @@ PaddedConv padded_conv3x3(const cs::Shape& s, int oc, unsigned seed) {
   return c;
 }
 
+// The AVX2 Winograd belongs to the avx2 and avx512 families: in the others (scalar here) it must be
+// off, which is all there is to check of it; returns whether the run's family has it.
+bool family_has_avx2_winograd() {
+  if (cs_test::avx2_kernels(cs::cpu_family())) return true;
+  CHECK_FALSE(cs::winograd_avx2_available());
+  return false;
+}
+
 }  // namespace
 
 TEST_CASE("AVX2 Winograd F(2x2,3x3) equals the reference (odd sizes, tile rows vs vectors, padding, 1 and 2 threads)") {
-  if (!cs::winograd_avx2_available()) {
-    MESSAGE("no AVX2 GEMM on this CPU: the AVX2 Winograd is not run");
-    return;
-  }
+  if (!family_has_avx2_winograd()) return;
   const int threads_before = cs::num_threads();
   for (int threads : {1, 2}) {
     cs::set_num_threads(threads);
@@ -115,7 +121,7 @@ TEST_CASE("AVX2 Winograd F(2x2,3x3) equals the reference (odd sizes, tile rows v
 }
 
 TEST_CASE("AVX2 Winograd: the same bits with 1 and 2 threads (blocks of one image, images of a batch)") {
-  if (!cs::winograd_avx2_available()) return;
+  if (!family_has_avx2_winograd()) return;
   const int threads_before = cs::num_threads();
   for (const cs::Shape& s : {cs::Shape{1, 64, 56, 56}, cs::Shape{1, 16, 30, 27}, cs::Shape{5, 16, 14, 14}}) {
     CAPTURE(cs::shape_str(s));
@@ -135,7 +141,7 @@ TEST_CASE("AVX2 Winograd: the same bits with 1 and 2 threads (blocks of one imag
 }
 
 TEST_CASE("AVX2 Winograd relu + maxpool2: pooled map and channel sums the same bits with 1 and 2 threads") {
-  if (!cs::winograd_avx2_available()) return;
+  if (!family_has_avx2_winograd()) return;
   const int threads_before = cs::num_threads();
   // A large single image (its blocks split over the threads, sums added block by block) with odd
   // sizes, and a batch (one image per thread).
@@ -159,7 +165,7 @@ TEST_CASE("AVX2 Winograd relu + maxpool2: pooled map and channel sums the same b
 }
 
 TEST_CASE("AVX2 Winograd relu + maxpool2 (+ sums) equals reference conv -> ReLU -> pool, odd sizes included") {
-  if (!cs::winograd_avx2_available()) return;
+  if (!family_has_avx2_winograd()) return;
   const int threads_before = cs::num_threads();
   const cs::test::ConvTolerance tol = winograd_tolerance();
   for (int threads : {1, 2}) {
@@ -243,7 +249,7 @@ TEST_CASE("AVX2 Winograd relu + maxpool2 (+ sums) equals reference conv -> ReLU 
 }
 
 TEST_CASE("AVX2 Winograd: applies to 3x3 stride-1 undilated ungrouped convolutions; the pool variant to 2x2 maps and up") {
-  if (!cs::winograd_avx2_available()) return;
+  if (!family_has_avx2_winograd()) return;
   cs::ConvGeometry g;
   cs::Conv2dParams p;
   p.padding = {1, 1};
@@ -268,25 +274,27 @@ TEST_CASE("AVX2 Winograd: applies to 3x3 stride-1 undilated ungrouped convolutio
   // Off with a non-AVX2 GEMM kernel (the scalar fallback must not reach AVX2 code).
   p.groups = 1;
   REQUIRE(cs::conv2d_geometry({1, 4, 20, 20}, {8, 4, 3, 3}, p, &g).is_ok());
-  REQUIRE(cs::gemm_use_kernel("scalar"));
+  REQUIRE(cs_test::use_family("scalar"));
   CHECK_FALSE(cs::winograd_avx2_applies(g));
-  cs::gemm_use_kernel("auto");
+  cs_test::restore_run_family();
 }
 
 TEST_CASE("ConvAlgo::Auto natively: 3x3 stride-1 layers of 8+ channels run the AVX2 Winograd (bias, ReLU), 1 channel the direct tiles") {
-  if (!cs::winograd_avx2_available()) return;
+  // The avx2 and avx512 families route to the AVX2 kernels; the scalar family to im2col + GEMM.
+  const bool avx2 = cs_test::avx2_kernels(cs::cpu_family());
+  const std::string wino = avx2 ? "winograd_avx2" : "gemm", direct = avx2 ? "direct" : "gemm";
   cs::Conv2dParams p;
   p.padding = {1, 1};
   cs::ConvGeometry g;
   // L2, L3 (M1's conv2), L4 and an 8 -> 8 layer: Winograd; M1's conv1 (1 -> 16): direct.
   for (const cs::Shape& s : {cs::Shape{1, 16, 14, 14}, cs::Shape{64, 16, 14, 14}, cs::Shape{1, 64, 56, 56}}) {
     REQUIRE(cs::conv2d_geometry(s, {s[1] == 64 ? 64 : 32, s[1], 3, 3}, p, &g).is_ok());
-    CHECK(std::string(cs::conv2d_auto_forward_path(g)) == "winograd_avx2");
+    CHECK(std::string(cs::conv2d_auto_forward_path(g)) == wino);
   }
   REQUIRE(cs::conv2d_geometry({2, 8, 9, 9}, {8, 8, 3, 3}, p, &g).is_ok());
-  CHECK(std::string(cs::conv2d_auto_forward_path(g)) == "winograd_avx2");
+  CHECK(std::string(cs::conv2d_auto_forward_path(g)) == wino);
   REQUIRE(cs::conv2d_geometry({64, 1, 28, 28}, {16, 1, 3, 3}, p, &g).is_ok());
-  CHECK(std::string(cs::conv2d_auto_forward_path(g)) == "direct");
+  CHECK(std::string(cs::conv2d_auto_forward_path(g)) == direct);
   // Stride 2 and 5x5 are not Winograd's.
   REQUIRE(cs::conv2d_geometry({1, 16, 14, 14}, {32, 16, 5, 5}, p, &g).is_ok());
   CHECK(std::string(cs::conv2d_auto_forward_path(g)) != "winograd_avx2");

@@ -14,6 +14,7 @@
 #include "engine/ops/conv2d.h"
 #include "engine/ops/gemm.h"
 #include "engine/ops/winograd_wasm.h"
+#include "cpu_families.h"
 
 namespace {
 
@@ -97,7 +98,7 @@ TEST_CASE("wasm Winograd: applies to 3x3 stride-1 undilated convolutions with at
 }
 
 TEST_CASE("ConvAlgo::Auto in wasm: the peers' L2 layer (16->32 14x14) through the SIMD128 Winograd equals the reference") {
-  REQUIRE(cs::gemm_use_kernel("simd128"));
+  REQUIRE(cs_test::use_family("simd128"));
   cs::Tensor x({2, 16, 14, 14}), w({32, 16, 3, 3}), b({32}), got, want;
   std::mt19937 rng(99);
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);
@@ -113,6 +114,6 @@ TEST_CASE("ConvAlgo::Auto in wasm: the peers' L2 layer (16->32 14x14) through th
     const float r = want.data()[i] > 0.0f ? want.data()[i] : 0.0f;
     REQUIRE(std::fabs(got.data()[i] - r) <= 3e-4f * (1.0f + std::fabs(r)));
   }
-  cs::gemm_use_kernel("auto");
+  cs_test::restore_run_family();
 }
 #endif

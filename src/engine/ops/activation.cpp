@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "../cpu.h"
 #include "../parallel.h"
 
 #include "simd.h"
@@ -65,39 +66,34 @@ using BinaryFn = void (*)(size_t, const float*, const float*, float*);
 
 struct ActImpl {
   const char* name;
-  bool (*supported)();
   UnaryFn exp, sigmoid, silu;
   BinaryFn silu_backward;
 };
 
-bool always() { return true; }
+#define CS_ACT_IMPL(label, ns) \
+  ActImpl { label, &ns::exp_n, &ns::sigmoid_n, &ns::silu_n, &ns::silu_backward_n }
+const ActImpl kActScalar = CS_ACT_IMPL("scalar", act_scalar);
 #if CS_ACT_X86
-bool has_avx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
-#endif
-
-#define CS_ACT_IMPL(label, ns, pred) \
-  ActImpl { label, pred, &ns::exp_n, &ns::sigmoid_n, &ns::silu_n, &ns::silu_backward_n }
-// Fastest first: the first supported one is the default.
-const ActImpl kActImpls[] = {
-#if CS_ACT_X86
-    CS_ACT_IMPL("avx2", act_avx2, has_avx2),
+const ActImpl kActAvx2 = CS_ACT_IMPL("avx2", act_avx2);
 #endif
 #if defined(__wasm_simd128__)
-    CS_ACT_IMPL("simd128", act_wasm, always),
+const ActImpl kActSimd128 = CS_ACT_IMPL("simd128", act_wasm);
 #endif
-    CS_ACT_IMPL("scalar", act_scalar, always),
-};
 #undef CS_ACT_IMPL
 
-const ActImpl*& active_act_ptr() {
-  static const ActImpl* active = [] {
-    for (const ActImpl& im : kActImpls)
-      if (im.supported()) return &im;
-    return &kActImpls[sizeof(kActImpls) / sizeof(kActImpls[0]) - 1];
-  }();
-  return active;
+// The kernels of the CPU family in use (cpu.h); avx512 keeps the AVX2 ones.
+const ActImpl& active_act() {
+  switch (cpu_family()) {
+#if CS_ACT_X86
+    case CpuFamily::Avx512:
+    case CpuFamily::Avx2: return kActAvx2;
+#endif
+#if defined(__wasm_simd128__)
+    case CpuFamily::Simd128: return kActSimd128;
+#endif
+    default: return kActScalar;
+  }
 }
-const ActImpl& active_act() { return *active_act_ptr(); }
 
 // Element-wise, so any split gives the same bits; 32K floats (~20 us of SiLU) per chunk at least.
 constexpr int64_t kActGrain = 32768;
@@ -118,23 +114,6 @@ void run_binary(BinaryFn f, size_t n, const float* a, const float* b, float* y) 
 }  // namespace
 
 const char* activation_isa() { return active_act().name; }
-
-std::vector<std::string> activation_isas() {
-  std::vector<std::string> out;
-  for (const ActImpl& im : kActImpls)
-    if (im.supported()) out.push_back(im.name);
-  return out;
-}
-
-bool activation_use_isa(const std::string& name) {
-  for (const ActImpl& im : kActImpls) {
-    if ((name == "auto" || name == im.name) && im.supported()) {
-      active_act_ptr() = &im;
-      return true;
-    }
-  }
-  return false;
-}
 
 const char* activation_name(Activation a) {
   switch (a) {

@@ -55,11 +55,8 @@ void sigmoid_backward_kernel(size_t n, const float* gy, const float* y, float* g
 // sigmoid and SiLU (forward and backward) are built on it.
 void exp_kernel(size_t n, const float* x, float* y);
 
-// The instruction set of exp/sigmoid/SiLU: "avx2" (x86-64 with AVX2+FMA, chosen at run time),
-// "simd128" (wasm) or "scalar". activation_isas() lists those this machine can run, fastest first;
-// activation_use_isa() switches ("auto" = the fastest; false if unsupported). Tests check each one.
+// The instruction set of exp/sigmoid/SiLU, following the CPU family in use (cpu.h): "avx2" (the
+// avx2 and avx512 families), "simd128" (wasm) or "scalar".
 const char* activation_isa();
-std::vector<std::string> activation_isas();
-bool activation_use_isa(const std::string& name);
 
 }  // namespace cs

@@ -25,6 +25,7 @@
 #include <wasm_simd128.h>
 #endif
 
+#include "../cpu.h"
 #include "../parallel.h"
 #include "activation.h"
 #include "conv2d.h"
@@ -64,15 +65,23 @@ bool winograd_pays(const ConvGeometry& g) {
 // direct), L3 4.9 -> 2.9-3.3 (direct), L4 6.7-6.9 -> 4.9-5.0 (scalar Winograd), M1-b1 0.135 ->
 // 0.111. With one input channel (L1) the transforms cost more than they save: direct keeps it.
 bool winograd_wasm_pays(const ConvGeometry& g) {
-  return winograd_wasm_applies(g) && std::strcmp(gemm_kernel_name(), "simd128") == 0 && g.C >= 8 && g.OC >= 8;
+  return winograd_wasm_applies(g) && cpu_family() == CpuFamily::Simd128 && g.C >= 8 && g.OC >= 8;
 }
 #endif
 
 // The direct stride-1 kernel (conv2d_direct.h) against im2col + GEMM, natively with AVX2 tiles
 // (CPU ms, 1 thread, min of 3 under load): L3 1.92 -> 1.51, L4 2.88 -> 2.61, L2 0.032 -> 0.026.
 // L1 (one input channel) 0.007 -> 0.006, M1-b64 4.6 -> 4.0. Not for 1x1 (the input is the GEMM's
-// B already; L6 1.28 -> 1.51 direct). The avx512 GEMM keeps im2col + GEMM: the AVX2 tile was not
-// measured against it (no AVX-512 machine here).
+// B already; L6 1.28 -> 1.51 direct).
+#if !defined(__wasm__)
+// The AVX2 tiles (direct, small-map 1x1) run in the avx2 family and in avx512, where they also beat
+// im2col + the AVX-512 GEMM (README "CPU families").
+bool avx2_tiles_pay() {
+  const CpuFamily f = cpu_family();
+  return f == CpuFamily::Avx2 || f == CpuFamily::Avx512;
+}
+#endif
+
 bool direct_pays(const ConvGeometry& g) {
   if (!conv2d_direct_applies(g) || g.KH * g.KW == 1) return false;
 #if defined(__wasm__)
@@ -81,7 +90,7 @@ bool direct_pays(const ConvGeometry& g) {
   // 6.6 -> 8.0, where Winograd's transforms are shared by more channels: it keeps those.
   return std::strcmp(conv2d_direct_kernel_name(), "simd128") == 0 && g.C <= 16;
 #else
-  return std::strcmp(conv2d_direct_kernel_name(), "avx2") == 0 && std::strcmp(gemm_kernel_name(), "avx2") == 0;
+  return avx2_tiles_pay();
 #endif
 }
 
@@ -384,7 +393,7 @@ bool small_pointwise_direct(const ConvGeometry& g) {
 #else
   const int L = g.OH * g.OW;
   return is_pointwise(g) && g.p.groups == 1 && L <= kSmallPointwiseMaxCols &&
-         std::strcmp(conv2d_direct_kernel_name(), "avx2") == 0 && std::strcmp(gemm_kernel_name(), "avx2") == 0;
+         avx2_tiles_pay();
 #endif
 }
 

@@ -22,8 +22,9 @@
 #include <emmintrin.h>
 #endif
 
+#include "../cpu.h"
 #include "../parallel.h"
-#include "gemm.h"
+#include "cpu_variants.h"
 #include "simd.h"
 
 // [SECTION] per-ISA tiles -----------------------------------------------------------------------
@@ -145,17 +146,18 @@ struct DirectImpl {
 #define CS_DIRECT_IMPL(label, ns, pool) \
   DirectImpl { label, ns::VL, ns::DMR, ns::DNV, ns::kDirectTiles.data(), pool }
 
+// The tile of the CPU family in use (cpu.h); the avx512 family keeps the AVX2 tile (AVX2 is part
+// of every AVX-512 CPU it runs on).
 const DirectImpl& direct_impl() {
   static const DirectImpl scalar = CS_DIRECT_IMPL("scalar", direct_scalar, nullptr);
 #if defined(__wasm_simd128__)
   static const DirectImpl wasm = CS_DIRECT_IMPL("simd128", direct_wasm, nullptr);
-  if (std::strcmp(gemm_kernel_name(), "simd128") == 0) return wasm;
+  if (cpu_family() == CpuFamily::Simd128) return wasm;
 #endif
 #if defined(CS_SIMD_X86)
   static const DirectImpl avx2 = CS_DIRECT_IMPL("avx2", direct_avx2, &direct_avx2::direct_pool_tiles);
-  const char* k = gemm_kernel_name();
-  // The GEMM's choice already checked the CPU (avx512 implies avx2 + fma on every CPU that has it).
-  if (std::strcmp(k, "avx2") == 0 || std::strcmp(k, "avx512") == 0) return avx2;
+  const CpuFamily f = cpu_family();
+  if (f == CpuFamily::Avx2 || f == CpuFamily::Avx512) return avx2;
 #endif
   return scalar;
 }
@@ -216,13 +218,6 @@ const char* conv2d_direct_kernel_name() { return direct_impl().name; }
 
 namespace {
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-// The band epilogue is plain loops; an AVX2 clone (chosen at load time) widens its vectors
-// (its max-pool shuffles and float->double conversions were 14 % of M1-b64 in SSE2).
-#define CS_BAND_CLONES __attribute__((target_clones("default", "avx2")))
-#else
-#define CS_BAND_CLONES
-#endif
 
 // out[i] = max(in[2i], in[2i+1]) for i < n: the column pairs of a max-pool. Vectors of 4 (the
 // last one moved left to end at n, recomputing a few outputs with the same values), so 7- and
@@ -260,9 +255,10 @@ inline void row_max(const float* __restrict a, const float* __restrict c, float*
 // part != null; and its row pairs max-pooled 2x2 into the pooled rows from pr0 on (below POH) of
 // pooled (OC, POH, POW): column pairs first (one run over the block when OW is even: its rows are
 // contiguous), then row pairs. `tmp` holds nrows * POW floats. Finite values: the maximum is the
-// same float whichever comparison picks it (ReLU outputs are never -0).
-CS_BAND_CLONES CS_NO_MEMSET_CALLS
-void pool_band(const float* band, size_t band_ld, int OC, int OW, int nrows, int pr0, int POH, int POW, float* pooled,
+// same float whichever comparison picks it (ReLU outputs are never -0). Plain loops, compiled per
+// CPU family (cpu_variants.h): AVX2 widens them (its max-pool shuffles and float->double
+// conversions were 14 % of M1-b64 in SSE2).
+CS_VARIANT_BODY void pool_band_body(const float* band, size_t band_ld, int OC, int OW, int nrows, int pr0, int POH, int POW, float* pooled,
                double* part, float* tmp) {
   const size_t n = static_cast<size_t>(nrows) * OW;
   const int pairs = std::min(nrows / 2, POH - pr0);
@@ -287,6 +283,10 @@ void pool_band(const float* band, size_t band_ld, int OC, int OW, int nrows, int
       row_max(tmp + static_cast<size_t>(2 * q) * POW, tmp + static_cast<size_t>(2 * q + 1) * POW,
               po + static_cast<size_t>(q) * POW, POW);
   }
+}
+void pool_band(const float* band, size_t band_ld, int OC, int OW, int nrows, int pr0, int POH, int POW, float* pooled,
+               double* part, float* tmp) {
+  CS_CALL_VARIANT_NO_MEMSET(pool_band_body, band, band_ld, OC, OW, nrows, pr0, POH, POW, pooled, part, tmp);
 }
 
 // The driver of both entry points. pooled == null: out (N, OC, OH, OW) as conv2d_forward_direct.

@@ -13,8 +13,8 @@ namespace cs {
 // stride 1, groups 1, and every output row at least one vector of the active kernel wide.
 bool conv2d_direct_applies(const ConvGeometry& g);
 
-// The instruction set of the tile, following the GEMM's active kernel (gemm_use_kernel):
-// "avx2" (also under the avx512 GEMM: AVX2 is a subset), "simd128", "scalar".
+// The instruction set of the tile, following the CPU family in use (cpu.h): "avx2" (in the avx2
+// and avx512 families), "simd128", "scalar".
 const char* conv2d_direct_kernel_name();
 
 // out = conv(in, w) + b, then max(., 0) if relu. Requires conv2d_direct_applies(g).

@@ -1,9 +1,11 @@
 // depthwise.cpp — direct depthwise convolution, forward and backward (see depthwise.h).
 // Each tap (kh, kw) is one pass over an output row: row[ow] += w * in_row[ow*stride + offset],
 // restricted to the ow range whose input column lies inside the image, so the padding costs no
-// branches and the loop vectorises. On x86 the plane kernels are compiled three times
-// (baseline SSE2, AVX+FMA, AVX-512) and GCC's target_clones picks one at load time (ifunc), so the
-// same binary runs anywhere; wasm gets SIMD128 from -msimd128's auto-vectorisation.
+// branches and the loop vectorises. On x86 the plane kernels are compiled twice
+// (baseline SSE2 and AVX2+FMA) and the CPU family in use picks one (cpu_variants.h; the
+// padded-copy kernels without memset calls: a call costs more than the few padding floats of a
+// row, L5: 5.6% of the time in memset), so the same binary runs anywhere; wasm gets SIMD128 from
+// -msimd128's auto-vectorisation.
 #include "depthwise.h"
 
 #include <cstddef>
@@ -11,21 +13,8 @@
 #include <vector>
 
 #include "../parallel.h"
+#include "cpu_variants.h"
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-// Feature names, not "arch=...": an arch= clone is chosen by CPU *model* (__builtin_cpu_is), so an
-// AMD CPU with AVX2 would get the baseline clone. "fma" implies AVX: 256-bit vectors + FMA.
-#define CS_DW_CLONES __attribute__((target_clones("default", "fma", "avx512f")))
-#else
-#define CS_DW_CLONES
-#endif
-// GCC turns short zeroing loops into memset calls; for the few padding floats of each row of the
-// padded copy the call costs more than the stores (L5: 5.6% of the time in memset).
-#if defined(__GNUC__) && !defined(__clang__)
-#define CS_DW_NO_MEMSET_CALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
-#else
-#define CS_DW_NO_MEMSET_CALLS
-#endif
 
 namespace cs {
 
@@ -49,8 +38,7 @@ Plane plane_of(const ConvGeometry& g) {
 }
 
 // out (OH, OW) = bias + sum_taps w * shifted input plane.
-CS_DW_CLONES
-void plane_forward(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
+CS_VARIANT_BODY void plane_forward_body(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
                    float* __restrict out) {
   for (int oh = 0; oh < p.OH; ++oh) {
     float* __restrict row = out + static_cast<ptrdiff_t>(oh) * p.OW;
@@ -74,6 +62,10 @@ void plane_forward(const Plane& p, const float* __restrict x, const float* __res
     }
   }
 }
+void plane_forward(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
+                   float* __restrict out) {
+  CS_CALL_VARIANT(plane_forward_body, p, x, wk, bias, out);
+}
 
 // Stride 1 (any dilation) from a zero-padded copy of the plane. An output row is cut into blocks
 // of V 8-float vectors (V <= kMaxVecs, all blocks of a row near-equal): the V accumulators stay in
@@ -82,7 +74,7 @@ void plane_forward(const Plane& p, const float* __restrict x, const float* __res
 // anything else here: with 2 (the previous 16-output blocks) every tap waited for the FMA latency
 // of the one before (L8: 26 GFLOP/s). Per output the sum is bias, then taps (kh, kw) in order,
 // exactly as plane_forward, whatever V, the width or the thread count.
-// GCC/clang vector extensions: ymm in the fma/avx512f clones, two xmm in the baseline clone, two
+// GCC/clang vector extensions: ymm in the AVX2/AVX-512 compilations, two xmm in the baseline one, two
 // v128 in wasm. Vectors travel by reference (memcpy compiles to unaligned vector moves): passing a
 // 32-byte vector by value from baseline-ISA code is an ABI corner clang warns about.
 typedef float v8f __attribute__((vector_size(32)));
@@ -255,8 +247,7 @@ __attribute__((always_inline)) inline void rows_pass(const Plane& p, ptrdiff_t W
   }
 }
 
-CS_DW_CLONES CS_DW_NO_MEMSET_CALLS
-void plane_forward_s1(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
+CS_VARIANT_BODY void plane_forward_s1_body(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
                       float* __restrict out, float* __restrict xp) {
   const Padded pd = padded_of(p);
   const ptrdiff_t Wp = pd.Wp;
@@ -282,6 +273,10 @@ void plane_forward_s1(const Plane& p, const float* __restrict x, const float* __
     return;
   }
   rows_pass<1, kMaxVecs>(p, Wp, xp, wk, bias, out, 0, p.OH);
+}
+void plane_forward_s1(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
+                      float* __restrict out, float* __restrict xp) {
+  CS_CALL_VARIANT_NO_MEMSET(plane_forward_s1_body, p, x, wk, bias, out, xp);
 }
 
 // Stride 1 on a small plane (rows at most kFlatMaxWidth wide: M1's 7x7 depthwise, 14x14 maps):
@@ -355,10 +350,13 @@ __attribute__((always_inline)) inline void flat_body(const Plane& pr, const floa
   }
 }
 
-CS_DW_CLONES CS_DW_NO_MEMSET_CALLS
-void plane_forward_flat(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
+CS_VARIANT_BODY void plane_forward_flat_body(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
                         float* __restrict out, float* __restrict xp, float* __restrict flat, bool zero) {
   flat_body<0, 0, 0>(p, x, wk, bias, out, xp, flat, zero);
+}
+void plane_forward_flat(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
+                        float* __restrict out, float* __restrict xp, float* __restrict flat, bool zero) {
+  CS_CALL_VARIANT_NO_MEMSET(plane_forward_flat_body, p, x, wk, bias, out, xp, flat, zero);
 }
 
 // M1's depthwise 3x3, padding 1, on 7x7 maps.
@@ -367,15 +365,17 @@ bool is_flat_7x7_k3(const Plane& p) {
          p.dh == 1 && p.dw == 1;
 }
 
-CS_DW_CLONES CS_DW_NO_MEMSET_CALLS
-void plane_forward_flat_7x7_k3(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
+CS_VARIANT_BODY void plane_forward_flat_7x7_k3_body(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
                                float* __restrict out, float* __restrict xp, float* __restrict flat, bool zero) {
   flat_body<7, 3, 1>(p, x, wk, bias, out, xp, flat, zero);
 }
+void plane_forward_flat_7x7_k3(const Plane& p, const float* __restrict x, const float* __restrict wk, float bias,
+                               float* __restrict out, float* __restrict xp, float* __restrict flat, bool zero) {
+  CS_CALL_VARIANT_NO_MEMSET(plane_forward_flat_7x7_k3_body, p, x, wk, bias, out, xp, flat, zero);
+}
 
 // dx (H, W) += the transpose of plane_forward applied to dy (scatter form, any stride).
-CS_DW_CLONES
-void plane_backward_input(const Plane& p, const float* __restrict dy, const float* __restrict wk,
+CS_VARIANT_BODY void plane_backward_input_body(const Plane& p, const float* __restrict dy, const float* __restrict wk,
                           float* __restrict dx) {
   for (int oh = 0; oh < p.OH; ++oh) {
     const float* __restrict dyr = dy + static_cast<ptrdiff_t>(oh) * p.OW;
@@ -398,11 +398,14 @@ void plane_backward_input(const Plane& p, const float* __restrict dy, const floa
     }
   }
 }
+void plane_backward_input(const Plane& p, const float* __restrict dy, const float* __restrict wk,
+                          float* __restrict dx) {
+  CS_CALL_VARIANT(plane_backward_input_body, p, dy, wk, dx);
+}
 
 // acc[tap][ow] += dy[oh][ow] * x[ih][ow*stride + off] over all oh (element-wise rows, so the loop
 // vectorises without reassociating a sum); the caller reduces the rows in a fixed order.
-CS_DW_CLONES
-void plane_backward_weight(const Plane& p, const float* __restrict dy, const float* __restrict x,
+CS_VARIANT_BODY void plane_backward_weight_body(const Plane& p, const float* __restrict dy, const float* __restrict x,
                            float* __restrict acc) {
   for (int oh = 0; oh < p.OH; ++oh) {
     const float* __restrict dyr = dy + static_cast<ptrdiff_t>(oh) * p.OW;
@@ -424,6 +427,10 @@ void plane_backward_weight(const Plane& p, const float* __restrict dy, const flo
       }
     }
   }
+}
+void plane_backward_weight(const Plane& p, const float* __restrict dy, const float* __restrict x,
+                           float* __restrict acc) {
+  CS_CALL_VARIANT(plane_backward_weight_body, p, dy, x, acc);
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 // gemm.cpp — the fast matrix multiply behind gemm.h: packed panels, cache blocking and a
 // register-tiled micro-kernel (body in gemm_kernel.inc), compiled for several instruction sets in
-// ONE binary and chosen at run time:
-//   x86-64: AVX-512F (12x32 tile) if __builtin_cpu_supports("avx512f"), else AVX2+FMA (6x16) if
-//           the CPU has avx2 and fma, else the scalar kernel. Each ISA's code sits in its own
+// ONE binary and chosen at run time by the CPU family in use (cpu.h):
+//   x86-64: AVX-512F (12x32 tile) in the avx512 family, AVX2+FMA (6x16) in avx2, the scalar kernel
+//           in scalar. Each ISA's code sits in its own
 //           target region (#pragma GCC target / clang attribute, i.e. __attribute__((target))),
 //           so the engine is built for baseline x86-64 and still runs on any x86-64 CPU;
 //   wasm:   SIMD128 (4x8 tile: measured 35 vs 25 GFLOP/s for 6x8 under V8; mul+add, baseline wasm
@@ -18,6 +18,7 @@
 #include <cstring>
 #include <vector>
 
+#include "../cpu.h"
 #include "../parallel.h"
 
 #include "simd.h"
@@ -134,45 +135,48 @@ struct Impl {
   const char* name;
   SerialFn serial;
   int mr, nr, mc, kc, nc;
-  bool (*supported)();
   PackFn pack_a, pack_b;
   PackedFn packed;
 };
 
-bool always() { return true; }
+#define CS_IMPL(label, ns) \
+  Impl { label, &ns::gemm_serial, ns::MR, ns::NR, ns::MC, ns::KC, ns::NC, &ns::pack_a_full, &ns::pack_b_full, &ns::gemm_packed_serial }
+const Impl kScalar = CS_IMPL("scalar", gemm_scalar);
 #if CS_GEMM_X86
-bool has_avx2() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
-bool has_avx512() { return __builtin_cpu_supports("avx512f"); }
-#endif
-
-#define CS_IMPL(label, ns, pred) \
-  Impl {                                                                                       \
-    label, &ns::gemm_serial, ns::MR, ns::NR, ns::MC, ns::KC, ns::NC, pred, &ns::pack_a_full, \
-        &ns::pack_b_full, &ns::gemm_packed_serial                                            \
-  }
-
-// Fastest first: the first supported one is the default.
-const Impl kImpls[] = {
-#if CS_GEMM_X86
-    CS_IMPL("avx512", gemm_avx512, has_avx512),
-    CS_IMPL("avx2", gemm_avx2, has_avx2),
+const Impl kAvx2 = CS_IMPL("avx2", gemm_avx2);
+const Impl kAvx512 = CS_IMPL("avx512", gemm_avx512);
 #endif
 #if defined(__wasm_simd128__)
-    CS_IMPL("simd128", gemm_wasm, always),
+const Impl kSimd128 = CS_IMPL("simd128", gemm_wasm);
 #endif
-    CS_IMPL("scalar", gemm_scalar, always),
-};
 #undef CS_IMPL
 
-const Impl* default_impl() {
-  for (const Impl& im : kImpls)
-    if (im.supported()) return &im;
-  return &kImpls[sizeof(kImpls) / sizeof(kImpls[0]) - 1];
+// The kernel of the CPU family in use (cpu.h: the family was checked against the CPU).
+const Impl* active_impl() {
+  switch (cpu_family()) {
+#if CS_GEMM_X86
+    case CpuFamily::Avx512: return &kAvx512;
+    case CpuFamily::Avx2: return &kAvx2;
+#endif
+#if defined(__wasm_simd128__)
+    case CpuFamily::Simd128: return &kSimd128;
+#endif
+    default: return &kScalar;
+  }
 }
 
-const Impl*& active_impl() {
-  static const Impl* active = default_impl();
-  return active;
+// The kernel for one gemm() call: the family's, except that the avx512 family keeps the AVX2
+// kernel for products too small for its 12x32 tile to pay (edge panels and packing cost more than
+// the wider vectors save: L9's and T1's backward products; measured in README "CPU families").
+const Impl* impl_for(int M, int N, int K) {
+  const Impl* im = active_impl();
+#if CS_GEMM_X86
+  if (im == &kAvx512 && (N < 256 || M < 24 || K < 64)) return &kAvx2;
+#endif
+  (void)M;
+  (void)N;
+  (void)K;
+  return im;
 }
 
 // Per-thread packing buffers, grown once to the largest blocks in use and then reused, so the
@@ -209,26 +213,6 @@ constexpr int64_t kParallelMinMacs = 1 << 18;
 }  // namespace
 
 const char* gemm_kernel_name() { return active_impl()->name; }
-
-std::vector<std::string> gemm_kernels() {
-  std::vector<std::string> out;
-  for (const Impl& im : kImpls)
-    if (im.supported()) out.push_back(im.name);
-  return out;
-}
-
-bool gemm_use_kernel(const std::string& name) {
-  if (name.empty() || name == "auto") {
-    active_impl() = default_impl();
-    return true;
-  }
-  for (const Impl& im : kImpls)
-    if (name == im.name && im.supported()) {
-      active_impl() = &im;
-      return true;
-    }
-  return false;
-}
 
 GemmPanels gemm_panels() {
   const Impl& im = *active_impl();
@@ -289,7 +273,7 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int l
   // scale C once and accumulate.
   if (beta != 0.0f && beta != 1.0f) scale_rows(M, N, beta, C, ldc);
   bool accumulate = beta != 0.0f;
-  const Impl& im = *active_impl();
+  const Impl& im = *impl_for(M, N, K);
 
   int64_t macs = static_cast<int64_t>(M) * N * K;
   int threads = num_threads();

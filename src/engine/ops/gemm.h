@@ -12,16 +12,13 @@ namespace cs {
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, const float* A, int lda, const float* B,
           int ldb, float beta, float* C, int ldc);
 
-// The micro-kernel gemm() uses: "avx512", "avx2", "simd128" or "scalar" (chosen at first use from
-// what the CPU supports; see gemm.cpp). gemm_kernels() lists those this machine can run, fastest
-// first; gemm_use_kernel() switches (tests compare each to the oracle; bench reports them).
+// The micro-kernel gemm() uses: "avx512", "avx2", "simd128" or "scalar", that of the CPU family in
+// use (cpu.h: cpu_use_family switches it, and tests compare each family's kernel to the oracle).
 const char* gemm_kernel_name();
-std::vector<std::string> gemm_kernels();
-bool gemm_use_kernel(const std::string& name);  // "auto" restores the default; false if unsupported
 
 // Pre-packed operands, for callers that reuse A over many products (a convolution's weights over
 // the images of a batch) or produce B themselves in packed form (im2col writing panels directly).
-// Layout (of the active kernel; re-query after gemm_use_kernel): A as panels of mr rows over the
+// Layout (of the active kernel; re-query after cpu_use_family): A as panels of mr rows over the
 // whole depth, panel p (rows p*mr..) at pa + p*mr*K, element (i, k) at [k*mr + i%mr], rows past M
 // zero; B as panels of nr columns, panel q (columns q*nr..) at pb + q*nr*K, element (k, j) at
 // [k*nr + j%nr], columns past N zero. gemm_packed(M, N, K, pa, pb, beta, C) then equals

@@ -9,13 +9,8 @@
 #include <vector>
 
 #include "../parallel.h"
+#include "cpu_variants.h"
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-// As depthwise.cpp: baseline SSE2 and an AVX+FMA clone, picked at load time.
-#define CS_BN_CLONES __attribute__((target_clones("default", "fma")))
-#else
-#define CS_BN_CLONES
-#endif
 
 namespace cs {
 
@@ -40,8 +35,7 @@ inline double lanes_sum(const v4d& a, const v4d& b) {
 }
 
 // sum x
-CS_BN_CLONES
-double row_sum(const float* __restrict x, size_t n) {
+CS_VARIANT_BODY double row_sum_body(const float* __restrict x, size_t n) {
   v4d s0 = {0, 0, 0, 0}, s1 = s0;
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -55,10 +49,12 @@ double row_sum(const float* __restrict x, size_t n) {
   for (; i < n; ++i) t += x[i];
   return lanes_sum(s0, s1) + t;
 }
+double row_sum(const float* __restrict x, size_t n) {
+  return CS_CALL_VARIANT(row_sum_body, x, n);
+}
 
 // sum (x - mean)^2
-CS_BN_CLONES
-double row_sq_dev(const float* __restrict x, size_t n, double mean) {
+CS_VARIANT_BODY double row_sq_dev_body(const float* __restrict x, size_t n, double mean) {
   v4d s0 = {0, 0, 0, 0}, s1 = s0;
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -77,10 +73,12 @@ double row_sq_dev(const float* __restrict x, size_t n, double mean) {
   }
   return lanes_sum(s0, s1) + t;
 }
+double row_sq_dev(const float* __restrict x, size_t n, double mean) {
+  return CS_CALL_VARIANT(row_sq_dev_body, x, n, mean);
+}
 
 // *sg += sum gy, *sgx += sum gy (x - mean)
-CS_BN_CLONES
-void row_sums_gy(const float* __restrict gy, const float* __restrict x, size_t n, double mean, double* sg,
+CS_VARIANT_BODY void row_sums_gy_body(const float* __restrict gy, const float* __restrict x, size_t n, double mean, double* sg,
                  double* sgx) {
   v4d g0 = {0, 0, 0, 0}, g1 = g0, p0 = g0, p1 = g0;
   size_t i = 0;
@@ -102,6 +100,10 @@ void row_sums_gy(const float* __restrict gy, const float* __restrict x, size_t n
   }
   *sg += lanes_sum(g0, g1) + tg;
   *sgx += lanes_sum(p0, p1) + tp;
+}
+void row_sums_gy(const float* __restrict gy, const float* __restrict x, size_t n, double mean, double* sg,
+                 double* sgx) {
+  CS_CALL_VARIANT(row_sums_gy_body, gy, x, n, mean, sg, sgx);
 }
 
 // Channels per parallel chunk: at least ~32K values.

@@ -14,8 +14,8 @@
 #include <cstring>
 #include <vector>
 
+#include "../cpu.h"
 #include "../parallel.h"
-#include "gemm.h"
 #include "simd.h"
 
 namespace cs {
@@ -563,9 +563,8 @@ void winograd_driver(const ConvGeometry& g, const float* in, const float* w, con
 }  // namespace
 
 bool winograd_avx2_available() {
-  const char* k = gemm_kernel_name();
-  // The GEMM's choice already checked the CPU (avx512 implies avx2 + fma on every CPU that has it).
-  return std::strcmp(k, "avx2") == 0 || std::strcmp(k, "avx512") == 0;
+  const CpuFamily f = cpu_family();  // checked against the CPU: both families imply avx2 + fma
+  return f == CpuFamily::Avx2 || f == CpuFamily::Avx512;
 }
 
 bool winograd_avx2_applies(const ConvGeometry& g) {

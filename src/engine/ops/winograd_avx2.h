@@ -11,8 +11,8 @@
 // The fused inference variant pools as it stores: a tile's 2x2 outputs are exactly a
 // MaxPool2d(2)'s window, so maxpool2x2(relu(conv)) is one max over a tile's four values and the
 // full-size output is never written (the contract of conv2d_forward_direct_relu_pool2).
-// Only built for x86 with GCC or clang (CS_WINOGRAD_AVX2); the kernel runs only where the GEMM
-// chose AVX2 or AVX-512 (so the CPU has AVX2 + FMA, and tests can switch it off with gemm_use_kernel).
+// Only built for x86 with GCC or clang (CS_WINOGRAD_AVX2); the kernel runs only in the avx2 and
+// avx512 CPU families (cpu.h: the CPU has AVX2 + FMA; the scalar family switches it off).
 #pragma once
 #include "conv_geometry.h"
 
@@ -21,7 +21,7 @@
 
 namespace cs {
 
-// The CPU runs the kernel (the active GEMM kernel is "avx2" or "avx512").
+// The CPU family in use (cpu.h) is avx2 or avx512.
 bool winograd_avx2_available();
 
 // 3x3, stride 1, dilation 1, groups 1, and winograd_avx2_available().
