@@ -100,7 +100,7 @@ def command(a, engine, case, threads):
     if engine == "torch":
         env = {"OMP_NUM_THREADS": t}
         # Debian's torch links the reference BLAS, which its non-oneDNN convolutions (batch-1 small and
-        # single-thread 1x1) use; OpenBLAS is what a torch user on this system would have.
+        # single-thread 1x1) use, 4-15x slower than with OpenBLAS: the peer gets OpenBLAS, as a user would.
         if os.path.isdir(a.openblas):
             env["LD_LIBRARY_PATH"] = a.openblas
         return ["/usr/bin/python3", os.path.join(HERE, "torch_peer.py"), "--case", case, "--threads", t, "--time", s], env
@@ -113,6 +113,8 @@ def command(a, engine, case, threads):
         if not node_peer_case or threads != 1:
             return None
         return ["node", os.path.join(HERE, "tfjs_peer.mjs"), "--case", case, "--time", s], {"PEERS_DIR": a.peers_dir}
+    # ConvScope with --algos auto: the routing every caller of the engine gets, as the peers run
+    # their own defaults (bench's best-of-all-algorithms row would pick per case after the fact).
     if engine.startswith("convscope-native["):
         family = engine[len("convscope-native["):-1]
         return [a.native, "bench", "--json", "--algos", "auto", "--threads", t, "--cases", case, "--time", s,
@@ -167,6 +169,10 @@ def measure(a, engine, case, threads, argv, env):
             rec["error"] = f"{why[:300]} (exit {rc})"
         else:
             rec.update({k: rows[0][k] for k in ("median_ms", "min_ms", "runs", "note") if k in rows[0]})
+        asked = env.get("CS_CPU", "auto")
+        ran = next((m["cpu_family"] for m in rec["meta"] if "cpu_family" in m), None)
+        if asked != "auto" and ran is not None and ran != asked and "error" not in rec:
+            rec["error"] = f"CS_CPU={asked} asked, the engine ran the {ran} family"
         rec["disturbed"] = timed_out or foreign > a.quiet_busy
         if best is None or (rec["disturbed"], rec["foreign_cpu_pct"]) < (best["disturbed"], best["foreign_cpu_pct"]):
             best = rec
@@ -231,8 +237,23 @@ def convscope_info(a, families):
                                      text=True).stdout.strip()}
     for f in families:
         r = subprocess.run([a.native, "--version"], env={**os.environ, "CS_CPU": f}, capture_output=True, text=True)
-        info[f] = " / ".join(l.strip() for l in (r.stdout + r.stderr).splitlines() if l.strip())
+        info[f] = [l.strip() for l in (r.stdout + r.stderr).splitlines() if l.strip()]
     return info
+
+
+def convscope_header(cs, versions, columns):
+    """ConvScope's commit, and per CS_CPU the family `convscope --version` says it runs."""
+    parts, features = [], ""
+    for f, lines in cs.items():
+        if f == "commit":
+            continue
+        family = [l for l in lines if "family" in l]
+        features = features or next((l for l in lines if l.startswith("cpu features")), "")
+        parts.append(f"CS_CPU={f}: {(family or lines or ['(no output)'])[0]}")
+    native = [c for c in columns if c.startswith("convscope-native[")]
+    unverified = any("cpu_family" not in versions.get(c, {}) for c in native if c in versions)
+    return (f"ConvScope {cs['commit']}; " + "; ".join(parts) + (f"; {features}" if features else "")
+            + (" (this build does not report its CPU family: CS_CPU may have been ignored)" if unverified else ""))
 
 
 def main():
@@ -258,6 +279,8 @@ def main():
     a = ap.parse_args()
     split = lambda s: [x for x in s.replace(" ", ",").split(",") if x]
     a.cases, a.engines, a.families = split(a.cases), split(a.engines), split(a.families)
+    if not all(t.isdigit() and 1 <= int(t) <= 64 for t in split(a.threads)) or not split(a.threads):
+        sys.exit(f"side_by_side: threads are counts in [1, 64] separated by commas, got '{a.threads}'")
     a.threads = [int(t) for t in split(a.threads)]
     unknown = [c for c in a.cases if c not in CASES["order"]]
     if unknown:
@@ -291,15 +314,16 @@ def main():
     for r in records:
         for meta in r.get("meta", []):
             name = PEER_COLUMN.get(r["engine"], r["engine"])
-            keep = {k: v for k, v in meta.items() if k in ("version", "blas", "gemm_kernel", "compiler")
-                    or "cpu" in k or "famil" in k}
+            keep = {k: v for k, v in meta.items() if k in ("version", "blas", "gemm_kernel", "compiler", "cpu_family")}
             versions.setdefault(name, keep)
     header = [
         f"ConvScope side by side, {started:%Y-%m-%d %H:%M}-{ended:%H:%M} UTC",
         f"command: {a.command or shlex.join(sys.argv)}",
         f"CPU: {m['cpu']} (family/model {m['family_model']}), {m['cpus']} CPUs; {m['os']}, Linux {m['kernel']}, node {m['node']}",
         f"instruction sets: {' '.join(m['simd_flags'])}",
-        f"ConvScope {cs['commit']}" + "".join(f"; CS_CPU={f}: {cs[f]}" for f in cs if f != "commit"),
+        convscope_header(cs, versions, columns),
+        "environment of every engine: " + (" ".join(f"{k}={os.environ[k]}" for k in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
+                                                    if k in os.environ) or "as inherited"),
         "engines: " + "; ".join(f"{k} {json.dumps(v, separators=(',', ':'))}" for k, v in versions.items()),
         "",
         "Cell: median ms per call (best native or wasm peer's median / this median, at the same thread count: above 1",
