@@ -8,11 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONV, MODEL, MODELS_DIR, emit, maxAbsDiff, noise, parseArgs, readM1Reference, requirePeer, timeCalls } from './peer_common.mjs';
 
-const backendAt = process.argv.indexOf('--backend');
-const backend = backendAt > 0 ? process.argv.splice(backendAt, 2)[1] : 'node';
-if (backend !== 'node' && backend !== 'web') throw new Error(`--backend is node or web, got '${backend}'`);
-const a = parseArgs();
-const web = backend === 'web';
+const a = parseArgs({ backend: 'node' });
+if (a.backend !== 'node' && a.backend !== 'web') throw new Error(`--backend is node or web, got '${a.backend}'`);
+const web = a.backend === 'web';
 const ort = requirePeer(web ? 'onnxruntime-web' : 'onnxruntime-node');
 const peer = web ? 'ort-web-wasm' : 'ort-node';
 

@@ -4,11 +4,19 @@
 // project's node_modules.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-export const PEERS_DIR = process.env.PEERS_DIR || join(HERE, '..', '.cache', 'peers');
+
+// A peer that cannot run says why in one line on stderr (side_by_side.py shows it in the table).
+const failed = (e) => {
+  process.stderr.write(`${basename(process.argv[1])}: ${e?.message ?? e}\n`);
+  process.exit(1);
+};
+process.on('uncaughtException', failed);
+process.on('unhandledRejection', failed);
+export const PEERS_DIR = resolve(process.env.PEERS_DIR || join(HERE, '..', '.cache', 'peers'));
 export const MODELS_DIR = join(PEERS_DIR, 'models');
 export const CASES = JSON.parse(readFileSync(join(HERE, 'cases.json'), 'utf8'));
 export const CONV = Object.fromEntries(CASES.conv.map((c) => [c.id, c]));
@@ -17,15 +25,18 @@ export const MODEL = Object.fromEntries(CASES.model.map((m) => [m.id, m]));
 // require() from the cache folder: the packages are CommonJS under node (their "node" entries).
 export const requirePeer = createRequire(join(PEERS_DIR, 'package.json'));
 
-// --case L4 --threads 1 --time 1 -> {case: 'L4', threads: 1, time: 1}
-export function parseArgs() {
-  const a = { case: '', threads: 1, time: 1 };
+// --case L4 --threads 1 --time 1 [--name value for each of `more`] -> {case: 'L4', threads: 1, time: 1, ...}
+export function parseArgs(more = {}) {
+  const a = { case: '', threads: 1, time: 1, ...more };
   const v = process.argv.slice(2);
-  for (let i = 0; i + 1 < v.length; i += 2) {
+  for (let i = 0; i < v.length; i += 2) {
     const key = v[i].replace(/^--/, '');
-    if (!(key in a)) throw new Error(`unknown option '${v[i]}' (--case, --threads, --time)`);
-    a[key] = key === 'case' ? v[i + 1] : Number(v[i + 1]);
+    if (!(key in a) || i + 1 >= v.length) {
+      throw new Error(`'${v[i]}' is not an option with a value (${Object.keys(a).map((k) => `--${k}`).join(', ')})`);
+    }
+    a[key] = typeof a[key] === 'number' ? Number(v[i + 1]) : v[i + 1];
   }
+  if (!(a.threads >= 1) || !(a.time >= 0)) throw new Error(`--threads must be >= 1 and --time >= 0, got ${a.threads} and ${a.time}`);
   if (!CONV[a.case] && !MODEL[a.case]) throw new Error(`no case '${a.case}' for this peer (L1-L8, M1-b1, M1-b64)`);
   return a;
 }

@@ -5,10 +5,11 @@ exports the models and builds ConvScope first; its header lists the settings.
 
 Each figure is one process timing one (engine, case, threads): before it starts, the machine must
 have a 1-minute load average below --quiet-load and be idle for a second (nothing else running
-now), waiting at most --quiet-wait seconds; the load average at its start is printed beside the
-figure, with a '!' when the wait ran out or other processes used more than --quiet-busy % of the
-CPUs while it ran (such a step is run again, up to --retries times, and its least disturbed attempt
-kept). With --repeat N every figure is taken N times and its lowest median kept.
+now), waiting at most --quiet-wait seconds a figure and --quiet-budget in all; the load average at
+its start is printed beside the figure, with a '!' when the wait ran out or other processes used
+more than --quiet-busy % of the CPUs while it ran (such a figure is taken again, up to --retries
+times, unless the wait ran out, and its least disturbed attempt kept). With --repeat N every figure
+is taken N times and its lowest median kept; Ctrl+C prints the table of what was measured.
 Standard library only (the peers' Python is Debian's /usr/bin/python3).
 """
 import argparse, datetime, json, os, platform, resource, shlex, subprocess, sys, time
@@ -165,7 +166,9 @@ def measure(a, engine, case, threads, argv, env):
         rec["meta"] = [l["meta"] for l in lines if "meta" in l]
         rows = [l for l in lines if l.get("case") == case and "meta" not in l]
         if rc != 0 or not rows or "median_ms" not in rows[0]:
-            why = (rows[0].get("error") if rows else None) or (err.strip().splitlines() or [f"exit {rc}"])[-1]
+            said = [l.strip() for l in err.splitlines() if l.strip()]
+            sentence = next((l for l in reversed(said) if ": " in l), said[-1] if said else f"exit {rc}")
+            why = (rows[0].get("error") if rows else None) or sentence
             rec["error"] = f"{why[:300]} (exit {rc})"
         else:
             rec.update({k: rows[0][k] for k in ("median_ms", "min_ms", "runs", "note") if k in rows[0]})
@@ -176,7 +179,8 @@ def measure(a, engine, case, threads, argv, env):
         rec["disturbed"] = timed_out or foreign > a.quiet_busy
         if best is None or (rec["disturbed"], rec["foreign_cpu_pct"]) < (best["disturbed"], best["foreign_cpu_pct"]):
             best = rec
-        if not rec["disturbed"] or "error" in rec or attempt == a.retries:
+        # No retry when the wait for quiet ran out: the machine is busy for longer than a figure.
+        if not rec["disturbed"] or timed_out or "error" in rec or attempt == a.retries:
             break
         log(f"{label}: other processes used {foreign:.0f}% of the CPUs; again")
     shown = f"{best['median_ms']:.4g} ms" if "median_ms" in best else "ERROR " + best["error"]
@@ -279,6 +283,7 @@ def main():
     a = ap.parse_args()
     split = lambda s: [x for x in s.replace(" ", ",").split(",") if x]
     a.cases, a.engines, a.families = split(a.cases), split(a.engines), split(a.families)
+    a.peers_dir, a.native, a.wasm = map(os.path.abspath, (a.peers_dir, a.native, a.wasm))
     if not all(t.isdigit() and 1 <= int(t) <= 64 for t in split(a.threads)) or not split(a.threads):
         sys.exit(f"side_by_side: threads are counts in [1, 64] separated by commas, got '{a.threads}'")
     a.threads = [int(t) for t in split(a.threads)]
@@ -295,17 +300,20 @@ def main():
     log(f"{len(a.cases)} cases x threads {a.threads} x {len(columns)} engines x {a.repeat} round(s); "
         f"quiet = load < {a.quiet_load:g} and < {a.quiet_busy:g}% CPU busy (waiting up to {a.quiet_wait:g} s "
         f"a figure, {a.quiet_budget:g} s in all)")
-    records = []
-    for rnd in range(a.repeat):
-        for case in a.cases:
-            for threads in a.threads:
-                for col in columns:
-                    cmd = command(a, col, case, threads)
-                    if cmd is None:
-                        continue
-                    rec = measure(a, col, case, threads, *cmd)
-                    rec["round"] = rnd + 1
-                    records.append(rec)
+    records, interrupted = [], False
+    try:
+        for rnd in range(a.repeat):
+            for case in a.cases:
+                for threads in a.threads:
+                    for col in columns:
+                        cmd = command(a, col, case, threads)
+                        if cmd is None:
+                            continue
+                        rec = measure(a, col, case, threads, *cmd)
+                        rec["round"] = rnd + 1
+                        records.append(rec)
+    except KeyboardInterrupt:  # Ctrl+C: the table of what was measured so far
+        interrupted = True
     ended = datetime.datetime.now(datetime.timezone.utc)
 
     m = machine()
@@ -317,7 +325,7 @@ def main():
             keep = {k: v for k, v in meta.items() if k in ("version", "blas", "gemm_kernel", "compiler", "cpu_family")}
             versions.setdefault(name, keep)
     header = [
-        f"ConvScope side by side, {started:%Y-%m-%d %H:%M}-{ended:%H:%M} UTC",
+        f"ConvScope side by side, {started:%Y-%m-%d %H:%M}-{ended:%H:%M} UTC" + (" (interrupted)" if interrupted else ""),
         f"command: {a.command or shlex.join(sys.argv)}",
         f"CPU: {m['cpu']} (family/model {m['family_model']}), {m['cpus']} CPUs; {m['os']}, Linux {m['kernel']}, node {m['node']}",
         f"instruction sets: {' '.join(m['simd_flags'])}",
