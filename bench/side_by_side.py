@@ -150,6 +150,19 @@ def run_once(argv, env, timeout):
     return out, err, rc, foreign
 
 
+def json_lines(text):
+    """The JSON objects among a process's output lines (anything else it prints is skipped)."""
+    found = []
+    for line in text.splitlines():
+        try:
+            obj = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(obj, dict):
+            found.append(obj)
+    return found
+
+
 def measure(a, engine, case, threads, argv, env):
     """One figure, on a quiet machine, re-run while disturbed; returns its record."""
     label = f"{case} {engine}/{threads}"
@@ -162,7 +175,7 @@ def measure(a, engine, case, threads, argv, env):
                "waited_s": round(waited, 1), "quiet_wait_ran_out": timed_out, "foreign_cpu_pct": round(foreign, 1),
                "attempt": attempt + 1, "at": datetime.datetime.now(datetime.timezone.utc).strftime("%H:%M:%S"),
                "command": shlex.join(shown_env + argv)}
-        lines = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
+        lines = json_lines(out)
         rec["meta"] = [l["meta"] for l in lines if "meta" in l]
         rows = [l for l in lines if l.get("case") == case and "meta" not in l]
         if rc != 0 or not rows or "median_ms" not in rows[0]:
