@@ -1,4 +1,4 @@
-// bench.cpp — `convscope bench`: times the engine on the peers' cases (../shared/peers/cases.json:
+// bench.cpp — `convscope bench`: times the engine on the peers' cases (bench/cases.json:
 // L1-L9 single convolutions, M1 the small MNIST CNN at batch 1 and 64, T1 one SGD step of M1; plus
 // DigitNet inference at batch 1 and an AdamW training step at batch 64) for
 // each algorithm that applies, and prints a table or, with --json, one JSON line per (case, threads)
@@ -227,7 +227,7 @@ void set_conv_algo(M1& m, ConvAlgo a) {
   for (Conv2d* c : {m.c1, m.c2, m.dw, m.pw}) c->set_algo(a);
 }
 
-// Loads torch's M1 weights from the peers' models/M1_ref.json and returns max|y - torch| on its
+// Loads torch's M1 weights from bench/install_peers.sh's models/M1_ref.json and returns max|y - torch| on its
 // input: the same correctness note the ORT and tfjs peers print.
 Result<double> check_m1_against_torch(M1& m, const std::string& path) {
   std::ifstream f(path);
@@ -441,7 +441,7 @@ void print_help() {
   std::printf(
       "usage: convscope bench [--json] [--threads 1,2] [--cases L1,L4,M1-b1,...] [--algos auto,im2col,...]\n"
       "                       [--time SECONDS] [--cpu FAMILY] [--m1-ref M1_ref.json]\n\n"
-      "Times the peers' benchmark cases (../shared/peers/cases.json) on this engine: median of >= 20 calls\n"
+      "Times the benchmark cases of bench/cases.json on this engine: median of >= 20 calls\n"
       "after warm-up, timing continuing to --time seconds (default 1) or 1000 calls.\n"
       "  cases   L1..L8 convolutions, L9 backward of L3, M1-b1 / M1-b64 the small MNIST CNN, T1 one SGD step\n"
       "          of M1 at batch 64, DigitNet-b1 the digit lab's network at batch 1 and DigitNet-train one\n"
@@ -452,7 +452,7 @@ void print_help() {
       "          fastest algorithm, \"%s-<algo>\" each algorithm\n"
       "  --cpu   CPU family for every CPU-dependent kernel (this CPU has %s; default: CS_CPU, else the\n"
       "          fastest; auto = the fastest)\n"
-      "  --m1-ref  the peers' models/M1_ref.json: load torch's M1 weights, report max|y-torch| in the note\n",
+      "  --m1-ref  .cache/peers/models/M1_ref.json (made by bench/install_peers.sh): load torch's M1 weights, report max|y-torch| in the note\n",
       kPeer, kPeer, [] {
         std::string s;
         for (CpuFamily f : cpu_families()) s += (s.empty() ? "" : ", ") + std::string(cpu_family_name(f));
