@@ -10,6 +10,7 @@
 #include "engine/nn/pool_layers.h"
 #include "engine/nn/residual.h"
 #include "engine/nn/squeeze_excite.h"
+#include "engine/nn/walk.h"
 #include "nn_testing.h"
 
 using namespace cs;
@@ -250,6 +251,63 @@ TEST_CASE("every layer survives hostile shapes: errors, never crashes (run under
       Status ok = l->backward(random_tensor(y.shape(), 17), gx);
       CHECK_MESSAGE(ok.is_ok(), who << " " << shape_str(s) << ": " << ok.message());
       if (ok) CHECK(gx.shape() == x.shape());
+    }
+  }
+}
+
+// The one walk of the layer tree (walk.h): every layer once, in forward order, under the name its
+// activations are traced with — so the SE blocks, convolutions and receptive fields the app finds
+// through it are the ones the Trace shows.
+TEST_CASE("walk_layers finds every layer under its Trace name, inside MBConv, ConvNeXt and Residual blocks") {
+  Rng rng(3);
+  Model m = make_model(rng);
+  Conv2dOptions c;
+  c.in_channels = 10;
+  c.out_channels = 10;
+  c.padding = {1, 1};
+  auto body = std::make_unique<Sequential>();
+  body->add(LayerPtr(new Conv2d(c, rng)), "0", std::string("conv"));
+  body->add(LayerPtr(new SqueezeExcite(10, 4, rng)), "1", std::string("se"));
+  Conv2dOptions sc = c;
+  sc.kernel_size = {1, 1};
+  sc.padding = {0, 0};
+  Model r;
+  Conv2dOptions stem = c;
+  stem.in_channels = 1;
+  r.add(LayerPtr(new Conv2d(stem, rng)), "stem");
+  r.add(LayerPtr(new Residual(std::move(body), LayerPtr(new Conv2d(sc, rng)))), "res");
+
+  for (Model* model : {&m, &r}) {
+    Tensor x = random_tensor({1, 1, 8, 8}, 4), y;
+    Trace trace;
+    REQUIRE(model->forward(x, y, &trace).is_ok());
+    const std::vector<std::string> names = trace.names();
+    auto traced = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+    int visits = 0;
+    walk_layers(model->root(), [&](Layer& l, const std::string& path) {
+      if (visits++ == 0) CHECK(path.empty());  // the root first
+      (void)l;
+    });
+    const auto ses = find_layers<SqueezeExcite>(model->root());
+    const auto convs = find_layers<Conv2d>(model->root());
+    for (const auto& [path, se] : ses) {
+      CAPTURE(path);
+      CHECK(traced(path + ".excitation"));
+    }
+    for (const auto& [path, conv] : convs) {
+      CAPTURE(path);
+      CHECK(traced(path));
+    }
+    if (model == &m) {
+      REQUIRE(ses.size() == 1);
+      CHECK(ses[0].first == "block2.se");
+      CHECK(convs.size() == 1 + 3 + 3 + 1);  // stem, MBConv expand/dw/project (x2 minus SE's FCs), ConvNeXt dwconv
+    } else {
+      REQUIRE(ses.size() == 1);
+      CHECK(ses[0].first == "res.body.se");
+      REQUIRE(convs.size() == 3);
+      CHECK(convs[1].first == "res.body.conv");
+      CHECK(convs[2].first == "res.shortcut");
     }
   }
 }

@@ -31,6 +31,7 @@ class ConvNeXtBlock : public Layer {
   void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
   void trace_internals(const std::string& prefix, Trace& trace) const override;
   int64_t macs() const override { return block_.macs(); }
+  void children(std::vector<LayerChild>& out) override { out.push_back({"", &block_}); }
 
   Sequential& block() { return block_; }
   Tensor layer_scale, layer_scale_grad;  // (C, 1, 1); empty when disabled

@@ -5,6 +5,7 @@
 #include "mbconv.h"
 #include "pool_layers.h"
 #include "sequential.h"
+#include "walk.h"
 
 namespace cs {
 
@@ -95,22 +96,9 @@ Result<std::unique_ptr<Model>> load_digitnet(const std::string& path) {
 }  // namespace cs
 
 namespace cs {
-namespace {
-void collect_se(Layer& layer, const std::string& path, std::vector<SeBlock>& out) {
-  auto join = [](const std::string& a, const std::string& b) { return a.empty() ? b : b.empty() ? a : a + "." + b; };
-  if (auto* se = dynamic_cast<SqueezeExcite*>(&layer)) {
-    out.push_back(SeBlock{path, se});
-  } else if (auto* seq = dynamic_cast<Sequential*>(&layer)) {
-    for (size_t i = 0; i < seq->size(); ++i) collect_se(seq->child(i), join(path, seq->label(i)), out);
-  } else if (auto* mb = dynamic_cast<MBConv*>(&layer)) {
-    collect_se(mb->block(), path, out);
-  }
-}
-}  // namespace
-
 std::vector<SeBlock> digitnet_se_blocks(Model& model) {
   std::vector<SeBlock> out;
-  collect_se(model.root(), "", out);
+  for (auto& [path, se] : find_layers<SqueezeExcite>(model.root())) out.push_back(SeBlock{path, se});
   return out;
 }
 }  // namespace cs

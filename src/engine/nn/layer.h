@@ -5,6 +5,8 @@
 //   backward(grad_out, grad_in): uses the caches of the last forward; writes grad_in and
 //     *overwrites* the parameter gradients (one backward per optimizer step, no accumulation).
 // Layers never throw; errors come back as Status naming the layer and the shapes.
+// children(): the layers a block is built from, so that one walker (walk.h) finds every layer of a
+//   model, under the same path its activations are traced with.
 #pragma once
 #include <memory>
 #include <string>
@@ -63,6 +65,15 @@ class SavedInput {
   const Tensor* ptr_ = nullptr;
 };
 
+class Layer;
+
+// One layer a block is built from, with the path segment its activations are traced under ("body"
+// of a Residual; "" where they are traced under the block's own prefix, as MBConv's inner layers).
+struct LayerChild {
+  std::string label;
+  Layer* layer;
+};
+
 class Layer {
  public:
   virtual ~Layer() = default;
@@ -99,6 +110,9 @@ class Layer {
   // Multiply-accumulates of the last forward pass (convolutions and linear layers; elementwise
   // work is not counted, as most profilers). Containers sum their children.
   virtual int64_t macs() const { return 0; }
+  // Appends the layers this one is built from, in forward order (none for a plain layer); they are
+  // owned by this one and live as long as it does.
+  virtual void children(std::vector<LayerChild>& out) { (void)out; }
 
  protected:
   bool training_ = true;  // PyTorch modules start in training mode

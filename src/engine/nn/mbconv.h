@@ -43,6 +43,7 @@ class MBConv : public Layer {
   void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
   void trace_internals(const std::string& prefix, Trace& trace) const override;
   int64_t macs() const override { return block_.macs(); }
+  void children(std::vector<LayerChild>& out) override { out.push_back({"", &block_}); }
 
   const MBConvOptions& options() const { return o_; }
   bool use_residual() const { return use_res_; }

@@ -119,20 +119,20 @@ Status locate(const Sequential& s, const std::string& prefix, const std::string&
     }
     const std::string inner = label.empty() ? prefix : path + ".";
     if (name.compare(0, inner.size(), inner) != 0) continue;
-    const Layer& child = s.child(i);
-    const Sequential* sub = dynamic_cast<const Sequential*>(&child);
-    std::string sub_prefix = inner;
-    if (!sub)
-      if (auto* mb = dynamic_cast<const MBConv*>(&child)) sub = &mb->block();
-    if (!sub)
-      if (auto* r = dynamic_cast<const Residual*>(&child)) {  // traced as "<res>.body.*"; the body reads the block's input
-        sub = dynamic_cast<const Sequential*>(&const_cast<Residual*>(r)->body());
-        sub_prefix = inner + "body.";
-      }
-    if (!sub) continue;
-    RfBox at_child_in;
-    CS_RETURN_IF_ERROR(locate(*sub, sub_prefix, name, child_in, y, x, found, at_child_in, w));
-    if (found) return back_sequential(s, in, i, at_child_in, out, w);
+    // Inside a block: its inner Sequentials (a Sequential child is its own; MBConv's block, a
+    // Residual's "body" / "shortcut") all read the block's input.
+    std::vector<LayerChild> inside;
+    Layer& child = const_cast<Layer&>(s.child(i));  // children() is non-const; nothing is modified
+    if (dynamic_cast<Sequential*>(&child)) inside.push_back({"", &child});
+    else child.children(inside);
+    for (const LayerChild& c : inside) {
+      const auto* sub = dynamic_cast<const Sequential*>(c.layer);
+      if (!sub) continue;
+      const std::string sub_prefix = c.label.empty() ? inner : inner + c.label + ".";
+      RfBox at_child_in;
+      CS_RETURN_IF_ERROR(locate(*sub, sub_prefix, name, child_in, y, x, found, at_child_in, w));
+      if (found) return back_sequential(s, in, i, at_child_in, out, w);
+    }
   }
   return Status::ok();
 }

@@ -20,6 +20,10 @@ class Residual : public Layer {
   void named_tensors(const std::string& prefix, std::vector<NamedTensor>& out) override;
   void trace_internals(const std::string& prefix, Trace& trace) const override;
   int64_t macs() const override { return body_->macs() + (shortcut_ ? shortcut_->macs() : 0); }
+  void children(std::vector<LayerChild>& out) override {
+    out.push_back({"body", body_.get()});
+    if (shortcut_) out.push_back({"shortcut", shortcut_.get()});
+  }
 
   Layer& body() { return *body_; }
   Layer* shortcut() { return shortcut_.get(); }

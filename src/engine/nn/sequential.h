@@ -42,6 +42,9 @@ class Sequential : public Layer {
   // Records each child's output as prefix + label, then the child's internals under prefix + label + ".".
   void trace_internals(const std::string& prefix, Trace& trace) const override;
   int64_t macs() const override;
+  void children(std::vector<LayerChild>& out) override {
+    for (Child& c : children_) out.push_back({c.label, c.layer.get()});
+  }
 
   size_t size() const { return children_.size(); }
   Layer& child(size_t i) { return *children_[i].layer; }
