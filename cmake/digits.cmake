@@ -5,7 +5,7 @@
 # browser tests pick 100 of these 1000) and 100 training digits per class (in-page training), at 16
 # grey levels, range coded: ~65 KB each (600 per class cost 1.3 MB).
 # The desktop embeds both sets in digits.bin (and DigitNet's weights, cmake/app.cmake). The page embeds
-# neither, to keep them out of its first load (issue 8's 500 KB budget): the test digits (digits.bin)
+# neither, to keep them out of its first load (the 500 KB budget): the test digits (digits.bin)
 # and assets/digitnet.safetensors are files beside index.html, fetched when the digit lab opens or a
 # lesson picks a digit or the learned kernels (src/app/app.cpp app_lab_assets); the training digits
 # are digits-train.bin, fetched when the training panel first shows (app_training_digits). The

@@ -13,15 +13,13 @@ endif()
 add_compile_options(-msimd128)
 # Exceptions stay disabled (the 3.1.6 default): the engine reports errors through Status/Result.
 
-# First-load budget (issue 8: <= 500 KB gzipped, wasm + js + data). The engine library keeps the
-# Release -O3 (its kernels are the page's hot loops: conv, GEMM, depthwise, training). The UI, Dear
-# ImGui and the platform layer run once per frame on small data, and at -O3 the inliner copies them
-# into the frame function (165 KB of one function): -Oz takes the page's code from 516 to 448 KB
-# gzipped. They are also compiled for link-time optimisation (-flto: whole-program dead code and
-# inlining across the app's files: 516.8 -> 510.2 KB gzipped wasm, session 5). The link stays at the
-# Release -O3 (the page links at -O2, below): binaryen at -Oz would save 17.7 KB more (516.8 -> 499.1) but inlines less in the engine
-# too (M1-b1 inference 0.155 -> 0.27 ms in convscope_bench, session 4; in the page, frames while
-# training went from a median of 33 to 50 ms in tests/web/test_digit_lab.mjs, session 5).
+# First-load budget (<= 500 KB gzipped, wasm + js + data). The engine library keeps the Release -O3
+# (its kernels are the page's hot loops: conv, GEMM, depthwise, training). The UI, Dear ImGui and the
+# platform layer run once per frame on small data, and at -O3 the inliner copies them into the frame
+# function: they are compiled -Oz, with link-time optimisation (whole-program dead code and inlining
+# across the app's files). The link stays at the Release -O3 (the page links at -O2, below): binaryen
+# at -Oz would save more but inlines less in the engine too and slowed it. Figures: README "Where the
+# 306 KB went".
 # Not available here: --closure 1 (Debian's closure-compiler is from 2013; emcc 3.1.6 needs a
 # current one).
 function(cs_web_size_optimised)
@@ -54,16 +52,14 @@ set(CS_WEB_COMMON_LINK ${CS_WEB_DEBUG_LINK}
 # The page only (not the node programs below, which read files through NODERAWFS):
 set(CS_WEB_PAGE_LINK
   # binaryen at -O2 for the page's link (the objects keep their own levels): it inlines less than at
-  # -O3, not less than LLVM already did in the engine's -O3 objects: 497.5 -> 478.4 KB gzipped wasm,
-  # and the engine equally fast (convscope_bench relinked at -O2, wasm, quiet machine, session 5: L2
-  # 0.081-0.086 vs 0.092-0.094 ms, M1-b1 0.135 vs 0.135, M1-b64 8.18-8.22 vs 8.23-8.30, T1 31.0-31.1
-  # vs 31.2-31.9 ms). -Oz would save more but is what slowed the engine (see above).
+  # -O3, not less than LLVM already did in the engine's -O3 objects, so the page is smaller and the
+  # engine as fast (README "Where the 306 KB went"). -Oz would save more but is what slowed the engine (above).
   $<$<CONFIG:Release>:-O2>
   # The page opens no files: dropped and chosen files reach app_open_file as bytes (web/hook.js),
   # exports are downloads (Blobs), data beside the page comes through fetch (platform_fetch_file).
   # Without Emscripten's JS file system the script is 49.0 -> 36.0 KB gzipped; fopen() fails cleanly.
   -sFILESYSTEM=0
-  # The JS glue, trimmed to what the page uses (issue 8). Module members read by the runtime: only
+  # The JS glue, trimmed to what the page uses (first-load budget). Module members read by the runtime: only
   # those web/shell.html sets (hook.js and the EM_ASM blocks use their own cs* members directly).
   "-sINCOMING_MODULE_JS_API=[canvas,print,printErr,onAbort,setStatus,onRuntimeInitialized]"
   -sTEXTDECODER=2                  # every WebGL2 browser has TextDecoder: no JS fallback decoder
@@ -115,8 +111,7 @@ endfunction()
 
 # The engine's file parsers (src/engine/data: .npy, IDX, .safetensors, images through stb_image) run
 # once per opened file, never in a frame or a timed call, so in wasm they are compiled for size
-# (-Os after the Release -O3 of the rest of the engine): -13.8 KB of the page's gzipped first load
-# (issue 8). digit_input.cpp (a drawing's preprocessing, every stroke) keeps -O3.
+# (-Os after the Release -O3 of the rest of the engine), for the first-load budget. digit_input.cpp (a drawing's preprocessing, every stroke) keeps -O3.
 # So does the engine's glue: building and loading models, weight init, tracing, receptive fields,
 # saliency's bookkeeping, the blocks' and Sequential's forward/backward plumbing, shape validation,
 # cost formulas, the teaching-size transposed conv, Tensor's housekeeping, the (wasm: threadless)

@@ -1,6 +1,6 @@
 // convert.cpp — `convscope convert IN OUT --dtype f16|f32`: rewrites a safetensors file with every
 // tensor stored as F16 or F32, names, shapes and metadata unchanged (the page ships DigitNet's
-// weights as F16 to halve them: issue 8's size budget). The result is checked by reading it back.
+// weights as F16 to halve them, for its first-load budget). The result is checked by reading it back.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>

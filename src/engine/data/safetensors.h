@@ -28,7 +28,7 @@ constexpr uint64_t kSafetensorsMaxHeader = 100u << 20;  // the reference impleme
 constexpr uint64_t kSafetensorsMaxFile = uint64_t(2) << 30;
 
 // Storage type of the tensors in a file; in memory tensors are always float32. F16 halves a file
-// (the page ships DigitNet's weights as F16: issue 8's size budget); PyTorch reads both.
+// (the page ships DigitNet's weights as F16, for its first-load budget); PyTorch reads both.
 enum class SafetensorsDtype { F32, F16 };
 // "f32"/"F32" or "f16"/"F16" (the CLI's --dtype); anything else is an error listing both.
 Result<SafetensorsDtype> parse_safetensors_dtype(const std::string& text);

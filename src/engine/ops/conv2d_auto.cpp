@@ -46,10 +46,9 @@ bool is_pointwise(const ConvGeometry& g) {
 }
 
 // Winograd F(2x2,3x3) does 2.25x fewer multiplications, but its transforms are memory passes of
-// their own. Natively (FMA GEMM near peak) im2col + GEMM was faster on every 3x3 case of
-// `convscope bench` (L2: 43 vs 24 GFLOP/s, L4: 18 vs 11 under the same load). In wasm, where the
-// GEMM has no FMA, Winograd won once there are enough channels (L2 22 vs 17, L3 6.8 vs 4.8,
-// L4 8.7 vs 7.4) and lost with one input channel (L1 3.4 vs 11.7).
+// their own: natively (FMA GEMM near peak) the scalar-transform version never paid; in wasm, where
+// the GEMM has no FMA, it pays once there are enough channels. (Each routing rule's measurements:
+// README "Routing rules, measured".)
 bool winograd_pays(const ConvGeometry& g) {
 #if defined(__wasm__)
   return g.c_per_group() >= 8 && g.oc_per_group() >= 8;
@@ -60,22 +59,18 @@ bool winograd_pays(const ConvGeometry& g) {
 }
 
 #if defined(__wasm_simd128__)
-// The SIMD128 Winograd (winograd_wasm.h) before the direct tile and the scalar-transform Winograd,
-// CPU ms, 1 thread, node, load ~10 (A/B in the same minute): L2 0.082-0.085 -> 0.060-0.072 (was
-// direct), L3 4.9 -> 2.9-3.3 (direct), L4 6.7-6.9 -> 4.9-5.0 (scalar Winograd), M1-b1 0.135 ->
-// 0.111. With one input channel (L1) the transforms cost more than they save: direct keeps it.
+// The SIMD128 Winograd (winograd_wasm.h) before the direct tile and the scalar-transform Winograd;
+// with one input channel (L1) the transforms cost more than they save: direct keeps it.
 bool winograd_wasm_pays(const ConvGeometry& g) {
   return winograd_wasm_applies(g) && cpu_family() == CpuFamily::Simd128 && g.C >= 8 && g.OC >= 8;
 }
 #endif
 
-// The direct stride-1 kernel (conv2d_direct.h) against im2col + GEMM, natively with AVX2 tiles
-// (CPU ms, 1 thread, min of 3 under load): L3 1.92 -> 1.51, L4 2.88 -> 2.61, L2 0.032 -> 0.026.
-// L1 (one input channel) 0.007 -> 0.006, M1-b64 4.6 -> 4.0. Not for 1x1 (the input is the GEMM's
-// B already; L6 1.28 -> 1.51 direct).
+// The direct stride-1 kernel (conv2d_direct.h) before im2col + GEMM, but not for 1x1 (the input is
+// the GEMM's B already).
 #if !defined(__wasm__)
-// The AVX2 tiles (direct, small-map 1x1) run in the avx2 family and in avx512, where they also beat
-// im2col + the AVX-512 GEMM (README "CPU families").
+// The AVX2 tiles (direct, small-map 1x1, and the AVX2 Winograd below) run in the avx2 family and in
+// avx512, where they also beat im2col + the AVX-512 GEMM.
 bool avx2_tiles_pay() {
   const CpuFamily f = cpu_family();
   return f == CpuFamily::Avx2 || f == CpuFamily::Avx512;
@@ -85,9 +80,8 @@ bool avx2_tiles_pay() {
 bool direct_pays(const ConvGeometry& g) {
   if (!conv2d_direct_applies(g) || g.KH * g.KW == 1) return false;
 #if defined(__wasm__)
-  // SIMD128 tile (4 channels x 2 vectors) vs Winograd, CPU ms under node, load 5: L1 0.020 ->
-  // 0.017, L2 0.081 -> 0.078, L3 level (4.8-5.0 vs 4.8), M1-b64 9.9 -> 8.7; L4 (64 channels)
-  // 6.6 -> 8.0, where Winograd's transforms are shared by more channels: it keeps those.
+  // The SIMD128 tile (4 channels x 2 vectors) beats Winograd up to 16 channels; with more, Winograd's
+  // transforms are shared by more channels and it keeps those.
   return std::strcmp(conv2d_direct_kernel_name(), "simd128") == 0 && g.C <= 16;
 #else
   return avx2_tiles_pay();
@@ -95,15 +89,8 @@ bool direct_pays(const ConvGeometry& g) {
 }
 
 #if defined(CS_WINOGRAD_AVX2)
-// The AVX2 Winograd (winograd_avx2.h) before the direct tile, natively: one binary of the
-// committed tree, this rule on and off (`convscope bench --cases L2,L3,L4,M1-b1,M1-b64 --algos
-// auto`), 3 rounds interleaved, load 8-9, so CPU ms (1 thread):
-//   L2 0.040-0.042 -> 0.021-0.032, L3 1.68-2.66 -> 1.21-1.80, L4 2.83-3.33 -> 1.62-1.78,
-//   M1-b1 0.046-0.070 -> 0.036-0.059, M1-b64 2.68-3.23 -> 1.89-2.69 (its conv2 with the fused pool);
-// 2 threads (CPU ms of both): L3 2.09-3.06 -> 1.61-2.40, L4 3.23-3.40 -> 2.91-3.28, M1-b64
-//   4.29-4.81 -> 3.72-4.55, M1-b1 level; L2 0.47 -> 0.02-0.03 median (it stays on one thread).
-// With one input channel the transforms cost more than they save (L1 0.0079 -> 0.0130 ms, and M1
-// with its conv1 through it 2.06 -> 2.40): the direct tile keeps fewer than 8 channels.
+// The AVX2 Winograd (winograd_avx2.h) before the direct tile, natively, from 8 input and output
+// channels; with fewer the transforms cost more than they save and the direct tile keeps them.
 bool winograd_avx2_pays(const ConvGeometry& g) {
   return winograd_avx2_applies(g) && g.C >= 8 && g.OC >= 8;
 }
@@ -381,9 +368,8 @@ void fill_bias(const ConvGeometry& g, const float* b, float* y, int L) {
 // plane: the image's L = H*W pixels are one output row of the tile, input channel c at c*L, so
 // the tile reads the NCHW input itself, the weights are packed once per call and the bias is its
 // accumulators' start. Per image, the GEMM path packed the weights and the 49-column B again,
-// filled the bias and stored edge tiles through a buffer (M1's pointwise 32 -> 64 on 7x7 maps:
-// pack_a, pack_b, tile and fill_bias were 30 % of its time). Larger maps keep the GEMM (L6, 56x56:
-// 1.28 vs 1.51 ms direct). Natively with the AVX2 tile only (the one measured).
+// filled the bias and stored edge tiles through a buffer (30 % of M1's pointwise 32 -> 64 on 7x7
+// maps). Larger maps keep the GEMM (L6). Natively with the AVX2 tile only (the one measured).
 constexpr int kSmallPointwiseMaxCols = 256;
 
 bool small_pointwise_direct(const ConvGeometry& g) {
