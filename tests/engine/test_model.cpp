@@ -290,13 +290,13 @@ TEST_CASE("walk_layers finds every layer under its Trace name, inside MBConv, Co
     });
     const auto ses = find_layers<SqueezeExcite>(model->root());
     const auto convs = find_layers<Conv2d>(model->root());
-    for (const auto& [path, se] : ses) {
-      CAPTURE(path);
-      CHECK(traced(path + ".excitation"));
+    for (const auto& se : ses) {
+      CAPTURE(se.first);
+      CHECK(traced(se.first + ".excitation"));
     }
-    for (const auto& [path, conv] : convs) {
-      CAPTURE(path);
-      CHECK(traced(path));
+    for (const auto& conv : convs) {
+      CAPTURE(conv.first);
+      CHECK(traced(conv.first));
     }
     if (model == &m) {
       REQUIRE(ses.size() == 1);
