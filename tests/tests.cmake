@@ -32,6 +32,11 @@ if(NOT EMSCRIPTEN)
   endif()
 endif()
 
+# scripts/setup.sh's deb-src twin (scripts/apt_sources.sh) on made-up /etc/apt trees of both layouts.
+if(NOT EMSCRIPTEN)
+  add_test(NAME setup_apt_sources COMMAND bash ${CMAKE_SOURCE_DIR}/tests/scripts/setup_apt_sources.sh ${CMAKE_SOURCE_DIR})
+endif()
+
 # The engine must not know the UI or the platform (STYLE.md): checked on every test run.
 add_test(NAME engine_has_no_ui_includes
   COMMAND bash -c "! grep -rnE '#include *[<\"](imgui|SDL|GL/|GLES|emscripten)' '${CMAKE_SOURCE_DIR}/src/engine'")
