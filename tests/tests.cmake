@@ -35,10 +35,16 @@ if(NOT EMSCRIPTEN)
     set_tests_properties(cli_digitnet_shipped PROPERTIES ENVIRONMENT CS_SHIPPED_LIMIT=500)
     set_tests_properties(cli_bench_runs PROPERTIES ENVIRONMENT CS_BENCH_CASES=L1,M1-b1)
     set_tests_properties(cli_digitnet_train_resume PROPERTIES ENVIRONMENT CS_RESUME_TRAIN=200)
+    set_tests_properties(cli_digitnet_learns PROPERTIES ENVIRONMENT "CS_LEARN_TRAIN=1600;CS_LEARN_TEST=300;CS_LEARN_FLOOR=40")
     set_tests_properties(cli_digitnet_predict PROPERTIES ENVIRONMENT CS_PREDICT_IMAGES=16)
     set_tests_properties(cli_digitnet_photo_sheet PROPERTIES ENVIRONMENT CS_PREDICT_IMAGES=8)
     set_tests_properties(cli_op_random PROPERTIES ENVIRONMENT OP_RANDOM_CASES=40)
   endif()
+endif()
+
+# scripts/setup.sh's deb-src twin (scripts/apt_sources.sh) on made-up /etc/apt trees of both layouts.
+if(NOT EMSCRIPTEN)
+  add_test(NAME setup_apt_sources COMMAND bash ${CMAKE_SOURCE_DIR}/tests/scripts/setup_apt_sources.sh ${CMAKE_SOURCE_DIR})
 endif()
 
 # The engine must not know the UI or the platform (STYLE.md): checked on every test run.

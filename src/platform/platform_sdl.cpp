@@ -74,6 +74,9 @@ struct Platform {
   long long max_frames = -1;  // --frames N (desktop smoke test)
   std::string screenshot_path;
   std::string start_state;  // --state JSON (desktop): applied once after app_init
+  std::string dump_state_path;   // --dump-state FILE (desktop): state() as JSON after the last frame
+  std::string dump_panels_path;  // --dump-panels FILE (desktop): panels() as JSON after the last frame
+  int exit_code = 0;
   float font_dpr = 0.0f;       // dpr/scale the font atlas was built for
   float font_scale = 0.0f;
   bool context_lost = false;
@@ -681,6 +684,18 @@ void frame(void* arg) {
         std::fprintf(stderr, "convscope-desktop: could not write %s\n", p.screenshot_path.c_str());
       if (f) std::fclose(f);
     }
+    // What the page's ConvScope.state() and panels() return, for the desktop smoke test.
+    const auto dump = [&p](const std::string& path, const std::string& json) {
+      if (path.empty()) return;
+      FILE* f = std::fopen(path.c_str(), "wb");
+      if (!f || std::fwrite(json.data(), 1, json.size(), f) != json.size()) {
+        std::fprintf(stderr, "convscope-desktop: could not write %s\n", path.c_str());
+        p.exit_code = 1;
+      }
+      if (f) std::fclose(f);
+    };
+    if (!p.dump_state_path.empty()) dump(p.dump_state_path, cs::app::app_state_json(p.state));
+    if (!p.dump_panels_path.empty()) dump(p.dump_panels_path, cs::app::app_panels_json(p.state));
     p.quit = true;
   }
   run_idle_task_natively(p.window, frame_start);
@@ -1015,10 +1030,18 @@ int main(int argc, char** argv) {
       p.screenshot_path = argv[++i];
     } else if (!std::strcmp(argv[i], "--state") && i + 1 < argc) {
       p.start_state = argv[++i];
+    } else if (!std::strcmp(argv[i], "--dump-state") && i + 1 < argc) {
+      p.dump_state_path = argv[++i];
+    } else if (!std::strcmp(argv[i], "--dump-panels") && i + 1 < argc) {
+      p.dump_panels_path = argv[++i];
     } else if (!std::strcmp(argv[i], "--help")) {
-      std::printf("usage: convscope-desktop [--frames N] [--screenshot out.png] [--state JSON]\n"
+      std::printf("usage: convscope-desktop [--frames N] [--screenshot out.png] [--dump-state out.json]\n"
+                  "                         [--dump-panels out.json] [--state JSON]\n"
                   "  --frames N        render N frames and exit 0 (smoke test)\n"
                   "  --screenshot F    with --frames: save the last frame as PNG\n"
+                  "  --dump-state F    with --frames: write the app state after the last frame as JSON,\n"
+                  "                    the same as the page's ConvScope.state()\n"
+                  "  --dump-panels F   with --frames: the same for ConvScope.panels() (panel rectangles)\n"
                   "  --state JSON      start in this state, as the page's ConvScope.setState takes it,\n"
                   "                    e.g. '{\"workspace\": \"digit-lab\"}'\n");
       return 0;
@@ -1096,5 +1119,5 @@ int main(int argc, char** argv) {
   SDL_DestroyWindow(p.window);
   SDL_Quit();
 #endif
-  return 0;
+  return p.exit_code;
 }

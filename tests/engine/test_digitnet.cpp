@@ -10,6 +10,8 @@
 #include "engine/nn/squeeze_excite.h"
 #include "engine/train/trainer.h"
 #include "engine/check.h"
+#include "skip.h"
+#include "temp_dir.h"
 
 using namespace cs;
 using cs::test::check_close;
@@ -79,8 +81,7 @@ TEST_CASE("digitnet: PyTorch weights load into the engine and give torch's logit
 TEST_CASE("digitnet: the shipped, engine-trained weights give the same logits in PyTorch (1e-4)") {
   const std::string shipped = std::string(CS_SOURCE_DIR) + "/assets/digitnet.safetensors";
   if (!exists(shipped) || !exists(kGolden + "shipped_logits.npy")) {
-    MESSAGE("no shipped weights or shipped_logits.npy yet (tests/golden/digitnet_torch.py shipped); skipping");
-    return;
+    CS_SKIP("no shipped weights or shipped_logits.npy (tests/golden/digitnet_torch.py shipped)");
   }
   auto model = load_digitnet(shipped);
   REQUIRE_MESSAGE(model.is_ok(), model.message());
@@ -101,7 +102,7 @@ TEST_CASE("digitnet: save -> load gives identical outputs; wrong files are refus
   for (int k = 0; k < 3; ++k) REQUIRE(a->forward(x, logits_a).is_ok());
   a->eval();
   REQUIRE(a->forward(x, logits_a).is_ok());
-  const std::string path = "/tmp/cs_test_digitnet.safetensors";
+  const std::string path = cs_test::temp_path("digitnet.safetensors");
   REQUIRE(save_digitnet(*a, path).is_ok());
   auto b = load_digitnet(path);
   REQUIRE_MESSAGE(b.is_ok(), b.message());

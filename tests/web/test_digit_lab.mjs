@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import zlib from 'node:zlib';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { LOW_RES, ROOT, assert, clickItem, frames, items, openApp, panels, savePictures, screenshot, setState, state } from './harness.mjs';
+import { LOW_RES, ROOT, assert, clickItem, frames, items, openApp, panels, savePictures, screenshot, setState, skip, state } from './harness.mjs';
 
 const LAB = { workspace: 'digit-lab' };
 // Tests that wait for the SE statistics over the 1000 bundled digits give that pass 40 ms a frame
@@ -167,7 +167,7 @@ export function digitLabTests(ctx) {
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: LAB });
     const s0 = await state(page);
     if (!s0.network.ok) throw new Error(`no network in the page: ${s0.network.error}`);
-    if (!s0.network.shipped_weights) { console.log('    skip: the build has no shipped DigitNet weights (assets/digitnet.safetensors)'); await context.close(); return; }
+    if (!s0.network.shipped_weights) skip('the build has no shipped DigitNet weights (assets/digitnet.safetensors)');
     const want = { one: 1, zero: 0, seven: 7 };
     for (const [shape, digit] of Object.entries(want)) {
       await setState(page, { draw: { clear: true } });
@@ -216,7 +216,7 @@ export function digitLabTests(ctx) {
   tests.push({ name: 'digit lab: 100 gallery digits, at least 98 classified as their labels', fn: async () => {
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: LAB });
     const s0 = await state(page);
-    if (!s0.network.shipped_weights) { console.log('    skip: no shipped DigitNet weights in this build'); await context.close(); return; }
+    if (!s0.network.shipped_weights) skip('no shipped DigitNet weights in this build');
     let right = 0;
     const wrong = [];
     // The loop runs inside the page (one round trip, not four per digit): each digit is set, ONE
@@ -248,10 +248,10 @@ export function digitLabTests(ctx) {
   tests.push({ name: 'digit lab: SE heatmap in the page matches convscope se-stats within 1e-4', fn: async () => {
     const cli = process.env.CS_CLI || path.join(ROOT, 'build/native/convscope');
     const weights = path.join(ROOT, 'assets/digitnet.safetensors');
-    if (!fs.existsSync(cli)) { console.log(`    skip: ${cli} not built`); return; }
-    if (!fs.existsSync(weights)) { console.log(`    skip: ${weights} missing`); return; }
+    if (!fs.existsSync(cli)) skip(`${cli} not built`);
+    if (!fs.existsSync(weights)) skip(`${weights} missing`);
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: LAB_SE_FAST });
-    if (!(await state(page)).network.shipped_weights) { console.log('    skip: the page has no shipped weights'); await context.close(); return; }
+    if (!(await state(page)).network.shipped_weights) skip('the page has no shipped weights');
     for (const bad of [-1, 101, 2.5]) {
       let why = '';
       try { await setState(page, { se: { budget_ms: bad } }); } catch (e) { why = String(e.message); }
@@ -310,7 +310,7 @@ export function digitLabTests(ctx) {
   tests.push({ name: 'digit lab: switching SE channels off changes the prediction; a click toggles one', fn: async () => {
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: LAB_SE_FAST });
     // An untrained network's probabilities are nearly uniform whatever the channels do.
-    if (!(await state(page)).network.shipped_weights) { console.log('    skip: no shipped DigitNet weights in this build'); await context.close(); return; }
+    if (!(await state(page)).network.shipped_weights) skip('no shipped DigitNet weights in this build');
     await setState(page, { input: { gallery: 3 } });
     await page.waitForFunction(() => { const s = window.ConvScope.state(); return s.se && s.se.complete; }, null, { timeout: 120000, polling: 100 });
     const before = (await state(page)).prediction.probabilities;
@@ -412,7 +412,7 @@ export function digitLabTests(ctx) {
   };
   tests.push({ name: "digit lab: saliency is laid on the drawing pad where the network's 28x28 field lies", fn: async () => {
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { setup: LAB });
-    if (!(await state(page)).network.shipped_weights) { console.log('    skip: the page has no shipped weights'); await context.close(); return; }
+    if (!(await state(page)).network.shipped_weights) skip('the page has no shipped weights');
     const pad = (await items(page))['draw-pad.canvas'];
     // A small 7 in the pad's upper-left quarter: the field must follow the ink there.
     const seven = [[0.12, 0.12], [0.42, 0.12], [0.25, 0.45]];
@@ -457,7 +457,7 @@ export function digitLabTests(ctx) {
     const cli = process.env.CS_CLI || path.join(ROOT, 'build/native/convscope');
     const weights = path.join(ROOT, 'assets/digitnet.safetensors');
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: LAB });
-    if (!(await state(page)).network.shipped_weights) { console.log('    skip: the page has no shipped weights'); await context.close(); return; }
+    if (!(await state(page)).network.shipped_weights) skip('the page has no shipped weights');
     // The page's own 28x28 input (as bytes: gallery digits are 8-bit images) is what the maps explain.
     const bytesOf = (s) => Uint8Array.from(s.saliency.input, (v) => Math.round(v * 255));
     const mean = (a) => a.reduce((x, y) => x + y, 0) / Math.max(1, a.length);
@@ -495,7 +495,7 @@ export function digitLabTests(ctx) {
     assert((await state(page)).saliency.runs === runs, `saliency recomputed without a change (${runs} -> ${(await state(page)).saliency.runs})`);
     // Input gradient, then a chosen class; both against the CLI on the same digit as a PNG.
     await clickItem(page, 'activations.saliency.gradient');
-    if (!fs.existsSync(cli)) { console.log(`    skip CLI comparison: ${cli} not built`); await context.close(); return; }
+    if (!fs.existsSync(cli)) skip(`CLI comparison: ${cli} not built`);
     const k = 300;
     await setState(page, { input: { gallery: k } });
     await frames(page, 3);
@@ -530,7 +530,7 @@ export function digitLabTests(ctx) {
 
   tests.push({ name: 'digit lab: clicking a unit of an enlarged channel boxes its receptive field on the input', fn: async () => {
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: LAB });
-    if (!(await state(page)).network.ok) { console.log('    skip: no network'); await context.close(); return; }
+    if (!(await state(page)).network.ok) skip('no network');
     await setState(page, { input: { gallery: 5 } });
     await frames(page, 3);
     // Enlarge channel 0 of block1 by a real click on its first cell in the small multiples.
