@@ -50,9 +50,19 @@ build() {  # build PRESET [TARGET...]: configure and build (every target unless 
   local preset=$1; shift
   cmake --preset "$preset" >/dev/null && cmake --build --preset "$preset" -j"$JOBS" ${1:+--target "$@"}
 }
+# The engine tests run once per CPU family (ctest engine_<family>); a family the CPU lacks is not
+# run (ctest shows it skipped): this line names both, from the engine's own detection.
+cpu_families_report() {
+  local has lacks=""
+  has=$(build/native/convscope --version | sed -n 's/^cpu family: .*(this CPU has: \(.*\))$/\1/p')
+  for f in scalar avx2 avx512; do [[ " $has " == *" $f "* ]] || lacks="$lacks $f"; done
+  echo "CPU families tested: $has; not run (this CPU lacks them):${lacks:- none}"
+  build/native/convscope --version | sed -n 's/^cpu features: /CPU features: /p'
+}
 if want native; then
   step "native build" build native
   step "native tests (ctest)" ctest --preset native -j"$JOBS" --timeout 900
+  [ -x build/native/convscope ] && cpu_families_report
 fi
 if want sanitize; then
   # Only what its ctest runs (CLI, engine and app-logic tests): the sanitized ImGui app is never run.
