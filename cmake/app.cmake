@@ -77,8 +77,11 @@ add_library(cs_app STATIC ${CS_APP_SOURCES} "${CS_EMBEDDED_CPP}")
 target_include_directories(cs_app PUBLIC ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/src/app)
 target_link_libraries(cs_app PUBLIC cs_app_pure convscope_engine cs_imgui)
 
+# The platform (src/platform/platform.h): the window and frame loop and the GL renderer for both,
+# with the browser's or the desktop's side.
+set(CS_PLATFORM_COMMON ${CMAKE_SOURCE_DIR}/src/platform/window_loop.cpp ${CMAKE_SOURCE_DIR}/src/platform/gl_renderer.cpp)
 if(NOT EMSCRIPTEN)
-  add_executable(convscope-desktop ${CMAKE_SOURCE_DIR}/src/platform/platform_sdl.cpp)
+  add_executable(convscope-desktop ${CS_PLATFORM_COMMON} ${CMAKE_SOURCE_DIR}/src/platform/platform_desktop.cpp)
   target_link_libraries(convscope-desktop PRIVATE cs_app OpenGL::GL)
   return()
 endif()
@@ -92,7 +95,7 @@ set(CS_WEB_APP_LINK ${CS_WEB_COMMON_LINK}
   -sEXPORTED_FUNCTIONS=_main,_malloc,_free       # hook.js copies dropped files into wasm memory
   --post-js ${CMAKE_SOURCE_DIR}/web/hook.js)
 list(APPEND CS_WEB_APP_LINK ${CS_WEB_PAGE_LINK})  # the page's own size flags (cmake/web.cmake)
-add_library(cs_platform_web OBJECT ${CMAKE_SOURCE_DIR}/src/platform/platform_sdl.cpp)
+add_library(cs_platform_web OBJECT ${CS_PLATFORM_COMMON} ${CMAKE_SOURCE_DIR}/src/platform/platform_web.cpp)
 target_link_libraries(cs_platform_web PUBLIC cs_app)
 
 # Everything but the engine is compiled for size (reason in cmake/web.cmake).

@@ -30,7 +30,7 @@ endfunction()
 
 # Dear ImGui's built-in ProggyClean font (12 KB of base85 text) is linked because
 # ImFontAtlas::Build() falls back to AddFontDefault(); the app always adds its embedded DejaVu subset
-# (src/platform/platform_sdl.cpp), so the page leaves it out (scripts/patches/imgui-0002-*.patch):
+# (src/platform/window_loop.cpp), so the page leaves it out (scripts/patches/imgui-0002-*.patch):
 # the wasm 510.2 -> 487.7 KB gzipped.
 set_source_files_properties(${CS_CACHE}/imgui/imgui_draw.cpp PROPERTIES
   COMPILE_DEFINITIONS IMGUI_DISABLE_DEFAULT_FONT)
@@ -63,7 +63,7 @@ set(CS_WEB_PAGE_LINK
   # those web/shell.html sets (hook.js and the EM_ASM blocks use their own cs* members directly).
   "-sINCOMING_MODULE_JS_API=[canvas,print,printErr,onAbort,setStatus,onRuntimeInitialized]"
   -sTEXTDECODER=2                  # every WebGL2 browser has TextDecoder: no JS fallback decoder
-  # WebGL2 only, core formats only (R8, RGBA8 textures; src/platform/platform_sdl.cpp): no
+  # WebGL2 only, core formats only (R8, RGBA8 textures; src/platform/gl_renderer.cpp): no
   # extension is enabled, so the code that enables all of them at context creation is left out.
   -sGL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0
   -sGL_POOL_TEMP_BUFFERS=0         # the pool only avoids garbage under WebGL 1

@@ -1,5 +1,5 @@
 // platform_api.h — what the app may ask of the platform, in app terms (no SDL/GL/Emscripten types).
-// Implemented once, in src/platform/platform_sdl.cpp, for both the desktop and the browser.
+// Implemented in src/platform/ (platform.h says which file does what), for the desktop and the browser.
 #pragma once
 #include <cstddef>
 #include <cstdint>

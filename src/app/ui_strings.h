@@ -293,7 +293,7 @@ namespace cs::app {
   X(notice_export_se_no_network, "Could not export SE weights: the network is not loaded") \
   X(notice_export_se_no_block, "Could not export SE weights: block %d does not exist (the network has %zu)") \
   X(notice_export_activation_no_network, "Could not export an activation: the network is not loaded") \
-  /* [the platform's save and open notices (platform_sdl.cpp); a save that fails says notice_export_failed] */ \
+  /* [the platform's save and open notices (platform_web.cpp, platform_desktop.cpp); a save that fails says notice_export_failed] */ \
   X(notice_saved_download, "Saved %s (download)") \
   X(notice_saved_file, "Saved %s") \
   X(notice_save_incomplete, "not every byte could be written") \

@@ -47,7 +47,7 @@ std::vector<long> code_points(const std::string& s) {
   return out;
 }
 
-// The glyph ranges the platform rasterises from the bundled DejaVu subset (platform_sdl.cpp,
+// The glyph ranges the platform rasterises from the bundled DejaVu subset (window_loop.cpp,
 // scripts/setup.sh): a character outside them would draw as '?'.
 bool font_has(long cp) {
   static const long ranges[][2] = {{0x20, 0x7E}, {0xA0, 0xFF}, {0x394, 0x394}, {0x3A3, 0x3A3}, {0x3B1, 0x3C9},
