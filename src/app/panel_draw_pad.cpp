@@ -109,7 +109,7 @@ void step_image(const char* caption, const char* help, const char* key, const cs
   }
 }
 
-void preprocessing_column(LabSession& s, float cell) {
+void preprocessing_column(LabSession& s, float cell, bool drawing_empty) {
   const cs::DigitSteps& st = s.steps();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   if (s.input_is_mnist()) {
@@ -168,7 +168,7 @@ void preprocessing_column(LabSession& s, float cell) {
     ImGui::TextDisabled(tr(S::draw_pad_shift_ms), st.shift_x, st.shift_y, s.prepare_ms());
   } else if (!st.message.empty()) {
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + cell * 2 + 8);
-    ImGui::TextDisabled("%s", no_ink_text(st.message).c_str());
+    ImGui::TextDisabled("%s", pad_status_text(drawing_empty, st.message).c_str());
     ImGui::PopTextWrapPos();
   }
 }
@@ -321,6 +321,21 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
                   s.digits().test.labels[lab.gallery_index]);
     dl->AddText(ImVec2(p0.x + 6, p0.y + 4), IM_COL32(255, 200, 80, 255), label);
     dl->AddText(ImVec2(p0.x + 6, p1.y - 20), IM_COL32(200, 200, 200, 255), tr(S::draw_pad_draw_to_replace));
+  } else if (lab.input == LabInput::Photo && s.photo_preview().width > 0) {
+    // The opened photo, as large as it fits (the network reads it through the steps beside the pad).
+    const cs::GreyImage& g = s.photo_preview();
+    const PadFit fit = fit_on_pad(g.width, g.height, pad_size);
+    dl->AddRectFilled(p0, p1, IM_COL32(40, 40, 46, 255));
+    platform_draw_scalar_field(dl, "lab.pad.photo", g.width, g.height, g.pixels.data(), 0.0f, 1.0f, ColorMap::Grey,
+                               ImVec2(p0.x + fit.x, p0.y + fit.y), ImVec2(p0.x + fit.x + fit.w, p0.y + fit.y + fit.h));
+    const std::string label = cs::fmt(tr(S::draw_pad_photo_label), state.inbox.image_name.c_str(), state.inbox.image.width,
+                                      state.inbox.image.height);
+    const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+    dl->AddRectFilled(ImVec2(p0.x + 2, p0.y + 2), ImVec2(p0.x + ts.x + 10, p0.y + ts.y + 6), IM_COL32(0, 0, 0, 160));
+    dl->AddText(ImVec2(p0.x + 6, p0.y + 4), IM_COL32(255, 200, 80, 255), label.c_str());
+    dl->AddRectFilled(ImVec2(p0.x + 2, p1.y - 22), ImVec2(p0.x + 10 + ImGui::CalcTextSize(tr(S::draw_pad_draw_to_replace)).x, p1.y - 2),
+                      IM_COL32(0, 0, 0, 160));
+    dl->AddText(ImVec2(p0.x + 6, p1.y - 20), IM_COL32(220, 220, 220, 255), tr(S::draw_pad_draw_to_replace));
   } else {
     if (v.pad_rgba_revision != pad.revision()) {
       pad_to_rgba(pad.pixels(), v.pad_rgba);
@@ -341,7 +356,7 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
 
   ImGui::SameLine();
   ImGui::BeginGroup();
-  preprocessing_column(s, 66.0f);
+  preprocessing_column(s, 66.0f, lab.input == LabInput::Drawing && pad.empty());
   ImGui::EndGroup();
   ImGui::SetCursorScreenPos(ImVec2(p0.x, p1.y + 6));
   gallery(state, s, v);
