@@ -326,8 +326,17 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
     const cs::GreyImage& g = s.photo_preview();
     const PadFit fit = fit_on_pad(g.width, g.height, pad_size);
     dl->AddRectFilled(p0, p1, IM_COL32(40, 40, 46, 255));
-    platform_draw_scalar_field(dl, "lab.pad.photo", g.width, g.height, g.pixels.data(), 0.0f, 1.0f, ColorMap::Grey,
-                               ImVec2(p0.x + fit.x, p0.y + fit.y), ImVec2(p0.x + fit.x + fit.w, p0.y + fit.y + fit.h));
+    if (v.photo_revision != s.input_revision()) {  // once per photo, not every frame
+      v.photo_rgba.resize(g.pixels.size() * 4);
+      for (size_t i = 0; i < g.pixels.size(); ++i) {
+        const uint8_t grey = static_cast<uint8_t>(std::clamp(g.pixels[i], 0.0f, 1.0f) * 255.0f + 0.5f);
+        v.photo_rgba[i * 4 + 0] = v.photo_rgba[i * 4 + 1] = v.photo_rgba[i * 4 + 2] = grey;
+        v.photo_rgba[i * 4 + 3] = 255;
+      }
+      v.photo_revision = s.input_revision();
+    }
+    dl->AddImage(platform_texture_rgba("lab.pad.photo", g.width, g.height, v.photo_rgba.data(), v.photo_revision),
+                 ImVec2(p0.x + fit.x, p0.y + fit.y), ImVec2(p0.x + fit.x + fit.w, p0.y + fit.y + fit.h));
     const std::string label = cs::fmt(tr(S::draw_pad_photo_label), state.inbox.image_name.c_str(), state.inbox.image.width,
                                       state.inbox.image.height);
     const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
