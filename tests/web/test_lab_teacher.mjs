@@ -186,6 +186,34 @@ export function labTeacherTests(ctx) {
     await context.close();
   } });
 
+  tests.push({ name: 'lab teacher: weights dropped on the lessons page wait for the digit model, then the lab uses them', fn: async () => {
+    // DigitNet's shipped weights are held back until the test lets them through.
+    let release = null;
+    const held = new Promise((r) => { release = r; });
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, serviceWorkers: 'block',
+      beforeLoad: (p) => p.route('**/digitnet.safetensors', async (route) => { await held; await route.continue(); }) });
+    let s = await state(page);
+    assert(s.workspace === 'lessons' && s.lab_assets.status === 'idle', `start: ${s.workspace}, model ${s.lab_assets.status}`);
+    await dropFile(page, 'negated.safetensors', negatedClassifier());
+    // Not loaded yet (the model is on its way): the notice says when it will be, not that it was.
+    await waitFor(page, 'a notice for negated.safetensors', () => window.ConvScope.state().notice.includes('negated.safetensors'));
+    await frames(page, 5);
+    s = await state(page);
+    assert(s.lab_assets.status === 'loading' && /will be loaded as soon as/.test(s.notice),
+      `while the model is on its way: notice "${s.notice}", model ${s.lab_assets.status}`);
+    release();
+    await waitFor(page, 'the weights are loaded when the model arrives', () => /^Loaded weights negated\.safetensors/.test(window.ConvScope.state().notice),
+      undefined, 30000);
+    await clickItem(page, 'menu.digit-lab');
+    await waitFor(page, 'the lab predicts with the opened weights', () => {
+      const x = window.ConvScope.state();
+      return x.workspace === 'digit-lab' && x.network && x.network.weights.source === 'file' && x.network.weights.name === 'negated.safetensors';
+    });
+    assert((await items(page))['prediction.use-shipped'], 'no way back to the shipped weights in the Prediction panel');
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
   tests.push({ name: 'lab teacher: the SE heatmap keeps changing while "Train it live" runs', fn: async () => {
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: LAB });
     // The first pass over the 1000 digits with the shipped weights (its default share of the time).
