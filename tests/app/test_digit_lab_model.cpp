@@ -513,7 +513,9 @@ TEST_CASE("opened weights: a valid file is loaded and named; hostile ones are re
     hostile.push_back({"architecture", cs::serialize_safetensors(st).value()});
   }
   const long long w1 = s.weights_revision();
-  for (const auto& [what, bytes] : hostile) {
+  for (const auto& file : hostile) {
+    const std::string& what = file.first;  // (not a structured binding: clang 14 cannot capture one)
+    const std::vector<uint8_t>& bytes = file.second;
     CAPTURE(what);
     const cs::Status st = s.load_weights(bytes.data(), bytes.size(), "bad.safetensors");
     CHECK_FALSE(st.is_ok());
