@@ -251,7 +251,7 @@ export function labTeacherTests(ctx) {
     await context.close();
   } });
 
-  tests.push({ name: 'lab teacher: the empty pad says "draw a digit here"; a dropped photo replaces the drawing on the pad', fn: async () => {
+  tests.push({ name: 'lab teacher: the empty pad says "draw a digit here"; a dropped photo replaces the drawing on the pad, Grad-CAM lies on it', fn: async () => {
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { setup: LAB });
     await waitFor(page, 'the lab has its network', () => { const s = window.ConvScope.state(); return s.network && s.network.ok; });
     let s = await state(page);
@@ -295,6 +295,15 @@ export function labTeacherTests(ctx) {
     const [wasStroke, bar] = await greyAt(page, pad, [[0.3, 0.5], [0.5, 0.25]]);
     assert(bar < 60, `the pad does not show the photo's bar at its centre (grey ${bar})`);
     assert(wasStroke > 180, `the pad still shows the old stroke where the photo is paper (grey ${wasStroke})`);
+    // Grad-CAM (a real click) is laid on the photo where the network's 28x28 field lies: round the bar.
+    await clickItem(page, 'activations.saliency.gradcam');
+    await waitFor(page, 'Grad-CAM on the photo on the pad', () => { const x = window.ConvScope.state().saliency; return x && x.on_pad; });
+    const [fx, fy, fw, fh] = (await state(page)).saliency.on_pad;
+    const cx = (fx + fw / 2 - pad.x) / pad.width, cy = (fy + fh / 2 - pad.y) / pad.height;
+    assert(Math.abs(cx - 0.5) < 0.05 && Math.abs(cy - 0.5) < 0.05 && fh > 0.7 * pad.height && fh < 1.2 * pad.height,
+      `the saliency field on the photo: centre (${cx.toFixed(3)}, ${cy.toFixed(3)}) of the pad, ${fw.toFixed(0)}x${fh.toFixed(0)} px on a ${pad.height}-px pad`);
+    await screenshot(page, 'lab-teacher-photo-gradcam-on-pad', { x: pad.x, y: pad.y, width: pad.width, height: pad.height });
+    await clickItem(page, 'activations.saliency.off');
     await screenshot(page, 'lab-teacher-photo-on-pad', { x: pad.x, y: pad.y, width: pad.width, height: pad.height });
     // Drawing again starts a fresh drawing over the photo.
     await page.mouse.move(...at(0.5, 0.2));
