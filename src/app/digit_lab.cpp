@@ -149,8 +149,9 @@ void draw_digit_lab_panels(AppState& state) {
   DigitLabState& lab = state.lab;
   apply_requests(state, s);
   if (lab.input == LabInput::Drawing) s.use_drawing(lab.pad);
-  // Engine work, each bounded per frame: training first (its share of its budget: the SE pass gets the rest, below), then the prediction
-  // (batch 1, only when something changed); the SE statistics run after the panels.
+  // Engine work, each bounded per frame: training first (most of its budget; the SE pass gets the
+  // rest, below), then the prediction (batch 1, only when something changed); the SE statistics run
+  // after the panels.
   const TrainingSplit split = split_training_budget(lab.train_budget_ms);
   s.step_training(split.train_ms);
   if (s.training().running && s.training().step >= lab.train_target_steps && s.training().step > 0 &&

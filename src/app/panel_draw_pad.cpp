@@ -1,6 +1,7 @@
 // panel_draw_pad.cpp — the "Draw a digit" panel: the marker pad (mouse, pen, touch), undo/clear,
 // the preprocessing steps the engine applied (ink box -> 20x20 -> centre of mass -> 28x28) and the
-// gallery of bundled MNIST test digits. Pointer -> DrawPad -> LabSession::use_drawing.
+// gallery of bundled MNIST test digits; an opened photo is shown in the pad's place (it is the input
+// then). Pointer -> DrawPad -> LabSession::use_drawing.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>

@@ -1,6 +1,7 @@
 // url_state_model.h — the lesson state as a shareable URL hash ("#lesson=1&mode=standard&in=5x5&...")
-// and back, without ImGui or the browser: encode the writable lesson fields, decode a hash into the
-// partial setState JSON (every field syntax- and range-checked; anything odd is an error in words).
+// and back, without ImGui or the browser: encode the writable lesson fields (and, in a link to the
+// digit lab, the lab's: gallery digit, saliency, SE block), decode a hash into the partial setState
+// JSON (every field syntax- and range-checked; anything odd is an error in words).
 #pragma once
 #include <cstddef>
 #include <string>
