@@ -71,7 +71,7 @@ void app_open_file(AppState& state, const std::string& name, const uint8_t* byte
     state.inbox.weights.assign(bytes, bytes + size);
     state.inbox.weights_name = name;
     state.inbox.weights_serial++;
-    return app_notice(state, cs::fmt(tr(S::notice_opened_weights), name.c_str()));
+    return digit_lab_weights_arrived(state);
   }
   app_notice(state, cs::fmt(tr(S::notice_not_image_or_weights), name.c_str()));
 }
@@ -391,10 +391,12 @@ void sync_link(AppState& state) {
     L.link_written.clear();  // whatever happened, the address bar shows the lesson on screen again
   }
   // Re-encode only when the fingerprint changed: a large typed input takes milliseconds to write out.
-  std::string key = lesson_link_key(L, workspace_name(state.workspace));
+  // A link to the digit lab carries the lab's fields too (gallery digit, saliency, SE block).
+  const std::string lab = state.workspace == Workspace::DigitLab ? lab_link_fields(state.lab) : "";
+  std::string key = lesson_link_key(L, workspace_name(state.workspace)) + lab;
   if (key != L.link_key) {
     L.link_key = std::move(key);
-    L.link_pending = lesson_link_encode(L, workspace_name(state.workspace), &L.link_values);
+    L.link_pending = lesson_link_encode(L, workspace_name(state.workspace), &L.link_values) + lab;
     L.link_pending_since = state.time_s;
   } else if (L.link_pending != L.link_written && state.time_s - L.link_pending_since >= 0.3) {
     platform_set_url_hash(L.link_pending);
@@ -487,9 +489,12 @@ std::string export_panel_label(const std::string& id) {
 
 void draw_menu(AppState& state) {
   if (!ImGui::BeginMainMenuBar()) return;
-  if (ImGui::BeginMenu(tr_label(S::app_file))) {
+  const bool file_menu = ImGui::BeginMenu(tr_label(S::app_file));
+  record_item_rect(state, "menu.file");
+  if (file_menu) {
     if (platform_is_browser()) {
       if (ImGui::MenuItem(tr_label(S::app_open_image_or))) platform_open_file_dialog();
+      record_item_rect(state, "menu.file.open");
     } else {
       ImGui::TextUnformatted(tr(S::app_open_image_or_weights));
       char buf[512];

@@ -33,6 +33,21 @@ LabSession::ModelFactory digitnet_factory() {
 #endif
 }
 
+// Weights the user opened (state.inbox), once per file: loaded into the network through the engine's
+// checks, or refused with the reason; either way the notice says what happened. Training pauses: the
+// opened weights are what the student wants to look at.
+void take_weights(AppState& state, LabSession& s) {
+  DigitLabState& lab = state.lab;
+  const Inbox& in = state.inbox;
+  if (in.weights_serial == lab.weights_serial || !s.has_network()) return;
+  lab.weights_serial = in.weights_serial;
+  s.pause_training();
+  const cs::Status st = s.load_weights(in.weights.data(), in.weights.size(), in.weights_name);
+  lab.weights_refused = st ? "" : st.message();
+  if (st) app_notice(state, cs::fmt(tr(S::notice_weights_loaded), in.weights_name.c_str()), 8.0);
+  else app_notice(state, cs::fmt(tr(S::notice_weights_refused), in.weights_name.c_str(), st.message().c_str()), 12.0);
+}
+
 // The bundled digits and DigitNet (with the shipped weights) into the session, once they are there
 // (app_lab_assets); until then the session draws and preprocesses without them.
 void take_assets(AppState& state, LabSession& s) {
@@ -44,6 +59,7 @@ void take_assets(AppState& state, LabSession& s) {
   const auto& w = state.lab_assets.weights;
   cs::Status st = s.init_network(digitnet_factory(), w ? w->data() : nullptr, w ? w->size() : 0);
   if (!st) app_notice(state, cs::fmt(tr(S::notice_digitnet_error), st.message().c_str()));
+  take_weights(state, s);  // a file opened while the model was on its way
 }
 
 LabSession& session_of(AppState& state) {
@@ -77,6 +93,7 @@ void apply_requests(AppState& state, LabSession& s) {
     s.pause_training();
     cs::Status st = s.reset_to_shipped();
     if (!st) app_notice(state, st.message());
+    else lab.weights_refused.clear();
   }
   if (lab.request_train == 2) {
     cs::Status st = s.reinitialise(static_cast<uint32_t>(state.frame));
@@ -132,9 +149,11 @@ void draw_digit_lab_panels(AppState& state) {
   DigitLabState& lab = state.lab;
   apply_requests(state, s);
   if (lab.input == LabInput::Drawing) s.use_drawing(lab.pad);
-  // Engine work, each bounded per frame: training first (its own budget), then the prediction
-  // (batch 1, only when something changed); the SE statistics run after the panels (below).
-  s.step_training(lab.train_budget_ms);
+  // Engine work, each bounded per frame: training first (most of its budget; the SE pass gets the
+  // rest, below), then the prediction (batch 1, only when something changed); the SE statistics run
+  // after the panels.
+  const TrainingSplit split = split_training_budget(lab.train_budget_ms);
+  s.step_training(split.train_ms);
   if (s.training().running && s.training().step >= lab.train_target_steps && s.training().step > 0 &&
       lab.train_stop_at_target)
     s.pause_training();
@@ -179,13 +198,14 @@ void draw_digit_lab_panels(AppState& state) {
   // The SE statistics are a background pass over the bundled test digits (1000 forward passes after
   // every change of the weights, ~0.7 ms each in wasm: ~700 ms of CPU). It runs between frames, in
   // time the browser has nothing else to do (~10 ms of every 16.7 ms frame at 60 fps: ~1-2 s for the
-  // pass), so a frame does none of it (issue 8: 4 ms per frame with every panel open; filling each
-  // frame's leftover as well put the lab's p95 at 3.9-5.5 ms). Frames take slices only where there is
-  // no idle service, or it has run no digit for a while (se_frame_plan), and while training (its slices
-  // already take their share of every frame, and a live pass over changing weights need not hurry).
-  // The session is looked up again when an idle slice runs (it may have been replaced by then). The
-  // panels show the pass's progress from the frame before.
-  const bool between_frames = lab.se_between_frames && !s.training().running;
+  // pass), so a frame does none of it (4 ms per frame with every panel open; filling each frame's
+  // leftover as well put the lab's p95 at 3.9-5.5 ms). Frames take slices only where there is no idle
+  // service, or it has run no digit for a while (se_frame_plan). While training runs, its frames are
+  // long anyway: the pass takes its share of the training budget (split_training_budget, at least a
+  // digit a frame) over a sample of the digits, and the idle time between frames too, so the heatmap
+  // follows the learning. The session is looked up again when an idle slice runs (it may have been
+  // replaced by then). The panels show the pass's progress from the frame before.
+  const bool between_frames = lab.se_between_frames;
   if (s.se_idle().digits != lab.se_idle_digits_seen || !s.se_pass_running()) lab.se_frames_without_idle = 0;
   else ++lab.se_frames_without_idle;
   lab.se_idle_digits_seen = s.se_idle().digits;
@@ -195,6 +215,7 @@ void draw_digit_lab_panels(AppState& state) {
   in.spent_ms = (platform_time_seconds() - state.time_s) * 1000.0;
   in.outside_ms = state.perf.recent_outside_ms();
   SeFramePlan plan = se_frame_plan(in);
+  if (s.training().running) plan = {true, split.se_ms, 0};
   if (lab.se_budget_ms > 0) plan = {true, double(lab.se_budget_ms), kSeMaxIdleFrames};  // asked for (tests)
   if (plan.run) s.step_se_stats(plan.budget_ms, s.training().running ? 2 : 10, plan.max_idle_calls);
   if (between_frames && s.se_pass_running())
@@ -205,6 +226,14 @@ void draw_digit_lab_panels(AppState& state) {
 
 void digit_lab_assets_arrived(AppState& state) {
   if (state.lab.session) take_assets(state, *state.lab.session);
+}
+
+void digit_lab_weights_arrived(AppState& state) {
+  LabSession& s = session_of(state);
+  if (s.has_network()) return take_weights(state, s);
+  if (state.lab_assets.status == LabAssets::Ready)  // the build has no network to load them into
+    return app_notice(state, cs::fmt(tr(S::notice_weights_refused), state.inbox.weights_name.c_str(), s.network_error().c_str()), 12.0);
+  app_notice(state, cs::fmt(tr(S::notice_weights_waiting), state.inbox.weights_name.c_str()));
 }
 
 void digit_lab_menu_items(AppState& state) {
@@ -232,8 +261,13 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
     const cs::DigitSteps& st = s->steps();
     draw["steps"] = {{"has_ink", st.has_ink}, {"box", {st.box_x, st.box_y, st.box_w, st.box_h}},
                      {"com", {st.com_x, st.com_y}}, {"shift", {st.shift_x, st.shift_y}},
-                     {"message", st.message}, {"message_shown", no_ink_text(st.message)}, {"ms", s->prepare_ms()}};
+                     {"message", st.message}, {"ms", s->prepare_ms()},
+                     {"message_shown", pad_status_text(lab.input == LabInput::Drawing && lab.pad.empty(), st.message)}};
   }
+  // What the pad shows: the drawing, the gallery digit or the photo (which the network reads).
+  draw["shows"] = lab.input == LabInput::Drawing ? "drawing" : lab.input == LabInput::Gallery ? "gallery" : "photo";
+  if (s && s->photo_preview().width > 0)
+    draw["photo"] = {{"width", s->photo_preview().width}, {"height", s->photo_preview().height}};
   out["draw"] = draw;
   out["gallery"] = {{"count", s && s->has_digits() ? s->digits().test.count : 0},
                     {"train_count", s && s->has_digits() ? s->digits().train.count : 0}};
@@ -242,8 +276,11 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
     out["network"] = {{"ok", false}, {"error", s ? s->network_error() : "not started"}};
     return;
   }
+  const char* sources[] = {"shipped", "file", "scratch"};
   out["network"] = {{"ok", true}, {"parameters", s->parameter_count()}, {"weights_revision", s->weights_revision()},
-                    {"shipped_weights", s->has_shipped_weights()}};
+                    {"shipped_weights", s->has_shipped_weights()},
+                    {"weights", {{"source", sources[static_cast<int>(s->weights_source())]}, {"name", s->weights_name()},
+                                 {"steps_since", s->steps_since_weights()}, {"refused", lab.weights_refused}}}};
   if (s->predicted() >= 0)
     out["prediction"] = {{"class", s->predicted()}, {"probabilities", s->probabilities()},
                          {"ms", s->inference_ms()}, {"input_revision", s->input_revision()}};
@@ -279,7 +316,8 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
                          {"ms_per_digit", s->last_se_step().ms_per_digit}}},
                {"idle", {{"ms", s->se_idle().ms}, {"digits", s->se_idle().digits}, {"slices", s->se_idle().slices},
                          {"empty_slices", s->se_idle().empty_slices}}},
-               {"budget_ms", lab.se_budget_ms}, {"between_frames", lab.se_between_frames}};
+               {"budget_ms", lab.se_budget_ms}, {"between_frames", lab.se_between_frames},
+               {"sampled", st.sampled()}, {"pending_total", s->pending().total}, {"passes", s->se_passes()}};
   // Saliency as shown (the 28x28 map row-major: Grad-CAM resized, or |input gradient|).
   const char* modes[] = {"off", "grad-cam", "input-gradient"};
   json sal = {{"mode", modes[std::clamp(lab.saliency_mode, 0, 2)]}, {"class", lab.saliency_class},
@@ -335,7 +373,8 @@ std::string digit_lab_set_state(AppState& next, const nlohmann::json& partial) {
     if (in.contains("gallery")) {
       if (!in["gallery"].is_number_integer()) return cs::fmt(tr(S::state_not_integer), "input.gallery");
       const int g = in["gallery"].get<int>();
-      const int count = lab.session && lab.session->has_digits() ? lab.session->digits().test.count : 0;
+      // The bundled digits, not the lab's session: a link opens the lab and picks its digit at once.
+      const int count = next.bundled_digits ? next.bundled_digits->test.count : 0;
       if (g < 0 || g >= count)
         return cs::fmt(tr(S::state_in_range_got), "input.gallery", 0LL, count - 1LL, static_cast<long long>(g));
       lab.request_gallery = g;

@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "engine/data/safetensors.h"
+#include "engine/nn/digitnet.h"
 #include "engine/nn/mbconv.h"
 #include "engine/nn/residual.h"
 #include "engine/nn/sequential.h"
@@ -73,6 +74,12 @@ bool LabSession::use_gallery(int test_index) {
 
 bool LabSession::use_photo(const cs::GreyImage& grey) {
   from_gallery_ = false;
+  // The pad shows the photo at the pad's resolution (a 4000x3000 photo would be a 48 MB texture).
+  const int side = DrawPad::kDefaultSide, longer = std::max(grey.width, grey.height);
+  if (longer > side)
+    photo_preview_ = cs::resize_area(grey, std::max(1, grey.width * side / longer), std::max(1, grey.height * side / longer));
+  else
+    photo_preview_ = grey;
   const double t0 = now_ms();
   steps_ = cs::prepare_digit(grey);
   prepare_ms_ = now_ms() - t0;
@@ -221,25 +228,38 @@ cs::Status LabSession::reinitialise(uint32_t seed) {
   train_.running = running;
   recent_acc_.clear();
   network_error_.clear();
+  weights_source_ = WeightsSource::Scratch;
+  weights_name_.clear();
+  weights_step_ = 0;
+  after_weights_changed();
+  return cs::Status::ok();
+}
+
+cs::Status LabSession::load_checked(const uint8_t* bytes, size_t size, const std::string& name) {
+  if (!model_) return cs::Status::error(tr(S::lab_err_no_network_for_weights));
+  auto st = cs::parse_safetensors(bytes, size, name);
+  if (!st.is_ok()) return st.status();
+  CS_RETURN_IF_ERROR(cs::load_digitnet_state(*model_, st.value(), name));
+  optimizer_.reset();  // Adam's moments (and a half-accumulated step) belong to the old weights
+  weights_step_ = train_.step;
   after_weights_changed();
   return cs::Status::ok();
 }
 
 cs::Status LabSession::load_weights(const uint8_t* bytes, size_t size, const std::string& name) {
-  if (!model_) return cs::Status::error(tr(S::lab_err_no_network_for_weights));
-  auto st = cs::parse_safetensors(bytes, size, name);
-  if (!st.is_ok()) return st.status();
-  std::vector<cs::LoadedTensor> src;
-  for (auto& [key, t] : st.value().tensors) src.push_back(cs::LoadedTensor{key, t});
-  CS_RETURN_IF_ERROR(cs::load_state_dict(*model_, src, /*strict=*/true));
-  optimizer_.reset();  // Adam's moments (and a half-accumulated step) belong to the old weights
-  after_weights_changed();
+  CS_RETURN_IF_ERROR(load_checked(bytes, size, name));
+  weights_source_ = WeightsSource::File;
+  weights_name_ = name;
   return cs::Status::ok();
 }
 
 cs::Status LabSession::reset_to_shipped() {
   if (shipped_.empty()) return cs::Status::error(tr(S::lab_err_no_shipped_weights));
-  return load_weights(shipped_.data(), shipped_.size(), "digitnet.safetensors");
+  const std::string name = "digitnet.safetensors";
+  CS_RETURN_IF_ERROR(load_checked(shipped_.data(), shipped_.size(), name));
+  weights_source_ = WeightsSource::Shipped;
+  weights_name_ = name;
+  return cs::Status::ok();
 }
 
 void LabSession::after_weights_changed() { ++weights_revision_; }
@@ -380,17 +400,42 @@ SeFramePlan se_frame_plan(const SeFrameInputs& in) {
   return plan;
 }
 
+TrainingSplit split_training_budget(double budget_ms) {
+  TrainingSplit split;
+  split.se_ms = std::max(1.0, budget_ms * kSeTrainingShare);
+  split.train_ms = std::max(1.0, budget_ms - split.se_ms);
+  return split;
+}
+
 bool LabSession::se_begin() {
   if (!model_ || !digits_ok_ || se_.empty()) return false;
   const DigitSet& set = digits_->test;
-  // While training, the weights change every step: a pass then runs to its end over changing weights
-  // (a live view, marked as not current) instead of restarting forever and never showing anything.
+  // While training, the weights change every step: a pass then covers a sample of the digits and runs
+  // to its end over changing weights (a live view, marked as not current) before the next one starts,
+  // instead of restarting forever and never showing anything. A full pass follows when training stops.
   const bool live = train_.running;
   const bool stale = pending_.weights_revision != weights_revision_;
-  if (pending_.total == 0 || (stale && (!live || pending_.complete())) || (pending_.complete() && stale)) {
+  const bool restart = pending_.total == 0 || (!live && pending_.live) ||
+                       (stale && (!live || pending_.complete() || !pending_.live));
+  if (restart) {
     pending_ = SeStats{};
     pending_.weights_revision = weights_revision_;
-    pending_.total = set.count;
+    pending_.population = set.count;
+    pending_.live = live;
+    // A sample holds the first kSeLiveSample / 10 digits of each class, so every row of the heatmap
+    // is measured whatever order the bundle keeps its digits in.
+    se_sample_.clear();
+    if (live && set.count > kSeLiveSample) {
+      int taken[10] = {0};
+      for (int i = 0; i < set.count && static_cast<int>(se_sample_.size()) < kSeLiveSample; ++i) {
+        const int d = set.labels[i];
+        if (d >= 0 && d < 10 && taken[d] < kSeLiveSample / 10) {
+          ++taken[d];
+          se_sample_.push_back(i);
+        }
+      }
+    }
+    pending_.total = se_sample_.empty() ? set.count : static_cast<int>(se_sample_.size());
     pending_.started_ms = now_ms();
     for (const SeBlockRef& r : se_) {
       SeStats::Block b;
@@ -406,7 +451,8 @@ bool LabSession::se_begin() {
 
 bool LabSession::se_pass_running() const {
   if (!model_ || !digits_ok_ || se_.empty()) return false;
-  return !pending_.complete() || pending_.weights_revision != weights_revision_;
+  return !pending_.complete() || pending_.weights_revision != weights_revision_ ||
+         (!train_.running && pending_.live);
 }
 
 // Each batch holds as many digits as fit in what is left of the budget at the speed measured so far
@@ -435,7 +481,7 @@ int LabSession::se_run_batches(double budget_ms, int batch, bool force_first, in
       lifted = true;
     }
     se_idx_.resize(n);
-    std::iota(se_idx_.begin(), se_idx_.end(), pending_.done);
+    for (int k = 0; k < n; ++k) se_idx_[k] = se_sample_.empty() ? pending_.done + k : se_sample_[pending_.done + k];
     batch_tensor(se_x_, set, se_idx_.data(), n);
     const double tb = now_ms();
     if (!model_->forward(se_x_, se_logits_, nullptr)) break;
@@ -466,6 +512,7 @@ int LabSession::se_run_batches(double budget_ms, int batch, bool force_first, in
   if (pending_.complete()) {
     pending_.wall_ms = now_ms() - pending_.started_ms;
     stats_ = pending_;
+    ++se_passes_;
   }
   return digits;
 }

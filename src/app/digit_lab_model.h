@@ -40,11 +40,14 @@ struct SeStats {
   std::vector<Block> blocks;
   int count[10] = {0};
   int done = 0, total = 0;   // digits accumulated / digits in the pass
+  int population = 0;        // bundled test digits; a pass while training covers a sample (total < population)
+  bool live = false;         // started while training: over changing weights, on the sample
   int correct = 0;           // predictions equal to the label (test accuracy as a by-product)
   double forward_ms = 0;     // time spent in the network's forward passes of this pass (its CPU cost)
   double started_ms = 0, wall_ms = 0;  // when the pass started (steady clock), and how long it took to complete
   long long weights_revision = -1;  // weights the pass started with
   bool complete() const { return total > 0 && done == total; }
+  bool sampled() const { return total < population; }
   float mean(int b, int digit, int c) const;
   float stddev(int b, int digit, int c) const;
   // Channel order for display: by variance of the per-digit means across the 10 digits, largest
@@ -101,6 +104,18 @@ constexpr int kSeIdleGraceFrames = 30;    // ~0.5 s at 60 fps without an idle di
 constexpr int kSeMaxIdleFrames = 32;      // 1 frame in 32 may overshoot: the 95th percentile holds
 SeFramePlan se_frame_plan(const SeFrameInputs& in);
 
+// While "Train it live" runs, the weights change every step and a pass over all 1000 test digits
+// (~0.7 s of CPU in wasm) would never get its turn beside training's slices: the heatmap would freeze
+// on the old weights. So a training frame's budget is shared: training keeps most of it, the SE pass
+// gets the rest (at least one digit a frame, never starved), over a sample of kSeLiveSample digits
+// that the panel names, so the heatmap refreshes every second or so while the network learns.
+constexpr int kSeLiveSample = 100;
+constexpr double kSeTrainingShare = 0.25;  // of the training budget, for the SE pass
+struct TrainingSplit {
+  double train_ms = 0, se_ms = 0;
+};
+TrainingSplit split_training_budget(double budget_ms);
+
 class LabSession;
 
 // The saliency map the lab shows (input view, pad overlay, state()) for `mode` (DigitLabState::
@@ -126,6 +141,9 @@ class LabSession {
   bool use_drawing(const DrawPad& pad);            // re-prepares only when pad.revision() changed
   bool use_gallery(int test_index);                // false if out of range
   bool use_photo(const cs::GreyImage& grey);
+  // The last photo as the pad shows it (at most DrawPad::kDefaultSide on its longer side, the engine's
+  // grey levels: 0 black .. 1 white); empty before the first photo.
+  const cs::GreyImage& photo_preview() const { return photo_preview_; }
   const cs::DigitSteps& steps() const { return steps_; }  // preprocessing of a drawing or photo
   bool input_is_mnist() const { return from_gallery_; }   // gallery digits skip preprocessing
   const std::vector<float>& input28() const { return input28_; }  // (28*28) in [0,1], ink = 1
@@ -146,9 +164,19 @@ class LabSession {
   // `weights` are the shipped safetensors (may be empty: the network starts untrained).
   using ModelFactory = std::function<std::unique_ptr<cs::Model>(uint32_t seed)>;
   cs::Status init_network(ModelFactory factory, const uint8_t* weights, size_t size);
+  // Weights from a safetensors file the user opened (`name` for messages and the panel), checked by
+  // the engine (engine/nn/digitnet load_digitnet_state: architecture, every name and shape; the
+  // parser: header, dtype F32/F16, byte ranges, finite values) before anything is copied: a refused
+  // file returns why and leaves the network's weights as they were.
   cs::Status load_weights(const uint8_t* bytes, size_t size, const std::string& name);
   cs::Status reset_to_shipped();        // the weights given to init_network
   cs::Status reinitialise(uint32_t seed);  // from scratch (random init)
+  // Which weights the network holds: the shipped file, a file the user opened, or a random start;
+  // plus the training steps taken since (training changes whichever they were).
+  enum class WeightsSource { Shipped, File, Scratch };
+  WeightsSource weights_source() const { return weights_source_; }
+  const std::string& weights_name() const { return weights_name_; }  // file name ("" from scratch)
+  long long steps_since_weights() const { return train_.step - weights_step_; }
   bool has_network() const { return model_ != nullptr; }
   bool has_shipped_weights() const { return !shipped_.empty(); }
   const std::string& network_error() const { return network_error_; }
@@ -215,6 +243,7 @@ class LabSession {
   bool se_pass_running() const;  // a pass is under way or due (the weights changed since the last one)
   const SeStats& stats() const { return stats_; }
   const SeStats& pending() const { return pending_; }
+  long long se_passes() const { return se_passes_; }  // passes completed so far (each one refreshed stats())
 
   // [training] on the bundled training digits: Adam, batches drawn with a seeded generator.
   void start_training();
@@ -228,6 +257,7 @@ class LabSession {
 
  private:
   void after_weights_changed();
+  cs::Status load_checked(const uint8_t* bytes, size_t size, const std::string& name);
   void apply_overrides();
   cs::Status train_micro_batch();
   bool se_begin();  // starts or restarts a pass when due; false when there is nothing to do
@@ -246,11 +276,15 @@ class LabSession {
   long long pad_revision_ = -1;
   long long input_revision_ = 0;
   double prepare_ms_ = 0;
+  cs::GreyImage photo_preview_;
 
   ModelFactory factory_;
   std::unique_ptr<cs::Model> model_;
   std::vector<uint8_t> shipped_;
   std::string network_error_ = "no network";
+  WeightsSource weights_source_ = WeightsSource::Scratch;
+  std::string weights_name_;
+  long long weights_step_ = 0;  // train_.step when the weights were loaded or reinitialised
   long long weights_revision_ = 0;
   long long model_revision_ = 0;
   int64_t parameter_count_ = 0;
@@ -276,6 +310,8 @@ class LabSession {
   int saliency_class_ = -1;
 
   SeStats stats_, pending_;
+  std::vector<int> se_sample_;  // the test digits of a sampled pass (the same number of each class); empty: all
+  long long se_passes_ = 0;
   cs::Tensor se_x_, se_logits_;
   std::vector<int> se_idx_;  // the test digits of the batch being run
   SpeedEstimate se_speed_;  // forward time per digit of the last SE batches (sizes the next one)

@@ -26,6 +26,10 @@ struct LabView {
   long long pad_ink_revision = -1;
   std::vector<uint8_t> ink28_rgba;      // the same for a 28x28 gallery digit
   long long ink28_revision = -1;
+  std::vector<uint8_t> photo_rgba;      // the opened photo as the pad shows it (grey), per input revision
+  long long photo_revision = -1;
+  std::vector<uint8_t> photo_ink_rgba;  // its ink alone, drawn over a saliency map
+  long long photo_ink_revision = -1;
   struct Grid {                      // one recorded activation packed as small multiples
     std::vector<float> values;
     int w = 0, h = 0, cols = 0;

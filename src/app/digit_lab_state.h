@@ -36,6 +36,8 @@ struct DigitLabState {
   LabInput input = LabInput::Drawing;
   int gallery_index = -1;       // index into the bundled test digits when input == Gallery
   long long photo_serial = 0;   // inbox.image_serial last taken as input
+  long long weights_serial = 0; // inbox.weights_serial last loaded (or refused)
+  std::string weights_refused;  // why the last opened weights were refused ("" when they loaded)
 
   // Requests from setState, applied by the next frame (setState works on a copy of the state and
   // must not touch the shared session before the whole partial state is accepted).

@@ -91,6 +91,22 @@ std::string no_ink_text(const std::string& engine_message) {
   return fmt(tr(S::model_no_ink_other), why.c_str());
 }
 
+std::string pad_status_text(bool drawing_empty, const std::string& engine_message) {
+  return drawing_empty ? tr(S::draw_pad_greeting) : no_ink_text(engine_message);
+}
+
+PadFit fit_on_pad(int width, int height, float side) {
+  PadFit f;
+  if (width <= 0 || height <= 0 || !(side > 0)) return f;
+  const float s = side / static_cast<float>(std::max(width, height));
+  f.w = width * s;
+  f.h = height * s;
+  f.x = (side - f.w) * 0.5f;
+  f.y = (side - f.h) * 0.5f;
+  f.pixels_per_px = 1.0f / s;
+  return f;
+}
+
 void DrawPad::clear() {
   drawing_ = false;
   if (strokes_.empty()) return;

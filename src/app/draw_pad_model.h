@@ -68,4 +68,18 @@ class DrawPad {
 // own table entry (numbers kept); an unknown one is shown as the engine wrote it after a translated "no ink".
 std::string no_ink_text(const std::string& engine_message);
 
+// What the pad's step column says when the network has no input: an empty drawing is not an error
+// (the engine's "nothing stands out from the background" would greet every student with a contrast
+// figure), so it invites them to draw; ink the engine could not use gets its reason (no_ink_text).
+std::string pad_status_text(bool drawing_empty, const std::string& engine_message);
+
+// A picture of width x height laid on the square pad of `side` (CSS px) as large as it fits, keeping
+// its aspect ratio, centred: its rectangle relative to the pad's corner and the picture pixels per
+// CSS px (to place a map over the picture's own coordinates). Zero-sized pictures give a zero rect.
+struct PadFit {
+  float x = 0, y = 0, w = 0, h = 0;
+  float pixels_per_px = 0;
+};
+PadFit fit_on_pad(int width, int height, float side);
+
 }  // namespace cs::app

@@ -1,6 +1,7 @@
 // panel_draw_pad.cpp — the "Draw a digit" panel: the marker pad (mouse, pen, touch), undo/clear,
 // the preprocessing steps the engine applied (ink box -> 20x20 -> centre of mass -> 28x28) and the
-// gallery of bundled MNIST test digits. Pointer -> DrawPad -> LabSession::use_drawing.
+// gallery of bundled MNIST test digits; an opened photo is shown in the pad's place (it is the input
+// then). Pointer -> DrawPad -> LabSession::use_drawing.
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -46,18 +47,22 @@ void ink_to_rgba(const T* ink, size_t n, float full, std::vector<uint8_t>& rgba)
 }
 
 // The saliency map laid on the pad itself: the 28x28 map drawn where the network's 28x28 field lies
-// on the drawing (prepare_digit's frame; a gallery digit fills the pad), clipped to the pad, with the
-// ink on top.
-void pad_saliency(DigitLabState& lab, LabSession& s, LabView& v, const DrawPad& pad, ImVec2 p0, ImVec2 p1, float k) {
+// on the drawing or the photo (prepare_digit's frame, in the picture's pixels; a gallery digit fills
+// the pad), clipped to the pad, with the ink on top. `photo`: where the photo lies on the pad, in
+// the photo's own pixels (null when the input is not a photo).
+void pad_saliency(DigitLabState& lab, LabSession& s, LabView& v, const DrawPad& pad, ImVec2 p0, ImVec2 p1, float k,
+                  const PadFit* photo) {
   lab.pad_saliency_shown = false;
   if (lab.saliency_mode == 0 || !s.has_saliency() || s.saliency().cls != saliency_class(lab, s)) return;
   const bool gallery = lab.input == LabInput::Gallery && s.input_is_mnist();
   ImVec2 q0 = p0, q1 = p1;
   if (!gallery) {
     const cs::DigitSteps& st = s.steps();
-    if (lab.input != LabInput::Drawing || !st.has_ink) return;
-    q0 = ImVec2(p0.x + st.frame_x / k, p0.y + st.frame_y / k);
-    q1 = ImVec2(q0.x + st.frame_w / k, q0.y + st.frame_h / k);
+    if ((lab.input != LabInput::Drawing && !photo) || !st.has_ink) return;
+    const float scale = photo ? photo->pixels_per_px : k;  // picture pixels per CSS px
+    const ImVec2 o = photo ? ImVec2(p0.x + photo->x, p0.y + photo->y) : p0;
+    q0 = ImVec2(o.x + st.frame_x / scale, o.y + st.frame_y / scale);
+    q1 = ImVec2(q0.x + st.frame_w / scale, q0.y + st.frame_h / scale);
   }
   const ShownSaliency shown = shown_saliency_map(s, lab.saliency_mode);
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -71,6 +76,19 @@ void pad_saliency(DigitLabState& lab, LabSession& s, LabView& v, const DrawPad& 
       v.ink28_revision = s.input_revision();
     }
     dl->AddImage(platform_texture_rgba("lab.pad.ink28", kDigitSide, kDigitSide, v.ink28_rgba.data(), v.ink28_revision), p0, p1);
+  } else if (photo) {
+    // The photo's ink (dark on light unless the engine found it the other way round) over the map.
+    if (v.photo_ink_revision != s.input_revision()) {
+      const cs::GreyImage& g = s.photo_preview();
+      std::vector<float> ink(g.pixels);
+      if (s.steps().inverted)
+        for (float& x : ink) x = 1.0f - x;
+      ink_to_rgba(ink.data(), ink.size(), 1.0f, v.photo_ink_rgba);
+      v.photo_ink_revision = s.input_revision();
+    }
+    const cs::GreyImage& g = s.photo_preview();
+    dl->AddImage(platform_texture_rgba("lab.pad.photo-ink", g.width, g.height, v.photo_ink_rgba.data(), v.photo_ink_revision),
+                 ImVec2(p0.x + photo->x, p0.y + photo->y), ImVec2(p0.x + photo->x + photo->w, p0.y + photo->y + photo->h));
   } else {
     if (v.pad_ink_revision != pad.revision()) {
       ink_to_rgba(pad.pixels().data(), pad.pixels().size(), 255.0f, v.pad_ink_rgba);
@@ -109,7 +127,7 @@ void step_image(const char* caption, const char* help, const char* key, const cs
   }
 }
 
-void preprocessing_column(LabSession& s, float cell) {
+void preprocessing_column(LabSession& s, float cell, bool drawing_empty) {
   const cs::DigitSteps& st = s.steps();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   if (s.input_is_mnist()) {
@@ -168,7 +186,7 @@ void preprocessing_column(LabSession& s, float cell) {
     ImGui::TextDisabled(tr(S::draw_pad_shift_ms), st.shift_x, st.shift_y, s.prepare_ms());
   } else if (!st.message.empty()) {
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + cell * 2 + 8);
-    ImGui::TextDisabled("%s", no_ink_text(st.message).c_str());
+    ImGui::TextDisabled("%s", pad_status_text(drawing_empty, st.message).c_str());
     ImGui::PopTextWrapPos();
   }
 }
@@ -312,6 +330,9 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
   if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
 
   ImDrawList* dl = ImGui::GetWindowDrawList();
+  // A photo is placed by its full size (prepare_digit's frame is in its pixels; the texture is smaller).
+  const bool photo_shown = lab.input == LabInput::Photo && s.photo_preview().width > 0;
+  const PadFit photo_fit = photo_shown ? fit_on_pad(state.inbox.image.width, state.inbox.image.height, pad_size) : PadFit{};
   if (lab.input == LabInput::Gallery && s.input_is_mnist()) {
     // The chosen gallery digit fills the pad (white on black, as MNIST stores it).
     platform_draw_scalar_field(dl, "lab.pad.gallery", kDigitSide, kDigitSide, s.input28().data(), 0.0f, 1.0f,
@@ -321,6 +342,30 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
                   s.digits().test.labels[lab.gallery_index]);
     dl->AddText(ImVec2(p0.x + 6, p0.y + 4), IM_COL32(255, 200, 80, 255), label);
     dl->AddText(ImVec2(p0.x + 6, p1.y - 20), IM_COL32(200, 200, 200, 255), tr(S::draw_pad_draw_to_replace));
+  } else if (photo_shown) {
+    // The opened photo, as large as it fits (the network reads it through the steps beside the pad).
+    const cs::GreyImage& g = s.photo_preview();
+    const PadFit& fit = photo_fit;
+    dl->AddRectFilled(p0, p1, IM_COL32(40, 40, 46, 255));
+    if (v.photo_revision != s.input_revision()) {  // once per photo, not every frame
+      v.photo_rgba.resize(g.pixels.size() * 4);
+      for (size_t i = 0; i < g.pixels.size(); ++i) {
+        const uint8_t grey = static_cast<uint8_t>(std::clamp(g.pixels[i], 0.0f, 1.0f) * 255.0f + 0.5f);
+        v.photo_rgba[i * 4 + 0] = v.photo_rgba[i * 4 + 1] = v.photo_rgba[i * 4 + 2] = grey;
+        v.photo_rgba[i * 4 + 3] = 255;
+      }
+      v.photo_revision = s.input_revision();
+    }
+    dl->AddImage(platform_texture_rgba("lab.pad.photo", g.width, g.height, v.photo_rgba.data(), v.photo_revision),
+                 ImVec2(p0.x + fit.x, p0.y + fit.y), ImVec2(p0.x + fit.x + fit.w, p0.y + fit.y + fit.h));
+    const std::string label = cs::fmt(tr(S::draw_pad_photo_label), state.inbox.image_name.c_str(), state.inbox.image.width,
+                                      state.inbox.image.height);
+    const ImVec2 ts = ImGui::CalcTextSize(label.c_str());
+    dl->AddRectFilled(ImVec2(p0.x + 2, p0.y + 2), ImVec2(p0.x + ts.x + 10, p0.y + ts.y + 6), IM_COL32(0, 0, 0, 160));
+    dl->AddText(ImVec2(p0.x + 6, p0.y + 4), IM_COL32(255, 200, 80, 255), label.c_str());
+    dl->AddRectFilled(ImVec2(p0.x + 2, p1.y - 22), ImVec2(p0.x + 10 + ImGui::CalcTextSize(tr(S::draw_pad_draw_to_replace)).x, p1.y - 2),
+                      IM_COL32(0, 0, 0, 160));
+    dl->AddText(ImVec2(p0.x + 6, p1.y - 20), IM_COL32(220, 220, 220, 255), tr(S::draw_pad_draw_to_replace));
   } else {
     if (v.pad_rgba_revision != pad.revision()) {
       pad_to_rgba(pad.pixels(), v.pad_rgba);
@@ -333,7 +378,7 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
       dl->AddText(ImVec2((p0.x + p1.x - ts.x) * 0.5f, (p0.y + p1.y - ts.y) * 0.5f), IM_COL32(150, 150, 150, 255), hint);
     }
   }
-  pad_saliency(lab, s, v, pad, p0, p1, k);
+  pad_saliency(lab, s, v, pad, p0, p1, k, photo_shown ? &photo_fit : nullptr);
   dl->AddRect(p0, p1, IM_COL32(120, 120, 120, 255));
   // The brush outline under the pointer, at its real size.
   if (ImGui::IsItemHovered() || ImGui::IsItemActive())
@@ -341,7 +386,7 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
 
   ImGui::SameLine();
   ImGui::BeginGroup();
-  preprocessing_column(s, 66.0f);
+  preprocessing_column(s, 66.0f, lab.input == LabInput::Drawing && pad.empty());
   ImGui::EndGroup();
   ImGui::SetCursorScreenPos(ImVec2(p0.x, p1.y + 6));
   gallery(state, s, v);

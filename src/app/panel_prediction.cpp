@@ -1,6 +1,7 @@
 // panel_prediction.cpp — the "Prediction" panel: DigitNet's ten class probabilities as bars, the
 // answer in large type, the label when the input is a gallery digit, and the time of one inference.
-// Reads LabSession (probabilities from the engine's softmax); writes nothing but the panel rect.
+// Below them, which weights the network holds (shipped, an opened file, a random start) with a way
+// back to the shipped ones. Reads LabSession (probabilities from the engine's softmax).
 #include <algorithm>
 #include <cstdio>
 
@@ -9,6 +10,40 @@
 #include "panels.h"
 
 namespace cs::app {
+
+namespace {
+
+// "Weights: shipped (digitnet.safetensors)" / "Weights: mine.safetensors (opened)" / "a random start",
+// with the training steps taken since; a button back to the shipped weights when they are not in use.
+void weights_line(AppState& state, LabSession& s) {
+  std::string text;
+  switch (s.weights_source()) {
+    case LabSession::WeightsSource::Shipped: text = cs::fmt(tr(S::prediction_weights_shipped), s.weights_name().c_str()); break;
+    case LabSession::WeightsSource::File: text = cs::fmt(tr(S::prediction_weights_file), s.weights_name().c_str()); break;
+    case LabSession::WeightsSource::Scratch: text = tr(S::prediction_weights_scratch); break;
+  }
+  if (s.steps_since_weights() > 0) text += cs::fmt(tr(S::prediction_weights_trained), s.steps_since_weights());
+  const bool shipped = s.weights_source() == LabSession::WeightsSource::Shipped && s.steps_since_weights() == 0;
+  if (!shipped && s.has_shipped_weights()) {
+    if (ImGui::SmallButton(tr_label(S::prediction_use_shipped))) state.lab.request_reset_weights = true;
+    record_item_rect(state, "prediction.use-shipped");
+    ImGui::SameLine();
+  }
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextDisabled("%s", text.c_str());
+  ImGui::PopTextWrapPos();
+  record_item_rect(state, "prediction.weights");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::prediction_tip_open_weights));
+  // The status line cuts a long notice off: the last refusal stays readable here until the next file.
+  if (!state.lab.weights_refused.empty()) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.4f, 1.0f), tr(S::prediction_weights_refused), state.lab.weights_refused.c_str());
+    ImGui::PopTextWrapPos();
+    record_item_rect(state, "prediction.weights-refused");
+  }
+}
+
+}  // namespace
 
 void draw_prediction_panel(AppState& state, LabSession& s, LabView& v) {
   (void)v;
@@ -23,6 +58,7 @@ void draw_prediction_panel(AppState& state, LabSession& s, LabView& v) {
     ImGui::End();
     return;
   }
+  weights_line(state, s);  // first: which network answers is part of the answer
   // Inference time in the top-right corner.
   char timing[96];
   std::snprintf(timing, sizeof timing, tr(S::prediction_inference_ms), s.inference_ms());

@@ -101,6 +101,12 @@ void draw_se_weights_panel(AppState& state, LabSession& s, LabView& v) {
   ImGui::TextDisabled(tr(S::se_weights_mean_excitation_per), st.total,
                       st.weights_revision == s.weights_revision() ? tr(S::se_weights_current_weights) : tr(S::se_weights_updating),
                       100.0f * st.correct / std::max(1, st.total), lab.se_sort_by_variance ? tr(S::se_weights_columns_by_variance) : "");
+  if (st.sampled()) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.35f, 1.0f), tr(S::se_weights_live_sample), st.total, st.population);
+    ImGui::PopTextWrapPos();
+    record_item_rect(state, "se-weights.live-sample");
+  }
 
   // [heatmap] 10 rows x C columns, one scalar field.
   std::vector<float>& field = v.se_field;

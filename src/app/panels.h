@@ -34,5 +34,8 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out);
 std::string digit_lab_set_state(AppState& next, const nlohmann::json& partial);
 // The lab's digits and weights have just arrived (app_lab_assets): an open session takes them now.
 void digit_lab_assets_arrived(AppState& state);
+// A .safetensors file is in the inbox (app_open_file): the lab loads it into DigitNet now, or as soon
+// as the digit model has arrived, and says in a notice which weights it uses or why it refused them.
+void digit_lab_weights_arrived(AppState& state);
 
 }  // namespace cs::app

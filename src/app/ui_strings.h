@@ -255,7 +255,6 @@ namespace cs::app {
   X(notice_open_empty, "Could not open %s: the file is empty; nothing was changed.") \
   X(notice_open_failed, "Could not open %s: %s; nothing was changed.") \
   X(notice_opened_image, "Opened %s (%dx%d)") \
-  X(notice_opened_weights, "Opened weights %s") \
   X(notice_not_image_or_weights, "%s is not a PNG, JPEG or BMP image nor a .safetensors weights file; nothing was changed.") \
   X(help_keys_f1, "F1") \
   X(help_what_f1, "show or hide this help") \
@@ -595,6 +594,22 @@ namespace cs::app {
   X(stepper_caption_overlap, "overlap count (stamps per cell)") \
   /* [training digits notice (app.cpp)] */ \
   X(notice_no_training_digits_build, "this build has no training digits") \
+  /* [digit lab: opened weights, the photo on the pad, the empty pad, the SE pass while training */ \
+  /*  (digit_lab.cpp, panel_prediction.cpp, panel_draw_pad.cpp, panel_se_weights.cpp)] */ \
+  X(notice_weights_loaded, "Loaded weights %s: DigitNet predicts with them now.") \
+  X(notice_weights_refused, "Kept the current weights: %s cannot be DigitNet's weights (%s).") \
+  X(notice_weights_waiting, "Weights %s will be loaded as soon as the digit model has arrived.") \
+  X(prediction_weights_shipped, "Weights: shipped (%s)") \
+  X(prediction_weights_file, "Weights: %s (opened)") \
+  X(prediction_weights_scratch, "Weights: a random start") \
+  X(prediction_weights_trained, ", then %lld training steps") \
+  X(prediction_use_shipped, "Use the shipped weights") \
+  X(prediction_weights_refused, "Refused, weights kept: %s") \
+  X(prediction_tip_open_weights, "File > Open (or drop a .safetensors file on the page) to try your own DigitNet weights.") \
+  X(draw_pad_greeting, "draw a digit here") \
+  X(link_not_one_of_three, "%s must be %s, %s or %s, got \"%s\"") \
+  X(draw_pad_photo_label, "photo %s, %d x %d") \
+  X(se_weights_live_sample, "While training: measured on a sample of %d of the %d test digits, to keep up with the weights.") \
   /* end */
 // clang-format on
 

@@ -215,6 +215,16 @@ std::string lesson_link_encode(const LessonState& s, const std::string& workspac
   return out;
 }
 
+std::string lab_link_fields(const DigitLabState& lab) {
+  std::string out;
+  if (lab.input == LabInput::Gallery && lab.gallery_index >= 0) put(out, "lg", std::to_string(lab.gallery_index));
+  const char* modes[] = {"off", "cam", "grad"};
+  put(out, "sal", modes[lab.saliency_mode >= 0 && lab.saliency_mode <= 2 ? lab.saliency_mode : 0]);
+  if (lab.saliency_class >= 0) put(out, "scls", std::to_string(lab.saliency_class));
+  put(out, "seb", std::to_string(lab.se_block));
+  return out;
+}
+
 std::string lesson_link_key(const LessonState& s, const std::string& workspace) {
   const StepperConfig& c = s.config;
   return fmt("%s|%d%d%d|%d,%d,%d,%d,%d|%d,%d,%d,%d,%d,%d|%d,%d,%d,%d,%d|%u,%08x|%lld,%d,%d|%d,%d,%08x|%d,%d,%d,%d|%d%d",
@@ -278,6 +288,7 @@ LessonLinkParse lesson_link_decode(const std::string& hash) {
 
   using L = StepperLimits;
   json st = json::object(), os = json::object(), im = json::object();
+  json lab_input = json::object(), saliency = json::object(), se = json::object();
   json out = json::object();
   for (size_t i = 1; i < fields.size(); ++i) {
     const std::string& k = fields[i].first;
@@ -362,6 +373,17 @@ LessonLinkParse lesson_link_decode(const std::string& hash) {
       if ((e = parse_bool(k, v, &b)).empty()) os["split"] = b;
     } else if (k == "rows") {
       if ((e = parse_bool(k, v, &b)).empty()) im["orientation"] = b ? "rows" : "columns";
+    } else if (k == "lg") {  // [digit lab] (setState checks the index against the bundled digits)
+      if ((e = parse_int(k, v, 0, 1000000, &n)).empty()) lab_input["gallery"] = n;
+    } else if (k == "sal") {
+      if (v == "off") saliency["mode"] = "off";
+      else if (v == "cam") saliency["mode"] = "grad-cam";
+      else if (v == "grad") saliency["mode"] = "input-gradient";
+      else e = fmt(tr(S::link_not_one_of_three), "sal", "off", "cam", "grad", shown(v).c_str());
+    } else if (k == "scls") {
+      if ((e = parse_int(k, v, -1, 9, &n)).empty()) saliency["class"] = n;
+    } else if (k == "seb") {
+      if ((e = parse_int(k, v, 0, 63, &n)).empty()) se["block"] = n;
     } else {
       e = fmt(tr(S::link_unknown_field), shown(k).c_str());
     }
@@ -381,6 +403,9 @@ LessonLinkParse lesson_link_decode(const std::string& hash) {
   if (!st.empty()) out["stepper"] = st;
   if (!os.empty()) out["output_size"] = os;
   if (!im.empty()) out["im2col"] = im;
+  if (!lab_input.empty()) out["input"] = lab_input;
+  if (!saliency.empty()) out["saliency"] = saliency;
+  if (!se.empty()) out["se"] = se;
   r.ok = true;
   r.partial = out;
   return r;

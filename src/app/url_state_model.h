@@ -1,12 +1,14 @@
 // url_state_model.h — the lesson state as a shareable URL hash ("#lesson=1&mode=standard&in=5x5&...")
-// and back, without ImGui or the browser: encode the writable lesson fields, decode a hash into the
-// partial setState JSON (every field syntax- and range-checked; anything odd is an error in words).
+// and back, without ImGui or the browser: encode the writable lesson fields (and, in a link to the
+// digit lab, the lab's: gallery digit, saliency, SE block), decode a hash into the partial setState
+// JSON (every field syntax- and range-checked; anything odd is an error in words).
 #pragma once
 #include <cstddef>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "digit_lab_state.h"
 #include "lesson_state.h"
 
 namespace cs::app {
@@ -30,6 +32,13 @@ std::string lesson_link_encode(const LessonState& s, const std::string& workspac
 // equal fingerprints give equal links, so the caller re-encodes (which costs milliseconds for a large typed
 // input) only when it changes.
 std::string lesson_link_key(const LessonState& s, const std::string& workspace);
+
+// The digit lab's fields of a link to the lab ("&lg=7&sal=cam&seb=2", appended to lesson_link_encode's
+// text when the workspace is the lab): the gallery digit on the pad (lg, only when one is the input:
+// a drawing or a photo cannot travel in a link), the saliency map (sal=off|cam|grad, its class scls
+// when it is not the prediction's) and the SE block shown (seb). Decoded by lesson_link_decode into
+// setState's input.gallery, saliency.mode/class and se.block.
+std::string lab_link_fields(const DigitLabState& lab);
 
 struct LessonLinkParse {
   bool ok = false;

@@ -9,6 +9,7 @@
 #include <numeric>
 
 #include "app/digit_lab_model.h"
+#include "engine/data/safetensors.h"
 #include "engine/nn/layers.h"
 #include "engine/nn/sequential.h"
 
@@ -41,9 +42,9 @@ DigitSet toy_set(const char* name, int per_class) {
   return set;
 }
 
-std::vector<uint8_t> toy_bundle() {
+std::vector<uint8_t> toy_bundle(int test_per_class = 3) {
   DigitBundle d;
-  d.test = toy_set("t10k", 3);
+  d.test = toy_set("t10k", test_per_class);
   d.train = toy_set("train", 6);
   auto b = encode_digit_bundle(d);
   REQUIRE_MESSAGE(b.is_ok(), b.message());
@@ -67,9 +68,9 @@ std::unique_ptr<cs::Model> tiny(uint32_t seed) {
   return m;
 }
 
-LabSession ready_session() {
+LabSession ready_session(int test_per_class = 3) {
   LabSession s;
-  std::vector<uint8_t> b = toy_bundle();
+  std::vector<uint8_t> b = toy_bundle(test_per_class);
   cs::Result<DigitBundle> parsed = parse_digit_bundle(b.data(), b.size());  // the app's one parser
   REQUIRE_MESSAGE(parsed.is_ok(), parsed.message());
   s.use_digits(std::make_shared<const DigitBundle>(std::move(parsed.value())));
@@ -414,4 +415,165 @@ TEST_CASE("se_frame_plan: no SE in frames while idle slices deliver; bounded sli
   CHECK(p.run);
   CHECK(p.budget_ms == 0.0);
   CHECK(kSeFrameTargetMs < 4.0);  // issue 8's budget, with room for the jitter of a loaded machine
+}
+
+namespace {
+
+// A safetensors file of a tiny network's state (the names and shapes the session's network has),
+// every value scaled by `scale`, stored as `dtype`.
+std::vector<uint8_t> tiny_weights(uint32_t seed, float scale = 1.0f, cs::SafetensorsDtype dtype = cs::SafetensorsDtype::F32) {
+  std::unique_ptr<cs::Model> m = tiny(seed);
+  cs::SafeTensors st;
+  for (const cs::NamedTensor& t : m->state_dict()) {
+    if (t.integer) continue;
+    cs::Tensor v = *t.value;
+    for (float& x : v.values()) x *= scale;
+    st.tensors.emplace(t.name, v);
+  }
+  auto bytes = cs::serialize_safetensors(st, dtype);
+  REQUIRE_MESSAGE(bytes.is_ok(), bytes.message());
+  return bytes.value();
+}
+
+std::vector<float> predict(LabSession& s) {
+  s.update_prediction();
+  return s.probabilities();
+}
+
+}  // namespace
+
+TEST_CASE("opened weights: a valid file is loaded and named; hostile ones are refused, the weights kept") {
+  LabSession s;
+  std::vector<uint8_t> b = toy_bundle();
+  cs::Result<DigitBundle> parsed = parse_digit_bundle(b.data(), b.size());
+  REQUIRE(parsed.is_ok());
+  s.use_digits(std::make_shared<const DigitBundle>(std::move(parsed.value())));
+  const std::vector<uint8_t> shipped = tiny_weights(1);
+  REQUIRE(s.init_network(tiny, shipped.data(), shipped.size()).is_ok());
+  CHECK(s.weights_source() == LabSession::WeightsSource::Shipped);
+  CHECK(s.weights_name() == "digitnet.safetensors");
+  REQUIRE(s.use_gallery(3));
+  const std::vector<float> p_shipped = predict(s);
+  REQUIRE(p_shipped.size() == 10);
+
+  // Other weights (another seed, stored as F16): a different prediction, the file's name shown.
+  const std::vector<uint8_t> mine = tiny_weights(9, 1.5f, cs::SafetensorsDtype::F16);
+  const long long w0 = s.weights_revision();
+  REQUIRE_MESSAGE(s.load_weights(mine.data(), mine.size(), "mine.safetensors").is_ok(), "valid file refused");
+  CHECK(s.weights_revision() == w0 + 1);
+  CHECK(s.weights_source() == LabSession::WeightsSource::File);
+  CHECK(s.weights_name() == "mine.safetensors");
+  const std::vector<float> p_mine = predict(s);
+  CHECK(p_mine != p_shipped);
+
+  // Hostile files: each refused with a reason naming the problem; weights, revision and prediction kept.
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> hostile;
+  {  // a tensor of the wrong shape
+    std::unique_ptr<cs::Model> m = tiny(2);
+    cs::SafeTensors st;
+    for (const cs::NamedTensor& t : m->state_dict())
+      if (!t.integer) st.tensors.emplace(t.name, *t.value);
+    st.tensors["head.weight"] = cs::Tensor({10, 7}, 0.5f);
+    hostile.push_back({"shape", cs::serialize_safetensors(st).value()});
+  }
+  {  // a missing tensor, and an extra one
+    std::unique_ptr<cs::Model> m = tiny(2);
+    cs::SafeTensors st;
+    for (const cs::NamedTensor& t : m->state_dict())
+      if (!t.integer && t.name != "head.bias") st.tensors.emplace(t.name, *t.value);
+    hostile.push_back({"missing", cs::serialize_safetensors(st).value()});
+    st.tensors.emplace("head.bias", cs::Tensor({10}, 0.0f));
+    st.tensors.emplace("extra.weight", cs::Tensor({3}, 1.0f));
+    hostile.push_back({"unexpected", cs::serialize_safetensors(st).value()});
+  }
+  {  // the dtype I32 (same length as F32 in the header)
+    std::vector<uint8_t> f = tiny_weights(2);
+    const std::string text(f.begin(), f.end());
+    const size_t at = text.find("\"F32\"");
+    REQUIRE(at != std::string::npos);
+    f[at + 1] = 'I';
+    hostile.push_back({"I32", f});
+  }
+  {  // the header cut short, and the data cut short
+    const std::vector<uint8_t> f = tiny_weights(2);
+    hostile.push_back({"header", std::vector<uint8_t>(f.begin(), f.begin() + 40)});
+    hostile.push_back({"data", std::vector<uint8_t>(f.begin(), f.end() - 16)});
+  }
+  {  // garbage after a plausible length
+    std::vector<uint8_t> f(300, 0xAB);
+    f[0] = 200, f[1] = f[2] = f[3] = f[4] = f[5] = f[6] = f[7] = 0, f[8] = '{';
+    hostile.push_back({"garbage", f});
+  }
+  {  // another architecture named in the metadata
+    std::unique_ptr<cs::Model> m = tiny(2);
+    cs::SafeTensors st;
+    for (const cs::NamedTensor& t : m->state_dict())
+      if (!t.integer) st.tensors.emplace(t.name, *t.value);
+    st.metadata["architecture"] = "ResNet-50";
+    hostile.push_back({"architecture", cs::serialize_safetensors(st).value()});
+  }
+  const long long w1 = s.weights_revision();
+  for (const auto& file : hostile) {
+    const std::string& what = file.first;  // (not a structured binding: clang 14 cannot capture one)
+    const std::vector<uint8_t>& bytes = file.second;
+    CAPTURE(what);
+    const cs::Status st = s.load_weights(bytes.data(), bytes.size(), "bad.safetensors");
+    CHECK_FALSE(st.is_ok());
+    CHECK(st.message().find("bad.safetensors") != std::string::npos);  // names the file
+    CHECK(s.weights_revision() == w1);
+    CHECK(s.weights_name() == "mine.safetensors");
+    CHECK(predict(s) == p_mine);
+  }
+  // Back to the shipped weights: the first prediction again.
+  REQUIRE(s.reset_to_shipped().is_ok());
+  CHECK(s.weights_source() == LabSession::WeightsSource::Shipped);
+  CHECK(predict(s) == p_shipped);
+  // Training changes them: counted from the load.
+  s.start_training();
+  while (s.training().step < 2) s.step_training(0.0);
+  CHECK(s.steps_since_weights() == 2);
+  REQUIRE(s.load_weights(mine.data(), mine.size(), "mine.safetensors").is_ok());
+  CHECK(s.steps_since_weights() == 0);
+  REQUIRE(s.reinitialise(5).is_ok());
+  CHECK(s.weights_source() == LabSession::WeightsSource::Scratch);
+}
+
+TEST_CASE("SE pass while training: a sample spread over the digits, refreshed as the weights change; full again after") {
+  LabSession s = ready_session(20);  // 200 test digits
+  while (!s.stats().complete()) s.step_se_stats(1000.0);
+  CHECK_FALSE(s.stats().sampled());
+  CHECK(s.stats().total == 200);
+  const long long passes0 = s.se_passes();
+  s.start_training();
+  REQUIRE(s.training().running);
+  // Sharing a frame as the lab does: training's share, then the pass's (at least a digit a call).
+  const TrainingSplit split = split_training_budget(8.0);
+  CHECK(split.train_ms + split.se_ms == doctest::Approx(8.0));
+  CHECK(split.se_ms >= 1.0);
+  CHECK(split.train_ms > split.se_ms);
+  std::vector<std::vector<double>> seen;  // block 0's sums of each completed pass
+  for (int frame = 0; frame < 3000 && seen.size() < 3; ++frame) {
+    s.step_training(0.0);
+    s.step_se_stats(0.0, 2, 0);
+    if (s.se_passes() > passes0 + static_cast<long long>(seen.size())) {
+      CHECK(s.stats().sampled());
+      CHECK(s.stats().live);
+      CHECK(s.stats().total == kSeLiveSample);
+      CHECK(s.stats().population == 200);
+      int per_class = 0;
+      for (int d = 0; d < 10; ++d) per_class += s.stats().count[d] == kSeLiveSample / 10;
+      CHECK(per_class == 10);  // the same number of every class
+      seen.push_back(s.stats().blocks[0].sum);
+    }
+  }
+  REQUIRE(seen.size() == 3);  // the heatmap moved three times while training ran
+  CHECK(seen[0] != seen[1]);
+  CHECK(seen[1] != seen[2]);
+  // Training stops: the next pass covers every digit again.
+  s.pause_training();
+  CHECK(s.se_pass_running());
+  while (s.se_pass_running()) s.step_se_stats(1000.0);
+  CHECK_FALSE(s.stats().sampled());
+  CHECK(s.stats().total == 200);
+  CHECK(s.stats().weights_revision == s.weights_revision());
 }

@@ -121,3 +121,31 @@ TEST_CASE("no_ink_text: the engine's reasons through the string table (English a
   CHECK(no_ink_text("no ink: a new reason") == "[\xC3\xB1\xC3\xB6 \xC3\xAE\xC3\xB1k: a new reason]");  // unknown: the engine's words
   set_ui_language(Language::English);
 }
+
+TEST_CASE("pad_status_text: an empty drawing is greeted, not told about contrast; ink the engine refused keeps its reason") {
+  std::vector<uint8_t> blank(28 * 28, 0);
+  const std::string flat = cs::prepare_digit(blank.data(), 28, 28).message;
+  REQUIRE(flat.find("contrast") != std::string::npos);
+  set_ui_language(Language::English);
+  CHECK(pad_status_text(true, flat) == "draw a digit here");
+  CHECK(pad_status_text(false, flat) == no_ink_text(flat));
+  set_ui_language(Language::Pseudo);
+  CHECK(pad_status_text(true, flat) == pseudo_localise("draw a digit here"));
+  set_ui_language(Language::English);
+}
+
+TEST_CASE("fit_on_pad: a picture as large as it fits, aspect kept, centred") {
+  const PadFit wide = fit_on_pad(400, 200, 280.0f);
+  CHECK(wide.w == doctest::Approx(280.0f));
+  CHECK(wide.h == doctest::Approx(140.0f));
+  CHECK(wide.x == doctest::Approx(0.0f));
+  CHECK(wide.y == doctest::Approx(70.0f));
+  CHECK(wide.pixels_per_px == doctest::Approx(400.0f / 280.0f));
+  const PadFit tall = fit_on_pad(10, 40, 200.0f);
+  CHECK(tall.w == doctest::Approx(50.0f));
+  CHECK(tall.h == doctest::Approx(200.0f));
+  CHECK(tall.x == doctest::Approx(75.0f));
+  const PadFit none = fit_on_pad(0, 5, 200.0f);
+  CHECK(none.w == 0.0f);
+  CHECK(none.pixels_per_px == 0.0f);
+}

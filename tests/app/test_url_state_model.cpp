@@ -344,3 +344,39 @@ TEST_CASE("url: random garbage and mutated links never crash and never pass an u
   CHECK(accepted > 40);  // enough links get through to setState to exercise it
   MESSAGE("mutated/garbage links: ", accepted, " accepted by setState, ", refused, " refused by the decoder");
 }
+
+TEST_CASE("url: the digit lab's gallery digit, saliency and SE block travel in a link to the lab") {
+  LessonState s;
+  lesson_refresh(s);
+  DigitLabState lab;
+  lab.input = LabInput::Gallery;
+  lab.gallery_index = 417;
+  lab.saliency_mode = 1;
+  lab.saliency_class = 3;
+  lab.se_block = 2;
+  const std::string link = lesson_link_encode(s, "digit-lab") + lab_link_fields(lab);
+  CHECK(link.find("&lg=417&sal=cam&scls=3&seb=2") != std::string::npos);
+  LessonLinkParse p = lesson_link_decode("#" + link);
+  REQUIRE_MESSAGE(p.ok, p.error);
+  CHECK(p.partial["workspace"] == "digit-lab");
+  CHECK(p.partial["input"] == json({{"gallery", 417}}));
+  CHECK(p.partial["saliency"] == json({{"mode", "grad-cam"}, {"class", 3}}));
+  CHECK(p.partial["se"] == json({{"block", 2}}));
+  // A drawing or a photo cannot travel: no digit in the link; the prediction's class is the default.
+  lab.input = LabInput::Drawing;
+  lab.saliency_mode = 2;
+  lab.saliency_class = -1;
+  const std::string drawn = lab_link_fields(lab);
+  CHECK(drawn == "&sal=grad&seb=2");
+  p = lesson_link_decode("#lesson=1&ws=lab" + drawn);
+  REQUIRE_MESSAGE(p.ok, p.error);
+  CHECK_FALSE(p.partial.contains("input"));
+  CHECK(p.partial["saliency"] == json({{"mode", "input-gradient"}}));
+  // Hostile lab fields are refused with the field's name.
+  for (const char* bad : {"&lg=-1", "&lg=x", "&sal=heat", "&scls=10", "&scls=-2", "&seb=64", "&lg=1&lg=2"}) {
+    CAPTURE(bad);
+    p = lesson_link_decode(std::string("#lesson=1&ws=lab") + bad);
+    CHECK_FALSE(p.ok);
+    CHECK_FALSE(p.error.empty());
+  }
+}
