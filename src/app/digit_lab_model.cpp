@@ -112,25 +112,6 @@ std::vector<LabSession::GalleryRow> LabSession::gallery_rows(int columns) const 
 
 namespace {
 
-// An empty label is a transparent container (Sequential records its children at its own prefix).
-std::string join(const std::string& path, const std::string& label) {
-  return path.empty() ? label : label.empty() ? path : path + "." + label;
-}
-
-// Follows the Trace naming of the containers: Sequential children at path.label, MBConv's stages
-// at path.<stage>, Residual's body at path.body.
-void collect_se(cs::Layer& layer, const std::string& path, std::vector<SeBlockRef>& out) {
-  if (auto* se = dynamic_cast<cs::SqueezeExcite*>(&layer)) {
-    out.push_back(SeBlockRef{path, se});
-  } else if (auto* seq = dynamic_cast<cs::Sequential*>(&layer)) {
-    for (size_t i = 0; i < seq->size(); ++i) collect_se(seq->child(i), join(path, seq->label(i)), out);
-  } else if (auto* mb = dynamic_cast<cs::MBConv*>(&layer)) {
-    collect_se(mb->block(), path, out);
-  } else if (auto* res = dynamic_cast<cs::Residual*>(&layer)) {
-    collect_se(res->body(), join(path, "body"), out);
-  }
-}
-
 // (n, 1, 28, 28) in [0, 1] from MNIST bytes.
 void batch_tensor(cs::Tensor& x, const DigitSet& set, const int* indices, int n) {
   x.resize({n, 1, kDigitSide, kDigitSide});
@@ -160,11 +141,7 @@ void push_curve(std::vector<float>& curve, float v, size_t cap) {
 
 }  // namespace
 
-std::vector<SeBlockRef> find_se_blocks(cs::Model& model) {
-  std::vector<SeBlockRef> out;
-  collect_se(model.root(), "", out);
-  return out;
-}
+std::vector<SeBlockRef> find_se_blocks(cs::Model& model) { return cs::digitnet_se_blocks(model); }
 
 float SeStats::mean(int b, int digit, int c) const {
   const Block& bl = blocks[b];

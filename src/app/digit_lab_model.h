@@ -14,6 +14,7 @@
 #include "digit_bundle_model.h"
 #include "draw_pad_model.h"
 #include "engine/data/digit_input.h"
+#include "engine/nn/digitnet.h"
 #include "engine/nn/model.h"
 #include "engine/nn/receptive_field.h"
 #include "engine/nn/saliency.h"
@@ -24,10 +25,7 @@
 namespace cs::app {
 
 // The SE blocks of a model in forward order, named by their Trace prefix ("blocks.1.se").
-struct SeBlockRef {
-  std::string name;
-  cs::SqueezeExcite* se = nullptr;
-};
+using SeBlockRef = cs::SeBlock;  // the engine's one walk of the layer tree finds them
 std::vector<SeBlockRef> find_se_blocks(cs::Model& model);
 
 // Mean and spread of each SE block's excitation per digit class, over a set of digits.
