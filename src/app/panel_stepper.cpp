@@ -301,7 +301,7 @@ float column_height(const Column& col, float cell, float line) {
 // Pointer on a grid -> hover target; a click pins it (or unpins the same target), so touch works too.
 void take_hit(LessonState& L, const GridHit& hit, HoverKind kind, int channel, HoverTarget* hover) {
   if (!hit.hovered) return;
-  HoverTarget h{kind, hit.cell};
+  HoverTarget h{kind, hit.cell, channel};
   *hover = h;
   if (hit.clicked) {
     if (L.pinned == h) {
@@ -311,6 +311,19 @@ void take_hit(LessonState& L, const GridHit& hit, HoverKind kind, int channel, H
       L.pinned_channel = channel;
     }
   }
+}
+
+// One colour per group (grouped, depthwise, separable): a bar over each grid says which group its
+// channel belongs to, so the picture shows which inputs feed which outputs.
+ImU32 group_colour(int group) {
+  static const ImU32 kColours[] = {IM_COL32(80, 170, 255, 255), IM_COL32(255, 140, 60, 255), IM_COL32(90, 210, 120, 255),
+                                   IM_COL32(220, 100, 220, 255)};
+  return kColours[static_cast<size_t>(group) % (sizeof kColours / sizeof kColours[0])];
+}
+
+void group_bar(const GridHit& hit, const GridSpec& g, ImU32 colour) {
+  const float w = (g.cols + 2 * g.pad_c) * g.cell, t = std::max(2.0f, ImGui::GetFontSize() * 0.18f);
+  ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(hit.origin.x, hit.origin.y - t - 1), ImVec2(hit.origin.x + w, hit.origin.y - 1), colour);
 }
 
 void draw_grids(AppState& state, float height) {
@@ -471,6 +484,7 @@ void draw_grids(AppState& state, float height) {
     for (GridSpec& g : col->grids) g.cell = cell;
 
   const Highlights& hl = L.highlights;
+  const bool grouped = ms.groups > 1 && !transposed && !pool;
   HoverTarget hover;
   const float top = ImGui::GetCursorPosY();
   bool first = true;
@@ -504,22 +518,28 @@ void draw_grids(AppState& state, float height) {
           const int qh = c.dilation.h * (ms.KH - 1) - c.padding.h, qw = c.dilation.w * (ms.KW - 1) - c.padding.w;
           for (Cell& q : cells) q = Cell{qh + q.r * c.stride.h, qw + q.c * c.stride.w};
         }
-        grid_highlight(gk, hit, cells, kHighlight(), 2.5f, kHighlightFill());
+        // Only the channels the output channel reads (its group's; depthwise: its own) light up.
+        const bool read = std::find(hl.input_channels.begin(), hl.input_channels.end(), static_cast<int>(gi)) != hl.input_channels.end();
+        if (read) grid_highlight(gk, hit, cells, kHighlight(), 2.5f, kHighlightFill());
+        if (grouped) group_bar(hit, gk, group_colour(group_of_input_channel(c, static_cast<int>(gi))));
         if (L.pinned.kind == HoverKind::Input && !as_conv) grid_highlight(gk, hit, {L.pinned.cell}, kPinned(), 3.0f);
         if (!as_conv) take_hit(L, hit, HoverKind::Input, static_cast<int>(gi), &hover);
         if (gi == 0) record_grid_cells(state, "stepper.in", gk, hit);
+        else record_grid_cells(state, "stepper.in" + std::to_string(gi), gk, hit, 0);
       } else if (ci == 1) {  // kernel
         grid_highlight(gk, hit, hl.kernel.size() == static_cast<size_t>(ms.KH * ms.KW) ? std::vector<Cell>{} : hl.kernel,
                        kHighlight(), 2.5f, kHighlightFill());
         if (L.pinned.kind == HoverKind::Kernel) grid_highlight(gk, hit, {L.pinned.cell}, kPinned(), 3.0f);
         take_hit(L, hit, HoverKind::Kernel, static_cast<int>(gi), &hover);
+        if (grouped) group_bar(hit, gk, group_colour(group_of_output_channel(c, oc)));
         if (gi == 0) record_grid_cells(state, "stepper.kernel", gk, hit);
       } else if (ci == 2) {  // output
         grid_highlight(gk, hit, hl.output, kHighlight(), 2.5f, static_cast<int>(gi) == oc ? kHighlightFill() : 0);
         if (L.pinned.kind == HoverKind::Output) grid_highlight(gk, hit, {L.pinned.cell}, kPinned(), 3.0f);
         take_hit(L, hit, HoverKind::Output, static_cast<int>(gi), &hover);
         if (hit.clicked) L.out_channel = static_cast<int>(gi);
-        if (gi == 0) record_grid_cells(state, "stepper.out", gk, hit);
+        if (grouped) group_bar(hit, gk, group_colour(group_of_output_channel(c, static_cast<int>(gi))));
+        if (gi < 4) record_grid_cells(state, gi == 0 ? std::string("stepper.out") : "stepper.out" + std::to_string(gi), gk, hit);
       } else {
         if (transposed && !as_conv) grid_highlight(gk, hit, hl.output, kHighlight(), 2.0f);
       }
@@ -580,6 +600,34 @@ void draw_edit(AppState& state) {
   }
 }
 
+// Standard / grouped / depthwise / pointwise multiply counts for this input, kernel and output size
+// (engine conv2d_macs), side by side; the mode on screen is bright, the others dim.
+void draw_multiplies(AppState& state) {
+  const LessonState& L = state.lessons;
+  const StepperConfig& c = L.config;
+  const StepperResult::MultiplyCounts& m = L.result.multiplies;
+  ImGui::TextDisabled(tr(S::stepper_multiplies_for), m.in_channels, m.out_channels, mode_shape(c).KH, mode_shape(c).KW,
+                      L.result.OH, L.result.OW);
+  struct Entry {
+    std::string label;
+    long long n;
+    bool current;
+  };
+  const Entry entries[4] = {
+      {tr(S::stepper_multiplies_standard), m.standard, c.mode == ConvMode::Standard},
+      {fmt(tr(S::stepper_multiplies_grouped), m.groups), m.grouped, c.mode == ConvMode::Grouped},
+      {tr(S::stepper_multiplies_depthwise), m.depthwise, c.mode == ConvMode::Depthwise || c.mode == ConvMode::Separable},
+      {tr(S::stepper_multiplies_pointwise), m.pointwise, c.mode == ConvMode::Pointwise || c.mode == ConvMode::Separable},
+  };
+  for (int i = 0; i < 4; ++i) {
+    if (i) ImGui::SameLine(0, ImGui::GetFontSize() * 1.2f);
+    const std::string text = entries[i].label + " " + (entries[i].n >= 0 ? std::to_string(entries[i].n) : tr(S::stepper_multiplies_not_divisible));
+    if (entries[i].current) ImGui::TextUnformatted(text.c_str());
+    else ImGui::TextDisabled("%s", text.c_str());
+  }
+  record_item_rect(state, "stepper.multiplies");
+}
+
 void draw_arithmetic(AppState& state, float height) {
   LessonState& L = state.lessons;
   const StepperConfig& c = L.config;
@@ -592,15 +640,23 @@ void draw_arithmetic(AppState& state, float height) {
     ImGui::PopStyleColor();
     if (!r.explain.empty()) ImGui::TextWrapped("%s", r.explain.c_str());
   } else {
-    Cell p = position_cell(r, c, L.position);
-    if (c.mode == ConvMode::Transposed)
+    const Cell p = L.arith_cell;
+    const bool follows = L.arith_target.kind != HoverKind::None;
+    if (c.mode == ConvMode::Transposed && follows)
+      ImGui::Text(tr(L.arith_pinned ? S::stepper_stamp_pinned : S::stepper_stamp_hovered), p.r, p.c);
+    else if (c.mode == ConvMode::Transposed)
       ImGui::Text(tr(S::stepper_stamp_of_input), L.position + 1, r.steps, p.r, p.c);
+    else if (follows)
+      ImGui::Text(tr(L.arith_pinned ? S::stepper_output_pinned : S::stepper_output_hovered), L.arith_channel, p.r, p.c,
+                  num_text(r.output.at(0, L.arith_channel, p.r, p.c)).c_str());
     else
       ImGui::Text(tr(S::stepper_position_of_output), L.position + 1, r.steps, L.out_channel, p.r, p.c,
                   num_text(r.output.at(0, L.out_channel, p.r, p.c)).c_str());
+    record_item_rect(state, "stepper.arithmetic-title");
     if (c.mode == ConvMode::Separable)
       ImGui::TextDisabled(tr(S::stepper_multiplies_depthwise_pointwise), r.macs_stage1,
                           r.macs_stage2, r.macs_stage1 + r.macs_stage2, r.macs_standard);
+    if (!mode_is_pool(c.mode) && c.mode != ConvMode::Transposed) draw_multiplies(state);
     if (!L.kernel_note.empty()) ImGui::TextDisabled("%s", L.kernel_note.c_str());
     if (c.mode == ConvMode::Transposed)
       ImGui::TextDisabled(tr(S::stepper_convtranspose2d_vs_zero),
@@ -622,6 +678,9 @@ void draw_stepper_panel(AppState& state) {
   LessonState& L = state.lessons;
   // NoNavInputs while the stepper has the keys: space and the arrows drive it, not ImGui's navigation.
   const ImGuiWindowFlags keys = L.stepper_keys_to_controls ? 0 : ImGuiWindowFlags_NoNavInputs;
+  // The page starts with the keys in the stepper (the arrows step at once, without a click). The other
+  // panels take the focus as they first appear, so it is given once they all have.
+  if (L.stepper_frames < 3 && ++L.stepper_frames == 3) ImGui::SetNextWindowFocus();
   if (!ImGui::Begin(tr_label(S::stepper_title), &L.show_stepper, keys | ImGuiWindowFlags_NoScrollbar)) {
     ImGui::End();
     return;
@@ -643,6 +702,7 @@ void draw_stepper_panel(AppState& state) {
                                            false, ImGui::GetContentRegionAvail().x - line).y;
   const float arith_h = std::clamp(text_h + line * 3.2f, line * 4.0f, avail * 0.45f);
   draw_grids(state, avail - arith_h - ImGui::GetStyle().ItemSpacing.y * 2);
+  lesson_refresh(L);  // the arithmetic follows the cell the pointer is on in this frame
   draw_arithmetic(state, 0);
   L.stepper_popup_open = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
   ImGui::End();
