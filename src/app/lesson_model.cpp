@@ -250,6 +250,7 @@ json lesson_json(const LessonState& s) {
   st["speed"] = s.speed;
   st["out_channel"] = s.out_channel;
   st["arithmetic"] = s.arithmetic;
+  st["cell_px"] = s.grid_cell_px;
   // Which cell the arithmetic is written for: the animation's, the hovered or the pinned one.
   st["arithmetic_for"] = {{"source", s.arith_target.kind == HoverKind::None ? "animation" : s.arith_pinned ? "pinned" : "hover"},
                           {"cell", {s.arith_cell.r, s.arith_cell.c}}, {"channel", s.arith_channel}};

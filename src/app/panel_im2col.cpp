@@ -41,10 +41,12 @@ void matrix_tab(AppState& state) {
   const StepperConfig& c = L.config;
   const Im2colView& v = L.im2col;
   const float fs = ImGui::GetFontSize();
-  if (ImGui::RadioButton(tr_label(S::im2col_patches_as_columns), !L.patches_as_rows)) L.patches_as_rows = false;
-  record_item_rect(state, "im2col.orientation.columns");
-  if (ImGui::RadioButton(tr_label(S::im2col_patches_as_rows), L.patches_as_rows)) L.patches_as_rows = true;
-  record_item_rect(state, "im2col.orientation.rows");
+  if (L.im2col_zoom == 0) {  // an enlarged matrix has the whole panel
+    if (ImGui::RadioButton(tr_label(S::im2col_patches_as_columns), !L.patches_as_rows)) L.patches_as_rows = false;
+    record_item_rect(state, "im2col.orientation.columns");
+    if (ImGui::RadioButton(tr_label(S::im2col_patches_as_rows), L.patches_as_rows)) L.patches_as_rows = true;
+    record_item_rect(state, "im2col.orientation.rows");
+  }
   lesson_refresh(L);
   if (!v.valid) {
     ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", tr(S::im2col_no_column_matrix));
@@ -52,24 +54,26 @@ void matrix_tab(AppState& state) {
     return;
   }
   const int R = v.rows(), P = v.positions();
-  ImGui::Text(tr(S::im2col_column_matrix_x), c.mode == ConvMode::Transposed ? tr(S::im2col_zero_inserted_input) : tr(S::im2col_input),
-              v.C, v.H, v.W, v.cols.dim(0), v.cols.dim(1));
-  record_item_rect(state, "im2col.shape");
-  ImGui::TextDisabled(tr(S::im2col_bytes_vs_bytes), v.cols_bytes, v.input_bytes, v.blowup);
-  if (v.gemm && v.compared)
-    ImGui::TextDisabled(tr(S::im2col_gemm_x_x), v.OC, R, R, P, v.OC, v.OH, v.OW,
-                        static_cast<double>(v.max_abs_diff));
-  else if (v.gemm)
-    ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.5f, 1.0f), tr(S::im2col_gemm_not_compared), v.OC, R, R, P, v.OC, v.OH, v.OW,
-                       v.not_compared.c_str());
-  else
-    ImGui::TextDisabled(tr(S::im2col_pooling_each_column), c.mode == ConvMode::MaxPool ? tr(S::im2col_max) : tr(S::im2col_mean));
-
-  ImGui::TextDisabled("%s", tr(S::im2col_click_to_zoom));
-  // Row 1: the input channels (small) — hover a pixel to find its copies in the matrix. A matrix
-  // enlarged to the panel hides them.
-  ImVec2 avail = ImGui::GetContentRegionAvail();
   const bool zoomed = L.im2col_zoom != 0;
+  if (!zoomed) {
+    ImGui::Text(tr(S::im2col_column_matrix_x), c.mode == ConvMode::Transposed ? tr(S::im2col_zero_inserted_input) : tr(S::im2col_input),
+                v.C, v.H, v.W, v.cols.dim(0), v.cols.dim(1));
+    record_item_rect(state, "im2col.shape");
+    ImGui::TextDisabled(tr(S::im2col_bytes_vs_bytes), v.cols_bytes, v.input_bytes, v.blowup);
+    if (v.gemm && v.compared)
+      ImGui::TextDisabled(tr(S::im2col_gemm_x_x), v.OC, R, R, P, v.OC, v.OH, v.OW,
+                          static_cast<double>(v.max_abs_diff));
+    else if (v.gemm)
+      ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.5f, 1.0f), tr(S::im2col_gemm_not_compared), v.OC, R, R, P, v.OC, v.OH, v.OW,
+                         v.not_compared.c_str());
+    else
+      ImGui::TextDisabled(tr(S::im2col_pooling_each_column), c.mode == ConvMode::MaxPool ? tr(S::im2col_max) : tr(S::im2col_mean));
+
+    ImGui::TextDisabled("%s", tr(S::im2col_click_to_zoom));
+  }
+  // Row 1: the input channels (small) — hover a pixel to find its copies in the matrix. A matrix
+  // enlarged to the panel hides them and the lines above.
+  ImVec2 avail = ImGui::GetContentRegionAvail();
   // Split the height so the input pixels and the matrix entries come out at similar sizes.
   const int eq_rows = L.patches_as_rows ? P : std::max(R, v.OC);
   const float row1_h = std::clamp(avail.y * static_cast<float>(v.H) / static_cast<float>(v.H + eq_rows), fs * 3, avail.y * 0.6f);
@@ -359,7 +363,9 @@ void timing_tab(AppState& state) {
 
 void draw_im2col_panel(AppState& state) {
   LessonState& L = state.lessons;
-  if (!ImGui::Begin(tr_label(S::im2col_title), &L.show_im2col, ImGuiWindowFlags_NoScrollbar)) {
+  // At x1 the matrices are sized to the panel; at projector scale what does not fit scrolls.
+  const ImGuiWindowFlags scroll = state.ui_scale > 1.0f ? ImGuiWindowFlags_HorizontalScrollbar : ImGuiWindowFlags_NoScrollbar;
+  if (!ImGui::Begin(tr_label(S::im2col_title), &L.show_im2col, scroll)) {
     ImGui::End();
     return;
   }

@@ -301,7 +301,7 @@ void pytorch_tab(AppState& state) {
 
 void draw_output_size_panel(AppState& state) {
   LessonState& L = state.lessons;
-  if (!ImGui::Begin(tr_label(S::output_size_title), &L.show_output_size)) {
+  if (!ImGui::Begin(tr_label(S::output_size_title), &L.show_output_size, ImGuiWindowFlags_HorizontalScrollbar)) {
     ImGui::End();
     return;
   }
