@@ -29,6 +29,7 @@ struct DigitLabState {
   bool show_se_weights = true;
   bool show_training = true;
   bool layout_done = false;     // default positions applied once, for the window size at that time
+  float layout_scale = 0.0f;    // the presentation scale they were applied for
 
   // [draw pad]
   DrawPad pad;

@@ -186,7 +186,8 @@ void saliency_controls(AppState& state, LabSession& s) {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("%s", tr(S::activations_tip_input_gradient_d));
   if (lab.saliency_mode == 0) return;
-  ImGui::SetNextItemWidth(std::min(200.0f, ImGui::GetContentRegionAvail().x - 40));
+  const float u = state.ui_scale;  // fixed sizes grow with the presentation scale
+  ImGui::SetNextItemWidth(std::min(200.0f * u, ImGui::GetContentRegionAvail().x - 40 * u));
   char fmt_buf[32];
   if (lab.saliency_class < 0) std::snprintf(fmt_buf, sizeof fmt_buf, tr(S::activations_class_predicted_format), s.predicted());
   else std::snprintf(fmt_buf, sizeof fmt_buf, "%s", tr(S::activations_class_format));
@@ -198,7 +199,7 @@ void saliency_controls(AppState& state, LabSession& s) {
   }
   const cs::SaliencyMaps& m = s.saliency();
   colour_legend("lab.act.saliency.legend", shown_saliency_map(s, lab.saliency_mode).max,
-                std::min(200.0f, ImGui::GetContentRegionAvail().x));
+                std::min(200.0f * u, ImGui::GetContentRegionAvail().x));
   if (lab.saliency_mode == 1)
     ImGui::TextDisabled(tr(S::activations_class_evidence_at), m.cls, m.cam_layer.c_str(), m.cam.dim(0), m.cam.dim(1),
                         s.saliency_ms());
@@ -206,13 +207,13 @@ void saliency_controls(AppState& state, LabSession& s) {
     ImGui::TextDisabled(tr(S::activations_d_logit_d), m.cls, s.saliency_ms());
 }
 
-void filters_view(LabSession& s, DigitLabState& lab, LabView& v) {
+void filters_view(LabSession& s, DigitLabState& lab, LabView& v, float u) {
   std::vector<std::pair<std::string, cs::Conv2d*>> convs;
   collect_convs(s.model()->root(), "", convs);
   if (convs.empty()) return;
   lab.act_filter_layer = std::clamp(lab.act_filter_layer, 0, static_cast<int>(convs.size()) - 1);
   const auto& [name, conv] = convs[lab.act_filter_layer];
-  ImGui::SetNextItemWidth(220);
+  ImGui::SetNextItemWidth(220 * u);
   if (ImGui::BeginCombo(tr_label(S::activations_convolution), name.c_str())) {
     for (int i = 0; i < static_cast<int>(convs.size()); ++i)
       if (ImGui::Selectable(convs[i].first.c_str(), i == lab.act_filter_layer)) lab.act_filter_layer = i;
@@ -233,7 +234,7 @@ void filters_view(LabSession& s, DigitLabState& lab, LabView& v) {
       for (int y = 0; y < KH; ++y)
         for (int x = 0; x < KW; ++x)
           v.filter_field[static_cast<size_t>(o * (KH + 1) + y) * gw + i * (KW + 1) + x] = w.at(o, i, y, x);
-  const float scale = std::clamp(std::min(ImGui::GetContentRegionAvail().x / gw, 360.0f / gh), 1.0f, 10.0f);
+  const float scale = std::clamp(std::min(ImGui::GetContentRegionAvail().x / gw, 360.0f * u / gh), 1.0f, 10.0f * u);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(gw * scale, gh * scale));
   platform_draw_scalar_field(ImGui::GetWindowDrawList(), "lab.act.filters", gw, gh, v.filter_field.data(), -m, m,
@@ -282,7 +283,10 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
   }
   // [left column] input (with saliency and the receptive field) beside the enlarged channel, saliency
   // controls, the parts with parameter counts.
-  const float left_w = 292.0f, side = 136.0f;
+  // Two pictures side by side, with room for the column's scrollbar so neither is cut; both grow with
+  // the presentation scale.
+  const float side = 136.0f * state.ui_scale;
+  const float left_w = 2 * side + ImGui::GetStyle().ItemSpacing.x + ImGui::GetStyle().ScrollbarSize + 4;
   ImGui::BeginChild("left", ImVec2(left_w, 0));
   const cs::Trace& trace = s.trace();
   const bool enlarged = lab.act_layer >= 0 && lab.act_layer < static_cast<int>(trace.size()) && lab.act_channel >= 0 &&
@@ -353,13 +357,13 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
   // [right] filters or the small multiples of every recorded activation
   ImGui::BeginChild("maps", ImVec2(0, 0), true);
   if (lab.act_show_filters) {
-    filters_view(s, lab, v);
+    filters_view(s, lab, v, state.ui_scale);
     ImGui::EndChild();
     ImGui::End();
     return;
   }
   if (s.predicted() < 0) ImGui::TextDisabled("%s", tr(S::activations_draw_a_digit));
-  const float thumb = 30.0f;
+  const float thumb = 30.0f * state.ui_scale;
   const float avail = ImGui::GetContentRegionAvail().x;
   for (size_t i = 0; i < trace.size(); ++i) {
     const cs::Tensor& t = trace.tensor(i);
@@ -417,7 +421,7 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
       ImGui::Text("%s", name.c_str());
       ImGui::SameLine();
       ImGui::TextDisabled("%s  %.2f..%.2f", t.shape_string().c_str(), lo, hi);
-      const float cw = std::clamp(avail / n, 1.0f, 12.0f);
+      const float cw = std::clamp(avail / n, 1.0f, 12.0f * state.ui_scale);
       const ImVec2 q0 = ImGui::GetCursorScreenPos();
       ImGui::Dummy(ImVec2(cw * n, 10));
       if (!ImGui::IsItemVisible()) continue;

@@ -255,7 +255,19 @@ export function teacherViewTests(ctx) {
   // Projector scale: every named item inside its panel and the viewport; grid cells larger than at x1.
   const owner = (id) => {
     const name = id.split('.')[0];
-    return { stepper: 'stepper', im2col: 'im2col', 'output-size': 'output-size' }[name];
+    return ['stepper', 'im2col', 'output-size', 'draw-pad', 'prediction', 'activations', 'se-weights', 'training'].includes(name) ? name : undefined;
+  };
+  // Every named item inside the viewport and inside the panel its name starts with.
+  const clipped = (it, p, w, h) => {
+    const view = { x: 0, y: 0, width: w, height: h };
+    const bad = [];
+    for (const [id, r] of Object.entries(it)) {
+      if (id.startsWith('focus:') || r.width <= 0 || r.height <= 0) continue;
+      if (!inside(r, view)) bad.push(`${id} outside the viewport ${JSON.stringify(r)}`);
+      const o = owner(id);
+      if (o && p[o] && !inside(r, p[o])) bad.push(`${id} outside panel ${o} ${JSON.stringify(r)}`);
+    }
+    return bad;
   };
   for (const [w, h, scale] of [[1280, 800, 1.5], [1280, 800, 2], [1920, 1080, 1.5]]) {
     tests.push({ name: `teacher: projector x${scale} at ${w}x${h}: nothing clipped, grids larger than at x1`, fn: async () => {
@@ -263,25 +275,44 @@ export function teacherViewTests(ctx) {
       const cfg = { stepper: { mode: 'standard', channels: 2, out_channels: 2, input: 6, kernel: 3, stride: 1, padding: 1, dilation: 1 } };
       await setState(page, cfg);
       await frames(page, 4);
-      const at1 = (await state(page)).stepper.cell_px;
+      const at1 = (await state(page)).stepper.cell_px, first1 = (await items(page))['stepper.in.0.0'];
       await setState(page, { ui_scale: scale });
       await frames(page, 6);
       const it = await items(page), p = await panels(page);
-      const view = { x: 0, y: 0, width: w, height: h };
-      const bad = [];
-      for (const [id, r] of Object.entries(it)) {
-        if (id.startsWith('focus:') || r.width <= 0 || r.height <= 0) continue;
-        if (!inside(r, view)) bad.push(`${id} outside the viewport ${JSON.stringify(r)}`);
-        const o = owner(id);
-        if (o && p[o] && !inside(r, p[o])) bad.push(`${id} outside panel ${o} ${JSON.stringify(r)}`);
-      }
+      const bad = clipped(it, p, w, h);
       await screenshot(page, `teacher-projector-${w}x${h}-x${scale}`);
       assert(bad.length === 0, `${bad.length} items clipped, e.g.\n${bad.slice(0, 8).join('\n')}`);
-      // The grids' cells grow with the scale (the panel scrolls to the rest).
+      // The grids' cells grow with the scale (the panel scrolls to the rest): the first input cell on
+      // screen, and the cell size the stepper drew with.
+      const first = it['stepper.in.0.0'];
+      assert(first1 && first && first.width > first1.width && first.height > first1.height,
+        `the first input cell: ${JSON.stringify(first)} at x${scale}, ${JSON.stringify(first1)} at x1`);
       const cell = (await state(page)).stepper.cell_px;
       assert(cell > at1, `stepper grid cells: ${cell} px at x${scale}, ${at1} px at x1`);
-      const full = it['stepper.in.0.0'];
-      assert(full && Math.abs(full.width - cell) < 0.5 && Math.abs(full.height - cell) < 0.5, `the first input cell is on screen at ${cell} px: ${JSON.stringify(full)}`);
+      assert(Math.abs(first.width - cell) < 0.5 && Math.abs(first.height - cell) < 0.5, `the first input cell is on screen at ${cell} px: ${JSON.stringify(first)}`);
+      console.log(`x${scale} at ${w}x${h}: stepper cells ${at1} px at x1 -> ${cell} px`);
+      assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+      await context.close();
+    } });
+  }
+
+  // The digit lab at projector scale: its panels re-laid out for the scale, its fixed widths (pad size,
+  // step column, activation list) scaled, nothing cut off; the pad larger than at x1.
+  for (const [w, h, scale] of [[1920, 1080, 1.5], [1280, 800, 1.5]]) {
+    tests.push({ name: `teacher: digit lab at projector x${scale} at ${w}x${h}: nothing clipped, the pad larger than at x1`, fn: async () => {
+      const { page, errors, context } = await openApp(ctx.browser, ctx.url, { width: w, height: h, dpr: 1, setup: { workspace: 'digit-lab' } });
+      await page.waitForFunction(() => window.ConvScope.state().network && window.ConvScope.state().network.ok, null, { timeout: 30000 });
+      await setState(page, { input: { gallery: 3 } });
+      await frames(page, 4);
+      const pad1 = (await items(page))['draw-pad.canvas'];
+      await setState(page, { ui_scale: scale });
+      await frames(page, 6);
+      const it = await items(page), p = await panels(page);
+      await screenshot(page, `teacher-lab-projector-${w}x${h}-x${scale}`);
+      const bad = clipped(it, p, w, h);
+      assert(bad.length === 0, `${bad.length} items clipped, e.g.\n${bad.slice(0, 8).join('\n')}`);
+      const pad = it['draw-pad.canvas'];
+      assert(pad1 && pad && pad.width > pad1.width, `the drawing pad: ${JSON.stringify(pad)} at x${scale}, ${JSON.stringify(pad1)} at x1`);
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
       await context.close();
     } });
