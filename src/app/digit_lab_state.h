@@ -55,6 +55,7 @@ struct DigitLabState {
   std::string rf_name, rf_global_via, rf_error;
   int rf_box[4] = {0, 0, -1, -1};  // y0, x0, y1, x1 inclusive
   bool act_show_filters = false;
+  bool act_filters_enlarged = false;  // the filters drawn as large as the panel allows (a click toggles)
   int act_filter_layer = 0;
   int saliency_mode = 0;        // 0 off, 1 Grad-CAM, 2 input gradient
   // Where the saliency map was laid on the pad last frame (CSS px: x, y, width, height; the 28x28

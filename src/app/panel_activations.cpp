@@ -5,6 +5,7 @@
 // the input, and the receptive field of a clicked unit highlighted on the input. Reads LabSession's
 // Trace, saliency maps and receptive fields (all computed by the engine).
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -207,7 +208,7 @@ void saliency_controls(AppState& state, LabSession& s) {
     ImGui::TextDisabled(tr(S::activations_d_logit_d), m.cls, s.saliency_ms());
 }
 
-void filters_view(LabSession& s, DigitLabState& lab, LabView& v, float u) {
+void filters_view(AppState& state, LabSession& s, DigitLabState& lab, LabView& v, float u) {
   std::vector<std::pair<std::string, cs::Conv2d*>> convs;
   collect_convs(s.model()->root(), "", convs);
   if (convs.empty()) return;
@@ -227,20 +228,60 @@ void filters_view(LabSession& s, DigitLabState& lab, LabView& v, float u) {
   const int rows = std::min(OC, 32), cols = std::min(IC, 16);
   float m = 1e-12f;
   for (float x : w.values()) m = std::max(m, std::fabs(x));
-  const int gw = cols * (KW + 1) - 1, gh = rows * (KH + 1) - 1;
+  ImGui::TextDisabled(tr(S::activations_rows_output_channels),
+                      OC > rows ? tr(S::activations_first_32) : "", IC > cols ? tr(S::activations_first_16) : "", m, m);
+  ImGui::TextDisabled("%s", tr(S::im2col_click_to_zoom));
+  // The output channels' rows wrap into k side-by-side blocks (one gap column between blocks), k chosen
+  // for the biggest cells: 16 filters of one input channel are a 4x4 block of kernels, not a 17-px strip.
+  // A click enlarges them to the panel (numbers on the weights once a cell holds them); again: back.
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float area_h = lab.act_filters_enlarged ? avail.y : 360.0f * u;
+  const int stride = cols * (KW + 1) + 1;
+  int per = rows, gw = 0, gh = 0;
+  float best = -1;
+  for (int kk = 1; kk <= rows; ++kk) {
+    const int pp = (rows + kk - 1) / kk;
+    const int w_ = (kk - 1) * stride + cols * (KW + 1) - 1, h_ = pp * (KH + 1) - 1;
+    const float sc = std::min(avail.x / w_, area_h / h_);
+    if (sc > best * 1.05f) {
+      best = sc;
+      per = pp;
+      gw = w_;
+      gh = h_;
+    }
+  }
   v.filter_field.assign(static_cast<size_t>(gw) * gh, 0.0f);
+  auto origin = [&](int o, int i) { return std::pair<int, int>{(o / per) * stride + i * (KW + 1), (o % per) * (KH + 1)}; };
   for (int o = 0; o < rows; ++o)
     for (int i = 0; i < cols; ++i)
       for (int y = 0; y < KH; ++y)
-        for (int x = 0; x < KW; ++x)
-          v.filter_field[static_cast<size_t>(o * (KH + 1) + y) * gw + i * (KW + 1) + x] = w.at(o, i, y, x);
-  const float scale = std::clamp(std::min(ImGui::GetContentRegionAvail().x / gw, 360.0f * u / gh), 1.0f, 10.0f * u);
+        for (int x = 0; x < KW; ++x) {
+          const auto [x0, y0] = origin(o, i);
+          v.filter_field[static_cast<size_t>(y0 + y) * gw + x0 + x] = w.at(o, i, y, x);
+        }
+  const float scale = lab.act_filters_enlarged ? std::clamp(std::floor(best), 1.0f, 64.0f * u)
+                                               : std::clamp(best, 1.0f, 10.0f * u);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  ImGui::Dummy(ImVec2(gw * scale, gh * scale));
-  platform_draw_scalar_field(ImGui::GetWindowDrawList(), "lab.act.filters", gw, gh, v.filter_field.data(), -m, m,
+  if (ImGui::InvisibleButton("filters-field", ImVec2(gw * scale, gh * scale))) lab.act_filters_enlarged = !lab.act_filters_enlarged;
+  record_item_rect(state, "activations.filters-field");
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  platform_draw_scalar_field(dl, "lab.act.filters", gw, gh, v.filter_field.data(), -m, m,
                              ColorMap::Diverging, p0, ImVec2(p0.x + gw * scale, p0.y + gh * scale));
-  ImGui::TextDisabled(tr(S::activations_rows_output_channels),
-                      OC > rows ? tr(S::activations_first_32) : "", IC > cols ? tr(S::activations_first_16) : "", m, m);
+  const float fs = std::min(ImGui::GetFontSize() * 0.9f, scale * 0.36f);
+  if (fs >= 8.0f) {
+    ImFont* font = ImGui::GetFont();
+    for (int o = 0; o < rows; ++o)
+      for (int i = 0; i < cols; ++i)
+        for (int y = 0; y < KH; ++y)
+          for (int x = 0; x < KW; ++x) {
+            char txt[16];
+            std::snprintf(txt, sizeof txt, "%.2f", static_cast<double>(w.at(o, i, y, x)));
+            const ImVec2 ts = font->CalcTextSizeA(fs, FLT_MAX, 0.0f, txt);
+            const auto [x0, y0] = origin(o, i);
+            const ImVec2 c(p0.x + (x0 + x + 0.5f) * scale, p0.y + (y0 + y + 0.5f) * scale);
+            dl->AddText(font, fs, ImVec2(c.x - ts.x * 0.5f, c.y - ts.y * 0.5f), IM_COL32(20, 20, 20, 255), txt);
+          }
+  }
 }
 
 }  // namespace
@@ -357,7 +398,7 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
   // [right] filters or the small multiples of every recorded activation
   ImGui::BeginChild("maps", ImVec2(0, 0), true);
   if (lab.act_show_filters) {
-    filters_view(s, lab, v, state.ui_scale);
+    filters_view(state, s, lab, v, state.ui_scale);
     ImGui::EndChild();
     ImGui::End();
     return;

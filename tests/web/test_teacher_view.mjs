@@ -296,6 +296,24 @@ export function teacherViewTests(ctx) {
     } });
   }
 
+  tests.push({ name: 'teacher: the digit lab\'s filters enlarge to the panel on a click, with their numbers', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { width: 1920, height: 1080, dpr: 1, setup: { workspace: 'digit-lab' } });
+    await page.waitForFunction(() => window.ConvScope.state().network && window.ConvScope.state().network.ok, null, { timeout: 30000 });
+    await clickItem(page, 'activations.filters');
+    const small = (await items(page))['activations.filters-field'];
+    assert(small, 'the filters are on screen');
+    await clickItem(page, 'activations.filters-field');
+    const big = (await items(page))['activations.filters-field'], panel = (await panels(page)).activations;
+    assert(big.width > small.width * 1.5 && big.height > small.height * 1.5, `enlarged filters ${JSON.stringify(big)} vs ${JSON.stringify(small)}`);
+    assert(inside(big, panel), `the enlarged filters stay in their panel: ${JSON.stringify(big)} in ${JSON.stringify(panel)}`);
+    await screenshot(page, 'teacher-lab-filters-enlarged');
+    await clickItem(page, 'activations.filters-field');
+    const back = (await items(page))['activations.filters-field'];
+    assert(Math.abs(back.width - small.width) < 1, `a second click goes back: ${JSON.stringify(back)}`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
   // The digit lab at projector scale: its panels re-laid out for the scale, its fixed widths (pad size,
   // step column, activation list) scaled, nothing cut off; the pad larger than at x1.
   for (const [w, h, scale] of [[1920, 1080, 1.5], [1280, 800, 1.5]]) {
