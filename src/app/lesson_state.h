@@ -98,6 +98,7 @@ struct LessonState {
   int timing_size = 64;
   StepperConfig timing_config;
   int timing_built_size = -1;
+  double timing_next_s = 0;  // when the live meter runs its next measurement
 
   // [link] the URL hash (#lesson=...) that shares this lesson: what was last written to the address bar,
   // the newest encoding waiting out the debounce, and the last hash read (to notice edits by hand).

@@ -333,8 +333,11 @@ void timing_tab(AppState& state) {
   }
   if (again) {
     for (size_t i = 0; i < L.timing.rows.size(); ++i) timing_meter_step(L.timing);  // every algorithm at once
-  } else {
-    timing_meter_step(L.timing);  // live: one run a frame while this tab is open, the algorithms in turn
+  } else if (state.time_s >= L.timing_next_s) {
+    // Live while this tab is open: one run every 0.1 s, the algorithms in turn, so a large size costs
+    // one long frame in six at 60 fps rather than every frame.
+    timing_meter_step(L.timing);
+    L.timing_next_s = state.time_s + 0.1;
   }
   const TimingMeter& m = L.timing;
   if (!m.ok) {
@@ -349,8 +352,10 @@ void timing_tab(AppState& state) {
   for (const AlgoTiming& t : m.rows) {
     ImGui::TextUnformatted(t.name.c_str());
     ImGui::SameLine(fs * 6);
-    if (!t.why.empty()) {
-      ImGui::TextDisabled("%s", t.why.c_str());
+    if (!t.why.empty()) {  // the engine's reason, wrapped: it is a sentence
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      ImGui::TextWrapped("%s", t.why.c_str());
+      ImGui::PopStyleColor();
       continue;
     }
     char label[32];
