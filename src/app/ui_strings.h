@@ -610,7 +610,7 @@ namespace cs::app {
   X(im2col_zoomed, "%s (%d x %d), enlarged: click it to go back") \
   X(im2col_caption_weights, "W") \
   X(im2col_caption_weights_t, "W^T") \
-  X(im2col_caption_copies_channel, "copies of each pixel of channel %d (col2im of an all-ones matrix)") \
+  X(im2col_caption_copies_channel, "ch%d: copies of each pixel") \
   X(im2col_col2im_hover, "hover a pixel: how many columns hold a copy of it") \
   X(im2col_col2im_pixel, "pixel [%d][%d,%d] is copied into %d columns: col2im adds %d gradient contributions back onto it") \
   X(im2col_timing_shape, "input (1, %d, %d, %d) * weight (%d, %d, %d, %d) -> output (1, %d, %d, %d), stride %dx%d, padding %dx%d, dilation %dx%d, groups %d") \
