@@ -122,6 +122,12 @@ struct LessonState {
   // [layout] the display size the default layout was made for (re-laid out when it changes)
   float layout_w = 0, layout_h = 0, layout_scale = 0;
   float grid_cell_px = 0;  // the stepper's grid cell size in the last frame (grows with the presentation scale)
+  struct CellAtX1 {        // the stepper's grid cells as last drawn at x1: projector scale enlarges these
+    float cell = 0;
+    int per_row = 1;
+    StepperConfig config;
+    float panel_w = 0;
+  } cell_x1;
   bool stepper_focused = false;
   int stepper_frames = 0;  // frames the stepper has been drawn (up to 3): it takes the focus on its third
   // Keyboard in the stepper: its own keys (Space, arrows, Home/End) step the kernel; Tab hands the

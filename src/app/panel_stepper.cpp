@@ -500,8 +500,15 @@ void draw_grids(AppState& state, float height, float height_x1) {
   const float small_gap = ImGui::GetFontSize() * 0.6f, col_gap = ImGui::GetFontSize() * 2.0f;
   int per_row = 1, per_row_x1 = 1;
   float cell = fit(avail_w, height, line, small_gap, col_gap, &per_row);
-  if (scale > 1.0f) {
-    const float x1 = fit(avail_w, height_x1, line / scale, small_gap / scale, col_gap / scale, &per_row_x1);
+  if (scale <= 1.0f) {  // remembered: at a projector scale the same grids in the same panel grow from this
+    L.cell_x1 = {std::floor(cell), per_row, c, ImGui::GetWindowWidth()};
+  } else {
+    float x1 = fit(avail_w, height_x1, line / scale, small_gap / scale, col_gap / scale, &per_row_x1);
+    // The cell this configuration really had at x1 in a panel this wide beats the estimate.
+    if (L.cell_x1.config == c && std::fabs(L.cell_x1.panel_w - ImGui::GetWindowWidth()) < 1.0f && L.cell_x1.cell > x1) {
+      x1 = L.cell_x1.cell;
+      per_row_x1 = L.cell_x1.per_row;
+    }
     if (std::floor(x1) * scale > cell) {
       cell = std::floor(x1) * scale;
       per_row = per_row_x1;
