@@ -76,7 +76,7 @@
   // another copy (stepper.pytorch_copies), the page writes the line with the Clipboard API — still inside
   // the gesture's activation window, which the browser requires.
   if (typeof document !== 'undefined') {
-    var copies = -1;
+    var copies = -1, scriptCopies = -1;
     var checkCopy = function () {
       if (!api.items()['output-size.copy-pytorch'] && copies >= 0) return;  // the button is not on screen
       requestAnimationFrame(function () { requestAnimationFrame(function () {
@@ -84,7 +84,10 @@
         if (!st) return;
         if (copies >= 0 && st.pytorch_copies > copies && navigator.clipboard)
           navigator.clipboard.writeText(st.pytorch).catch(function () {});
+        if (scriptCopies >= 0 && st.pytorch_script_copies > scriptCopies && navigator.clipboard)
+          navigator.clipboard.writeText(st.pytorch_script).catch(function () {});
         copies = st.pytorch_copies;
+        scriptCopies = st.pytorch_script_copies;
       }); });
     };
     ready.then(checkCopy);

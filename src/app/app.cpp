@@ -24,7 +24,15 @@ namespace cs::app {
 
 using nlohmann::json;
 
-void set_item_rect(AppState& state, std::string_view id, const PanelRect& r) {
+void set_item_rect(AppState& state, std::string_view id, const PanelRect& whole) {
+  // items() names where the widget can be clicked: its part inside the window's (or scrolling area's)
+  // clip rectangle. A widget scrolled out of sight is not named in this frame.
+  const ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 lo = dl->GetClipRectMin(), hi = dl->GetClipRectMax();
+  const float x0 = std::max(whole.x, lo.x), y0 = std::max(whole.y, lo.y);
+  const float x1 = std::min(whole.x + whole.width, hi.x), y1 = std::min(whole.y + whole.height, hi.y);
+  if (x1 <= x0 || y1 <= y0) return;
+  const PanelRect r{x0, y0, x1 - x0, y1 - y0};
   auto it = state.item_rects.find(id);
   if (it == state.item_rects.end()) it = state.item_rects.emplace(std::string(id), AppState::ItemRect{}).first;
   it->second.rect = r;

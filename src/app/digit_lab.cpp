@@ -162,10 +162,11 @@ void draw_digit_lab_panels(AppState& state) {
   if (lab.saliency_mode != 0 && s.predicted() >= 0) s.update_saliency(saliency_class(lab, s));
 
   // Default layout once (ImGuiCond_Always on that first frame only, so the user may move them after).
-  const bool first = !lab.layout_done;
+  const bool first = !lab.layout_done || lab.layout_scale != state.ui_scale;  // and again for a new presentation scale
   const LabLayout layout = lab_layout(ImGui::GetIO().DisplaySize.x, ImGui::GetIO().DisplaySize.y,
-                                      ImGui::GetFrameHeight());
+                                      ImGui::GetFrameHeight(), state.ui_scale);
   lab.layout_done = true;
+  lab.layout_scale = state.ui_scale;
   if (lab.show_draw_pad) {
     if (first) place(layout.draw_pad);
     draw_pad_panel(state, s, v);

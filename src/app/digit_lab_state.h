@@ -29,6 +29,7 @@ struct DigitLabState {
   bool show_se_weights = true;
   bool show_training = true;
   bool layout_done = false;     // default positions applied once, for the window size at that time
+  float layout_scale = 0.0f;    // the presentation scale they were applied for
 
   // [draw pad]
   DrawPad pad;
@@ -56,6 +57,7 @@ struct DigitLabState {
   std::string rf_name, rf_global_via, rf_error;
   int rf_box[4] = {0, 0, -1, -1};  // y0, x0, y1, x1 inclusive
   bool act_show_filters = false;
+  bool act_filters_enlarged = false;  // the filters drawn as large as the panel allows (a click toggles)
   int act_filter_layer = 0;
   int saliency_mode = 0;        // 0 off, 1 Grad-CAM, 2 input gradient
   // Where the saliency map was laid on the pad last frame (CSS px: x, y, width, height; the 28x28

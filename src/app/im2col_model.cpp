@@ -115,9 +115,12 @@ Im2colView compute_im2col_view(const StepperConfig& c, const StepperData& d, con
   gemm(false, patches_as_rows, ms.OC, positions, v.rows(), v.weights.data(), v.rows(), v.cols.data(),
        patches_as_rows ? v.rows() : positions, 1.0f, v.product.data(), positions);
   v.max_abs_diff = 0;
-  if (r.output.numel() == v.product.numel())
+  v.compared = r.output.numel() == v.product.numel();
+  if (v.compared)
     for (size_t i = 0; i < v.product.numel(); ++i)
       v.max_abs_diff = std::max(v.max_abs_diff, std::fabs(v.product[i] - r.output[i]));
+  else
+    v.not_compared = fmt(tr(S::model_im2col_not_compared), v.product.numel(), r.output.numel());
   return v;
 }
 
@@ -235,6 +238,66 @@ std::vector<AlgoTiming> time_conv_algorithms(int C, int S, int OC, int reps) {
     out_rows.push_back(t);
   }
   return out_rows;
+}
+
+TimingMeter timing_meter(const StepperConfig& c, int size) {
+  TimingMeter m;
+  if (c.mode == ConvMode::Transposed || mode_is_pool(c.mode)) {
+    m.error = fmt(tr(S::im2col_timing_no_conv), conv_mode_name(c.mode));
+    return m;
+  }
+  const ModeShape ms = mode_shape(c);
+  const int cg = ms.groups > 0 && c.C % ms.groups == 0 ? c.C / ms.groups : 1;
+  m.in_shape = {1, c.C, size, size};
+  m.w_shape = {ms.OC, cg, ms.KH, ms.KW};
+  m.params.stride = c.stride;
+  m.params.padding = c.padding;
+  m.params.dilation = c.dilation;
+  m.params.groups = ms.groups;
+  ConvGeometry g;
+  Status s = conv2d_geometry(m.in_shape, m.w_shape, m.params, &g);
+  if (!s.is_ok()) {
+    m.error = fmt(tr(S::im2col_timing_invalid), s.message().c_str());
+    return m;
+  }
+  m.out_shape = {1, ms.OC, g.OH, g.OW};
+  m.label = fmt(tr(S::im2col_timing_shape), c.C, size, size, ms.OC, cg, ms.KH, ms.KW, ms.OC, g.OH, g.OW, c.stride.h,
+                c.stride.w, c.padding.h, c.padding.w, c.dilation.h, c.dilation.w, ms.groups);
+  m.in = Tensor(m.in_shape);
+  m.w = Tensor(m.w_shape);
+  for (size_t i = 0; i < m.in.numel(); ++i) m.in[i] = static_cast<float>((i * 37) % 11) * 0.1f - 0.5f;
+  for (size_t i = 0; i < m.w.numel(); ++i) m.w[i] = static_cast<float>((i * 13) % 7) * 0.1f - 0.3f;
+  for (ConvAlgo a : {ConvAlgo::Reference, ConvAlgo::Im2col, ConvAlgo::Winograd}) {
+    AlgoTiming t;
+    t.name = conv_algo_name(a);
+    m.rows.push_back(t);
+  }
+  m.recent.assign(m.rows.size(), {});
+  m.ok = true;
+  return m;
+}
+
+void timing_meter_step(TimingMeter& m) {
+  if (!m.ok || m.rows.empty()) return;
+  const ConvAlgo algos[] = {ConvAlgo::Reference, ConvAlgo::Im2col, ConvAlgo::Winograd};
+  const int i = m.next;
+  m.next = (m.next + 1) % static_cast<int>(m.rows.size());
+  AlgoTiming& t = m.rows[static_cast<size_t>(i)];
+  if (!t.why.empty()) return;  // the engine refused this algorithm for this shape: it will again
+  auto t0 = std::chrono::steady_clock::now();
+  Status s = conv2d_forward(m.out, m.in, m.w, nullptr, m.params, algos[i]);
+  auto t1 = std::chrono::steady_clock::now();
+  ++m.runs;
+  if (!s.is_ok()) {
+    t.ok = false;
+    t.why = s.message();
+    return;
+  }
+  std::vector<double>& r = m.recent[static_cast<size_t>(i)];
+  r.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+  if (r.size() > static_cast<size_t>(TimingMeter::kRecent)) r.erase(r.begin());
+  t.ms = *std::min_element(r.begin(), r.end());
+  t.ok = true;
 }
 
 }  // namespace cs::app

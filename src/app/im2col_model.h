@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/ops/conv_geometry.h"
 #include "engine/tensor.h"
 #include "stepper_model.h"
 
@@ -20,7 +21,11 @@ struct Im2colView {
   Tensor cols;      // engine im2col: (rows, cols) in the chosen orientation
   Tensor weights;   // (OC, C*KH*KW); grouped convolutions are block-diagonal (zeros across groups)
   Tensor product;   // (OC, OH*OW) = weights x cols by the engine's gemm (+ bias), reshaped (OC, OH, OW)
-  float max_abs_diff = 0;  // product vs the stepper's conv2d_forward output
+  // product vs the stepper's conv2d_forward output; only when the two have the same number of values
+  // (compared), else not_compared says why.
+  bool compared = false;
+  float max_abs_diff = 0;
+  std::string not_compared;
   long long cols_bytes = 0, input_bytes = 0;
   double blowup = 0;  // cols_bytes / input_bytes
   Tensor overlap;     // (C, H, W) col2im of an all-ones matrix: how many copies of each pixel
@@ -66,5 +71,24 @@ struct AlgoTiming {
 };
 // Times conv2d_forward on (1, C, S, S) * (OC, C, 3, 3), stride 1, pad 1, by Reference, Im2col, Winograd.
 std::vector<AlgoTiming> time_conv_algorithms(int C, int S, int OC, int reps);
+
+// The stepper's convolution (its channels, kernel, stride, padding, dilation and groups) on a size x size
+// input, timed live: one engine run per call of timing_meter_step, the algorithms in turn, each row the
+// best of its last kRecent runs. Pooling and transposed mode are not timed (error says why).
+struct TimingMeter {
+  static constexpr int kRecent = 5;
+  bool ok = false;
+  std::string error;  // why there is nothing to time
+  std::string label;  // "input (1, 3, 64, 64) * weight (4, 3, 3, 3) -> output (1, 4, 62, 62), stride ..."
+  Shape in_shape, w_shape, out_shape;
+  Conv2dParams params;
+  Tensor in, w, out;
+  std::vector<AlgoTiming> rows;               // Reference, Im2col, Winograd
+  std::vector<std::vector<double>> recent;    // per row: the last kRecent times (ms)
+  int next = 0;                               // the row timed by the next step
+  long long runs = 0;
+};
+TimingMeter timing_meter(const StepperConfig& c, int size);
+void timing_meter_step(TimingMeter& m);
 
 }  // namespace cs::app

@@ -13,8 +13,10 @@ struct LabLayout {
   LabRect draw_pad, prediction, activations, se_weights, training;
 };
 
-// display: ImGui's display size in logical pixels; top: height of the main menu bar.
-LabLayout lab_layout(float display_w, float display_h, float top);
+// display: ImGui's display size in logical pixels; top: height of the main menu bar; scale: the
+// presentation scale (x1, x1.5, x2): the left column's and the pad's pixel limits grow with it, within
+// the window (the panels scroll what no longer fits).
+LabLayout lab_layout(float display_w, float display_h, float top, float scale = 1.0f);
 
 bool lab_rects_overlap(const LabRect& a, const LabRect& b);
 

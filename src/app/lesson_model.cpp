@@ -96,6 +96,7 @@ void lesson_refresh(LessonState& s) {
     make_weights(c, s.learned, &s.data, &s.kernel_note);
     s.result = compute_stepper(c, s.data);
     s.pytorch = pytorch_line(c, s.result);
+    s.pytorch_script = pytorch_script(c, s.data, s.result);
     s.im2col = compute_im2col_view(c, s.data, s.result, s.patches_as_rows);
     s.cached_config = c;
     s.cached_version = s.data_version;
@@ -113,9 +114,26 @@ void lesson_refresh(LessonState& s) {
   if (!target_in_range(s, s.pinned)) s.pinned = HoverTarget{};
   if (!target_in_range(s, s.hover)) s.hover = HoverTarget{};
   const HoverTarget& h = s.hover.kind != HoverKind::None ? s.hover : s.pinned;
-  s.highlights = highlights_for(c, r, h, s.position);
+  s.highlights = highlights_for(c, r, h, s.position, s.out_channel);
+  // The arithmetic follows the output cell under the pointer, else the pinned one, else the animation
+  // (transposed mode: the input cell whose stamp is written out).
+  const HoverKind follows = c.mode == ConvMode::Transposed ? HoverKind::Input : HoverKind::Output;
+  const bool zero_view = c.mode == ConvMode::Transposed && s.transposed_as_conv;
+  HoverTarget at;
+  if (!zero_view && s.hover.kind == follows) at = s.hover;
+  else if (!zero_view && s.pinned.kind == follows) at = s.pinned;
+  const bool pinned = at.kind != HoverKind::None && s.hover.kind != follows;
+  const int arith_oc = at.kind == HoverKind::Output ? std::clamp(at.channel, 0, std::max(0, r.OC - 1)) : s.out_channel;
+  if (s.arith_serial != s.result_serial || s.arith_position != s.position || s.arith_oc != s.out_channel ||
+      !(s.arith_target == at) || s.arith_pinned != pinned) {
+    s.arithmetic = at.kind == HoverKind::None ? arithmetic_text(c, s.data, r, s.out_channel, s.position)
+                                              : arithmetic_text_at(c, s.data, r, arith_oc, at.cell);
+    s.arith_target = at;
+    s.arith_pinned = pinned;
+    s.arith_channel = arith_oc;
+    s.arith_cell = at.kind == HoverKind::None ? position_cell(r, c, s.position) : at.cell;
+  }
   if (s.arith_serial != s.result_serial || s.arith_position != s.position || s.arith_oc != s.out_channel) {
-    s.arithmetic = arithmetic_text(c, s.data, r, s.out_channel, s.position);
     s.transposed_partial = c.mode == ConvMode::Transposed ? transposed_partial(c, s.data, r, s.position + 1) : Tensor();
     s.winograd = winograd_tile_at(c, s.data, r, s.position);
     s.arith_serial = s.result_serial;
@@ -176,7 +194,7 @@ const char* hover_kind_name(HoverKind k) {
 
 json target_json(const HoverTarget& h) {
   if (h.kind == HoverKind::None) return nullptr;
-  return {{"kind", hover_kind_name(h.kind)}, {"cell", {h.cell.r, h.cell.c}}};
+  return {{"kind", hover_kind_name(h.kind)}, {"cell", {h.cell.r, h.cell.c}}, {"channel", h.channel}};
 }
 
 json pair(Size2 s) { return {s.h, s.w}; }
@@ -232,17 +250,28 @@ json lesson_json(const LessonState& s) {
   st["speed"] = s.speed;
   st["out_channel"] = s.out_channel;
   st["arithmetic"] = s.arithmetic;
+  st["cell_px"] = s.grid_cell_px;
+  // Which cell the arithmetic is written for: the animation's, the hovered or the pinned one.
+  st["arithmetic_for"] = {{"source", s.arith_target.kind == HoverKind::None ? "animation" : s.arith_pinned ? "pinned" : "hover"},
+                          {"cell", {s.arith_cell.r, s.arith_cell.c}}, {"channel", s.arith_channel}};
   st["value"] = r.valid && c.mode != ConvMode::Transposed ? json(r.output.at(0, s.out_channel, p.r, p.c)) : json(nullptr);
   const int positions = r.valid ? r.cols_cols : 0;
   st["cols_shape"] = s.patches_as_rows ? json{positions, r.valid ? r.cols_rows : 0} : json{r.valid ? r.cols_rows : 0, positions};
   st["highlight"] = {{"input", cells_json(s.highlights.input)},
                      {"output", cells_json(s.highlights.output)},
-                     {"kernel", cells_json(s.highlights.kernel)}};
+                     {"kernel", cells_json(s.highlights.kernel)},
+                     {"input_channels", s.highlights.input_channels}};
   st["hover"] = target_json(s.hover);
   st["pinned"] = target_json(s.pinned);
   st["transposed_as_conv"] = s.transposed_as_conv;
   st["pytorch"] = s.pytorch;
   st["pytorch_copies"] = s.pytorch_copies;
+  st["pytorch_script"] = s.pytorch_script;
+  st["pytorch_script_copies"] = s.pytorch_script_copies;
+  // The output the grids show, (OC, OH, OW) flattened; separable also its pointwise stage.
+  if (r.valid && !r.output.empty()) st["output_values"] = floats(r.output.data(), static_cast<int>(r.output.numel()));
+  if (r.valid && !r.pointwise_output.empty())
+    st["pointwise_values"] = floats(r.pointwise_output.data(), static_cast<int>(r.pointwise_output.numel()));
   if (c.mode == ConvMode::Transposed && r.valid) {
     st["zero_inserted"] = {r.zero_inserted.dim(2), r.zero_inserted.dim(3)};
     st["transposed_diff"] = r.transposed_diff;
@@ -252,6 +281,12 @@ json lesson_json(const LessonState& s) {
   }
   if (c.mode == ConvMode::Separable && r.valid)
     st["macs"] = {{"depthwise", r.macs_stage1}, {"pointwise", r.macs_stage2}, {"standard", r.macs_standard}};
+  if (r.valid && !mode_is_pool(c.mode) && c.mode != ConvMode::Transposed) {
+    const auto& m = r.multiplies;
+    st["multiplies"] = {{"in_channels", m.in_channels}, {"out_channels", m.out_channels}, {"groups", m.groups},
+                        {"standard", m.standard}, {"grouped", m.grouped >= 0 ? json(m.grouped) : json(nullptr)},
+                        {"depthwise", m.depthwise}, {"pointwise", m.pointwise}};
+  }
   st["digit_index"] = s.digit_index;
   // Available: there, or to be fetched when chosen (the page's digit model comes on first need).
   st["digits_available"] = (s.digits && s.digits->test.count > 0) || s.assets_on_demand;
@@ -283,6 +318,8 @@ json lesson_json(const LessonState& s) {
   json im;
   im["visible"] = s.show_im2col;
   im["orientation"] = s.patches_as_rows ? "rows" : "columns";
+  static const char* const kZoom[] = {"none", "columns", "weights", "output"};
+  im["zoom"] = kZoom[std::clamp(s.im2col_zoom, 0, 3)];
   im["valid"] = v.valid;
   im["error"] = v.error;
   if (v.valid) {
@@ -292,7 +329,7 @@ json lesson_json(const LessonState& s) {
     if (v.gemm) {
       im["weights_shape"] = v.weights.shape();
       im["product_shape"] = {v.OC, v.OH, v.OW};
-      im["max_abs_diff"] = v.max_abs_diff;
+      im["max_abs_diff"] = v.compared ? json(v.max_abs_diff) : json(nullptr);
     }
     im["cols_bytes"] = v.cols_bytes;
     im["input_bytes"] = v.input_bytes;
@@ -320,8 +357,12 @@ json lesson_json(const LessonState& s) {
                     {"direct", floats(w.direct, 4)}, {"engine", floats(w.conv_winograd, 4)},
                     {"max_abs_diff", w.max_abs_diff}, {"multiplications", {{"winograd", 16}, {"direct", 36}}}};
   json t = json::array();
-  for (const AlgoTiming& a : s.timings) t.push_back({{"name", a.name}, {"ms", a.ms}, {"ok", a.ok}, {"why", a.why}});
+  for (const AlgoTiming& a : s.timing.rows) t.push_back({{"name", a.name}, {"ms", a.ms}, {"ok", a.ok}, {"why", a.why}});
   im["timings"] = t;
+  im["timing"] = {{"size", s.timing_size}, {"label", s.timing.label}, {"error", s.timing.error}, {"runs", s.timing.runs},
+                  {"input_shape", s.timing.ok ? json(s.timing.in_shape) : json(nullptr)},
+                  {"output_shape", s.timing.ok ? json(s.timing.out_shape) : json(nullptr)}};
+  if (v.valid && v.gemm) im["compared"] = v.compared;
   return {{"stepper", st}, {"output_size", os}, {"im2col", im}};
 }
 

@@ -54,6 +54,12 @@ struct LessonState {
   Language text_language = Language::English;  // of the cached texts (notes, explanations, arithmetic)
   long long result_serial = 0, arith_serial = -1;
   int arith_position = -1, arith_oc = -1;
+  // The cell the arithmetic is written for: kind None = the animation's position, else the hovered or
+  // pinned output cell (input cell in transposed mode); arith_cell/arith_channel what was written.
+  HoverTarget arith_target;
+  bool arith_pinned = false;
+  Cell arith_cell;
+  int arith_channel = 0;
   bool cached_rows = false;
   StepperResult result;
   Im2colView im2col;
@@ -83,10 +89,16 @@ struct LessonState {
   // [im2col view]
   bool patches_as_rows = false;
   Im2colHover im2col_hover;
+  int im2col_zoom = 0;  // the matrix enlarged to the panel: 0 none, 1 column matrix, 2 weights, 3 output
   WinogradTile winograd;
   int winograd_for = -1;
-  std::vector<AlgoTiming> timings;
+  // Timing tab: the stepper's convolution at timing_size x timing_size, timed live while the tab is open
+  // (rebuilt when the configuration or the size changes).
+  TimingMeter timing;
   int timing_size = 64;
+  StepperConfig timing_config;
+  int timing_built_size = -1;
+  double timing_next_s = 0;  // when the live meter runs its next measurement
 
   // [link] the URL hash (#lesson=...) that shares this lesson: what was last written to the address bar,
   // the newest encoding waiting out the debounce, and the last hash read (to notice edits by hand).
@@ -104,10 +116,20 @@ struct LessonState {
   // [PyTorch] the lesson as a PyTorch line (pytorch_code_model.h), rebuilt with the engine result.
   std::string pytorch;
   int pytorch_copies = 0;  // "Copy" presses (the page copies to the system clipboard when it changes)
+  std::string pytorch_script;     // the runnable script: weights, input, the output printed (pytorch_script)
+  int pytorch_script_copies = 0;  // its "Copy" presses, as above
 
   // [layout] the display size the default layout was made for (re-laid out when it changes)
   float layout_w = 0, layout_h = 0, layout_scale = 0;
+  float grid_cell_px = 0;  // the stepper's grid cell size in the last frame (grows with the presentation scale)
+  struct CellAtX1 {        // the stepper's grid cells as last drawn at x1: projector scale enlarges these
+    float cell = 0;
+    int per_row = 1;
+    StepperConfig config;
+    float panel_w = 0;
+  } cell_x1;
   bool stepper_focused = false;
+  int stepper_frames = 0;  // frames the stepper has been drawn (up to 3): it takes the focus on its third
   // Keyboard in the stepper: its own keys (Space, arrows, Home/End) step the kernel; Tab hands the
   // keys to ImGui's navigation over the stepper's controls (arrows move, Space opens a drop-down)
   // until Esc, a click in the panel or leaving it. focus_first_control: put the nav cursor on the

@@ -142,6 +142,31 @@ std::vector<CostRow> cost_table(const StepperConfig& c, const CostInputs& ci) {
     }
   }
   rows.push_back(sep);
+  // The separable row's two stages alone: the depthwise KxK (C -> C, groups C) and the pointwise 1x1
+  // (C -> OC) on the depthwise output.
+  CostRow dw_alone, pw;
+  dw_alone.name = tr(S::cost_row_depthwise_alone);
+  pw.name = tr(S::cost_row_pointwise_alone);
+  if (!sep.valid) {
+    dw_alone.why = pw.why = sep.why;
+  } else {
+    Shape in{ci.batch, ci.in_channels, c.H, c.W};
+    Conv2dParams q = p;
+    q.groups = ci.in_channels;
+    const Shape mid = conv2d_output_shape(in, ci.in_channels, k, q).value();
+    const Shape out = conv2d_output_shape(mid, ci.out_channels, Size2{1, 1}, Conv2dParams{}).value();
+    dw_alone.valid = pw.valid = true;
+    dw_alone.params = conv2d_param_count(ci.in_channels, ci.in_channels, k, ci.in_channels, true);
+    dw_alone.params_no_bias = conv2d_param_count(ci.in_channels, ci.in_channels, k, ci.in_channels, false);
+    dw_alone.macs = conv2d_macs(in, ci.in_channels, k, q);
+    dw_alone.output_bytes = activation_bytes(mid);
+    pw.params = conv2d_param_count(ci.in_channels, ci.out_channels, Size2{1, 1}, 1, true);
+    pw.params_no_bias = conv2d_param_count(ci.in_channels, ci.out_channels, Size2{1, 1}, 1, false);
+    pw.macs = conv2d_macs(mid, ci.out_channels, Size2{1, 1}, Conv2dParams{});
+    pw.output_bytes = activation_bytes(out);
+  }
+  rows.push_back(dw_alone);
+  rows.push_back(pw);
   return rows;
 }
 

@@ -5,6 +5,7 @@
 // the input, and the receptive field of a clicked unit highlighted on the input. Reads LabSession's
 // Trace, saliency maps and receptive fields (all computed by the engine).
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -12,9 +13,8 @@
 #include "digit_lab_panels.h"
 #include "engine/nn/layers.h"
 #include "engine/nn/receptive_field.h"
-#include "engine/nn/mbconv.h"
-#include "engine/nn/residual.h"
 #include "engine/nn/sequential.h"
+#include "engine/nn/walk.h"
 #include "imgui.h"
 #include "panels.h"
 #include "platform_api.h"
@@ -30,16 +30,6 @@ int64_t count_params(cs::Layer& l) {
   for (const cs::NamedTensor& x : t)
     if (x.trainable) n += static_cast<int64_t>(x.value->numel());
   return n;
-}
-
-// Conv2d layers with their Trace-style path (same walk as the SE blocks).
-void collect_convs(cs::Layer& layer, const std::string& path, std::vector<std::pair<std::string, cs::Conv2d*>>& out) {
-  auto join = [&](const std::string& l) { return path.empty() ? l : l.empty() ? path : path + "." + l; };
-  if (auto* c = dynamic_cast<cs::Conv2d*>(&layer)) out.push_back({path, c});
-  else if (auto* s = dynamic_cast<cs::Sequential*>(&layer))
-    for (size_t i = 0; i < s->size(); ++i) collect_convs(s->child(i), join(s->label(i)), out);
-  else if (auto* m = dynamic_cast<cs::MBConv*>(&layer)) collect_convs(m->block(), path, out);
-  else if (auto* r = dynamic_cast<cs::Residual*>(&layer)) collect_convs(r->body(), join("body"), out);
 }
 
 // Packs C maps of HxW into a grid with one-pixel gaps (filled with the minimum, drawn dark).
@@ -186,7 +176,8 @@ void saliency_controls(AppState& state, LabSession& s) {
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("%s", tr(S::activations_tip_input_gradient_d));
   if (lab.saliency_mode == 0) return;
-  ImGui::SetNextItemWidth(std::min(200.0f, ImGui::GetContentRegionAvail().x - 40));
+  const float u = state.ui_scale;  // fixed sizes grow with the presentation scale
+  ImGui::SetNextItemWidth(std::min(200.0f * u, ImGui::GetContentRegionAvail().x - 40 * u));
   char fmt_buf[32];
   if (lab.saliency_class < 0) std::snprintf(fmt_buf, sizeof fmt_buf, tr(S::activations_class_predicted_format), s.predicted());
   else std::snprintf(fmt_buf, sizeof fmt_buf, "%s", tr(S::activations_class_format));
@@ -198,7 +189,7 @@ void saliency_controls(AppState& state, LabSession& s) {
   }
   const cs::SaliencyMaps& m = s.saliency();
   colour_legend("lab.act.saliency.legend", shown_saliency_map(s, lab.saliency_mode).max,
-                std::min(200.0f, ImGui::GetContentRegionAvail().x));
+                std::min(200.0f * u, ImGui::GetContentRegionAvail().x));
   if (lab.saliency_mode == 1)
     ImGui::TextDisabled(tr(S::activations_class_evidence_at), m.cls, m.cam_layer.c_str(), m.cam.dim(0), m.cam.dim(1),
                         s.saliency_ms());
@@ -206,13 +197,12 @@ void saliency_controls(AppState& state, LabSession& s) {
     ImGui::TextDisabled(tr(S::activations_d_logit_d), m.cls, s.saliency_ms());
 }
 
-void filters_view(LabSession& s, DigitLabState& lab, LabView& v) {
-  std::vector<std::pair<std::string, cs::Conv2d*>> convs;
-  collect_convs(s.model()->root(), "", convs);
+void filters_view(AppState& state, LabSession& s, DigitLabState& lab, LabView& v, float u) {
+  const std::vector<std::pair<std::string, cs::Conv2d*>> convs = cs::find_layers<cs::Conv2d>(s.model()->root());
   if (convs.empty()) return;
   lab.act_filter_layer = std::clamp(lab.act_filter_layer, 0, static_cast<int>(convs.size()) - 1);
   const auto& [name, conv] = convs[lab.act_filter_layer];
-  ImGui::SetNextItemWidth(220);
+  ImGui::SetNextItemWidth(220 * u);
   if (ImGui::BeginCombo(tr_label(S::activations_convolution), name.c_str())) {
     for (int i = 0; i < static_cast<int>(convs.size()); ++i)
       if (ImGui::Selectable(convs[i].first.c_str(), i == lab.act_filter_layer)) lab.act_filter_layer = i;
@@ -226,20 +216,60 @@ void filters_view(LabSession& s, DigitLabState& lab, LabView& v) {
   const int rows = std::min(OC, 32), cols = std::min(IC, 16);
   float m = 1e-12f;
   for (float x : w.values()) m = std::max(m, std::fabs(x));
-  const int gw = cols * (KW + 1) - 1, gh = rows * (KH + 1) - 1;
+  ImGui::TextDisabled(tr(S::activations_rows_output_channels),
+                      OC > rows ? tr(S::activations_first_32) : "", IC > cols ? tr(S::activations_first_16) : "", m, m);
+  ImGui::TextDisabled("%s", tr(S::im2col_click_to_zoom));
+  // The output channels' rows wrap into k side-by-side blocks (one gap column between blocks), k chosen
+  // for the biggest cells: 16 filters of one input channel are a 4x4 block of kernels, not a 17-px strip.
+  // A click enlarges them to the panel (numbers on the weights once a cell holds them); again: back.
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float area_h = lab.act_filters_enlarged ? avail.y : 360.0f * u;
+  const int stride = cols * (KW + 1) + 1;
+  int per = rows, gw = 0, gh = 0;
+  float best = -1;
+  for (int kk = 1; kk <= rows; ++kk) {
+    const int pp = (rows + kk - 1) / kk;
+    const int w_ = (kk - 1) * stride + cols * (KW + 1) - 1, h_ = pp * (KH + 1) - 1;
+    const float sc = std::min(avail.x / w_, area_h / h_);
+    if (sc > best * 1.05f) {
+      best = sc;
+      per = pp;
+      gw = w_;
+      gh = h_;
+    }
+  }
   v.filter_field.assign(static_cast<size_t>(gw) * gh, 0.0f);
+  auto origin = [&](int o, int i) { return std::pair<int, int>{(o / per) * stride + i * (KW + 1), (o % per) * (KH + 1)}; };
   for (int o = 0; o < rows; ++o)
     for (int i = 0; i < cols; ++i)
       for (int y = 0; y < KH; ++y)
-        for (int x = 0; x < KW; ++x)
-          v.filter_field[static_cast<size_t>(o * (KH + 1) + y) * gw + i * (KW + 1) + x] = w.at(o, i, y, x);
-  const float scale = std::clamp(std::min(ImGui::GetContentRegionAvail().x / gw, 360.0f / gh), 1.0f, 10.0f);
+        for (int x = 0; x < KW; ++x) {
+          const auto [x0, y0] = origin(o, i);
+          v.filter_field[static_cast<size_t>(y0 + y) * gw + x0 + x] = w.at(o, i, y, x);
+        }
+  const float scale = lab.act_filters_enlarged ? std::clamp(std::floor(best), 1.0f, 64.0f * u)
+                                               : std::clamp(best, 1.0f, 10.0f * u);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  ImGui::Dummy(ImVec2(gw * scale, gh * scale));
-  platform_draw_scalar_field(ImGui::GetWindowDrawList(), "lab.act.filters", gw, gh, v.filter_field.data(), -m, m,
+  if (ImGui::InvisibleButton("filters-field", ImVec2(gw * scale, gh * scale))) lab.act_filters_enlarged = !lab.act_filters_enlarged;
+  record_item_rect(state, "activations.filters-field");
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  platform_draw_scalar_field(dl, "lab.act.filters", gw, gh, v.filter_field.data(), -m, m,
                              ColorMap::Diverging, p0, ImVec2(p0.x + gw * scale, p0.y + gh * scale));
-  ImGui::TextDisabled(tr(S::activations_rows_output_channels),
-                      OC > rows ? tr(S::activations_first_32) : "", IC > cols ? tr(S::activations_first_16) : "", m, m);
+  const float fs = std::min(ImGui::GetFontSize() * 0.9f, scale * 0.36f);
+  if (fs >= 8.0f) {
+    ImFont* font = ImGui::GetFont();
+    for (int o = 0; o < rows; ++o)
+      for (int i = 0; i < cols; ++i)
+        for (int y = 0; y < KH; ++y)
+          for (int x = 0; x < KW; ++x) {
+            char txt[16];
+            std::snprintf(txt, sizeof txt, "%.2f", static_cast<double>(w.at(o, i, y, x)));
+            const ImVec2 ts = font->CalcTextSizeA(fs, FLT_MAX, 0.0f, txt);
+            const auto [x0, y0] = origin(o, i);
+            const ImVec2 c(p0.x + (x0 + x + 0.5f) * scale, p0.y + (y0 + y + 0.5f) * scale);
+            dl->AddText(font, fs, ImVec2(c.x - ts.x * 0.5f, c.y - ts.y * 0.5f), IM_COL32(20, 20, 20, 255), txt);
+          }
+  }
 }
 
 }  // namespace
@@ -282,7 +312,10 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
   }
   // [left column] input (with saliency and the receptive field) beside the enlarged channel, saliency
   // controls, the parts with parameter counts.
-  const float left_w = 292.0f, side = 136.0f;
+  // Two pictures side by side, with room for the column's scrollbar so neither is cut; both grow with
+  // the presentation scale.
+  const float side = 136.0f * state.ui_scale;
+  const float left_w = 2 * side + ImGui::GetStyle().ItemSpacing.x + ImGui::GetStyle().ScrollbarSize + 4;
   ImGui::BeginChild("left", ImVec2(left_w, 0));
   const cs::Trace& trace = s.trace();
   const bool enlarged = lab.act_layer >= 0 && lab.act_layer < static_cast<int>(trace.size()) && lab.act_channel >= 0 &&
@@ -353,13 +386,13 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
   // [right] filters or the small multiples of every recorded activation
   ImGui::BeginChild("maps", ImVec2(0, 0), true);
   if (lab.act_show_filters) {
-    filters_view(s, lab, v);
+    filters_view(state, s, lab, v, state.ui_scale);
     ImGui::EndChild();
     ImGui::End();
     return;
   }
   if (s.predicted() < 0) ImGui::TextDisabled("%s", tr(S::activations_draw_a_digit));
-  const float thumb = 30.0f;
+  const float thumb = 30.0f * state.ui_scale;
   const float avail = ImGui::GetContentRegionAvail().x;
   for (size_t i = 0; i < trace.size(); ++i) {
     const cs::Tensor& t = trace.tensor(i);
@@ -417,7 +450,7 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
       ImGui::Text("%s", name.c_str());
       ImGui::SameLine();
       ImGui::TextDisabled("%s  %.2f..%.2f", t.shape_string().c_str(), lo, hi);
-      const float cw = std::clamp(avail / n, 1.0f, 12.0f);
+      const float cw = std::clamp(avail / n, 1.0f, 12.0f * state.ui_scale);
       const ImVec2 q0 = ImGui::GetCursorScreenPos();
       ImGui::Dummy(ImVec2(cw * n, 10));
       if (!ImGui::IsItemVisible()) continue;

@@ -287,8 +287,10 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
   }
   record_panel_rect(state, "draw-pad");
   ImGuiIO& io = ImGui::GetIO();
-  const float steps_w = 2 * 66.0f + 12.0f;
-  const float pad_size = std::clamp(ImGui::GetContentRegionAvail().x - steps_w - 8.0f, 200.0f, 360.0f);
+  // The step column's pictures, the pad's size limits and the brush slider grow with the presentation scale.
+  const float u = state.ui_scale, step_cell = 66.0f * u;
+  const float steps_w = 2 * step_cell + 12.0f * u;
+  const float pad_size = std::clamp(ImGui::GetContentRegionAvail().x - steps_w - 8.0f * u, 200.0f * u, 360.0f * u);
   DrawPad& pad = lab.pad;
 
   // [toolbar]
@@ -300,7 +302,7 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
   if (ImGui::Button(tr_label(S::draw_pad_clear))) pad.clear();
   record_item_rect(state, "draw-pad.clear");
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(110);
+  ImGui::SetNextItemWidth(110 * u);
   ImGui::SliderFloat(tr_label(S::draw_pad_brush), &lab.brush_radius, 4.0f, 24.0f, tr(S::draw_pad_brush_format));
   ImGui::SameLine();
   ImGui::TextDisabled("(?)");
@@ -386,7 +388,7 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
 
   ImGui::SameLine();
   ImGui::BeginGroup();
-  preprocessing_column(s, 66.0f, lab.input == LabInput::Drawing && pad.empty());
+  preprocessing_column(s, step_cell, lab.input == LabInput::Drawing && pad.empty());
   ImGui::EndGroup();
   ImGui::SetCursorScreenPos(ImVec2(p0.x, p1.y + 6));
   gallery(state, s, v);

@@ -282,13 +282,26 @@ void pytorch_tab(AppState& state) {
   // The same text, selectable (read-only field: select with the mouse or Ctrl+A, then Ctrl+C).
   ImGui::SetNextItemWidth(-1);
   ImGui::InputText("##pytorch-select", L.pytorch.data(), L.pytorch.size() + 1, ImGuiInputTextFlags_ReadOnly);
+  // The runnable script: the same layer with this lesson's weights and input; it prints the output.
+  ImGui::Spacing();
+  ImGui::TextWrapped("%s", tr(S::output_size_runnable_caption));
+  if (ImGui::Button(tr_label(S::output_size_copy_runnable))) {
+    ImGui::SetClipboardText(L.pytorch_script.c_str());  // the page puts it on the system clipboard too (hook.js)
+    ++L.pytorch_script_copies;
+    app_notice(state, tr(S::notice_copied_pytorch_script));
+  }
+  record_item_rect(state, "output-size.copy-pytorch-script");
+  ImGui::InputTextMultiline("##pytorch-script", L.pytorch_script.data(), L.pytorch_script.size() + 1,
+                            ImVec2(-1, std::max(ImGui::GetTextLineHeight() * 4, ImGui::GetContentRegionAvail().y)),
+                            ImGuiInputTextFlags_ReadOnly);
+  record_item_rect(state, "output-size.pytorch-script");
 }
 
 }  // namespace
 
 void draw_output_size_panel(AppState& state) {
   LessonState& L = state.lessons;
-  if (!ImGui::Begin(tr_label(S::output_size_title), &L.show_output_size)) {
+  if (!ImGui::Begin(tr_label(S::output_size_title), &L.show_output_size, ImGuiWindowFlags_HorizontalScrollbar)) {
     ImGui::End();
     return;
   }

@@ -47,6 +47,17 @@ bool pair_slider(const char* label, int* h, int* w, int lo, int hi, bool split, 
   return changed;
 }
 
+// Re-flow for projector scale: the next widget (`width` wide with its label) goes on the same line
+// only if it fits the window; otherwise it starts a new line instead of being cut off at the edge.
+float labelled_width(float width, const char* label) {
+  const float text = ImGui::CalcTextSize(label, nullptr, true).x;
+  return width + (text > 0 ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0.0f);
+}
+void same_line_if_fits(float width, const char* label = "") {
+  const float right = ImGui::GetItemRectMax().x, limit = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (right + ImGui::GetStyle().ItemSpacing.x + labelled_width(width, label) <= limit) ImGui::SameLine();
+}
+
 template <typename E, int N>
 bool enum_combo(const char* label, E* value, const char* (*name)(E), float width, bool (*allowed)(E, const LessonState&),
                 const LessonState& L) {
@@ -93,7 +104,7 @@ void draw_controls(AppState& state) {
     g.NavDisableMouseHover = true;
   }
   record_item_rect(state, "stepper.mode");
-  ImGui::SameLine();
+  same_line_if_fits(fs * 6, tr_label(S::stepper_input));
   InputPreset ip = c.input_preset;
   if (enum_combo<InputPreset, kInputPresetCount>(tr_label(S::stepper_input), &ip, input_preset_text, fs * 6, input_allowed, L)) {
     if (ip == InputPreset::Digit && !L.digits) {
@@ -106,7 +117,7 @@ void draw_controls(AppState& state) {
     }
   }
   record_item_rect(state, "stepper.input-preset");
-  ImGui::SameLine();
+  if (!mode_is_pool(c.mode)) same_line_if_fits(fs * 6.5f, tr_label(S::stepper_kernel_preset));
   if (!mode_is_pool(c.mode)) {
     KernelPreset kp = c.kernel_preset;
     if (enum_combo<KernelPreset, kKernelPresetCount>(tr_label(S::stepper_kernel_preset), &kp, kernel_preset_text, fs * 6.5f, kernel_allowed, L)) {
@@ -132,18 +143,19 @@ void draw_controls(AppState& state) {
   const bool split = L.split_hw;
   pair_slider(tr_label(S::stepper_size), &c.H, &c.W, StepperLimits::kMinSide, StepperLimits::kMaxSide, split, w);
   record_item_rect(state, "stepper.size");
-  ImGui::SameLine();
+  const float pw = split ? w + 2 : w;  // a pair slider's width (two halves and their gap when split)
   if (c.mode != ConvMode::Pointwise) {
+    same_line_if_fits(pw, tr_label(S::stepper_kernel_size));
     pair_slider(tr_label(S::stepper_kernel_size), &c.KH, &c.KW, 1, StepperLimits::kMaxKernel, split, w);
     record_item_rect(state, "stepper.ksize");
-    ImGui::SameLine();
   }
+  same_line_if_fits(pw, tr_label(S::stepper_stride));
   pair_slider(tr_label(S::stepper_stride), &c.stride.h, &c.stride.w, 0, StepperLimits::kMaxStride, split, w);
   record_item_rect(state, "stepper.stride");
-  ImGui::SameLine();
+  same_line_if_fits(pw, tr_label(S::stepper_padding));
   pair_slider(tr_label(S::stepper_padding), &c.padding.h, &c.padding.w, 0, StepperLimits::kMaxPadding, split, w);
   record_item_rect(state, "stepper.padding");
-  ImGui::SameLine();
+  same_line_if_fits(pw, tr_label(S::stepper_dilation));
   pair_slider(tr_label(S::stepper_dilation), &c.dilation.h, &c.dilation.w, 0, StepperLimits::kMaxDilation, split, w);
   record_item_rect(state, "stepper.dilation");
 
@@ -153,37 +165,37 @@ void draw_controls(AppState& state) {
   record_item_rect(state, "stepper.channels");
   if (c.mode == ConvMode::Standard || c.mode == ConvMode::Grouped || c.mode == ConvMode::Pointwise ||
       c.mode == ConvMode::Separable || c.mode == ConvMode::Transposed) {
-    ImGui::SameLine();
+    same_line_if_fits(fs * 4, tr_label(S::stepper_out_ch));
     ImGui::SetNextItemWidth(fs * 4);
     ImGui::SliderInt(tr_label(S::stepper_out_ch), &c.out_channels, 1, StepperLimits::kMaxOutChannels);
   }
   if (c.mode == ConvMode::Grouped) {
-    ImGui::SameLine();
+    same_line_if_fits(fs * 4, tr_label(S::stepper_groups));
     ImGui::SetNextItemWidth(fs * 4);
     ImGui::SliderInt(tr_label(S::stepper_groups), &c.groups, 1, StepperLimits::kMaxChannels);
   }
   if (mode_is_pool(c.mode)) {
-    ImGui::SameLine();
+    same_line_if_fits(ImGui::GetFrameHeight(), tr_label(S::stepper_ceil_mode));
     ImGui::Checkbox(tr_label(S::stepper_ceil_mode), &c.ceil_mode);
   } else {
-    ImGui::SameLine();
+    same_line_if_fits(fs * 5, tr_label(S::stepper_bias));
     ImGui::SetNextItemWidth(fs * 5);
     ImGui::SliderFloat(tr_label(S::stepper_bias), &c.bias, -5.0f, 5.0f, "%.1f");
   }
   if (c.input_preset == InputPreset::Random || c.kernel_preset == KernelPreset::Random) {
-    ImGui::SameLine();
+    same_line_if_fits(ImGui::CalcTextSize(tr_label(S::stepper_new_random), nullptr, true).x + ImGui::GetStyle().FramePadding.x * 2);
     if (ImGui::Button(tr_label(S::stepper_new_random))) c.seed++;
     record_item_rect(state, "stepper.reroll");
   }
   if (c.input_preset == InputPreset::Digit && L.digits) {
-    ImGui::SameLine();
+    same_line_if_fits(fs * 6, tr_label(S::stepper_digit));
     ImGui::SetNextItemWidth(fs * 6);
     int k = L.digit_index;
     if (ImGui::InputInt(tr_label(S::stepper_digit), &k)) lesson_use_digit(L, k);
     record_item_rect(state, "stepper.digit");
   }
   if (c.mode == ConvMode::Transposed) {
-    ImGui::SameLine();
+    same_line_if_fits(ImGui::GetFrameHeight(), tr_label(S::stepper_as_zero_insertion));
     ImGui::Checkbox(tr_label(S::stepper_as_zero_insertion), &L.transposed_as_conv);
     record_item_rect(state, "stepper.transposed-view");
   }
@@ -225,7 +237,7 @@ void draw_transport(AppState& state) {
   int t = L.position + 1;
   if (ImGui::SliderInt("##timeline", &t, 1, n, tr(S::stepper_timeline_format))) step_to(L, t - 1);
   record_item_rect(state, "stepper.timeline");
-  ImGui::SameLine();
+  same_line_if_fits(fs * 6, tr_label(S::stepper_speed));
   ImGui::SetNextItemWidth(fs * 6);
   ImGui::SliderFloat(tr_label(S::stepper_speed), &L.speed, 0.25f, 30.0f, tr(S::stepper_speed_format), ImGuiSliderFlags_Logarithmic);
   record_item_rect(state, "stepper.speed");
@@ -301,7 +313,7 @@ float column_height(const Column& col, float cell, float line) {
 // Pointer on a grid -> hover target; a click pins it (or unpins the same target), so touch works too.
 void take_hit(LessonState& L, const GridHit& hit, HoverKind kind, int channel, HoverTarget* hover) {
   if (!hit.hovered) return;
-  HoverTarget h{kind, hit.cell};
+  HoverTarget h{kind, hit.cell, channel};
   *hover = h;
   if (hit.clicked) {
     if (L.pinned == h) {
@@ -313,7 +325,23 @@ void take_hit(LessonState& L, const GridHit& hit, HoverKind kind, int channel, H
   }
 }
 
-void draw_grids(AppState& state, float height) {
+// One colour per group (grouped, depthwise, separable): a bar over each grid says which group its
+// channel belongs to, so the picture shows which inputs feed which outputs.
+ImU32 group_colour(int group) {
+  static const ImU32 kColours[] = {IM_COL32(80, 170, 255, 255), IM_COL32(255, 140, 60, 255), IM_COL32(90, 210, 120, 255),
+                                   IM_COL32(220, 100, 220, 255)};
+  return kColours[static_cast<size_t>(group) % (sizeof kColours / sizeof kColours[0])];
+}
+
+void group_bar(const GridHit& hit, const GridSpec& g, ImU32 colour) {
+  const float w = (g.cols + 2 * g.pad_c) * g.cell, t = std::max(2.0f, ImGui::GetFontSize() * 0.18f);
+  ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(hit.origin.x, hit.origin.y - t - 1), ImVec2(hit.origin.x + w, hit.origin.y - 1), colour);
+}
+
+// height: what the grids get at this presentation scale; height_x1: what they would get at x1 (the
+// controls and the arithmetic box take less there). Cells are never smaller than scale x the x1 cell:
+// a projector enlarges the data, and the grid area scrolls when it no longer fits.
+void draw_grids(AppState& state, float height, float height_x1) {
   LessonState& L = state.lessons;
   const StepperConfig& c = L.config;
   const StepperResult& r = L.result;
@@ -437,40 +465,63 @@ void draw_grids(AppState& state, float height) {
   // column packs its grids `per_row` to a row; try 1..4 per row and keep the layout with the biggest cells
   // (three 12x12 channels side by side beat three stacked on a wide panel).
   Column* cols[4] = {&in_col, &k_col, &out_col, &extra_col};
-  const float small_gap = ImGui::GetFontSize() * 0.6f, col_gap = ImGui::GetFontSize() * 2.0f;
+  const float scale = std::max(1.0f, state.ui_scale);
   const float avail_w = ImGui::GetContentRegionAvail().x - 4;
-  float cell = 0;
-  int per_row = 1;
-  for (int k = 1; k <= 4; ++k) {
-    float wcells = 0, wfixed = 0, best_h = 1e9f;
-    int ncols = 0;
-    for (Column* col : cols) {
-      const int n = static_cast<int>(col->grids.size());
-      if (n == 0) continue;
-      const int pr = std::min(k, n), nrows = (n + pr - 1) / pr;
-      int gw = 0, gh = 0;
-      for (const GridSpec& g : col->grids) {
-        gw = std::max(gw, g.cols + 2 * g.pad_c);
-        gh = std::max(gh, g.rows + 2 * g.pad_r);
+  // The biggest cell (and its grids per row) for an area `aw` x `ah` with caption lines `ln` and gaps `sg`, `cgap`.
+  auto fit = [&](float aw, float ah, float ln, float sg, float cgap, int* best_per_row) {
+    float best = 0;
+    *best_per_row = 1;
+    for (int k = 1; k <= 4; ++k) {
+      float wcells = 0, wfixed = 0, best_h = 1e9f;
+      int ncols = 0;
+      for (Column* col : cols) {
+        const int n = static_cast<int>(col->grids.size());
+        if (n == 0) continue;
+        const int pr = std::min(k, n), nrows = (n + pr - 1) / pr;
+        int gw = 0, gh = 0;
+        for (const GridSpec& g : col->grids) {
+          gw = std::max(gw, g.cols + 2 * g.pad_c);
+          gh = std::max(gh, g.rows + 2 * g.pad_r);
+        }
+        wcells += static_cast<float>(pr * gw);
+        wfixed += (pr - 1) * sg;
+        best_h = std::min(best_h, (ah - nrows * (ln + 4)) / static_cast<float>(nrows * gh));
+        ++ncols;
       }
-      wcells += static_cast<float>(pr * gw);
-      wfixed += (pr - 1) * small_gap;
-      best_h = std::min(best_h, (height - nrows * (line + 4)) / static_cast<float>(nrows * gh));
-      ++ncols;
+      wfixed += (ncols - 1) * cgap;
+      const float ck = std::min((aw - wfixed) / std::max(1.0f, wcells), best_h);
+      if (ck > best * 1.05f) {
+        best = ck;
+        *best_per_row = k;
+      }
     }
-    wfixed += (ncols - 1) * col_gap;
-    const float ck = std::min((avail_w - wfixed) / std::max(1.0f, wcells), best_h);
-    if (ck > cell * 1.05f) {
-      cell = ck;
-      per_row = k;
+    return best;
+  };
+  const float small_gap = ImGui::GetFontSize() * 0.6f, col_gap = ImGui::GetFontSize() * 2.0f;
+  int per_row = 1, per_row_x1 = 1;
+  float cell = fit(avail_w, height, line, small_gap, col_gap, &per_row);
+  if (scale <= 1.0f) {  // remembered: at a projector scale the same grids in the same panel grow from this
+    L.cell_x1 = {std::floor(cell), per_row, c, ImGui::GetWindowWidth()};
+  } else {
+    float x1 = fit(avail_w, height_x1, line / scale, small_gap / scale, col_gap / scale, &per_row_x1);
+    // The cell this configuration really had at x1 in a panel this wide beats the estimate.
+    if (L.cell_x1.config == c && std::fabs(L.cell_x1.panel_w - ImGui::GetWindowWidth()) < 1.0f && L.cell_x1.cell > x1) {
+      x1 = L.cell_x1.cell;
+      per_row_x1 = L.cell_x1.per_row;
+    }
+    if (std::floor(x1) * scale > cell) {
+      cell = std::floor(x1) * scale;
+      per_row = per_row_x1;
     }
   }
   // Captions are a line tall; a column must at least be as wide as one.
   cell = std::clamp(std::floor(cell), 3.0f, 64.0f * state.ui_scale);
+  L.grid_cell_px = cell;
   for (Column* col : cols)
     for (GridSpec& g : col->grids) g.cell = cell;
 
   const Highlights& hl = L.highlights;
+  const bool grouped = ms.groups > 1 && !transposed && !pool;
   HoverTarget hover;
   const float top = ImGui::GetCursorPosY();
   bool first = true;
@@ -504,22 +555,28 @@ void draw_grids(AppState& state, float height) {
           const int qh = c.dilation.h * (ms.KH - 1) - c.padding.h, qw = c.dilation.w * (ms.KW - 1) - c.padding.w;
           for (Cell& q : cells) q = Cell{qh + q.r * c.stride.h, qw + q.c * c.stride.w};
         }
-        grid_highlight(gk, hit, cells, kHighlight(), 2.5f, kHighlightFill());
+        // Only the channels the output channel reads (its group's; depthwise: its own) light up.
+        const bool read = std::find(hl.input_channels.begin(), hl.input_channels.end(), static_cast<int>(gi)) != hl.input_channels.end();
+        if (read) grid_highlight(gk, hit, cells, kHighlight(), 2.5f, kHighlightFill());
+        if (grouped) group_bar(hit, gk, group_colour(group_of_input_channel(c, static_cast<int>(gi))));
         if (L.pinned.kind == HoverKind::Input && !as_conv) grid_highlight(gk, hit, {L.pinned.cell}, kPinned(), 3.0f);
         if (!as_conv) take_hit(L, hit, HoverKind::Input, static_cast<int>(gi), &hover);
         if (gi == 0) record_grid_cells(state, "stepper.in", gk, hit);
+        else record_grid_cells(state, "stepper.in" + std::to_string(gi), gk, hit, 0);
       } else if (ci == 1) {  // kernel
         grid_highlight(gk, hit, hl.kernel.size() == static_cast<size_t>(ms.KH * ms.KW) ? std::vector<Cell>{} : hl.kernel,
                        kHighlight(), 2.5f, kHighlightFill());
         if (L.pinned.kind == HoverKind::Kernel) grid_highlight(gk, hit, {L.pinned.cell}, kPinned(), 3.0f);
         take_hit(L, hit, HoverKind::Kernel, static_cast<int>(gi), &hover);
+        if (grouped) group_bar(hit, gk, group_colour(group_of_output_channel(c, oc)));
         if (gi == 0) record_grid_cells(state, "stepper.kernel", gk, hit);
       } else if (ci == 2) {  // output
         grid_highlight(gk, hit, hl.output, kHighlight(), 2.5f, static_cast<int>(gi) == oc ? kHighlightFill() : 0);
         if (L.pinned.kind == HoverKind::Output) grid_highlight(gk, hit, {L.pinned.cell}, kPinned(), 3.0f);
         take_hit(L, hit, HoverKind::Output, static_cast<int>(gi), &hover);
         if (hit.clicked) L.out_channel = static_cast<int>(gi);
-        if (gi == 0) record_grid_cells(state, "stepper.out", gk, hit);
+        if (grouped) group_bar(hit, gk, group_colour(group_of_output_channel(c, static_cast<int>(gi))));
+        if (gi < 4) record_grid_cells(state, gi == 0 ? std::string("stepper.out") : "stepper.out" + std::to_string(gi), gk, hit);
       } else {
         if (transposed && !as_conv) grid_highlight(gk, hit, hl.output, kHighlight(), 2.0f);
       }
@@ -580,6 +637,34 @@ void draw_edit(AppState& state) {
   }
 }
 
+// Standard / grouped / depthwise / pointwise multiply counts for this input, kernel and output size
+// (engine conv2d_macs), side by side; the mode on screen is bright, the others dim.
+void draw_multiplies(AppState& state) {
+  const LessonState& L = state.lessons;
+  const StepperConfig& c = L.config;
+  const StepperResult::MultiplyCounts& m = L.result.multiplies;
+  ImGui::TextDisabled(tr(S::stepper_multiplies_for), m.in_channels, m.out_channels, mode_shape(c).KH, mode_shape(c).KW,
+                      L.result.OH, L.result.OW);
+  struct Entry {
+    std::string label;
+    long long n;
+    bool current;
+  };
+  const Entry entries[4] = {
+      {tr(S::stepper_multiplies_standard), m.standard, c.mode == ConvMode::Standard},
+      {fmt(tr(S::stepper_multiplies_grouped), m.groups), m.grouped, c.mode == ConvMode::Grouped},
+      {tr(S::stepper_multiplies_depthwise), m.depthwise, c.mode == ConvMode::Depthwise || c.mode == ConvMode::Separable},
+      {tr(S::stepper_multiplies_pointwise), m.pointwise, c.mode == ConvMode::Pointwise || c.mode == ConvMode::Separable},
+  };
+  for (int i = 0; i < 4; ++i) {
+    const std::string text = entries[i].label + " " + (entries[i].n >= 0 ? std::to_string(entries[i].n) : tr(S::stepper_multiplies_not_divisible));
+    if (i) same_line_if_fits(ImGui::CalcTextSize(text.c_str()).x + ImGui::GetFontSize());
+    if (entries[i].current) ImGui::TextUnformatted(text.c_str());
+    else ImGui::TextDisabled("%s", text.c_str());
+  }
+  record_item_rect(state, "stepper.multiplies");
+}
+
 void draw_arithmetic(AppState& state, float height) {
   LessonState& L = state.lessons;
   const StepperConfig& c = L.config;
@@ -592,15 +677,23 @@ void draw_arithmetic(AppState& state, float height) {
     ImGui::PopStyleColor();
     if (!r.explain.empty()) ImGui::TextWrapped("%s", r.explain.c_str());
   } else {
-    Cell p = position_cell(r, c, L.position);
-    if (c.mode == ConvMode::Transposed)
+    const Cell p = L.arith_cell;
+    const bool follows = L.arith_target.kind != HoverKind::None;
+    if (c.mode == ConvMode::Transposed && follows)
+      ImGui::Text(tr(L.arith_pinned ? S::stepper_stamp_pinned : S::stepper_stamp_hovered), p.r, p.c);
+    else if (c.mode == ConvMode::Transposed)
       ImGui::Text(tr(S::stepper_stamp_of_input), L.position + 1, r.steps, p.r, p.c);
+    else if (follows)
+      ImGui::Text(tr(L.arith_pinned ? S::stepper_output_pinned : S::stepper_output_hovered), L.arith_channel, p.r, p.c,
+                  num_text(r.output.at(0, L.arith_channel, p.r, p.c)).c_str());
     else
       ImGui::Text(tr(S::stepper_position_of_output), L.position + 1, r.steps, L.out_channel, p.r, p.c,
                   num_text(r.output.at(0, L.out_channel, p.r, p.c)).c_str());
+    record_item_rect(state, "stepper.arithmetic-title");
     if (c.mode == ConvMode::Separable)
       ImGui::TextDisabled(tr(S::stepper_multiplies_depthwise_pointwise), r.macs_stage1,
                           r.macs_stage2, r.macs_stage1 + r.macs_stage2, r.macs_standard);
+    if (!mode_is_pool(c.mode) && c.mode != ConvMode::Transposed) draw_multiplies(state);
     if (!L.kernel_note.empty()) ImGui::TextDisabled("%s", L.kernel_note.c_str());
     if (c.mode == ConvMode::Transposed)
       ImGui::TextDisabled(tr(S::stepper_convtranspose2d_vs_zero),
@@ -622,7 +715,13 @@ void draw_stepper_panel(AppState& state) {
   LessonState& L = state.lessons;
   // NoNavInputs while the stepper has the keys: space and the arrows drive it, not ImGui's navigation.
   const ImGuiWindowFlags keys = L.stepper_keys_to_controls ? 0 : ImGuiWindowFlags_NoNavInputs;
-  if (!ImGui::Begin(tr_label(S::stepper_title), &L.show_stepper, keys | ImGuiWindowFlags_NoScrollbar)) {
+  // The page starts with the keys in the stepper (the arrows step at once, without a click). The other
+  // panels take the focus as they first appear, so it is given once they all have.
+  if (L.stepper_frames < 3 && ++L.stepper_frames == 3) ImGui::SetNextWindowFocus();
+  // Projector scale: the data grow with the scale and the panel scrolls where they no longer fit.
+  const float scale = std::max(1.0f, state.ui_scale);
+  const ImGuiWindowFlags scroll = scale > 1.0f ? ImGuiWindowFlags_HorizontalScrollbar : ImGuiWindowFlags_NoScrollbar;
+  if (!ImGui::Begin(tr_label(S::stepper_title), &L.show_stepper, keys | scroll)) {
     ImGui::End();
     return;
   }
@@ -641,9 +740,15 @@ void draw_stepper_panel(AppState& state) {
   // The arithmetic box is as tall as its text (wrapped), the grids get the rest.
   const float text_h = ImGui::CalcTextSize(L.result.valid ? L.arithmetic.c_str() : L.result.explain.c_str(), nullptr,
                                            false, ImGui::GetContentRegionAvail().x - line).y;
-  const float arith_h = std::clamp(text_h + line * 3.2f, line * 4.0f, avail * 0.45f);
-  draw_grids(state, avail - arith_h - ImGui::GetStyle().ItemSpacing.y * 2);
-  draw_arithmetic(state, 0);
+  const float arith_full = std::max(line * 4.0f, text_h + line * 3.2f);
+  const float arith_h = std::min(arith_full, std::max(line * 4.0f, avail * 0.45f));
+  const float grids_h = std::max(line * 3, avail - arith_h - ImGui::GetStyle().ItemSpacing.y * 2);
+  // At x1 the controls, transport and arithmetic above and below the grids are 1/scale as tall.
+  const float grids_h_x1 = grids_h + (ImGui::GetWindowHeight() - grids_h) * (1.0f - 1.0f / scale);
+  draw_grids(state, grids_h, grids_h_x1);
+  lesson_refresh(L);  // the arithmetic follows the cell the pointer is on in this frame
+  // x1: the arithmetic fills the rest of the panel; projector scale: as tall as its text, the panel scrolls.
+  draw_arithmetic(state, scale > 1.0f ? arith_full : 0.0f);
   L.stepper_popup_open = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
   ImGui::End();
 }

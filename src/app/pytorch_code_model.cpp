@@ -2,6 +2,8 @@
 // from the engine's StepperResult; this file only spells them in PyTorch's words.
 #include "pytorch_code_model.h"
 
+#include <cstddef>
+
 #include "engine/status.h"
 
 namespace cs::app {
@@ -68,6 +70,70 @@ std::string pytorch_line(const StepperConfig& c, const StepperResult& r) {
   // PyTorch initialises the bias randomly; the lesson adds the same number to every output channel.
   if (r.valid && c.bias != 0.0f && !mode_is_pool(c.mode)) line += "; bias filled with " + num_text(c.bias);
   return line;
+}
+
+namespace {
+
+// Values as a Python list, 9 significant digits (float32 round-trips), 12 to a line.
+std::string float_list(const float* v, size_t n) {
+  std::string out = "[";
+  for (size_t i = 0; i < n; ++i) {
+    if (i) out += i % 12 == 0 ? ",\n    " : ", ";
+    out += fmt("%.9g", static_cast<double>(v[i]));
+  }
+  return out + "]";
+}
+
+std::string tensor_text(const float* v, size_t n, const std::string& shape) {
+  return "torch.tensor(" + float_list(v, n) + ", dtype=torch.float32).reshape" + shape;
+}
+
+std::string shape_text(int a, int b, int c, int d) { return fmt("(%d, %d, %d, %d)", a, b, c, d); }
+
+}  // namespace
+
+std::string pytorch_script(const StepperConfig& c, const StepperData& d, const StepperResult& r) {
+  const std::string line = pytorch_line(c, r);
+  if (!r.valid) return line + "\n";
+  const ModeShape ms = mode_shape(c);
+  const bool pool = mode_is_pool(c.mode), bias = c.bias != 0.0f && !pool;
+  const int cg = ms.groups > 0 && c.C % ms.groups == 0 ? c.C / ms.groups : 1;
+  std::string s = "import torch\nfrom torch import nn\n\n";
+  s += "torch.set_printoptions(precision=4, sci_mode=False, linewidth=120)\n";
+  s += "layer = " + line + "\n";
+  s += "with torch.no_grad():\n";
+  const size_t kk = static_cast<size_t>(ms.KH) * ms.KW;
+  switch (c.mode) {
+    case ConvMode::Standard:
+    case ConvMode::Grouped:
+    case ConvMode::Depthwise:
+    case ConvMode::Pointwise:
+      s += "    layer.weight.copy_(" + tensor_text(d.weight.data(), static_cast<size_t>(ms.OC) * cg * kk, shape_text(ms.OC, cg, ms.KH, ms.KW)) + ")\n";
+      if (bias) s += "    layer.bias.fill_(" + fmt("%.9g", static_cast<double>(c.bias)) + ")\n";
+      break;
+    case ConvMode::Separable:
+      s += "    layer[0].weight.copy_(" + tensor_text(d.weight.data(), static_cast<size_t>(c.C) * kk, shape_text(c.C, 1, ms.KH, ms.KW)) + ")\n";
+      if (bias) s += "    layer[0].bias.fill_(" + fmt("%.9g", static_cast<double>(c.bias)) + ")\n";
+      s += "    layer[1].weight.copy_(" + tensor_text(d.weight2.data(), static_cast<size_t>(c.out_channels) * c.C, shape_text(c.out_channels, c.C, 1, 1)) + ")\n";
+      break;
+    case ConvMode::Transposed:
+      // ConvScope keeps the kernel as (out, in, KH, KW); ConvTranspose2d's weight is (in, out, KH, KW).
+      s += "    layer.weight.copy_(" + tensor_text(d.weight.data(), static_cast<size_t>(ms.OC) * c.C * kk, shape_text(ms.OC, c.C, ms.KH, ms.KW)) + ".transpose(0, 1))\n";
+      if (bias) s += "    layer.bias.fill_(" + fmt("%.9g", static_cast<double>(c.bias)) + ")\n";
+      break;
+    case ConvMode::MaxPool:
+    case ConvMode::AvgPool: break;
+  }
+  s += "    x = " + tensor_text(d.input.data(), static_cast<size_t>(c.C) * c.H * c.W, shape_text(1, c.C, c.H, c.W)) + "\n";
+  s += "    y = layer(x)\n";
+  s += "print(y)\n";
+  const Tensor& shown = c.mode == ConvMode::Separable ? r.pointwise_output : r.output;
+  if (!shown.empty()) {
+    const Shape& sh = shown.shape();
+    s += "convscope = " + tensor_text(shown.data(), shown.numel(), shape_text(sh[0], sh[1], sh[2], sh[3])) + "\n";
+    s += "print(\"max |torch - ConvScope| =\", (y - convscope).abs().max().item())\n";
+  }
+  return s;
 }
 
 }  // namespace cs::app

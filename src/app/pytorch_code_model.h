@@ -20,4 +20,10 @@ std::string pytorch_line(const StepperConfig& c, const StepperResult& r);
 // The output shape the engine computed as PyTorch prints a tuple: "(1, 2, 3, 3)"; "" when invalid.
 std::string pytorch_output_shape(const StepperConfig& c, const StepperResult& r);
 
+// A whole script that reproduces the lesson's numbers: the layer, its weights (and bias) and the input
+// as tensors with the values on screen, the output PyTorch computes printed, and the largest difference
+// from ConvScope's engine output printed after it (separable: the pointwise stage's output). Only the
+// layer line when the configuration is impossible.
+std::string pytorch_script(const StepperConfig& c, const StepperData& d, const StepperResult& r);
+
 }  // namespace cs::app

@@ -107,6 +107,32 @@ ModeShape mode_shape(const StepperConfig& c) {
   return s;
 }
 
+std::vector<int> input_channels_of_output_channel(const StepperConfig& c, int oc) {
+  const ModeShape ms = mode_shape(c);
+  if (oc < 0 || oc >= ms.OC || ms.groups < 1 || c.C % ms.groups != 0 || ms.OC % ms.groups != 0) return {};
+  if (c.mode == ConvMode::Transposed) {  // groups = 1: every input channel stamps onto every output
+    std::vector<int> all(c.C);
+    for (int ch = 0; ch < c.C; ++ch) all[ch] = ch;
+    return all;
+  }
+  const int cg = c.C / ms.groups, grp = oc / (ms.OC / ms.groups);
+  std::vector<int> out(cg);
+  for (int l = 0; l < cg; ++l) out[l] = grp * cg + l;
+  return out;
+}
+
+int group_of_input_channel(const StepperConfig& c, int ch) {
+  const ModeShape ms = mode_shape(c);
+  if (c.mode == ConvMode::Transposed || ms.groups < 1 || c.C % ms.groups != 0) return 0;
+  return ch / (c.C / ms.groups);
+}
+
+int group_of_output_channel(const StepperConfig& c, int oc) {
+  const ModeShape ms = mode_shape(c);
+  if (c.mode == ConvMode::Transposed || ms.groups < 1 || ms.OC % ms.groups != 0) return 0;
+  return oc / (ms.OC / ms.groups);
+}
+
 // [SECTION] data ----------------------------------------------------------------------------------------
 
 namespace {
@@ -457,6 +483,24 @@ StepperResult compute_stepper(const StepperConfig& c, const StepperData& d) {
     Status ps = conv2d_forward(r.partials[o], gin, gw, nullptr, dp, ConvAlgo::Reference);
     if (!ps.is_ok()) r.partials[o] = Tensor();
   }
+  {
+    // Side by side: what this input, kernel and output size cost as each kind of convolution.
+    auto& m = r.multiplies;
+    m.in_channels = c.C;
+    m.out_channels = c.mode == ConvMode::Depthwise ? c.C : c.out_channels;
+    m.groups = c.groups;
+    const Size2 k{ms.KH, ms.KW};
+    Conv2dParams q = p;
+    q.groups = 1;
+    m.standard = conv2d_macs(in_shape, m.out_channels, k, q);
+    if (c.groups >= 1 && c.C % c.groups == 0 && m.out_channels % c.groups == 0) {
+      q.groups = c.groups;
+      m.grouped = conv2d_macs(in_shape, m.out_channels, k, q);
+    }
+    q.groups = c.C;
+    m.depthwise = conv2d_macs(in_shape, c.C, k, q);
+    m.pointwise = conv2d_macs({1, c.C, g.OH, g.OW}, m.out_channels, Size2{1, 1}, Conv2dParams{});
+  }
   if (c.mode == ConvMode::Separable) {
     Tensor w2 = tensor_of(d.weight2, {c.out_channels, c.C, 1, 1});
     Tensor b2({c.out_channels}, 0.0f);
@@ -578,9 +622,23 @@ std::vector<Cell> cells_of_kernel_tap(const StepperConfig& c, const StepperResul
   return cross(rows, cols);
 }
 
-Highlights highlights_for(const StepperConfig& c, const StepperResult& r, const HoverTarget& h, int t) {
+Highlights highlights_for(const StepperConfig& c, const StepperResult& r, const HoverTarget& h, int t, int oc) {
   Highlights hl;
   if (!r.valid) return hl;
+  {
+    const ModeShape ms0 = mode_shape(c);
+    const int cg = ms0.groups > 0 ? std::max(1, c.C / ms0.groups) : 1;
+    switch (h.kind) {
+      case HoverKind::Input: hl.input_channels = {h.channel}; break;
+      case HoverKind::Output: hl.input_channels = input_channels_of_output_channel(c, h.channel); break;
+      case HoverKind::Kernel:
+        // Plane l of output channel oc multiplies input channel (its group's first) + l.
+        if (c.mode == ConvMode::Transposed) hl.input_channels = {h.channel};
+        else hl.input_channels = {group_of_output_channel(c, oc) * cg + h.channel};
+        break;
+      case HoverKind::None: hl.input_channels = input_channels_of_output_channel(c, oc); break;
+    }
+  }
   ModeShape ms = mode_shape(c);
   const bool tr = c.mode == ConvMode::Transposed;
   std::vector<Cell> all_taps;
@@ -680,10 +738,16 @@ float input_at(const StepperConfig& c, const StepperData& d, int ch, int y, int 
 }  // namespace
 
 std::string arithmetic_text(const StepperConfig& c, const StepperData& d, const StepperResult& r, int oc, int t) {
+  return arithmetic_text_at(c, d, r, oc, position_cell(r, c, t));
+}
+
+std::string arithmetic_text_at(const StepperConfig& c, const StepperData& d, const StepperResult& r, int oc, Cell p) {
   if (!r.valid) return "";
   ModeShape ms = mode_shape(c);
   oc = std::clamp(oc, 0, r.OC - 1);
-  Cell p = position_cell(r, c, t);
+  const int rows = c.mode == ConvMode::Transposed ? c.H : r.OH, cols = c.mode == ConvMode::Transposed ? c.W : r.OW;
+  if (p.r < 0 || p.r >= rows || p.c < 0 || p.c >= cols) return "";
+  const int t = p.r * cols + p.c;  // transposed: stamps happen in row-major order of the input
   std::string s;
   if (c.mode == ConvMode::Transposed) {
     std::vector<Cell> outs = output_cells_of_input(c, r, p);

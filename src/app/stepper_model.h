@@ -64,6 +64,14 @@ struct ModeShape {
 };
 ModeShape mode_shape(const StepperConfig& c);
 
+// The input channels output channel `oc` reads: all of them (standard, pointwise, transposed), its
+// group's (grouped), only channel oc (depthwise, separable's first stage, pooling). Empty if oc is
+// out of range or the groups do not divide the channels.
+std::vector<int> input_channels_of_output_channel(const StepperConfig& c, int oc);
+// The group (0-based) an input channel belongs to under the mode's grouping; 0 when there is one group.
+int group_of_input_channel(const StepperConfig& c, int ch);
+int group_of_output_channel(const StepperConfig& c, int oc);
+
 // [SECTION] data -----------------------------------------------------------------------------------
 
 // Input (C, H, W) for a preset. Digit/Image/Custom use `source` (grey or RGB, values as given),
@@ -83,6 +91,12 @@ struct StepperResult {
   std::vector<Tensor> partials;  // per output channel: (1, C/groups, OH, OW) per-input-channel sums (engine)
   Tensor pointwise_output;       // Separable: (1, OC, OH, OW) of the second stage
   long long macs_stage1 = 0, macs_stage2 = 0, macs_standard = 0;  // Separable comparison (engine cost helpers)
+  // The same input, kernel and output size as standard / grouped / depthwise / pointwise 1x1 (engine
+  // conv2d_macs); set for every convolution mode. grouped < 0: `groups` does not divide the channels.
+  struct MultiplyCounts {
+    int in_channels = 0, out_channels = 0, groups = 1;
+    long long standard = 0, grouped = -1, depthwise = 0, pointwise = 0;
+  } multiplies;
   // Transposed: the equivalent ordinary convolution of the zero-inserted, padded input.
   Tensor zero_inserted;  // (1, C, ZH, ZW)
   Tensor flipped;        // (OC, C, KH, KW) kernel rotated by 180 degrees
@@ -119,12 +133,14 @@ struct Cell {
   bool operator<(const Cell& o) const { return r != o.r ? r < o.r : c < o.c; }
 };
 
-// What the pointer is on (hovered or pinned).
+// What the pointer is on (hovered or pinned): the cell and the channel of its grid (output channel,
+// input channel, or kernel plane).
 enum class HoverKind : int { None, Output, Input, Kernel };
 struct HoverTarget {
   HoverKind kind = HoverKind::None;
   Cell cell;
-  bool operator==(const HoverTarget& o) const { return kind == o.kind && cell == o.cell; }
+  int channel = 0;
+  bool operator==(const HoverTarget& o) const { return kind == o.kind && cell == o.cell && channel == o.channel; }
 };
 
 // Position index t -> cell of the grid the animation walks (output for conv/pool, input for transposed).
@@ -140,15 +156,19 @@ std::vector<Cell> cells_of_kernel_tap(const StepperConfig& c, const StepperResul
 
 struct Highlights {
   std::vector<Cell> input, output, kernel;
+  std::vector<int> input_channels;  // the input channels whose grids show `input` (sorted)
 };
-// The highlight sets for a hover target, or for the animation position when nothing is hovered.
-Highlights highlights_for(const StepperConfig& c, const StepperResult& r, const HoverTarget& h, int t);
+// The highlight sets for a hover target, or for the animation position of output channel `oc` when
+// nothing is hovered. The input cells light only on the channels the output channel reads.
+Highlights highlights_for(const StepperConfig& c, const StepperResult& r, const HoverTarget& h, int t, int oc = 0);
 
 // [SECTION] arithmetic ---------------------------------------------------------------------------
 
 // "1*1 + 2*0 + 3*1 + ... = 15" per input channel, then the channel sum and bias, with the real
 // numbers; output channel `oc`. Pooling: "max(1, 2, -inf, ...) = 2"; transposed: the stamp.
 std::string arithmetic_text(const StepperConfig& c, const StepperData& d, const StepperResult& r, int oc, int t);
+// The same for output cell `cell` (conv and pooling modes; transposed takes the input cell that stamps).
+std::string arithmetic_text_at(const StepperConfig& c, const StepperData& d, const StepperResult& r, int oc, Cell cell);
 
 // Short number text: integers without decimals, else up to 4 significant digits ("-0.25", "1e+03").
 std::string num_text(float v);

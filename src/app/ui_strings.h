@@ -130,12 +130,10 @@ namespace cs::app {
   X(im2col_no_column_matrix_2, "no column matrix") \
   X(im2col_winograd_f_2x2, "Winograd F(2x2,3x3) at output [%d..%d, %d..%d] (channel 0, filter 0): Y = A^T [(G g G^T) * (B^T d B)] A. 16 multiplications instead of 36 (4 outputs x 9 taps).") \
   X(im2col_max_winograd_direct, "max |Winograd - direct| = %.2g") \
-  X(im2col_the_same_convolution, "The same convolution (8 -> 8 channels, 3x3, padding 1) by the engine's three algorithms, timed here, in this %s:") \
   X(im2col_page_or_program, "page or program") \
   X(im2col_size, "size") \
-  X(im2col_size_format, "%d x %d") \
+  X(im2col_size_format, "%d") \
   X(im2col_measure, "Measure") \
-  X(im2col_press_measure_best, "press Measure (best of 3 runs each)") \
   X(im2col_title, "im2col###im2col") \
   X(im2col_column_matrix, "Column matrix") \
   X(im2col_col2im, "col2im") \
@@ -339,7 +337,6 @@ namespace cs::app {
   X(im2col_caption_column_matrix, "column matrix") \
   X(im2col_caption_output_transposed, "= output^T") \
   X(im2col_caption_output, "= output") \
-  X(im2col_caption_copies, "copies of each pixel (col2im of an all-ones matrix, channel 0)") \
   X(im2col_winograd_d_tile, "d (4x4 tile)") \
   X(im2col_winograd_m, "M = U * V (16 mults)") \
   X(im2col_winograd_direct, "direct (36 mults)") \
@@ -610,6 +607,36 @@ namespace cs::app {
   X(link_not_one_of_three, "%s must be %s, %s or %s, got \"%s\"") \
   X(draw_pad_photo_label, "photo %s, %d x %d") \
   X(se_weights_live_sample, "While training: measured on a sample of %d of the %d test digits, to keep up with the weights.") \
+  /* [teacher view: stepper arithmetic and multiply counts, im2col zoom and timing, runnable PyTorch */ \
+  /*  (panel_stepper.cpp, panel_im2col.cpp, panel_output_size.cpp, im2col_model.cpp, output_size_model.cpp)] */ \
+  X(stepper_output_hovered, "under the pointer: output[%d][%d,%d] = %s") \
+  X(stepper_output_pinned, "pinned: output[%d][%d,%d] = %s (click it again to unpin)") \
+  X(stepper_stamp_hovered, "under the pointer: the stamp of input cell [%d,%d]") \
+  X(stepper_stamp_pinned, "pinned: the stamp of input cell [%d,%d]") \
+  X(stepper_multiplies_for, "multiplies for %d -> %d channels, kernel %dx%d, output %dx%d:") \
+  X(stepper_multiplies_standard, "standard") \
+  X(stepper_multiplies_grouped, "grouped (g=%d)") \
+  X(stepper_multiplies_depthwise, "depthwise") \
+  X(stepper_multiplies_pointwise, "pointwise 1x1") \
+  X(stepper_multiplies_not_divisible, "n/a (groups must divide the channels)") \
+  X(model_im2col_not_compared, "not compared: the GEMM gives %zu values, conv2d %zu") \
+  X(im2col_gemm_not_compared, "GEMM (%d x %d) x (%d x %d) -> (%d, %d, %d); %s") \
+  X(im2col_click_to_zoom, "click a matrix to enlarge it; click again to go back") \
+  X(im2col_zoomed, "%s (%d x %d), enlarged: click it to go back") \
+  X(im2col_caption_weights, "W") \
+  X(im2col_caption_weights_t, "W^T") \
+  X(im2col_caption_copies_channel, "ch%d: copies of each pixel") \
+  X(im2col_col2im_hover, "hover a pixel: how many columns hold a copy of it") \
+  X(im2col_col2im_pixel, "pixel [%d][%d,%d] is copied into %d columns: col2im adds %d gradient contributions back onto it") \
+  X(im2col_timing_shape, "input (1, %d, %d, %d) * weight (%d, %d, %d, %d) -> output (1, %d, %d, %d), stride %dx%d, padding %dx%d, dilation %dx%d, groups %d") \
+  X(im2col_timing_live, "The stepper's convolution at the size you choose, timed live in this %s (best of the last %d runs each):") \
+  X(im2col_timing_no_conv, "Timing needs an ordinary convolution (not pooling or transposed mode): %s") \
+  X(im2col_timing_invalid, "This configuration has no output at this size: %s") \
+  X(output_size_copy_runnable, "Copy runnable PyTorch (weights, input, output)") \
+  X(output_size_runnable_caption, "A script that rebuilds this lesson's numbers in PyTorch and prints the output shown in the stepper:") \
+  X(notice_copied_pytorch_script, "Copied the PyTorch script") \
+  X(cost_row_depthwise_alone, "depthwise alone") \
+  X(cost_row_pointwise_alone, "pointwise 1x1 alone") \
   /* end */
 // clang-format on
 

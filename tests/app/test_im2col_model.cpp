@@ -154,3 +154,57 @@ TEST_CASE("timing meter runs the three algorithms") {
   for (const AlgoTiming& a : t) CHECK(a.ok);
   CHECK(t[2].name == "winograd");
 }
+
+TEST_CASE("the GEMM is compared with the convolution only when both have the same values") {
+  StepperConfig c;
+  c.C = 2;
+  c.out_channels = 3;
+  c.kernel_preset = KernelPreset::Random;
+  Built b = build(c);
+  Im2colView v = compute_im2col_view(c, b.d, b.r, false);
+  REQUIRE(v.valid);
+  CHECK(v.compared);
+  CHECK(v.max_abs_diff < 1e-5f);
+  // An output of another shape: no comparison, and no claimed match.
+  StepperResult other = b.r;
+  other.output = cs::Tensor({1, 2, 3, 3});
+  Im2colView w = compute_im2col_view(c, b.d, other, false);
+  CHECK_FALSE(w.compared);
+  CHECK(w.max_abs_diff == 0);
+  CHECK(w.not_compared.find("27") != std::string::npos);
+  CHECK(w.not_compared.find("18") != std::string::npos);
+}
+
+TEST_CASE("the live timing meter times the stepper's own convolution at the chosen size") {
+  StepperConfig c;
+  c.mode = ConvMode::Grouped;
+  c.C = 2;
+  c.out_channels = 4;
+  c.groups = 2;
+  c.KH = c.KW = 5;
+  c.stride = {2, 2};
+  c.padding = {1, 1};
+  TimingMeter m = timing_meter(c, 40);
+  REQUIRE(m.ok);
+  CHECK(m.in_shape == cs::Shape{1, 2, 40, 40});
+  CHECK(m.w_shape == cs::Shape{4, 1, 5, 5});
+  CHECK(m.out_shape == cs::Shape{1, 4, 19, 19});  // (40 + 2 - 5) / 2 + 1
+  CHECK(m.label.find("input (1, 2, 40, 40)") != std::string::npos);
+  CHECK(m.label.find("output (1, 4, 19, 19)") != std::string::npos);
+  CHECK(m.label.find("groups 2") != std::string::npos);
+  for (int i = 0; i < 6; ++i) timing_meter_step(m);
+  CHECK(m.runs >= 5);
+  REQUIRE(m.rows.size() == 3);
+  CHECK(m.rows[0].ok);
+  CHECK(m.rows[1].ok);
+  CHECK_FALSE(m.rows[2].ok);  // Winograd is 3x3 stride 1 only: the engine says why
+  CHECK_FALSE(m.rows[2].why.empty());
+  c.mode = ConvMode::MaxPool;
+  CHECK_FALSE(timing_meter(c, 40).ok);
+  c.mode = ConvMode::Standard;
+  c.KH = c.KW = 9;
+  c.padding = {0, 0};
+  TimingMeter small = timing_meter(c, 8);  // a 9x9 kernel on 8x8: no output, said in words
+  CHECK_FALSE(small.ok);
+  CHECK_FALSE(small.error.empty());
+}

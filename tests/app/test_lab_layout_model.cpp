@@ -33,6 +33,29 @@ TEST_CASE("digit lab layout: no overlap, inside the window, below the menu bar")
   }
 }
 
+TEST_CASE("digit lab layout at projector scale: bigger left column, still inside the window, no overlap") {
+  for (const auto& size : {std::pair<float, float>{1280, 800}, {1920, 1080}}) {
+    for (float scale : {1.5f, 2.0f}) {
+      const float w = size.first, h = size.second;
+      CAPTURE(w);
+      CAPTURE(h);
+      CAPTURE(scale);
+      const LabLayout l = lab_layout(w, h, 19.0f * scale, scale);
+      const LabRect all[] = {l.draw_pad, l.prediction, l.activations, l.se_weights, l.training};
+      for (int i = 0; i < 5; ++i) {
+        CAPTURE(i);
+        CHECK(all[i].x >= 0);
+        CHECK(all[i].y >= 19.0f * scale);
+        CHECK(all[i].x + all[i].w <= w);
+        CHECK(all[i].y + all[i].h <= h);
+        CHECK(all[i].h >= 140);
+        for (int j = i + 1; j < 5; ++j) CHECK_FALSE(lab_rects_overlap(all[i], all[j]));
+      }
+      CHECK(l.draw_pad.w > lab_layout(w, h, 19.0f).draw_pad.w);
+    }
+  }
+}
+
 TEST_CASE("overlap test is strict about shared edges") {
   CHECK_FALSE(lab_rects_overlap({0, 0, 10, 10}, {10, 0, 10, 10}));
   CHECK(lab_rects_overlap({0, 0, 10, 10}, {9, 9, 10, 10}));

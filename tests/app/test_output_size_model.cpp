@@ -74,7 +74,7 @@ TEST_CASE("cost table: standard vs grouped vs depthwise-separable at the same sh
   c.padding = {1, 1};
   CostInputs ci;  // 32 -> 64, groups 4, batch 8
   std::vector<CostRow> rows = cost_table(c, ci);
-  REQUIRE(rows.size() == 3);
+  REQUIRE(rows.size() == 5);
   CHECK(rows[0].params == 64 * 32 * 9 + 64);
   CHECK(rows[0].params_no_bias == 64 * 32 * 9);
   CHECK(rows[0].macs == 8LL * 64 * 64 * 32 * 9);
@@ -82,6 +82,15 @@ TEST_CASE("cost table: standard vs grouped vs depthwise-separable at the same sh
   CHECK(rows[1].params_no_bias == 64 * 8 * 9);
   CHECK(rows[2].params_no_bias == 32 * 9 + 64 * 32);
   CHECK(rows[2].macs < rows[1].macs);
+  // The separable row's two stages alone add up to it.
+  CHECK(rows[3].name == "depthwise alone");
+  CHECK(rows[3].params_no_bias == 32 * 9);
+  CHECK(rows[3].macs == 8LL * 64 * 32 * 9);  // batch 8, 8x8 positions, 32 channels, 3x3
+  CHECK(rows[4].name == "pointwise 1x1 alone");
+  CHECK(rows[4].params_no_bias == 64 * 32);
+  CHECK(rows[4].macs == 8LL * 64 * 64 * 32);
+  CHECK(rows[3].macs + rows[4].macs == rows[2].macs);
+  CHECK(rows[3].params + rows[4].params == rows[2].params);
   ci.groups = 5;
   rows = cost_table(c, ci);
   CHECK_FALSE(rows[1].valid);

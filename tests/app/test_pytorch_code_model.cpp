@@ -191,4 +191,54 @@ TEST_CASE("pytorch line: torch (/usr/bin/python3) gives the output shape ConvSco
   CHECK(mismatches == 0);
   MESSAGE("torch checked ", want.size(), " generated lines");
 }
+
+// The runnable script: torch, given the lesson's weights and input as the script writes them, computes
+// the output ConvScope's engine computed (the script prints the largest difference itself).
+TEST_CASE("pytorch script: torch (/usr/bin/python3) reproduces the engine's output from the copied values") {
+  if (std::system("/usr/bin/python3 -c 'import torch' > /dev/null 2>&1") != 0) {
+    MESSAGE("SKIPPED: torch is not importable by /usr/bin/python3 (install python3-torch to run this test)");
+    return;
+  }
+  std::vector<StepperConfig> configs;
+  for (int m = 0; m < kConvModeCount; ++m) {
+    StepperConfig c;
+    c.mode = static_cast<ConvMode>(m);
+    c.C = 2;
+    c.H = 6;
+    c.W = 7;
+    c.out_channels = 2;
+    c.groups = 2;
+    c.stride = {2, 1};
+    c.padding = {1, 0};
+    c.input_preset = InputPreset::Random;
+    c.kernel_preset = KernelPreset::Random;
+    c.bias = mode_is_pool(c.mode) ? 0.0f : -0.75f;
+    configs.push_back(c);
+  }
+  for (const StepperConfig& c : configs) {
+    StepperData d;
+    d.input = make_input(c, {});
+    make_weights(c, {}, &d, nullptr);
+    const StepperResult r = compute_stepper(c, d);
+    REQUIRE_MESSAGE(r.valid, pytorch_layer(c), ": ", r.error);
+    const std::string script = pytorch_script(c, d, r);
+    const std::string path = "/tmp/convscope_pytorch_script_test_" + std::to_string(static_cast<long>(::getpid())) + ".py";
+    FILE* f = std::fopen(path.c_str(), "w");
+    REQUIRE(f);
+    std::fwrite(script.data(), 1, script.size(), f);
+    std::fclose(f);
+    FILE* p = ::popen(("/usr/bin/python3 " + path + " 2>&1").c_str(), "r");
+    REQUIRE(p);
+    const std::string out = read_all(p);
+    const int rc = ::pclose(p);
+    std::remove(path.c_str());
+    CAPTURE(pytorch_layer(c));
+    REQUIRE_MESSAGE(rc == 0, "python failed:\n", out, "\nscript:\n", script);
+    const size_t at = out.find("max |torch - ConvScope| = ");
+    REQUIRE_MESSAGE(at != std::string::npos, out);
+    const double diff = std::atof(out.c_str() + at + 26);
+    CHECK_MESSAGE(diff < 1e-4, out);
+    CHECK(out.find("tensor(") != std::string::npos);
+  }
+}
 #endif

@@ -299,3 +299,88 @@ TEST_CASE("mode and preset names round-trip") {
   CHECK(num_text(2.0f) == "2");
   CHECK(num_text(-0.25f) == "-0.25");
 }
+
+TEST_CASE("grouped and depthwise: an output channel reads exactly its group's input channels") {
+  // Brute force from the weight layout (OC, C/groups, ...): output o of group o / (OC/groups) multiplies
+  // input channels group*(C/groups) .. +C/groups-1, and the highlight lights exactly those.
+  for (int C = 1; C <= 3; ++C)
+    for (int oc = 1; oc <= 4; ++oc)
+      for (int g = 1; g <= 3; ++g) {
+        if (C % g != 0 || oc % g != 0) continue;
+        StepperConfig c;
+        c.mode = ConvMode::Grouped;
+        c.C = C;
+        c.out_channels = oc;
+        c.groups = g;
+        Built b = build(c);
+        REQUIRE(b.r.valid);
+        for (int o = 0; o < oc; ++o) {
+          std::vector<int> want;
+          for (int ch = 0; ch < C; ++ch)
+            if (ch / (C / g) == o / (oc / g)) want.push_back(ch);
+          CAPTURE(C);
+          CAPTURE(oc);
+          CAPTURE(g);
+          CAPTURE(o);
+          CHECK(input_channels_of_output_channel(c, o) == want);
+          CHECK(highlights_for(c, b.r, HoverTarget{}, 0, o).input_channels == want);
+          CHECK(highlights_for(c, b.r, HoverTarget{HoverKind::Output, Cell{0, 0}, o}, 0, 0).input_channels == want);
+          CHECK(group_of_output_channel(c, o) == o / (oc / g));
+        }
+      }
+  StepperConfig c;
+  c.mode = ConvMode::Depthwise;
+  c.C = 3;
+  Built b = build(c);
+  REQUIRE(b.r.valid);
+  CHECK(input_channels_of_output_channel(c, 2) == std::vector<int>{2});
+  // A kernel plane of output channel 1 multiplies input channel 1 only.
+  CHECK(highlights_for(c, b.r, HoverTarget{HoverKind::Kernel, Cell{0, 0}, 0}, 0, 1).input_channels == std::vector<int>{1});
+  c.mode = ConvMode::Standard;
+  CHECK(input_channels_of_output_channel(c, 0) == std::vector<int>{0, 1, 2});
+}
+
+TEST_CASE("the arithmetic of a hovered output cell is that cell's sum, equal to the engine value") {
+  StepperConfig c;
+  c.H = c.W = 6;
+  c.C = 2;
+  c.out_channels = 2;
+  c.input_preset = InputPreset::Counting;
+  c.kernel_preset = KernelPreset::Random;
+  c.bias = 0.5f;
+  Built b = build(c);
+  REQUIRE(b.r.valid);
+  for (int t = 0; t < b.r.steps; ++t) {
+    const Cell p = position_cell(b.r, c, t);
+    CHECK(arithmetic_text_at(c, b.d, b.r, 1, p) == arithmetic_text(c, b.d, b.r, 1, t));
+    const std::string s = arithmetic_text_at(c, b.d, b.r, 1, p);
+    CHECK(s.substr(s.rfind("= ") + 2) == num_text(b.r.output.at(0, 1, p.r, p.c)));
+  }
+  CHECK(arithmetic_text_at(c, b.d, b.r, 0, Cell{0, 1}) != arithmetic_text_at(c, b.d, b.r, 0, Cell{2, 3}));
+  CHECK(arithmetic_text_at(c, b.d, b.r, 0, Cell{9, 9}).empty());  // off the grid: nothing, not a wrong sum
+}
+
+TEST_CASE("multiply counts: standard / grouped / depthwise / pointwise from the engine's cost formula") {
+  StepperConfig c;
+  c.mode = ConvMode::Grouped;
+  c.C = 2;
+  c.out_channels = 4;
+  c.groups = 2;
+  c.H = c.W = 7;
+  Built b = build(c);
+  REQUIRE(b.r.valid);
+  const long long pos = 5 * 5;  // 7 - 3 + 1 per side
+  const auto& m = b.r.multiplies;
+  CHECK(m.standard == pos * 4 * 2 * 9);
+  CHECK(m.grouped == pos * 4 * 1 * 9);
+  CHECK(m.depthwise == pos * 2 * 9);
+  CHECK(m.pointwise == pos * 4 * 2);
+  c.groups = 1;
+  c.C = 3;
+  c.out_channels = 2;
+  c.groups = 3;  // does not divide 2 output channels: the grouped count is not given
+  c.mode = ConvMode::Standard;
+  b = build(c);
+  REQUIRE(b.r.valid);
+  CHECK(b.r.multiplies.grouped < 0);
+}
