@@ -7,7 +7,10 @@
 set -u
 app=$1 out=$2
 mkdir -p "$out"
-run() { timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" "$app" "$@"; }
+# xvfb-run exits 5, hiding the app's exit code, when it cannot remove its temporary folder (seen once
+# with several checkouts testing at once): it gets a private one.
+xtmp=$(mktemp -d); trap 'rm -rf "$xtmp"' EXIT
+run() { timeout 120 env TMPDIR="$xtmp" xvfb-run -a -s "-screen 0 1280x800x24" "$app" "$@"; }
 fail() { echo "desktop_smoke: $*" >&2; exit 1; }
 
 run --frames 30 --screenshot "$out/desktop.png" --dump-state "$out/desktop.state.json" \
