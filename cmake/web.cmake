@@ -122,8 +122,8 @@ function(cs_web_engine_cold_sources)
   file(GLOB cold CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/engine/data/*.cpp)
   list(FILTER cold EXCLUDE REGEX "digit_input\\.cpp$")
   foreach(f nn/model.cpp nn/init.cpp nn/trace.cpp nn/receptive_field.cpp nn/digitnet.cpp nn/saliency.cpp
-            nn/convnext_block.cpp nn/mbconv.cpp nn/sequential.cpp ops/cost.cpp ops/conv_geometry.cpp
-            ops/conv_transpose2d.cpp tensor.cpp parallel.cpp)
+            nn/convnext_block.cpp nn/mbconv.cpp nn/sequential.cpp nn/walk.cpp nn/layers.cpp nn/squeeze_excite.cpp
+            ops/cost.cpp ops/conv_geometry.cpp ops/conv2d.cpp ops/conv_transpose2d.cpp tensor.cpp parallel.cpp cpu.cpp)
     list(APPEND cold ${CMAKE_SOURCE_DIR}/src/engine/${f})
   endforeach()
   set_source_files_properties(${cold} PROPERTIES COMPILE_OPTIONS "-Os")
