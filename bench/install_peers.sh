@@ -16,12 +16,9 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
 # Debian's torch links the reference BLAS; its convolutions that do not go through oneDNN (batch-1
 # small maps, single-thread 1x1) would be timed 4-15x slower than a torch user with OpenBLAS sees.
 PKGS=(python3-torch libopenblas0-openmp)
-command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
-command -v npm >/dev/null 2>&1 || PKGS+=(npm)
-missing=()
-for p in "${PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
+# shellcheck source=../scripts/debian_packages.sh
+source "$ROOT/scripts/debian_packages.sh"
+mapfile -t missing < <(debian_missing "${PKGS[@]}")
 # Installing OpenBLAS makes it the system's libblas/liblapack (Debian alternatives, auto mode), which
 # would change every other program's BLAS; the bench hands it to torch by LD_LIBRARY_PATH instead,
 # so the system's previous choice is put back.

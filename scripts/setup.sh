@@ -34,13 +34,9 @@ PKGS=(build-essential cmake ninja-build pkg-config dpkg-dev
       python3-torch python3-numpy
       chromium xvfb xauth libgl1-mesa-dri
       fonts-dejavu-core fonttools)
-# node + npm: the machine image ships Node 20 with npm; Debian's nodejs/npm only when absent.
-command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
-command -v npm >/dev/null 2>&1 || PKGS+=(npm)
-missing=()
-for p in "${PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
+# shellcheck source=debian_packages.sh
+source "$ROOT/scripts/debian_packages.sh"
+mapfile -t missing < <(debian_missing "${PKGS[@]}")
 need_src=0
 apt_has_deb_src / || need_src=1
 if [ ${#missing[@]} -gt 0 ] || [ $need_src = 1 ]; then

@@ -15,7 +15,7 @@ namespace cs::app {
 constexpr int kDigitSide = 28;
 constexpr int kDigitPixels = kDigitSide * kDigitSide;
 // The bundle keeps 16 grey levels per pixel (4 bits; visually identical to MNIST's 256) so the
-// page's first load fits issue 8's size budget. Level l is shown as the grey l * 17 (0, 17, ..., 255).
+// page's first load fits its size budget. Level l is shown as the grey l * 17 (0, 17, ..., 255).
 constexpr int kDigitLevelBits = 4;
 constexpr int kDigitMaxCount = 60000;  // MNIST's largest split: a bigger count is refused unread
 

@@ -83,7 +83,7 @@ class SpeedEstimate {
 // How a frame takes part in the SE pass (digit_lab.cpp feeds it what the platform says). With an idle
 // service that is delivering (an idle slice ran digits within the last `grace_frames` frames), the
 // frame does none of it: the whole pass runs between frames and the frame keeps its CPU time
-// (issue 8). Otherwise (no idle service, or it has been starved that long: the page is busy, the
+// (the 4 ms frame budget). Otherwise (no idle service, or it has been starved that long: the page is busy, the
 // browser finds no idle time) frames take what is left under `target_ms` (the frame's own work and
 // the part outside the app set aside), with one digit forced every `max_idle_frames` frames.
 struct SeFramePlan {
@@ -97,7 +97,7 @@ struct SeFrameInputs {
   double spent_ms = 0;              // this frame so far
   double outside_ms = 0;            // the part of recent frames outside the app (input, render, GL)
 };
-constexpr double kSeFrameTargetMs = 3.0;  // a frame that runs SE digits ends under this (issue 8: 4 ms)
+constexpr double kSeFrameTargetMs = 3.0;  // a frame that runs SE digits ends under this (the frame budget is 4 ms)
 constexpr int kSeIdleGraceFrames = 30;    // ~0.5 s at 60 fps without an idle digit: frames take over
 constexpr int kSeMaxIdleFrames = 32;      // 1 frame in 32 may overshoot: the 95th percentile holds
 SeFramePlan se_frame_plan(const SeFrameInputs& in);

@@ -7,6 +7,6 @@
 // Old names removed so the app does not start depending on API that 1.87+ drops.
 #define IMGUI_DISABLE_OBSOLETE_FUNCTIONS
 // Not used by the app (no ShowDemoWindow / ShowMetricsWindow call): compiled out rather than left to
-// the linker, which keeps the debug hooks NewFrame and the ID stack call (issue 8: first load).
+// the linker, which keeps the debug hooks NewFrame and the ID stack call (first-load budget).
 #define IMGUI_DISABLE_DEMO_WINDOWS
 #define IMGUI_DISABLE_METRICS_WINDOW

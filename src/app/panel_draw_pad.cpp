@@ -200,7 +200,7 @@ void gallery(AppState& state, LabSession& s, LabView& v) {
   // The digits' pictures in strips of kAtlasStrip digits (gallery order, kAtlasColumns a row), each
   // built and uploaded the first time one of its cells is on screen, one strip a frame (cells of a strip
   // not built yet stay dark for a frame or two): the lab's first frame used to build and upload the
-  // whole 3 MB atlas of 1000 digits at once, 10-80 ms (issue 8's 4 ms frames). A strip holds several
+  // whole 3 MB atlas of 1000 digits at once, 10-80 ms (frames have 4 ms). A strip holds several
   // gallery rows, so the cells on screen still draw with two or three textures (draw calls).
   constexpr int kStripsPerFrame = 1;
   constexpr int kStrip = LabView::kAtlasStrip, kCols = LabView::kAtlasColumns;

@@ -96,12 +96,28 @@ TEST_CASE("pytorch line: an impossible configuration says so with the engine's w
 
 namespace {
 
-std::string read_all(FILE* f) {
-  std::string out;
-  char buf[4096];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  return out;
+struct PythonRun {
+  int rc = -1;
+  std::string out;  // stdout and stderr
+};
+
+// Runs `script` with Debian's python3 (the one with torch) from a file in the test's private folder.
+PythonRun run_python(const std::string& script, const char* file_name) {
+  PythonRun r;
+  const std::string path = cs_test::temp_path(file_name);
+  FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) return r;
+  std::fwrite(script.data(), 1, script.size(), f);
+  std::fclose(f);
+  FILE* p = ::popen(("/usr/bin/python3 " + path + " 2>&1").c_str(), "r");
+  if (p) {
+    char buf[4096];
+    size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+    r.rc = ::pclose(p);
+  }
+  std::remove(path.c_str());
+  return r;
 }
 
 }  // namespace
@@ -161,16 +177,9 @@ TEST_CASE("pytorch line: torch (/usr/bin/python3) gives the output shape ConvSco
     script += "layer = " + pytorch_line(c, r) + "\n";
     script += cs::fmt("print(tuple(layer(torch.randn(1, %d, %d, %d)).shape))\n", c.C, c.H, c.W);
   }
-  const std::string path = cs_test::temp_path("pytorch_line_test.py");
-  FILE* f = std::fopen(path.c_str(), "w");
-  REQUIRE(f);
-  std::fwrite(script.data(), 1, script.size(), f);
-  std::fclose(f);
-  FILE* p = ::popen(("/usr/bin/python3 " + path + " 2>&1").c_str(), "r");
-  REQUIRE(p);
-  const std::string out = read_all(p);
-  const int rc = ::pclose(p);
-  std::remove(path.c_str());
+  const PythonRun run = run_python(script, "pytorch_line_test.py");
+  const int rc = run.rc;
+  const std::string& out = run.out;
   REQUIRE_MESSAGE(rc == 0, "python failed:\n", out);
   std::vector<std::string> got;
   size_t start = 0;
@@ -222,16 +231,9 @@ TEST_CASE("pytorch script: torch (/usr/bin/python3) reproduces the engine's outp
     const StepperResult r = compute_stepper(c, d);
     REQUIRE_MESSAGE(r.valid, pytorch_layer(c), ": ", r.error);
     const std::string script = pytorch_script(c, d, r);
-    const std::string path = "/tmp/convscope_pytorch_script_test_" + std::to_string(static_cast<long>(::getpid())) + ".py";
-    FILE* f = std::fopen(path.c_str(), "w");
-    REQUIRE(f);
-    std::fwrite(script.data(), 1, script.size(), f);
-    std::fclose(f);
-    FILE* p = ::popen(("/usr/bin/python3 " + path + " 2>&1").c_str(), "r");
-    REQUIRE(p);
-    const std::string out = read_all(p);
-    const int rc = ::pclose(p);
-    std::remove(path.c_str());
+    const PythonRun run = run_python(script, "pytorch_script_test.py");
+    const int rc = run.rc;
+    const std::string& out = run.out;
     CAPTURE(pytorch_layer(c));
     REQUIRE_MESSAGE(rc == 0, "python failed:\n", out, "\nscript:\n", script);
     const size_t at = out.find("max |torch - ConvScope| = ");

@@ -91,6 +91,23 @@ export async function frames(page, n = 3) {
   }, n);
 }
 
+// Moves the mouse onto the centre of item `id` (ConvScope.items()) and lets the app see it.
+export async function hover(page, id) {
+  const r = (await items(page))[id];
+  if (!r) throw new Error(`item ${id} is not visible`);
+  await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
+  await frames(page, 3);
+}
+
+// A key held for two frames, as a human press is: ImGui 1.86 reads key state per frame, so a
+// down+up inside one frame (what keyboard.press sends) can be missed entirely.
+export async function press(page, k) {
+  await page.keyboard.down(k);
+  await frames(page, 2);
+  await page.keyboard.up(k);
+  await frames(page, 2);
+}
+
 export async function clickItem(page, id) {
   const r = (await items(page))[id];
   if (!r) throw new Error(`item ${id} is not visible (items: ${Object.keys(await items(page)).join(', ')})`);

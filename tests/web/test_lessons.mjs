@@ -1,28 +1,12 @@
 // test_lessons.mjs — the convolution lessons in the real page: stepper (buttons, keyboard, hover, pins),
 // output-size explorer against the engine for a table of settings, im2col view following the stepper,
 // impossible settings explained, transposed and pooling modes, screenshots at desktop/projector scale.
-import { LOW_RES, assert, clickItem, frames, items, openApp, panels, screenshot, setState, state } from './harness.mjs';
+import { assert, clickItem, frames, hover, items, LOW_RES, openApp, panels, press, screenshot, setState, state } from './harness.mjs';
 
 // THE index formula, written independently here: input index read by output o at tap k.
 const inIndex = (o, k, s, p, d) => o * s - p + k * d;
 const outSize = (n, k, s, p, d) => Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
 const key = (cells) => JSON.stringify([...cells].map((c) => `${c[0]},${c[1]}`).sort());
-
-async function hover(page, id) {
-  const r = (await items(page))[id];
-  if (!r) throw new Error(`item ${id} is not visible`);
-  await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
-  await frames(page, 3);
-}
-
-// A key held for two frames, as a human press is: ImGui 1.86 reads key state per frame, so a
-// down+up inside one frame (what keyboard.press sends) can be missed entirely.
-async function press(page, k) {
-  await page.keyboard.down(k);
-  await frames(page, 2);
-  await page.keyboard.up(k);
-  await frames(page, 2);
-}
 
 function overlaps(a, b) {
   return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;

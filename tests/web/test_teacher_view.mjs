@@ -7,21 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ARTIFACTS, LOW_RES, assert, clickItem, frames, items, openApp, panels, savePicture, screenshot, setState, state } from './harness.mjs';
-
-async function hover(page, id) {
-  const r = (await items(page))[id];
-  if (!r) throw new Error(`item ${id} is not visible`);
-  await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
-  await frames(page, 3);
-}
-
-async function press(page, k) {
-  await page.keyboard.down(k);
-  await frames(page, 2);
-  await page.keyboard.up(k);
-  await frames(page, 2);
-}
+import { ARTIFACTS, assert, clickItem, frames, hover, items, LOW_RES, openApp, panels, press, savePicture, screenshot, setState, state } from './harness.mjs';
 
 // A small seeded generator: the same "random" group settings on every run (seed printed on failure).
 function rng(seed) {
