@@ -356,6 +356,11 @@ void draw_help(AppState& state) {
       }
       ImGui::EndTable();
     }
+    ImGui::Spacing();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 36.0f);
+    ImGui::TextUnformatted(tr(S::help_privacy));
+    ImGui::PopTextWrapPos();
+    record_item_rect(state, "help.privacy");
   }
   ImGui::End();
 }

@@ -254,6 +254,7 @@ namespace cs::app {
   X(notice_open_failed, "Could not open %s: %s; nothing was changed.") \
   X(notice_opened_image, "Opened %s (%dx%d)") \
   X(notice_not_image_or_weights, "%s is not a PNG, JPEG or BMP image nor a .safetensors weights file; nothing was changed.") \
+  X(help_privacy, "Privacy: this page talks to no server but the one it came from (its Content-Security-Policy forbids every other), sends nothing about you, and keeps nothing in your browser but its own files, cached so it works offline.") \
   X(help_keys_f1, "F1") \
   X(help_what_f1, "show or hide this help") \
   X(help_keys_tab, "Tab / Shift+Tab") \

@@ -3,7 +3,7 @@
 // class's whole use of the page (lessons, the digit lab, drawing, predicting, training) requests
 // nothing from another origin and breaks no rule of that policy.
 import path from 'node:path';
-import { WEB, assert, clickItem, frames, openApp, setState, state } from './harness.mjs';
+import { WEB, assert, clickItem, frames, items, openApp, setState, state } from './harness.mjs';
 import { drawStroke } from './test_digit_lab.mjs';
 
 const ONE = [[0.5, 0.15], [0.5, 0.85]];
@@ -54,6 +54,12 @@ export function privacyTests(ctx) {
       const origin = new URL(ctx.url).origin;
       checkPolicy(await policyOf(page));
       await frames(page, 5);
+      // Help says it in one sentence (F1 opens Help).
+      await page.keyboard.press('F1');
+      await frames(page, 3);
+      assert((await items(page))['help.privacy'], `Help shows no privacy sentence: ${Object.keys(await items(page)).filter((k) => k.startsWith('help')).join(', ')}`);
+      await page.keyboard.press('F1');
+      await frames(page, 2);
       // Every lesson mode the stepper offers, then the lab: model, gallery, drawing, prediction, training.
       for (const mode of ['standard', 'grouped', 'depthwise', 'pointwise', 'separable', 'transposed', 'maxpool', 'avgpool']) {
         await setState(page, { stepper: { mode } });
