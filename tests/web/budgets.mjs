@@ -66,14 +66,18 @@ try {
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     const page = await context.newPage();
     served.length = 0;
+    // The page's own requests (not its service worker's): the worker registers after ready and then
+    // fetches every file for its cache, which can reach the server before the list below is read.
+    const pageRequests = [];
+    page.on('request', (r) => { if (r.url().startsWith('http://127.0.0.1')) pageRequests.push(new URL(r.url()).pathname); });
     await page.goto(url);
     await page.waitForFunction(() => window.ConvScope !== undefined);
     tti.push(await page.evaluate(async () => { await window.ConvScope.ready; return performance.now(); }));
     if (i === 0) {
-      // The page registers its service worker after ready: sw.js may reach the server before this line
-      // runs, but it is not part of the first load (it is listed with the later files).
-      const first = served.filter((p) => p !== '/sw.js');
-      const swEarly = served.length - first.length;
+      // The first load: what the page itself asked for before ready (sw.js, asked for after ready,
+      // is listed with the later files).
+      const atReady = pageRequests.filter((p) => p !== '/sw.js');
+      const first = served.filter((p) => atReady.includes(p));
       total = report('first load (hosted build; files fetched before ConvScope.ready):', first);
       console.log(`  total gzipped          ${total} bytes = ${(total / 1024).toFixed(1)} KB (budget ${BUDGET_BYTES / 1024} KB)`);
       const wasm = fs.readFileSync(path.join(WEB, 'convscope.wasm'));
@@ -91,7 +95,8 @@ try {
       await page.waitForFunction(async () => !!(await navigator.serviceWorker.getRegistration()) &&
         !!(await navigator.serviceWorker.ready), null, { timeout: 30000 }).catch(() => {});
       await page.waitForTimeout(2000);
-      const afterReady = served.slice(first.length + swEarly).concat(swEarly ? ['/sw.js'] : []);
+      // Everything else served so far: the worker's sw.js and its copies of the page's files.
+      const afterReady = served.filter((p) => !atReady.includes(p));
       served.length = 0;
       await page.evaluate(() => window.ConvScope.setState({ workspace: 'digit-lab' }));
       await page.waitForFunction(() => { const s = window.ConvScope.state(); return s.network.ok && s.gallery.train_count > 0; },
