@@ -11,7 +11,6 @@ namespace {
 
 #if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
 #define CS_CPU_X86 1
-bool x86_has(const char* feature);
 #endif
 
 bool supported(CpuFamily f) {
@@ -49,9 +48,6 @@ std::string& env_error() {
 std::atomic<CpuFamily> g_active{CpuFamily::Scalar};
 std::once_flag g_env_once;
 
-// The family at first use: CS_CPU when it names one this CPU has, else the fastest.
-void read_env_once();
-
 std::string available_list() {
   std::string s;
   for (CpuFamily f : cpu_families()) s += (s.empty() ? "" : ", ") + std::string(cpu_family_name(f));
@@ -75,6 +71,7 @@ Status resolve(const std::string& name, CpuFamily* out) {
   return Status::ok();
 }
 
+// The family at first use: CS_CPU when it names one this CPU has, else the fastest.
 void read_env_once() {
   std::call_once(g_env_once, [] {
     CpuFamily f = best();
@@ -143,11 +140,18 @@ const std::string& cpu_env_error() {
 
 std::string cpu_features() {
 #if CS_CPU_X86
-  static const char* const kNames[] = {"sse2", "sse4.1", "avx", "avx2", "fma", "avx512f", "avx512dq",
-                                       "avx512bw", "avx512vl", "avx512vnni"};
+  // __builtin_cpu_supports takes string literals only, hence the table of calls.
+  const struct {
+    const char* name;
+    int has;  // __builtin_cpu_supports answers an int
+  } kSeen[] = {{"sse2", __builtin_cpu_supports("sse2")},         {"sse4.1", __builtin_cpu_supports("sse4.1")},
+               {"avx", __builtin_cpu_supports("avx")},           {"avx2", __builtin_cpu_supports("avx2")},
+               {"fma", __builtin_cpu_supports("fma")},           {"avx512f", __builtin_cpu_supports("avx512f")},
+               {"avx512dq", __builtin_cpu_supports("avx512dq")}, {"avx512bw", __builtin_cpu_supports("avx512bw")},
+               {"avx512vl", __builtin_cpu_supports("avx512vl")}, {"avx512vnni", __builtin_cpu_supports("avx512vnni")}};
   std::string s;
-  for (const char* n : kNames)
-    if (x86_has(n)) s += (s.empty() ? "" : " ") + std::string(n);
+  for (const auto& f : kSeen)
+    if (f.has) s += (s.empty() ? "" : " ") + std::string(f.name);
   return s.empty() ? "baseline x86" : s;
 #elif defined(__wasm_simd128__)
   return "wasm simd128";
@@ -155,25 +159,5 @@ std::string cpu_features() {
   return "portable";
 #endif
 }
-
-#if CS_CPU_X86
-namespace {
-// __builtin_cpu_supports takes string literals only: one branch per name.
-bool x86_has(const char* f) {
-  const std::string n = f;
-  if (n == "sse2") return __builtin_cpu_supports("sse2");
-  if (n == "sse4.1") return __builtin_cpu_supports("sse4.1");
-  if (n == "avx") return __builtin_cpu_supports("avx");
-  if (n == "avx2") return __builtin_cpu_supports("avx2");
-  if (n == "fma") return __builtin_cpu_supports("fma");
-  if (n == "avx512f") return __builtin_cpu_supports("avx512f");
-  if (n == "avx512dq") return __builtin_cpu_supports("avx512dq");
-  if (n == "avx512bw") return __builtin_cpu_supports("avx512bw");
-  if (n == "avx512vl") return __builtin_cpu_supports("avx512vl");
-  if (n == "avx512vnni") return __builtin_cpu_supports("avx512vnni");
-  return false;
-}
-}  // namespace
-#endif
 
 }  // namespace cs
