@@ -122,6 +122,36 @@ void platform_toggle_fullscreen() {
 
 bool platform_is_browser() { return true; }
 
+std::string platform_page_url() {
+  const int n = EM_ASM_INT({ return Math.min(lengthBytesUTF8(location.href.split("#")[0]), 8192); });
+  std::string out(static_cast<size_t>(n) + 1, '\0');
+  EM_ASM({ stringToUTF8(location.href.split("#")[0], $0, $1); }, out.data(), n + 1);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+// localStorage may be missing or throw (private windows, blocked storage): then nothing is kept.
+std::string platform_storage_get(const char* key) {
+  const int n = EM_ASM_INT({
+    try { var v = localStorage.getItem(UTF8ToString($0)); return v === null ? 0 : Math.min(lengthBytesUTF8(v), 4194304); }
+    catch (e) { return 0; }
+  }, key);
+  if (n <= 0) return "";
+  std::string out(static_cast<size_t>(n) + 1, '\0');
+  EM_ASM({ try { stringToUTF8(localStorage.getItem(UTF8ToString($0)) || "", $1, $2); } catch (e) {} }, key, out.data(), n + 1);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+void platform_storage_set(const char* key, const std::string& value) {
+  EM_ASM({ try { localStorage.setItem(UTF8ToString($0), UTF8ToString($1)); } catch (e) {} }, key, value.c_str());
+}
+
+std::string platform_record_clip(const char* file_name, double seconds) {
+  const int ok = EM_ASM_INT({ return Module.csRecordClip ? Module.csRecordClip(UTF8ToString($0), $1) : 0; }, file_name, seconds);
+  return ok ? "" : tr(S::course_clip_unsupported);
+}
+
 }  // namespace cs::app
 
 // [SECTION] Files beside the page (platform_fetch_file) ----------------------------------------------
