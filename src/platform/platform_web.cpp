@@ -8,6 +8,7 @@
 #include <cstring>
 #include <map>
 
+#include "app/course_player.h"
 #include "app/platform_api.h"
 #include "app/ui_strings.h"
 #include "engine/status.h"
@@ -271,3 +272,10 @@ EMSCRIPTEN_KEEPALIVE const char* cs_set_state(const char* partial_json) {
 }
 // [SECTION] The digit model's status for web/hook.js (its setState waits while the model is loading) --
 extern "C" EMSCRIPTEN_KEEPALIVE int cs_lab_assets_status() { return cs::platform::g_platform->state.lab_assets.status; }
+// [SECTION] The guided lessons for web/hook.js: ConvScope.lessons() ("" while their files are on the way)
+// and whether a lesson asked for is still waiting for its file (setState and ready wait for it).
+extern "C" EMSCRIPTEN_KEEPALIVE const char* cs_course_lessons_json() {
+  cs::platform::g_platform->json_out = cs::app::course_lessons_json(cs::platform::g_platform->state);
+  return cs::platform::g_platform->json_out.c_str();
+}
+extern "C" EMSCRIPTEN_KEEPALIVE int cs_course_loading() { return cs::app::course_loading(cs::platform::g_platform->state) ? 1 : 0; }
