@@ -14,6 +14,7 @@
   X(course_builder_menu, "Lesson builder") \
   X(course_qr_menu, "QR code of this step") \
   X(course_blank_menu, "Blank the screen") \
+  X(course_blank_key, "B") \
   X(course_clip_menu, "Record the animation as a video clip") \
   X(course_reset_progress, "Reset my progress") \
   X(course_step_of, "Step %d of %d") \
@@ -40,6 +41,9 @@
   X(course_builder_title, "Lesson builder###course-builder") \
   X(course_builder_add, "Add the current view as a step") \
   X(course_builder_play, "Play") \
+  X(course_builder_up, "Up") \
+  X(course_builder_down, "Down") \
+  X(course_builder_delete, "Delete") \
   X(course_builder_edit_open, "Edit the open lesson") \
   X(course_builder_text, "What to look at in this step (2-3 sentences):") \
   X(course_builder_text_refused, "Not kept: %s") \

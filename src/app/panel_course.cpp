@@ -267,7 +267,7 @@ void course_menu(AppState& state) {
   ImGui::Separator();
   ImGui::MenuItem(tr_label(S::course_qr_menu), nullptr, &C.show_qr);
   record_item_rect(state, "menu.course.qr");
-  ImGui::MenuItem(tr_label(S::course_blank_menu), "B", &C.blank);
+  ImGui::MenuItem(tr_label(S::course_blank_menu), tr(S::course_blank_key), &C.blank);
   if (ImGui::MenuItem(tr_label(S::course_clip_menu))) course_record_clip(state);
   record_item_rect(state, "menu.course.clip");
   ImGui::Separator();

@@ -88,19 +88,19 @@ void draw_course_builder(AppState& state) {
     ImGui::PushID(i);
     const std::string& text = L.text(L.steps[static_cast<size_t>(i)].text);
     const std::string label = std::to_string(i + 1) + ". " + text.substr(0, 48) + (text.size() > 48 ? "..." : "");
-    if (ImGui::Selectable(label.c_str(), B.selected == i, 0, ImVec2(ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 6, 0))) {
+    if (ImGui::Selectable(label.c_str(), B.selected == i, 0, ImVec2(ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 9, 0))) {
       B.selected = i;
       B.text_edit = text;
     }
     record_item_rect(state, ("builder.step." + std::to_string(i)).c_str());
     ImGui::SameLine();
-    if (ImGui::SmallButton("^") && i > 0) B.selected = i, move = -1;
+    if (ImGui::SmallButton(tr_label(S::course_builder_up)) && i > 0) B.selected = i, move = -1;
     record_item_rect(state, ("builder.up." + std::to_string(i)).c_str());
     ImGui::SameLine();
-    if (ImGui::SmallButton("v") && i + 1 < static_cast<int>(L.steps.size())) B.selected = i, move = 1;
+    if (ImGui::SmallButton(tr_label(S::course_builder_down)) && i + 1 < static_cast<int>(L.steps.size())) B.selected = i, move = 1;
     record_item_rect(state, ("builder.down." + std::to_string(i)).c_str());
     ImGui::SameLine();
-    if (ImGui::SmallButton("x")) remove = i;
+    if (ImGui::SmallButton(tr_label(S::course_builder_delete))) remove = i;
     record_item_rect(state, ("builder.delete." + std::to_string(i)).c_str());
     ImGui::PopID();
   }
