@@ -36,8 +36,11 @@ void edit_step(AppState& state, CourseStep& s) {
   record_item_rect(state, "builder.text");
   const std::string why = course_text_problem(B.text_edit);
   if (!why.empty()) ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), tr(S::course_builder_text_refused), why.c_str());
-  if (ImGui::TreeNode(tr_label(S::course_builder_locks))) {
+  ImGui::TextUnformatted(tr(S::course_builder_locks));
+  {
+    int n = 0;
     for (const char* id : kLockable) {
+      if (n++ % 3) ImGui::SameLine(ImGui::GetFontSize() * (1 + 12 * ((n - 1) % 3)));
       bool on = std::find(s.lock.begin(), s.lock.end(), id) != s.lock.end();
       if (ImGui::Checkbox(id, &on)) {
         if (on) s.lock.push_back(id);
@@ -46,7 +49,6 @@ void edit_step(AppState& state, CourseStep& s) {
       }
       record_item_rect(state, (std::string("builder.lock.") + id).c_str());
     }
-    ImGui::TreePop();
   }
   ImGui::TextDisabled(tr(S::course_builder_panels), s.panels.size());
 }

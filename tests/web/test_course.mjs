@@ -68,12 +68,14 @@ async function solveDo(page) {
   return page.evaluate(async ({ tries, start }) => {
     const cs = window.ConvScope;
     const base = { mode: start.mode, stride: start.stride, padding: start.padding, dilation: start.dilation, kernel: start.kernel,
-      input: start.input, channels: start.channels, groups: start.groups, out_channels: start.out_channels };
+      input: start.input, channels: start.channels };
+    const restore = () => { try { cs.setState({ stepper: base }); } catch (e) { /* the step's own state stays */ } };
     for (const t of tries) {
-      try { cs.setState({ stepper: { ...base, ...t } }); } catch (e) { continue; }
+      restore();
+      try { cs.setState({ stepper: t }); } catch (e) { continue; }
       if (cs.state().lesson.task.done) return t;
     }
-    cs.setState({ stepper: base });
+    restore();
     return null;
   }, { tries, start });
 }
