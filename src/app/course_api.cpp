@@ -177,7 +177,8 @@ void course_state_json(const AppState& state, json& out) {
       if (done) feedback.clear();
       l["task"] = {{"kind", T.kind}, {"prompt", course_text(state, L, T.prompt)}, {"check", T.check}, {"done", done},
                    {"feedback", feedback}, {"attempts", C.attempts},
-                   {"explain", done && !T.explain.empty() ? course_text(state, L, T.explain) : ""}};
+                   {"explain", done && !T.explain.empty() ? course_text(state, L, T.explain) : ""},
+                   {"solution", T.solution}};
     }
     out["lesson"] = l;
   }

@@ -134,7 +134,7 @@ std::string parse_step(const json& j, const CourseLesson& L, const std::string& 
   if (j.contains("task")) {
     const json& t = j["task"];
     if (!t.is_object()) return w.fail("task", tr(S::course_err_not_object));
-    if (!(e = unknown_fields(t, {"kind", "prompt", "check", "hint", "explain"}, w, "task")).empty()) return e;
+    if (!(e = unknown_fields(t, {"kind", "prompt", "check", "hint", "explain", "solution"}, w, "task")).empty()) return e;
     s->has_task = true;
     CourseTask& T = s->task;
     if (!t.contains("kind") || !(t["kind"] == "do" || t["kind"] == "predict" || t["kind"] == "pick"))
@@ -147,6 +147,11 @@ std::string parse_step(const json& j, const CourseLesson& L, const std::string& 
     const std::string why = course_predicate_problem(t["check"], T.kind);
     if (!why.empty()) return w.fail("task.check", why);
     T.check = t["check"];
+    if (t.contains("solution")) {
+      if (T.kind != "do" || !t["solution"].is_object() || t["solution"].contains("lesson"))
+        return w.fail("task.solution", tr(S::course_err_solution));
+      T.solution = t["solution"];
+    }
   }
   return "";
 }
@@ -289,6 +294,7 @@ std::string course_lesson_to_json(const CourseLesson& L) {
         json t = {{"kind", s.task.kind}, {"prompt", s.task.prompt}, {"check", s.task.check}};
         if (!s.task.hint.empty()) t["hint"] = s.task.hint;
         if (!s.task.explain.empty()) t["explain"] = s.task.explain;
+        if (!s.task.solution.is_null()) t["solution"] = s.task.solution;
         o["task"] = t;
       }
       steps.push_back(o);

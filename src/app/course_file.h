@@ -22,6 +22,9 @@ struct CourseTask {
   std::string kind;  // "do", "predict" or "pick"
   std::string prompt, hint, explain;  // string keys (hint, explain may be empty)
   nlohmann::json check;               // the predicate as written in the file
+  // Optional (an extension of format 1): for a do task, a setState partial that satisfies the check
+  // (the lesson panel's "Show me", and how tests reach the done state). Null when not given.
+  nlohmann::json solution;
 };
 
 struct CourseStep {

@@ -91,6 +91,8 @@
   X(course_err_no_step, "there is no step %d in the lesson %s (it has %zu)") \
   X(course_err_none_open, "no lesson is open") \
   X(course_err_no_question, "this step asks no question to answer") \
+  X(course_err_solution, "must be a setState object, and only a do task has one") \
+  X(course_show_me, "Show me") \
   X(course_err_link_step, "the step \"%s\" is not a number") \
   X(course_err_link_file, "the lesson in the link (%zu characters) is damaged or too long") \
   /* [predicates (course_check.cpp)] */ \

@@ -157,6 +157,16 @@ TEST_CASE("course file: hostile files are refused naming the file, the step and 
     j["strings"]["t01.what.grid.text"] = "x < 3 and y > 2 & z";  // comparisons are text
     CHECK(parse(j.dump()).is_ok());
   }
+  SUBCASE("a solution only for do tasks, as a setState object") {
+    json j = fixture();
+    j["chapters"][1]["steps"][0]["task"]["solution"] = {{"stepper", {{"stride", {2, 2}}}}};
+    CHECK(parse(j.dump()).is_ok());
+    j["chapters"][1]["steps"][0]["task"]["solution"] = "stride=2";
+    CHECK(has(refusal(j), "step \"stride-two\", field \"task.solution\""));
+    j = fixture();
+    j["chapters"][0]["steps"][1]["task"]["solution"] = {{"stepper", {{"step", 1}}}};
+    CHECK(has(refusal(j), "field \"task.solution\""));
+  }
   SUBCASE("bad predicates") {
     json j = fixture();
     j["chapters"][1]["steps"][0]["task"]["check"] = {{"path", "stepper.output"}, {"op", "~"}, {"value", 2}};
