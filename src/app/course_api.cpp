@@ -159,7 +159,7 @@ void course_state_json(const AppState& state, json& out) {
     json l = {{"id", L.id}, {"step", C.step}, {"steps", L.steps.size()}, {"step_id", s.id},
               {"title", course_text(state, L, L.title)}, {"chapter", course_text(state, L, L.chapters[static_cast<size_t>(s.chapter)].title)},
               {"text", course_text(state, L, s.text)}, {"spotlight", s.spotlight.empty() ? json(nullptr) : json(s.spotlight)},
-              {"panels", s.has_panels ? json(s.panels) : json(nullptr)}, {"lock", s.lock},
+              {"panels", s.has_panels ? course_id_list(s.panels) : json(nullptr)}, {"lock", course_id_list(s.lock)},
               {"animation", {{"frame", C.anim}, {"frames", s.animation.size()}}}, {"error", C.step_error},
               {"bundled", C.bundled}, {"source", C.source_name}, {"pick_mode", C.pick_mode}, {"answer", C.answer},
               {"visible", C.show_panel}, {"task", nullptr}};
@@ -185,7 +185,7 @@ void course_state_json(const AppState& state, json& out) {
   const char* statuses[] = {"idle", "loading", "failed", "ready"};
   const CourseBuilder& B = C.builder;
   json steps = json::array();
-  for (const CourseStep& s : B.lesson.steps) steps.push_back({{"id", s.id}, {"text", B.lesson.text(s.text)}, {"lock", s.lock}});
+  for (const CourseStep& s : B.lesson.steps) steps.push_back({{"id", s.id}, {"text", B.lesson.text(s.text)}, {"lock", course_id_list(s.lock)}});
   out["course"] = {{"index", statuses[C.index_status]}, {"error", C.index_error}, {"loading", course_loading(state)},
                    {"progress", C.progress},
                    {"builder", {{"open", B.open}, {"steps", steps}, {"selected", B.selected}, {"link", B.link}}}};

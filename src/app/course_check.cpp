@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <set>
+#include <vector>
 
 #include "engine/status.h"
 #include "ui_strings.h"
@@ -182,16 +182,21 @@ CourseVerdict eval(const json& p, const Ctx& c) {
     if (a.contains("same_set_as_path")) {
       const std::string q = a["same_set_as_path"].get<std::string>();
       const json* want = course_path(c.state, q);
-      std::set<std::string> have, need;
+      // Cells as their JSON text, sorted and unique: an order-free comparison (no std::set: less code).
+      std::vector<std::string> have, need;
       if (c.answer.is_array())
-        for (const json& e : c.answer) have.insert(e.dump());
+        for (const json& e : c.answer) have.push_back(e.dump());
       if (want && want->is_array())
-        for (const json& e : *want) need.insert(e.dump());
+        for (const json& e : *want) need.push_back(e.dump());
+      for (std::vector<std::string>* v : {&have, &need}) {
+        std::sort(v->begin(), v->end());
+        v->erase(std::unique(v->begin(), v->end()), v->end());
+      }
       v.done = want && c.answer.is_array() && have == need;
       if (v.done) return v;
       size_t missing = 0, extra = 0;
-      for (const std::string& e : need) missing += have.count(e) ? 0 : 1;
-      for (const std::string& e : have) extra += need.count(e) ? 0 : 1;
+      for (const std::string& e : need) missing += std::binary_search(have.begin(), have.end(), e) ? 0 : 1;
+      for (const std::string& e : have) extra += std::binary_search(need.begin(), need.end(), e) ? 0 : 1;
       v.feedback = cs::fmt(tr(S::course_fb_pick_wrong), have.size(), missing, extra);
       if (c.attempts >= 1) v.feedback += " " + cs::fmt(tr(S::course_fb_engine_value), q.c_str(), shown(want).c_str());
       return v;

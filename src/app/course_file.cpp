@@ -6,7 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
+#include <vector>
 
 #include "course_check.h"
 #include "ui_strings.h"
@@ -165,7 +165,9 @@ json parse_json(const uint8_t* bytes, size_t size, const std::string& file, std:
     *err = cs::fmt(tr(S::course_err_too_large), file.c_str(), static_cast<double>(size) / 1048576.0);
     return nullptr;
   }
-  json j = json::parse(bytes, bytes + size, nullptr, /*allow_exceptions=*/false);
+  // const char* iterators, as the safetensors reader parses: one parser in the page's code, not two.
+  const char* text = reinterpret_cast<const char*>(bytes);
+  json j = json::parse(text, text + size, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) *err = cs::fmt(tr(S::course_err_not_json), file.c_str());
   else if (!j.is_object()) *err = cs::fmt(tr(S::course_err_not_json), file.c_str());
   return j;
@@ -208,7 +210,13 @@ Result<CourseLesson> parse_course_lesson(const uint8_t* bytes, size_t size, cons
   if (err.empty()) err = key_field(j, "title", false, L.strings, w, "", &L.title);
   if (err.empty() && (!j.contains("chapters") || !j["chapters"].is_array() || j["chapters"].empty() || j["chapters"].size() > 100))
     err = w.fail("chapters", tr(S::course_err_chapters));
-  std::set<std::string> step_ids, chapter_ids;
+  // Ids seen (vectors, not sets: a lesson has a few dozen steps, and the page's code stays smaller).
+  std::vector<std::string> step_ids, chapter_ids;
+  auto first_time = [](std::vector<std::string>& seen, const std::string& id) {
+    if (std::find(seen.begin(), seen.end(), id) != seen.end()) return false;
+    seen.push_back(id);
+    return true;
+  };
   for (size_t c = 0; err.empty() && c < j["chapters"].size(); ++c) {
     const json& ch = j["chapters"][c];
     const std::string at = "chapters[" + std::to_string(c) + "]";
@@ -219,7 +227,7 @@ Result<CourseLesson> parse_course_lesson(const uint8_t* bytes, size_t size, cons
     CourseChapter C;
     err = unknown_fields(ch, {"id", "title", "steps"}, w, at);
     if (err.empty()) err = id_field(ch, "id", w, at + ".id", &C.id);
-    if (err.empty() && !chapter_ids.insert(C.id).second) err = w.fail(at + ".id", tr(S::course_err_duplicate_id));
+    if (err.empty() && !first_time(chapter_ids, C.id)) err = w.fail(at + ".id", tr(S::course_err_duplicate_id));
     if (err.empty()) err = key_field(ch, "title", false, L.strings, w, at, &C.title);
     if (err.empty() && (!ch.contains("steps") || !ch["steps"].is_array() || ch["steps"].empty() || ch["steps"].size() > 200))
       err = w.fail(at + ".steps", tr(S::course_err_steps));
@@ -228,7 +236,7 @@ Result<CourseLesson> parse_course_lesson(const uint8_t* bytes, size_t size, cons
     for (const json& sj : ch["steps"]) {
       CourseStep s;
       err = parse_step(sj, L, file, static_cast<int>(c), &s);
-      if (err.empty() && !step_ids.insert(s.id).second) err = Where{file, s.id}.fail("id", tr(S::course_err_duplicate_id));
+      if (err.empty() && !first_time(step_ids, s.id)) err = Where{file, s.id}.fail("id", tr(S::course_err_duplicate_id));
       if (!err.empty()) break;
       L.steps.push_back(std::move(s));
     }
@@ -248,7 +256,7 @@ Result<CourseIndex> parse_course_index(const uint8_t* bytes, size_t size, const 
   if (err.empty()) err = read_strings(j, w, &I.strings);
   if (err.empty() && (!j.contains("lessons") || !j["lessons"].is_array() || j["lessons"].size() > 200))
     err = w.fail("lessons", tr(S::course_err_not_object_list));
-  std::set<std::string> ids;
+  std::vector<std::string> ids;
   for (size_t i = 0; err.empty() && i < j["lessons"].size(); ++i) {
     const json& e = j["lessons"][i];
     const std::string at = "lessons[" + std::to_string(i) + "]";
@@ -256,7 +264,7 @@ Result<CourseIndex> parse_course_index(const uint8_t* bytes, size_t size, const 
     if (!e.is_object()) err = w.fail(at, tr(S::course_err_not_object));
     if (err.empty()) err = unknown_fields(e, {"id", "file", "title", "chapter_numbers"}, w, at);
     if (err.empty()) err = id_field(e, "id", w, at + ".id", &E.id);
-    if (err.empty() && !ids.insert(E.id).second) err = w.fail(at + ".id", tr(S::course_err_duplicate_id));
+    if (err.empty() && std::find(ids.begin(), ids.end(), E.id) != ids.end()) err = w.fail(at + ".id", tr(S::course_err_duplicate_id));
     // The file: a plain name beside index.json (no folders, no "..": it becomes a URL and a path).
     if (err.empty() && (!e.contains("file") || !e["file"].is_string() || !index_file_ok(e["file"].get<std::string>())))
       err = w.fail(at + ".file", tr(S::course_err_bad_file_name));
@@ -269,14 +277,26 @@ Result<CourseIndex> parse_course_index(const uint8_t* bytes, size_t size, const 
           err = w.fail(at + ".chapter_numbers", tr(S::course_err_not_int_list));
     }
     if (!err.empty()) break;
+    ids.push_back(E.id);
     E.file = e["file"].get<std::string>();
     E.title = e["title"].get<std::string>();
-    if (e.contains("chapter_numbers")) E.chapter_numbers = e["chapter_numbers"].get<std::vector<int>>();
+    if (e.contains("chapter_numbers"))
+      for (const json& n : e["chapter_numbers"]) E.chapter_numbers.push_back(n.get<int>());
     I.lessons.push_back(std::move(E));
   }
   if (!err.empty()) return Status::error(err);
   return I;
 }
+
+namespace {
+json id_list(const std::vector<std::string>& ids) {
+  json a = json::array();
+  for (const std::string& id : ids) a.push_back(id);
+  return a;
+}
+}  // namespace
+
+json course_id_list(const std::vector<std::string>& ids) { return id_list(ids); }
 
 std::string course_lesson_to_json(const CourseLesson& L) {
   json j = {{"format", "convscope-lesson/1"}, {"id", L.id}, {"title", L.title}};
@@ -286,10 +306,14 @@ std::string course_lesson_to_json(const CourseLesson& L) {
     for (const CourseStep& s : L.steps) {
       if (s.chapter != static_cast<int>(c)) continue;
       json o = {{"id", s.id}, {"state", s.state}, {"text", s.text}};
-      if (s.has_panels) o["panels"] = s.panels;
+      if (s.has_panels) o["panels"] = id_list(s.panels);
       if (!s.spotlight.empty()) o["spotlight"] = s.spotlight;
-      if (!s.lock.empty()) o["lock"] = s.lock;
-      if (!s.animation.empty()) o["animation"] = s.animation;
+      if (!s.lock.empty()) o["lock"] = id_list(s.lock);
+      if (!s.animation.empty()) {
+        json a = json::array();
+        for (const json& f : s.animation) a.push_back(f);
+        o["animation"] = a;
+      }
       if (s.has_task) {
         json t = {{"kind", s.task.kind}, {"prompt", s.task.prompt}, {"check", s.task.check}};
         if (!s.task.hint.empty()) t["hint"] = s.task.hint;
@@ -302,7 +326,9 @@ std::string course_lesson_to_json(const CourseLesson& L) {
     chapters.push_back({{"id", L.chapters[c].id}, {"title", L.chapters[c].title}, {"steps", steps}});
   }
   j["chapters"] = chapters;
-  j["strings"] = L.strings;
+  json strings = json::object();
+  for (const auto& [k, v] : L.strings) strings[k] = v;
+  j["strings"] = strings;
   return j.dump(1);
 }
 

@@ -79,5 +79,7 @@ std::string course_lesson_to_json(const CourseLesson& lesson);
 std::string course_text_problem(const std::string& text);
 // [a-z0-9-]{1,40}
 bool course_id_ok(const std::string& id);
+// A list of ids as a JSON array (state(), exports).
+nlohmann::json course_id_list(const std::vector<std::string>& ids);
 
 }  // namespace cs::app

@@ -102,26 +102,26 @@ void apply_step(AppState& state) {
 
 void request_file(AppState& state, const CourseIndexEntry& e) {
   CourseState& C = state.course;
-  int& st = C.file_status[e.id];
+  int& st = C.files[e.id].status;
   if (st == kCourseLoading || st == kCourseReady) return;
   st = kCourseLoading;
   const std::string id = e.id, file = e.file;
   load_course_file(file, [&state, id, file](const uint8_t* bytes, size_t size, const std::string& error) {
-    CourseState& C = state.course;
+    CourseFile& F = state.course.files[id];
     if (!bytes) {
-      C.file_status[id] = kCourseFailed;
-      C.file_errors[id] = cs::fmt(tr(S::course_err_fetch), file.c_str(), error.c_str());
+      F.status = kCourseFailed;
+      F.error = cs::fmt(tr(S::course_err_fetch), file.c_str(), error.c_str());
       return;
     }
     Result<CourseLesson> L = parse_course_lesson(bytes, size, file);
     if (L.is_ok() && L.value().id != id) L = Status::error(cs::fmt(tr(S::course_err_field), file.c_str(), "id", tr(S::course_err_id_not_index)));
     if (!L.is_ok()) {
-      C.file_status[id] = kCourseFailed;
-      C.file_errors[id] = L.message();
+      F.status = kCourseFailed;
+      F.error = L.message();
       return;
     }
-    C.files[id] = std::make_shared<const CourseLesson>(std::move(L.value()));
-    C.file_status[id] = kCourseReady;
+    F.lesson = std::make_shared<const CourseLesson>(std::move(L.value()));
+    F.status = kCourseReady;
   });
 }
 
@@ -145,8 +145,9 @@ void pump_want(AppState& state) {
   const CourseIndexEntry* e = index_entry(C, C.want_id);
   if (!e) return fail(cs::fmt(tr(S::course_err_no_lesson), C.want_id.c_str()));
   request_file(state, *e);
-  const int st = C.file_status[C.want_id];
-  if (st == kCourseFailed) return fail(C.file_errors[C.want_id]);
+  const CourseFile& F = C.files[C.want_id];
+  const int st = F.status;
+  if (st == kCourseFailed) return fail(F.error);
   if (st != kCourseReady) return;
   const std::string id = C.want_id;
   C.want_id.clear();
@@ -189,7 +190,7 @@ std::string course_open(AppState& state, const std::string& id, int step, bool f
   CourseState& C = state.course;
   if (!course_id_ok(id)) return cs::fmt(tr(S::course_err_no_lesson), id.substr(0, 40).c_str());
   auto it = C.files.find(id);
-  if (it == C.files.end()) {  // fetched first: opened by pump_want when it is here
+  if (it == C.files.end() || !it->second.lesson) {  // fetched first: opened by pump_want when it is here
     if (C.index_status == kCourseReady && !index_entry(C, id)) return cs::fmt(tr(S::course_err_no_lesson), id.c_str());
     // (No fetch from here: `state` may be setState's copy. course_frame_begin asks for the files.)
     C.want_id = id;
@@ -197,9 +198,10 @@ std::string course_open(AppState& state, const std::string& id, int step, bool f
     C.want_from_link = from_link;
     return "";
   }
-  if (step < 0 || step >= static_cast<int>(it->second->steps.size()))
-    return cs::fmt(tr(S::course_err_no_step), step, id.c_str(), it->second->steps.size());
-  course_play(state, it->second, true, "lessons/" + index_entry(C, id)->file, step);
+  const std::shared_ptr<const CourseLesson>& lesson = it->second.lesson;
+  if (step < 0 || step >= static_cast<int>(lesson->steps.size()))
+    return cs::fmt(tr(S::course_err_no_step), step, id.c_str(), lesson->steps.size());
+  course_play(state, lesson, true, "lessons/" + index_entry(C, id)->file, step);
   if (from_link) app_notice(state, tr(S::notice_link_opened));
   return "";
 }
@@ -350,8 +352,8 @@ bool course_loading(const AppState& state) {
   if (!C.want_all) return false;
   if (C.index_status == kCourseLoading) return true;
   for (const CourseIndexEntry& e : C.index.lessons) {
-    auto it = C.file_status.find(e.id);
-    if (it == C.file_status.end() || it->second == kCourseLoading) return true;
+    auto it = C.files.find(e.id);
+    if (it == C.files.end() || it->second.status == kCourseLoading || it->second.status == kCourseIdle) return true;
   }
   return false;
 }
@@ -365,16 +367,18 @@ std::string course_lessons_json(AppState& state) {
   json out = json::array();
   if (C.index_status == kCourseFailed) return json{{"error", C.index_error}}.dump();
   for (const CourseIndexEntry& e : C.index.lessons) {
-    json o = {{"id", e.id}, {"title", C.index.title_of(e)}, {"file", e.file}, {"chapter_numbers", e.chapter_numbers}};
-    auto it = C.files.find(e.id);
-    if (it != C.files.end()) {
-      o["title"] = course_text(state, *it->second, it->second->title);
+    json numbers = json::array();
+    for (int n : e.chapter_numbers) numbers.push_back(n);
+    json o = {{"id", e.id}, {"title", C.index.title_of(e)}, {"file", e.file}, {"chapter_numbers", numbers}};
+    const CourseFile& F = C.files[e.id];
+    if (F.lesson) {
+      o["title"] = course_text(state, *F.lesson, F.lesson->title);
       json ch = json::array();
-      for (const CourseChapter& c : it->second->chapters) ch.push_back({{"id", c.id}, {"title", course_text(state, *it->second, c.title)}});
+      for (const CourseChapter& c : F.lesson->chapters) ch.push_back({{"id", c.id}, {"title", course_text(state, *F.lesson, c.title)}});
       o["chapters"] = ch;
-      o["steps"] = it->second->steps.size();
+      o["steps"] = F.lesson->steps.size();
     } else {
-      o["error"] = C.file_errors[e.id];
+      o["error"] = F.error;
     }
     out.push_back(o);
   }

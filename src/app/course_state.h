@@ -17,6 +17,13 @@ namespace cs::app {
 // A lesson file (or the index) on its way: 0 not asked, 1 fetching, 2 failed, 3 here.
 enum CourseLoad : int { kCourseIdle = 0, kCourseLoading = 1, kCourseFailed = 2, kCourseReady = 3 };
 
+// A bundled lesson file: fetched (or embedded), checked, kept.
+struct CourseFile {
+  int status = kCourseIdle;
+  std::string error;
+  std::shared_ptr<const CourseLesson> lesson;
+};
+
 struct CourseBuilder {
   bool open = false;           // the builder's window
   CourseLesson lesson;         // the lesson being built (kept in the browser until discarded)
@@ -32,9 +39,7 @@ struct CourseState {
   int index_status = kCourseIdle;
   std::string index_error;
   CourseIndex index;
-  std::map<std::string, std::shared_ptr<const CourseLesson>> files;  // by lesson id
-  std::map<std::string, int> file_status;
-  std::map<std::string, std::string> file_errors;
+  std::map<std::string, CourseFile> files;  // by lesson id
   bool want_all = false;  // ConvScope.lessons() asked for every lesson's steps
 
   // [player] the lesson on screen

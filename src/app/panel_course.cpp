@@ -10,6 +10,7 @@
 #include "course_check.h"
 #include "course_player.h"
 #include "imgui.h"
+#include "imgui_internal.h"  // BringWindowToDisplayFront: the lesson stays above the panels it talks about
 #include "panels.h"
 #include "platform_api.h"
 #include "ui_strings.h"
@@ -33,24 +34,25 @@ bool overlaps(const PanelRect& a, const PanelRect& b) {
 }
 
 // Dims the whole display but the given rectangles: the display cut along their edges into cells,
-// each cell outside all of them filled (at most 7x7 cells for three rectangles).
-void dim_except(ImDrawList* dl, ImVec2 size, const std::vector<PanelRect>& keep, ImU32 colour) {
-  std::vector<float> xs = {0, size.x}, ys = {0, size.y};
-  for (const PanelRect& r : keep) {
-    xs.insert(xs.end(), {r.x, r.x + r.width});
-    ys.insert(ys.end(), {r.y, r.y + r.height});
+// each cell outside all of them filled (at most 11x11 cells for five rectangles).
+void dim_except(ImDrawList* dl, ImVec2 size, const PanelRect* keep, int n_keep, ImU32 colour) {
+  float xs[2 + 2 * 6] = {0, size.x}, ys[2 + 2 * 6] = {0, size.y};
+  int n = 2;
+  for (int k = 0; k < n_keep && k < 6; ++k, n += 2) {
+    xs[n] = keep[k].x, xs[n + 1] = keep[k].x + keep[k].width;
+    ys[n] = keep[k].y, ys[n + 1] = keep[k].y + keep[k].height;
   }
-  std::sort(xs.begin(), xs.end());
-  std::sort(ys.begin(), ys.end());
-  for (size_t i = 0; i + 1 < xs.size(); ++i)
-    for (size_t j = 0; j + 1 < ys.size(); ++j) {
+  std::sort(xs, xs + n);
+  std::sort(ys, ys + n);
+  for (int i = 0; i + 1 < n; ++i)
+    for (int j = 0; j + 1 < n; ++j) {
       const float x0 = std::max(0.0f, xs[i]), x1 = std::min(size.x, xs[i + 1]);
       const float y0 = std::max(0.0f, ys[j]), y1 = std::min(size.y, ys[j + 1]);
       if (x1 <= x0 || y1 <= y0) continue;
       const float cx = (x0 + x1) * 0.5f, cy = (y0 + y1) * 0.5f;
-      const bool kept = std::any_of(keep.begin(), keep.end(), [&](const PanelRect& r) {
-        return cx >= r.x && cx < r.x + r.width && cy >= r.y && cy < r.y + r.height;
-      });
+      bool kept = false;
+      for (int k = 0; k < n_keep; ++k)
+        kept = kept || (cx >= keep[k].x && cx < keep[k].x + keep[k].width && cy >= keep[k].y && cy < keep[k].y + keep[k].height);
       if (!kept) dl->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), colour);
     }
 }
@@ -133,6 +135,9 @@ void draw_lesson_panel(AppState& state) {
   const std::string title = course_text(state, L, L.title) + "###course";
   if (ImGui::Begin(title.c_str(), &C.show_panel, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse)) {
     record_panel_rect(state, "course");
+    // Above every panel (a panel shown by this step would otherwise appear over it), without taking
+    // the keyboard from the panel the student is using.
+    ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
     C.panel_focused = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
     ImGui::TextDisabled("%s", course_text(state, L, L.chapters[static_cast<size_t>(s.chapter)].title).c_str());
     ImGui::Text(tr(S::course_step_of), C.step + 1, static_cast<int>(L.steps.size()));
@@ -191,6 +196,7 @@ void draw_qr(AppState& state) {
   ImGui::SetNextWindowPos(ImVec2(io.DisplaySize.x * 0.5f, io.DisplaySize.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   if (ImGui::Begin(tr_label(S::course_qr_title), &C.show_qr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse)) {
     record_panel_rect(state, "course-qr");
+    ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
     if (C.qr_modules > 0) {
       const int n = C.qr_modules + 8;  // 4 modules of quiet zone on each side
       const float side = std::max(160.0f, std::min(io.DisplaySize.x, io.DisplaySize.y) * 0.6f);
@@ -304,14 +310,11 @@ void course_frame_end(AppState& state) {
   const CourseStep& s = C.lesson->steps[static_cast<size_t>(C.step)];
   PanelRect spot;
   if (!s.spotlight.empty() && rect_of(state, s.spotlight, &spot)) {
-    std::vector<PanelRect> keep = {spot};
-    for (const char* id : {"course", "course-qr", "course-builder"}) {
-      PanelRect r;
-      if (rect_of(state, id, &r)) keep.push_back(r);
-    }
-    const PanelRect menu{0, 0, io.DisplaySize.x, ImGui::GetFrameHeight()};
-    keep.push_back(menu);  // the menu bar stays usable
-    dim_except(fg, io.DisplaySize, keep, IM_COL32(0, 0, 0, 150));
+    PanelRect keep[5] = {spot, PanelRect{0, 0, io.DisplaySize.x, ImGui::GetFrameHeight()}};  // (the menu bar stays usable)
+    int n = 2;
+    for (const char* id : {"course", "course-qr", "course-builder"})
+      if (rect_of(state, id, &keep[n])) ++n;
+    dim_except(fg, io.DisplaySize, keep, n, IM_COL32(0, 0, 0, 150));
     const float t = 3.0f * state.ui_scale;
     fg->AddRect(ImVec2(spot.x - t, spot.y - t), ImVec2(spot.x + spot.width + t, spot.y + spot.height + t), IM_COL32(255, 210, 60, 255), 4.0f, 0, t);
   }

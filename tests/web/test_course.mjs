@@ -157,7 +157,8 @@ export function courseTests(ctx) {
           else solution = await solveDo(page);
           assert(solution, `${where}: no setting of the panels satisfies ${JSON.stringify(t.check)}`);
           await frames(page, 2);
-          assert((await task(page)).done, `${where}: not done after ${JSON.stringify(solution)}`);
+          const st = await state(page);
+          assert(st.lesson.task.done, `${where}: not done after ${JSON.stringify(solution)}: ${st.lesson.task.feedback} (${st.notice})`);
         } else {
           const a = answersFor(t.check, await state(page));
           assert(a && a.right !== undefined, `${where}: cannot derive an answer from ${JSON.stringify(t.check)}`);
