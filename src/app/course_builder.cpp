@@ -79,7 +79,7 @@ void course_builder_add_view(AppState& state) {
   const int at = B.selected >= 0 && B.selected < static_cast<int>(L.steps.size()) ? B.selected + 1 : static_cast<int>(L.steps.size());
   L.steps.insert(L.steps.begin() + at, std::move(s));
   B.selected = at;
-  B.text_edit = L.strings[L.steps[static_cast<size_t>(at)].text];
+  B.text_edit.clear();  // typed from empty; the default text stands until then
   course_builder_save(state);
 }
 

@@ -265,7 +265,12 @@ void course_answer(AppState& state, const json& answer) {
   const CourseStep& s = C.lesson->steps[static_cast<size_t>(C.step)];
   if (!s.has_task || s.task.kind == "do" || C.done) return;
   C.answer = answer;
-  CourseVerdict v = course_check(s.task.check, course_app_state(state), answer, C.attempts);
+  // Checked against the state the step set up, not one the pointer changes: a cell hovered on the
+  // way to the Check button would otherwise become the highlighted window the answer is compared to.
+  AppState quiet = state;
+  quiet.lessons.hover = HoverTarget{};
+  lesson_refresh(quiet.lessons);
+  CourseVerdict v = course_check(s.task.check, course_app_state(quiet), answer, C.attempts);
   C.done = v.done;
   C.feedback = v.feedback;
   if (!v.done) ++C.attempts;

@@ -22,6 +22,7 @@ void edit_step(AppState& state, CourseStep& s) {
   CourseBuilder& B = state.course.builder;
   CourseLesson& L = B.lesson;
   ImGui::TextUnformatted(tr(S::course_builder_text));
+  if (B.text_edit.empty()) ImGui::TextDisabled("%s", L.text(s.text).c_str());  // what stands until typed
   char buf[4001];
   std::snprintf(buf, sizeof buf, "%s", B.text_edit.c_str());
   if (ImGui::InputTextMultiline("##builder-text", buf, sizeof buf, ImVec2(-1, ImGui::GetTextLineHeight() * 5))) {
