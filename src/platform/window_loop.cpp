@@ -208,14 +208,17 @@ int main(int argc, char** argv) {
       p.dump_state_path = argv[++i];
     } else if (!std::strcmp(argv[i], "--dump-panels") && i + 1 < argc) {
       p.dump_panels_path = argv[++i];
+    } else if (!std::strcmp(argv[i], "--dump-items") && i + 1 < argc) {
+      p.dump_items_path = argv[++i];
     } else if (!std::strcmp(argv[i], "--help")) {
       std::printf("usage: convscope-desktop [--frames N] [--screenshot out.png] [--dump-state out.json]\n"
-                  "                         [--dump-panels out.json] [--state JSON]\n"
+                  "                         [--dump-panels out.json] [--dump-items out.json] [--state JSON]\n"
                   "  --frames N        render N frames and exit 0 (smoke test)\n"
                   "  --screenshot F    with --frames: save the last frame as PNG\n"
                   "  --dump-state F    with --frames: write the app state after the last frame as JSON,\n"
                   "                    the same as the page's ConvScope.state()\n"
                   "  --dump-panels F   with --frames: the same for ConvScope.panels() (panel rectangles)\n"
+                  "  --dump-items F    with --frames: the same for ConvScope.items() (named controls)\n"
                   "  --state JSON      start in this state, as the page's ConvScope.setState takes it,\n"
                   "                    e.g. '{\"workspace\": \"digit-lab\"}'\n");
       return 0;
