@@ -11,6 +11,7 @@
 
 #include <cstdio>
 
+#include "course_player.h"
 #include "csv_export_model.h"
 #include "digit_lab_model.h"
 #include "embedded_assets.h"
@@ -74,6 +75,8 @@ void app_open_file(AppState& state, const std::string& name, const uint8_t* byte
     state.inbox.image_serial++;
     return app_notice(state, cs::fmt(tr(S::notice_opened_image), name.c_str(), state.inbox.image.width, state.inbox.image.height));
   }
+  // A guided lesson file (JSON): played, or refused naming the file, step and field.
+  if (course_is_lesson_file(bytes, size)) return course_import(state, name, bytes, size);
   // safetensors: 8-byte little-endian header length, then a JSON object.
   if (size >= 10 && bytes[8] == '{') {
     state.inbox.weights.assign(bytes, bytes + size);
@@ -372,7 +375,9 @@ const char* workspace_name(Workspace w) { return w == Workspace::Lessons ? "less
 // A hash found in the address bar: applied like setState; refused ones leave the state as it was.
 // One that needs the digit model while it is on its way is applied (and its notice shown) when it arrives.
 void open_link(AppState& state, const std::string& hash) {
-  LessonLinkParse p = lesson_link_decode(hash);
+  const std::string rest = course_link_take(state, hash);  // a guided lesson's fields, opened there
+  if (rest.empty()) return;
+  LessonLinkParse p = lesson_link_decode(rest);
   const size_t waiting = state.lab_assets.deferred.size();
   std::string err = p.ok ? app_set_state(state, p.partial.dump()) : p.error;
   if (err.empty() && state.lab_assets.deferred.size() > waiting) {
@@ -406,10 +411,11 @@ void sync_link(AppState& state) {
   // Re-encode only when the fingerprint changed: a large typed input takes milliseconds to write out.
   // A link to the digit lab carries the lab's fields too (gallery digit, saliency, SE block).
   const std::string lab = state.workspace == Workspace::DigitLab ? lab_link_fields(state.lab) : "";
-  std::string key = lesson_link_key(L, workspace_name(state.workspace)) + lab;
+  const std::string course = course_link_fields(state);  // the guided lesson's step, when one is open
+  std::string key = lesson_link_key(L, workspace_name(state.workspace)) + lab + course;
   if (key != L.link_key) {
     L.link_key = std::move(key);
-    L.link_pending = lesson_link_encode(L, workspace_name(state.workspace), &L.link_values) + lab;
+    L.link_pending = lesson_link_encode(L, workspace_name(state.workspace), &L.link_values) + lab + course;
     L.link_pending_since = state.time_s;
   } else if (L.link_pending != L.link_written && state.time_s - L.link_pending_since >= 0.3) {
     platform_set_url_hash(L.link_pending);
@@ -539,6 +545,7 @@ void draw_menu(AppState& state) {
   record_item_rect(state, "menu.lessons");
   if (ImGui::MenuItem(tr_label(S::app_digit_lab), nullptr, state.workspace == Workspace::DigitLab)) state.workspace = Workspace::DigitLab;
   record_item_rect(state, "menu.digit-lab");
+  course_menu(state);
   const bool view_open = ImGui::BeginMenu(tr_label(S::app_view));
   record_item_rect(state, "menu.view");
   if (view_open) {
@@ -604,6 +611,7 @@ void app_frame(AppState& state) {
   set_ui_language(state.language);  // tr() answers in the state's language for this frame
   apply_style_if_needed(state);
   if (state.lessons.link_started) sync_link(state);  // (frame 1 waits until the lessons are set up below)
+  course_frame_begin(state);  // guided lesson: files arrived, presenter keys, locked or picked clicks
   draw_menu(state);  // its File > Export panel as PNG lists the panels of the last frame...
   state.panel_rects.clear();  // ...which then record themselves again
   if (state.show_home) draw_home_panel(state);
@@ -611,6 +619,7 @@ void app_frame(AppState& state) {
   else draw_digit_lab_panels(state);
   draw_metrics(state);
   draw_help(state);
+  course_frame_end(state);  // the lesson panel and its overlays, above every panel
   if (!state.lessons.link_started) sync_link(state);  // frame 1: open the link in the address bar
   state.perf.last_app_ms = static_cast<float>((platform_time_seconds() - state.time_s) * 1000.0);
 }
@@ -656,6 +665,7 @@ std::string app_state_json(const AppState& state) {
                      {"deferred", state.lab_assets.deferred.size()}, {"revision", state.lab_assets.revision}};
   lesson_state_json(state, j);
   digit_lab_state_json(state, j);
+  course_state_json(state, j);  // last: a do task is checked against everything above
   return j.dump();
 }
 
@@ -785,6 +795,7 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
   }
   std::string err = lesson_set_state(next, j);
   if (err.empty()) err = digit_lab_set_state(next, j);
+  if (err.empty()) err = course_set_state(next, j);
   if (!err.empty()) return err;
   state = next;
   // The lab needs its digits and weights: ask for them now rather than on its first frame.
