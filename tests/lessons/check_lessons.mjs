@@ -39,10 +39,11 @@ const LAB_PANELS = ['draw-pad', 'prediction', 'activations', 'se-weights', 'trai
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-lessons-'));
 let runs = 0;
-function runApp(stateJson, frames) {
+function runApp(stateJson, frames, later = []) {
   const f = (n) => path.join(tmp, `${n}.json`);
   for (const n of ['s', 'p', 'i']) fs.rmSync(f(n), { force: true });
-  const r = spawnSync(bin, ['--frames', String(frames), '--state', JSON.stringify(stateJson), '--dump-state', f('s'),
+  const then = later.flatMap((x) => ['--then', JSON.stringify(x)]);
+  const r = spawnSync(bin, ['--frames', String(frames), '--state', JSON.stringify(stateJson), ...then, '--dump-state', f('s'),
     '--dump-panels', f('p'), '--dump-items', f('i')], { encoding: 'utf8', timeout: 120000 });
   runs++;
   if (r.status !== 0) return { error: (r.stderr || r.stdout || `exit ${r.status}`).trim() };
@@ -70,7 +71,7 @@ function withPanels(step) {
   return s;
 }
 
-const framesFor = (s) => (s.workspace === 'digit-lab' ? 90 : 4);
+const framesFor = (s) => (s.workspace === 'digit-lab' ? 90 : 8);
 
 // [SECTION] static checks ------------------------------------------------------------------------------
 
@@ -137,37 +138,52 @@ function spotlightShown(where, id, run) {
   if (r.x + r.width < 0 || r.y + r.height < 0 || r.x > 1280 || r.y > 800) fail(where, `spotlight ${id} is off screen: ${JSON.stringify(r)}`);
 }
 
-function checkStepLive(file, L, step) {
+// Opens a step: through the lesson player when the app has one (setState {lesson: {id, step}}, which
+// applies the step's state and panels), else by applying the step's state directly. `later` are
+// setState partials applied afterwards (--then), as a student's actions or answers.
+function openStep(L, step, index, later = []) {
+  const first = player ? { lesson: { id: L.id, step: index } } : withPanels(step);
+  return runApp(first, framesFor(step.state ?? {}), later);
+}
+
+function checkStepLive(file, L, step, index) {
   const where = `${file} step ${step.id}`;
-  const applied = withPanels(step);
-  const run = runApp(applied, framesFor(applied));
+  const run = openStep(L, step, index);
   if (run.error) return fail(where, `state refused: ${run.error}`);
   const st = run.state;
+  if (player) {
+    const l = st.lesson;
+    if (!l || l.id !== L.id) return fail(where, `the player did not open the lesson: ${JSON.stringify(l)}`);
+    if (l.step_id !== step.id) return fail(where, `the player shows step ${l.step_id}: the app embeds another copy of the lessons (rebuild it)`);
+    if (l.error) fail(where, `the player reports: ${l.error}`);
+    if (!run.panels.course) fail(where, 'the lesson panel is not drawn');
+  }
   if (st.stepper?.error && !(step.task?.check && JSON.stringify(step.task.check).includes('stepper.error')))
     fail(where, `the stepper shows an error: ${st.stepper.error}`);
-  if (applied.workspace && st.workspace !== applied.workspace) fail(where, `workspace is ${st.workspace}`);
-  if (Array.isArray(step.panels)) {
-    for (const p of step.panels) {
-      if (!LAB_PANELS.includes(p) && !(p in LESSON_PANELS)) fail(where, `panel ${p} does not exist`);
-      else if (!run.panels[p]) fail(where, `panel ${p} is not drawn`);
-    }
+  if (step.state?.workspace && st.workspace !== step.state.workspace) fail(where, `workspace is ${st.workspace}`);
+  for (const p of step.panels ?? []) {
+    if (!LAB_PANELS.includes(p) && !(p in LESSON_PANELS)) fail(where, `panel ${p} does not exist`);
+    else if (!run.panels[p]) fail(where, `panel ${p} is not drawn`);
   }
   if (step.spotlight) spotlightShown(where, step.spotlight, run);
   for (const id of step.lock ?? []) if (!run.items[id]) fail(where, `locked control ${id} is not an item`);
   // The presenter's sub-steps: each partial, applied on top of the step, is accepted.
-  let acc = applied;
+  let acc = withPanels(step);
   for (const [i, part] of (step.animation ?? []).entries()) {
     acc = merge(acc, part);
-    const r = runApp(acc, framesFor(acc));
-    if (r.error) fail(where, `animation[${i}] refused: ${r.error}`);
+    const r2 = runApp(acc, framesFor(acc));
+    if (r2.error) fail(where, `animation[${i}] refused: ${r2.error}`);
   }
   const t = step.task;
   if (!t) return;
+  if (player) {
+    if (!st.lesson.task || st.lesson.task.done !== false) fail(where, `task not open: ${JSON.stringify(st.lesson.task)}`);
+    else if (t.kind === 'do' && !st.lesson.task.feedback) fail(where, 'a do task still to do shows no feedback');
+  }
   let solved = null;
   const solution = solutions[L.id]?.[step.id];
   if (t.kind === 'do' && solution !== undefined) {
-    const s2 = merge(applied, solution);
-    const r2 = runApp(s2, framesFor(s2));
+    const r2 = openStep(L, step, index, [solution]);
     if (r2.error) fail(where, `solution refused: ${r2.error}`);
     else solved = r2.state;
   }
@@ -176,28 +192,44 @@ function checkStepLive(file, L, step) {
     if (solved && resolvePath(solved, p) !== undefined) continue;
     fail(where, `path ${p} is not in state()`);
   }
+  // Answers: the right one must be taken, a wrong one refused with feedback (by the player itself when
+  // there is one, and by this file's reading of the predicate).
+  const answer = (value) => {
+    if (!player) return null;
+    const r = openStep(L, step, index, [{ lesson: { answer: value } }]);
+    if (r.error) { fail(where, `answer ${JSON.stringify(value)} refused: ${r.error}`); return null; }
+    return r.state.lesson.task;
+  };
   const strings = L.strings;
   if (t.kind === 'do') {
     if (evaluate(t.check, st).ok) fail(where, 'the step\'s own state already satisfies its do task');
     if (solution === undefined) notes.push(`${where}: no solution state (solved by a pointer action only)`);
     else if (solved && !evaluate(t.check, solved).ok) fail(where, `the solution does not satisfy the task: ${evaluate(t.check, solved).why}`);
-  } else if (t.kind === 'predict') {
+    else if (solved && player && !solved.lesson?.task?.done) fail(where, `the player does not count the solution as done: ${solved.lesson?.task?.feedback}`);
+    return;
+  }
+  let right, wrong;
+  if (t.kind === 'predict') {
     const a = t.check.answer;
-    const truth = a.equals_path !== undefined ? resolvePath(st, a.equals_path) : a.equals;
-    if (typeof truth !== 'number') return fail(where, `answer path ${a.equals_path} is ${JSON.stringify(truth)}, not a number`);
-    if (!evaluate(t.check, st, truth).ok) fail(where, `the engine's own value ${truth} is refused`);
-    const wrong = truth === 0 ? 1 : truth * 1.5 + 1;
-    if (evaluate(t.check, st, wrong).ok) fail(where, `a wrong answer ${wrong} is accepted`);
+    right = a.equals_path !== undefined ? resolvePath(st, a.equals_path) : a.equals;
+    if (typeof right !== 'number') return fail(where, `answer path ${a.equals_path} is ${JSON.stringify(right)}, not a number`);
+    wrong = right === 0 ? 1 : right * 1.5 + 1;
     for (const [f, k] of textKeys(step))
-      if (numbersIn(strings[k] ?? '').some((x) => Math.abs(x - truth) < 1e-9)) fail(where, `${f} prints the answer ${truth}`);
-    if (verbose) console.log(`  ${where}: answer ${truth}`);
-  } else if (t.kind === 'pick') {
+      if (numbersIn(strings[k] ?? '').some((x) => Math.abs(x - right) < 1e-9)) fail(where, `${f} prints the answer ${right}`);
+    if (verbose) console.log(`  ${where}: answer ${right}`);
+  } else {
     const cells = resolvePath(st, t.check.answer.same_set_as_path);
     if (!Array.isArray(cells) || !cells.length) return fail(where, `pick path gives ${JSON.stringify(cells)}`);
-    if (!evaluate(t.check, st, cells.slice().reverse()).ok) fail(where, 'the engine\'s own cells are refused');
-    if (evaluate(t.check, st, cells.slice(1)).ok) fail(where, 'a set missing one cell is accepted');
+    right = cells.slice().reverse();
+    wrong = cells.slice(1);
     if (verbose) console.log(`  ${where}: ${cells.length} cells`);
   }
+  if (!evaluate(t.check, st, right).ok) fail(where, `the engine's own answer ${JSON.stringify(right)} is refused`);
+  if (evaluate(t.check, st, wrong).ok) fail(where, `a wrong answer ${JSON.stringify(wrong)} is accepted`);
+  const w = answer(wrong);
+  if (w && (w.done || !w.feedback)) fail(where, `the player took the wrong answer ${JSON.stringify(wrong)}: ${JSON.stringify(w)}`);
+  const r = answer(right);
+  if (r && !r.done) fail(where, `the player refused the right answer ${JSON.stringify(right)}: ${r.feedback}`);
 }
 
 // [SECTION] main ---------------------------------------------------------------------------------------
@@ -207,6 +239,11 @@ if (!fs.existsSync(bin)) {
   process.exit(2);
 }
 const index = JSON.parse(fs.readFileSync(path.join(lessonsDir, 'index.json'), 'utf8'));
+// Does this app have the lesson player (setState {lesson}) and the bundled lessons? Then steps are opened
+// through it, as a student's click or link does; else (an app without the player) their states are applied.
+const probe = runApp({ lesson: { id: index.lessons[0].id, step: 0 } }, 4);
+const player = !probe.error && probe.state.lesson?.id === index.lessons[0].id && !args.includes('--raw');
+console.log(player ? 'steps opened through the lesson player' : `steps applied as plain states (${probe.error || 'no lesson player'})`);
 if (index.format !== 'convscope-lessons-index/1') fail('index.json', `format ${JSON.stringify(index.format)}`);
 const chaptersSeen = new Set();
 const seenIds = new Set();
@@ -227,7 +264,8 @@ for (const entry of index.lessons ?? []) {
   checkLessonShape(file, L, seenIds);
   if (only && !file.startsWith(only)) continue;
   console.log(`${file}: ${L.chapters.reduce((n, c) => n + c.steps.length, 0)} steps`);
-  for (const ch of L.chapters) for (const step of ch.steps) { checkStepLive(file, L, step); steps++; }
+  let stepIndex = 0;
+  for (const ch of L.chapters) for (const step of ch.steps) { checkStepLive(file, L, step, stepIndex++); steps++; }
 }
 for (let n = 1; n <= 11; n++) if (!chaptersSeen.has(n)) fail('index.json', `curriculum chapter ${n} is in no lesson`);
 for (const n of notes) console.log(`note: ${n}`);

@@ -9,6 +9,10 @@ import path from 'node:path';
 import { assert, canvasColours, clickItem, frames, items, LOW_RES, openApp, panels, press, ROOT, screenshot, setState, state } from './harness.mjs';
 
 const FIXTURE = path.join(ROOT, 'tests/course/lessons/t01-conv-basics.json');
+// Known solutions of the bundled lessons' do tasks (tests/lessons/check_lessons.mjs uses them too): a
+// task that needs more than the stepper's own settings (a gallery digit, a cost table, a layer stack)
+// is solved by its setState partial; the others by the search below.
+const KNOWN = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/lessons/solutions.json'), 'utf8')).solutions;
 
 // The value at a dot path with [i] indices in state() (the predicates' paths).
 function at(root, p) {
@@ -151,7 +155,9 @@ export function courseTests(ctx) {
         assert(t.done === false, `${where}: done before anything was done`);
         if (t.kind === 'do') {
           assert(t.feedback.length > 0, `${where}: no feedback while not done`);
-          const solution = await solveDo(page);
+          const known = KNOWN[lesson.id]?.[(await state(page)).lesson.step_id];
+          if (known) { await setState(page, known); await frames(page, 4); }
+          const solution = known ?? await solveDo(page);
           assert(solution, `${where}: no setting of the panels satisfies ${JSON.stringify(t.check)}`);
           assert((await task(page)).done, `${where}: not done after ${JSON.stringify(solution)}`);
         } else {
