@@ -16,6 +16,10 @@ void record_item_rect(AppState& state, const char* id);
 // Stores `r` under `id` for this frame (no allocation when the id was seen before).
 void set_item_rect(AppState& state, std::string_view id, const PanelRect& r);
 
+// ImGui::BeginTabItem for tab `index` of a panel: remembers it in *open_tab when it is the open one, and
+// selects it when setState asked for it (*request == index; cleared once the tab shows).
+bool begin_tab_item(const char* label, int index, int* open_tab, int* request);
+
 void draw_home_panel(AppState& state);
 
 // Each group of panels: draw, View-menu entries, its part of state() and of setState().

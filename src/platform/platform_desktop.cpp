@@ -92,6 +92,7 @@ void frame_drawn(Platform& p, Clock::time_point frame_start, bool last_frame) {
     };
     if (!p.dump_state_path.empty()) dump(p.dump_state_path, cs::app::app_state_json(p.state));
     if (!p.dump_panels_path.empty()) dump(p.dump_panels_path, cs::app::app_panels_json(p.state));
+    if (!p.dump_items_path.empty()) dump(p.dump_items_path, cs::app::app_items_json(p.state));
     p.quit = true;
   }
   run_idle_task_natively(p.window, frame_start);
