@@ -25,6 +25,12 @@ function at(root, p) {
 }
 
 const lessonsOf = (page) => page.evaluate(() => window.ConvScope.lessons());
+// A step whose state needs the digit model (fetched on first need) is applied when it arrives.
+async function settled(page) {
+  await page.waitForFunction(() => { const s = window.ConvScope.state(); return s.lab_assets.deferred === 0 && !s.course.loading; },
+    null, { timeout: 30000 });
+  await frames(page, 3);
+}
 const task = async (page) => (await state(page)).lesson.task;
 
 async function openStep(page, id, step) {
@@ -130,6 +136,7 @@ export function courseTests(ctx) {
         if (l.step === l.steps - 1 && l.animation.frame === l.animation.frames) break;
         const before = `${l.step}/${l.animation.frame}`;
         await press(page, 'PageDown');
+        await settled(page);
         const after = (await state(page)).lesson;
         assert(`${after.step}/${after.animation.frame}` !== before, `PageDown did not move on from ${lesson.id} ${before}`);
         visited.add(`${lesson.id}/${after.step}`);
@@ -169,6 +176,8 @@ export function courseTests(ctx) {
           const st = await state(page);
           assert(st.lesson.task.done, `${where}: not done after ${JSON.stringify(solution)}: ${st.lesson.task.feedback} (${st.notice})`);
         } else {
+          await page.mouse.move(1000, 5);  // the pointer off the grids: a hovered cell changes the highlight
+          await frames(page, 2);
           const a = answersFor(t.check, await state(page));
           assert(a && a.right !== undefined, `${where}: cannot derive an answer from ${JSON.stringify(t.check)}`);
           if (!typed && t.kind === 'predict' && typeof a.wrong === 'number') {
