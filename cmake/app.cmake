@@ -50,6 +50,7 @@ include(${CMAKE_SOURCE_DIR}/cmake/digits.cmake OPTIONAL)
 if(DEFINED CS_DIGITS_BIN)
   list(APPEND CS_ASSET_LIST "digits.bin=${CS_DIGITS_BIN}")
 endif()
+include(${CMAKE_SOURCE_DIR}/cmake/course.cmake)  # guided lessons: their files, pure sources, QR library
 set(CS_ASSET_FILES "")
 foreach(pair IN LISTS CS_ASSET_LIST)
   string(FIND "${pair}" "=" eq)
@@ -67,6 +68,7 @@ add_custom_command(OUTPUT "${CS_EMBEDDED_CPP}"
 # builds without ImGui/GL so it is unit-tested natively and in wasm (tests/app).
 file(GLOB CS_APP_PURE_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/app/colormap.cpp ${CMAKE_SOURCE_DIR}/src/app/*_model.cpp)
 list(APPEND CS_APP_PURE_SOURCES ${CMAKE_SOURCE_DIR}/src/app/ui_strings.cpp)  # the UI string table (pure, unit-tested)
+list(APPEND CS_APP_PURE_SOURCES ${CS_COURSE_PURE_SOURCES})
 add_library(cs_app_pure STATIC ${CS_APP_PURE_SOURCES})
 target_include_directories(cs_app_pure PUBLIC ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/src/app)
 target_link_libraries(cs_app_pure PUBLIC convscope_engine)
@@ -75,7 +77,7 @@ file(GLOB CS_APP_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/app/*.cpp)
 list(REMOVE_ITEM CS_APP_SOURCES ${CS_APP_PURE_SOURCES})
 add_library(cs_app STATIC ${CS_APP_SOURCES} "${CS_EMBEDDED_CPP}")
 target_include_directories(cs_app PUBLIC ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/src/app)
-target_link_libraries(cs_app PUBLIC cs_app_pure convscope_engine cs_imgui)
+target_link_libraries(cs_app PUBLIC cs_app_pure convscope_engine cs_imgui cs_qrcodegen)
 
 # The platform (src/platform/platform.h): the window and frame loop and the GL renderer for both,
 # with the browser's or the desktop's side.
@@ -99,7 +101,7 @@ add_library(cs_platform_web OBJECT ${CS_PLATFORM_COMMON} ${CMAKE_SOURCE_DIR}/src
 target_link_libraries(cs_platform_web PUBLIC cs_app)
 
 # Everything but the engine is compiled for size (reason in cmake/web.cmake).
-cs_web_size_optimised(cs_imgui cs_app cs_app_pure cs_platform_web)
+cs_web_size_optimised(cs_imgui cs_app cs_app_pure cs_platform_web cs_qrcodegen)
 
 add_executable(convscope_web $<TARGET_OBJECTS:cs_platform_web>)
 target_link_libraries(convscope_web PRIVATE cs_app)
@@ -144,3 +146,4 @@ set_property(TARGET convscope_single APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE
 # Both executables share one object file; keep the two links from racing on it.
 add_dependencies(convscope_single convscope_web)
 cs_digits_web_targets()  # digits-train.bin beside the page, inlined into the single file (cmake/digits.cmake)
+cs_course_web_targets()  # lessons/*.json beside the page, inlined into the single file (cmake/course.cmake)

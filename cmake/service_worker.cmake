@@ -15,6 +15,13 @@ foreach(f convscope.deferred.wasm digits.bin digitnet.safetensors digits-train.b
     string(APPEND h4 "${h}")
   endif()
 endforeach()
+# The guided lessons (cmake/course.cmake), fetched when the Course menu or a lesson link is first used.
+file(GLOB cs_sw_lessons RELATIVE "${OUT}" "${OUT}/lessons/*.json")
+foreach(f IN LISTS cs_sw_lessons)
+  string(APPEND CS_SW_LATER_FILES ", '${f}'")
+  file(SHA256 "${OUT}/${f}" h)
+  string(APPEND h4 "${h}")
+endforeach()
 string(SHA256 hash "${h1}${h2}${h3}${h4}")
 string(SUBSTRING "${hash}" 0 16 CS_BUILD_HASH)
 configure_file("${WEB}/sw.js" "${OUT}/sw.js" @ONLY)

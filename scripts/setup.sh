@@ -95,6 +95,25 @@ if [ ! -e "$stb_stamp" ]; then
   touch "$stb_stamp"
 fi
 
+# Nayuki's QR Code generator (Debian source package qr-code-generator; its C library draws the
+# presenter's QR code of a lesson step, compiled for both builds). Only the upstream tarball is
+# needed: it is checked against the signed .dsc's SHA-256, so a mirror missing the Debian diff
+# (seen here: 404) does not stop the setup.
+if [ ! -e "$CACHE/qrcodegen/c/qrcodegen.c" ]; then
+  log "apt-get source qr-code-generator (upstream tarball)"
+  mkdir -p "$CACHE/src"
+  (cd "$CACHE/src" && apt-get source --download-only qr-code-generator >"$LOGS/apt-source-qr.log" 2>&1) || true
+  qr_tar=$(cd "$CACHE/src" && ls qr-code-generator_*.orig.tar.gz 2>/dev/null | head -n1)
+  qr_dsc=$(cd "$CACHE/src" && ls qr-code-generator_*.dsc 2>/dev/null | head -n1)
+  [ -n "$qr_tar" ] && [ -n "$qr_dsc" ] || fail "qr-code-generator's source did not download; its log: $LOGS/apt-source-qr.log"
+  want=$(awk -v f="$qr_tar" '/^Checksums-Sha256:/{s=1;next} /^[^ ]/{s=0} s && $3==f {print $1}' "$CACHE/src/$qr_dsc")
+  have=$(sha256sum "$CACHE/src/$qr_tar" | cut -d' ' -f1)
+  [ -n "$want" ] && [ "$want" = "$have" ] || fail "$qr_tar does not match the SHA-256 in $qr_dsc"
+  (cd "$CACHE/src" && tar xzf "$qr_tar")
+  qr_dir=$(cd "$CACHE/src" && ls -d QR-Code-generator-*/ | head -n1)
+  ln -sfn "src/${qr_dir%/}" "$CACHE/qrcodegen"
+fi
+
 # ---------------------------------------------------------------------------------------------
 # [3] Emscripten config with a writable cache (Debian's is FROZEN_CACHE = True).
 export NODE_PATH=/usr/share/nodejs

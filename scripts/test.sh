@@ -115,6 +115,8 @@ if want browser; then  # timings: measured once the background lane is done
 fi
 if want desktop; then
   step "desktop smoke test (Xvfb)" bash tests/desktop/desktop_smoke.sh build/native/convscope-desktop test-artifacts
+  # Every step of the bundled guided lessons applied in the desktop app (assets/lessons, README there).
+  step "bundled lessons (Xvfb)" node tests/lessons/check_lessons.mjs --bin build/native/convscope-desktop
 fi
 
 skipped=0

@@ -8,12 +8,17 @@
 //   ConvScope.setState(p)     merge a partial state; throws Error with the reason if it is rejected
 //                             (a Promise while the digit model is loading: see below)
 //   ConvScope.openFile(file)  the same path as dropping a File on the page
+//   ConvScope.lessons()       the guided lessons [{id, title, chapters, steps}] (a Promise while their
+//                             files are fetched, on the first call)
 (function () {
   var resolveReady;
   var ready = new Promise(function (resolve) { resolveReady = resolve; });
   // The digit model (bundled digits + DigitNet's weights) is fetched on first need; a link that opens
   // the lab or a digit lesson needs it at once, so ready also waits for it then (not on the default page).
-  function modelLoading() { return Module.ccall('cs_lab_assets_status', 'number', [], []) === 1; }
+  // A guided lesson asked for (a link, setState) waits for its file the same way.
+  function modelLoading() {
+    return Module.ccall('cs_lab_assets_status', 'number', [], []) === 1 || Module.ccall('cs_course_loading', 'number', [], []) === 1;
+  }
   function afterModel() {
     return new Promise(function (resolve) {
       (function poll() { if (modelLoading()) setTimeout(poll, 10); else resolve(); })();
@@ -30,6 +35,20 @@
     items: function () { return JSON.parse(json('cs_items_json')); },
     frames: function () { return api.state().frame; },
     state: function () { return JSON.parse(json('cs_state_json')); },
+    lessons: function () {
+      var list = function () {
+        var text = json('cs_course_lessons_json');
+        if (!text) return null;
+        var v = JSON.parse(text);
+        if (v && v.error) throw new Error(v.error);
+        return v;
+      };
+      var now = list();
+      if (now) return now;
+      return new Promise(function (resolve, reject) {
+        (function poll() { try { var v = list(); if (v) resolve(v); else setTimeout(poll, 20); } catch (e) { reject(e); } })();
+      });
+    },
     // While the digit model (bundled digits + DigitNet's weights, fetched on first need) is loading,
     // e.g. because this partial opened the lab or asked for a digit lesson, the result is a Promise
     // settled when it has arrived or failed: the change is then on screen (state().lab_assets says how
@@ -61,7 +80,7 @@
   if (typeof document !== 'undefined') {
     var input = document.createElement('input');
     input.type = 'file';
-    input.accept = '.png,.jpg,.jpeg,.bmp,.safetensors,image/png,image/jpeg,image/bmp';
+    input.accept = '.png,.jpg,.jpeg,.bmp,.safetensors,.json,image/png,image/jpeg,image/bmp,application/json';
     input.style.display = 'none';
     input.addEventListener('change', function () { if (input.files[0]) openFile(input.files[0]); input.value = ''; });
     document.body.appendChild(input);
@@ -94,5 +113,29 @@
     document.addEventListener('pointerup', checkCopy);
     document.addEventListener('keyup', function (e) { if (e.key === 'Enter' || e.key === ' ') checkCopy(); });
   }
+  // A clip of the page for a teacher's slides: the canvas as a WebM video (the browser's own
+  // MediaRecorder, no library), downloaded when the time is up. Started by the app (Course menu).
+  Module.csRecordClip = function (name, seconds) {
+    var canvas = typeof document !== 'undefined' && document.getElementById('canvas');
+    if (!canvas || !canvas.captureStream || typeof MediaRecorder === 'undefined') return 0;
+    var type = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'].filter(function (t) {
+      return MediaRecorder.isTypeSupported(t);
+    })[0];
+    if (!type) return 0;
+    var chunks = [];
+    var rec = new MediaRecorder(canvas.captureStream(30), {mimeType: type});
+    rec.ondataavailable = function (e) { if (e.data && e.data.size) chunks.push(e.data); };
+    rec.onstop = function () {
+      var a = document.createElement('a');
+      a.href = URL.createObjectURL(new Blob(chunks, {type: 'video/webm'}));
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    };
+    rec.start(250);
+    setTimeout(function () { rec.stop(); }, seconds * 1000);
+    return 1;
+  };
   if (typeof window !== 'undefined') window.ConvScope = api;
 })();

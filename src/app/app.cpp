@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "app_rooms.h"
+#include "course_player.h"
 #include "engine/data/image.h"
 #include "imgui.h"
 #include "panels.h"
@@ -30,6 +31,8 @@ void app_open_file(AppState& state, const std::string& name, const uint8_t* byte
     state.inbox.image_serial++;
     return app_notice(state, cs::fmt(tr(S::notice_opened_image), name.c_str(), state.inbox.image.width, state.inbox.image.height));
   }
+  // A guided lesson file (JSON): played, or refused naming the file, step and field.
+  if (course_is_lesson_file(bytes, size)) return course_import(state, name, bytes, size);
   // safetensors: 8-byte little-endian header length, then a JSON object.
   if (size >= 10 && bytes[8] == '{') {
     state.inbox.weights.assign(bytes, bytes + size);
@@ -109,6 +112,7 @@ void app_frame(AppState& state) {
   set_ui_language(state.language);  // tr() answers in the state's language for this frame
   apply_style_if_needed(state);
   if (state.lessons.link_started) sync_link(state);  // (frame 1 waits until the lessons are set up below)
+  course_frame_begin(state);  // guided lesson: files arrived, presenter keys, locked or picked clicks
   draw_menu(state);  // its File > Export panel as PNG lists the panels of the last frame...
   state.panel_rects.clear();  // ...which then record themselves again
   if (state.show_home) draw_home_panel(state);
@@ -116,6 +120,7 @@ void app_frame(AppState& state) {
   else draw_digit_lab_panels(state);
   draw_metrics(state);
   draw_help(state);
+  course_frame_end(state);  // the lesson panel and its overlays, above every panel
   if (!state.lessons.link_started) sync_link(state);  // frame 1: open the link in the address bar
   state.perf.last_app_ms = static_cast<float>((platform_time_seconds() - state.time_s) * 1000.0);
 }

@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "app_rooms.h"
+#include "course_player.h"
 #include "digit_lab_model.h"
 #include "panels.h"
 #include "platform_api.h"
@@ -75,6 +76,7 @@ std::string app_state_json(const AppState& state) {
                      {"deferred", state.lab_assets.deferred.size()}, {"revision", state.lab_assets.revision}};
   lesson_state_json(state, j);
   digit_lab_state_json(state, j);
+  course_state_json(state, j);  // last: a do task is checked against everything above
   return j.dump();
 }
 
@@ -171,6 +173,7 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
   }
   std::string err = lesson_set_state(next, j);
   if (err.empty()) err = digit_lab_set_state(next, j);
+  if (err.empty()) err = course_set_state(next, j);
   if (!err.empty()) return err;
   state = next;
   // The lab needs its digits and weights: ask for them now rather than on its first frame.

@@ -2,6 +2,7 @@
 // edited by hand (like setState), written back once the lesson has been still for a moment.
 #include "app.h"
 #include "app_rooms.h"
+#include "course_player.h"
 #include "platform_api.h"
 #include "url_state_model.h"
 
@@ -21,7 +22,9 @@ namespace {
 // A hash found in the address bar: applied like setState; refused ones leave the state as it was.
 // One that needs the digit model while it is on its way is applied (and its notice shown) when it arrives.
 void open_link(AppState& state, const std::string& hash) {
-  LessonLinkParse p = lesson_link_decode(hash);
+  const std::string rest = course_link_take(state, hash);  // a guided lesson's fields, opened there
+  if (rest.empty()) return;
+  LessonLinkParse p = lesson_link_decode(rest);
   const size_t waiting = state.lab_assets.deferred.size();
   std::string err = p.ok ? app_set_state(state, p.partial.dump()) : p.error;
   if (err.empty() && state.lab_assets.deferred.size() > waiting) {
@@ -57,10 +60,11 @@ void sync_link(AppState& state) {
   // Re-encode only when the fingerprint changed: a large typed input takes milliseconds to write out.
   // A link to the digit lab carries the lab's fields too (gallery digit, saliency, SE block).
   const std::string lab = state.workspace == Workspace::DigitLab ? lab_link_fields(state.lab) : "";
-  std::string key = lesson_link_key(L, workspace_name(state.workspace)) + lab;
+  const std::string course = course_link_fields(state);  // the guided lesson's step, when one is open
+  std::string key = lesson_link_key(L, workspace_name(state.workspace)) + lab + course;
   if (key != L.link_key) {
     L.link_key = std::move(key);
-    L.link_pending = lesson_link_encode(L, workspace_name(state.workspace), &L.link_values) + lab;
+    L.link_pending = lesson_link_encode(L, workspace_name(state.workspace), &L.link_values) + lab + course;
     L.link_pending_since = state.time_s;
   } else if (L.link_pending != L.link_written && state.time_s - L.link_pending_since >= 0.3) {
     platform_set_url_hash(L.link_pending);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "app_rooms.h"
+#include "course_player.h"
 #include "imgui.h"
 #include "panels.h"
 #include "platform_api.h"
@@ -87,6 +88,7 @@ void draw_menu(AppState& state) {
   record_item_rect(state, "menu.lessons");
   if (ImGui::MenuItem(tr_label(S::app_digit_lab), nullptr, state.workspace == Workspace::DigitLab)) state.workspace = Workspace::DigitLab;
   record_item_rect(state, "menu.digit-lab");
+  course_menu(state);
   const bool view_open = ImGui::BeginMenu(tr_label(S::app_view));
   record_item_rect(state, "menu.view");
   if (view_open) {

@@ -11,6 +11,7 @@
 #include "colormap.h"
 #include "engine/data/image.h"
 
+#include "course_state.h"
 #include "digit_lab_state.h"
 #include "lesson_state.h"
 #include "ui_strings.h"
@@ -145,6 +146,7 @@ struct AppState {
   std::string desktop_open_path;          // desktop: the path typed in File > Open
   LessonState lessons;   // lessons.cpp and panel_*.cpp of the convolution lessons
   DigitLabState lab;     // digit_lab.cpp and the digit-lab panels
+  CourseState course;    // the guided lessons (course_*.cpp, panel_course*.cpp)
 };
 
 }  // namespace cs::app

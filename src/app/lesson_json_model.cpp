@@ -144,6 +144,7 @@ json lesson_json(const LessonState& s) {
   json os;
   os["visible"] = s.show_output_size;
   os["split"] = s.split_hw;
+  os["tab"] = kOutputSizeTabs[std::clamp(s.output_size_tab, 0, 3)];
   const StepperGeometry& msk = r.geo;
   os["H"] = axis_json(axis_report("H", c.H, msk.KH, c.stride.h, c.padding.h, c.dilation.h, c.mode, c.ceil_mode));
   os["W"] = axis_json(axis_report("W", c.W, msk.KW, c.stride.w, c.padding.w, c.dilation.w, c.mode, c.ceil_mode));
@@ -164,6 +165,7 @@ json lesson_json(const LessonState& s) {
   const Im2colView& v = s.im2col;
   json im;
   im["visible"] = s.show_im2col;
+  im["tab"] = kIm2colTabs[std::clamp(s.im2col_tab, 0, 3)];
   im["orientation"] = s.patches_as_rows ? "rows" : "columns";
   static const char* const kZoom[] = {"none", "columns", "weights", "output"};
   im["zoom"] = kZoom[std::clamp(s.im2col_zoom, 0, 3)];
@@ -281,6 +283,19 @@ std::string names_of(const char* (*name)(E), int count) {
 }
 
 // "0..9, got 12" style range refusal: one entry for every integer field.
+// {"tab": "cost"}: which tab a panel opens on its next frame (the names of `tabs`, in order).
+std::string get_tab(const json& j, const char* path, const char* const (&tabs)[4], int* request) {
+  if (!j.contains("tab")) return "";
+  for (int i = 0; i < 4; ++i)
+    if (j["tab"] == tabs[i]) {
+      *request = i;
+      return "";
+    }
+  std::string names;
+  for (const char* t : tabs) names += (names.empty() ? "" : ", ") + std::string(t);
+  return fmt(tr(S::state_one_of), path, names.c_str());
+}
+
 std::string out_of(const char* path, long long lo, long long hi, long long v) {
   return fmt(tr(S::state_in_range_got), path, lo, hi, v);
 }
@@ -449,6 +464,7 @@ std::string apply_stepper(LessonState& s, const json& j) {
 std::string apply_output_size(LessonState& s, const json& j) {
   if (!j.is_object()) return fmt(tr(S::state_not_object), "output_size");
   CS_TRY(get_bool(j, "visible", "output_size", &s.show_output_size));
+  CS_TRY(get_tab(j, "output_size.tab", kOutputSizeTabs, &s.output_size_tab_request));
   CS_TRY(get_bool(j, "split", "output_size", &s.split_hw));
   if (j.contains("cost")) {
     const json& c = j["cost"];
@@ -505,6 +521,7 @@ std::string apply_output_size(LessonState& s, const json& j) {
 std::string apply_im2col(LessonState& s, const json& j) {
   if (!j.is_object()) return fmt(tr(S::state_not_object), "im2col");
   CS_TRY(get_bool(j, "visible", "im2col", &s.show_im2col));
+  CS_TRY(get_tab(j, "im2col.tab", kIm2colTabs, &s.im2col_tab_request));
   if (j.contains("orientation")) {
     const json& o = j["orientation"];
     if (o == "rows") s.patches_as_rows = true;

@@ -8,6 +8,10 @@
 
 namespace cs::app {
 
+// Tab names in state() / setState() ("output_size.tab", "im2col.tab"), in the panels' order.
+inline constexpr const char* kOutputSizeTabs[] = {"formula", "cost", "rf", "pytorch"};
+inline constexpr const char* kIm2colTabs[] = {"matrix", "col2im", "winograd", "timing"};
+
 // {stepper: {...}, output_size: {...}, im2col: {...}} for window.ConvScope.state().
 nlohmann::json lesson_json(const LessonState& s);
 

@@ -89,6 +89,10 @@ struct LessonState {
 
   // [output-size explorer]
   bool split_hw = false;
+  // Open tab of the Output size and im2col panels (kOutputSizeTabs / kIm2colTabs order), and the one a
+  // setState asked for: ImGui selects it when the panel is next drawn (-1: none asked).
+  int output_size_tab = 0, output_size_tab_request = -1;
+  int im2col_tab = 0, im2col_tab_request = -1;
   CostInputs cost;
   std::vector<RfStackLayer> rf_layers = {{false, 3, 1, 1, 1}, {false, 3, 1, 1, 1}, {true, 2, 2, 1, 0}, {false, 3, 1, 1, 1}};
 

@@ -376,25 +376,25 @@ void draw_im2col_panel(AppState& state) {
   }
   record_panel_rect(state, "im2col");
   if (ImGui::BeginTabBar("##im-tabs")) {
-    const bool m = ImGui::BeginTabItem(tr_label(S::im2col_column_matrix));
+    const bool m = begin_tab_item(tr_label(S::im2col_column_matrix), 0, &L.im2col_tab, &L.im2col_tab_request);
     record_item_rect(state, "im2col.tab.matrix");
     if (m) {
       matrix_tab(state);
       ImGui::EndTabItem();
     }
-    const bool b = ImGui::BeginTabItem(tr_label(S::im2col_col2im));
+    const bool b = begin_tab_item(tr_label(S::im2col_col2im), 1, &L.im2col_tab, &L.im2col_tab_request);
     record_item_rect(state, "im2col.tab.col2im");
     if (b) {
       col2im_tab(state);
       ImGui::EndTabItem();
     }
-    const bool w = ImGui::BeginTabItem(tr_label(S::im2col_winograd));
+    const bool w = begin_tab_item(tr_label(S::im2col_winograd), 2, &L.im2col_tab, &L.im2col_tab_request);
     record_item_rect(state, "im2col.tab.winograd");
     if (w) {
       winograd_tab(state);
       ImGui::EndTabItem();
     }
-    const bool t = ImGui::BeginTabItem(tr_label(S::im2col_timing));
+    const bool t = begin_tab_item(tr_label(S::im2col_timing), 3, &L.im2col_tab, &L.im2col_tab_request);
     record_item_rect(state, "im2col.tab.timing");
     if (t) {
       timing_tab(state);

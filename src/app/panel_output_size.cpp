@@ -299,6 +299,15 @@ void pytorch_tab(AppState& state) {
 
 }  // namespace
 
+bool begin_tab_item(const char* label, int index, int* open_tab, int* request) {
+  const bool open = ImGui::BeginTabItem(label, nullptr, *request == index ? ImGuiTabItemFlags_SetSelected : 0);
+  if (open) {
+    *open_tab = index;
+    if (*request == index) *request = -1;
+  }
+  return open;
+}
+
 void draw_output_size_panel(AppState& state) {
   LessonState& L = state.lessons;
   if (!ImGui::Begin(tr_label(S::output_size_title), &L.show_output_size, ImGuiWindowFlags_HorizontalScrollbar)) {
@@ -307,25 +316,25 @@ void draw_output_size_panel(AppState& state) {
   }
   record_panel_rect(state, "output-size");
   if (ImGui::BeginTabBar("##os-tabs")) {
-    const bool open_formula = ImGui::BeginTabItem(tr_label(S::output_size_formula));
+    const bool open_formula = begin_tab_item(tr_label(S::output_size_formula), 0, &L.output_size_tab, &L.output_size_tab_request);
     record_item_rect(state, "output-size.tab.formula");
     if (open_formula) {
       size_tab(state);
       ImGui::EndTabItem();
     }
-    const bool open_cost = ImGui::BeginTabItem(tr_label(S::output_size_cost));
+    const bool open_cost = begin_tab_item(tr_label(S::output_size_cost), 1, &L.output_size_tab, &L.output_size_tab_request);
     record_item_rect(state, "output-size.tab.cost");
     if (open_cost) {
       cost_tab(state);
       ImGui::EndTabItem();
     }
-    const bool open_rf = ImGui::BeginTabItem(tr_label(S::output_size_receptive_field));
+    const bool open_rf = begin_tab_item(tr_label(S::output_size_receptive_field), 2, &L.output_size_tab, &L.output_size_tab_request);
     record_item_rect(state, "output-size.tab.rf");
     if (open_rf) {
       rf_tab(state);
       ImGui::EndTabItem();
     }
-    const bool open_pt = ImGui::BeginTabItem(tr_label(S::output_size_pytorch));
+    const bool open_pt = begin_tab_item(tr_label(S::output_size_pytorch), 3, &L.output_size_tab, &L.output_size_tab_request);
     record_item_rect(state, "output-size.tab.pytorch");
     if (open_pt) {
       pytorch_tab(state);

@@ -10,6 +10,10 @@
 
 namespace cs::app {
 
+// ImGui::BeginTabItem for tab `index` of a panel: remembers it in *open_tab when it is the open one, and
+// selects it when setState asked for it (*request == index; cleared once the tab shows).
+bool begin_tab_item(const char* label, int index, int* open_tab, int* request);
+
 void draw_home_panel(AppState& state);
 
 // Each group of panels: draw, View-menu entries, its part of state() and of setState().

@@ -71,4 +71,14 @@ void platform_toggle_fullscreen();
 bool platform_is_browser();
 double platform_time_seconds();
 
+// [guided lessons] The page's address without its hash ("" on the desktop): the presenter's QR code.
+std::string platform_page_url();
+// Small texts kept between visits (progress, the lesson being built): the browser's localStorage, a
+// file in the desktop's config folder. "" when there is none (or storage is blocked).
+std::string platform_storage_get(const char* key);
+void platform_storage_set(const char* key, const std::string& value);
+// Records the page's canvas for `seconds` as a WebM clip downloaded as `file_name` (the browser's
+// MediaRecorder). "" when recording started, else why not (the desktop has none).
+std::string platform_record_clip(const char* file_name, double seconds);
+
 }  // namespace cs::app

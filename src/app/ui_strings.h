@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "course_strings.h"
+
 namespace cs::app {
 
 // clang-format off
@@ -638,6 +640,7 @@ namespace cs::app {
   X(notice_copied_pytorch_script, "Copied the PyTorch script") \
   X(cost_row_depthwise_alone, "depthwise alone") \
   X(cost_row_pointwise_alone, "pointwise 1x1 alone") \
+  CS_COURSE_UI_STRINGS(X) /* guided lessons (course_strings.h) */ \
   /* end */
 // clang-format on
 

@@ -52,8 +52,10 @@ struct Platform {
   long long max_frames = -1;  // --frames N (desktop smoke test)
   std::string screenshot_path;
   std::string start_state;  // --state JSON (desktop): applied once after app_init
+  std::vector<std::string> later_states;  // --then JSON (desktop, repeatable): applied from halfway through --frames
   std::string dump_state_path;   // --dump-state FILE (desktop): state() as JSON after the last frame
   std::string dump_panels_path;  // --dump-panels FILE (desktop): panels() as JSON after the last frame
+  std::string dump_items_path;   // --dump-items FILE (desktop): items() as JSON (lesson spotlights are checked on it)
   int exit_code = 0;
   float font_dpr = 0.0f;       // dpr/scale the font atlas was built for
   float font_scale = 0.0f;

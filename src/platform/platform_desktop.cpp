@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 
 #include "app/platform_api.h"
 #include "app/ui_strings.h"
@@ -90,6 +92,7 @@ void frame_drawn(Platform& p, Clock::time_point frame_start, bool last_frame) {
     };
     if (!p.dump_state_path.empty()) dump(p.dump_state_path, cs::app::app_state_json(p.state));
     if (!p.dump_panels_path.empty()) dump(p.dump_panels_path, cs::app::app_panels_json(p.state));
+    if (!p.dump_items_path.empty()) dump(p.dump_items_path, cs::app::app_items_json(p.state));
     p.quit = true;
   }
   run_idle_task_natively(p.window, frame_start);
@@ -141,6 +144,41 @@ void platform_toggle_fullscreen() {
 }
 
 bool platform_is_browser() { return false; }
+
+std::string platform_page_url() { return ""; }
+
+// Small texts in $XDG_CONFIG_HOME/convscope (else ~/.config/convscope), one file per key.
+static std::string storage_path(const char* key) {
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  const char* home = std::getenv("HOME");
+  std::string dir = xdg && *xdg ? std::string(xdg) + "/convscope" : home && *home ? std::string(home) + "/.config/convscope" : "";
+  if (dir.empty()) return "";
+  return dir + "/" + key + ".json";
+}
+
+std::string platform_storage_get(const char* key) {
+  const std::string path = storage_path(key);
+  FILE* f = path.empty() ? nullptr : std::fopen(path.c_str(), "rb");
+  if (!f) return "";
+  std::string text;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0 && text.size() < (size_t(4) << 20)) text.append(buf, n);
+  std::fclose(f);
+  return text;
+}
+
+void platform_storage_set(const char* key, const std::string& value) {
+  const std::string path = storage_path(key);
+  if (path.empty()) return;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  if (FILE* f = std::fopen(path.c_str(), "wb")) {
+    std::fwrite(value.data(), 1, value.size(), f);
+    std::fclose(f);
+  }
+}
+
+std::string platform_record_clip(const char*, double) { return tr(S::course_clip_browser_only); }
 
 bool platform_fetch_file(const char* name, FetchDone done) {  // the desktop embeds its files
   (void)name;

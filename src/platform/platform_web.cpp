@@ -8,6 +8,7 @@
 #include <cstring>
 #include <map>
 
+#include "app/course_player.h"
 #include "app/platform_api.h"
 #include "app/ui_strings.h"
 #include "engine/status.h"
@@ -121,6 +122,36 @@ void platform_toggle_fullscreen() {
 }
 
 bool platform_is_browser() { return true; }
+
+std::string platform_page_url() {
+  const int n = EM_ASM_INT({ return Math.min(lengthBytesUTF8(location.href.split("#")[0]), 8192); });
+  std::string out(static_cast<size_t>(n) + 1, '\0');
+  EM_ASM({ stringToUTF8(location.href.split("#")[0], $0, $1); }, out.data(), n + 1);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+// localStorage may be missing or throw (private windows, blocked storage): then nothing is kept.
+std::string platform_storage_get(const char* key) {
+  const int n = EM_ASM_INT({
+    try { var v = localStorage.getItem(UTF8ToString($0)); return v === null ? 0 : Math.min(lengthBytesUTF8(v), 4194304); }
+    catch (e) { return 0; }
+  }, key);
+  if (n <= 0) return "";
+  std::string out(static_cast<size_t>(n) + 1, '\0');
+  EM_ASM({ try { stringToUTF8(localStorage.getItem(UTF8ToString($0)) || "", $1, $2); } catch (e) {} }, key, out.data(), n + 1);
+  out.resize(std::strlen(out.c_str()));
+  return out;
+}
+
+void platform_storage_set(const char* key, const std::string& value) {
+  EM_ASM({ try { localStorage.setItem(UTF8ToString($0), UTF8ToString($1)); } catch (e) {} }, key, value.c_str());
+}
+
+std::string platform_record_clip(const char* file_name, double seconds) {
+  const int ok = EM_ASM_INT({ return Module.csRecordClip ? Module.csRecordClip(UTF8ToString($0), $1) : 0; }, file_name, seconds);
+  return ok ? "" : tr(S::course_clip_unsupported);
+}
 
 }  // namespace cs::app
 
@@ -241,3 +272,10 @@ EMSCRIPTEN_KEEPALIVE const char* cs_set_state(const char* partial_json) {
 }
 // [SECTION] The digit model's status for web/hook.js (its setState waits while the model is loading) --
 extern "C" EMSCRIPTEN_KEEPALIVE int cs_lab_assets_status() { return cs::platform::g_platform->state.lab_assets.status; }
+// [SECTION] The guided lessons for web/hook.js: ConvScope.lessons() ("" while their files are on the way)
+// and whether a lesson asked for is still waiting for its file (setState and ready wait for it).
+extern "C" EMSCRIPTEN_KEEPALIVE const char* cs_course_lessons_json() {
+  cs::platform::g_platform->json_out = cs::app::course_lessons_json(cs::platform::g_platform->state);
+  return cs::platform::g_platform->json_out.c_str();
+}
+extern "C" EMSCRIPTEN_KEEPALIVE int cs_course_loading() { return cs::app::course_loading(cs::platform::g_platform->state) ? 1 : 0; }

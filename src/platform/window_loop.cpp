@@ -112,6 +112,16 @@ void frame(void* arg) {
   phases.new_frame_ms = ms_between(input_done, new_frame_done);
   p.colormap_draws.clear();
   p.frame_upload_ms = 0;
+  // --then: the next partial, one a frame from halfway through --frames, as a page's later setState calls
+  // (a lesson check applies a step's state, lets the app settle, then the task's solution).
+  if (!p.later_states.empty() && p.max_frames >= 0 && p.state.frame >= p.max_frames / 2) {
+    const std::string refused = cs::app::app_set_state(p.state, p.later_states.front());
+    if (!refused.empty()) {
+      std::fprintf(stderr, "convscope-desktop: --then refused: %s\n", refused.c_str());
+      p.exit_code = 2;
+    }
+    p.later_states.erase(p.later_states.begin());
+  }
   cs::app::app_frame(p.state);
   phases.upload_ms = p.frame_upload_ms;
   p.function_keys_pressed = 0;
@@ -204,20 +214,27 @@ int main(int argc, char** argv) {
       p.screenshot_path = argv[++i];
     } else if (!std::strcmp(argv[i], "--state") && i + 1 < argc) {
       p.start_state = argv[++i];
+    } else if (!std::strcmp(argv[i], "--then") && i + 1 < argc) {
+      p.later_states.push_back(argv[++i]);
     } else if (!std::strcmp(argv[i], "--dump-state") && i + 1 < argc) {
       p.dump_state_path = argv[++i];
     } else if (!std::strcmp(argv[i], "--dump-panels") && i + 1 < argc) {
       p.dump_panels_path = argv[++i];
+    } else if (!std::strcmp(argv[i], "--dump-items") && i + 1 < argc) {
+      p.dump_items_path = argv[++i];
     } else if (!std::strcmp(argv[i], "--help")) {
       std::printf("usage: convscope-desktop [--frames N] [--screenshot out.png] [--dump-state out.json]\n"
-                  "                         [--dump-panels out.json] [--state JSON]\n"
+                  "                         [--dump-panels out.json] [--dump-items out.json] [--state JSON] [--then JSON]\n"
                   "  --frames N        render N frames and exit 0 (smoke test)\n"
                   "  --screenshot F    with --frames: save the last frame as PNG\n"
                   "  --dump-state F    with --frames: write the app state after the last frame as JSON,\n"
                   "                    the same as the page's ConvScope.state()\n"
                   "  --dump-panels F   with --frames: the same for ConvScope.panels() (panel rectangles)\n"
+                  "  --dump-items F    with --frames: the same for ConvScope.items() (named controls)\n"
                   "  --state JSON      start in this state, as the page's ConvScope.setState takes it,\n"
-                  "                    e.g. '{\"workspace\": \"digit-lab\"}'\n");
+                  "                    e.g. '{\"workspace\": \"digit-lab\"}'\n"
+                  "  --then JSON       with --frames: a later setState, from halfway through the frames\n"
+                  "                    (repeatable: one a frame, in order; a refusal exits 2)\n");
       return 0;
     } else {
       std::fprintf(stderr, "convscope-desktop: unknown argument '%s' (see --help)\n", argv[i]);

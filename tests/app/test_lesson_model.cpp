@@ -72,6 +72,23 @@ TEST_CASE("bad values are refused with the reason and change nothing") {
   CHECK(apply(s, R"({"stepper": {"step": 9}})").find("0..8") != std::string::npos);
 }
 
+TEST_CASE("setState asks a panel for a tab by name; state() names the open one") {
+  LessonState s;
+  lesson_refresh(s);
+  CHECK(lesson_json(s)["output_size"]["tab"] == "formula");
+  CHECK(lesson_json(s)["im2col"]["tab"] == "matrix");
+  REQUIRE(apply(s, R"({"output_size": {"tab": "cost"}, "im2col": {"tab": "timing"}})") == "");
+  CHECK(s.output_size_tab_request == 1);
+  CHECK(s.im2col_tab_request == 3);
+  // The tab opens when the panel is next drawn (ImGui selects it): until then state() says the open one.
+  CHECK(lesson_json(s)["output_size"]["tab"] == "formula");
+  const std::string err = apply(s, R"({"output_size": {"tab": "costs"}})");
+  CHECK(err.find("output_size.tab") != std::string::npos);
+  CHECK(err.find("formula, cost, rf, pytorch") != std::string::npos);
+  CHECK_FALSE(apply(s, R"({"im2col": {"tab": 2}})").empty());
+  CHECK(s.output_size_tab_request == 1);  // a refused partial changes nothing
+}
+
 TEST_CASE("an impossible convolution is a state, explained, not a setState error") {
   LessonState s;
   lesson_refresh(s);

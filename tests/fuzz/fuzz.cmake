@@ -20,10 +20,18 @@ target_compile_definitions(cs_fuzz_parsers PUBLIC CS_VERSION="${PROJECT_VERSION}
 target_compile_options(cs_fuzz_parsers PRIVATE -fsanitize=fuzzer-no-link ${CS_FUZZ_SANITIZERS} -g
   -ffp-contract=fast -fno-math-errno)
 
-foreach(name idx safetensors image npy)
+# The guided lesson parser and predicate checker (src/app/course_file.cpp, course_check.cpp): pure
+# app code whose sentences come from the UI string table.
+add_library(cs_fuzz_course STATIC ${CMAKE_SOURCE_DIR}/src/app/course_file.cpp ${CMAKE_SOURCE_DIR}/src/app/course_check.cpp
+  ${CMAKE_SOURCE_DIR}/src/app/ui_strings.cpp)
+target_include_directories(cs_fuzz_course PUBLIC ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/src/app)
+target_link_libraries(cs_fuzz_course PUBLIC cs_fuzz_parsers)
+target_compile_options(cs_fuzz_course PRIVATE -fsanitize=fuzzer-no-link ${CS_FUZZ_SANITIZERS} -g)
+
+foreach(name idx safetensors image npy course)
   add_executable(fuzz_${name} ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_${name}.cpp)
   target_include_directories(fuzz_${name} PRIVATE ${CMAKE_SOURCE_DIR}/src)
-  target_link_libraries(fuzz_${name} PRIVATE cs_fuzz_parsers)
+  target_link_libraries(fuzz_${name} PRIVATE cs_fuzz_parsers cs_fuzz_course)
   target_compile_options(fuzz_${name} PRIVATE -fsanitize=fuzzer ${CS_FUZZ_SANITIZERS} -g)
   target_link_options(fuzz_${name} PRIVATE -fsanitize=fuzzer ${CS_FUZZ_SANITIZERS})
 endforeach()
@@ -32,7 +40,7 @@ endforeach()
 # target briefly (CS_FUZZ_SECONDS, default 10).
 set(CS_FUZZ_SECONDS 10 CACHE STRING "seconds per fuzz target in ctest")
 enable_testing()
-foreach(name idx safetensors image npy)
+foreach(name idx safetensors image npy course)
   add_test(NAME fuzz_${name}
     COMMAND bash -c "set -e; inputs=(\"$1\"/*); if compgen -G \"$2/*\" >/dev/null; then inputs+=(\"$2\"/*); fi; \
 \"$0\" -runs=1 \"\${inputs[@]}\"; mkdir -p \"$2\"; w=$(mktemp -d); \
