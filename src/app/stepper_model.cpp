@@ -58,7 +58,7 @@ bool parse_kernel_preset(const std::string& name, KernelPreset* out) { return pa
 bool StepperConfig::operator==(const StepperConfig& o) const {
   return H == o.H && W == o.W && C == o.C && KH == o.KH && KW == o.KW && stride == o.stride &&
          padding == o.padding && dilation == o.dilation && groups == o.groups && out_channels == o.out_channels &&
-         ceil_mode == o.ceil_mode && mode == o.mode && input_preset == o.input_preset &&
+         ceil_mode == o.ceil_mode && count_include_pad == o.count_include_pad && mode == o.mode && input_preset == o.input_preset &&
          kernel_preset == o.kernel_preset && seed == o.seed && bias == o.bias;
 }
 
@@ -414,6 +414,7 @@ void compute_pool(const StepperConfig& c, const StepperData& d, StepperResult& r
       p.stride = c.stride;
       p.padding = c.padding;
       p.ceil_mode = c.ceil_mode;
+      p.count_include_pad = c.count_include_pad;
       s = avg_pool2d_forward(r.output, in, p);
     }
   }

@@ -638,6 +638,21 @@ namespace cs::app {
   X(notice_copied_pytorch_script, "Copied the PyTorch script") \
   X(cost_row_depthwise_alone, "depthwise alone") \
   X(cost_row_pointwise_alone, "pointwise 1x1 alone") \
+  /* [kernel stepper, backward direction (backward_stepper_model.cpp, panel_backward.cpp)] */ \
+  X(bwd_no_transposed, "The backward view covers convolutions and pooling. A transposed convolution's input gradient is an ordinary convolution of dL/dY: the forward pass of the standard mode.") \
+  X(bwd_no_forward, "No backward pass: the forward pass has no output (%s)") \
+  X(bwd_arith_step, "step %d of %d: dL/dY[%d][%d,%d] = %s") \
+  X(bwd_arith_dw, "dL/dW[%d] += input window x %s:") \
+  X(bwd_arith_dx, "dL/dX += kernel x %s, scattered onto the input window:") \
+  X(bwd_arith_dropped, " (%d taps fall in the padding: dropped)") \
+  X(bwd_arith_db, "dL/db[%d] += %s, so far %s") \
+  X(bwd_arith_pool_none, "this window saw only padding: its gradient goes nowhere") \
+  X(bwd_arith_max, "max pooling: the window's largest input x[%d][%d,%d] = %s takes all of it (ties: the first, as PyTorch)") \
+  X(bwd_arith_avg, "average pooling: each cell the window averaged gets dL/dY / %d") \
+  X(bwd_arith_so_far, "dX[%d][%d,%d] so far = %s") \
+  X(bwd_needs_weights, "Pooling has no weights: the SGD step and the gradient check need a convolution mode.") \
+  X(bwd_lr_range, "The learning rate must be a number above 0 and at most 100, got %g") \
+  X(bwd_diverged, "Diverged: this step would make the weights or the loss overflow (the learning rate is too large). The last good kernel is kept.") \
   /* end */
 // clang-format on
 
