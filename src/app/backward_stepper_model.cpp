@@ -28,15 +28,6 @@ Tensor tensor_of(const std::vector<float>& v, Shape s) {
   return Tensor(std::move(s), v);
 }
 
-Conv2dParams conv_params(const StepperConfig& c) {
-  Conv2dParams p;
-  p.stride = c.stride;
-  p.padding = c.padding;
-  p.dilation = c.dilation;
-  p.groups = mode_shape(c).groups;
-  return p;
-}
-
 MaxPool2dParams max_params(const StepperConfig& c) {
   MaxPool2dParams p;
   p.kernel = Size2{c.KH, c.KW};
@@ -67,7 +58,7 @@ Tensor weight_tensor(const BackwardResult& b, const std::vector<float>& w) {
 Status conv_forward(const StepperConfig& c, const StepperData& d, const BackwardResult& b,
                     const std::vector<float>& w, Tensor* out) {
   Tensor bias({b.OC}, c.bias);
-  return conv2d_forward(*out, input_tensor(c, d), weight_tensor(b, w), &bias, conv_params(c), ConvAlgo::Reference);
+  return conv2d_forward(*out, input_tensor(c, d), weight_tensor(b, w), &bias, b.conv, ConvAlgo::Reference);
 }
 
 // The choice's loss of an output Y (engine losses): sum(g*Y) or sum((Y-T)^2).
@@ -82,7 +73,7 @@ Status run_backward(const StepperConfig& c, const StepperData& d, const Backward
   const Tensor in = input_tensor(c, d);
   if (c.mode == ConvMode::MaxPool) return max_pool2d_backward(*gx, gy, in, max_params(c));
   if (c.mode == ConvMode::AvgPool) return avg_pool2d_backward(*gx, gy, in.shape(), avg_params(c));
-  return conv2d_backward(gx, gw, gb, gy, in, weight_tensor(b, d.weight), conv_params(c), ConvAlgo::Reference);
+  return conv2d_backward(gx, gw, gb, gy, in, weight_tensor(b, d.weight), b.conv, ConvAlgo::Reference);
 }
 
 // A seeded generator, so "random" is the same gradient on every machine and after a reload.
@@ -154,7 +145,7 @@ Status rotated_view(const StepperConfig& c, const StepperData& d, BackwardResult
 // are its channels' taps), folded back onto the image by the engine's col2im (the adjoint of im2col).
 Status col2im_view(const StepperConfig& c, const StepperData& d, BackwardResult& b) {
   PatchGeometry pg;
-  CS_RETURN_IF_ERROR(make_patch_geometry(c.C, c.H, c.W, Size2{b.KH, b.KW}, conv_params(c), &pg, "col2im"));
+  CS_RETURN_IF_ERROR(make_patch_geometry(c.C, c.H, c.W, Size2{b.KH, b.KW}, b.conv, &pg, "col2im"));
   const int L = b.OH * b.OW, kk = b.KH * b.KW, ocg = b.OC / b.groups, rows = b.cg * kk;
   b.cols = Tensor({c.C * kk, L}, 0.0f);
   for (int g = 0; g < b.groups; ++g)
@@ -183,13 +174,14 @@ BackwardResult compute_backward(const StepperConfig& c, const StepperData& d, co
     b.error = fmt(tr(S::bwd_no_forward), r.error.c_str());
     return b;
   }
-  const ModeShape ms = mode_shape(c);
+  const StepperGeometry& ms = r.geo;  // the weight layout the forward pass used
   b.pool = mode_is_pool(c.mode);
+  b.conv = ms.conv;
   b.OC = r.OC;
   b.OH = r.OH;
   b.OW = r.OW;
   b.groups = ms.groups;
-  b.cg = c.C / ms.groups;
+  b.cg = ms.in_per_group;
   b.KH = b.pool ? c.KH : ms.KH;
   b.KW = b.pool ? c.KW : ms.KW;
   b.steps = r.OH * r.OW;

@@ -38,6 +38,7 @@ struct BackwardResult {
   std::string error;  // in words when !valid (the mode, a forward that has no output, a bad gradient)
   bool pool = false;  // pooling: only grad_input exists
   int OC = 0, OH = 0, OW = 0, cg = 1, groups = 1, KH = 1, KW = 1;
+  Conv2dParams conv;   // the forward pass's stride, padding, dilation, groups (StepperResult::geo)
   Tensor grad_output;  // (1, OC, OH, OW) dL/dY
   Tensor target;       // (1, OC, OH, OW) Target choice only
   double loss = 0;     // the loss the gradient belongs to (engine dot_loss / mse_sum)
