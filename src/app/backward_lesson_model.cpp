@@ -219,7 +219,7 @@ std::string backward_apply(LessonState& s, const json& j) {
     const json& v = j["lr"];
     if (!v.is_number()) return fmt(tr(S::state_not_number), "stepper.lr");
     const double lr = v.get<double>();
-    if (!(lr > 0 && lr <= 100)) return fmt(tr(S::bwd_lr_range), lr);
+    if (!(lr > 0 && lr <= 100)) return std::string("stepper.lr: ") + fmt(tr(S::bwd_lr_range), lr);
     B.lr = static_cast<float>(lr);
   }
   const bool wants = j.contains("backward_step") || j.contains("apply_sgd") || j.contains("grad_check") ||

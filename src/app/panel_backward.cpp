@@ -349,30 +349,30 @@ void stepper_panel::draw_backward(AppState& state) {
   draw_transport(state);
   handle_keys(L, state.time_s);
   lesson_refresh(L);
+  L.hover = HoverTarget{};  // the forward grids are not drawn: nothing of theirs is under the pointer
   ImGui::BeginChild("##backward", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
-  record_item_rect(state, "backward.body");
   const BackwardResult& b = B.result;
   if (!b.valid) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
     ImGui::TextWrapped("%s", b.error.c_str());
     ImGui::PopStyleColor();
-    ImGui::EndChild();
-    return;
+  } else {
+    draw_reports(state);
+    draw_edit(state);
+    const float scale = std::max(1.0f, state.ui_scale), line = ImGui::GetTextLineHeightWithSpacing();
+    // x1: the rows share the panel; projector scale: the cells grow by the scale and the body scrolls.
+    const float w = (ImGui::GetContentRegionAvail().x - 4) * scale, h = ImGui::GetContentRegionAvail().y;
+    const float rows_h = std::max(line * 4, h * (b.pool ? 0.5f : 0.3f) * scale);
+    draw_accumulation(state, w, rows_h);
+    if (!b.pool) draw_views(state, w, rows_h * 0.8f);
+    ImGui::Separator();
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ImGui::GetWindowWidth() - ImGui::GetFontSize());
+    ImGui::TextUnformatted(B.current.arithmetic.c_str());
+    ImGui::PopTextWrapPos();
+    record_item_rect(state, "backward.arithmetic");
   }
-  draw_reports(state);
-  draw_edit(state);
-  const float scale = std::max(1.0f, state.ui_scale), line = ImGui::GetTextLineHeightWithSpacing();
-  const float w = ImGui::GetContentRegionAvail().x - 4, h = ImGui::GetContentRegionAvail().y;
-  // x1: the rows share the panel; projector scale: the cells grow and the body scrolls.
-  const float rows_h = scale > 1.0f ? std::max(h * 0.45f, 40.0f * scale) : std::max(line * 4, h * (b.pool ? 0.5f : 0.3f));
-  draw_accumulation(state, w, rows_h);
-  if (!b.pool) draw_views(state, w, rows_h * 0.8f);
-  ImGui::Separator();
-  ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextUnformatted(B.current.arithmetic.c_str());
-  ImGui::PopTextWrapPos();
-  record_item_rect(state, "backward.arithmetic");
   ImGui::EndChild();
+  record_item_rect(state, "backward.body");  // the child is the last item once it has ended
 }
 
 }  // namespace cs::app

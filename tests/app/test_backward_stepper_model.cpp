@@ -278,3 +278,81 @@ TEST_CASE("modes without a backward view and impossible forwards are explained, 
   CHECK(g == GradChoice::Random);
   CHECK(!parse_grad_choice("zeros", &g));
 }
+
+// [lessons] state(), setState() and the link -------------------------------------------------------------
+
+#include "app/backward_lesson_model.h"
+#include "app/lesson_model.h"
+#include "app/url_state_model.h"
+
+TEST_CASE("lessons: setState switches to backward, state() has the contract's fields, bad input is refused") {
+  LessonState s;
+  lesson_refresh(s);
+  json j = lesson_json(s);
+  CHECK(j["stepper"]["direction"] == "forward");
+  CHECK(!j["stepper"].contains("grad_weight"));
+  REQUIRE(lesson_apply(s, json::parse(R"({"stepper": {"direction": "backward", "grad_output": "ones", "grad_check": true}})")) == "");
+  j = lesson_json(s)["stepper"];
+  CHECK(j["direction"] == "backward");
+  CHECK(j["grad_output"].size() == 1);
+  CHECK(j["grad_output"][0].size() == 3);
+  CHECK(j["grad_weight"][0][0].size() == 3);  // [OC][C/groups][KH][KW]
+  CHECK(j["grad_bias"][0] == 9.0f);            // 9 ones
+  CHECK(j["grad_input"][0].size() == 5);
+  CHECK(j["backward_steps"] == 9);
+  CHECK(j["backward_step"] == 0);
+  CHECK(j["backward_arithmetic"].get<std::string>().find("step 1 of 9") == 0);
+  CHECK(j["grad_check"]["max_rel_error"].get<double>() < 1e-2);
+  // [[...]] for one output channel, 3-D for several; a wrong count, a non-number, an unknown name refused.
+  REQUIRE(lesson_apply(s, json::parse(R"({"stepper": {"grad_output": [[1,2,3],[4,5,6],[7,8,9]], "backward_step": 4}})")) == "");
+  j = lesson_json(s)["stepper"];
+  CHECK(j["grad_choice"] == "custom");
+  CHECK(j["grad_output"][0][1][1] == 5.0f);
+  CHECK(j["backward_step"] == 4);
+  CHECK(lesson_apply(s, json::parse(R"({"stepper": {"grad_output": [[1,2]]}})")) == "stepper.grad_output must be an array of 9 numbers");
+  CHECK(lesson_apply(s, json::parse(R"({"stepper": {"grad_output": [[1,null,3]]}})")) == "stepper.grad_output must hold only numbers");
+  CHECK(lesson_apply(s, json::parse(R"({"stepper": {"grad_output": [1e30,0,0,0,0,0,0,0,0]}})")) ==
+        "stepper.grad_output values must be finite and within +-1e6");
+  CHECK(lesson_apply(s, json::parse(R"({"stepper": {"grad_output": "zeros"}})")).find("stepper.grad_output must be one of") == 0);
+  CHECK(lesson_apply(s, json::parse(R"({"stepper": {"backward_step": 9}})")) == "stepper.backward_step must be in 0..8, got 9");
+  CHECK(lesson_apply(s, json::parse(R"({"stepper": {"lr": 0}})")).find("stepper.lr: The learning rate must be") == 0);
+  CHECK(lesson_apply(s, json::parse(R"({"stepper": {"direction": "sideways"}})")).find("stepper.direction must be one of") == 0);
+  // Pooling fills grad_input only.
+  REQUIRE(lesson_apply(s, json::parse(R"({"stepper": {"mode": "maxpool", "kernel": 2, "stride": 2, "input": 4}})")) == "");
+  j = lesson_json(s)["stepper"];
+  CHECK(j["grad_weight"].is_null());
+  CHECK(j["grad_bias"].is_null());
+  CHECK(j["grad_input"][0].size() == 4);
+  CHECK(lesson_apply(s, json::parse(R"({"stepper": {"direction": "forward", "grad_check": true}})")) ==
+        "stepper.direction must be \"backward\" for backward_step, backward_playing, apply_sgd and grad_check");
+}
+
+TEST_CASE("lessons: an SGD step through setState lowers the squared error and makes the kernel custom") {
+  LessonState s;
+  lesson_refresh(s);
+  REQUIRE(lesson_apply(s, json::parse(R"({"stepper": {"direction": "backward", "grad_output": "target", "lr": 0.01}})")) == "");
+  const double before = lesson_json(s)["stepper"]["loss"].get<double>();
+  REQUIRE(lesson_apply(s, json::parse(R"({"stepper": {"apply_sgd": true}})")) == "");
+  json j = lesson_json(s)["stepper"];
+  CHECK(j["sgd"]["done"] == true);
+  CHECK(j["sgd"]["loss_before"].get<double>() == doctest::Approx(before));
+  CHECK(j["loss"].get<double>() < before);
+  CHECK(j["kernel_preset"] == "custom");
+}
+
+TEST_CASE("lessons: the link carries the direction, the gradient choice and edited values") {
+  LessonState s;
+  lesson_refresh(s);
+  REQUIRE(lesson_apply(s, json::parse(R"({"stepper": {"direction": "backward", "grad_output": [[1,-2,3],[0,0,1],[2,2,2]]}})")) == "");
+  const std::string link = lesson_link_encode(s, "lessons", nullptr);
+  CHECK(link.find("&dir=b&grad=custom&gv=1,-2,3,0,0,1,2,2,2") != std::string::npos);
+  LessonLinkParse p = lesson_link_decode("#" + link);
+  REQUIRE(p.ok);
+  LessonState t;
+  lesson_refresh(t);
+  REQUIRE(lesson_apply(t, p.partial) == "");
+  CHECK(lesson_json(t)["stepper"]["grad_output"] == lesson_json(s)["stepper"]["grad_output"]);
+  CHECK(lesson_json(t)["stepper"]["direction"] == "backward");
+  CHECK(!lesson_link_decode("#lesson=1&dir=x").ok);
+  CHECK(!lesson_link_decode("#lesson=1&gv=1,nan").ok);
+}
