@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "backward_lesson_model.h"
 #include "digit_bundle_model.h"
 #include "lesson_model.h"
 #include "ui_strings.h"
@@ -212,6 +213,7 @@ json lesson_json(const LessonState& s) {
                   {"input_shape", s.timing.ok ? json(s.timing.in_shape) : json(nullptr)},
                   {"output_shape", s.timing.ok ? json(s.timing.out_shape) : json(nullptr)}};
   if (v.valid && v.gemm) im["compared"] = v.compared;
+  backward_json(s, &st);
   return {{"stepper", st}, {"output_size", os}, {"im2col", im}};
 }
 
@@ -365,9 +367,10 @@ std::string apply_stepper(LessonState& s, const json& j) {
                                       "groups", "out_channels", "mode", "ceil_mode", "input_preset",
                                       "kernel_preset", "seed", "bias", "position", "step", "playing", "speed",
                                       "out_channel", "pinned", "transposed_as_conv", "digit_index",
-                                      "input_values", "kernel_values"};
+                                      "input_values", "kernel_values", "count_include_pad"};
   for (auto it = j.begin(); it != j.end(); ++it)
-    if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }) == std::end(known))
+    if (std::find_if(std::begin(known), std::end(known), [&](const char* k) { return it.key() == k; }) == std::end(known) &&
+        !is_backward_state_key(it.key()))
       return fmt(tr(S::state_no_field), "stepper", it.key().c_str());
   StepperConfig& c = s.config;
   CS_TRY(get_bool(j, "visible", "stepper", &s.show_stepper));
@@ -536,6 +539,7 @@ std::string apply_im2col(LessonState& s, const json& j) {
 
 std::string lesson_apply(LessonState& s, const json& partial) {
   if (partial.contains("stepper")) CS_TRY(apply_stepper(s, partial["stepper"]));
+  if (partial.contains("stepper")) CS_TRY(backward_apply(s, partial["stepper"]));
   if (partial.contains("output_size")) CS_TRY(apply_output_size(s, partial["output_size"]));
   if (partial.contains("im2col")) CS_TRY(apply_im2col(s, partial["im2col"]));
   return "";

@@ -3,6 +3,8 @@
 // digit and image presets, and the panels' default layout. state()/setState(): lesson_json_model.cpp.
 #include "lesson_model.h"
 
+#include "backward_lesson_model.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -141,6 +143,7 @@ void lesson_refresh(LessonState& s) {
     s.arith_position = s.position;
     s.arith_oc = s.out_channel;
   }
+  backward_refresh(s);  // the backward direction follows the forward result
 }
 
 void lesson_set_picture(LessonState& s, InputPreset kind, std::vector<std::vector<float>> planes, int w, int h) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "backward_stepper_model.h"
 #include "im2col_model.h"
 #include "output_size_model.h"
 #include "stepper_model.h"
@@ -148,6 +149,27 @@ struct LessonState {
   bool stepper_focus_first_control = false;
   bool stepper_nav_inputs = false;  // this frame's stepper window takes ImGui's navigation keys
   bool stepper_popup_open = false;  // a drop-down of the stepper was open at the end of the last frame
+
+  // [backward] the stepper's backward direction (backward_stepper_model.h, backward_lesson_model.cpp)
+  struct Backward {
+    bool on = false;               // direction: backward
+    BackwardSettings settings;     // the dL/dY choice (and the custom / target grids)
+    BackwardSettings computed_for; // what `result` was computed from, with result_serial below
+    long long serial = -1;         // LessonState::result_serial of `result`
+    long long revision = 0;        // +1 per new result (the step, SGD report and check belong to one)
+    BackwardResult result;
+    int step = 0;                  // output cells visited - 1
+    bool playing = false;
+    double next_step_s = 0;
+    BackwardStep current;          // partial sums and arithmetic at `step`
+    int current_step = -1, current_oc = -1;
+    long long current_revision = -1;
+    Language current_language = Language::English;
+    float lr = 0.01f;              // the SGD step's learning rate
+    SgdReport sgd;                 // the last step taken (or refused)
+    GradCheck check;               // the last gradient check
+    long long check_revision = -1; // the result the check was made for (shown only while current)
+  } backward;
 };
 
 // Recomputes whatever the configuration or data changed (call once per frame before drawing; cheap

@@ -252,7 +252,14 @@ void draw_stepper_panel(AppState& state) {
   L.stepper_focused = ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows);
   update_key_owner(L);
   stepper_panel::draw_controls(state);
+  stepper_panel::draw_direction(state);
   lesson_refresh(L);  // a control changed this frame: draw the new result, not last frame's
+  if (L.backward.on) {
+    stepper_panel::draw_backward(state);
+    L.stepper_popup_open = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId | ImGuiPopupFlags_AnyPopupLevel);
+    ImGui::End();
+    return;
+  }
   draw_transport(state);
   handle_keys(L, state.time_s);
   lesson_refresh(L);

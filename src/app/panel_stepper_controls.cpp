@@ -190,6 +190,10 @@ void stepper_panel::draw_controls(AppState& state) {
   if (mode_is_pool(c.mode)) {
     same_line_if_fits(ImGui::GetFrameHeight(), tr_label(S::stepper_ceil_mode));
     ImGui::Checkbox(tr_label(S::stepper_ceil_mode), &c.ceil_mode);
+    if (c.mode == ConvMode::AvgPool) {
+      same_line_if_fits(ImGui::GetFrameHeight(), tr_label(S::stepper_count_include_pad));
+      ImGui::Checkbox(tr_label(S::stepper_count_include_pad), &c.count_include_pad);
+    }
   } else {
     same_line_if_fits(fs * 5, tr_label(S::stepper_bias));
     ImGui::SetNextItemWidth(fs * 5);

@@ -11,6 +11,9 @@ void draw_controls(AppState& state);
 // Input | kernel | output grids with their highlights; the pointer's target goes to LessonState::hover.
 // height: what the grids get at this presentation scale; height_x1: what they would get at x1.
 void draw_grids(AppState& state, float height, float height_x1);
+// The forward / backward switch, and the backward direction's body (panel_backward.cpp).
+void draw_direction(AppState& state);
+void draw_backward(AppState& state);
 // The next widget (`width` wide with its label) on the same line only if it fits the window.
 void same_line_if_fits(float width, const char* label = "");
 

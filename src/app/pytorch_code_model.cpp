@@ -47,10 +47,9 @@ std::string pytorch_layer(const StepperConfig& c, const StepperGeometry& ms) {
                  pair_text(c.KH, c.KW).c_str(), pair_text(c.stride).c_str(), pair_text(c.padding).c_str(),
                  pair_text(c.dilation).c_str(), c.ceil_mode ? "True" : "False");
     case ConvMode::AvgPool:
-      // The engine's AvgPool2d counts padded cells in the divisor, as PyTorch's default does.
-      return fmt("nn.AvgPool2d(kernel_size=%s, stride=%s, padding=%s, ceil_mode=%s, count_include_pad=True)",
+      return fmt("nn.AvgPool2d(kernel_size=%s, stride=%s, padding=%s, ceil_mode=%s, count_include_pad=%s)",
                  pair_text(c.KH, c.KW).c_str(), pair_text(c.stride).c_str(), pair_text(c.padding).c_str(),
-                 c.ceil_mode ? "True" : "False");
+                 c.ceil_mode ? "True" : "False", c.count_include_pad ? "True" : "False");
   }
   return "";
 }

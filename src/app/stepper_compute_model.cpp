@@ -132,6 +132,7 @@ void compute_pool(const StepperConfig& c, const StepperData& d, StepperResult& r
       p.kernel = Size2{c.KH, c.KW};
       p.stride = c.stride;
       p.padding = c.padding;
+      p.count_include_pad = c.count_include_pad;
       p.ceil_mode = c.ceil_mode;
       s = avg_pool2d_forward(r.output, in, p);
     }

@@ -75,6 +75,7 @@ const StepperField kFields[] = {
     {"bias", "bias", FieldType::Bias, 0, 0, kNoName, kNoName, CS_ONE(bias)},
     {"input_preset", "ip", FieldType::Input, 0, kInputPresetCount - 1, kNoName, kNoName, CS_ONE(input_preset)},
     {"kernel_preset", "kp", FieldType::Kernel, 0, kKernelPresetCount - 1, kNoName, kNoName, CS_ONE(kernel_preset)},
+    {"count_include_pad", "cip", FieldType::Bool, 0, 1, kNoName, kNoName, CS_ONE(count_include_pad)},
 };
 #undef CS_ONE
 #undef CS_TWO

@@ -48,6 +48,7 @@ struct StepperConfig {
   int groups = 1;        // Grouped mode (must divide C and out_channels)
   int out_channels = 1;  // Standard / Grouped / Pointwise / the pointwise stage of Separable
   bool ceil_mode = false;  // pooling
+  bool count_include_pad = true;  // average pooling: padding zeros count in the divisor (PyTorch's default)
   ConvMode mode = ConvMode::Standard;
   InputPreset input_preset = InputPreset::Classic;
   KernelPreset kernel_preset = KernelPreset::Cross;

@@ -257,7 +257,7 @@ std::string arithmetic_text_at(const StepperConfig& c, const StepperData& d, con
   if (mode_is_pool(c.mode)) {
     const bool mx = c.mode == ConvMode::MaxPool;
     s += mx ? "max(" : "(";
-    int count = 0;
+    int count = 0, real = 0;
     for (const Cell& q : cells) {
       // With ceil_mode the last window may hang past the padded border: those taps do not exist
       // (PyTorch clips the window there, and divides average pooling by what is left).
@@ -265,9 +265,11 @@ std::string arithmetic_text_at(const StepperConfig& c, const StepperData& d, con
       bool pad = false;
       float v = input_at(c, d, oc, q.r, q.c, &pad);
       if (count++) s += mx ? ", " : " + ";
+      real += !pad;
       s += pad ? (mx ? "-inf" : "0") : num_text(v);
     }
-    s += mx ? ")" : fmt(") / %d", count);
+    // count_include_pad off: the divisor is the real cells only.
+    s += mx ? ")" : fmt(") / %d", c.count_include_pad ? count : real);
     s += " = " + num_text(r.output.at(0, oc, p.r, p.c));
     return s;
   }

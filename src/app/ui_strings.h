@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "backward_strings.h"
 #include "course_strings.h"
 
 namespace cs::app {
@@ -641,6 +642,7 @@ namespace cs::app {
   X(cost_row_depthwise_alone, "depthwise alone") \
   X(cost_row_pointwise_alone, "pointwise 1x1 alone") \
   CS_COURSE_UI_STRINGS(X) /* guided lessons (course_strings.h) */ \
+  CS_BACKWARD_UI_STRINGS(X) /* the stepper's backward direction (backward_strings.h) */ \
   /* end */
 // clang-format on
 

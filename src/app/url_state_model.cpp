@@ -3,6 +3,8 @@
 // checked before a field reaches setState, which then checks the combination (e.g. a step past the end).
 #include "url_state_model.h"
 
+#include "backward_lesson_model.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -267,6 +269,7 @@ std::string lesson_link_encode(const LessonState& s, const std::string& workspac
     put(out, "pin", std::string(hover_kind_key(s.pinned.kind)) + ":" + pair_text(s.pinned.cell.r, s.pinned.cell.c));
   put(out, "split", s.split_hw ? "1" : "0");
   put(out, "rows", s.patches_as_rows ? "1" : "0");
+  out += backward_link_fields(s);
   return out;
 }
 
@@ -293,7 +296,8 @@ std::string lesson_link_key(const LessonState& s, const std::string& workspace) 
   return key + fmt("|%d%d%d|%lld,%d,%d,%d,%08x|%d,%d,%d,%d|%d%d", s.show_stepper, s.show_output_size, s.show_im2col,
                    s.data_version, s.digit_index, s.position, s.out_channel, float_bits(s.speed),
                    static_cast<int>(s.transposed_as_conv), static_cast<int>(s.pinned.kind), s.pinned.cell.r,
-                   s.pinned.cell.c, static_cast<int>(s.split_hw), static_cast<int>(s.patches_as_rows));
+                   s.pinned.cell.c, static_cast<int>(s.split_hw), static_cast<int>(s.patches_as_rows)) +
+         backward_link_fields(s);
 }
 
 // [SECTION] decode ---------------------------------------------------------------------------------
@@ -396,6 +400,7 @@ LessonLinkParse lesson_link_decode(const std::string& hash) {
         if (f < 0.25f) e = fmt(tr(S::link_speed_range), "speed", 0.25, 30.0, shown(v).c_str());
         else st["speed"] = f;
       }
+    } else if (backward_link_field(k, v, &st, &e)) {
     } else if (k == "tac") {
       if ((e = parse_bool(k, v, &b)).empty()) st["transposed_as_conv"] = b;
     } else if (k == "pin") {

@@ -55,3 +55,26 @@ TEST_CASE("cross entropy rejects bad labels and shapes") {
   REQUIRE(argmax_rows(am, Tensor({2, 3}, std::vector<float>{0, 5, 1, 7, 7, 2})).is_ok());
   CHECK(am == std::vector<int>{1, 0});
 }
+
+TEST_CASE("summed squared error and its gradient equal nn.MSELoss(reduction=\"sum\")") {
+  // torch: MSELoss(reduction="sum")([1, 2, 3, -0.5], [0, 4, 3, 1]) = 7.25, grad [2, -4, 0, -3]
+  Tensor y({1, 1, 2, 2}, std::vector<float>{1, 2, 3, -0.5f}), t({1, 1, 2, 2}, std::vector<float>{0, 4, 3, 1});
+  double loss = 0;
+  REQUIRE(mse_sum_forward(&loss, y, t).is_ok());
+  CHECK(loss == 7.25);
+  Tensor g;
+  REQUIRE(mse_sum_backward(g, y, t).is_ok());
+  CHECK(g.values() == std::vector<float>{2, -4, 0, -3});
+  Tensor wrong({1, 1, 1, 4}, 0.0f);
+  Status s = mse_sum_forward(&loss, y, wrong);
+  CHECK(!s.is_ok());
+  CHECK(s.message() == "mse_loss: target (1, 1, 1, 4) does not match y (1, 1, 2, 2)");
+}
+
+TEST_CASE("the dot-product loss is sum g*y, so its finite difference along y is g") {
+  Tensor y({1, 1, 1, 3}, std::vector<float>{1, -2, 4}), g({1, 1, 1, 3}, std::vector<float>{3, 0.5f, -1});
+  double loss = 0;
+  REQUIRE(dot_loss_forward(&loss, y, g).is_ok());
+  CHECK(loss == 3 - 1 - 4);
+  CHECK(!dot_loss_forward(&loss, y, Tensor({3}, 0.0f)).is_ok());
+}

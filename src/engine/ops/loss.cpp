@@ -70,4 +70,38 @@ Status argmax_rows(std::vector<int>& out, const Tensor& logits) {
   return Status::ok();
 }
 
+// [summed squared error and the dot-product loss] ---------------------------------------------------
+
+static Status check_same_shape(const Tensor& a, const Tensor& b, const char* who, const char* what) {
+  if (a.shape() != b.shape())
+    return Status::error(fmt("%s: %s %s does not match y %s", who, what, b.shape_string().c_str(), a.shape_string().c_str()));
+  return Status::ok();
+}
+
+Status mse_sum_forward(double* loss, const Tensor& y, const Tensor& target) {
+  CS_RETURN_IF_ERROR(check_same_shape(y, target, "mse_loss", "target"));
+  double total = 0.0;
+  for (size_t i = 0; i < y.numel(); ++i) {
+    const double d = static_cast<double>(y[i]) - target[i];
+    total += d * d;
+  }
+  *loss = total;
+  return Status::ok();
+}
+
+Status mse_sum_backward(Tensor& grad_y, const Tensor& y, const Tensor& target) {
+  CS_RETURN_IF_ERROR(check_same_shape(y, target, "mse_loss", "target"));
+  grad_y.resize(y.shape());
+  for (size_t i = 0; i < y.numel(); ++i) grad_y[i] = 2.0f * (y[i] - target[i]);
+  return Status::ok();
+}
+
+Status dot_loss_forward(double* loss, const Tensor& y, const Tensor& g) {
+  CS_RETURN_IF_ERROR(check_same_shape(y, g, "dot_loss", "gradient"));
+  double total = 0.0;
+  for (size_t i = 0; i < y.numel(); ++i) total += static_cast<double>(y[i]) * g[i];
+  *loss = total;
+  return Status::ok();
+}
+
 }  // namespace cs
