@@ -17,6 +17,7 @@
 #include "imgui.h"
 #include "panels.h"
 #include "platform_api.h"
+#include "touch_ui.h"
 #include "ui_strings.h"
 #include "url_state_model.h"
 
@@ -32,6 +33,10 @@ void set_item_rect(AppState& state, std::string_view id, const PanelRect& whole)
   const float x0 = std::max(whole.x, lo.x), y0 = std::max(whole.y, lo.y);
   const float x1 = std::min(whole.x + whole.width, hi.x), y1 = std::min(whole.y + whole.height, hi.y);
   if (x1 <= x0 || y1 <= y0) return;
+  // Phones and tablets name only whole widgets: a sliver at a scrolled edge is no target for a finger.
+  if (touch_layout_active(state) && (x0 > whole.x + 0.5f || y0 > whole.y + 0.5f || x1 < whole.x + whole.width - 0.5f ||
+                                     y1 < whole.y + whole.height - 0.5f))
+    return;
   const PanelRect r{x0, y0, x1 - x0, y1 - y0};
   auto it = state.item_rects.find(id);
   if (it == state.item_rects.end()) it = state.item_rects.emplace(std::string(id), AppState::ItemRect{}).first;
@@ -282,7 +287,9 @@ namespace {
 // Rebuilds the ImGui style from scratch when the presentation scale or theme changes, so sizes
 // scale crisply (fonts are rebuilt at the new size by the platform) and never accumulate rounding.
 void apply_style_if_needed(AppState& state) {
-  if (state.applied_ui_scale == state.ui_scale && state.applied_theme == state.theme) return;
+  if (state.applied_ui_scale == state.ui_scale && state.applied_theme == state.theme &&
+      state.device.applied_style == state.device.layout)
+    return;
   ImGuiStyle style;
   switch (state.theme) {
     case Theme::Dark: ImGui::StyleColorsDark(&style); break;
@@ -309,6 +316,8 @@ void apply_style_if_needed(AppState& state) {
   style.WindowRounding = 4.0f;
   style.FrameRounding = 3.0f;
   style.ScaleAllSizes(state.ui_scale);
+  touch_adjust_style(state, style);
+  state.device.applied_style = state.device.layout;
   ImGui::GetStyle() = style;
   state.applied_ui_scale = state.ui_scale;
   state.applied_theme = state.theme;
@@ -500,8 +509,7 @@ std::string export_panel_label(const std::string& id) {
   return id;
 }
 
-void draw_menu(AppState& state) {
-  if (!ImGui::BeginMainMenuBar()) return;
+void draw_file_menu(AppState& state) {
   const bool file_menu = ImGui::BeginMenu(tr_label(S::app_file));
   record_item_rect(state, "menu.file");
   if (file_menu) {
@@ -534,11 +542,17 @@ void draw_menu(AppState& state) {
     csv_menu_items(state);
     ImGui::EndMenu();
   }
+}
+
+void draw_workspace_items(AppState& state) {
   // The two workspaces: convolution lessons and the digit lab.
   if (ImGui::MenuItem(tr_label(S::app_lessons), nullptr, state.workspace == Workspace::Lessons)) state.workspace = Workspace::Lessons;
   record_item_rect(state, "menu.lessons");
   if (ImGui::MenuItem(tr_label(S::app_digit_lab), nullptr, state.workspace == Workspace::DigitLab)) state.workspace = Workspace::DigitLab;
   record_item_rect(state, "menu.digit-lab");
+}
+
+void draw_other_menus(AppState& state) {
   const bool view_open = ImGui::BeginMenu(tr_label(S::app_view));
   record_item_rect(state, "menu.view");
   if (view_open) {
@@ -566,12 +580,33 @@ void draw_menu(AppState& state) {
     ImGui::EndMenu();
   }
   // Large, always-visible buttons: presentation scale and fullscreen without opening a menu.
-  if (ImGui::SmallButton(tr_label(S::menu_zoom_out))) state.ui_scale = state.ui_scale > 1.75f ? 1.5f : 1.0f;
+  // (Full-height buttons where fingers tap: a small button is only the text's height.)
+  auto bar_button = [&state](const char* label) { return touch_layout_active(state) ? ImGui::Button(label) : ImGui::SmallButton(label); };
+  if (bar_button(tr_label(S::menu_zoom_out))) state.ui_scale = state.ui_scale > 1.75f ? 1.5f : 1.0f;
   record_item_rect(state, "menu.zoom-out");
-  if (ImGui::SmallButton(tr_label(S::menu_zoom_in))) state.ui_scale = state.ui_scale < 1.25f ? 1.5f : 2.0f;
+  if (bar_button(tr_label(S::menu_zoom_in))) state.ui_scale = state.ui_scale < 1.25f ? 1.5f : 2.0f;
   record_item_rect(state, "menu.zoom-in");
-  if (ImGui::SmallButton(tr_label(S::app_fullscreen))) platform_toggle_fullscreen();
-  if (!state.notice.empty() && state.time_s < state.notice_until_s) {
+  if (bar_button(tr_label(S::app_fullscreen))) platform_toggle_fullscreen();
+}
+
+void draw_menu(AppState& state) {
+  if (!ImGui::BeginMainMenuBar()) return;
+  if (state.device.layout == DeviceLayout::Phone) {
+    // A phone's bar holds the two workspaces and one Menu with the rest (which would run off it).
+    draw_workspace_items(state);
+    const bool open = ImGui::BeginMenu(tr_label(S::touch_menu));
+    record_item_rect(state, "menu.menu");
+    if (open) {
+      draw_file_menu(state);
+      draw_other_menus(state);
+      ImGui::EndMenu();
+    }
+  } else {
+    draw_file_menu(state);
+    draw_workspace_items(state);
+    draw_other_menus(state);
+  }
+  if (!touch_layout_active(state) && !state.notice.empty() && state.time_s < state.notice_until_s) {
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "%s", state.notice.c_str());
   }
@@ -602,6 +637,7 @@ void app_frame(AppState& state) {
     for (auto it = state.item_rects.begin(); it != state.item_rects.end();)
       it = it->second.frame < state.frame - 60 ? state.item_rects.erase(it) : std::next(it);
   set_ui_language(state.language);  // tr() answers in the state's language for this frame
+  touch_begin_frame(state);  // desktop, tablet or phone, from the screen's size
   apply_style_if_needed(state);
   if (state.lessons.link_started) sync_link(state);  // (frame 1 waits until the lessons are set up below)
   draw_menu(state);  // its File > Export panel as PNG lists the panels of the last frame...
@@ -611,6 +647,7 @@ void app_frame(AppState& state) {
   else draw_digit_lab_panels(state);
   draw_metrics(state);
   draw_help(state);
+  touch_draw_notice(state);
   if (!state.lessons.link_started) sync_link(state);  // frame 1: open the link in the address bar
   state.perf.last_app_ms = static_cast<float>((platform_time_seconds() - state.time_s) * 1000.0);
 }
@@ -656,6 +693,7 @@ std::string app_state_json(const AppState& state) {
                      {"deferred", state.lab_assets.deferred.size()}, {"revision", state.lab_assets.revision}};
   lesson_state_json(state, j);
   digit_lab_state_json(state, j);
+  touch_state_json(state, j);
   return j.dump();
 }
 

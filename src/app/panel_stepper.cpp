@@ -12,6 +12,7 @@
 #include "lesson_model.h"
 #include "lesson_panels.h"
 #include "panels.h"
+#include "touch_ui.h"
 
 namespace cs::app {
 
@@ -516,6 +517,8 @@ void draw_grids(AppState& state, float height, float height_x1) {
   }
   // Captions are a line tall; a column must at least be as wide as one.
   cell = std::clamp(std::floor(cell), 3.0f, 64.0f * state.ui_scale);
+  // Phones and tablets: cells a finger can tap (24 CSS px, more with A+); the panel scrolls sideways.
+  if (touch_layout_active(state)) cell = std::max(cell, std::floor(24.0f * state.ui_scale));
   L.grid_cell_px = cell;
   for (Column* col : cols)
     for (GridSpec& g : col->grids) g.cell = cell;
@@ -720,7 +723,9 @@ void draw_stepper_panel(AppState& state) {
   if (L.stepper_frames < 3 && ++L.stepper_frames == 3) ImGui::SetNextWindowFocus();
   // Projector scale: the data grow with the scale and the panel scrolls where they no longer fit.
   const float scale = std::max(1.0f, state.ui_scale);
-  const ImGuiWindowFlags scroll = scale > 1.0f ? ImGuiWindowFlags_HorizontalScrollbar : ImGuiWindowFlags_NoScrollbar;
+  // (So do the finger-sized grids of phones and tablets.)
+  const ImGuiWindowFlags scroll = scale > 1.0f || touch_layout_active(state) ? ImGuiWindowFlags_HorizontalScrollbar
+                                                                             : ImGuiWindowFlags_NoScrollbar;
   if (!ImGui::Begin(tr_label(S::stepper_title), &L.show_stepper, keys | scroll)) {
     ImGui::End();
     return;

@@ -61,6 +61,11 @@ struct Platform {
   bool context_restored = false;
   int css_width = 0, css_height = 0;  // browser window size last applied to the canvas
   float css_dpr = 0.0f;
+  // The canvas's backing store as the page sized it (CSS px x dpr, capped at gl_max; 0: the SDL
+  // drawable size is right, the desktop) and the GL context's largest drawable side (0: not asked yet).
+  int canvas_width = 0, canvas_height = 0;
+  float canvas_ratio = 0.0f;
+  int gl_max = 0;
   std::map<std::string, Texture> textures;
   std::vector<uint8_t> scalar_bytes;        // scratch for platform_draw_scalar_field
   std::deque<ColormapDraw> colormap_draws;  // per frame; deque keeps addresses stable
@@ -117,6 +122,8 @@ void frame_built(Platform& p);              // after ImGui::Render
 void frame_not_drawn(Platform& p, Clock::time_point frame_start);                  // an unchanged frame
 void frame_drawn(Platform& p, Clock::time_point frame_start, bool last_frame);     // before the swap
 void run_main_loop(Platform& p);            // returns when the program should exit
+void initial_window_size(int* w, int* h);   // the window's size at creation (the page: its viewport)
 void frame(void* platform);                 // window_loop.cpp: one frame
+void drawable_size(Platform& p, int* w, int* h);  // window_loop.cpp: the framebuffer's pixels
 
 }  // namespace cs::platform
