@@ -430,8 +430,10 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
 
   const bool drawing_empty = lab.input == LabInput::Drawing && pad.empty();
   if (stacked) {
+    // One row right under the pad, so every step shows without scrolling: 4 steps, or 7 for a photo.
     const float gap = ImGui::GetStyle().ItemSpacing.x;
-    preprocessing_steps(state, s, std::min(96.0f * u, (avail_w - 3 * gap) / 4), drawing_empty, avail_w);
+    const int n = lab.input == LabInput::Photo && s.photo_stages().grey.width > 0 ? 7 : 4;
+    preprocessing_steps(state, s, std::min(96.0f * u, std::floor((avail_w - (n - 1) * gap - 1) / n)), drawing_empty, avail_w);
   } else {
     ImGui::SameLine();
     ImGui::BeginGroup();
