@@ -326,7 +326,7 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
   // A narrow pane (a phone, a tablet's half) stacks the steps under a pad as wide as the pane.
   const float avail_w = ImGui::GetContentRegionAvail().x;
   const bool stacked = avail_w - steps_w - 8.0f * u < 280.0f * u;
-  const float pad_size = stacked ? std::clamp(avail_w, 120.0f, 560.0f * u)
+  float pad_size = stacked ? std::clamp(avail_w, 120.0f, 560.0f * u)
                                  : std::clamp(avail_w - steps_w - 8.0f * u, 200.0f * u, 360.0f * u);
   DrawPad& pad = lab.pad;
 
@@ -356,6 +356,15 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
   }
 
   // [pad]
+  // Stacked: the steps go under the pad in rows of 4 (a photo has 7); the pad leaves them room in the pane.
+  const int step_count = lab.input == LabInput::Photo && s.photo_stages().grey.width > 0 ? 7 : 4;
+  const float stack_gap = ImGui::GetStyle().ItemSpacing.x;
+  const float stack_cell = std::min(96.0f * u, std::floor((avail_w - 3 * stack_gap - 1) / 4));
+  if (stacked) {
+    const float rows_h = ((step_count + 3) / 4) * (stack_cell + ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y);
+    const float fits = std::floor(ImGui::GetContentRegionAvail().y - rows_h - ImGui::GetStyle().ItemSpacing.y);
+    pad_size = std::max(std::min(fits, pad_size), std::min(200.0f, pad_size));
+  }
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const ImVec2 p1(p0.x + pad_size, p0.y + pad_size);
   ImGui::InvisibleButton("pad", ImVec2(pad_size, pad_size));
@@ -430,10 +439,7 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
 
   const bool drawing_empty = lab.input == LabInput::Drawing && pad.empty();
   if (stacked) {
-    // One row right under the pad, so every step shows without scrolling: 4 steps, or 7 for a photo.
-    const float gap = ImGui::GetStyle().ItemSpacing.x;
-    const int n = lab.input == LabInput::Photo && s.photo_stages().grey.width > 0 ? 7 : 4;
-    preprocessing_steps(state, s, std::min(96.0f * u, std::floor((avail_w - (n - 1) * gap - 1) / n)), drawing_empty, avail_w);
+    preprocessing_steps(state, s, stack_cell, drawing_empty, avail_w);
   } else {
     ImGui::SameLine();
     ImGui::BeginGroup();

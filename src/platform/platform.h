@@ -83,6 +83,11 @@ struct Platform {
   // F1..F12 key-down events of this frame (bit n-1 for Fn), taken from SDL's events: ImGui 1.86 keeps
   // only key state, so a key pressed and released between two frames would never be seen as pressed.
   unsigned function_keys_pressed = 0;
+  // A finger, unlike a mouse, leaves the screen: after it lifts (from the next frame, so the release
+  // still clicks where it was) nothing is hovered, and hover-only help (tooltips, the stepper's trace)
+  // shows while a finger rests on a thing: touch-and-hold where a mouse hovers. A real mouse move ends it.
+  bool finger_lifted = false;
+  long long finger_lifted_frame = -1;
   struct PngRequest {
     std::string file_name;
     float x = 0, y = 0, width = 0, height = 0;

@@ -4,6 +4,7 @@
 // between the browser and the desktop is in platform_web.cpp / platform_desktop.cpp (platform.h).
 #include <algorithm>
 #include <cerrno>
+#include <cfloat>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -97,6 +98,9 @@ void frame(void* arg) {
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);
     if (event.type == SDL_QUIT) p.quit = true;
+    if (event.type == SDL_FINGERUP) p.finger_lifted = true, p.finger_lifted_frame = p.state.frame;
+    if (event.type == SDL_FINGERDOWN) p.finger_lifted = false;
+    if (event.type == SDL_MOUSEMOTION && event.motion.which != SDL_TOUCH_MOUSEID) p.finger_lifted = false;
     if (event.type == SDL_KEYDOWN && !event.key.repeat && event.key.keysym.scancode >= SDL_SCANCODE_F1 &&
         event.key.keysym.scancode <= SDL_SCANCODE_F12)
       p.function_keys_pressed |= 1u << (event.key.keysym.scancode - SDL_SCANCODE_F1);
@@ -118,6 +122,7 @@ void frame(void* arg) {
   ImGui_ImplSDL2_NewFrame();
   // SDL takes the canvas as CSS px x dpr; where the page capped it at the GL limit the ratio is lower.
   if (p.canvas_ratio > 0.0f) io_scale_to_canvas(p);
+  if (p.finger_lifted && p.state.frame > p.finger_lifted_frame) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
   rebuild_fonts_if_needed(p);
   // Coarse browser timers can make two frames share a timestamp; ImGui 1.86 asserts DeltaTime > 0.
   ImGuiIO& io = ImGui::GetIO();
