@@ -10,6 +10,8 @@
 //   ConvScope.openFile(file)  the same path as dropping a File on the page
 //   ConvScope.lessons()       the guided lessons [{id, title, chapters, steps}] (a Promise while their
 //                             files are fetched, on the first call)
+//   ConvScope.openPhoto(file) the camera's path (phones/tablets: "Take a photo"); JPEGs opened or
+//                             dropped take it too. A Promise settled once the photo is in (or refused)
 (function () {
   var resolveReady;
   var ready = new Promise(function (resolve) { resolveReady = resolve; });
@@ -65,6 +67,7 @@
   function openFile(file) {
     file.arrayBuffer().then(function (buffer) {
       var bytes = new Uint8Array(buffer);
+      if (bytes.length >= 3 && bytes[0] === 0xFF && bytes[1] === 0xD8 && bytes[2] === 0xFF) return openPhoto(file);
       var ptr = bytes.length ? Module._malloc(bytes.length) : 0;
       if (bytes.length && !ptr) {
         Module.ccall('cs_notice', null, ['string'], ['Could not open ' + file.name + ': not enough memory for ' +
@@ -77,6 +80,7 @@
     });
   }
   api.openFile = openFile;
+  api.openPhoto = openPhoto;
   if (typeof document !== 'undefined') {
     var input = document.createElement('input');
     input.type = 'file';
@@ -137,5 +141,50 @@
     setTimeout(function () { rec.stop(); }, seconds * 1000);
     return 1;
   };
+  // [Phones and tablets: the camera and big photos] ---------------------------------------------------
+  // The engine reads only the photo's headers (size, EXIF orientation, whole or cut short: it refuses
+  // in words) and answers the size to decode it to; the browser decodes it at that size and upright
+  // (createImageBitmap: its own decoder, outside the wasm heap, which never shrinks again: a 48 MP photo
+  // is 192 MB as RGBA there); the engine then gets the reduced pixels, at most 1600 px a side.
+  function openPhoto(file) {
+    var call = function (fn, types, args) { return Module.ccall(fn, 'number', types, args); };
+    var refuse = function (why) { call('cs_photo_failed', ['string', 'string'], [file.name, why]); };
+    return file.arrayBuffer().then(function (buffer) {
+      var bytes = new Uint8Array(buffer);
+      var ptr = bytes.length ? Module._malloc(bytes.length) : 0;
+      if (bytes.length && !ptr) return refuse('not enough memory for ' + Math.round(bytes.length / 1048576) + ' MiB');
+      if (ptr) HEAPU8.set(bytes, ptr);
+      var size = call('cs_photo_probe', ['string', 'number', 'number'], [file.name, ptr, bytes.length]);
+      if (ptr) Module._free(ptr);
+      bytes = buffer = null;
+      if (!size) return;  // refused: the app's notice says why
+      var w = Math.floor(size / 65536), h = size % 65536;
+      return createImageBitmap(file, { imageOrientation: 'from-image', resizeWidth: w, resizeHeight: h, resizeQuality: 'high' })
+        .then(function (bitmap) {
+          var canvas = document.createElement('canvas');
+          canvas.width = bitmap.width;
+          canvas.height = bitmap.height;
+          var g = canvas.getContext('2d');
+          g.drawImage(bitmap, 0, 0);
+          if (bitmap.close) bitmap.close();
+          var rgba = g.getImageData(0, 0, canvas.width, canvas.height).data;
+          var p = Module._malloc(rgba.length);
+          if (!p) return refuse('not enough memory');
+          HEAPU8.set(rgba, p);
+          call('cs_photo_pixels', ['string', 'number', 'number', 'number'], [file.name, p, canvas.width, canvas.height]);
+          Module._free(p);
+        }, function (e) { refuse((e && e.message) || String(e)); });
+    });
+  }
+  if (typeof document !== 'undefined') {
+    var camera = document.createElement('input');
+    camera.type = 'file';
+    camera.accept = 'image/*';
+    camera.setAttribute('capture', 'environment');  // phones open the back camera directly
+    camera.style.display = 'none';
+    camera.addEventListener('change', function () { if (camera.files[0]) openPhoto(camera.files[0]); camera.value = ''; });
+    document.body.appendChild(camera);
+    Module.csTakePhoto = function () { camera.click(); };
+  }
   if (typeof window !== 'undefined') window.ConvScope = api;
 })();

@@ -14,6 +14,7 @@
 #include "imgui.h"
 #include "panels.h"
 #include "platform_api.h"
+#include "touch_ui.h"
 
 namespace cs::app {
 
@@ -48,7 +49,9 @@ namespace {
 // Rebuilds the ImGui style from scratch when the presentation scale or theme changes, so sizes
 // scale crisply (fonts are rebuilt at the new size by the platform) and never accumulate rounding.
 void apply_style_if_needed(AppState& state) {
-  if (state.applied_ui_scale == state.ui_scale && state.applied_theme == state.theme) return;
+  if (state.applied_ui_scale == state.ui_scale && state.applied_theme == state.theme &&
+      state.device.applied_style == state.device.layout)
+    return;
   ImGuiStyle style;
   switch (state.theme) {
     case Theme::Dark: ImGui::StyleColorsDark(&style); break;
@@ -75,6 +78,8 @@ void apply_style_if_needed(AppState& state) {
   style.WindowRounding = 4.0f;
   style.FrameRounding = 3.0f;
   style.ScaleAllSizes(state.ui_scale);
+  touch_adjust_style(state, style);
+  state.device.applied_style = state.device.layout;
   ImGui::GetStyle() = style;
   state.applied_ui_scale = state.ui_scale;
   state.applied_theme = state.theme;
@@ -110,6 +115,7 @@ void app_frame(AppState& state) {
     for (auto it = state.item_rects.begin(); it != state.item_rects.end();)
       it = it->second.frame < state.frame - 60 ? state.item_rects.erase(it) : std::next(it);
   set_ui_language(state.language);  // tr() answers in the state's language for this frame
+  touch_begin_frame(state);  // desktop, tablet or phone, from the screen's size
   apply_style_if_needed(state);
   if (state.lessons.link_started) sync_link(state);  // (frame 1 waits until the lessons are set up below)
   course_frame_begin(state);  // guided lesson: files arrived, presenter keys, locked or picked clicks
@@ -120,6 +126,7 @@ void app_frame(AppState& state) {
   else draw_digit_lab_panels(state);
   draw_metrics(state);
   draw_help(state);
+  touch_draw_notice(state);
   course_frame_end(state);  // the lesson panel and its overlays, above every panel
   if (!state.lessons.link_started) sync_link(state);  // frame 1: open the link in the address bar
   state.perf.last_app_ms = static_cast<float>((platform_time_seconds() - state.time_s) * 1000.0);

@@ -6,6 +6,7 @@
 #include "app.h"
 #include "app_rooms.h"
 #include "course_player.h"
+#include "touch_ui.h"
 #include "digit_lab_model.h"
 #include "panels.h"
 #include "platform_api.h"
@@ -76,6 +77,7 @@ std::string app_state_json(const AppState& state) {
                      {"deferred", state.lab_assets.deferred.size()}, {"revision", state.lab_assets.revision}};
   lesson_state_json(state, j);
   digit_lab_state_json(state, j);
+  touch_state_json(state, j);
   course_state_json(state, j);  // last: a do task is checked against everything above
   return j.dump();
 }

@@ -8,6 +8,7 @@
 #include "imgui.h"
 #include "panels.h"
 #include "platform_api.h"
+#include "touch_ui.h"
 
 namespace cs::app {
 
@@ -46,11 +47,7 @@ std::string export_panel_label(const std::string& id) {
   return id;
 }
 
-
-}  // namespace
-
-void draw_menu(AppState& state) {
-  if (!ImGui::BeginMainMenuBar()) return;
+void draw_file_menu(AppState& state) {
   const bool file_menu = ImGui::BeginMenu(tr_label(S::app_file));
   record_item_rect(state, "menu.file");
   if (file_menu) {
@@ -83,12 +80,18 @@ void draw_menu(AppState& state) {
     csv_menu_items(state);
     ImGui::EndMenu();
   }
-  // The two workspaces: convolution lessons and the digit lab.
+}
+
+// The two workspaces (convolution lessons and the digit lab), and the guided lessons' Course menu.
+void draw_workspace_items(AppState& state) {
   if (ImGui::MenuItem(tr_label(S::app_lessons), nullptr, state.workspace == Workspace::Lessons)) state.workspace = Workspace::Lessons;
   record_item_rect(state, "menu.lessons");
   if (ImGui::MenuItem(tr_label(S::app_digit_lab), nullptr, state.workspace == Workspace::DigitLab)) state.workspace = Workspace::DigitLab;
   record_item_rect(state, "menu.digit-lab");
   course_menu(state);
+}
+
+void draw_other_menus(AppState& state) {
   const bool view_open = ImGui::BeginMenu(tr_label(S::app_view));
   record_item_rect(state, "menu.view");
   if (view_open) {
@@ -116,12 +119,35 @@ void draw_menu(AppState& state) {
     ImGui::EndMenu();
   }
   // Large, always-visible buttons: presentation scale and fullscreen without opening a menu.
-  if (ImGui::SmallButton(tr_label(S::menu_zoom_out))) state.ui_scale = state.ui_scale > 1.75f ? 1.5f : 1.0f;
+  // (Full-height buttons where fingers tap: a small button is only the text's height.)
+  auto bar_button = [&state](const char* label) { return touch_layout_active(state) ? ImGui::Button(label) : ImGui::SmallButton(label); };
+  if (bar_button(tr_label(S::menu_zoom_out))) state.ui_scale = state.ui_scale > 1.75f ? 1.5f : 1.0f;
   record_item_rect(state, "menu.zoom-out");
-  if (ImGui::SmallButton(tr_label(S::menu_zoom_in))) state.ui_scale = state.ui_scale < 1.25f ? 1.5f : 2.0f;
+  if (bar_button(tr_label(S::menu_zoom_in))) state.ui_scale = state.ui_scale < 1.25f ? 1.5f : 2.0f;
   record_item_rect(state, "menu.zoom-in");
-  if (ImGui::SmallButton(tr_label(S::app_fullscreen))) platform_toggle_fullscreen();
-  if (!state.notice.empty() && state.time_s < state.notice_until_s) {
+  if (bar_button(tr_label(S::app_fullscreen))) platform_toggle_fullscreen();
+}
+
+}  // namespace
+
+void draw_menu(AppState& state) {
+  if (!ImGui::BeginMainMenuBar()) return;
+  if (state.device.layout == DeviceLayout::Phone) {
+    // A phone's bar holds the two workspaces and one Menu with the rest (which would run off it).
+    draw_workspace_items(state);
+    const bool open = ImGui::BeginMenu(tr_label(S::touch_menu));
+    record_item_rect(state, "menu.menu");
+    if (open) {
+      draw_file_menu(state);
+      draw_other_menus(state);
+      ImGui::EndMenu();
+    }
+  } else {
+    draw_file_menu(state);
+    draw_workspace_items(state);
+    draw_other_menus(state);
+  }
+  if (!touch_layout_active(state) && !state.notice.empty() && state.time_s < state.notice_until_s) {
     ImGui::SameLine();
     ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), "%s", state.notice.c_str());
   }

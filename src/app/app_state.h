@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "colormap.h"
+#include "device_layout_model.h"
 #include "engine/data/image.h"
 
 #include "course_state.h"
@@ -147,6 +148,18 @@ struct AppState {
   LessonState lessons;   // lessons.cpp and panel_*.cpp of the convolution lessons
   DigitLabState lab;     // digit_lab.cpp and the digit-lab panels
   CourseState course;    // the guided lessons (course_*.cpp, panel_course*.cpp)
+  // Phones and tablets (touch_ui.cpp): the layout chosen from the viewport each frame and the screen
+  // it was chosen for, the style built for it, and the panel shown in each workspace's tab pane.
+  struct Device {
+    DeviceLayout layout = DeviceLayout::Desktop;
+    CanvasInfo canvas;
+    DeviceLayout applied_style = DeviceLayout::Desktop;
+    std::string lab_tab = "draw-pad", lessons_tab = "stepper";  // phone: the main panel first
+    std::string lab_side_tab = "prediction", lessons_side_tab = "output-size";  // tablet's second pane
+    // The last photo taken or opened through the page's photo path: its size as shot (upright) and
+    // its EXIF orientation, before the browser reduced it.
+    int photo_width = 0, photo_height = 0, photo_orientation = 1;
+  } device;
 };
 
 }  // namespace cs::app

@@ -7,6 +7,7 @@
 #include "digit_lab_panels.h"
 #include "imgui.h"
 #include "lab_layout_model.h"
+#include "touch_ui.h"
 #include "panels.h"
 #include "platform_api.h"
 
@@ -162,37 +163,44 @@ void draw_digit_lab_panels(AppState& state) {
   if (lab.saliency_mode != 0 && s.predicted() >= 0) s.update_saliency(saliency_class(lab, s));
 
   // Default layout once (ImGuiCond_Always on that first frame only, so the user may move them after).
-  const bool first = !lab.layout_done || lab.layout_scale != state.ui_scale;  // and again for a new presentation scale
+  // (and again for a new presentation scale, or when a tablet turned into a desktop-sized window)
+  const bool touch = touch_layout_active(state);
+  const bool first = !lab.layout_done || lab.layout_scale != state.ui_scale || (lab.layout_touch && !touch);
   const LabLayout layout = lab_layout(ImGui::GetIO().DisplaySize.x, ImGui::GetIO().DisplaySize.y,
                                       ImGui::GetFrameHeight(), state.ui_scale);
   lab.layout_done = true;
   lab.layout_scale = state.ui_scale;
-  if (lab.show_draw_pad) {
-    if (first) place(layout.draw_pad);
-    draw_pad_panel(state, s, v);
-  }
+  // Phones and tablets: the panels in panes behind tabs (touch_ui.h), placed every frame.
+  static const char* const kIds[] = {"draw-pad", "prediction", "activations", "se-weights", "training"};
+  static const S kTitles[] = {S::draw_pad_title, S::prediction_title, S::activations_title, S::se_weights_title,
+                              S::training_title};
+  TouchPanes panes;
+  if (touch) panes = touch_tabs(state, {kIds, kTitles, 5, &state.device.lab_tab, &state.device.lab_side_tab});
+  auto shown = [&](const char* id, bool* show, const LabRect& r) {
+    if (touch) return touch_place(panes, id, show);
+    if (*show && first) place(r);
+    return *show;
+  };
+  lab.layout_touch = touch;
+  if (shown("draw-pad", &lab.show_draw_pad, layout.draw_pad)) draw_pad_panel(state, s, v);
   const bool waiting = state.lab_assets.status != LabAssets::Ready;  // the draw pad works meanwhile
   if (waiting && lab.show_draw_pad) {  // its gallery line follows the fetch (loading, then why it failed)
     const std::string why = app_lab_assets_message(state);
     if (why != s.digits_error()) s.use_digits(nullptr, why);
   }
-  if (lab.show_prediction) {
-    if (first) place(layout.prediction);
+  if (shown("prediction", &lab.show_prediction, layout.prediction)) {
     if (waiting) draw_waiting_panel(state, S::prediction_title, &lab.show_prediction, "prediction");
     else draw_prediction_panel(state, s, v);
   }
-  if (lab.show_activations) {
-    if (first) place(layout.activations);
+  if (shown("activations", &lab.show_activations, layout.activations)) {
     if (waiting) draw_waiting_panel(state, S::activations_title, &lab.show_activations, "activations");
     else draw_activations_panel(state, s, v);
   }
-  if (lab.show_se_weights) {
-    if (first) place(layout.se_weights);
+  if (shown("se-weights", &lab.show_se_weights, layout.se_weights)) {
     if (waiting) draw_waiting_panel(state, S::se_weights_title, &lab.show_se_weights, "se-weights");
     else draw_se_weights_panel(state, s, v);
   }
-  if (lab.show_training) {
-    if (first) place(layout.training);
+  if (shown("training", &lab.show_training, layout.training)) {
     if (waiting) draw_waiting_panel(state, S::training_title, &lab.show_training, "training");
     else draw_training_panel(state, s, v);
   }

@@ -81,7 +81,7 @@ bool LabSession::use_photo(const cs::GreyImage& grey) {
   else
     photo_preview_ = grey;
   const double t0 = now_ms();
-  steps_ = cs::prepare_digit(grey);
+  steps_ = cs::prepare_digit(grey, {}, &photo_stages_);
   prepare_ms_ = now_ms() - t0;
   has_input_ = steps_.has_ink;
   const std::vector<float>& d = steps_.digit.pixels;

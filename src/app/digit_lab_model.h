@@ -143,6 +143,7 @@ class LabSession {
   // grey levels: 0 black .. 1 white); empty before the first photo.
   const cs::GreyImage& photo_preview() const { return photo_preview_; }
   const cs::DigitSteps& steps() const { return steps_; }  // preprocessing of a drawing or photo
+  const cs::DigitStages& photo_stages() const { return photo_stages_; }  // the last photo's pictures between steps
   bool input_is_mnist() const { return from_gallery_; }   // gallery digits skip preprocessing
   const std::vector<float>& input28() const { return input28_; }  // (28*28) in [0,1], ink = 1
   bool has_input() const { return has_input_; }
@@ -268,6 +269,7 @@ class LabSession {
   std::vector<int> gallery_order_;
 
   cs::DigitSteps steps_;
+  cs::DigitStages photo_stages_;
   std::vector<float> input28_ = std::vector<float>(kDigitPixels, 0.0f);
   bool has_input_ = false;
   bool from_gallery_ = false;

@@ -30,6 +30,7 @@ struct DigitLabState {
   bool show_training = true;
   bool layout_done = false;     // default positions applied once, for the window size at that time
   float layout_scale = 0.0f;    // the presentation scale they were applied for
+  bool layout_touch = false;    // the last frame used a touch layout (phone/tablet panes)
 
   // [draw pad]
   DrawPad pad;

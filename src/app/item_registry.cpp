@@ -7,6 +7,8 @@
 #include "app.h"
 #include "app_services.h"
 #include "imgui.h"
+#include "imgui_internal.h"  // GetItemID: whether the last item can be pressed (touch layouts name only those)
+#include "touch_ui.h"
 
 namespace cs::app {
 
@@ -18,6 +20,10 @@ void set_item_rect(AppState& state, std::string_view id, const PanelRect& whole)
   const float x0 = std::max(whole.x, lo.x), y0 = std::max(whole.y, lo.y);
   const float x1 = std::min(whole.x + whole.width, hi.x), y1 = std::min(whole.y + whole.height, hi.y);
   if (x1 <= x0 || y1 <= y0) return;
+  // Phones and tablets: a sliver at a scrolled edge is no target for a finger; a widget is named when
+  // at least 24 px of it (or all of it, when smaller) shows each way.
+  if (touch_layout_active(state) && (x1 - x0 < std::min(whole.width, 24.0f) - 0.5f || y1 - y0 < std::min(whole.height, 24.0f) - 0.5f))
+    return;
   const PanelRect r{x0, y0, x1 - x0, y1 - y0};
   auto it = state.item_rects.find(id);
   if (it == state.item_rects.end()) it = state.item_rects.emplace(std::string(id), AppState::ItemRect{}).first;
@@ -36,6 +42,8 @@ void record_panel_rect(AppState& state, const char* id) {
 
 void record_item_rect(AppState& state, const char* id) {
   ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  // Phones and tablets name tap targets: a line of text (no ID: nothing to press) under 24 px is not one.
+  if (touch_layout_active(state) && ImGui::GetItemID() == 0 && b.y - a.y < 24.0f) return;
   set_item_rect(state, id, PanelRect{a.x, a.y, b.x - a.x, b.y - a.y});
   // The widget under the keyboard-navigation cursor is named too ("focus:<id>"), for keyboard-only tests.
   if (ImGui::IsItemFocused()) set_item_rect(state, std::string("focus:") + id, PanelRect{a.x, a.y, b.x - a.x, b.y - a.y});

@@ -10,6 +10,7 @@
 
 #include "panels.h"
 #include "platform_api.h"
+#include "touch_ui.h"
 
 namespace cs::app {
 
@@ -103,6 +104,8 @@ void record_grid_cells(AppState& state, const std::string& prefix, const GridSpe
   const int R = g.rows + 2 * g.pad_r, C = g.cols + 2 * g.pad_c;
   set_item_rect(state, prefix, PanelRect{hit.origin.x, hit.origin.y, C * g.cell, R * g.cell});
   if (R * C > max_cells) return;
+  // Phones and tablets name cells as tap targets only when a finger can hit one (24 CSS px; A+ zooms).
+  if (touch_layout_active(state) && g.cell < 24.0f) return;
   char key[96];
   for (int r = 0; r < R; ++r)
     for (int c = 0; c < C; ++c) {

@@ -13,6 +13,7 @@
 #include "lesson_model.h"
 #include "lesson_panels.h"
 #include "panels.h"
+#include "touch_ui.h"
 
 namespace cs::app {
 
@@ -102,20 +103,23 @@ void draw_lesson_panels(AppState& state) {
   L.layout_h = io.DisplaySize.y;
   L.layout_scale = state.ui_scale;
   const ImGuiCond cond = relayout ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
-  auto place = [&](const LessonRect& r) {
-    ImGui::SetNextWindowPos(ImVec2(r.x, r.y), cond);
-    ImGui::SetNextWindowSize(ImVec2(r.w, r.h), cond);
+  // Phones and tablets: the panels in panes behind tabs (touch_ui.h), placed every frame.
+  static const char* const kIds[] = {"stepper", "output-size", "im2col"};
+  static const S kTitles[] = {S::stepper_title, S::output_size_title, S::im2col_title};
+  const bool touch = touch_layout_active(state);
+  TouchPanes panes;
+  if (touch) panes = touch_tabs(state, {kIds, kTitles, 3, &state.device.lessons_tab, &state.device.lessons_side_tab});
+  auto shown = [&](const char* id, bool* show, const LessonRect& r) {
+    if (touch) return touch_place(panes, id, show);
+    if (*show) {
+      ImGui::SetNextWindowPos(ImVec2(r.x, r.y), cond);
+      ImGui::SetNextWindowSize(ImVec2(r.w, r.h), cond);
+    }
+    return *show;
   };
-  if (L.show_stepper) {
-    place(lay.stepper);
-    draw_stepper_panel(state);
-  }
-  if (L.show_output_size) {
-    place(lay.output_size);
-    draw_output_size_panel(state);
-  }
-  if (L.show_im2col) {
-    place(lay.im2col);
+  if (shown("stepper", &L.show_stepper, lay.stepper)) draw_stepper_panel(state);
+  if (shown("output-size", &L.show_output_size, lay.output_size)) draw_output_size_panel(state);
+  if (shown("im2col", &L.show_im2col, lay.im2col)) {
     draw_im2col_panel(state);
   }
   lesson_refresh(L);  // pointer changes of this frame show in the state the hook reads

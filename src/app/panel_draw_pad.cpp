@@ -12,6 +12,7 @@
 #include "imgui.h"
 #include "panels.h"
 #include "platform_api.h"
+#include "touch_ui.h"
 
 namespace cs::app {
 
@@ -127,7 +128,10 @@ void step_image(const char* caption, const char* help, const char* key, const cs
   }
 }
 
-void preprocessing_column(LabSession& s, float cell, bool drawing_empty) {
+// The preprocessing steps as pictures, flowing left to right in rows of `width`: for a photo first
+// what the engine did to the photo as a whole (grey, sheet, polarity: DigitStages), then for every
+// input the ink box, 20x20, centre of mass and 28x28. Each picture is named "lab.stage.<name>".
+void preprocessing_steps(AppState& state, LabSession& s, float cell, bool drawing_empty, float width) {
   const cs::DigitSteps& st = s.steps();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   if (s.input_is_mnist()) {
@@ -139,8 +143,35 @@ void preprocessing_column(LabSession& s, float cell, bool drawing_empty) {
     step_image(tr(S::draw_pad_step_input), tr(S::draw_pad_step_tip_input), "lab.step.digit", g, cell * 2 + 8);
     return;
   }
-  ImGui::BeginGroup();
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const int columns = std::max(1, static_cast<int>((width + gap) / (cell + gap)));
+  int placed = 0;
+  // Starts a stage's picture: on the same row as the last one while it fits.
+  auto next = [&]() {
+    if (placed++ % columns != 0) ImGui::SameLine();
+    ImGui::BeginGroup();
+  };
+  auto done = [&](const char* name) {
+    ImGui::EndGroup();
+    set_item_rect(state, std::string("lab.stage.") + name,
+                  PanelRect{ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y, ImGui::GetItemRectSize().x,
+                            ImGui::GetItemRectSize().y});
+  };
+  const cs::DigitStages& ps = s.photo_stages();
+  if (state.lab.input == LabInput::Photo && ps.grey.width > 0) {
+    next();
+    step_image(tr(S::draw_pad_step_grey), tr(S::draw_pad_step_tip_grey), "lab.step.grey", ps.grey, cell);
+    done("grey");
+    next();
+    step_image(tr(st.sheet ? S::draw_pad_step_sheet : S::draw_pad_step_no_sheet), tr(S::draw_pad_step_tip_sheet),
+               "lab.step.sheet", ps.sheet, cell);
+    done("sheet");
+    next();
+    step_image(tr(S::draw_pad_step_polarity), tr(S::draw_pad_step_tip_polarity), "lab.step.polarity", ps.polarity, cell);
+    done("polarity");
+  }
   // 1. ink map with its bounding box (box in input pixels; the ink map is at work_scale).
+  next();
   step_image(tr(S::draw_pad_step_ink), tr(S::draw_pad_step_tip_ink), "lab.step.ink", st.ink, cell);
   if (st.has_ink && st.ink.width > 0) {
     ImVec2 r0 = ImGui::GetItemRectMin();
@@ -150,13 +181,12 @@ void preprocessing_column(LabSession& s, float cell, bool drawing_empty) {
     dl->AddRect(ImVec2(o.x + st.box_x * k, o.y + st.box_y * k),
                 ImVec2(o.x + (st.box_x + st.box_w) * k, o.y + (st.box_y + st.box_h) * k), IM_COL32(255, 170, 0, 255));
   }
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::BeginGroup();
+  done("box");
+  next();
   step_image(tr(S::draw_pad_step_fit20), tr(S::draw_pad_step_tip_fit20), "lab.step.fit20", st.fit20, cell);
-  ImGui::EndGroup();
+  done("fit20");
   // 3. centre of mass: the 20x20 centred in 28x28, its centre of mass (orange) and the target (14,14).
-  ImGui::BeginGroup();
+  next();
   cs::GreyImage centred;
   if (st.fit20.width > 0) {
     centred.width = centred.height = kDigitSide;
@@ -176,16 +206,15 @@ void preprocessing_column(LabSession& s, float cell, bool drawing_empty) {
     dl->AddLine(com, tgt, IM_COL32(255, 170, 0, 200), 1.5f);
     dl->AddCircleFilled(com, 3.0f, IM_COL32(255, 170, 0, 255));
   }
-  ImGui::EndGroup();
-  ImGui::SameLine();
-  ImGui::BeginGroup();
+  done("centre");
+  next();
   step_image(tr(S::draw_pad_step_digit), tr(S::draw_pad_step_tip_digit), "lab.step.digit", st.digit, cell);
-  ImGui::EndGroup();
+  done("digit");
   if (st.has_ink) {
     ImGui::TextDisabled(tr(S::draw_pad_box_x_at), st.box_w, st.box_h, st.box_x, st.box_y);
     ImGui::TextDisabled(tr(S::draw_pad_shift_ms), st.shift_x, st.shift_y, s.prepare_ms());
   } else if (!st.message.empty()) {
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + cell * 2 + 8);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
     ImGui::TextDisabled("%s", pad_status_text(drawing_empty, st.message).c_str());
     ImGui::PopTextWrapPos();
   }
@@ -234,7 +263,9 @@ void gallery(AppState& state, LabSession& s, LabView& v) {
   };
   ImGui::TextDisabled(tr(S::draw_pad_gallery_mnist_test), s.digits().test.count);
   const float cell = 26.0f, gap = 2.0f;
-  ImGui::BeginChild("gallery", ImVec2(0, 0), true);
+  // Below a stacked pad the rest of the pane may be nearly gone: the gallery keeps a usable height.
+  const float gallery_h = ImGui::GetContentRegionAvail().y < 200.0f ? 300.0f * state.ui_scale : 0.0f;
+  ImGui::BeginChild("gallery", ImVec2(0, gallery_h), true);
   const float label_w = 16.0f;
   const int columns = std::max(1, static_cast<int>((ImGui::GetContentRegionAvail().x - label_w) / (cell + gap)));
   const std::vector<LabSession::GalleryRow> rows = s.gallery_rows(columns);
@@ -281,7 +312,9 @@ void gallery(AppState& state, LabSession& s, LabView& v) {
 
 void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
   DigitLabState& lab = state.lab;
-  if (!ImGui::Begin(tr_label(S::draw_pad_title), &lab.show_draw_pad, ImGuiWindowFlags_NoScrollbar)) {
+  // (Touch layouts stack pad, steps and gallery in a narrow pane: there it scrolls as a whole.)
+  const ImGuiWindowFlags flags = touch_layout_active(state) ? 0 : ImGuiWindowFlags_NoScrollbar;
+  if (!ImGui::Begin(tr_label(S::draw_pad_title), &lab.show_draw_pad, flags)) {
     ImGui::End();
     return;
   }
@@ -290,7 +323,11 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
   // The step column's pictures, the pad's size limits and the brush slider grow with the presentation scale.
   const float u = state.ui_scale, step_cell = 66.0f * u;
   const float steps_w = 2 * step_cell + 12.0f * u;
-  const float pad_size = std::clamp(ImGui::GetContentRegionAvail().x - steps_w - 8.0f * u, 200.0f * u, 360.0f * u);
+  // A narrow pane (a phone, a tablet's half) stacks the steps under a pad as wide as the pane.
+  const float avail_w = ImGui::GetContentRegionAvail().x;
+  const bool stacked = avail_w - steps_w - 8.0f * u < 280.0f * u;
+  float pad_size = stacked ? std::clamp(avail_w, 120.0f, 560.0f * u)
+                                 : std::clamp(avail_w - steps_w - 8.0f * u, 200.0f * u, 360.0f * u);
   DrawPad& pad = lab.pad;
 
   // [toolbar]
@@ -308,12 +345,26 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
   ImGui::TextDisabled("(?)");
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("%s", tr(S::draw_pad_tip_draw_with_the));
+  if (touch_layout_active(state)) {  // phones and tablets: their camera, through the browser's own capture
+    if (ImGui::Button(tr_label(S::touch_take_photo))) platform_take_photo();
+    record_item_rect(state, "draw-pad.take-photo");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::touch_take_photo_tip));
+  }
   if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && !io.WantTextInput) {
     if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z))) pad.undo();
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Delete))) pad.clear();
   }
 
   // [pad]
+  // Stacked: the steps go under the pad in rows of 4 (a photo has 7); the pad leaves them room in the pane.
+  const int step_count = lab.input == LabInput::Photo && s.photo_stages().grey.width > 0 ? 7 : 4;
+  const float stack_gap = ImGui::GetStyle().ItemSpacing.x;
+  const float stack_cell = std::min(96.0f * u, std::floor((avail_w - 3 * stack_gap - 1) / 4));
+  if (stacked) {
+    const float rows_h = ((step_count + 3) / 4) * (stack_cell + ImGui::GetTextLineHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y);
+    const float fits = std::floor(ImGui::GetContentRegionAvail().y - rows_h - ImGui::GetStyle().ItemSpacing.y);
+    pad_size = std::max(std::min(fits, pad_size), std::min(200.0f, pad_size));
+  }
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const ImVec2 p1(p0.x + pad_size, p0.y + pad_size);
   ImGui::InvisibleButton("pad", ImVec2(pad_size, pad_size));
@@ -386,11 +437,16 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
   if (ImGui::IsItemHovered() || ImGui::IsItemActive())
     dl->AddCircle(io.MousePos, lab.brush_radius / k, IM_COL32(255, 120, 0, 160), 24, 1.0f);
 
-  ImGui::SameLine();
-  ImGui::BeginGroup();
-  preprocessing_column(s, step_cell, lab.input == LabInput::Drawing && pad.empty());
-  ImGui::EndGroup();
-  ImGui::SetCursorScreenPos(ImVec2(p0.x, p1.y + 6));
+  const bool drawing_empty = lab.input == LabInput::Drawing && pad.empty();
+  if (stacked) {
+    preprocessing_steps(state, s, stack_cell, drawing_empty, avail_w);
+  } else {
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    preprocessing_steps(state, s, step_cell, drawing_empty, steps_w);
+    ImGui::EndGroup();
+    ImGui::SetCursorScreenPos(ImVec2(p0.x, p1.y + 6));
+  }
   gallery(state, s, v);
   ImGui::End();
 }

@@ -12,6 +12,7 @@
 #include "lesson_panels.h"
 #include "panel_stepper_parts.h"
 #include "panels.h"
+#include "touch_ui.h"
 
 namespace cs::app {
 
@@ -242,7 +243,9 @@ void draw_stepper_panel(AppState& state) {
   if (L.stepper_frames < 3 && ++L.stepper_frames == 3) ImGui::SetNextWindowFocus();
   // Projector scale: the data grow with the scale and the panel scrolls where they no longer fit.
   const float scale = std::max(1.0f, state.ui_scale);
-  const ImGuiWindowFlags scroll = scale > 1.0f ? ImGuiWindowFlags_HorizontalScrollbar : ImGuiWindowFlags_NoScrollbar;
+  // (So do the finger-sized grids of phones and tablets.)
+  const ImGuiWindowFlags scroll = scale > 1.0f || touch_layout_active(state) ? ImGuiWindowFlags_HorizontalScrollbar
+                                                                             : ImGuiWindowFlags_NoScrollbar;
   if (!ImGui::Begin(tr_label(S::stepper_title), &L.show_stepper, keys | scroll)) {
     ImGui::End();
     return;

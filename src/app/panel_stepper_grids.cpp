@@ -10,6 +10,7 @@
 #include "lesson_model.h"
 #include "panel_stepper_parts.h"
 #include "panels.h"
+#include "touch_ui.h"
 
 namespace cs::app {
 
@@ -229,6 +230,8 @@ void stepper_panel::draw_grids(AppState& state, float height, float height_x1) {
   }
   // Captions are a line tall; a column must at least be as wide as one.
   cell = std::clamp(std::floor(cell), 3.0f, 64.0f * state.ui_scale);
+  // Phones and tablets: cells a finger can tap (24 CSS px, more with A+); the panel scrolls sideways.
+  if (touch_layout_active(state)) cell = std::max(cell, std::floor(24.0f * state.ui_scale));
   L.grid_cell_px = cell;
   for (Column* col : cols)
     for (GridSpec& g : col->grids) g.cell = cell;

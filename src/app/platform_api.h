@@ -7,6 +7,7 @@
 #include <string>
 
 #include "colormap.h"
+#include "device_layout_model.h"
 #include "imgui.h"
 
 namespace cs::app {
@@ -67,6 +68,11 @@ constexpr double kIdleSliceMaxMs = 10.0;
 bool platform_run_when_idle(IdleTask task);
 
 float platform_device_pixel_ratio();
+// The screen the app is drawn on (CanvasInfo: device_layout_model.h).
+CanvasInfo platform_canvas_info();
+// Phones and tablets: opens the camera (the browser's own capture, a file input with
+// capture="environment"); the photo arrives like an opened file. A no-op on the desktop.
+void platform_take_photo();
 void platform_toggle_fullscreen();
 bool platform_is_browser();
 double platform_time_seconds();

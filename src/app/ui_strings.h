@@ -13,6 +13,7 @@
 
 #include "backward_strings.h"
 #include "course_strings.h"
+#include "touch_strings.h"
 
 namespace cs::app {
 
@@ -643,6 +644,7 @@ namespace cs::app {
   X(cost_row_pointwise_alone, "pointwise 1x1 alone") \
   CS_COURSE_UI_STRINGS(X) /* guided lessons (course_strings.h) */ \
   CS_BACKWARD_UI_STRINGS(X) /* the stepper's backward direction (backward_strings.h) */ \
+  CS_TOUCH_UI_STRINGS(X) /* phones and tablets (touch_strings.h) */ \
   /* end */
 // clang-format on
 

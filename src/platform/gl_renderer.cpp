@@ -376,7 +376,7 @@ bool same_as_drawn_frame(const ImDrawData* dd, int fb_w, int fb_h, std::vector<u
 // it as PNG. x/y/width/height are in framebuffer pixels.
 std::vector<uint8_t> capture_png(int x, int y, int w, int h) {
   int fb_w = 0, fb_h = 0;
-  SDL_GL_GetDrawableSize(g_platform->window, &fb_w, &fb_h);
+  drawable_size(*g_platform, &fb_w, &fb_h);
   x = std::clamp(x, 0, fb_w);
   y = std::clamp(y, 0, fb_h);
   w = std::clamp(w, 0, fb_w - x);

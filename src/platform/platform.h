@@ -63,6 +63,11 @@ struct Platform {
   bool context_restored = false;
   int css_width = 0, css_height = 0;  // browser window size last applied to the canvas
   float css_dpr = 0.0f;
+  // The canvas's backing store as the page sized it (CSS px x dpr, capped at gl_max; 0: the SDL
+  // drawable size is right, the desktop) and the GL context's largest drawable side (0: not asked yet).
+  int canvas_width = 0, canvas_height = 0;
+  float canvas_ratio = 0.0f;
+  int gl_max = 0;
   std::map<std::string, Texture> textures;
   std::vector<uint8_t> scalar_bytes;        // scratch for platform_draw_scalar_field
   std::deque<ColormapDraw> colormap_draws;  // per frame; deque keeps addresses stable
@@ -80,6 +85,11 @@ struct Platform {
   // F1..F12 key-down events of this frame (bit n-1 for Fn), taken from SDL's events: ImGui 1.86 keeps
   // only key state, so a key pressed and released between two frames would never be seen as pressed.
   unsigned function_keys_pressed = 0;
+  // A finger, unlike a mouse, leaves the screen: after it lifts (from the next frame, so the release
+  // still clicks where it was) nothing is hovered, and hover-only help (tooltips, the stepper's trace)
+  // shows while a finger rests on a thing: touch-and-hold where a mouse hovers. A real mouse move ends it.
+  bool finger_lifted = false;
+  long long finger_lifted_frame = -1;
   struct PngRequest {
     std::string file_name;
     float x = 0, y = 0, width = 0, height = 0;
@@ -119,6 +129,8 @@ void frame_built(Platform& p);              // after ImGui::Render
 void frame_not_drawn(Platform& p, Clock::time_point frame_start);                  // an unchanged frame
 void frame_drawn(Platform& p, Clock::time_point frame_start, bool last_frame);     // before the swap
 void run_main_loop(Platform& p);            // returns when the program should exit
+void initial_window_size(int* w, int* h);   // the window's size at creation (the page: its viewport)
 void frame(void* platform);                 // window_loop.cpp: one frame
+void drawable_size(Platform& p, int* w, int* h);  // window_loop.cpp: the framebuffer's pixels
 
 }  // namespace cs::platform

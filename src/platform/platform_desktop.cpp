@@ -61,6 +61,8 @@ SDL_WindowFlags configure_gl(Platform& p) {
 void follow_window_size(Platform&) {}  // the window is the user's to size
 void frame_built(Platform&) {}
 
+void initial_window_size(int*, int*) {}  // the desktop keeps main()'s 1280x800
+
 void frame_not_drawn(Platform& p, Clock::time_point frame_start) {
   run_idle_task_natively(p.window, frame_start);
   // No swap to wait on: sleep until input or the next frame's time.
@@ -185,5 +187,7 @@ bool platform_fetch_file(const char* name, FetchDone done) {  // the desktop emb
   (void)done;
   return false;
 }
+
+void platform_take_photo() {}  // phones and tablets only (the page's camera capture)
 
 }  // namespace cs::app

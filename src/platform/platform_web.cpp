@@ -9,7 +9,9 @@
 #include <map>
 
 #include "app/course_player.h"
+#include "app/device_layout_model.h"
 #include "app/platform_api.h"
+#include "app/touch_ui.h"
 #include "app/ui_strings.h"
 #include "engine/status.h"
 #include "platform.h"
@@ -46,17 +48,42 @@ SDL_WindowFlags configure_gl(Platform& p) {
   return static_cast<SDL_WindowFlags>(SDL_WINDOW_OPENGL | SDL_WINDOW_ALLOW_HIGHDPI);
 }
 
-// The canvas follows the browser window.
+// The page's viewport in CSS px: the layout viewport (documentElement.client*), which a phone
+// browser does not widen to fit an overflowing canvas, unlike innerWidth.
+EM_JS(int, cs_viewport_width, (), { return (document.documentElement.clientWidth || window.innerWidth) | 0; });
+EM_JS(int, cs_viewport_height, (), { return (document.documentElement.clientHeight || window.innerHeight) | 0; });
+
+void initial_window_size(int* w, int* h) {
+  *w = std::max(64, cs_viewport_width());
+  *h = std::max(64, cs_viewport_height());
+}
+
+// The canvas follows the viewport (on load, rotation and resize): CSS size x devicePixelRatio, at a
+// lower ratio where that would pass what the GL context can draw (a 1170x2532 phone canvas fits,
+// but a dpr-3 tablet in a big window may not; an oversized canvas draws nothing at all).
 void follow_window_size(Platform& p) {
-  int w = std::max(64, EM_ASM_INT({ return window.innerWidth | 0; }));
-  int h = std::max(64, EM_ASM_INT({ return window.innerHeight | 0; }));
+  if (p.gl_max == 0) {
+    GLint renderbuffer = 0, viewport[2] = {0, 0};
+    glGetIntegerv(GL_MAX_RENDERBUFFER_SIZE, &renderbuffer);
+    glGetIntegerv(GL_MAX_VIEWPORT_DIMS, viewport);
+    const int m = std::min<int>(renderbuffer, std::min<int>(viewport[0], viewport[1]));
+    p.gl_max = m > 0 ? m : -1;  // -1: the context did not say; no cap
+  }
+  int w = 0, h = 0;
+  initial_window_size(&w, &h);
   float dpr = static_cast<float>(emscripten_get_device_pixel_ratio());
-  // SDL sizes the canvas backing store to CSS size * devicePixelRatio (SDL_WINDOW_ALLOW_HIGHDPI).
   if (w != p.css_width || h != p.css_height || dpr != p.css_dpr) {
     p.css_width = w;
     p.css_height = h;
     p.css_dpr = dpr;
-    SDL_SetWindowSize(p.window, w, h);
+    SDL_SetWindowSize(p.window, w, h);  // SDL's window (events, ImGui's display size) in CSS px
+    // SDL sized the backing store to w*dpr x h*dpr; the capped size replaces it.
+    const cs::app::CanvasSize c = cs::app::canvas_size_for(w, h, dpr, p.gl_max);
+    emscripten_set_canvas_element_size("#canvas", c.width, c.height);
+    emscripten_set_element_css_size("#canvas", w, h);
+    p.canvas_width = c.width;
+    p.canvas_height = c.height;
+    p.canvas_ratio = c.ratio;
   }
 }
 
@@ -151,6 +178,10 @@ void platform_storage_set(const char* key, const std::string& value) {
 std::string platform_record_clip(const char* file_name, double seconds) {
   const int ok = EM_ASM_INT({ return Module.csRecordClip ? Module.csRecordClip(UTF8ToString($0), $1) : 0; }, file_name, seconds);
   return ok ? "" : tr(S::course_clip_unsupported);
+}
+
+void platform_take_photo() {
+  EM_ASM({ if (Module.csTakePhoto) Module.csTakePhoto(); });
 }
 
 }  // namespace cs::app
@@ -261,6 +292,22 @@ EMSCRIPTEN_KEEPALIVE const char* cs_items_json() {
 // A dropped or chosen file from web/hook.js (bytes copied into wasm memory by the caller).
 EMSCRIPTEN_KEEPALIVE void cs_open_file(const char* name, const uint8_t* bytes, int size) {
   cs::app::app_open_file(cs::platform::g_platform->state, name ? name : "file", bytes, size > 0 ? static_cast<size_t>(size) : 0);
+}
+// The photo path (web/hook.js openPhoto): headers first (returns width * 65536 + height to decode
+// to, 0 when refused), then the decoded pixels, or why the browser could not decode them.
+EMSCRIPTEN_KEEPALIVE int cs_photo_probe(const char* name, const uint8_t* bytes, int size) {
+  int w = 0, h = 0;
+  if (!cs::app::app_photo_probe(cs::platform::g_platform->state, name ? name : "photo", bytes,
+                                size > 0 ? static_cast<size_t>(size) : 0, &w, &h))
+    return 0;
+  return w * 65536 + h;
+}
+EMSCRIPTEN_KEEPALIVE void cs_photo_pixels(const char* name, const uint8_t* rgba, int width, int height) {
+  cs::app::app_photo_pixels(cs::platform::g_platform->state, name ? name : "photo", rgba, width, height);
+}
+EMSCRIPTEN_KEEPALIVE int cs_photo_failed(const char* name, const char* why) {
+  cs::app::app_photo_failed(cs::platform::g_platform->state, name ? name : "photo", why ? why : "");
+  return 0;
 }
 EMSCRIPTEN_KEEPALIVE void cs_notice(const char* message) {
   cs::app::app_notice(cs::platform::g_platform->state, message ? message : "");

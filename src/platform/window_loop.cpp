@@ -4,6 +4,7 @@
 // between the browser and the desktop is in platform_web.cpp / platform_desktop.cpp (platform.h).
 #include <algorithm>
 #include <cerrno>
+#include <cfloat>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -58,6 +59,10 @@ void rebuild_fonts_if_needed(Platform& p) {
   p.gpu_changed = true;
 }
 
+void io_scale_to_canvas(Platform& p) {
+  ImGui::GetIO().DisplayFramebufferScale = ImVec2(p.canvas_ratio, p.canvas_ratio);
+}
+
 void serve_png_requests(Platform& p) {
   float s = ImGui::GetIO().DisplayFramebufferScale.x;
   for (const auto& r : p.png_requests) {
@@ -75,6 +80,15 @@ void serve_png_requests(Platform& p) {
 
 }  // namespace
 
+void drawable_size(Platform& p, int* w, int* h) {
+  if (p.canvas_width > 0) {
+    *w = p.canvas_width;
+    *h = p.canvas_height;
+    return;
+  }
+  SDL_GL_GetDrawableSize(p.window, w, h);
+}
+
 void frame(void* arg) {
   Platform& p = *static_cast<Platform*>(arg);
   const Clock::time_point frame_start = Clock::now();
@@ -84,6 +98,9 @@ void frame(void* arg) {
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);
     if (event.type == SDL_QUIT) p.quit = true;
+    if (event.type == SDL_FINGERUP) p.finger_lifted = true, p.finger_lifted_frame = p.state.frame;
+    if (event.type == SDL_FINGERDOWN) p.finger_lifted = false;
+    if (event.type == SDL_MOUSEMOTION && event.motion.which != SDL_TOUCH_MOUSEID) p.finger_lifted = false;
     if (event.type == SDL_KEYDOWN && !event.key.repeat && event.key.keysym.scancode >= SDL_SCANCODE_F1 &&
         event.key.keysym.scancode <= SDL_SCANCODE_F12)
       p.function_keys_pressed |= 1u << (event.key.keysym.scancode - SDL_SCANCODE_F1);
@@ -103,6 +120,9 @@ void frame(void* arg) {
   // No ImGui_ImplOpenGL3_NewFrame: it would only build the backend's own shader program, which this
   // renderer does not use (one shader compile less at start-up); the font texture is made below.
   ImGui_ImplSDL2_NewFrame();
+  // SDL takes the canvas as CSS px x dpr; where the page capped it at the GL limit the ratio is lower.
+  if (p.canvas_ratio > 0.0f) io_scale_to_canvas(p);
+  if (p.finger_lifted && p.state.frame > p.finger_lifted_frame) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
   rebuild_fonts_if_needed(p);
   // Coarse browser timers can make two frames share a timestamp; ImGui 1.86 asserts DeltaTime > 0.
   ImGuiIO& io = ImGui::GetIO();
@@ -132,7 +152,7 @@ void frame(void* arg) {
 
   frame_built(p);
   int fb_w = 0, fb_h = 0;
-  SDL_GL_GetDrawableSize(p.window, &fb_w, &fb_h);
+  drawable_size(p, &fb_w, &fb_h);
   const bool last_frame = p.max_frames >= 0 && p.state.frame >= p.max_frames;
   const bool same = same_as_drawn_frame(ImGui::GetDrawData(), fb_w, fb_h, p.drawn_signature);
   // Exports and the desktop screenshot read the framebuffer back, so those frames are always drawn.
@@ -187,6 +207,14 @@ void platform_request_png(const char* file_name, float x, float y, float width, 
 bool platform_function_key_pressed(int n) {
   if (n < 1 || n > 12) return false;
   return (g_platform->function_keys_pressed >> (n - 1)) & 1u;
+}
+
+CanvasInfo platform_canvas_info() {
+  CanvasInfo c;
+  SDL_GetWindowSize(g_platform->window, &c.css_width, &c.css_height);
+  cs::platform::drawable_size(*g_platform, &c.canvas_width, &c.canvas_height);
+  c.dpr = g_platform->css_dpr > 0 ? g_platform->css_dpr : platform_device_pixel_ratio();
+  return c;
 }
 
 float platform_device_pixel_ratio() {
@@ -249,7 +277,9 @@ int main(int argc, char** argv) {
   }
   const SDL_WindowFlags window_flags = configure_gl(p);
   SDL_GL_SetAttribute(SDL_GL_DOUBLEBUFFER, 1);
-  p.window = SDL_CreateWindow("ConvScope", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1280, 800, window_flags);
+  int window_w = 1280, window_h = 800;
+  initial_window_size(&window_w, &window_h);
+  p.window = SDL_CreateWindow("ConvScope", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, window_w, window_h, window_flags);
   if (!p.window) {
     std::fprintf(stderr, "convscope-desktop: could not create a window: %s\n", SDL_GetError());
     return 1;

@@ -14,13 +14,14 @@ import { labTeacherTests } from './test_lab_teacher.mjs';
 import { teacherViewTests } from './test_teacher_view.mjs';
 import { courseTests } from './test_course.mjs';
 import { backpropTests } from './test_backprop.mjs';
+import { phoneTests } from './test_phones.mjs';
 
 const server = await serve(WEB);
 const ctx = { url: `http://127.0.0.1:${server.address().port}/index.html`, browser: await launch() };
 let ok = false;
 try {
   // The storm first: it lasts a fixed time, best spent beside the others (see run() in harness.mjs).
-  ok = await run([...stormTests(ctx), ...digitLabTests(ctx), ...classroomTests(ctx), ...lessonTests(ctx), ...foundationTests(ctx), ...deliveryTests(ctx), ...stringsTests(ctx), ...privacyTests(ctx), ...labTeacherTests(ctx), ...teacherViewTests(ctx), ...courseTests(ctx), ...backpropTests(ctx)]);
+  ok = await run([...stormTests(ctx), ...digitLabTests(ctx), ...classroomTests(ctx), ...lessonTests(ctx), ...foundationTests(ctx), ...deliveryTests(ctx), ...stringsTests(ctx), ...privacyTests(ctx), ...labTeacherTests(ctx), ...teacherViewTests(ctx), ...courseTests(ctx), ...backpropTests(ctx), ...phoneTests(ctx)]);
 } finally {
   await ctx.browser.close();
   server.close();

@@ -254,7 +254,7 @@ DigitSteps no_ink(DigitSteps s, const std::string& why) {
 
 }  // namespace
 
-DigitSteps prepare_digit(const GreyImage& input, const DigitInputOptions& opt) {
+DigitSteps prepare_digit(const GreyImage& input, const DigitInputOptions& opt, DigitStages* stages) {
   DigitSteps s;
   if (input.width <= 0 || input.height <= 0 ||
       input.pixels.size() != static_cast<size_t>(input.width) * input.height)
@@ -270,8 +270,10 @@ DigitSteps prepare_digit(const GreyImage& input, const DigitInputOptions& opt) {
                     std::max(1, static_cast<int>(std::lround(g.height * s.work_scale))));
   }
 
+  if (stages) stages->grey = g;
   // [1b] a photographed sheet on a table: only the sheet counts (isolate_sheet).
   if (opt.find_sheet) s.sheet = isolate_sheet(&g);
+  if (stages) stages->sheet = g;
 
   // [2] polarity: the ink is the extreme farther from the border's level. Extremes are taken after
   //     a 3x3 box blur so single noisy pixels cannot decide it (a tiny digit may be < 0.1% of
@@ -290,6 +292,7 @@ DigitSteps prepare_digit(const GreyImage& input, const DigitInputOptions& opt) {
     bg = 1.0f - bg;
   }
   s.background = bg;
+  if (stages) stages->polarity = g;
 
   // [3] subtract the local background, then scale so that typical ink is 1 and noise is 0.
   std::vector<float> bgmap = background_map(g);
@@ -361,6 +364,12 @@ DigitSteps prepare_digit(const GreyImage& input, const DigitInputOptions& opt) {
     }
   s.com_x = static_cast<float>(mx / m);
   s.com_y = static_cast<float>(my / m);
+  if (stages) {
+    stages->centred.width = stages->centred.height = 28;
+    stages->centred.pixels.assign(28 * 28, 0.0f);
+    for (int y = 0; y < fh; ++y)
+      for (int x = 0; x < fw; ++x) stages->centred.at(ox + x, oy + y) = s.fit20.at(x, y);
+  }
   s.shift_x = std::min(28 - fw - ox, std::max(-ox, static_cast<int>(std::lround(kMnistCentre - s.com_x))));
   s.shift_y = std::min(28 - fh - oy, std::max(-oy, static_cast<int>(std::lround(kMnistCentre - s.com_y))));
   s.digit.width = s.digit.height = 28;

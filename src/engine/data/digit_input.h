@@ -52,8 +52,19 @@ struct DigitSteps {
   float frame_x = 0.0f, frame_y = 0.0f, frame_w = 0.0f, frame_h = 0.0f;
 };
 
+// The pictures between the steps, for showing what the preprocessing did (a photo's path in the digit
+// lab); asked for by passing a DigitStages*, since they cost a few copies of the working image.
+// Each is empty when prepare_digit stopped before reaching it.
+struct DigitStages {
+  GreyImage grey;      // the input as grey, at working resolution (0 black .. 1 white)
+  GreyImage sheet;     // after the sheet search: the surface around a found sheet replaced by paper
+                       //   (the same as grey when no sheet was found; DigitSteps::sheet says which)
+  GreyImage polarity;  // ink made bright on dark (inverted when DigitSteps::inverted)
+  GreyImage centred;   // 28x28: the 20x20 fit centred by its box, before the centre-of-mass shift
+};
+
 // Never fails: blank or empty input gives has_ink = false with a message and an all-zero digit.
-DigitSteps prepare_digit(const GreyImage& input, const DigitInputOptions& options = {});
+DigitSteps prepare_digit(const GreyImage& input, const DigitInputOptions& options = {}, DigitStages* stages = nullptr);
 DigitSteps prepare_digit(const uint8_t* grey, int width, int height, const DigitInputOptions& options = {});
 
 // The 28x28 result as a (1, 1, 28, 28) tensor in [0, 1].

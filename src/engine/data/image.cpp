@@ -34,6 +34,7 @@
 #endif
 
 #include "file_io.h"
+#include "image_probe.h"
 
 namespace cs {
 
@@ -117,6 +118,8 @@ Result<Image> decode_image(const uint8_t* bytes, size_t size, const std::string&
   img.channels = dc;
   img.pixels.assign(pixels, pixels + static_cast<size_t>(dw) * dh * dc);
   stbi_image_free(pixels);
+  // A phone stores a photo as its sensor saw it and says in EXIF how to turn it upright.
+  if (bytes[0] == 0xFF) return orient_image(img, jpeg_exif_orientation(bytes, size));
   return img;
 }
 
