@@ -93,7 +93,8 @@ set(CS_WEB_APP_LINK ${CS_WEB_COMMON_LINK}
   -sENVIRONMENT=web                              # no node/worker code in the page
   -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString  # the JS hook calls into C (web/hook.js)
   -sEXPORTED_FUNCTIONS=_main,_malloc,_free       # hook.js copies dropped files into wasm memory
-  --post-js ${CMAKE_SOURCE_DIR}/web/hook.js)
+  --post-js ${CMAKE_SOURCE_DIR}/web/hook.js
+  --post-js ${CMAKE_SOURCE_DIR}/web/a11y.js)     # the screen-reader mirror and Tab out of the canvas
 list(APPEND CS_WEB_APP_LINK ${CS_WEB_PAGE_LINK})  # the page's own size flags (cmake/web.cmake)
 add_library(cs_platform_web OBJECT ${CS_PLATFORM_COMMON} ${CMAKE_SOURCE_DIR}/src/platform/platform_web.cpp)
 target_link_libraries(cs_platform_web PUBLIC cs_app)
@@ -105,7 +106,7 @@ add_executable(convscope_web $<TARGET_OBJECTS:cs_platform_web>)
 target_link_libraries(convscope_web PRIVATE cs_app)
 set_target_properties(convscope_web PROPERTIES OUTPUT_NAME convscope SUFFIX ".js")
 target_link_options(convscope_web PRIVATE ${CS_WEB_APP_LINK})
-set_property(TARGET convscope_web APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/hook.js)
+set_property(TARGET convscope_web APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/hook.js ${CMAKE_SOURCE_DIR}/web/a11y.js)
 # The hosted page: the shared shell with the script tag pointing at convscope.js.
 add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/index.html
   COMMAND ${CMAKE_COMMAND} -DIN=${CMAKE_SOURCE_DIR}/web/shell.html -DOUT=${CMAKE_BINARY_DIR}/index.html
@@ -129,7 +130,7 @@ add_custom_command(TARGET convscope_single POST_BUILD
 # -sMINIFY_HTML=0: Debian's htmlmin patch breaks optimised .html output (TOOLCHAIN.md).
 target_link_options(convscope_single PRIVATE ${CS_WEB_APP_LINK} -sSINGLE_FILE=1 -sMINIFY_HTML=0
   --shell-file ${CMAKE_SOURCE_DIR}/web/shell.html)
-set_property(TARGET convscope_single APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/shell.html ${CMAKE_SOURCE_DIR}/web/hook.js)
+set_property(TARGET convscope_single APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/shell.html ${CMAKE_SOURCE_DIR}/web/hook.js ${CMAKE_SOURCE_DIR}/web/a11y.js)
 # Both executables share one object file; keep the two links from racing on it.
 add_dependencies(convscope_single convscope_web)
 cs_digits_web_targets()  # digits-train.bin beside the page, inlined into the single file (cmake/digits.cmake)

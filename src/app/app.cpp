@@ -11,6 +11,7 @@
 
 #include <cstdio>
 
+#include "a11y_mirror.h"
 #include "csv_export_model.h"
 #include "digit_lab_model.h"
 #include "embedded_assets.h"
@@ -502,6 +503,7 @@ std::string export_panel_label(const std::string& id) {
 
 void draw_menu(AppState& state) {
   if (!ImGui::BeginMainMenuBar()) return;
+  if (a11y_take_menu_request(state)) ImGui::OpenPopup(tr_label(S::app_file));  // Alt or F10 (a11y_mirror.h)
   const bool file_menu = ImGui::BeginMenu(tr_label(S::app_file));
   record_item_rect(state, "menu.file");
   if (file_menu) {
@@ -611,6 +613,7 @@ void app_frame(AppState& state) {
   else draw_digit_lab_panels(state);
   draw_metrics(state);
   draw_help(state);
+  a11y_frame(state);  // the screen-reader mirror of what was drawn; Alt/F10 for the next menu bar
   if (!state.lessons.link_started) sync_link(state);  // frame 1: open the link in the address bar
   state.perf.last_app_ms = static_cast<float>((platform_time_seconds() - state.time_s) * 1000.0);
 }

@@ -11,6 +11,7 @@
 #include "colormap.h"
 #include "engine/data/image.h"
 
+#include "a11y_mirror.h"
 #include "digit_lab_state.h"
 #include "lesson_state.h"
 #include "ui_strings.h"
@@ -140,6 +141,7 @@ struct AppState {
   std::string desktop_open_path;          // desktop: the path typed in File > Open
   LessonState lessons;   // lessons.cpp and panel_*.cpp of the convolution lessons
   DigitLabState lab;     // digit_lab.cpp and the digit-lab panels
+  A11yState a11y;        // a11y_mirror.cpp: the screen-reader mirror, Alt/F10, Tab out of the canvas
 };
 
 }  // namespace cs::app

@@ -66,6 +66,10 @@ using IdleTask = std::function<void(double budget_ms)>;
 constexpr double kIdleSliceMaxMs = 10.0;
 bool platform_run_when_idle(IdleTask task);
 
+// The screen-reader mirror's text (a11y_mirror.h's line format) for the page's #cs-a11y, called
+// only when it changed. A no-op on the desktop.
+void platform_a11y_publish(const std::string& text);
+
 float platform_device_pixel_ratio();
 void platform_toggle_fullscreen();
 bool platform_is_browser();

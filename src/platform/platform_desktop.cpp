@@ -141,6 +141,7 @@ void platform_toggle_fullscreen() {
 }
 
 bool platform_is_browser() { return false; }
+void platform_a11y_publish(const std::string&) {}  // the page's screen-reader mirror; none on the desktop
 
 bool platform_fetch_file(const char* name, FetchDone done) {  // the desktop embeds its files
   (void)name;
