@@ -50,6 +50,10 @@ include(${CMAKE_SOURCE_DIR}/cmake/digits.cmake OPTIONAL)
 if(DEFINED CS_DIGITS_BIN)
   list(APPEND CS_ASSET_LIST "digits.bin=${CS_DIGITS_BIN}")
 endif()
+include(${CMAKE_SOURCE_DIR}/cmake/languages.cmake)  # translations and the Chinese glyph subset
+if(NOT EMSCRIPTEN)
+  list(APPEND CS_ASSET_LIST ${CS_LANG_FILES})  # the desktop embeds them; the page fetches them when chosen
+endif()
 set(CS_ASSET_FILES "")
 foreach(pair IN LISTS CS_ASSET_LIST)
   string(FIND "${pair}" "=" eq)
@@ -134,3 +138,21 @@ set_property(TARGET convscope_single APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE
 # Both executables share one object file; keep the two links from racing on it.
 add_dependencies(convscope_single convscope_web)
 cs_digits_web_targets()  # digits-train.bin beside the page, inlined into the single file (cmake/digits.cmake)
+# The translations beside the page (fetched when chosen), inlined into the single file.
+set(cs_lang_paths "")
+foreach(pair IN LISTS CS_LANG_FILES)
+  string(REGEX REPLACE "^[^=]*=" "" path "${pair}")
+  list(APPEND cs_lang_paths "${path}")
+endforeach()
+if(cs_lang_paths)
+  set(CS_LANG_JS "${CMAKE_BINARY_DIR}/generated/lang-files.js")
+  add_custom_command(OUTPUT "${CS_LANG_JS}"
+    COMMAND ${CS_LANG_NODE} ${CMAKE_SOURCE_DIR}/scripts/inline_files.mjs "${CS_LANG_JS}" ${cs_lang_paths}
+    DEPENDS ${CMAKE_SOURCE_DIR}/scripts/inline_files.mjs ${cs_lang_paths}
+    COMMENT "Inlining the translations for the single file" VERBATIM)
+  add_custom_target(cs_languages DEPENDS ${cs_lang_paths} "${CS_LANG_JS}")
+  add_dependencies(convscope_web cs_languages)
+  add_dependencies(convscope_single cs_languages)
+  target_link_options(convscope_single PRIVATE "SHELL:--pre-js ${CS_LANG_JS}")
+  set_property(TARGET convscope_single APPEND PROPERTY LINK_DEPENDS "${CS_LANG_JS}")
+endif()

@@ -15,6 +15,7 @@
 #include "csv_export_model.h"
 #include "digit_lab_model.h"
 #include "embedded_assets.h"
+#include "languages.h"
 #include "imgui.h"
 #include "panels.h"
 #include "platform_api.h"
@@ -338,6 +339,8 @@ const struct {
     {S::help_keys_pad_clear, S::help_what_pad_clear},
     {S::help_keys_zoom, S::help_what_zoom},
     {S::help_keys_f11, S::help_what_f11},
+    {S::help_keys_menu, S::help_what_menu},    // the menu bar and the way out of the canvas (a11y_mirror.h)
+    {S::help_keys_leave, S::help_what_leave},
 };
 
 void draw_help(AppState& state) {
@@ -551,12 +554,7 @@ void draw_menu(AppState& state) {
     const bool language_open = ImGui::BeginMenu(tr_label(S::app_language));
     record_item_rect(state, "menu.language");
     if (language_open) {
-      if (ImGui::MenuItem(tr_label(S::app_language_english), nullptr, state.language == Language::English))
-        state.language = Language::English;
-      record_item_rect(state, "menu.language.english");
-      if (ImGui::MenuItem(tr_label(S::app_language_pseudo), nullptr, state.language == Language::Pseudo))
-        state.language = Language::Pseudo;
-      record_item_rect(state, "menu.language.pseudo");
+      language_menu_items(state);  // the real languages (the pseudo one is for tests: setState)
       ImGui::EndMenu();
     }
     ImGui::EndMenu();
@@ -603,7 +601,7 @@ void app_frame(AppState& state) {
   if (state.frame % 600 == 0)  // stale item names (a gallery scrolled past, grids of another size)
     for (auto it = state.item_rects.begin(); it != state.item_rects.end();)
       it = it->second.frame < state.frame - 60 ? state.item_rects.erase(it) : std::next(it);
-  set_ui_language(state.language);  // tr() answers in the state's language for this frame
+  languages_frame(state);  // tr() answers in the chosen language for this frame, once its file is here
   apply_style_if_needed(state);
   if (state.lessons.link_started) sync_link(state);  // (frame 1 waits until the lessons are set up below)
   draw_menu(state);  // its File > Export panel as PNG lists the panels of the last frame...
@@ -627,8 +625,10 @@ std::string app_state_json(const AppState& state) {
   j["help"] = state.show_help;
   j["language"] = language_name(state.language);
   // A few strings as drawn (the menu bar's, the stepper's Play), so a test sees the language on screen.
-  j["ui_sample"] = {{"menu_file", ui_string(state.language, S::app_file)},
-                    {"stepper_play", ui_string(state.language, S::stepper_play)}};
+  j["ui_sample"] = {{"menu_file", ui_string(state.languages.shown, S::app_file)},
+                    {"stepper_play", ui_string(state.languages.shown, S::stepper_play)}};
+  languages_state_json(state, j);
+  j["a11y_revision"] = state.a11y.revision;
   j["perf"] = {{"frames", state.perf.count}, {"p50_ms", state.perf.p50_ms}, {"p95_ms", state.perf.p95_ms},
                {"max_ms", state.perf.max_ms}, {"app_p95_ms", state.perf.app_p95_ms},
                {"outside_p95_ms", state.perf.outside_p95_ms}};
@@ -735,7 +735,7 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
   if (j.contains("language")) {
     const json& v = j["language"];
     if (!v.is_string() || !parse_language(v.get<std::string>(), &next.language))
-      return cs::fmt(tr(S::api_one_of_two_got), "language", "\"english\"", "\"pseudo\"", v.dump().c_str());
+      return cs::fmt(tr(S::api_language_names), "language", v.dump().c_str());
   }
   if (j.contains("help")) {
     if (!j["help"].is_boolean()) return cs::fmt(tr(S::state_not_boolean), "help");

@@ -13,6 +13,7 @@
 
 #include "a11y_mirror.h"
 #include "digit_lab_state.h"
+#include "languages.h"
 #include "lesson_state.h"
 #include "ui_strings.h"
 
@@ -142,6 +143,7 @@ struct AppState {
   LessonState lessons;   // lessons.cpp and panel_*.cpp of the convolution lessons
   DigitLabState lab;     // digit_lab.cpp and the digit-lab panels
   A11yState a11y;        // a11y_mirror.cpp: the screen-reader mirror, Alt/F10, Tab out of the canvas
+  LanguageLoads languages;  // languages.cpp: the chosen language's file (and font) and the one shown
 };
 
 }  // namespace cs::app

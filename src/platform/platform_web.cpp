@@ -248,6 +248,10 @@ EM_JS(void, cs_a11y_publish_js, (const char* text), {
   if (Module.csA11yPublish) Module.csA11yPublish(UTF8ToString(text));
 });
 void cs::app::platform_a11y_publish(const std::string& text) { cs_a11y_publish_js(text.c_str()); }
+EM_JS(void, cs_language_chosen_js, (const char* code, const char* name), {
+  if (Module.csLanguageChosen) Module.csLanguageChosen(UTF8ToString(code), UTF8ToString(name));
+});
+void cs::app::platform_language_chosen(const char* code, const char* name) { cs_language_chosen_js(code, name); }
 extern "C" {
 // A mirror button pressed: "" or why nothing happened.
 EMSCRIPTEN_KEEPALIVE const char* cs_a11y_press(const char* id) {
