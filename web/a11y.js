@@ -111,5 +111,18 @@
   };
   if (window.ConvScope) window.ConvScope.ready.then(startLanguage);
 
+  // prefers-reduced-motion, now and when it changes: the app then starts no animation by itself and
+  // refreshes the digit lab's maps at most 3 times a second while training.
+  if (window.matchMedia && window.ConvScope) {
+    var motion = window.matchMedia('(prefers-reduced-motion: reduce)');
+    var tell = function () {
+      Module.ccall('cs_set_state', 'string', ['string'], [JSON.stringify({reduced_motion: motion.matches})]);
+    };
+    window.ConvScope.ready.then(function () {
+      tell();
+      if (motion.addEventListener) motion.addEventListener('change', tell);
+    });
+  }
+
   if (window.ConvScope) window.ConvScope.a11y = function () { return Module.ccall('cs_a11y_text', 'string', [], []); };
 })();

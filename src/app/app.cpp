@@ -623,6 +623,7 @@ std::string app_state_json(const AppState& state) {
   j["theme"] = theme_name(state.theme);
   j["colormap"] = state.sequential_map == ColorMap::Cividis ? "cividis" : "viridis";
   j["help"] = state.show_help;
+  j["reduced_motion"] = state.reduced_motion;
   j["language"] = language_name(state.language);
   // A few strings as drawn (the menu bar's, the stepper's Play), so a test sees the language on screen.
   j["ui_sample"] = {{"menu_file", ui_string(state.languages.shown, S::app_file)},
@@ -740,6 +741,10 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
   if (j.contains("help")) {
     if (!j["help"].is_boolean()) return cs::fmt(tr(S::state_not_boolean), "help");
     next.show_help = j["help"].get<bool>();
+  }
+  if (j.contains("reduced_motion")) {  // the page sets it from prefers-reduced-motion (web/a11y.js)
+    if (!j["reduced_motion"].is_boolean()) return cs::fmt(tr(S::state_not_boolean), "reduced_motion");
+    next.reduced_motion = j["reduced_motion"].get<bool>();
   }
   if (j.contains("export_png")) {  // {export_png: "panel-id"}: the File > Export menu, for tests
     const json& v = j["export_png"];

@@ -110,6 +110,7 @@ struct AppState {
   float applied_ui_scale = 0.0f;          // what the ImGui style was last built for
   Theme applied_theme = Theme::Dark;
   bool show_help = false;                 // keyboard-shortcut overlay (F1)
+  bool reduced_motion = false;            // the browser asks for less motion: no autoplay, maps <= 3/s
   Language language = Language::English;  // of every string on screen (ui_strings.h; View > Language)
   Workspace workspace = Workspace::Lessons;  // top-level switch in the menu bar
   bool show_home = false;                    // welcome panel (Help menu)

@@ -77,7 +77,7 @@ void fail(AppState& state, const char* name, const std::string& why) {
 void request(AppState& state, Language lang) {
   LanguageLoads& L = state.languages;
   const int i = static_cast<int>(lang);
-  if (L.file[i] == LanguageLoads::Idle || L.file[i] == LanguageLoads::Failed) {
+  if (L.file[i] == LanguageLoads::Idle) {
     L.file[i] = LanguageLoads::Loading;
     const char* name = language_file(lang);
     load(name, [&state, lang, name](const uint8_t* bytes, size_t size, const std::string& error) {
@@ -93,7 +93,7 @@ void request(AppState& state, Language lang) {
         app_notice(state, cs::fmt(tr(S::app_language_incomplete), name, static_cast<int>(problems.size()), L.problems.c_str()), 10.0);
     });
   }
-  if (lang == Language::Chinese && (L.font == LanguageLoads::Idle || L.font == LanguageLoads::Failed)) {
+  if (lang == Language::Chinese && L.font == LanguageLoads::Idle) {
     L.font = LanguageLoads::Loading;
     load(kZhFont, [&state](const uint8_t* bytes, size_t size, const std::string& error) {
       LanguageLoads& L = state.languages;
@@ -116,7 +116,12 @@ bool ready(const LanguageLoads& L, Language lang) {
 void languages_frame(AppState& state) {
   LanguageLoads& L = state.languages;
   const Language want = state.language;
-  if (!ready(L, want)) request(state, want);
+  if (want != L.requested) {  // chosen again (menu or setState): a failed file is asked for once more
+    L.requested = want;
+    for (LanguageLoads::Status* st : {&L.file[static_cast<int>(want)], &L.font})
+      if (*st == LanguageLoads::Failed) *st = LanguageLoads::Idle;
+  }
+  if (!ready(L, want)) request(state, want);  // (a failed one waits to be chosen again: no retry loop)
   if (ready(L, want) && L.shown != want) {
     // The Chinese subset is merged into the UI font with exactly the glyphs the installed table uses
     // (it stays merged when another language is chosen later: nothing to rebuild on the way back).

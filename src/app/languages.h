@@ -24,6 +24,7 @@ struct LanguageLoads {
   std::string error;           // the last failure, in words
   std::string problems;        // an installed file's entries that fell back to English
   Language shown = Language::English;  // what tr() answers in this frame
+  Language requested = Language::English;  // the choice the files were last asked for
   Language remembered = Language::English;  // last handed to platform_language_chosen
 };
 

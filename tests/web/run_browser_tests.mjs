@@ -12,13 +12,15 @@ import { stringsTests } from './test_strings.mjs';
 import { privacyTests } from './test_privacy.mjs';
 import { labTeacherTests } from './test_lab_teacher.mjs';
 import { teacherViewTests } from './test_teacher_view.mjs';
+import { a11yTests } from './test_a11y.mjs';
+import { languagesTests } from './test_languages.mjs';
 
 const server = await serve(WEB);
 const ctx = { url: `http://127.0.0.1:${server.address().port}/index.html`, browser: await launch() };
 let ok = false;
 try {
   // The storm first: it lasts a fixed time, best spent beside the others (see run() in harness.mjs).
-  ok = await run([...stormTests(ctx), ...digitLabTests(ctx), ...classroomTests(ctx), ...lessonTests(ctx), ...foundationTests(ctx), ...deliveryTests(ctx), ...stringsTests(ctx), ...privacyTests(ctx), ...labTeacherTests(ctx), ...teacherViewTests(ctx)]);
+  ok = await run([...stormTests(ctx), ...digitLabTests(ctx), ...classroomTests(ctx), ...lessonTests(ctx), ...foundationTests(ctx), ...deliveryTests(ctx), ...stringsTests(ctx), ...privacyTests(ctx), ...labTeacherTests(ctx), ...teacherViewTests(ctx), ...a11yTests(ctx), ...languagesTests(ctx)]);
 } finally {
   await ctx.browser.close();
   server.close();
