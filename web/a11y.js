@@ -85,8 +85,9 @@
   // the window runs first), so the browser moves the focus as on any page.
   window.addEventListener('keydown', function (e) {
     if (e.key !== 'Tab' || e.target !== canvas || e.ctrlKey || e.altKey || e.metaKey) return;
-    if (!Module.calledRun || Module.ccall('cs_a11y_wants_tab', 'number', [], [])) return;
-    e.stopImmediatePropagation();
+    var wants = 1;  // before the app runs, SDL keeps the key as it always did
+    try { wants = Module.ccall('cs_a11y_wants_tab', 'number', [], []); } catch (err) {}
+    if (!wants) e.stopImmediatePropagation();
   }, true);
 
   // The language: the one chosen last time (localStorage), else on a first visit the browser's own when

@@ -168,6 +168,22 @@ void se_lines(const AppState& state, Writer& w) {
                  list(n - 1, -1).c_str()));
 }
 
+// Training: where it is and how it goes (the panel's progress and loss lines), with Train / Pause.
+void training_lines(const AppState& state, Writer& w) {
+  const LabSession* s = state.lab.session.get();
+  if (!s || !s->has_network() || !s->has_digits()) return;
+  w.section("training", shown(S::training_title));
+  const TrainInfo& t = s->training();
+  if (s->digits().train.count == 0) {
+    w.line(state.training_digits_error.empty() ? tr(S::training_loading_digits) : state.training_digits_error);
+  } else {
+    const int per_epoch = std::max(1, s->digits().train.count / t.batch_size);
+    w.line(cs::fmt(tr(S::training_progress_format), t.step, state.lab.train_target_steps, double(t.step) / per_epoch));
+    w.line(cs::fmt(tr(S::training_loss_accuracy_last), t.loss, 100.0f * t.accuracy, LabSession::kWindow));
+  }
+  w.button("training.train", t.running ? tr(S::training_pause) : t.step > 0 ? tr(S::training_resume) : tr(S::training_train));
+}
+
 }  // namespace
 
 // [SECTION] the mirror ---------------------------------------------------------------------------------
@@ -188,6 +204,7 @@ std::string a11y_mirror_text(const AppState& state) {
   } else {
     if (state.lab.show_prediction) prediction_lines(state, w);
     if (state.lab.show_se_weights) se_lines(state, w);
+    if (state.lab.show_training) training_lines(state, w);
   }
   return w.out;
 }
@@ -214,6 +231,11 @@ std::string a11y_mirror_press(AppState& state, const std::string& id) {
   } else if (state.workspace == Workspace::DigitLab && id == "lab.next-digit" && state.lab.session &&
              state.lab.session->has_digits() && state.lab.session->digits().test.count > 0) {
     state.lab.request_gallery = (std::max(-1, state.lab.gallery_index) + 1) % state.lab.session->digits().test.count;
+  } else if (state.workspace == Workspace::DigitLab && id == "training.train" && state.lab.session) {
+    // As the panel's button: Train / Resume, or Pause while running; the page's training digits are
+    // fetched first when they are not there yet (the Train press then starts it when they arrive).
+    if (!app_training_digits(state, 1)) return "";
+    state.lab.request_train = state.lab.session->training().running ? -1 : 1;
   } else {
     return cs::fmt(tr(S::a11y_no_such_button), id.c_str());
   }
