@@ -98,7 +98,7 @@ set(CS_WEB_APP_LINK ${CS_WEB_COMMON_LINK}
   -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString  # the JS hook calls into C (web/hook.js)
   -sEXPORTED_FUNCTIONS=_main,_malloc,_free       # hook.js copies dropped files into wasm memory
   --post-js ${CMAKE_SOURCE_DIR}/web/hook.js
-  --post-js ${CMAKE_SOURCE_DIR}/web/a11y.js)     # the screen-reader mirror and Tab out of the canvas
+  "SHELL:--post-js ${CMAKE_SOURCE_DIR}/web/a11y.js")  # the screen-reader mirror, Tab out of the canvas (SHELL: CMake de-duplicates a repeated --post-js)
 list(APPEND CS_WEB_APP_LINK ${CS_WEB_PAGE_LINK})  # the page's own size flags (cmake/web.cmake)
 add_library(cs_platform_web OBJECT ${CS_PLATFORM_COMMON} ${CMAKE_SOURCE_DIR}/src/platform/platform_web.cpp)
 target_link_libraries(cs_platform_web PUBLIC cs_app)

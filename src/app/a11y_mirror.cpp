@@ -6,10 +6,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "app.h"
 #include "digit_lab_model.h"
 #include "imgui.h"
+#include "imgui_internal.h"  // NavWindow: which window had the keys before Alt opened the menu
 #include "panels.h"
 #include "platform_api.h"
 #include "ui_strings.h"
@@ -251,8 +253,13 @@ bool a11y_wants_tab(const AppState& state) {
 }
 
 bool a11y_take_menu_request(AppState& state) {
-  const bool r = state.a11y.menu_request;
-  state.a11y.menu_request = false;
+  A11yState& A = state.a11y;
+  const bool r = A.menu_request;
+  A.menu_request = false;
+  // The window that had the keys (the stepper, say) gets them back when the menu closes.
+  const ImGuiWindow* had = ImGui::GetCurrentContext()->NavWindow;
+  if (r && had && !(had->RootWindow->Flags & ImGuiWindowFlags_MenuBar) && std::strcmp(had->RootWindow->Name, "##MainMenuBar") != 0)
+    A.focus_after_menu = had->RootWindow->Name;
   return r;
 }
 
@@ -267,6 +274,10 @@ void a11y_frame(AppState& state) {
   if (!io.KeyAlt && A.alt_down && A.alt_alone) A.menu_request = true;
   A.alt_down = io.KeyAlt;
   if (platform_function_key_pressed(10)) A.menu_request = true;
+  if (!A.focus_after_menu.empty() && !A.menu_request && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
+    ImGui::SetWindowFocus(A.focus_after_menu.c_str());  // the menu closed (Esc, or an item chosen)
+    A.focus_after_menu.clear();
+  }
   // Tab out of the stepper: its keys take Tab (to its controls) until Esc, pressed while the stepper
   // has its own keys, releases it; the next Tab then leaves the canvas. Leaving the stepper resets it.
   const LessonState& L = state.lessons;

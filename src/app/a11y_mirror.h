@@ -16,6 +16,7 @@ struct A11yState {
   double built_s = -1;       // when it was last rebuilt (-1: at the next frame)
   bool alt_down = false, alt_alone = false;  // Alt held, with no other key or click so far
   bool menu_request = false;                 // open the File menu in the next menu bar
+  std::string focus_after_menu;              // the window to give the keys back to when it closes
   bool stepper_released = false;             // Esc in the stepper: the next Tab leaves the canvas
   bool keys_were_with_controls = false;      // the stepper's key owner in the last frame
 };
