@@ -24,7 +24,7 @@ struct MatrixConv {
 
 MatrixConv matrix_conv(const StepperConfig& c, const StepperResult& r) {
   MatrixConv m{};
-  ModeShape ms = mode_shape(c);
+  const StepperGeometry& ms = r.geo;
   m.C = c.C;
   m.KH = ms.KH;
   m.KW = ms.KW;
@@ -98,8 +98,8 @@ Im2colView compute_im2col_view(const StepperConfig& c, const StepperData& d, con
   }
   // Weight matrix (OC, C*KH*KW). Grouped: each filter sees only its group's channels, so the rest of
   // its row is zero — a block-diagonal matrix whose product equals the grouped convolution.
-  ModeShape ms = mode_shape(c);
-  const int kk = m.KH * m.KW, cg = c.C / ms.groups, ocg = ms.OC / ms.groups;
+  const StepperGeometry& ms = r.geo;
+  const int kk = m.KH * m.KW, cg = ms.in_per_group, ocg = ms.out_per_group;
   v.weights = Tensor({ms.OC, v.rows()}, 0.0f);
   for (int o = 0; o < ms.OC; ++o) {
     const int grp = o / ocg;
@@ -166,7 +166,7 @@ std::vector<int> columns_of_position(const Im2colView& v, const StepperConfig& c
 
 WinogradTile winograd_tile_at(const StepperConfig& c, const StepperData& d, const StepperResult& r, int t) {
   WinogradTile w;
-  ModeShape ms = mode_shape(c);
+  const StepperGeometry& ms = r.geo;
   if (!r.valid || c.mode == ConvMode::Transposed || mode_is_pool(c.mode)) {
     w.why = tr(S::model_winograd_not_conv);
     return w;
@@ -240,20 +240,16 @@ std::vector<AlgoTiming> time_conv_algorithms(int C, int S, int OC, int reps) {
   return out_rows;
 }
 
-TimingMeter timing_meter(const StepperConfig& c, int size) {
+TimingMeter timing_meter(const StepperConfig& c, const StepperGeometry& ms, int size) {
   TimingMeter m;
   if (c.mode == ConvMode::Transposed || mode_is_pool(c.mode)) {
     m.error = fmt(tr(S::im2col_timing_no_conv), conv_mode_name(c.mode));
     return m;
   }
-  const ModeShape ms = mode_shape(c);
-  const int cg = ms.groups > 0 && c.C % ms.groups == 0 ? c.C / ms.groups : 1;
+  const int cg = ms.in_per_group;
   m.in_shape = {1, c.C, size, size};
-  m.w_shape = {ms.OC, cg, ms.KH, ms.KW};
-  m.params.stride = c.stride;
-  m.params.padding = c.padding;
-  m.params.dilation = c.dilation;
-  m.params.groups = ms.groups;
+  m.w_shape = ms.weight_shape();
+  m.params = ms.conv;
   ConvGeometry g;
   Status s = conv2d_geometry(m.in_shape, m.w_shape, m.params, &g);
   if (!s.is_ok()) {

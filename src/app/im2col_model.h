@@ -88,7 +88,8 @@ struct TimingMeter {
   int next = 0;                               // the row timed by the next step
   long long runs = 0;
 };
-TimingMeter timing_meter(const StepperConfig& c, int size);
+TimingMeter timing_meter(const StepperConfig& c, const StepperGeometry& g, int size);
+inline TimingMeter timing_meter(const StepperConfig& c, int size) { return timing_meter(c, resolve_geometry(c), size); }
 void timing_meter_step(TimingMeter& m);
 
 }  // namespace cs::app

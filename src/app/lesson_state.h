@@ -39,6 +39,12 @@ struct LessonState {
   // The digit model is not there yet but can be asked for (the page fetches it on first need): the
   // digit preset and the learned kernels stay selectable and state() says they are available.
   bool assets_on_demand = false;
+  // A choice made in the stepper that needs the digit model first (the digit input, the learned kernels):
+  // kept, typed, until the model is there, then made (lessons.cpp; a failure becomes a notice).
+  struct WaitingChoices {
+    bool digit_input = false, learned_kernels = false;
+    bool any() const { return digit_input || learned_kernels; }
+  } waiting;
 
   // Raw pictures for the digit / image presets, resampled to (H, W) by lesson_refresh: 1 plane (grey)
   // or 3 (RGB; channels 1 shows their luma).

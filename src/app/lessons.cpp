@@ -49,6 +49,17 @@ void take_assets(AppState& state) {
   }
 }
 
+// The stepper's choices that waited for the digit model (LessonState::waiting), made once it is there.
+void take_waiting_choices(AppState& state) {
+  LessonState& L = state.lessons;
+  if (!L.waiting.any() || state.lab_assets.status != LabAssets::Ready) return;
+  std::string err;
+  if (L.waiting.digit_input) err = lesson_choose_input(L, InputPreset::Digit);
+  if (L.waiting.learned_kernels && err.empty()) err = lesson_choose_kernel(L, KernelPreset::Learned);
+  L.waiting = {};
+  if (!err.empty()) app_notice(state, err);
+}
+
 // An image opened or dropped while the lessons are shown becomes the stepper's input: grey when the
 // stepper has one channel, RGB planes otherwise (engine image reader; resampled by lesson_refresh).
 void take_inbox_image(AppState& state, LessonState& L) {
@@ -80,6 +91,7 @@ void draw_lesson_panels(AppState& state) {
   take_assets(state);
   // Until they are there, the digit preset and the learned kernels may still be chosen: that asks for them.
   L.assets_on_demand = state.lab_assets.status != LabAssets::Ready;
+  take_waiting_choices(state);
   if (state.workspace == Workspace::Lessons) take_inbox_image(state, L);
   lesson_refresh(L);
   // Default layout for this display size (again whenever the window or the presentation scale changes).
@@ -126,6 +138,7 @@ void lesson_state_json(const AppState& state, nlohmann::json& out) {
 void lesson_assets_arrived(AppState& state) {
   take_assets(state);
   state.lessons.assets_on_demand = false;
+  take_waiting_choices(state);
 }
 
 std::string lesson_set_state(AppState& next, const nlohmann::json& partial) {

@@ -327,7 +327,7 @@ void timing_tab(AppState& state) {
   record_item_rect(state, "im2col.measure");
   // The stepper's configuration (or the size) changed: a new meter for the new shape.
   if (again || L.timing_built_size != L.timing_size || L.timing_config != L.config) {
-    L.timing = timing_meter(L.config, L.timing_size);
+    L.timing = timing_meter(L.config, L.result.geo, L.timing_size);
     L.timing_config = L.config;
     L.timing_built_size = L.timing_size;
   }

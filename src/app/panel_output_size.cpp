@@ -90,7 +90,7 @@ void size_tab(AppState& state) {
   if (mode_is_pool(c.mode)) ImGui::Checkbox(tr_label(S::output_size_ceil_mode), &c.ceil_mode);
   lesson_refresh(L);
 
-  ModeShape ms = mode_shape(c);
+  const StepperGeometry& ms = L.result.geo;
   AxisReport ah = axis_report("H", c.H, ms.KH, c.stride.h, c.padding.h, c.dilation.h, c.mode, c.ceil_mode);
   AxisReport aw = axis_report("W", c.W, ms.KW, c.stride.w, c.padding.w, c.dilation.w, c.mode, c.ceil_mode);
   ImGui::Separator();

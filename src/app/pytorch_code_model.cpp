@@ -23,8 +23,7 @@ std::string conv_args(int in, int out, int kh, int kw, Size2 stride, Size2 paddi
 
 }  // namespace
 
-std::string pytorch_layer(const StepperConfig& c) {
-  const ModeShape ms = mode_shape(c);
+std::string pytorch_layer(const StepperConfig& c, const StepperGeometry& ms) {
   const bool bias = c.bias != 0.0f;
   switch (c.mode) {
     case ConvMode::Standard:
@@ -64,7 +63,7 @@ std::string pytorch_output_shape(const StepperConfig& c, const StepperResult& r)
 }
 
 std::string pytorch_line(const StepperConfig& c, const StepperResult& r) {
-  std::string line = pytorch_layer(c) + fmt("  # input (1, %d, %d, %d) -> ", c.C, c.H, c.W);
+  std::string line = pytorch_layer(c, r.geo) + fmt("  # input (1, %d, %d, %d) -> ", c.C, c.H, c.W);
   if (r.valid) line += "output " + pytorch_output_shape(c, r);
   else line += "error: " + r.error;
   // PyTorch initialises the bias randomly; the lesson adds the same number to every output channel.
@@ -95,9 +94,9 @@ std::string shape_text(int a, int b, int c, int d) { return fmt("(%d, %d, %d, %d
 std::string pytorch_script(const StepperConfig& c, const StepperData& d, const StepperResult& r) {
   const std::string line = pytorch_line(c, r);
   if (!r.valid) return line + "\n";
-  const ModeShape ms = mode_shape(c);
+  const StepperGeometry& ms = r.geo;
   const bool pool = mode_is_pool(c.mode), bias = c.bias != 0.0f && !pool;
-  const int cg = ms.groups > 0 && c.C % ms.groups == 0 ? c.C / ms.groups : 1;
+  const int cg = ms.in_per_group;
   std::string s = "import torch\nfrom torch import nn\n\n";
   s += "torch.set_printoptions(precision=4, sci_mode=False, linewidth=120)\n";
   s += "layer = " + line + "\n";

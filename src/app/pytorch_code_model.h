@@ -10,7 +10,8 @@ namespace cs::app {
 // The layer expression alone, e.g. "nn.Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1), padding=(0, 0),
 // dilation=(1, 1), groups=1, bias=False)"; ConvTranspose2d / MaxPool2d / AvgPool2d for those modes and
 // nn.Sequential(depthwise, pointwise) for separable. A non-zero lesson bias becomes bias=True.
-std::string pytorch_layer(const StepperConfig& c);
+std::string pytorch_layer(const StepperConfig& c, const StepperGeometry& g);
+inline std::string pytorch_layer(const StepperConfig& c) { return pytorch_layer(c, resolve_geometry(c)); }
 
 // One line to paste into Python: the expression, then "  # input (1, C, H, W) -> output (1, OC, OH, OW)"
 // with the output shape the engine computed (r), or "-> error: <the engine's words>" when the

@@ -1,76 +1,17 @@
 // stepper_model.h — the kernel stepper's view model (no ImGui): configuration + data in, engine
 // results, highlight sets and the written-out arithmetic out. Every output value comes from the
 // engine (conv2d_forward, im2col, the conv_geometry formulas); this file only arranges and labels.
+// The configuration and its resolved geometry: stepper_config_model.h. Implemented in
+// stepper_data_model.cpp (presets), stepper_compute_model.cpp (engine results) and
+// stepper_model.cpp (positions, highlights, arithmetic).
 #pragma once
 #include <string>
 #include <vector>
 
-#include "engine/ops/conv_geometry.h"
 #include "engine/tensor.h"
+#include "stepper_config_model.h"
 
 namespace cs::app {
-
-// [SECTION] modes and presets --------------------------------------------------------------------
-
-enum class ConvMode : int { Standard, Grouped, Depthwise, Pointwise, Separable, Transposed, MaxPool, AvgPool };
-constexpr int kConvModeCount = 8;
-const char* conv_mode_name(ConvMode m);   // "standard", ..., "transposed", "maxpool", "avgpool" (state JSON)
-bool parse_conv_mode(const std::string& name, ConvMode* out);
-inline bool mode_is_pool(ConvMode m) { return m == ConvMode::MaxPool || m == ConvMode::AvgPool; }
-
-enum class InputPreset : int { Classic, Random, Counting, Digit, Image, Custom };
-constexpr int kInputPresetCount = 6;
-const char* input_preset_name(InputPreset p);  // "classic", "random", "counting", "digit", "image", "custom"
-bool parse_input_preset(const std::string& name, InputPreset* out);
-
-enum class KernelPreset : int { Identity, Box, Gaussian, Sharpen, SobelX, SobelY, Laplacian, Cross, Random, Custom, Learned };
-constexpr int kKernelPresetCount = 11;
-const char* kernel_preset_name(KernelPreset p);  // "identity", "box", ..., "cross", "random", "custom", "learned"
-bool parse_kernel_preset(const std::string& name, KernelPreset* out);
-
-// [SECTION] configuration --------------------------------------------------------------------------
-
-// Ranges the UI and setState accept. Stride and dilation may be 0: that is an impossible
-// convolution the panels explain in words (not a setState error).
-struct StepperLimits {
-  static constexpr int kMinSide = 1, kMaxSide = 32;
-  static constexpr int kMaxChannels = 3, kMaxOutChannels = 4;
-  static constexpr int kMaxKernel = 9, kMaxStride = 8, kMaxPadding = 8, kMaxDilation = 6;
-};
-
-struct StepperConfig {
-  int H = 5, W = 5, C = 1;  // input (C, H, W)
-  int KH = 3, KW = 3;
-  Size2 stride{1, 1}, padding{0, 0}, dilation{1, 1};
-  int groups = 1;        // Grouped mode (must divide C and out_channels)
-  int out_channels = 1;  // Standard / Grouped / Pointwise / the pointwise stage of Separable
-  bool ceil_mode = false;  // pooling
-  ConvMode mode = ConvMode::Standard;
-  InputPreset input_preset = InputPreset::Classic;
-  KernelPreset kernel_preset = KernelPreset::Cross;
-  unsigned seed = 1;  // Random presets
-  float bias = 0.0f;  // added to every output channel (conv modes)
-  bool operator==(const StepperConfig& o) const;
-  bool operator!=(const StepperConfig& o) const { return !(*this == o); }
-};
-
-// Range-checks every field (what setState rejects); "" when fine. Impossible convolutions pass.
-std::string validate_config(const StepperConfig& c);
-
-// The weight layout each mode uses: OC output channels, each seeing C/groups inputs. Pointwise forces 1x1,
-// depthwise groups = C; separable's first (depthwise) stage is what the stepper animates.
-struct ModeShape {
-  int OC = 1, groups = 1, KH = 1, KW = 1;
-};
-ModeShape mode_shape(const StepperConfig& c);
-
-// The input channels output channel `oc` reads: all of them (standard, pointwise, transposed), its
-// group's (grouped), only channel oc (depthwise, separable's first stage, pooling). Empty if oc is
-// out of range or the groups do not divide the channels.
-std::vector<int> input_channels_of_output_channel(const StepperConfig& c, int oc);
-// The group (0-based) an input channel belongs to under the mode's grouping; 0 when there is one group.
-int group_of_input_channel(const StepperConfig& c, int ch);
-int group_of_output_channel(const StepperConfig& c, int oc);
 
 // [SECTION] data -----------------------------------------------------------------------------------
 
@@ -83,6 +24,7 @@ std::vector<float> make_kernel_plane(KernelPreset p, int KH, int KW, unsigned se
 // [SECTION] engine results ----------------------------------------------------------------------
 
 struct StepperResult {
+  StepperGeometry geo;  // the configuration resolved (set whether or not the engine accepted it)
   bool valid = false;
   std::string error;    // the engine's words when !valid ("kernel 7x7 is larger than the padded input 5x5")
   std::string explain;  // one more sentence for a teacher when !valid
@@ -98,7 +40,7 @@ struct StepperResult {
     long long standard = 0, grouped = -1, depthwise = 0, pointwise = 0;
   } multiplies;
   // Transposed: the equivalent ordinary convolution of the zero-inserted, padded input.
-  Tensor zero_inserted;  // (1, C, ZH, ZW)
+  Tensor zero_inserted;  // (1, C, geo.zero_size.h, geo.zero_size.w)
   Tensor flipped;        // (OC, C, KH, KW) kernel rotated by 180 degrees
   Tensor overlap;        // (OH, OW) how many stamps land on each output cell
   Tensor as_conv_output; // the ordinary conv of zero_inserted with flipped (engine conv2d_forward)
@@ -109,29 +51,31 @@ struct StepperResult {
 
 struct StepperData {
   std::vector<float> input;   // (C, H, W)
-  std::vector<float> weight;  // (OC, C/groups, KH, KW) per mode_shape
+  std::vector<float> weight;  // (OC, C/groups, KH, KW) per StepperGeometry
   std::vector<float> weight2; // Separable pointwise stage (OC, C, 1, 1)
 };
 
-// Fills d->weight (and d->weight2 for Separable) from the kernel preset: every (KH, KW) plane is the
-// preset's, except Random (a different plane per filter) and Learned (`learned` planes in order,
-// cycled). Custom keeps the existing weights when their size still fits.
-void make_weights(const StepperConfig& c, const std::vector<std::vector<float>>& learned, StepperData* d,
-                  std::string* note);
+// Fills d->weight (and d->weight2 for Separable) from the kernel preset in the layout `g` resolved:
+// every (KH, KW) plane is the preset's, except Random (a different plane per filter) and Learned
+// (`learned` planes in order, cycled). Custom keeps the existing weights when their size still fits.
+void make_weights(const StepperConfig& c, const StepperGeometry& g, const std::vector<std::vector<float>>& learned,
+                  StepperData* d, std::string* note);
+inline void make_weights(const StepperConfig& c, const std::vector<std::vector<float>>& learned, StepperData* d,
+                         std::string* note) {
+  make_weights(c, resolve_geometry(c), learned, d, note);
+}
 
-StepperResult compute_stepper(const StepperConfig& c, const StepperData& d);
+// The engine's results for `c`, whose geometry `g` was resolved (kept as the result's geo).
+StepperResult compute_stepper(const StepperConfig& c, const StepperGeometry& g, const StepperData& d);
+inline StepperResult compute_stepper(const StepperConfig& c, const StepperData& d) {
+  return compute_stepper(c, resolve_geometry(c), d);
+}
 
 // Transposed convolution: the output after the first `stamps` input cells (row-major) have stamped
 // their scaled kernel (engine conv of the masked zero-inserted input). stamps = H*W gives the result.
 Tensor transposed_partial(const StepperConfig& c, const StepperData& d, const StepperResult& r, int stamps);
 
 // [SECTION] positions and highlights -------------------------------------------------------------
-
-struct Cell {
-  int r = 0, c = 0;
-  bool operator==(const Cell& o) const { return r == o.r && c == o.c; }
-  bool operator<(const Cell& o) const { return r != o.r ? r < o.r : c < o.c; }
-};
 
 // What the pointer is on (hovered or pinned): the cell and the channel of its grid (output channel,
 // input channel, or kernel plane).

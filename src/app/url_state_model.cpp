@@ -133,6 +133,52 @@ int hex_digit(char c) {
   return -1;
 }
 
+// The configuration field a link key names; null for the other keys (and for the presets, whose
+// link keys ip/kp carry extra rules in lesson_link_decode).
+const StepperField* config_field_of_link(const std::string& k) {
+  int nfields = 0;
+  const StepperField* fields = stepper_fields(&nfields);
+  for (int i = 0; i < nfields; ++i)
+    if (k == fields[i].link && fields[i].type != FieldType::Input && fields[i].type != FieldType::Kernel) return &fields[i];
+  return nullptr;
+}
+
+// A configuration field's link text into setState's "stepper" object (syntax and the table's range).
+std::string parse_field(const StepperField& f, const std::string& v, json* st) {
+  const std::string k = f.link;
+  std::string e;
+  long long n = 0;
+  bool b = false;
+  float x = 0;
+  int h = 0, w = 0;
+  switch (f.type) {
+    case FieldType::Mode: {
+      ConvMode m;
+      if (parse_conv_mode(v, &m)) (*st)[f.key] = v;
+      else e = fmt(tr(S::link_not_mode), k.c_str(), shown(v).c_str());
+      break;
+    }
+    case FieldType::Pair:
+      if ((e = parse_pair(k, v, f.lo, f.hi, &h, &w)).empty()) (*st)[f.key] = {h, w};
+      break;
+    case FieldType::Int:
+      if ((e = parse_int(k, v, f.lo, f.hi, &n)).empty()) (*st)[f.key] = n;
+      break;
+    case FieldType::Bool:
+      if ((e = parse_bool(k, v, &b)).empty()) (*st)[f.key] = b;
+      break;
+    case FieldType::Seed:
+      if ((e = parse_int(k, v, 0, 0xffffffffLL, &n)).empty()) (*st)[f.key] = static_cast<unsigned long long>(n);
+      break;
+    case FieldType::Bias:
+      if ((e = parse_float(k, v, StepperLimits::kMaxBias, &x)).empty()) (*st)[f.key] = x;
+      break;
+    case FieldType::Input:
+    case FieldType::Kernel: break;
+  }
+  return e;
+}
+
 }  // namespace
 
 std::string float_text(float v) {
@@ -160,6 +206,22 @@ std::string float_text(float v) {
 
 namespace {
 
+// One configuration field as the link writes it ("5x5", "standard", "0.5").
+std::string field_text(const StepperField& f, const StepperConfig& c) {
+  const double v = f.get(c, 0);
+  switch (f.type) {
+    case FieldType::Pair: return pair_text(static_cast<int>(v), static_cast<int>(f.get(c, 1)));
+    case FieldType::Bool: return v != 0 ? "1" : "0";
+    case FieldType::Seed: return std::to_string(static_cast<unsigned>(v));
+    case FieldType::Bias: return float_text(static_cast<float>(v));
+    case FieldType::Mode: return conv_mode_name(static_cast<ConvMode>(static_cast<int>(v)));
+    case FieldType::Input: return input_preset_name(static_cast<InputPreset>(static_cast<int>(v)));
+    case FieldType::Kernel: return kernel_preset_name(static_cast<KernelPreset>(static_cast<int>(v)));
+    case FieldType::Int: break;
+  }
+  return std::to_string(static_cast<int>(v));
+}
+
 // The input and kernel fields: presets by name; typed numbers and pictures (which a link cannot hold) as values.
 std::string data_fields(const LessonState& s) {
   const StepperConfig& c = s.config;
@@ -183,18 +245,11 @@ std::string lesson_link_encode(const LessonState& s, const std::string& workspac
   put(out, "ws", workspace == "digit-lab" ? "lab" : "lessons");
   put(out, "panels", std::to_string((s.show_stepper ? kPanelStepper : 0) | (s.show_output_size ? kPanelOutputSize : 0) |
                                     (s.show_im2col ? kPanelIm2col : 0)));
-  put(out, "mode", conv_mode_name(c.mode));
-  put(out, "in", pair_text(c.H, c.W));
-  put(out, "c", std::to_string(c.C));
-  put(out, "k", pair_text(c.KH, c.KW));
-  put(out, "s", pair_text(c.stride.h, c.stride.w));
-  put(out, "p", pair_text(c.padding.h, c.padding.w));
-  put(out, "d", pair_text(c.dilation.h, c.dilation.w));
-  put(out, "g", std::to_string(c.groups));
-  put(out, "oc", std::to_string(c.out_channels));
-  put(out, "ceil", c.ceil_mode ? "1" : "0");
-  put(out, "seed", std::to_string(c.seed));
-  put(out, "bias", float_text(c.bias));
+  int nfields = 0;
+  const StepperField* fields = stepper_fields(&nfields);
+  for (int i = 0; i < nfields; ++i)
+    if (fields[i].type != FieldType::Input && fields[i].type != FieldType::Kernel)  // presets: data_fields
+      put(out, fields[i].link, field_text(fields[i], c));
   if (!values) {
     out += data_fields(s);
   } else {
@@ -226,14 +281,19 @@ std::string lab_link_fields(const DigitLabState& lab) {
 }
 
 std::string lesson_link_key(const LessonState& s, const std::string& workspace) {
-  const StepperConfig& c = s.config;
-  return fmt("%s|%d%d%d|%d,%d,%d,%d,%d|%d,%d,%d,%d,%d,%d|%d,%d,%d,%d,%d|%u,%08x|%lld,%d,%d|%d,%d,%08x|%d,%d,%d,%d|%d%d",
-             workspace.c_str(), s.show_stepper, s.show_output_size, s.show_im2col, static_cast<int>(c.mode), c.H, c.W,
-             c.C, c.groups, c.KH, c.KW, c.stride.h, c.stride.w, c.padding.h, c.padding.w, c.dilation.h, c.dilation.w,
-             c.out_channels, static_cast<int>(c.ceil_mode), static_cast<int>(c.input_preset), c.seed,
-             float_bits(c.bias), s.data_version, static_cast<int>(c.kernel_preset), s.digit_index, s.position,
-             s.out_channel, float_bits(s.speed), static_cast<int>(s.transposed_as_conv), static_cast<int>(s.pinned.kind),
-             s.pinned.cell.r, s.pinned.cell.c, static_cast<int>(s.split_hw), static_cast<int>(s.patches_as_rows));
+  // Every configuration field's value (exact as doubles), then what the link carries besides.
+  std::string key = workspace + "|";
+  int nfields = 0;
+  const StepperField* fields = stepper_fields(&nfields);
+  for (int i = 0; i < nfields; ++i)
+    for (int half = 0; half < (fields[i].type == FieldType::Pair ? 2 : 1); ++half) {
+      const double v = fields[i].get(s.config, half);
+      key.append(reinterpret_cast<const char*>(&v), sizeof v);
+    }
+  return key + fmt("|%d%d%d|%lld,%d,%d,%d,%08x|%d,%d,%d,%d|%d%d", s.show_stepper, s.show_output_size, s.show_im2col,
+                   s.data_version, s.digit_index, s.position, s.out_channel, float_bits(s.speed),
+                   static_cast<int>(s.transposed_as_conv), static_cast<int>(s.pinned.kind), s.pinned.cell.r,
+                   s.pinned.cell.c, static_cast<int>(s.split_hw), static_cast<int>(s.patches_as_rows));
 }
 
 // [SECTION] decode ---------------------------------------------------------------------------------
@@ -308,32 +368,8 @@ LessonLinkParse lesson_link_decode(const std::string& hash) {
         os["visible"] = (n & kPanelOutputSize) != 0;
         im["visible"] = (n & kPanelIm2col) != 0;
       }
-    } else if (k == "mode") {
-      ConvMode m;
-      if (parse_conv_mode(v, &m)) st["mode"] = v;
-      else e = fmt(tr(S::link_not_mode), "mode", shown(v).c_str());
-    } else if (k == "in") {
-      if ((e = parse_pair(k, v, L::kMinSide, L::kMaxSide, &h, &w)).empty()) st["input"] = {h, w};
-    } else if (k == "c") {
-      if ((e = parse_int(k, v, 1, L::kMaxChannels, &n)).empty()) st["channels"] = n;
-    } else if (k == "k") {
-      if ((e = parse_pair(k, v, 1, L::kMaxKernel, &h, &w)).empty()) st["kernel"] = {h, w};
-    } else if (k == "s") {
-      if ((e = parse_pair(k, v, 0, L::kMaxStride, &h, &w)).empty()) st["stride"] = {h, w};
-    } else if (k == "p") {
-      if ((e = parse_pair(k, v, 0, L::kMaxPadding, &h, &w)).empty()) st["padding"] = {h, w};
-    } else if (k == "d") {
-      if ((e = parse_pair(k, v, 0, L::kMaxDilation, &h, &w)).empty()) st["dilation"] = {h, w};
-    } else if (k == "g") {
-      if ((e = parse_int(k, v, 1, L::kMaxChannels, &n)).empty()) st["groups"] = n;
-    } else if (k == "oc") {
-      if ((e = parse_int(k, v, 1, L::kMaxOutChannels, &n)).empty()) st["out_channels"] = n;
-    } else if (k == "ceil") {
-      if ((e = parse_bool(k, v, &b)).empty()) st["ceil_mode"] = b;
-    } else if (k == "seed") {
-      if ((e = parse_int(k, v, 0, 0xffffffffLL, &n)).empty()) st["seed"] = static_cast<unsigned long long>(n);
-    } else if (k == "bias") {
-      if ((e = parse_float(k, v, 1000, &f)).empty()) st["bias"] = f;
+    } else if (const StepperField* cf = config_field_of_link(k)) {
+      e = parse_field(*cf, v, &st);
     } else if (k == "ip") {
       InputPreset p;
       // "image" and "custom" travel as values (iv): a link cannot hold the picture.
