@@ -79,7 +79,7 @@ void stepper_lines(const AppState& state, Writer& w) {
 
 void output_size_lines(const AppState& state, Writer& w) {
   const StepperConfig& c = state.lessons.config;
-  const ModeShape ms = mode_shape(c);
+  const StepperGeometry& ms = state.lessons.result.geo;  // the kernel size the engine result used (as the panel)
   w.section("output-size", shown(S::output_size_title));
   const AxisReport ah = axis_report("H", c.H, ms.KH, c.stride.h, c.padding.h, c.dilation.h, c.mode, c.ceil_mode);
   const AxisReport aw = axis_report("W", c.W, ms.KW, c.stride.w, c.padding.w, c.dilation.w, c.mode, c.ceil_mode);
