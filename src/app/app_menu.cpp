@@ -3,9 +3,11 @@
 // zoom buttons and the notice line. A workspace adds its View entries through *_menu_items.
 #include <cstdio>
 
+#include "a11y_mirror.h"
 #include "app_rooms.h"
 #include "course_player.h"
 #include "imgui.h"
+#include "languages.h"
 #include "panels.h"
 #include "platform_api.h"
 #include "touch_ui.h"
@@ -102,12 +104,7 @@ void draw_other_menus(AppState& state) {
     const bool language_open = ImGui::BeginMenu(tr_label(S::app_language));
     record_item_rect(state, "menu.language");
     if (language_open) {
-      if (ImGui::MenuItem(tr_label(S::app_language_english), nullptr, state.language == Language::English))
-        state.language = Language::English;
-      record_item_rect(state, "menu.language.english");
-      if (ImGui::MenuItem(tr_label(S::app_language_pseudo), nullptr, state.language == Language::Pseudo))
-        state.language = Language::Pseudo;
-      record_item_rect(state, "menu.language.pseudo");
+      language_menu_items(state);  // the real languages (the pseudo one is for tests: setState)
       ImGui::EndMenu();
     }
     ImGui::EndMenu();
@@ -132,6 +129,7 @@ void draw_other_menus(AppState& state) {
 
 void draw_menu(AppState& state) {
   if (!ImGui::BeginMainMenuBar()) return;
+  if (a11y_take_menu_request(state)) ImGui::OpenPopup(tr_label(S::app_file));  // Alt or F10 (a11y_mirror.h)
   if (state.device.layout == DeviceLayout::Phone) {
     // A phone's bar holds the two workspaces and one Menu with the rest (which would run off it).
     draw_workspace_items(state);

@@ -13,7 +13,9 @@
 #include "engine/data/image.h"
 
 #include "course_state.h"
+#include "a11y_mirror.h"
 #include "digit_lab_state.h"
+#include "languages.h"
 #include "lesson_state.h"
 #include "ui_strings.h"
 
@@ -115,6 +117,7 @@ struct AppState {
   float applied_ui_scale = 0.0f;          // what the ImGui style was last built for
   Theme applied_theme = Theme::Dark;
   bool show_help = false;                 // keyboard-shortcut overlay (F1)
+  bool reduced_motion = false;            // the browser asks for less motion: no autoplay, maps <= 3/s
   Language language = Language::English;  // of every string on screen (ui_strings.h; View > Language)
   Workspace workspace = Workspace::Lessons;  // top-level switch in the menu bar
   bool show_home = false;                    // welcome panel (Help menu)
@@ -160,6 +163,8 @@ struct AppState {
     // its EXIF orientation, before the browser reduced it.
     int photo_width = 0, photo_height = 0, photo_orientation = 1;
   } device;
+  A11yState a11y;        // a11y_mirror.cpp: the screen-reader mirror, Alt/F10, Tab out of the canvas
+  LanguageLoads languages;  // languages.cpp: the chosen language's file (and font) and the one shown
 };
 
 }  // namespace cs::app

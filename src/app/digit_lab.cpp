@@ -158,7 +158,11 @@ void draw_digit_lab_panels(AppState& state) {
   if (s.training().running && s.training().step >= lab.train_target_steps && s.training().step > 0 &&
       lab.train_stop_at_target)
     s.pause_training();
-  s.update_prediction();
+  // Reduced motion (the page's prefers-reduced-motion): while training changes the weights every frame,
+  // the prediction and its maps follow at most 3 times a second instead of flickering at the frame rate.
+  if (!state.reduced_motion || !s.training().running || state.time_s - lab.maps_refreshed_s >= 1.0 / 3.0) {
+    if (s.update_prediction()) lab.maps_refreshed_s = state.time_s;
+  }
   // Saliency only when shown, and only when the prediction or the class changed (cached in the session).
   if (lab.saliency_mode != 0 && s.predicted() >= 0) s.update_saliency(saliency_class(lab, s));
 
@@ -292,7 +296,8 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
                                  {"steps_since", s->steps_since_weights()}, {"refused", lab.weights_refused}}}};
   if (s->predicted() >= 0)
     out["prediction"] = {{"class", s->predicted()}, {"probabilities", s->probabilities()},
-                         {"ms", s->inference_ms()}, {"input_revision", s->input_revision()}};
+                         {"ms", s->inference_ms()}, {"input_revision", s->input_revision()},
+                         {"revision", s->prediction_revision()}};
   else
     out["prediction"] = nullptr;
   // SE: the last complete pass over the bundled test digits (per_digit empty until the first one).

@@ -69,6 +69,7 @@ struct DigitLabState {
 
   // [training]
   int train_budget_ms = 8;      // training time per frame
+  double maps_refreshed_s = -1; // when the prediction and its maps last followed the weights (reduced motion)
   // SE statistics pass: CPU time per frame; 0 = what the panels leave of the 4 ms frame budget.
   // A larger slice finishes the pass in fewer frames (tests under software WebGL, slow frames).
   int se_budget_ms = 0;

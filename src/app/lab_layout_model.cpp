@@ -6,9 +6,32 @@
 
 namespace cs::app {
 
+namespace {
+
+LabLayout layout_at_least_1280x800(float display_w, float display_h, float top, float scale);
+
+}  // namespace
+
 LabLayout lab_layout(float display_w, float display_h, float top, float scale) {
+  if (display_w >= 1280.0f && display_h >= 800.0f) return layout_at_least_1280x800(display_w, display_h, top, scale);
+  // A smaller window (browser zoom to 200% halves it; a small laptop): the 1280x800 layout shrunk to
+  // the window, so every panel stays on screen (each scrolls what no longer fits inside it).
+  const float w = std::max(display_w, 64.0f), h = std::max(display_h, 64.0f);
+  const float fx = std::min(1.0f, w / 1280.0f), fy = std::min(1.0f, (h - top) / (800.0f - top));
+  LabLayout l = layout_at_least_1280x800(1280.0f, 800.0f, top, scale);
+  for (LabRect* r : {&l.draw_pad, &l.prediction, &l.activations, &l.se_weights, &l.training}) {
+    r->x = std::floor(r->x * fx);
+    r->w = std::floor(r->w * fx);
+    r->y = std::floor(top + (r->y - top) * fy);
+    r->h = std::floor(r->h * fy);
+  }
+  return l;
+}
+
+namespace {
+
+LabLayout layout_at_least_1280x800(float display_w, float display_h, float top, float scale) {
   const float m = 6.0f;  // gap between panels and to the window edge
-  // Below 1280x800 panels would be cramped; lay out for that size and let the user scroll/move.
   const float w = std::max(display_w, 1280.0f), h = std::max(display_h, 800.0f);
   const float y0 = top + m, avail = h - y0 - m;
   LabLayout l;
@@ -27,6 +50,8 @@ LabLayout lab_layout(float display_w, float display_h, float top, float scale) {
   l.training = {rx + se_w + m, by, rw - se_w - m, bh};
   return l;
 }
+
+}  // namespace
 
 bool lab_rects_overlap(const LabRect& a, const LabRect& b) {
   return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;

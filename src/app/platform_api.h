@@ -4,7 +4,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "colormap.h"
 #include "device_layout_model.h"
@@ -66,6 +68,18 @@ bool platform_fetch_file(const char* name, FetchDone done);
 using IdleTask = std::function<void(double budget_ms)>;
 constexpr double kIdleSliceMaxMs = 10.0;
 bool platform_run_when_idle(IdleTask task);
+
+// The screen-reader mirror's text (a11y_mirror.h's line format) for the page's #cs-a11y, called
+// only when it changed. A no-op on the desktop.
+void platform_a11y_publish(const std::string& text);
+
+// A font merged into the UI font from the next frame on (Chinese: the glyph subset fetched when the
+// language is chosen): the TTF's bytes and the glyphs to bake (ImGui ranges: pairs, 0-terminated).
+// Null bytes remove it.
+void platform_set_extra_font(std::shared_ptr<const std::vector<uint8_t>> ttf, std::vector<ImWchar> ranges);
+// The language chosen in the menu, remembered by the page for the next visit (localStorage) and set as
+// the document's lang; a no-op on the desktop.
+void platform_language_chosen(const char* code, const char* name);
 
 float platform_device_pixel_ratio();
 // The screen the app is drawn on (CanvasInfo: device_layout_model.h).

@@ -3,8 +3,12 @@
 // frame never allocates for a label.
 #include "ui_strings.h"
 
+#include <cstring>
+
 #include <cstdint>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace cs::app {
 
@@ -26,18 +30,27 @@ struct Table {
   std::vector<std::string> text, label;
 };
 
-// The tables are a pure function of the English list (no UI state): built once per language.
+Table g_tables[kLanguageCount];
+
+void add_entry(Table& t, int i, std::string text) {
+  t.text.push_back(std::move(text));
+  const std::string& s = t.text.back();
+  // The label keeps the English entry's own "###id" if it has one, else the id's name: one ImGui ID
+  // in every language.
+  const char* own = std::strstr(kEnglish[i], "###");
+  t.label.push_back(s.substr(0, s.find("###")) + (own ? std::string(own) : "###" + std::string(kNames[i])));
+}
+
+// English and pseudo are a pure function of the English list, built once on first use; a translated
+// language not installed yet answers in English.
 Table& table(Language lang) {
-  static Table tables[kLanguageCount];
-  Table& t = tables[static_cast<int>(lang)];
+  Table& t = g_tables[static_cast<int>(lang)];
   if (!t.text.empty()) return t;
+  if (lang != Language::English && lang != Language::Pseudo) return table(Language::English);
   t.text.reserve(kUiStringCount);
   t.label.reserve(kUiStringCount);
-  for (int i = 0; i < kUiStringCount; ++i) {
-    t.text.push_back(lang == Language::Pseudo ? pseudo_localise(kEnglish[i]) : std::string(kEnglish[i]));
-    const std::string& s = t.text.back();
-    t.label.push_back(s.find("###") != std::string::npos ? s : s + "###" + kNames[i]);
-  }
+  for (int i = 0; i < kUiStringCount; ++i)
+    add_entry(t, i, lang == Language::Pseudo ? pseudo_localise(kEnglish[i]) : std::string(kEnglish[i]));
   return t;
 }
 
@@ -76,7 +89,59 @@ size_t printf_spec_length(std::string_view s, size_t i) {
 
 }  // namespace
 
-const char* language_name(Language lang) { return lang == Language::Pseudo ? "pseudo" : "english"; }
+const char* language_name(Language lang) {
+  const char* names[kLanguageCount] = {"english", "pseudo", "spanish", "german", "chinese"};
+  return names[static_cast<int>(lang)];
+}
+const char* language_code(Language lang) {
+  const char* codes[kLanguageCount] = {"en", "pseudo", "es", "de", "zh-Hans"};
+  return codes[static_cast<int>(lang)];
+}
+const char* language_file(Language lang) {
+  const char* files[kLanguageCount] = {"", "", "lang-es.json", "lang-de.json", "lang-zh.json"};
+  return files[static_cast<int>(lang)];
+}
+bool ui_language_installed(Language lang) {
+  return lang == Language::English || lang == Language::Pseudo || !g_tables[static_cast<int>(lang)].text.empty();
+}
+
+std::vector<std::string> printf_placeholders(std::string_view s) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < s.size(); ++i)
+    if (s[i] == '%') {
+      const size_t n = printf_spec_length(s, i);
+      out.emplace_back(s.substr(i, n));
+      i += n - 1;
+    }
+  return out;
+}
+
+std::string install_ui_translation(Language lang, std::string_view json_text, std::vector<std::string>* problems) {
+  if (lang == Language::English || lang == Language::Pseudo) return "English and pseudo are built in";
+  const nlohmann::json j = nlohmann::json::parse(json_text.begin(), json_text.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return "not a JSON object of strings by id";
+  Table t;
+  t.text.reserve(kUiStringCount);
+  t.label.reserve(kUiStringCount);
+  int known = 0;
+  for (int i = 0; i < kUiStringCount; ++i) {
+    auto it = j.find(kNames[i]);
+    const char* why = nullptr;
+    if (it == j.end()) why = "missing";
+    else if (!it->is_string() || it->get_ref<const std::string&>().empty()) why = "empty or not a string";
+    else if (printf_placeholders(it->get_ref<const std::string&>()) != printf_placeholders(kEnglish[i]))
+      why = "placeholders differ from English";  // printf with the wrong conversions would misread its arguments
+    if (it != j.end()) ++known;
+    if (why && problems) problems->push_back(std::string(kNames[i]) + ": " + why);
+    std::string text = why ? std::string(kEnglish[i]) : it->get<std::string>();
+    const char* own = std::strstr(kEnglish[i], "###");  // files leave out the "###id": it is not shown
+    if (own && text.find("###") == std::string::npos) text += own;
+    add_entry(t, i, std::move(text));
+  }
+  if (problems && known < static_cast<int>(j.size())) problems->push_back("unknown ids in the file");
+  g_tables[static_cast<int>(lang)] = std::move(t);
+  return "";
+}
 
 bool parse_language(std::string_view name, Language* out) {
   for (int i = 0; i < kLanguageCount; ++i)

@@ -10,7 +10,9 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "a11y_strings.h"
 #include "backward_strings.h"
 #include "course_strings.h"
 #include "touch_strings.h"
@@ -258,7 +260,7 @@ namespace cs::app {
   X(notice_open_failed, "Could not open %s: %s; nothing was changed.") \
   X(notice_opened_image, "Opened %s (%dx%d)") \
   X(notice_not_image_or_weights, "%s is not a PNG, JPEG or BMP image nor a .safetensors weights file; nothing was changed.") \
-  X(help_privacy, "Privacy: this page talks to no server but the one it came from (its Content-Security-Policy forbids every other), sends nothing about you, and keeps nothing in your browser but its own files, cached so it works offline.") \
+  X(help_privacy, "Privacy: this page talks to no server but the one it came from (its Content-Security-Policy forbids every other), sends nothing about you, and keeps nothing in your browser but its own files, cached so it works offline, and your settings (the language you chose).") \
   X(help_keys_f1, "F1") \
   X(help_what_f1, "show or hide this help") \
   X(help_keys_tab, "Tab / Shift+Tab") \
@@ -308,6 +310,13 @@ namespace cs::app {
   X(app_language, "Language") \
   X(app_language_english, "English") \
   X(app_language_pseudo, "Pseudo-localised (translation test)") \
+  X(app_language_spanish, "Español") \
+  X(app_language_german, "Deutsch") \
+  X(app_language_chinese, "Chinese (Simplified)") \
+  X(api_language_names, "%s must be \"english\", \"spanish\", \"german\", \"chinese\" or \"pseudo\", got %s") \
+  X(app_language_loading, "Loading the language file %s\u2026") \
+  X(app_language_failed, "Could not load the language file %s: %s. The page stays in %s.") \
+  X(app_language_incomplete, "The language file %s has %d problems (English shown for those): %s") \
   /* [digit lab: View menu (digit_lab.cpp)] */ \
   X(notice_digits_unreadable, "Bundled digits unreadable: %s") \
   X(notice_digitnet_error, "DigitNet: %s") \
@@ -645,6 +654,7 @@ namespace cs::app {
   CS_COURSE_UI_STRINGS(X) /* guided lessons (course_strings.h) */ \
   CS_BACKWARD_UI_STRINGS(X) /* the stepper's backward direction (backward_strings.h) */ \
   CS_TOUCH_UI_STRINGS(X) /* phones and tablets (touch_strings.h) */ \
+  CS_A11Y_UI_STRINGS(X) /* screen-reader mirror, languages (a11y_strings.h) */ \
   /* end */
 // clang-format on
 
@@ -658,10 +668,24 @@ enum class S : int {
 constexpr int kUiStringCount = 0 CS_UI_STRINGS(CS_UI_STRING_ONE);
 #undef CS_UI_STRING_ONE
 
-enum class Language : int { English = 0, Pseudo = 1 };
-constexpr int kLanguageCount = 2;
-const char* language_name(Language lang);                       // "english", "pseudo" (state(), setState)
+// English is compiled in; the pseudo table is made from it; the real translations are files
+// (lang-<code>.json beside the page, made from assets/lang/<code>.tsv) fetched when chosen and installed with
+// install_ui_translation. Until then a translated language answers in English.
+enum class Language : int { English = 0, Pseudo = 1, Spanish = 2, German = 3, Chinese = 4 };
+constexpr int kLanguageCount = 5;
+const char* language_name(Language lang);  // "english", "pseudo", "spanish", "german", "chinese" (state(), setState)
+const char* language_code(Language lang);  // "en", "pseudo", "es", "de", "zh-Hans": BCP 47 (the page's lang)
+const char* language_file(Language lang);  // "lang-es.json", ... (beside the page); "" for English and pseudo
 bool parse_language(std::string_view name, Language* out);      // false for an unknown name
+bool ui_language_installed(Language lang);  // English and pseudo always; the others once installed
+
+// Installs a translation from its file's JSON text ({"<id name>": "text", ...}). An id that is
+// missing, empty, not a string or whose printf placeholders differ from English's keeps the English
+// text and is named in `problems` (the file's other strings are used); an unknown id is named too.
+// Returns "" or why the file is unusable as a whole (not a JSON object), installing nothing then.
+std::string install_ui_translation(Language lang, std::string_view json_text, std::vector<std::string>* problems);
+// The printf conversions of a string in order ("%d", "%.1f", "%%"): a translation keeps them.
+std::vector<std::string> printf_placeholders(std::string_view s);
 
 // The language tr()/tr_label() answer in; app_frame sets it from AppState::language every frame.
 void set_ui_language(Language lang);

@@ -100,6 +100,10 @@ struct Platform {
   bool gpu_changed = true;  // a texture or the font atlas was (re)uploaded since the last draw
   std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
   float frame_upload_ms = 0;  // this frame's texture work for the app (FramePhases::upload_ms)
+  // A font merged into the UI font for a language whose script it lacks (platform_set_extra_font):
+  // its bytes and the glyphs to bake (ImGui ranges, 0-terminated).
+  std::shared_ptr<const std::vector<uint8_t>> extra_font;
+  std::vector<ImWchar> extra_ranges;
 };
 
 extern Platform* g_platform;  // the one platform state (window_loop.cpp)

@@ -146,6 +146,8 @@ void platform_toggle_fullscreen() {
 }
 
 bool platform_is_browser() { return false; }
+void platform_a11y_publish(const std::string&) {}  // the page's screen-reader mirror; none on the desktop
+void platform_language_chosen(const char*, const char*) {}  // the page remembers it; the desktop starts in English
 
 std::string platform_page_url() { return ""; }
 

@@ -10,6 +10,7 @@
 
 #include "app/course_player.h"
 #include "app/device_layout_model.h"
+#include "app/a11y_mirror.h"
 #include "app/platform_api.h"
 #include "app/touch_ui.h"
 #include "app/ui_strings.h"
@@ -326,3 +327,27 @@ extern "C" EMSCRIPTEN_KEEPALIVE const char* cs_course_lessons_json() {
   return cs::platform::g_platform->json_out.c_str();
 }
 extern "C" EMSCRIPTEN_KEEPALIVE int cs_course_loading() { return cs::app::course_loading(cs::platform::g_platform->state) ? 1 : 0; }
+
+// [SECTION] Screen-reader mirror and keyboard (web/a11y.js builds #cs-a11y from the text) ------------
+EM_JS(void, cs_a11y_publish_js, (const char* text), {
+  if (Module.csA11yPublish) Module.csA11yPublish(UTF8ToString(text));
+});
+void cs::app::platform_a11y_publish(const std::string& text) { cs_a11y_publish_js(text.c_str()); }
+EM_JS(void, cs_language_chosen_js, (const char* code, const char* name), {
+  if (Module.csLanguageChosen) Module.csLanguageChosen(UTF8ToString(code), UTF8ToString(name));
+});
+void cs::app::platform_language_chosen(const char* code, const char* name) { cs_language_chosen_js(code, name); }
+extern "C" {
+// A mirror button pressed: "" or why nothing happened.
+EMSCRIPTEN_KEEPALIVE const char* cs_a11y_press(const char* id) {
+  cs::platform::g_platform->json_out = cs::app::a11y_mirror_press(cs::platform::g_platform->state, id ? id : "");
+  return cs::platform::g_platform->json_out.c_str();
+}
+// Whether a Tab on the canvas is the app's (1) or moves the browser's focus out of it (0).
+EMSCRIPTEN_KEEPALIVE int cs_a11y_wants_tab() { return cs::app::a11y_wants_tab(cs::platform::g_platform->state) ? 1 : 0; }
+// The mirror's text now, rebuilt (the test hook's a11y()).
+EMSCRIPTEN_KEEPALIVE const char* cs_a11y_text() {
+  cs::platform::g_platform->json_out = cs::app::a11y_mirror_text(cs::platform::g_platform->state);
+  return cs::platform::g_platform->json_out.c_str();
+}
+}

@@ -53,6 +53,13 @@ void rebuild_fonts_if_needed(Platform& p) {
     cfg.SizePixels = 13.0f * scale * dpr;
     io.Fonts->AddFontDefault(&cfg);
   }
+  if (p.extra_font && font && !p.extra_ranges.empty()) {  // a script the UI font lacks, merged in
+    ImFontConfig cfg;
+    cfg.MergeMode = true;
+    cfg.FontDataOwnedByAtlas = false;  // Platform::extra_font keeps the bytes
+    io.Fonts->AddFontFromMemoryTTF(const_cast<uint8_t*>(p.extra_font->data()), static_cast<int>(p.extra_font->size()),
+                                   px * dpr, &cfg, p.extra_ranges.data());
+  }
   io.FontGlobalScale = 1.0f / dpr;
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();
@@ -202,6 +209,13 @@ void platform_open_path(const char* path) {
 
 void platform_request_png(const char* file_name, float x, float y, float width, float height) {
   g_platform->png_requests.push_back({file_name ? file_name : "panel.png", x, y, width, height});
+}
+
+void platform_set_extra_font(std::shared_ptr<const std::vector<uint8_t>> ttf, std::vector<ImWchar> ranges) {
+  g_platform->extra_font = std::move(ttf);
+  g_platform->extra_ranges = std::move(ranges);
+  if (g_platform->extra_ranges.empty() || g_platform->extra_ranges.back() != 0) g_platform->extra_ranges.push_back(0);
+  g_platform->font_dpr = 0.0f;  // the atlas is rebuilt before the next frame
 }
 
 bool platform_function_key_pressed(int n) {

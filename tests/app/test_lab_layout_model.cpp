@@ -56,6 +56,28 @@ TEST_CASE("digit lab layout at projector scale: bigger left column, still inside
   }
 }
 
+TEST_CASE("digit lab layout in a small window (200% browser zoom of 1920x1080, a small laptop): all on screen") {
+  for (const auto& size : {std::pair<float, float>{960, 540}, {1024, 768}, {640, 400}}) {
+    const float w = size.first, h = size.second;
+    CAPTURE(w);
+    CAPTURE(h);
+    for (float scale : {1.0f, 2.0f}) {
+      LabLayout l = lab_layout(w, h, 19.0f, scale);
+      const LabRect all[] = {l.draw_pad, l.prediction, l.activations, l.se_weights, l.training};
+      for (int i = 0; i < 5; ++i) {
+        CAPTURE(i);
+        CHECK(all[i].x >= 0);
+        CHECK(all[i].y >= 19.0f);
+        CHECK(all[i].x + all[i].w <= w);
+        CHECK(all[i].y + all[i].h <= h);
+        CHECK(all[i].w > 0);
+        CHECK(all[i].h > 0);
+        for (int j = i + 1; j < 5; ++j) CHECK_FALSE(lab_rects_overlap(all[i], all[j]));
+      }
+    }
+  }
+}
+
 TEST_CASE("overlap test is strict about shared edges") {
   CHECK_FALSE(lab_rects_overlap({0, 0, 10, 10}, {10, 0, 10, 10}));
   CHECK(lab_rects_overlap({0, 0, 10, 10}, {9, 9, 10, 10}));
