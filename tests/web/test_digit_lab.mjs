@@ -206,7 +206,7 @@ export function digitLabTests(ctx) {
         if (s.frame !== last) {
           last = s.frame;
           window.__frameSamples.push({ frame: s.frame, pad: s.draw.revision, prepared_from: s.input.pad_revision,
-            input: s.input.revision, predicted_from: s.prediction ? s.prediction.input_revision : null,
+            input: s.input.revision, has_ink: s.input.has_ink, predicted_from: s.prediction ? s.prediction.input_revision : null,
             probabilities: s.prediction ? s.prediction.probabilities : null });
         }
         if (window.__sampling) requestAnimationFrame(sample);
@@ -222,7 +222,9 @@ export function digitLabTests(ctx) {
     assert(grew >= 4, `the ink should grow over several frames of the stroke, saw ${grew} pad revisions`);
     for (const x of samples) {
       assert(x.prepared_from === x.pad, `frame ${x.frame}: the pad is at revision ${x.pad} but the input was prepared from ${x.prepared_from}`);
-      assert(x.predicted_from === x.input, `frame ${x.frame}: the prediction is of input ${x.predicted_from}, the input is ${x.input}`);
+      // No ink (the empty pad before the stroke): no prediction; with ink, the prediction of this input.
+      const ok = x.has_ink ? x.predicted_from === x.input : x.predicted_from === null;
+      assert(ok, `frame ${x.frame}: the prediction is of input ${x.predicted_from}, the input is ${x.input} (ink: ${x.has_ink})`);
     }
     // The empty pad had no prediction; the first frame that put ink on it already has one.
     assert(s0.prediction === null, `an empty pad should have no prediction: ${JSON.stringify(s0.prediction)}`);
