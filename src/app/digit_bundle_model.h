@@ -8,21 +8,22 @@
 #include <string>
 #include <vector>
 
+#include "engine/data/idx.h"
 #include "engine/status.h"
 
 namespace cs::app {
 
-constexpr int kDigitSide = 28;
-constexpr int kDigitPixels = kDigitSide * kDigitSide;
+constexpr int kDigitSide = cs::kMnistSide;  // the engine's one definition (engine/data/idx.h)
+constexpr int kDigitPixels = cs::kMnistPixels;
 // The bundle keeps 16 grey levels per pixel (4 bits; visually identical to MNIST's 256) so the
 // page's first load fits its size budget. Level l is shown as the grey l * 17 (0, 17, ..., 255).
 constexpr int kDigitLevelBits = 4;
 constexpr int kDigitMaxCount = 60000;  // MNIST's largest split: a bigger count is refused unread
 
-// MNIST grey 0..255 -> level 0..15 (round to nearest: (g * 15 + 127) / 255) -> grey level * 17.
-// `convscope se-stats --levels 16` applies exactly this, so the page and the CLI see the same digits.
-inline uint8_t digit_level(uint8_t grey) { return static_cast<uint8_t>((grey * 15 + 127) / 255); }
-inline uint8_t quantised_grey(uint8_t grey) { return static_cast<uint8_t>(digit_level(grey) * 17); }
+// MNIST grey 0..255 -> level 0..15 -> grey level * 17: the engine's formula, which
+// `convscope se-stats --levels 16` applies too, so the page and the CLI see the same digits.
+inline uint8_t digit_level(uint8_t grey) { return cs::mnist_grey_level16(grey); }
+inline uint8_t quantised_grey(uint8_t grey) { return cs::mnist_grey_quantised16(grey); }
 
 struct DigitSet {
   std::string name;                   // "t10k" or "train"

@@ -74,21 +74,9 @@ LabSession& session_of(AppState& state) {
   return *lab.session;
 }
 
-// Requests recorded by setState (or buttons) are applied here, once per frame.
-void apply_requests(AppState& state, LabSession& s) {
+// The network's requests recorded by setState (or buttons), applied once per frame before training.
+void apply_network_requests(AppState& state, LabSession& s) {
   DigitLabState& lab = state.lab;
-  if (lab.request_clear) {
-    lab.request_clear = false;
-    lab.pad.clear();
-    lab.input = LabInput::Drawing;
-  }
-  if (lab.request_gallery >= 0) {
-    if (s.use_gallery(lab.request_gallery)) {
-      lab.input = LabInput::Gallery;
-      lab.gallery_index = lab.request_gallery;
-    }
-    lab.request_gallery = -1;
-  }
   if (lab.request_reset_weights) {
     lab.request_reset_weights = false;
     s.pause_training();
@@ -111,14 +99,33 @@ void apply_requests(AppState& state, LabSession& s) {
     if (!st) app_notice(state, st.message());
   }
   lab.request_overrides.clear();
-  // A photo dropped on the page (or opened) becomes the input, through the same preprocessing.
-  if (state.inbox.image_serial != lab.photo_serial) {
+}
+
+// The input the network reads, by one path whatever changed it: a Clear or a gallery pick (setState,
+// the buttons and the gallery's cells record requests), a photo dropped on the page, or the pad's
+// strokes of this frame (drawn just before). Called after the pad took the pointer, before predicting.
+void take_input(AppState& state, LabSession& s) {
+  DigitLabState& lab = state.lab;
+  if (lab.request_clear) {
+    lab.request_clear = false;
+    lab.pad.clear();
+    lab.input = LabInput::Drawing;
+  }
+  if (lab.request_gallery >= 0) {
+    if (s.use_gallery(lab.request_gallery)) {
+      lab.input = LabInput::Gallery;
+      lab.gallery_index = lab.request_gallery;
+    }
+    lab.request_gallery = -1;
+  }
+  if (state.inbox.image_serial != lab.photo_serial) {  // through the same preprocessing as a drawing
     lab.photo_serial = state.inbox.image_serial;
     if (state.inbox.image.width > 0) {
       s.use_photo(cs::to_grey(state.inbox.image));
       lab.input = LabInput::Photo;
     }
   }
+  if (lab.input == LabInput::Drawing) s.use_drawing(lab.pad);  // re-prepares only when the ink changed
 }
 
 // Until the digit model is there, a panel that needs it is its own window (same title, id and place)
@@ -148,24 +155,6 @@ void draw_digit_lab_panels(AppState& state) {
   LabSession& s = session_of(state);
   LabView& v = *state.lab.view;
   DigitLabState& lab = state.lab;
-  apply_requests(state, s);
-  if (lab.input == LabInput::Drawing) s.use_drawing(lab.pad);
-  // Engine work, each bounded per frame: training first (most of its budget; the SE pass gets the
-  // rest, below), then the prediction (batch 1, only when something changed); the SE statistics run
-  // after the panels.
-  const TrainingSplit split = split_training_budget(lab.train_budget_ms);
-  s.step_training(split.train_ms);
-  if (s.training().running && s.training().step >= lab.train_target_steps && s.training().step > 0 &&
-      lab.train_stop_at_target)
-    s.pause_training();
-  // Reduced motion (the page's prefers-reduced-motion): while training changes the weights every frame,
-  // the prediction and its maps follow at most 3 times a second instead of flickering at the frame rate.
-  if (!state.reduced_motion || !s.training().running || state.time_s - lab.maps_refreshed_s >= 1.0 / 3.0) {
-    if (s.update_prediction()) lab.maps_refreshed_s = state.time_s;
-  }
-  // Saliency only when shown, and only when the prediction or the class changed (cached in the session).
-  if (lab.saliency_mode != 0 && s.predicted() >= 0) s.update_saliency(saliency_class(lab, s));
-
   // Default layout once (ImGuiCond_Always on that first frame only, so the user may move them after).
   // (and again for a new presentation scale, or when a tablet turned into a desktop-sized window)
   const bool touch = touch_layout_active(state);
@@ -186,7 +175,28 @@ void draw_digit_lab_panels(AppState& state) {
     return *show;
   };
   lab.layout_touch = touch;
-  if (shown("draw-pad", &lab.show_draw_pad, layout.draw_pad)) draw_pad_panel(state, s, v);
+
+  // Training first (most of its budget; the SE pass gets the rest, at the end).
+  apply_network_requests(state, s);
+  const TrainingSplit split = split_training_budget(lab.train_budget_ms);
+  s.step_training(split.train_ms);
+  if (s.training().running && s.training().step >= lab.train_target_steps && s.training().step > 0 &&
+      lab.train_stop_at_target)
+    s.pause_training();
+
+  // Then the data order, so what is on screen follows the ink of this very frame:
+  // pad input -> prepare (28x28) -> predict -> saliency -> the panels that show them.
+  PadCanvas pad;
+  if (shown("draw-pad", &lab.show_draw_pad, layout.draw_pad)) pad = draw_pad_input(state);
+  take_input(state, s);
+  // Reduced motion (the page's prefers-reduced-motion): while training changes the weights every frame,
+  // the prediction and its maps follow at most 3 times a second instead of flickering at the frame rate.
+  if (!state.reduced_motion || !s.training().running || state.time_s - lab.maps_refreshed_s >= 1.0 / 3.0) {
+    if (s.update_prediction()) lab.maps_refreshed_s = state.time_s;  // batch 1, only when something changed
+  }
+  // Saliency only when shown, and only when the prediction or the class changed (cached in the session).
+  if (lab.saliency_mode != 0 && s.predicted() >= 0) s.update_saliency(saliency_class(lab, s));
+  draw_pad_pictures(state, s, v, pad);
   const bool waiting = state.lab_assets.status != LabAssets::Ready;  // the draw pad works meanwhile
   if (waiting && lab.show_draw_pad) {  // its gallery line follows the fetch (loading, then why it failed)
     const std::string why = app_lab_assets_message(state);
@@ -264,11 +274,14 @@ void digit_lab_state_json(const AppState& state, nlohmann::json& out) {
   json input = {{"mode", lab.input == LabInput::Drawing ? "drawing" : lab.input == LabInput::Gallery ? "gallery" : "photo"},
                 {"gallery", lab.input == LabInput::Gallery ? lab.gallery_index : -1},
                 {"has_ink", s && s->has_input()},
-                {"revision", s ? s->input_revision() : 0}};
+                {"revision", s ? s->input_revision() : 0},
+                // The pad's revision the input was prepared from (-1: not a drawing): equal to
+                // draw.revision at the end of every frame (the prediction follows the ink at once).
+                {"pad_revision", s ? s->pad_revision() : -1}};
   if (s && lab.input == LabInput::Gallery && lab.gallery_index >= 0)
     input["label"] = s->digits().test.labels[lab.gallery_index];
   out["input"] = input;
-  json draw = {{"strokes", lab.pad.strokes().size()}, {"can_undo", lab.pad.can_undo()},
+  json draw = {{"strokes", lab.pad.strokes().size()}, {"can_undo", lab.pad.can_undo()}, {"revision", lab.pad.revision()},
                {"empty", lab.pad.empty()}, {"brush", lab.brush_radius}};
   if (s && !s->input_is_mnist()) {
     const cs::DigitSteps& st = s->steps();

@@ -1,8 +1,9 @@
 // digit_lab_model.h — the digit lab's engine side, without ImGui: the bundled digits, the current
 // input (drawing, gallery digit or photo) turned into MNIST's 28x28 by engine/data/digit_input,
-// DigitNet's prediction and trace, the SE statistics over the bundled test digits (accumulated a
-// few digits per frame, cached until the weights change) and in-page training in time-boxed slices.
-// Panels read it; digit_lab.cpp drives it once per frame.
+// DigitNet's prediction and trace (digit_lab_model.cpp), the SE statistics over the bundled test
+// digits, accumulated in slices and cached until the weights change (lab_se_pass_model.cpp), and
+// in-page training in time-boxed slices (lab_training_model.cpp). Panels read it; digit_lab.cpp
+// drives it once per frame.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -18,6 +19,7 @@
 #include "engine/nn/model.h"
 #include "engine/nn/receptive_field.h"
 #include "engine/nn/saliency.h"
+#include "engine/nn/se_stats.h"
 #include "engine/nn/squeeze_excite.h"
 #include "engine/status.h"
 #include "engine/train/optimizer.h"
@@ -28,19 +30,12 @@ namespace cs::app {
 using SeBlockRef = cs::SeBlock;  // the engine's one walk of the layer tree finds them
 std::vector<SeBlockRef> find_se_blocks(cs::Model& model);
 
-// Mean and spread of each SE block's excitation per digit class, over a set of digits.
-struct SeStats {
-  struct Block {
-    std::string name;
-    int channels = 0;
-    std::vector<double> sum, sumsq;  // [10 * channels], row = digit class
-  };
-  std::vector<Block> blocks;
-  int count[10] = {0};
+// Mean and spread of each SE block's excitation per digit class, over a set of digits: the engine's
+// sums (blocks with name, channels, sum, sumsq per class; count; correct) and the pass around them.
+struct SeStats : cs::SeClassSums {
   int done = 0, total = 0;   // digits accumulated / digits in the pass
   int population = 0;        // bundled test digits; a pass while training covers a sample (total < population)
   bool live = false;         // started while training: over changing weights, on the sample
-  int correct = 0;           // predictions equal to the label (test accuracy as a by-product)
   double forward_ms = 0;     // time spent in the network's forward passes of this pass (its CPU cost)
   double started_ms = 0, wall_ms = 0;  // when the pass started (steady clock), and how long it took to complete
   long long weights_revision = -1;  // weights the pass started with
@@ -116,6 +111,11 @@ TrainingSplit split_training_budget(double budget_ms);
 
 class LabSession;
 
+// The steady clock in milliseconds (the session's timings and budgets).
+double lab_clock_ms();
+// Digits `indices` of `set` as the network's input batch (n, 1, 28, 28) in [0, 1].
+void digit_batch(cs::Tensor& x, const DigitSet& set, const int* indices, int n);
+
 // The saliency map the lab shows (input view, pad overlay, state()) for `mode` (DigitLabState::
 // saliency_mode: 1 Grad-CAM resized to 28x28, 2 |input gradient|) and its largest value, the top of
 // the colour scale. `map` is null (and max 0) when the mode is off or the session has no saliency.
@@ -148,6 +148,7 @@ class LabSession {
   const std::vector<float>& input28() const { return input28_; }  // (28*28) in [0,1], ink = 1
   bool has_input() const { return has_input_; }
   long long input_revision() const { return input_revision_; }
+  long long pad_revision() const { return pad_revision_; }  // DrawPad::revision() prepared last (-1: not a drawing)
   double prepare_ms() const { return prepare_ms_; }
 
   // [gallery] class-grouped order, and rows of at most `columns` cells starting a new row per class.
@@ -314,6 +315,7 @@ class LabSession {
   long long se_passes_ = 0;
   cs::Tensor se_x_, se_logits_;
   std::vector<int> se_idx_;  // the test digits of the batch being run
+  std::vector<int> se_labels_;  // and their labels
   SpeedEstimate se_speed_;  // forward time per digit of the last SE batches (sizes the next one)
   SeStep se_step_;
   SeIdle se_idle_;

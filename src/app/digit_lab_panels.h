@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app_state.h"
+#include "imgui.h"
 #include "digit_lab_model.h"
 
 namespace cs::app {
@@ -52,7 +53,18 @@ int saliency_class(const DigitLabState& lab, const LabSession& s);
 // Sets the receptive field of unit (y, x) of trace entry `layer` in the lab state (or its error).
 void select_unit(DigitLabState& lab, const LabSession& s, int layer, int y, int x);
 
-void draw_pad_panel(AppState& state, LabSession& s, LabView& v);
+// The draw pad in two halves, so the lab's frame runs in data order (digit_lab.cpp): the window, its
+// toolbar and the pointer's strokes on the canvas first (draw_pad_input: the window is left open),
+// then, once the session has prepared and predicted the new ink, the pictures (canvas, saliency
+// overlay, preprocessing steps, gallery) and the window's end (draw_pad_pictures; nothing when closed).
+struct PadCanvas {
+  bool open = false;  // the window is begun and not collapsed
+  ImVec2 p0, p1;      // the canvas on screen
+  float k = 1, pad_size = 0, step_cell = 0;  // pad pixels per screen pixel, sizes at this scale
+  bool pointer_on_pad = false;               // hovered or drawing: the brush outline is shown
+};
+PadCanvas draw_pad_input(AppState& state);
+void draw_pad_pictures(AppState& state, LabSession& s, LabView& v, const PadCanvas& c);
 void draw_prediction_panel(AppState& state, LabSession& s, LabView& v);
 void draw_activations_panel(AppState& state, LabSession& s, LabView& v);
 void draw_se_weights_panel(AppState& state, LabSession& s, LabView& v);

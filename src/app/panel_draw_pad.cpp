@@ -310,14 +310,16 @@ void gallery(AppState& state, LabSession& s, LabView& v) {
 
 }  // namespace
 
-void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
+PadCanvas draw_pad_input(AppState& state) {
   DigitLabState& lab = state.lab;
+  PadCanvas c;
   // (Touch layouts stack pad, steps and gallery in a narrow pane: there it scrolls as a whole.)
   const ImGuiWindowFlags flags = touch_layout_active(state) ? 0 : ImGuiWindowFlags_NoScrollbar;
   if (!ImGui::Begin(tr_label(S::draw_pad_title), &lab.show_draw_pad, flags)) {
     ImGui::End();
-    return;
+    return c;
   }
+  c.open = true;
   record_panel_rect(state, "draw-pad");
   ImGuiIO& io = ImGui::GetIO();
   // The step column's pictures, the pad's size limits and the brush slider grow with the presentation scale.
@@ -381,7 +383,22 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
   }
   if (ImGui::IsItemDeactivated() || (pad.drawing() && !ImGui::IsItemActive())) pad.end_stroke();
   if (ImGui::IsItemHovered()) ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+  c.p0 = p0;
+  c.p1 = p1;
+  c.k = k;
+  c.pad_size = pad_size;
+  c.step_cell = step_cell;
+  c.pointer_on_pad = ImGui::IsItemHovered() || ImGui::IsItemActive();
+  return c;  // the window stays open: draw_pad_pictures ends it
+}
 
+void draw_pad_pictures(AppState& state, LabSession& s, LabView& v, const PadCanvas& c) {
+  if (!c.open) return;
+  DigitLabState& lab = state.lab;
+  const DrawPad& pad = lab.pad;
+  ImGuiIO& io = ImGui::GetIO();
+  const ImVec2 p0 = c.p0, p1 = c.p1;
+  const float k = c.k, pad_size = c.pad_size, step_cell = c.step_cell;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   // A photo is placed by its full size (prepare_digit's frame is in its pixels; the texture is smaller).
   const bool photo_shown = lab.input == LabInput::Photo && s.photo_preview().width > 0;
@@ -434,7 +451,7 @@ void draw_pad_panel(AppState& state, LabSession& s, LabView& v) {
   pad_saliency(lab, s, v, pad, p0, p1, k, photo_shown ? &photo_fit : nullptr);
   dl->AddRect(p0, p1, IM_COL32(120, 120, 120, 255));
   // The brush outline under the pointer, at its real size.
-  if (ImGui::IsItemHovered() || ImGui::IsItemActive())
+  if (c.pointer_on_pad)
     dl->AddCircle(io.MousePos, lab.brush_radius / k, IM_COL32(255, 120, 0, 160), 24, 1.0f);
 
   const bool drawing_empty = lab.input == LabInput::Drawing && pad.empty();

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "digit_common.h"
 #include "engine/data/digit_input.h"
+#include "engine/data/idx.h"
 #include "engine/data/image.h"
 #include "engine/nn/saliency.h"
 
@@ -19,7 +20,7 @@ namespace cs::cli {
 
 namespace {
 
-constexpr int kSide = 28;  // MNIST's, DigitNet's input
+constexpr int kSide = kMnistSide;  // MNIST's, DigitNet's input
 
 void print_array(const char* key, const float* v, size_t n, bool last = false) {
   std::printf("\"%s\": [", key);

@@ -7,6 +7,7 @@
 #include "args.h"
 #include "commands.h"
 #include "digit_common.h"
+#include "engine/nn/se_stats.h"
 #include "engine/nn/squeeze_excite.h"
 #include "engine/parallel.h"
 
@@ -39,16 +40,18 @@ int run_se_stats(int argc, char** argv) {
   const std::string levels = args.get("levels", "256");
   if (levels != "256" && levels != "16")
     return command_error("se-stats", "--levels " + levels + ": expected 16 (the page's bundled digits) or 256", kExitUsage);
-  // The same quantisation as src/app/digit_bundle_model.h (digit_level, quantised_grey), so the
-  // page's SE statistics over its bundled digits can be checked against this command.
+  // The page's bundled digits keep 16 grey levels (the engine's one formula): the page's SE
+  // statistics over them can be checked against this command.
   if (levels == "16")
-    for (uint8_t& g : test->images) g = static_cast<uint8_t>((g * 15 + 127) / 255 * 17);
+    for (uint8_t& g : test->images) g = mnist_grey_quantised16(g);
 
+  // The same engine function as the page's SE pass (accumulate_se_class_sums), over every test image.
   std::vector<SeBlock> blocks = digitnet_se_blocks(**model);
-  std::vector<std::vector<double>> sum(blocks.size());
-  for (size_t b = 0; b < blocks.size(); ++b) sum[b].assign(10 * static_cast<size_t>(blocks[b].se->channels()), 0.0);
-  int count[10] = {};
+  SeClassSums sums;
+  sums.reset(blocks);
+  const int* count = sums.count;
   Tensor x, logits;
+  std::vector<int> labels;
   const int batch = 250, px = test->rows * test->cols;
   (*model)->eval();
   for (int start = 0; start < test->count; start += batch) {
@@ -56,18 +59,12 @@ int run_se_stats(int argc, char** argv) {
     x.resize({n, 1, test->rows, test->cols});
     for (size_t i = 0; i < static_cast<size_t>(n) * px; ++i)
       x[i] = test->images[static_cast<size_t>(start) * px + i] / 255.0f;
-    Status f = (*model)->forward(x, logits);
+    labels.assign(test->labels.begin() + start, test->labels.begin() + start + n);
+    Status f = accumulate_se_class_sums(**model, blocks, x, labels.data(), sums, logits);
     if (!f) return command_error("se-stats", f.message(), kExitRuntime);
-    for (int i = 0; i < n; ++i) count[test->labels[start + i]]++;
-    for (size_t b = 0; b < blocks.size(); ++b) {
-      const Tensor& e = blocks[b].se->excitation_raw();  // (n, C)
-      const int C = blocks[b].se->channels();
-      for (int i = 0; i < n; ++i) {
-        const int d = test->labels[start + i];
-        for (int c = 0; c < C; ++c) sum[b][static_cast<size_t>(d) * C + c] += e[static_cast<size_t>(i) * C + c];
-      }
-    }
   }
+  std::vector<std::vector<double>> sum(blocks.size());
+  for (size_t b = 0; b < blocks.size(); ++b) sum[b] = sums.blocks[b].sum;
   const bool json = args.has("json");
   if (json) std::printf("{\"count\": [");
   if (json)

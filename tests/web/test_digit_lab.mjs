@@ -188,6 +188,53 @@ export function digitLabTests(ctx) {
     await context.close();
   } });
 
+  // The frame runs in data order (pad input -> prepare -> predict -> panels): the prediction on screen
+  // is the one of the ink drawn in that very frame. A sampler in the page reads state() once between
+  // every two frames while a real mouse stroke is drawn; in each sample the input must have been
+  // prepared from the pad's current ink and the prediction made from that input. (With the engine
+  // step before the pad took the pointer, the frame that added ink ended with the old prediction.)
+  tests.push({ name: 'digit lab: the prediction follows the stroke in the same frame', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: LAB });
+    const s0 = await state(page);
+    if (!s0.network.ok) throw new Error(`no network in the page: ${s0.network.error}`);
+    await page.evaluate(() => {
+      window.__frameSamples = [];
+      window.__sampling = true;
+      let last = -1;
+      const sample = () => {
+        const s = window.ConvScope.state();
+        if (s.frame !== last) {
+          last = s.frame;
+          window.__frameSamples.push({ frame: s.frame, pad: s.draw.revision, prepared_from: s.input.pad_revision,
+            input: s.input.revision, has_ink: s.input.has_ink, predicted_from: s.prediction ? s.prediction.input_revision : null,
+            probabilities: s.prediction ? s.prediction.probabilities : null });
+        }
+        if (window.__sampling) requestAnimationFrame(sample);
+      };
+      requestAnimationFrame(sample);
+    });
+    await drawStroke(page, SHAPES.seven);
+    await frames(page, 2);
+    const samples = await page.evaluate(() => { window.__sampling = false; return window.__frameSamples; });
+    const inked = samples.filter((x) => x.pad > s0.draw.revision);
+    assert(inked.length >= 5, `the stroke was not seen frame by frame: ${inked.length} samples with new ink of ${samples.length}`);
+    const grew = new Set(inked.map((x) => x.pad)).size;
+    assert(grew >= 4, `the ink should grow over several frames of the stroke, saw ${grew} pad revisions`);
+    for (const x of samples) {
+      assert(x.prepared_from === x.pad, `frame ${x.frame}: the pad is at revision ${x.pad} but the input was prepared from ${x.prepared_from}`);
+      // No ink (the empty pad before the stroke): no prediction; with ink, the prediction of this input.
+      const ok = x.has_ink ? x.predicted_from === x.input : x.predicted_from === null;
+      assert(ok, `frame ${x.frame}: the prediction is of input ${x.predicted_from}, the input is ${x.input} (ink: ${x.has_ink})`);
+    }
+    // The empty pad had no prediction; the first frame that put ink on it already has one.
+    assert(s0.prediction === null, `an empty pad should have no prediction: ${JSON.stringify(s0.prediction)}`);
+    assert(inked[0].probabilities && inked[0].probabilities.length === 10,
+      `the first frame with ink has no prediction yet: ${JSON.stringify(inked[0])}`);
+    console.log(`    ${samples.length} frames sampled, ${grew} pad revisions, every one predicted in its own frame`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
   // solo: it asserts the inference time, which other tests running beside it would inflate.
   tests.push({ name: 'digit lab: live prediction while drawing keeps 60 fps territory', solo: true, fn: async () => {
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { setup: LAB });

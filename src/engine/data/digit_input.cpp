@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "idx.h"
+
 namespace cs {
 namespace {
 
@@ -247,8 +249,8 @@ bool isolate_sheet(GreyImage* g) {
 DigitSteps no_ink(DigitSteps s, const std::string& why) {
   s.has_ink = false;
   s.message = "no ink: " + why;
-  s.digit.width = s.digit.height = 28;
-  s.digit.pixels.assign(28 * 28, 0.0f);
+  s.digit.width = s.digit.height = kMnistSide;
+  s.digit.pixels.assign(kMnistPixels, 0.0f);
   return s;
 }
 
@@ -355,7 +357,7 @@ DigitSteps prepare_digit(const GreyImage& input, const DigitInputOptions& opt, D
 
   // [6] centre the 20x20 box, then shift by whole pixels so the centre of mass lands on (14, 14),
   //     as far as the box stays inside the 28x28 field.
-  const int ox = (28 - fw) / 2, oy = (28 - fh) / 2;
+  const int ox = (kMnistSide - fw) / 2, oy = (kMnistSide - fh) / 2;
   double m = 0, mx = 0, my = 0;
   for (int y = 0; y < fh; ++y)
     for (int x = 0; x < fw; ++x) {
@@ -365,15 +367,15 @@ DigitSteps prepare_digit(const GreyImage& input, const DigitInputOptions& opt, D
   s.com_x = static_cast<float>(mx / m);
   s.com_y = static_cast<float>(my / m);
   if (stages) {
-    stages->centred.width = stages->centred.height = 28;
-    stages->centred.pixels.assign(28 * 28, 0.0f);
+    stages->centred.width = stages->centred.height = kMnistSide;
+    stages->centred.pixels.assign(kMnistPixels, 0.0f);
     for (int y = 0; y < fh; ++y)
       for (int x = 0; x < fw; ++x) stages->centred.at(ox + x, oy + y) = s.fit20.at(x, y);
   }
-  s.shift_x = std::min(28 - fw - ox, std::max(-ox, static_cast<int>(std::lround(kMnistCentre - s.com_x))));
-  s.shift_y = std::min(28 - fh - oy, std::max(-oy, static_cast<int>(std::lround(kMnistCentre - s.com_y))));
-  s.digit.width = s.digit.height = 28;
-  s.digit.pixels.assign(28 * 28, 0.0f);
+  s.shift_x = std::min(kMnistSide - fw - ox, std::max(-ox, static_cast<int>(std::lround(kMnistCentre - s.com_x))));
+  s.shift_y = std::min(kMnistSide - fh - oy, std::max(-oy, static_cast<int>(std::lround(kMnistCentre - s.com_y))));
+  s.digit.width = s.digit.height = kMnistSide;
+  s.digit.pixels.assign(kMnistPixels, 0.0f);
   for (int y = 0; y < fh; ++y)
     for (int x = 0; x < fw; ++x) s.digit.at(ox + s.shift_x + x, oy + s.shift_y + y) = s.fit20.at(x, y);
   // The inverse of steps 5-6: fit20 column fx (digit column ox + shift_x + fx) covers ink-map columns
@@ -381,8 +383,8 @@ DigitSteps prepare_digit(const GreyImage& input, const DigitInputOptions& opt, D
   const float sx = static_cast<float>(bw) / fw, sy = static_cast<float>(bh) / fh;
   s.frame_x = (x0 - (ox + s.shift_x) * sx) / s.work_scale;
   s.frame_y = (y0 - (oy + s.shift_y) * sy) / s.work_scale;
-  s.frame_w = 28 * sx / s.work_scale;
-  s.frame_h = 28 * sy / s.work_scale;
+  s.frame_w = kMnistSide * sx / s.work_scale;
+  s.frame_h = kMnistSide * sy / s.work_scale;
   s.has_ink = true;
   return s;
 }
@@ -393,8 +395,8 @@ DigitSteps prepare_digit(const uint8_t* grey, int width, int height, const Digit
 }
 
 Tensor digit_tensor(const DigitSteps& steps) {
-  Tensor t({1, 1, 28, 28});
-  for (size_t i = 0; i < 28 * 28 && i < steps.digit.pixels.size(); ++i) t[i] = steps.digit.pixels[i];
+  Tensor t({1, 1, kMnistSide, kMnistSide});
+  for (size_t i = 0; i < kMnistPixels && i < steps.digit.pixels.size(); ++i) t[i] = steps.digit.pixels[i];
   return t;
 }
 

@@ -27,6 +27,16 @@ Result<IdxArray> parse_idx(const uint8_t* bytes, size_t size, const std::string&
 // Reads an IDX file: the header is read and checked against the file size first, the data after.
 Result<IdxArray> read_idx(const std::string& path);
 
+// MNIST's image side: DigitNet's input, digit_input's output, the bundled digits (the one definition).
+constexpr int kMnistSide = 28;
+constexpr int kMnistPixels = kMnistSide * kMnistSide;
+
+// MNIST grey 0..255 reduced to the 16 levels the page's bundled digits keep (digits.bin): level
+// (g * 15 + 127) / 255, shown as grey level * 17. `convscope se-stats --levels 16` and the page use
+// this one formula, so both see the same digits.
+inline uint8_t mnist_grey_level16(uint8_t grey) { return static_cast<uint8_t>((grey * 15 + 127) / 255); }
+inline uint8_t mnist_grey_quantised16(uint8_t grey) { return static_cast<uint8_t>(mnist_grey_level16(grey) * 17); }
+
 // An MNIST split: images (N, 28, 28) bytes 0..255 (ink = 255) and labels 0..9.
 struct MnistSet {
   int count = 0, rows = 0, cols = 0;

@@ -29,7 +29,7 @@ uint64_t key(uint64_t seed, uint64_t epoch, uint64_t index) {
   return m.next();
 }
 
-constexpr int kSide = 28, kPixels = 28 * 28;
+constexpr int kSide = kMnistSide, kPixels = kMnistPixels;
 
 }  // namespace
 
