@@ -304,12 +304,14 @@ void course_frame_begin(AppState& state) {
     }
   }
   ImGuiIO& io = ImGui::GetIO();
-  // Presenter keys (a clicker sends PageDown/PageUp), not while a text field has the keyboard.
+  // Presenter keys (a clicker sends PageDown/PageUp), not while a text field has the keyboard. No key
+  // repeat: after a slow frame (a step that loads the digit model) ImGui would count a held key twice.
   if (!io.WantTextInput) {
-    const bool right = C.panel_focused && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow));
-    const bool left = C.panel_focused && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow));
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageDown)) || right) course_next(state);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageUp)) || left) course_prev(state);
+    auto pressed = [](ImGuiKey k) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(k), /*repeat=*/false); };
+    const bool right = C.panel_focused && pressed(ImGuiKey_RightArrow);
+    const bool left = C.panel_focused && pressed(ImGuiKey_LeftArrow);
+    if (pressed(ImGuiKey_PageDown) || right) course_next(state);
+    if (pressed(ImGuiKey_PageUp) || left) course_prev(state);
   }
   if (!io.MouseClicked[0]) return;
   // Clicks on a locked control, or (pick mode) on an input cell of the stepper: the app's panels
