@@ -263,7 +263,18 @@ void course_answer(AppState& state, const json& answer) {
   const CourseStep& s = C.lesson->steps[static_cast<size_t>(C.step)];
   if (!s.has_task || s.task.kind == "do" || C.done) return;
   C.answer = answer;
-  CourseVerdict v = course_check(s.task.check, course_app_state(state), answer, C.attempts);
+  // A pick answer is compared with the cells the step lights, not with those under the pointer: the
+  // student hovers each cell they click, and a hovered input cell moves the stepper's highlight.
+  json now;
+  if (s.task.kind == "pick" && state.lessons.hover.kind != HoverKind::None) {
+    AppState still = state;
+    still.lessons.hover = HoverTarget{};
+    lesson_refresh(still.lessons);
+    now = course_app_state(still);
+  } else {
+    now = course_app_state(state);
+  }
+  CourseVerdict v = course_check(s.task.check, now, answer, C.attempts);
   C.done = v.done;
   C.feedback = v.feedback;
   if (!v.done) ++C.attempts;
