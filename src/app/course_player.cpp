@@ -264,11 +264,14 @@ void course_answer(AppState& state, const json& answer) {
   if (!s.has_task || s.task.kind == "do" || C.done) return;
   C.answer = answer;
   // A pick answer is compared with the cells the step lights, not with those under the pointer: the
-  // student hovers each cell they click, and a hovered input cell moves the stepper's highlight.
+  // student hovers (and the stepper may pin) each cell they click, which moves its highlight. So the
+  // step's own stepper state is put back on a copy first.
   json now;
-  if (s.task.kind == "pick" && state.lessons.hover.kind != HoverKind::None) {
+  if (s.task.kind == "pick") {
     AppState still = state;
     still.lessons.hover = HoverTarget{};
+    still.lessons.pinned = HoverTarget{};
+    if (s.state.contains("stepper")) app_set_state(still, json{{"stepper", s.state["stepper"]}}.dump());
     lesson_refresh(still.lessons);
     now = course_app_state(still);
   } else {
