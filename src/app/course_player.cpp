@@ -267,8 +267,14 @@ void course_answer(AppState& state, const json& answer) {
   C.answer = answer;
   // Checked against the state the step set up, not one the pointer changes: a cell hovered on the
   // way to the Check button would otherwise become the highlighted window the answer is compared to.
+  // A pick answer is compared with the cells the step lights: the student hovers (and the stepper may
+  // pin) each cell they click, which moves its highlight, so the step's own stepper state is put back.
   AppState quiet = state;
   quiet.lessons.hover = HoverTarget{};
+  if (s.task.kind == "pick") {
+    quiet.lessons.pinned = HoverTarget{};
+    if (s.state.contains("stepper")) app_set_state(quiet, json{{"stepper", s.state["stepper"]}}.dump());
+  }
   lesson_refresh(quiet.lessons);
   CourseVerdict v = course_check(s.task.check, course_app_state(quiet), answer, C.attempts);
   C.done = v.done;
@@ -311,12 +317,14 @@ void course_frame_begin(AppState& state) {
     }
   }
   ImGuiIO& io = ImGui::GetIO();
-  // Presenter keys (a clicker sends PageDown/PageUp), not while a text field has the keyboard.
+  // Presenter keys (a clicker sends PageDown/PageUp), not while a text field has the keyboard. No key
+  // repeat: after a slow frame (a step that loads the digit model) ImGui would count a held key twice.
   if (!io.WantTextInput) {
-    const bool right = C.panel_focused && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow));
-    const bool left = C.panel_focused && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow));
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageDown)) || right) course_next(state);
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageUp)) || left) course_prev(state);
+    auto pressed = [](ImGuiKey k) { return ImGui::IsKeyPressed(ImGui::GetKeyIndex(k), /*repeat=*/false); };
+    const bool right = C.panel_focused && pressed(ImGuiKey_RightArrow);
+    const bool left = C.panel_focused && pressed(ImGuiKey_LeftArrow);
+    if (pressed(ImGuiKey_PageDown) || right) course_next(state);
+    if (pressed(ImGuiKey_PageUp) || left) course_prev(state);
   }
   if (!io.MouseClicked[0]) return;
   // Clicks on a locked control, or (pick mode) on an input cell of the stepper: the app's panels
