@@ -350,6 +350,7 @@ void stepper_panel::draw_backward(AppState& state) {
   handle_keys(L, state.time_s);
   lesson_refresh(L);
   L.hover = HoverTarget{};  // the forward grids are not drawn: nothing of theirs is under the pointer
+  const float panel_h = ImGui::GetWindowHeight(), body_h = ImGui::GetContentRegionAvail().y;
   ImGui::BeginChild("##backward", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
   const BackwardResult& b = B.result;
   if (!b.valid) {
@@ -361,8 +362,10 @@ void stepper_panel::draw_backward(AppState& state) {
     draw_edit(state);
     const float scale = std::max(1.0f, state.ui_scale), line = ImGui::GetTextLineHeightWithSpacing();
     // x1: the rows share the panel; projector scale: the cells grow by the scale and the body scrolls.
-    const float w = (ImGui::GetContentRegionAvail().x - 4) * scale, h = ImGui::GetContentRegionAvail().y;
-    const float rows_h = std::max(line * 4, h * (b.pool ? 0.5f : 0.3f) * scale);
+    // The body's height at x1 (the controls above it are 1/scale as tall there), so the cells are scale x
+    // the x1 cells: a projector enlarges the data.
+    const float w = (ImGui::GetContentRegionAvail().x - 4) * scale, h_x1 = panel_h - (panel_h - body_h) / scale;
+    const float rows_h = std::max(line * 4, h_x1 * (b.pool ? 0.5f : 0.3f) * scale);
     draw_accumulation(state, w, rows_h);
     if (!b.pool) draw_views(state, w, rows_h * 0.8f);
     ImGui::Separator();

@@ -155,7 +155,8 @@ print(f'worst {worst}')
   tests.push({ name: 'backprop: three equal dX views, SGD clicked lowers the loss, a huge lr diverges in words, gradient check < 1e-2', fn: async () => {
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { width: 1920, height: 1080, dpr: LOW_RES });
     await setState(page, { stepper: { mode: 'grouped', channels: 2, out_channels: 2, groups: 2, input: 7, kernel: 3, stride: 2, padding: 1,
-      input_preset: 'random', kernel_preset: 'random', direction: 'backward', grad_output: 'target', lr: 0.001 } });
+      input_preset: 'random', kernel_preset: 'random', direction: 'backward', grad_output: 'target', lr: 0.00001 } });
+    // Inputs up to 9 make the squared error steep: 1e-3 already overshoots here, 1e-5 is a small step.
     await frames(page, 2);
     let s = (await state(page)).stepper;
     const v = s.dx_views;
@@ -225,11 +226,12 @@ print(f'worst {worst}')
       direction: 'backward', grad_output: 'random', backward_step: 5 } });
     await frames(page, 3);
     await screenshot(page, 'backprop-1920');
+    const x1 = (await items(page))['backward.dy0'];
     await setState(page, { ui_scale: 2 });
     await frames(page, 4);
     await screenshot(page, 'backprop-projector');
     const it = await items(page);
-    assert(it['backward.dy0'] && it['backward.dy0'].width >= 60, `dL/dY at projector scale: ${JSON.stringify(it['backward.dy0'])}`);
+    assert(it['backward.dy0'] && it['backward.dy0'].width >= 1.6 * x1.width, `dL/dY at projector scale ${JSON.stringify(it['backward.dy0'])}, at x1 ${JSON.stringify(x1)}`);
     await setState(page, { ui_scale: 1, stepper: { mode: 'maxpool', kernel: 2, stride: 2, padding: 0, dilation: 1, input: 6 } });
     await frames(page, 3);
     await screenshot(page, 'backprop-maxpool');
