@@ -12,6 +12,7 @@
 #include "digit_lab_model.h"
 #include "panels.h"
 #include "platform_api.h"
+#include "touch_ui.h"
 
 namespace cs::app {
 

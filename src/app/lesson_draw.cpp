@@ -102,10 +102,13 @@ void grid_highlight(const GridSpec& g, const GridHit& hit, const std::vector<Cel
 void record_grid_cells(AppState& state, const std::string& prefix, const GridSpec& g, const GridHit& hit,
                        int max_cells) {
   const int R = g.rows + 2 * g.pad_r, C = g.cols + 2 * g.pad_c;
+  // Phones and tablets name a grid, and its cells, as tap targets only when a finger can hit them
+  // (24 CSS px; A+ zooms).
+  const bool touch = touch_layout_active(state);
+  if (touch && (C * g.cell < 24.0f || R * g.cell < 24.0f)) return;
   set_item_rect(state, prefix, PanelRect{hit.origin.x, hit.origin.y, C * g.cell, R * g.cell});
   if (R * C > max_cells) return;
-  // Phones and tablets name cells as tap targets only when a finger can hit one (24 CSS px; A+ zooms).
-  if (touch_layout_active(state) && g.cell < 24.0f) return;
+  if (touch && g.cell < 24.0f) return;
   char key[96];
   for (int r = 0; r < R; ++r)
     for (int c = 0; c < C; ++c) {

@@ -163,12 +163,22 @@ void app_photo_failed(AppState& state, const std::string& name, const std::strin
 }
 
 void touch_state_json(const AppState& state, nlohmann::json& out) {
+  // Assignments, not nested initializer lists: each of those is code in the page's first load.
   const AppState::Device& d = state.device;
-  out["layout"] = {{"name", device_layout_name(d.layout)}, {"width", d.canvas.css_width}, {"height", d.canvas.css_height},
-                   {"dpr", d.canvas.dpr}, {"canvas", {d.canvas.canvas_width, d.canvas.canvas_height}},
-                   {"lab_tab", d.layout == DeviceLayout::Phone ? d.lab_tab : d.lab_side_tab},
-                   {"lessons_tab", d.layout == DeviceLayout::Phone ? d.lessons_tab : d.lessons_side_tab}};
-  out["photo"] = {{"width", d.photo_width}, {"height", d.photo_height}, {"orientation", d.photo_orientation}};
+  const bool phone = d.layout == DeviceLayout::Phone;
+  nlohmann::json& l = out["layout"];
+  l["name"] = device_layout_name(d.layout);
+  l["width"] = d.canvas.css_width;
+  l["height"] = d.canvas.css_height;
+  l["dpr"] = d.canvas.dpr;
+  l["canvas"][0] = d.canvas.canvas_width;
+  l["canvas"][1] = d.canvas.canvas_height;
+  l["lab_tab"] = phone ? d.lab_tab : d.lab_side_tab;
+  l["lessons_tab"] = phone ? d.lessons_tab : d.lessons_side_tab;
+  nlohmann::json& p = out["photo"];
+  p["width"] = d.photo_width;
+  p["height"] = d.photo_height;
+  p["orientation"] = d.photo_orientation;
 }
 
 }  // namespace cs::app
