@@ -629,7 +629,8 @@ std::string app_state_json(const AppState& state) {
   j["ui_sample"] = {{"menu_file", ui_string(state.languages.shown, S::app_file)},
                     {"stepper_play", ui_string(state.languages.shown, S::stepper_play)}};
   languages_state_json(state, j);
-  j["a11y_revision"] = state.a11y.revision;
+  j["a11y"] = {{"revision", state.a11y.revision}, {"tab_leaves_canvas", !a11y_wants_tab(state)},
+               {"stepper_released", state.a11y.stepper_released}, {"stepper_focused", state.lessons.stepper_focused}};
   j["perf"] = {{"frames", state.perf.count}, {"p50_ms", state.perf.p50_ms}, {"p95_ms", state.perf.p95_ms},
                {"max_ms", state.perf.max_ms}, {"app_p95_ms", state.perf.app_p95_ms},
                {"outside_p95_ms", state.perf.outside_p95_ms}};
