@@ -111,6 +111,17 @@ target_link_libraries(convscope_web PRIVATE cs_app)
 set_target_properties(convscope_web PROPERTIES OUTPUT_NAME convscope SUFFIX ".js")
 target_link_options(convscope_web PRIVATE ${CS_WEB_APP_LINK})
 set_property(TARGET convscope_web APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/hook.js ${CMAKE_SOURCE_DIR}/web/a11y.js)
+# The hosted page's code in two parts: what the first screen runs, and convscope.deferred.wasm, fetched
+# once the page is ready (web/split_loader.js). Emscripten's SPLIT_MODULE gives the loader's placeholders
+# and an instrumented module; scripts/wasm_split_profile.mjs opens the page in Chromium, records which
+# functions the first screen ran and splits the optimised module by that. The single file stays whole.
+target_link_options(convscope_web PRIVATE -sSPLIT_MODULE=1
+  "SHELL:--post-js ${CMAKE_SOURCE_DIR}/web/split_loader.js")
+set_property(TARGET convscope_web APPEND PROPERTY LINK_DEPENDS ${CMAKE_SOURCE_DIR}/web/split_loader.js)
+find_program(CS_NODE_FOR_SPLIT node REQUIRED)
+add_custom_command(TARGET convscope_web POST_BUILD
+  COMMAND "${CS_NODE_FOR_SPLIT}" ${CMAKE_SOURCE_DIR}/scripts/wasm_split_profile.mjs ${CMAKE_BINARY_DIR}
+  VERBATIM)
 # The hosted page: the shared shell with the script tag pointing at convscope.js.
 add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/index.html
   COMMAND ${CMAKE_COMMAND} -DIN=${CMAKE_SOURCE_DIR}/web/shell.html -DOUT=${CMAKE_BINARY_DIR}/index.html

@@ -7,7 +7,7 @@
 # The desktop embeds both sets in digits.bin (and DigitNet's weights, cmake/app.cmake). The page embeds
 # neither, to keep them out of its first load (the 500 KB budget): the test digits (digits.bin)
 # and assets/digitnet.safetensors are files beside index.html, fetched when the digit lab opens or a
-# lesson picks a digit or the learned kernels (src/app/app.cpp app_lab_assets); the training digits
+# lesson picks a digit or the learned kernels (src/app/app_assets.cpp app_lab_assets); the training digits
 # are digits-train.bin, fetched when the training panel first shows (app_training_digits). The
 # service worker caches all three for offline use; the single offline file carries them inlined
 # (generated/lab-assets.js and generated/digits-train.js, linked in with --pre-js by

@@ -4,11 +4,12 @@
 file(SHA256 "${OUT}/convscope.wasm" h1)
 file(SHA256 "${OUT}/convscope.js" h2)
 file(SHA256 "${OUT}/index.html" h3)
-# Files fetched after the first load (cmake/digits.cmake: the lab's digits and weights, the training
-# digits; cmake/languages.cmake: the translations): cached and hashed when the build has them.
+# Files fetched after the first load (the deferred part of the page's code, web/split_loader.js;
+# cmake/digits.cmake: the lab's digits and weights, the training digits; cmake/languages.cmake: the
+# translations): cached and hashed when the build has them.
 set(CS_SW_LATER_FILES "")
 set(h4 "")
-foreach(f digits.bin digitnet.safetensors digits-train.bin lang-es.json lang-de.json lang-zh.json lang-zh-font.ttf)
+foreach(f convscope.deferred.wasm digits.bin digitnet.safetensors digits-train.bin lang-es.json lang-de.json lang-zh.json lang-zh-font.ttf)
   if(EXISTS "${OUT}/${f}")
     string(APPEND CS_SW_LATER_FILES ", '${f}'")
     file(SHA256 "${OUT}/${f}" h)

@@ -80,8 +80,10 @@ struct FrameStats {
 
 // The digit lab's data: the bundled test digits (digits.bin) and DigitNet's weights
 // (digitnet.safetensors). The desktop embeds them; the page keeps them out of its first load and
-// fetches them on first need (app_lab_assets in app.h): the lab opens, a lesson picks a digit or the
+// fetches them on first need (app_lab_assets in app_services.h): the lab opens, a lesson picks a digit or the
 // learned kernels, a link or setState asks for one of those.
+struct AppState;
+
 struct LabAssets {
   enum Status : int { Idle = 0, Loading = 1, Failed = 2, Ready = 3 };
   Status status = Idle;
@@ -96,6 +98,9 @@ struct LabAssets {
     bool from_link = false;
   };
   std::vector<Deferred> deferred;
+  // Called once both files are there (set by app_init: the workspaces take them, then `deferred` is
+  // applied). A pointer, so the loader (app_assets.cpp) needs nothing from the rooms above it.
+  void (*on_ready)(AppState& state) = nullptr;
 };
 
 enum class Workspace : int { Lessons = 0, DigitLab = 1 };

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "app.h"
+#include "app_services.h"
 #include "digit_lab_panels.h"
 #include "imgui.h"
 #include "lab_layout_model.h"

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "app.h"
+#include "app_services.h"
 #include "digit_bundle_model.h"
 #include "engine/data/safetensors.h"
 #include "imgui.h"

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "app.h"
+#include "app_services.h"
 #include "lesson_draw.h"
 #include "lesson_model.h"
 #include "lesson_panels.h"

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <string>
 
-#include "app.h"
+#include "app_services.h"
 #include "digit_lab_panels.h"
 #include "imgui.h"
 #include "panels.h"

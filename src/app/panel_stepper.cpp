@@ -6,7 +6,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app.h"
+#include "app_services.h"
 #include "imgui.h"
 #include "lesson_model.h"
 #include "lesson_panels.h"

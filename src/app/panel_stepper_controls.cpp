@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
-#include "app.h"
+#include "app_services.h"
 #include "imgui_internal.h"  // SetFocusID: the nav cursor onto a control when Tab hands over the keys
 #include "lesson_draw.h"
 #include "lesson_model.h"

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app.h"
+#include "app_services.h"
 #include "lesson_draw.h"
 #include "lesson_model.h"
 #include "panel_stepper_parts.h"

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "app.h"
+#include "app_services.h"
 #include "digit_lab_panels.h"
 #include "imgui.h"
 #include "panels.h"

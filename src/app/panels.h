@@ -1,20 +1,14 @@
-// panels.h — one function per panel; each draws from and into AppState and records its rectangle.
+// panels.h — the workspaces as app.cpp and its rooms see them: one function per panel or group, each
+// drawing from and into AppState and recording its rectangle (app_services.h, included here).
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
+#include "app_services.h"
 #include "app_state.h"
 
 namespace cs::app {
-
-// Call right after ImGui::Begin of a panel: stores the window rectangle under `id` for the hook.
-void record_panel_rect(AppState& state, const char* id);
-
-// Call right after a widget: stores ImGui's last item rectangle under `id` ("home.button").
-void record_item_rect(AppState& state, const char* id);
-// Stores `r` under `id` for this frame (no allocation when the id was seen before).
-void set_item_rect(AppState& state, std::string_view id, const PanelRect& r);
 
 void draw_home_panel(AppState& state);
 

@@ -575,7 +575,7 @@ namespace cs::app {
   X(state_input_width, "input width") \
   X(state_kernel_height, "kernel height") \
   X(state_kernel_width, "kernel width") \
-  /* [the same for the app's and the digit lab's setState fields (app.cpp app_set_state, digit_lab.cpp */ \
+  /* [the same for the app's and the digit lab's setState fields (app_hook.cpp app_set_state, digit_lab.cpp */ \
   /*  digit_lab_set_state): only ConvScope.setState reaches these (and a notice, for a partial that waited */ \
   /*  for the digit model)] */ \
   X(api_expects_object, "%s expects a JSON object") \

@@ -251,10 +251,14 @@ TEST_CASE("the model layer builds its user-visible text from the table") {
   // with its functions whose messages are the API's words.
   const std::vector<std::pair<std::string, std::vector<std::string>>> files = {
       {"stepper_model.cpp", {}},
+      {"stepper_config_model.cpp", {}},
+      {"stepper_data_model.cpp", {}},
+      {"stepper_compute_model.cpp", {}},
       {"output_size_model.cpp", {}},
       {"im2col_model.cpp", {}},
       {"draw_pad_model.cpp", {}},
-      {"lesson_model.cpp", {}},  // setState's refusals too: they show in a link's notice
+      {"lesson_model.cpp", {}},
+      {"lesson_json_model.cpp", {}},  // setState's refusals too: they show in a link's notice
   };
   // Files whose cs::Status messages are the app's own words and reach a notice or a panel: the link
   // parser's reasons, the lab session's errors, CSV export and digits.bin errors (the bundle writer's
@@ -286,7 +290,7 @@ TEST_CASE("the model layer builds its user-visible text from the table") {
 TEST_CASE("the app's and the digit lab's setState refusals come from the table too") {
   // The JavaScript caller gets them in the UI language, like the lessons' (and a partial that waited for
   // the digit model shows its refusal in a notice). Only these functions: the files draw with ImGui.
-  const std::pair<const char*, const char*> functions[] = {{"app.cpp", "app_set_state"},
+  const std::pair<const char*, const char*> functions[] = {{"app_hook.cpp", "app_set_state"},
                                                            {"digit_lab.cpp", "digit_lab_set_state"}};
   int literals = 0;
   std::vector<std::string> offenders;
@@ -474,7 +478,7 @@ TEST_CASE("setState's refusals follow the UI language, the JSON path and the bad
 
 TEST_CASE("the refused link's notice is in the pseudo language through and through") {
   // A link that parses (every field in range) but asks for a step this lesson does not have: the reason
-  // comes from setState inside the "link was ignored" notice (app.cpp open_link), both from the table.
+  // comes from setState inside the "link was ignored" notice (app_link.cpp open_link), both from the table.
   const LessonLinkParse p = lesson_link_decode("#lesson=1&in=5x5&k=3x3&step=9");
   REQUIRE(p.ok);
   const std::string why = refusal(Language::Pseudo, p.partial, false);

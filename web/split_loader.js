@@ -1,0 +1,57 @@
+// split_loader.js — brings in convscope.deferred.wasm, the part of the hosted page's code that the first
+// screen does not run (scripts/wasm_split.mjs chooses it; linked with --post-js after hook.js, hosted
+// build only). Once the page is ready it is fetched and compiled in the background and instantiated
+// against the primary module's exports, which puts its functions into the primary's table. A call into
+// it before that (a link that opens the digit lab at once, say) reaches Emscripten's placeholder, which
+// calls loadSplitModule below: the file is then read and compiled synchronously, the same result.
+(function () {
+  var file = 'convscope.deferred.wasm';
+  var compiled = null, instantiated = false;
+  // How the deferred code came in (for the first-load measurement, tests/web/budgets.mjs): 'background'
+  // after ready, or 'first call' (synchronously, when code ran into it before), and when (performance.now()).
+  var how = null, requestedAt = null, readyAt = null;
+  function imports() { return { 'primary': Module['asm'] }; }
+  function readSync() {
+    var xhr = new XMLHttpRequest();
+    xhr.open('GET', locateFile(file), false);
+    xhr.overrideMimeType('text/plain; charset=x-user-defined');  // bytes through a synchronous request
+    xhr.send(null);
+    if (xhr.status !== 200 && xhr.status !== 0) throw new Error('could not load ' + file + ' (HTTP ' + xhr.status + ')');
+    var text = xhr.responseText, bytes = new Uint8Array(text.length);
+    for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 255;
+    return bytes;
+  }
+  // Emscripten's placeholder handler calls this, then the now-filled table slot.
+  loadSplitModule = function () {
+    if (instantiated) return;
+    if (!compiled) {
+      if (how === null) { how = 'first call'; requestedAt = performance.now(); }
+      compiled = new WebAssembly.Module(readSync());
+    }
+    new WebAssembly.Instance(compiled, imports());
+    instantiated = true;
+  };
+  function loadInBackground() {
+    readyAt = performance.now();
+    if (instantiated || how !== null) return;
+    how = 'background';
+    requestedAt = readyAt;
+    fetch(locateFile(file)).then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r.arrayBuffer();
+    }).then(function (buffer) {
+      return WebAssembly.compile(buffer);
+    }).then(function (module) {
+      if (instantiated) return;
+      compiled = module;
+      return WebAssembly.instantiate(module, imports()).then(function () { instantiated = true; });
+    }).catch(function (e) {
+      // Not fatal: the first call into the deferred code retries synchronously and reports then.
+      console.warn('background load of ' + file + ' failed: ' + e);
+    });
+  }
+  window.ConvScope.ready.then(loadInBackground);
+  window.ConvScope.deferred = function () {
+    return { loaded: instantiated, how: how, requested_ms: requestedAt, ready_ms: readyAt };
+  };
+})();
