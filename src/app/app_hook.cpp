@@ -3,6 +3,8 @@
 // all (a partial needing the digit model waits for it). A new top-level key goes in both functions.
 #include <nlohmann/json.hpp>
 
+#include "a11y_mirror.h"
+#include "languages.h"
 #include "app.h"
 #include "a11y_mirror.h"
 #include "app_rooms.h"
@@ -46,13 +48,14 @@ std::string app_state_json(const AppState& state) {
   j["theme"] = theme_name(state.theme);
   j["colormap"] = state.sequential_map == ColorMap::Cividis ? "cividis" : "viridis";
   j["help"] = state.show_help;
+  j["reduced_motion"] = state.reduced_motion;
   j["language"] = language_name(state.language);
   // A few strings as drawn (the menu bar's, the stepper's Play), so a test sees the language on screen.
-  j["reduced_motion"] = state.reduced_motion;
   j["ui_sample"] = {{"menu_file", ui_string(state.languages.shown, S::app_file)},
                     {"stepper_play", ui_string(state.languages.shown, S::stepper_play)}};
   languages_state_json(state, j);
-  j["a11y_revision"] = state.a11y.revision;
+  j["a11y"] = {{"revision", state.a11y.revision}, {"tab_leaves_canvas", !a11y_wants_tab(state)},
+               {"stepper_released", state.a11y.stepper_released}, {"stepper_focused", state.lessons.stepper_focused}};
   j["perf"] = {{"frames", state.perf.count}, {"p50_ms", state.perf.p50_ms}, {"p95_ms", state.perf.p95_ms},
                {"max_ms", state.perf.max_ms}, {"app_p95_ms", state.perf.app_p95_ms},
                {"outside_p95_ms", state.perf.outside_p95_ms}};

@@ -97,8 +97,14 @@ export function a11yTests(ctx) {
       await press(page, 'Tab');
       assert((await state(page)).stepper.keys === 'controls', 'Tab in the stepper goes to its controls');
       assert(await focused(page) === 'canvas', 'and the focus stays on the canvas');
+      // Esc gives the keys back to the stepper (a second one if the first closed the nav cursor), one
+      // more Esc releases Tab.
+      for (let i = 0; i < 3 && (await state(page)).stepper.keys !== 'stepper'; i++) await press(page, 'Escape');
+      assert((await state(page)).stepper.keys === 'stepper', 'Esc gives the keys back to the stepper');
+      assert(!(await state(page)).a11y.tab_leaves_canvas, 'the stepper still takes Tab');
       await press(page, 'Escape');
-      await press(page, 'Escape');
+      const a11y = (await state(page)).a11y;
+      assert(a11y.tab_leaves_canvas, `Esc in the stepper releases Tab: ${JSON.stringify(a11y)}`);
       await press(page, 'Tab');
       const first = await focused(page);
       assert(first !== 'canvas' && first !== 'BODY', `Tab leaves the canvas: focus on ${first}`);
