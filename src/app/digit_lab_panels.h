@@ -62,6 +62,9 @@ struct PadCanvas {
   ImVec2 p0, p1;      // the canvas on screen
   float k = 1, pad_size = 0, step_cell = 0;  // pad pixels per screen pixel, sizes at this scale
   bool pointer_on_pad = false;               // hovered or drawing: the brush outline is shown
+  // A narrow pane (a phone, a tablet's half) stacks the steps under the pad: their cell and the pane's width.
+  bool stacked = false;
+  float stack_cell = 0, avail_w = 0, steps_w = 0;
 };
 PadCanvas draw_pad_input(AppState& state);
 void draw_pad_pictures(AppState& state, LabSession& s, LabView& v, const PadCanvas& c);

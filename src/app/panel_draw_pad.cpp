@@ -359,7 +359,8 @@ PadCanvas draw_pad_input(AppState& state) {
 
   // [pad]
   // Stacked: the steps go under the pad in rows of 4 (a photo has 7); the pad leaves them room in the pane.
-  const int step_count = lab.input == LabInput::Photo && s.photo_stages().grey.width > 0 ? 7 : 4;
+  const LabSession* session = lab.session.get();
+  const int step_count = lab.input == LabInput::Photo && session && session->photo_stages().grey.width > 0 ? 7 : 4;
   const float stack_gap = ImGui::GetStyle().ItemSpacing.x;
   const float stack_cell = std::min(96.0f * u, std::floor((avail_w - 3 * stack_gap - 1) / 4));
   if (stacked) {
@@ -389,6 +390,10 @@ PadCanvas draw_pad_input(AppState& state) {
   c.pad_size = pad_size;
   c.step_cell = step_cell;
   c.pointer_on_pad = ImGui::IsItemHovered() || ImGui::IsItemActive();
+  c.stacked = stacked;
+  c.stack_cell = stack_cell;
+  c.avail_w = avail_w;
+  c.steps_w = steps_w;
   return c;  // the window stays open: draw_pad_pictures ends it
 }
 
@@ -399,6 +404,8 @@ void draw_pad_pictures(AppState& state, LabSession& s, LabView& v, const PadCanv
   ImGuiIO& io = ImGui::GetIO();
   const ImVec2 p0 = c.p0, p1 = c.p1;
   const float k = c.k, pad_size = c.pad_size, step_cell = c.step_cell;
+  const bool stacked = c.stacked;
+  const float stack_cell = c.stack_cell, avail_w = c.avail_w, steps_w = c.steps_w;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   // A photo is placed by its full size (prepare_digit's frame is in its pixels; the texture is smaller).
   const bool photo_shown = lab.input == LabInput::Photo && s.photo_preview().width > 0;
