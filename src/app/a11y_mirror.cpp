@@ -179,7 +179,7 @@ void training_lines(const AppState& state, Writer& w) {
   if (s->digits().train.count == 0) {
     w.line(state.training_digits_error.empty() ? tr(S::training_loading_digits) : state.training_digits_error);
   } else {
-    const int per_epoch = std::max(1, s->digits().train.count / t.batch_size);
+    const int per_epoch = std::max(1, s->digits().train.count / std::max(1, t.batch_size));
     w.line(cs::fmt(tr(S::training_progress_format), t.step, state.lab.train_target_steps, double(t.step) / per_epoch));
     w.line(cs::fmt(tr(S::training_loss_accuracy_last), t.loss, 100.0f * t.accuracy, LabSession::kWindow));
   }

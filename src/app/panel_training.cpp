@@ -65,7 +65,7 @@ void draw_training_panel(AppState& state, LabSession& s, LabView& v) {
   ImGui::SliderInt(tr_label(S::training_budget), &lab.train_budget_ms, 2, 14, tr(S::training_budget_format));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::training_tip_training_time_per));
 
-  const int per_epoch = std::max(1, s.digits().train.count / t.batch_size);
+  const int per_epoch = std::max(1, s.digits().train.count / std::max(1, t.batch_size));
   char overlay[96];
   std::snprintf(overlay, sizeof overlay, tr(S::training_progress_format), t.step, lab.train_target_steps,
                 double(t.step) / per_epoch);
