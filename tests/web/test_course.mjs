@@ -284,13 +284,13 @@ export function courseTests(ctx) {
     let s = await state(page);
     assert(s.notice.includes('broken.json') && s.course.builder.steps.length === 2, `broken import: ${s.notice}`);
     const hostile = JSON.parse(file);
-    hostile.chapters[0].steps[1].state = { stepper: { stride: [0, 0] } };
-    await page.evaluate((t) => window.ConvScope.openFile(new File([t], 'zero-stride.json')), JSON.stringify(hostile));
+    hostile.chapters[0].steps[1].state = { stepper: { stride: [-1, -1] } };  // out of the stepper's range: refused
+    await page.evaluate((t) => window.ConvScope.openFile(new File([t], 'bad-stride.json')), JSON.stringify(hostile));
     await frames(page, 4);
     await setState(page, { lesson: { step: 1 } });
     await frames(page, 2);
     s = await state(page);
-    assert(s.lesson.error.includes('zero-stride.json') && s.lesson.error.includes('step-1') && s.lesson.error.includes('state'),
+    assert(s.lesson.error.includes('bad-stride.json') && s.lesson.error.includes('step-1') && s.lesson.error.includes('state'),
       `a refused state names the file, step and field: ${s.lesson.error}`);
     // The exported file plays back the same steps.
     await page.evaluate((t) => window.ConvScope.openFile(new File([t], 'mine.json')), file);
