@@ -81,7 +81,12 @@ export function a11yTests(ctx) {
       const changed = await mirrorChanged(page, 'prediction', before, 'another digit');
       assert(changed !== before, 'the prediction text changed');
       await waitFor(page, 'the SE statistics', (s) => s.se && s.se.complete, 120000);
-      const se = await mirrorChanged(page, 'se-weights', '', 'SE words');
+      // The mirror is rewritten at most 4 times a second: wait for the words of the completed pass.
+      let se = await mirrorChanged(page, 'se-weights', '', 'SE words');
+      for (const t0 = Date.now(); !/For the digit \d, block .* switches on most: channel \d+/.test(se) && Date.now() - t0 < 10000;) {
+        await page.waitForTimeout(100);
+        se = await mirror(page, 'se-weights');
+      }
       assert(/For the digit \d, block .* switches on most: channel \d+/.test(se), `SE in words: ${se}`);
       v = await axeViolations(page);
       assert(v.length === 0, `axe on the digit lab: ${v.join('\n')}`);
