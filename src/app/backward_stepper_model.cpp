@@ -28,26 +28,6 @@ Tensor tensor_of(const std::vector<float>& v, Shape s) {
   return Tensor(std::move(s), v);
 }
 
-MaxPool2dParams max_params(const StepperConfig& c) {
-  MaxPool2dParams p;
-  p.kernel = Size2{c.KH, c.KW};
-  p.stride = c.stride;
-  p.padding = c.padding;
-  p.dilation = c.dilation;
-  p.ceil_mode = c.ceil_mode;
-  return p;
-}
-
-AvgPool2dParams avg_params(const StepperConfig& c) {
-  AvgPool2dParams p;
-  p.kernel = Size2{c.KH, c.KW};
-  p.stride = c.stride;
-  p.padding = c.padding;
-  p.ceil_mode = c.ceil_mode;
-  p.count_include_pad = c.count_include_pad;
-  return p;
-}
-
 Tensor input_tensor(const StepperConfig& c, const StepperData& d) { return tensor_of(d.input, {1, c.C, c.H, c.W}); }
 
 Tensor weight_tensor(const BackwardResult& b, const std::vector<float>& w) {
@@ -71,8 +51,8 @@ Status loss_of(const BackwardResult& b, const BackwardSettings& s, const Tensor&
 Status run_backward(const StepperConfig& c, const StepperData& d, const BackwardResult& b, const Tensor& gy,
                     Tensor* gx, Tensor* gw, Tensor* gb) {
   const Tensor in = input_tensor(c, d);
-  if (c.mode == ConvMode::MaxPool) return max_pool2d_backward(*gx, gy, in, max_params(c));
-  if (c.mode == ConvMode::AvgPool) return avg_pool2d_backward(*gx, gy, in.shape(), avg_params(c));
+  if (c.mode == ConvMode::MaxPool) return max_pool2d_backward(*gx, gy, in, max_pool_params(c));
+  if (c.mode == ConvMode::AvgPool) return avg_pool2d_backward(*gx, gy, in.shape(), avg_pool_params(c));
   return conv2d_backward(gx, gw, gb, gy, in, weight_tensor(b, d.weight), b.conv, ConvAlgo::Reference);
 }
 

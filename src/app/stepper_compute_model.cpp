@@ -119,23 +119,7 @@ void compute_pool(const StepperConfig& c, const StepperData& d, StepperResult& r
     s = Status::error(fmt("AvgPool2d has no dilation (as in PyTorch): got %dx%d", c.dilation.h, c.dilation.w));
   Tensor in = tensor_of(d.input, {1, c.C, c.H, c.W});
   if (s.is_ok()) {
-    if (mx) {
-      MaxPool2dParams p;
-      p.kernel = Size2{c.KH, c.KW};
-      p.stride = c.stride;
-      p.padding = c.padding;
-      p.dilation = c.dilation;
-      p.ceil_mode = c.ceil_mode;
-      s = max_pool2d_forward(r.output, in, p);
-    } else {
-      AvgPool2dParams p;
-      p.kernel = Size2{c.KH, c.KW};
-      p.stride = c.stride;
-      p.padding = c.padding;
-      p.count_include_pad = c.count_include_pad;
-      p.ceil_mode = c.ceil_mode;
-      s = avg_pool2d_forward(r.output, in, p);
-    }
+    s = mx ? max_pool2d_forward(r.output, in, max_pool_params(c)) : avg_pool2d_forward(r.output, in, avg_pool_params(c));
   }
   if (!s.is_ok()) {
     r.error = s.message();

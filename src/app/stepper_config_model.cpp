@@ -181,4 +181,24 @@ int group_of_output_channel(const StepperGeometry& g, int oc) {
   return g.group_of_output(oc);
 }
 
+MaxPool2dParams max_pool_params(const StepperConfig& c) {
+  MaxPool2dParams p;
+  p.kernel = Size2{c.KH, c.KW};
+  p.stride = c.stride;
+  p.padding = c.padding;
+  p.dilation = c.dilation;
+  p.ceil_mode = c.ceil_mode;
+  return p;
+}
+
+AvgPool2dParams avg_pool_params(const StepperConfig& c) {
+  AvgPool2dParams p;
+  p.kernel = Size2{c.KH, c.KW};
+  p.stride = c.stride;
+  p.padding = c.padding;
+  p.ceil_mode = c.ceil_mode;
+  p.count_include_pad = c.count_include_pad;
+  return p;
+}
+
 }  // namespace cs::app

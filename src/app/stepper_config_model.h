@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/ops/conv_geometry.h"
+#include "engine/ops/pool.h"
 #include "engine/tensor.h"
 #include "ui_strings.h"
 
@@ -126,6 +127,9 @@ struct StepperGeometry {
   int group_of_output(int oc) const { return oc / out_per_group; }
 };
 StepperGeometry resolve_geometry(const StepperConfig& c);
+// The engine's pooling parameters of the pooling modes (forward and backward stepper alike).
+MaxPool2dParams max_pool_params(const StepperConfig& c);
+AvgPool2dParams avg_pool_params(const StepperConfig& c);
 
 // The input channels output channel `oc` reads: all of them (standard, pointwise, transposed), its
 // group's (grouped), only channel oc (depthwise, separable's first stage, pooling). Empty if oc is
