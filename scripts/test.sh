@@ -99,7 +99,9 @@ STEPS="$STEPS" JOBS="$JOBS" setsid bash -c background_steps &
 lane_pid=$!
 trap 'kill -- -"$lane_pid" 2>/dev/null' EXIT  # an interrupted run leaves no lane behind
 if want browser; then
+  rm -f test-artifacts/browser-summary.txt
   step "browser tests (headless Chromium)" env CS_QUIET_FILE="$ROOT/test-artifacts/lane.done" \
+    CS_BROWSER_SUMMARY="$ROOT/test-artifacts/browser-summary.txt" \
     timeout 3000 node tests/web/run_browser_tests.mjs
 fi
 lane_result() {  # lane_result NAME: waits for the lane, prints that step's log, returns its exit code
@@ -126,6 +128,7 @@ if [ -s "$CS_SKIP_LOG" ]; then
   else echo "skipped checks (each failed its step: a full run must run every check):"; fi
   sed 's/^/  /' "$CS_SKIP_LOG"
 fi
+[ -s test-artifacts/browser-summary.txt ] && cat test-artifacts/browser-summary.txt
 [ -n "$failures" ] && echo "failed:$failures"
 echo "steps: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -77,7 +77,7 @@ try {
     const atReadyInPage = await page.evaluate(async () => {
       await window.ConvScope.ready;
       const d = window.ConvScope.deferred ? window.ConvScope.deferred() : null;
-      return { t: performance.now(), deferredBeforeReady: !!d && d.how === 'first call' && d.requested_ms <= (d.ready_ms ?? Infinity) };
+      return { t: performance.now(), deferredBeforeReady: !!d && !!d.how && d.how !== 'background' && d.requested_ms <= (d.ready_ms ?? Infinity) };
     });
     tti.push(atReadyInPage.t);
     if (i === 0) {

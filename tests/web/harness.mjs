@@ -194,7 +194,8 @@ class Skip extends Error {}
 export function skip(reason) { throw new Skip(reason); }
 
 // Runs the tests in CS_WEB_WORKERS (default 2) parallel lanes, each test in its own browser context;
-// a test marked `solo: true` (it measures frame times or speed, which tests beside it would distort)
+// a test has 300 s (`timeoutS: n` for another limit); a test marked `solo: true` (it measures frame
+// times or speed, which tests beside it would distort)
 // runs afterwards with nothing else running. A test's own console lines are held and printed with its
 // result line, so parallel tests do not interleave. Prints the closing line CI reads:
 // "N passed, N failed" (", N skipped" when a test skipped). A CS_WEB_TESTS filter that matches no
@@ -220,14 +221,22 @@ export async function run(tests) {
   // longer than ImGui's key-repeat delay (0.275 s), so a one-frame key hold may move the nav cursor twice.
   const lanes = Math.max(1, Number(process.env.CS_WEB_WORKERS || 2));
   let passed = 0, failed = 0, skipped = 0;
+  const failures = [], durations = [], runT0 = Date.now();
   const one = async (t) => {
     const lines = [], contexts = [];
     const t0 = Date.now();
     let error = null;
-    await testLog.run({ lines, contexts }, async () => { try { await t.fn(); } catch (e) { error = e; } });
+    // A test that hangs (a promise the page never settles) fails after its time limit instead of
+    // holding its lane until the whole run is killed.
+    const limitS = t.timeoutS || 300;
+    let timer = null;
+    const limit = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no result after ${limitS} s (the test's time limit)`)), limitS * 1000); });
+    await testLog.run({ lines, contexts }, async () => { try { await Promise.race([t.fn(), limit]); } catch (e) { error = e; } });
+    clearTimeout(timer);
     // A failed test leaves its pages open; they would keep drawing and slow every later test.
     await Promise.all(contexts.map((c) => c.close().catch(() => {})));
     const ms = Date.now() - t0;
+    durations.push([ms, t.name]);
     if (error instanceof Skip) {
       if (process.env.CS_SKIP_LOG) fs.appendFileSync(process.env.CS_SKIP_LOG, `browser test '${t.name}': ${error.message}\n`);
       skipped++;
@@ -235,7 +244,7 @@ export async function run(tests) {
       consoleLog(allowSkip ? `skip ${t.name} (${ms} ms): ${error.message}`
         : `FAIL ${t.name} (${ms} ms): skipped, which counts as a failure (CS_ALLOW_SKIP=1 allows it): ${error.message}`);
     } else {
-      if (error) failed++;
+      if (error) { failed++; failures.push(`${t.name}: ${String(error && error.message || error).split('\n')[0].slice(0, 300)}`); }
       else passed++;
       consoleLog(error ? `FAIL ${t.name} (${ms} ms): ${error && error.stack ? error.stack : error}` : `ok   ${t.name} (${ms} ms)`);
     }
@@ -256,6 +265,14 @@ export async function run(tests) {
     consoleLog(`(the solo tests waited ${((Date.now() - t0) / 1000).toFixed(0)} s for the background lane)`);
   }
   for (const t of solo) await one(t);
-  consoleLog(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  const closing = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+  // A short summary for the end of scripts/test.sh's output (CS_BROWSER_SUMMARY names the file): the
+  // failures and the slowest tests, which a long log would otherwise push out of sight.
+  if (process.env.CS_BROWSER_SUMMARY) {
+    const slowest = durations.sort((a, b) => b[0] - a[0]).slice(0, 8).map(([ms, name]) => `  ${(ms / 1000).toFixed(0)} s  ${name}`);
+    fs.writeFileSync(process.env.CS_BROWSER_SUMMARY, [`browser tests: ${closing} in ${((Date.now() - runT0) / 1000).toFixed(0)} s`,
+      ...failures.map((f) => `  FAIL ${f}`), 'slowest:', ...slowest, ''].join('\n'));
+  }
+  consoleLog(closing);
   return failed === 0;
 }
