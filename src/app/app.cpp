@@ -106,6 +106,7 @@ void lab_assets_ready(AppState& state) {
 }  // namespace
 
 void app_init(AppState& state) {
+  state.live = &state;
   state.applied_ui_scale = 0.0f;
   state.lab_assets.on_ready = lab_assets_ready;
 }

@@ -26,11 +26,11 @@ void lab_assets_settle(AppState& state) {
   if (A.on_ready) A.on_ready(state);
 }
 
-// One of the two files: from the program (desktop), else fetched beside the page. `take` gets the
-// bytes (null when the build has none: nothing to wait for) and returns "" or why they are unusable.
+// One of the two files. `take` gets the state and the bytes (null when the build has none: nothing to
+// wait for) and keeps what it can use.
 template <class Take>
 void load_lab_asset(AppState& state, const char* name, bool LabAssets::*done, Take take) {
-  auto arrive = [&state, name, done, take](const uint8_t* bytes, size_t size, const std::string& error) {
+  app_load_file(state, name, [name, done, take](AppState& state, const uint8_t* bytes, size_t size, const std::string& error) {
     LabAssets& A = state.lab_assets;
     if (!bytes && !error.empty()) {
       A.error = cs::fmt(tr(S::lab_assets_failed), name, error.c_str());
@@ -38,15 +38,20 @@ void load_lab_asset(AppState& state, const char* name, bool LabAssets::*done, Ta
       app_notice(state, A.error);
       return;
     }
-    take(bytes, size);
+    take(state, bytes, size);
     A.*done = true;
     if (A.status == LabAssets::Loading) lab_assets_settle(state);
-  };
-  if (EmbeddedAsset a = embedded_asset(name)) return arrive(a.data, a.size, "");
-  if (!platform_fetch_file(name, arrive)) arrive(nullptr, 0, "");  // no fetching here: the build has none
+  });
 }
 
 }  // namespace
+
+void app_load_file(AppState& state, const char* name, AppFileDone done) {
+  if (EmbeddedAsset a = embedded_asset(name)) return done(state, a.data, a.size, "");
+  AppState* live = state.live ? state.live : &state;
+  if (!platform_fetch_file(name, [live, done](const uint8_t* bytes, size_t size, const std::string& error) { done(*live, bytes, size, error); }))
+    done(state, nullptr, 0, "");  // no fetching here: the build has none
+}
 
 LabAssets::Status app_lab_assets(AppState& state, int request) {
   LabAssets& A = state.lab_assets;
@@ -58,7 +63,7 @@ LabAssets::Status app_lab_assets(AppState& state, int request) {
   A.status = LabAssets::Loading;
   A.error.clear();
   if (!A.digits_done)
-    load_lab_asset(state, "digits.bin", &LabAssets::digits_done, [&state](const uint8_t* bytes, size_t size) {
+    load_lab_asset(state, "digits.bin", &LabAssets::digits_done, [](AppState& state, const uint8_t* bytes, size_t size) {
       if (!bytes) {
         state.bundled_digits_error = tr(S::notice_no_bundled_digits);
         return;
@@ -72,7 +77,7 @@ LabAssets::Status app_lab_assets(AppState& state, int request) {
       state.bundled_digits = std::make_shared<const DigitBundle>(std::move(b.value()));
     });
   if (A.status == LabAssets::Loading && !A.weights_done)
-    load_lab_asset(state, "digitnet.safetensors", &LabAssets::weights_done, [&state](const uint8_t* bytes, size_t size) {
+    load_lab_asset(state, "digitnet.safetensors", &LabAssets::weights_done, [](AppState& state, const uint8_t* bytes, size_t size) {
       if (bytes) state.lab_assets.weights = std::make_shared<const std::vector<uint8_t>>(bytes, bytes + size);
     });
   if (A.status == LabAssets::Loading) lab_assets_settle(state);
@@ -95,17 +100,20 @@ bool app_training_digits(AppState& state, int request) {
   state.training_digits_fetch = 1;
   state.training_digits_error.clear();
   const char* name = "digits-train.bin";
-  auto failed = [&state, name](const std::string& why) {
+  auto failed = [name](AppState& state, const std::string& why) {
     state.training_digits_fetch = 2;
     state.training_digits_request = 0;
     state.training_digits_error = cs::fmt(tr(S::notice_training_digits_failed), name, why.c_str());
     app_notice(state, state.training_digits_error);
   };
-  const bool asked = platform_fetch_file(name, [&state, failed](const uint8_t* bytes, size_t size, const std::string& error) {
-    if (!bytes) return failed(error.empty() ? tr(S::notice_empty_answer) : error);
+  app_load_file(state, name, [failed](AppState& state, const uint8_t* bytes, size_t size, const std::string& error) {
+    // (No bytes and no error: an empty answer, or a build that cannot fetch, which the desktop is not:
+    // it embeds the training digits in digits.bin.)
+    if (!bytes || size == 0) return failed(state, error.empty() ? tr(S::notice_empty_answer) : error);
     Result<DigitBundle> b = parse_digit_bundle(bytes, size);
-    if (!b.is_ok()) return failed(b.message());
-    if (b.value().train.count == 0) return failed(tr(S::notice_no_training_set));
+    if (!b.is_ok()) return failed(state, b.message());
+    if (b.value().train.count == 0) return failed(state, tr(S::notice_no_training_set));
+    if (!state.bundled_digits) return failed(state, tr(S::notice_no_bundled_digits));
     // A new bundle (the old one stays valid for whoever still holds it): the test digits and these.
     auto merged = std::make_shared<DigitBundle>(*state.bundled_digits);
     merged->train = std::move(b.value().train);
@@ -116,7 +124,6 @@ bool app_training_digits(AppState& state, int request) {
     if (state.training_digits_request) state.lab.request_train = state.training_digits_request;
     state.training_digits_request = 0;
   });
-  if (!asked) failed(tr(S::notice_no_training_digits_build));
   return false;
 }
 

@@ -2,6 +2,8 @@
 // app.h): a notice in the status line, the digit lab's data files (app_assets.cpp), and the item
 // registry the browser test hook reads (item_registry.cpp).
 #pragma once
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -16,6 +18,15 @@ struct DigitBundle;
 
 // One sentence in the menu bar for `seconds`.
 void app_notice(AppState& state, const std::string& message, double seconds = 6.0);
+
+// [SECTION] files beside the page (app_assets.cpp) ---------------------------------------------------
+
+// A file of the program (desktop) or fetched beside the page. `done` gets the state to change, the
+// bytes (null with an error; null without one when this build has no such file and cannot fetch). An
+// embedded file answers at once into `state`; a fetched one later into state.live (a setState copy
+// that started it is gone by then).
+using AppFileDone = std::function<void(AppState& state, const uint8_t* bytes, size_t size, const std::string& error)>;
+void app_load_file(AppState& state, const char* name, AppFileDone done);
 
 // [SECTION] the digit lab's data (app_assets.cpp) -------------------------------------------------------
 

@@ -109,6 +109,9 @@ enum class Workspace : int { Lessons = 0, DigitLab = 1 };
 enum class Theme : int { Dark = 0, Light = 1, HighContrast = 2 };
 
 struct AppState {
+  // The app's own state (app_init). setState applies a partial to a copy and keeps the copy only if
+  // every field was good; a fetch started while the copy was built answers this one (app_fetch_file).
+  AppState* live = nullptr;
   long long frame = 0;
   double time_s = 0;
   float ui_scale = 1.0f;                  // presentation scale (x1, x1.5, x2): fonts and cells

@@ -22,11 +22,10 @@ namespace {
 constexpr const char* kProgressKey = "convscope.course.progress";
 
 // A file of the lessons folder: embedded (desktop, "lessons/<name>"), else fetched beside the page.
-template <class Done>
-void load_course_file(const std::string& name, Done done) {
-  const std::string path = "lessons/" + name;
-  if (EmbeddedAsset a = embedded_asset(path.c_str())) return done(a.data, a.size, std::string());
-  if (!platform_fetch_file(path.c_str(), done)) done(nullptr, 0, tr(S::course_err_no_lessons_build));
+void load_course_file(AppState& state, const std::string& name, AppFileDone done) {
+  app_load_file(state, ("lessons/" + name).c_str(), [done](AppState& state, const uint8_t* bytes, size_t size, const std::string& error) {
+    done(state, bytes, size, !bytes && error.empty() ? std::string(tr(S::course_err_no_lessons_build)) : error);
+  });
 }
 
 void progress_load(CourseState& C) {
@@ -106,7 +105,7 @@ void request_file(AppState& state, const CourseIndexEntry& e) {
   if (st == kCourseLoading || st == kCourseReady) return;
   st = kCourseLoading;
   const std::string id = e.id, file = e.file;
-  load_course_file(file, [&state, id, file](const uint8_t* bytes, size_t size, const std::string& error) {
+  load_course_file(state, file, [id, file](AppState& state, const uint8_t* bytes, size_t size, const std::string& error) {
     CourseFile& F = state.course.files[id];
     if (!bytes) {
       F.status = kCourseFailed;
@@ -157,9 +156,18 @@ void pump_want(AppState& state) {
 
 }  // namespace
 
+std::string course_language(const AppState& state) {
+  switch (state.languages.shown) {
+    case Language::Spanish: return "es";
+    case Language::German: return "de";
+    case Language::Chinese: return "zh";
+    default: return "";
+  }
+}
+
 std::string course_text(const AppState& state, const CourseLesson& lesson, const std::string& key) {
-  const std::string& en = lesson.text(key);
-  return state.language == Language::Pseudo ? pseudo_localise(en) : en;
+  if (state.language == Language::Pseudo) return pseudo_localise(lesson.text(key));
+  return lesson.text(key, course_language(state));
 }
 
 json course_app_state(const AppState& state) { return json::parse(app_state_json(state), nullptr, false); }
@@ -168,7 +176,7 @@ void course_request_index(AppState& state) {
   CourseState& C = state.course;
   if (C.index_status == kCourseLoading || C.index_status == kCourseReady) return;
   C.index_status = kCourseLoading;
-  load_course_file("index.json", [&state](const uint8_t* bytes, size_t size, const std::string& error) {
+  load_course_file(state, "index.json", [](AppState& state, const uint8_t* bytes, size_t size, const std::string& error) {
     CourseState& C = state.course;
     if (!bytes) {
       C.index_status = kCourseFailed;
@@ -382,7 +390,7 @@ std::string course_lessons_json(AppState& state) {
   for (const CourseIndexEntry& e : C.index.lessons) {
     json numbers = json::array();
     for (int n : e.chapter_numbers) numbers.push_back(n);
-    json o = {{"id", e.id}, {"title", C.index.title_of(e)}, {"file", e.file}, {"chapter_numbers", numbers}};
+    json o = {{"id", e.id}, {"title", C.index.title_of(e, course_language(state))}, {"file", e.file}, {"chapter_numbers", numbers}};
     const CourseFile& F = C.files[e.id];
     if (F.lesson) {
       o["title"] = course_text(state, *F.lesson, F.lesson->title);

@@ -36,6 +36,8 @@ void course_progress_reset(AppState& state);
 void course_record_clip(AppState& state);
 // The text of a lesson string key in the UI language (the pseudo language derived from English).
 std::string course_text(const AppState& state, const CourseLesson& lesson, const std::string& key);
+// The lesson files' code of the language the UI shows ("es", "de", "zh"; "" for English).
+std::string course_language(const AppState& state);
 // The current state() as JSON (what the predicates read).
 nlohmann::json course_app_state(const AppState& state);
 

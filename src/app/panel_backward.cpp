@@ -330,6 +330,12 @@ void draw_edit(AppState& state) {
 void stepper_panel::draw_direction(AppState& state) {
   LessonState& L = state.lessons;
   int dir = L.backward.on ? 1 : 0;
+  // Beside the last control row when both buttons fit: a row less above the grids at projector scale.
+  const ImGuiStyle& st = ImGui::GetStyle();
+  const float both = 2 * (ImGui::GetFrameHeight() + st.ItemInnerSpacing.x) + st.ItemSpacing.x +
+                     ImGui::CalcTextSize(tr_label(S::bwd_direction_forward), nullptr, true).x +
+                     ImGui::CalcTextSize(tr_label(S::bwd_direction_backward), nullptr, true).x;
+  same_line_if_fits(both);
   ImGui::RadioButton(tr_label(S::bwd_direction_forward), &dir, 0);
   record_item_rect(state, "stepper.direction-forward");
   ImGui::SameLine();

@@ -325,9 +325,12 @@ PadCanvas draw_pad_input(AppState& state) {
   // The step column's pictures, the pad's size limits and the brush slider grow with the presentation scale.
   const float u = state.ui_scale, step_cell = 66.0f * u;
   const float steps_w = 2 * step_cell + 12.0f * u;
-  // A narrow pane (a phone, a tablet's half) stacks the steps under a pad as wide as the pane.
+  // A narrow pane stacks the steps under a pad as wide as the pane: on a phone or a tablet's half as
+  // soon as a finger-sized pad would not fit beside them; with a mouse (a projector's scale) only when
+  // the smallest pad would not.
   const float avail_w = ImGui::GetContentRegionAvail().x;
-  const bool stacked = avail_w - steps_w - 8.0f * u < 280.0f * u;
+  const float min_beside = (touch_layout_active(state) ? 280.0f : 200.0f) * u;
+  const bool stacked = avail_w - steps_w - 8.0f * u < min_beside;
   float pad_size = stacked ? std::clamp(avail_w, 120.0f, 560.0f * u)
                                  : std::clamp(avail_w - steps_w - 8.0f * u, 200.0f * u, 360.0f * u);
   DrawPad& pad = lab.pad;

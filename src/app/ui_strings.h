@@ -604,7 +604,6 @@ namespace cs::app {
   X(stepper_caption_pointwise_out, "pointwise out ch%d") \
   X(stepper_caption_overlap, "overlap count (stamps per cell)") \
   /* [training digits notice (app.cpp)] */ \
-  X(notice_no_training_digits_build, "this build has no training digits") \
   /* [digit lab: opened weights, the photo on the pad, the empty pad, the SE pass while training */ \
   /*  (digit_lab.cpp, panel_prediction.cpp, panel_draw_pad.cpp, panel_se_weights.cpp)] */ \
   X(notice_weights_loaded, "Loaded weights %s: DigitNet predicts with them now.") \
