@@ -6,6 +6,7 @@
 #include "app.h"
 #include "course_check.h"
 #include "course_player.h"
+#include "languages.h"
 #include "platform_api.h"
 #include "ui_strings.h"
 
@@ -180,6 +181,11 @@ void course_state_json(const AppState& state, json& out) {
                    {"explain", done && !T.explain.empty() ? course_text(state, L, T.explain) : ""},
                    {"solution", T.solution}};
     }
+    // The lesson's words in the language shown that the font cannot draw ("<key> U+XXXX").
+    json missing = json::array();
+    for (const auto& kv : L.strings)
+      if (unsigned cp = first_missing_glyph(course_text(state, L, kv.first))) missing.push_back(cs::fmt("%s U+%04X", kv.first.c_str(), cp));
+    l["glyphs_missing"] = missing;
     out["lesson"] = l;
   }
   const char* statuses[] = {"idle", "loading", "failed", "ready"};

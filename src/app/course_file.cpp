@@ -15,16 +15,32 @@ namespace cs::app {
 
 using nlohmann::json;
 
-const std::string& CourseLesson::text(const std::string& key) const {
+namespace {
+
+const std::string* translated(const CourseTranslations& t, const std::string& language, const std::string& key) {
+  if (language.empty()) return nullptr;
+  auto lang = t.find(language);
+  if (lang == t.end()) return nullptr;
+  auto it = lang->second.find(key);
+  return it == lang->second.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
+const std::string& CourseLesson::text(const std::string& key, const std::string& language) const {
   static const std::string none;
+  if (const std::string* t = translated(translations, language, key)) return *t;
   auto it = strings.find(key);
   return it == strings.end() ? none : it->second;
 }
 
-std::string CourseIndex::title_of(const CourseIndexEntry& e) const {
+std::string CourseIndex::title_of(const CourseIndexEntry& e, const std::string& language) const {
+  if (const std::string* t = translated(translations, language, e.title)) return *t;
   auto it = strings.find(e.title);
   return it == strings.end() ? e.title : it->second;
 }
+
+bool course_language_ok(const std::string& language) { return language == "es" || language == "de" || language == "zh"; }
 
 bool course_id_ok(const std::string& id) {
   if (id.empty() || id.size() > 40) return false;
@@ -173,18 +189,39 @@ json parse_json(const uint8_t* bytes, size_t size, const std::string& file, std:
   return j;
 }
 
-std::string read_strings(const json& j, const Where& w, std::map<std::string, std::string>* out) {
-  if (!j.contains("strings")) return "";
-  const json& s = j["strings"];
-  if (!s.is_object()) return w.fail("strings", tr(S::course_err_not_object));
+// An object of key -> text at `at` ("strings", "translations.es"). With `keys`, every key must be one
+// of them (a translation translates the file's own strings).
+std::string read_texts(const json& s, const Where& w, const std::string& at, const std::map<std::string, std::string>* keys,
+                       std::map<std::string, std::string>* out) {
+  if (!s.is_object()) return w.fail(at, tr(S::course_err_not_object));
   for (auto it = s.begin(); it != s.end(); ++it) {
-    const std::string field = "strings." + it.key().substr(0, 60);
+    const std::string field = at + "." + it.key().substr(0, 60);
     if (it.key().empty() || it.key().size() > 120) return w.fail(field, tr(S::course_err_bad_key));
+    if (keys && !keys->count(it.key())) return w.fail(field, cs::fmt(tr(S::course_err_no_string), it.key().substr(0, 60).c_str()));
     if (!it.value().is_string()) return w.fail(field, tr(S::course_err_not_string));
     const std::string why = course_text_problem(it.value().get<std::string>());
     if (!why.empty()) return w.fail(field, why);
     if (it.value().get<std::string>().size() > 4000) return w.fail(field, tr(S::course_err_text_long));
     (*out)[it.key()] = it.value().get<std::string>();
+  }
+  return "";
+}
+
+std::string read_strings(const json& j, const Where& w, std::map<std::string, std::string>* out) {
+  return j.contains("strings") ? read_texts(j["strings"], w, "strings", nullptr, out) : "";
+}
+
+// "translations": {"es": {...}, "de": {...}, "zh": {...}}, each a subset of "strings" (read first).
+std::string read_translations(const json& j, const Where& w, const std::map<std::string, std::string>& strings,
+                              CourseTranslations* out) {
+  if (!j.contains("translations")) return "";
+  const json& t = j["translations"];
+  if (!t.is_object()) return w.fail("translations", tr(S::course_err_not_object));
+  for (auto lang = t.begin(); lang != t.end(); ++lang) {
+    const std::string at = "translations." + lang.key().substr(0, 20);
+    if (!course_language_ok(lang.key())) return w.fail(at, tr(S::course_err_language));
+    const std::string e = read_texts(lang.value(), w, at, &strings, &(*out)[lang.key()]);
+    if (!e.empty()) return e;
   }
   return "";
 }
@@ -203,10 +240,11 @@ Result<CourseLesson> parse_course_lesson(const uint8_t* bytes, size_t size, cons
   if (!err.empty()) return Status::error(err);
   const Where w{file, ""};
   CourseLesson L;
-  err = unknown_fields(j, {"format", "id", "title", "chapters", "strings"}, w, "");
+  err = unknown_fields(j, {"format", "id", "title", "chapters", "strings", "translations"}, w, "");
   if (err.empty() && j.value("format", json()) != "convscope-lesson/1") err = w.fail("format", tr(S::course_err_format));
   if (err.empty()) err = id_field(j, "id", w, "id", &L.id);
   if (err.empty()) err = read_strings(j, w, &L.strings);
+  if (err.empty()) err = read_translations(j, w, L.strings, &L.translations);
   if (err.empty()) err = key_field(j, "title", false, L.strings, w, "", &L.title);
   if (err.empty() && (!j.contains("chapters") || !j["chapters"].is_array() || j["chapters"].empty() || j["chapters"].size() > 100))
     err = w.fail("chapters", tr(S::course_err_chapters));
@@ -251,9 +289,10 @@ Result<CourseIndex> parse_course_index(const uint8_t* bytes, size_t size, const 
   if (!err.empty()) return Status::error(err);
   const Where w{file, ""};
   CourseIndex I;
-  err = unknown_fields(j, {"format", "lessons", "strings"}, w, "");
+  err = unknown_fields(j, {"format", "lessons", "strings", "translations"}, w, "");
   if (err.empty() && j.value("format", json()) != "convscope-lessons-index/1") err = w.fail("format", tr(S::course_err_format));
   if (err.empty()) err = read_strings(j, w, &I.strings);
+  if (err.empty()) err = read_translations(j, w, I.strings, &I.translations);
   if (err.empty() && (!j.contains("lessons") || !j["lessons"].is_array() || j["lessons"].size() > 200))
     err = w.fail("lessons", tr(S::course_err_not_object_list));
   std::vector<std::string> ids;
@@ -329,6 +368,14 @@ std::string course_lesson_to_json(const CourseLesson& L) {
   json strings = json::object();
   for (const auto& [k, v] : L.strings) strings[k] = v;
   j["strings"] = strings;
+  if (!L.translations.empty()) {
+    json t = json::object();
+    for (const auto& [lang, texts] : L.translations) {
+      t[lang] = json::object();
+      for (const auto& [k, v] : texts) t[lang][k] = v;
+    }
+    j["translations"] = t;
+  }
   return j.dump(1);
 }
 

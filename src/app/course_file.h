@@ -41,6 +41,10 @@ struct CourseStep {
   CourseTask task;
 };
 
+// Optional translations of a file's "strings": language ("es", "de", "zh") -> key -> text. A key
+// without one shows in English.
+using CourseTranslations = std::map<std::string, std::map<std::string, std::string>>;
+
 struct CourseChapter {
   std::string id, title;  // title: string key
 };
@@ -50,8 +54,10 @@ struct CourseLesson {
   std::vector<CourseChapter> chapters;
   std::vector<CourseStep> steps;  // every chapter's steps, in order (CourseStep::chapter says whose)
   std::map<std::string, std::string> strings;  // key -> English text
-  // The text of a key in English ("" when missing: the validator makes sure none is).
-  const std::string& text(const std::string& key) const;
+  CourseTranslations translations;
+  // The text of a key in `language` ("es", "de", "zh") when the file translates it, else in English
+  // ("" when missing: the validator makes sure none is).
+  const std::string& text(const std::string& key, const std::string& language = "") const;
 };
 
 struct CourseIndexEntry {
@@ -62,8 +68,12 @@ struct CourseIndexEntry {
 struct CourseIndex {
   std::vector<CourseIndexEntry> lessons;
   std::map<std::string, std::string> strings;  // optional in the file
-  std::string title_of(const CourseIndexEntry& e) const;
+  CourseTranslations translations;
+  std::string title_of(const CourseIndexEntry& e, const std::string& language = "") const;
 };
+
+// The languages a lesson file may translate into: those of the UI's table.
+bool course_language_ok(const std::string& language);
 
 // The lesson file's bytes (at most kCourseFileMaxBytes) -> a lesson whose every field was checked:
 // format, ids, known fields only, types, string keys present, texts free of markup and control

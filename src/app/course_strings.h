@@ -74,6 +74,7 @@
   X(course_err_not_string_list, "must be a list of ids") \
   X(course_err_not_int_list, "must be a list of chapter numbers") \
   X(course_err_no_string, "\"%s\" is not a key of \"strings\"") \
+  X(course_err_language, "is not a language with a translation here (es, de or zh)") \
   X(course_err_bad_id, "must be 1 to 40 of a-z, 0-9 and -") \
   X(course_err_bad_key, "a key must have 1 to 120 characters") \
   X(course_err_duplicate_id, "this id is used twice") \

@@ -57,6 +57,10 @@ std::vector<ImWchar> ranges_of(Language lang) {
     r.push_back(static_cast<ImWchar>(cps[j]));
     i = j;
   }
+  // Chinese: also every glyph the subset font has in the CJK blocks (the lessons' translations add
+  // characters the table does not use; ImGui bakes only the code points the font holds).
+  if (lang == Language::Chinese)
+    for (ImWchar b : {0x2000, 0x206F, 0x3000, 0x303F, 0x4E00, 0x9FFF, 0xFF00, 0xFFEF}) r.push_back(b);
   r.push_back(0);
   return r;
 }
@@ -153,16 +157,19 @@ void language_menu_items(AppState& state) {
   }
 }
 
+unsigned first_missing_glyph(const std::string& text) {
+  const ImFont* font = ImGui::GetCurrentContext() ? ImGui::GetFont() : nullptr;
+  if (!font) return 0;
+  for (unsigned cp : code_points(text))
+    if (cp >= 0x20 && cp != 0x7F && (cp > 0xFFFF || !font->FindGlyphNoFallback(static_cast<ImWchar>(cp)))) return cp;
+  return 0;
+}
+
 std::vector<std::string> glyphs_missing(Language lang) {
   std::vector<std::string> out;
-  const ImFont* font = ImGui::GetCurrentContext() ? ImGui::GetFont() : nullptr;
-  if (!font) return out;
   for (int i = 0; i < kUiStringCount; ++i)
-    for (unsigned cp : code_points(drawn_part(ui_string(lang, static_cast<S>(i)))))
-      if (cp >= 0x20 && cp != 0x7F && (cp > 0xFFFF || !font->FindGlyphNoFallback(static_cast<ImWchar>(cp)))) {
-        out.push_back(cs::fmt("%s U+%04X", ui_string_name(static_cast<S>(i)), cp));
-        break;
-      }
+    if (unsigned cp = first_missing_glyph(drawn_part(ui_string(lang, static_cast<S>(i)))))
+      out.push_back(cs::fmt("%s U+%04X", ui_string_name(static_cast<S>(i)), cp));
   return out;
 }
 

@@ -38,6 +38,8 @@ void language_menu_items(AppState& state);
 // Ids of `lang`'s strings with a character the UI font (as built now) has no glyph for, with the
 // first such code point ("app_file U+6587"). Empty when everything renders.
 std::vector<std::string> glyphs_missing(Language lang);
+// The first code point of `text` the UI font has no glyph for (0 when every one renders).
+unsigned first_missing_glyph(const std::string& text);
 
 // state(): "language" (chosen), "language_shown", "language_status", "language_error",
 // "language_problems", "glyphs_missing" (for the language shown).

@@ -257,7 +257,7 @@ void course_menu(AppState& state) {
   if (C.index_status == kCourseLoading) ImGui::TextDisabled("%s", tr(S::course_loading));
   if (C.index_status == kCourseFailed) ImGui::TextWrapped("%s", C.index_error.c_str());
   for (const CourseIndexEntry& e : C.index.lessons) {
-    std::string label = C.index.title_of(e);
+    std::string label = C.index.title_of(e, course_language(state));
     const json* p = C.progress.contains(e.id) ? &C.progress[e.id] : nullptr;
     if (p && p->contains("done") && (*p)["done"].is_array() && !(*p)["done"].empty())
       label += "  " + cs::fmt(tr(S::course_tasks_done), static_cast<int>((*p)["done"].size()));

@@ -31,6 +31,7 @@ void edit_step(AppState& state, CourseStep& s) {
     const std::string why = course_text_problem(B.text_edit);
     if (why.empty() && !B.text_edit.empty()) {
       L.strings[s.text] = B.text_edit;
+      for (auto& lang : L.translations) lang.second.erase(s.text);  // they translated the old text
       course_builder_save(state);
     }
   }

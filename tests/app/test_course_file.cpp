@@ -1,6 +1,6 @@
 // test_course_file.cpp — guided lesson files: the bundled (and test) lessons parse and survive a
 // round trip through the builder's export; hostile files (malformed JSON, unknown fields, wrong
-// types, 2 MB+, markup, control characters, bad predicates, missing string keys) are refused with a
+// types, 2 MB+, markup, control characters, bad predicates, missing string keys, translations of unknown languages or keys) are refused with a
 // sentence naming the file, the step and the field; random mutations never crash the parser.
 #include <doctest/doctest.h>
 
@@ -226,4 +226,51 @@ TEST_CASE("course file: random mutations of a real lesson never crash, and error
     if (!r.is_ok()) CHECK(r.message().rfind("mutant.json", 0) == 0);
     else CHECK(parse(course_lesson_to_json(r.value())).is_ok());
   }
+}
+
+TEST_CASE("course file: translations of a lesson's strings, shown in the language asked for, English for the rest") {
+  json j = fixture();
+  const std::string title_key = j["title"].get<std::string>();
+  const std::string other_key = j["chapters"][0]["steps"][0]["text"].get<std::string>();
+  j["translations"] = {{"es", {{title_key, "Título en español"}}}, {"zh", {{title_key, "中文标题"}, {other_key, "第一步"}}}};
+  cs::Result<CourseLesson> r = parse(j.dump());
+  REQUIRE_MESSAGE(r.is_ok(), r.message());
+  const CourseLesson& L = r.value();
+  CHECK(L.text(title_key, "es") == "Título en español");
+  CHECK(L.text(title_key, "zh") == "中文标题");
+  CHECK(L.text(other_key, "zh") == "第一步");
+  CHECK(L.text(other_key, "es") == j["strings"][other_key].get<std::string>());  // not translated: English
+  CHECK(L.text(title_key, "de") == j["strings"][title_key].get<std::string>());  // no German at all
+  CHECK(L.text(title_key) == j["strings"][title_key].get<std::string>());
+  // The export keeps them.
+  cs::Result<CourseLesson> again = parse(course_lesson_to_json(L), "again.json");
+  REQUIRE_MESSAGE(again.is_ok(), again.message());
+  CHECK(again.value().text(other_key, "zh") == "第一步");
+
+  SUBCASE("refused: a language without a translation here, a key that is not one of the strings, markup, not text") {
+    json bad = fixture();
+    bad["translations"] = {{"fr", {{title_key, "Titre"}}}};
+    CHECK(has(refusal(bad), "field \"translations.fr\""));
+    bad["translations"] = {{"es", {{"no.such.key", "x"}}}};
+    CHECK(has(refusal(bad), "translations.es.no.such.key"));
+    bad["translations"] = {{"de", {{title_key, "<script>x</script>"}}}};
+    CHECK(has(refusal(bad), "translations.de"));
+    bad["translations"] = {{"de", {{title_key, 3}}}};
+    CHECK(has(refusal(bad), "must be a string"));
+    bad["translations"] = {{"de", "Titel"}};
+    CHECK(has(refusal(bad), "translations.de"));
+    bad["translations"] = json::array();
+    CHECK(has(refusal(bad), "translations"));
+  }
+}
+
+TEST_CASE("course index: titles translated, English for a language the index lacks") {
+  const std::string text = R"({"format": "convscope-lessons-index/1",
+    "lessons": [{"id": "a", "file": "a.json", "title": "a.title"}],
+    "strings": {"a.title": "1. First"}, "translations": {"de": {"a.title": "1. Erste"}}})";
+  cs::Result<CourseIndex> r = parse_course_index(reinterpret_cast<const uint8_t*>(text.data()), text.size(), "index.json");
+  REQUIRE_MESSAGE(r.is_ok(), r.message());
+  CHECK(r.value().title_of(r.value().lessons[0], "de") == "1. Erste");
+  CHECK(r.value().title_of(r.value().lessons[0], "es") == "1. First");
+  CHECK(r.value().title_of(r.value().lessons[0]) == "1. First");
 }

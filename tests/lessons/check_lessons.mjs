@@ -87,6 +87,25 @@ function numbersIn(s) {
   return (s.match(/-?\d[\d,]*(\.\d+)?/g) ?? []).map((x) => Number(x.replace(/,/g, ''))).filter((x) => Math.abs(x) >= 10 || !Number.isInteger(x));
 }
 
+// The translations a bundled lesson (or the index) carries: every string in each of the UI's other
+// languages, as text, and every number of two or more digits (or with a decimal point) of the English
+// kept as written, so no value or formula is lost in translation.
+const LANGUAGES = ['es', 'de', 'zh'];
+function checkTranslations(file, doc) {
+  const strings = doc.strings ?? {};
+  for (const code of Object.keys(doc.translations ?? {})) if (!LANGUAGES.includes(code)) fail(file, `translations.${code}: not a language of the UI`);
+  for (const code of LANGUAGES) {
+    const t = doc.translations?.[code] ?? {};
+    for (const [k, en] of Object.entries(strings)) {
+      const where = `${file} translations.${code}.${k}`;
+      if (typeof t[k] !== 'string' || !t[k].trim()) { fail(where, 'missing'); continue; }
+      if (/<[A-Za-z/!?]|&#?[A-Za-z0-9]+;|[\u0000-\u0008\u000b-\u001f\u007f]/.test(t[k])) fail(where, 'holds markup or a control character');
+      for (const n of en.match(/\d+\.\d+|\d{2,}/g) ?? []) if (!t[k].includes(n)) fail(where, `the English number ${n} is not in it`);
+    }
+    for (const k of Object.keys(t)) if (!(k in strings)) fail(`${file} translations.${code}.${k}`, 'translates no string of the file');
+  }
+}
+
 function checkLessonShape(file, L, seenIds) {
   if (L.format !== 'convscope-lesson/1') fail(file, `format is ${JSON.stringify(L.format)}, not "convscope-lesson/1"`);
   if (!ID.test(L.id ?? '')) fail(file, `id ${JSON.stringify(L.id)} is not [a-z0-9-]{1,40}`);
@@ -122,11 +141,12 @@ function checkLessonShape(file, L, seenIds) {
       if (!['do', 'predict', 'pick'].includes(t.kind)) fail(where, `task kind ${JSON.stringify(t.kind)}`);
       const perr = validatePredicate(t.check, t.kind);
       if (perr) fail(where, `check: ${perr}`);
-      for (const k of Object.keys(t)) if (!['kind', 'prompt', 'check', 'hint', 'explain'].includes(k)) fail(where, `unknown task field ${k}`);
+      for (const k of Object.keys(t)) if (!['kind', 'prompt', 'check', 'hint', 'explain', 'solution'].includes(k)) fail(where, `unknown task field ${k}`);
       if (solutions[L.id]?.[step.id] !== undefined && t.kind !== 'do') fail(where, 'a solution for a task that is not a do task');
     }
   }
   for (const k of Object.keys(strings)) if (!used.has(k)) fail(file, `string ${k} is not used by any step`);
+  checkTranslations(file, L);
 }
 
 // [SECTION] live checks --------------------------------------------------------------------------------
@@ -181,7 +201,7 @@ function checkStepLive(file, L, step, index) {
     else if (t.kind === 'do' && !st.lesson.task.feedback) fail(where, 'a do task still to do shows no feedback');
   }
   let solved = null;
-  const solution = solutions[L.id]?.[step.id];
+  const solution = t.solution ?? solutions[L.id]?.[step.id];  // the lesson's own "Show me", else a known one
   if (t.kind === 'do' && solution !== undefined) {
     const r2 = openStep(L, step, index, [solution]);
     if (r2.error) fail(where, `solution refused: ${r2.error}`);
@@ -251,6 +271,7 @@ const probe = runApp({ lesson: { id: index.lessons[0].id, step: 0 } }, 4);
 const player = !probe.error && probe.state.lesson?.id === index.lessons[0].id && !args.includes('--raw');
 console.log(player ? 'steps opened through the lesson player' : `steps applied as plain states (${probe.error || 'no lesson player'})`);
 if (index.format !== 'convscope-lessons-index/1') fail('index.json', `format ${JSON.stringify(index.format)}`);
+checkTranslations('index.json', index);
 const chaptersSeen = new Set();
 const seenIds = new Set();
 let steps = 0;

@@ -1,11 +1,36 @@
 // test_languages.mjs — Spanish, German and Simplified Chinese in the real page: chosen from View >
 // Language with the mouse, fetched only then (the first load asks for no language file and no font),
 // every string drawable (the app checks each string of the table against the font atlas as built:
-// state().glyphs_missing), every panel photographed in each language, the choice remembered on reload,
-// and a first visit following the browser's language.
-import { LOW_RES, assert, clickItem, frames, items, openApp, savePictures, setState, state } from './harness.mjs';
+// state().glyphs_missing), every bundled lesson in each language with all its glyphs, every panel
+// photographed in each language, the choice remembered on reload, and a first visit following the
+// browser's language.
+import { LOW_RES, ROOT, assert, clickItem, frames, items, openApp, savePictures, setState, state } from './harness.mjs';
+import fs from 'node:fs';
 import path from 'node:path';
 import { ARTIFACTS } from './harness.mjs';
+
+const CODE = { spanish: 'es', german: 'de', chinese: 'zh' };
+const LESSONS = path.join(ROOT, 'assets/lessons');
+
+// Every bundled lesson opened in the language shown: its title, the first step's text and the menu's
+// title are the file's translations, and the font draws every string of the lesson (glyphs_missing).
+async function checkLessonsIn(page, name) {
+  const index = JSON.parse(fs.readFileSync(path.join(LESSONS, 'index.json'), 'utf8'));
+  const listed = await page.evaluate(() => window.ConvScope.lessons());
+  for (const entry of index.lessons) {
+    const file = JSON.parse(fs.readFileSync(path.join(LESSONS, entry.file), 'utf8'));
+    const t = file.translations[CODE[name]];
+    await setState(page, { lesson: { id: entry.id, step: 0 } });
+    const l = (await waitFor(page, `${name}: lesson ${entry.id}`, (x) => x.lesson && x.lesson.id === entry.id)).lesson;
+    const first = file.chapters[0].steps[0];
+    assert(l.title === t[file.title] && l.text === t[first.text], `${name} ${entry.id}: ${JSON.stringify({ title: l.title, text: l.text.slice(0, 80) })}`);
+    assert(l.glyphs_missing.length === 0, `${name} ${entry.id}: strings with a missing glyph: ${l.glyphs_missing.slice(0, 10).join(', ')}`);
+    const menu = listed.find((x) => x.id === entry.id);
+    assert(menu && menu.title === index.translations[CODE[name]][entry.title], `${name}: the Course menu's title of ${entry.id}: ${menu && menu.title}`);
+  }
+  await setState(page, { lesson: null });
+  await frames(page, 2);
+}
 
 const LANGS = [
   { name: 'spanish', item: 'menu.language.spanish', file: 'File', expect: 'Archivo', play: 'Reproducir', font: false },
@@ -55,6 +80,7 @@ export function languagesTests(ctx) {
         assert(s.ui_sample.menu_file === L.expect && s.ui_sample.stepper_play === L.play, `${L.name} on screen: ${JSON.stringify(s.ui_sample)}`);
         assert(s.glyphs_missing.length === 0, `${L.name}: strings with a missing glyph: ${s.glyphs_missing.slice(0, 20).join(', ')}`);
         assert(s.language_problems === '', `${L.name}: the file's problems: ${s.language_problems}`);
+        await checkLessonsIn(page, L.name);
         assert(requests.some((r) => r.endsWith(`/lang-${L.name === 'spanish' ? 'es' : L.name === 'german' ? 'de' : 'zh'}.json`)), `${L.name}: its file was fetched`);
         assert(requests.some((r) => r.endsWith('/lang-zh-font.ttf')) === (L.font || LANGS.indexOf(L) > 2), `${L.name}: the CJK font is fetched only for Chinese`);
         // The mirror follows the language too (document lang and text).
