@@ -1,9 +1,10 @@
 // a11y.js — the page's accessible side of the canvas (linked with --post-js after hook.js):
 //   #cs-a11y  the screen-reader mirror: one <section> per visible panel with its title (<h2>), its
 //             content as text in a polite live region, and buttons that press the app's own buttons
-//             (cs_a11y_press). The app sends the text only when it changed (a11y_mirror.h's format:
-//             "S\tid\ttitle", "L\ttext", "B\tid\tlabel" lines); unchanged sections are left untouched
-//             so a screen reader announces only what changed.
+//             (cs_a11y_press), and text fields whose button sends "<id>=<text>" (a lesson's answer).
+//             The app sends the text only when it changed (a11y_mirror.h's format: "S\tid\ttitle",
+//             "L\ttext", "B\tid\tlabel", "I\tid\tlabel\tbutton" lines); unchanged sections are left
+//             untouched so a screen reader announces only what changed.
 //   Tab       leaves the canvas when the app does not use it (cs_a11y_wants_tab), so keyboard users
 //             reach the mirror's buttons and the browser; Shift+Tab comes back.
 //   ConvScope.a11y()  the mirror's text as the app builds it now, for tests.
@@ -18,9 +19,10 @@
     var out = [], cur = null;
     text.split('\n').forEach(function (row) {
       var f = row.split('\t');
-      if (f[0] === 'S') out.push(cur = {id: f[1], title: f[2] || '', lines: [], buttons: []});
+      if (f[0] === 'S') out.push(cur = {id: f[1], title: f[2] || '', lines: [], buttons: [], inputs: []});
       else if (cur && f[0] === 'L') cur.lines.push(f.slice(1).join(' '));
       else if (cur && f[0] === 'B') cur.buttons.push({id: f[1], label: f[2] || f[1]});
+      else if (cur && f[0] === 'I') cur.inputs.push({id: f[1], label: f[2] || f[1], button: f[3] || 'OK'});
     });
     return out;
   }
@@ -39,10 +41,32 @@
     var lines = document.createElement('div');
     lines.className = 'cs-a11y-lines';
     lines.setAttribute('aria-live', 'polite');
+    var inputs = document.createElement('div');
+    inputs.className = 'cs-a11y-inputs';
     var buttons = document.createElement('div');
     buttons.className = 'cs-a11y-buttons';
-    el.appendChild(h); el.appendChild(lines); el.appendChild(buttons);
-    return {el: el, title: h, lines: lines, linesText: null, buttons: buttons, buttonsKey: null};
+    el.appendChild(h); el.appendChild(lines); el.appendChild(inputs); el.appendChild(buttons);
+    return {el: el, title: h, lines: lines, linesText: null, inputs: inputs, inputsKey: null, buttons: buttons, buttonsKey: null};
+  }
+
+  // A labelled text field and its button, in a form (Enter submits): sends "<id>=<text>".
+  function buildInput(sectionId, f) {
+    var form = document.createElement('form');
+    var label = document.createElement('label');
+    var input = document.createElement('input');
+    input.type = 'text';
+    input.id = 'cs-a11y-' + sectionId + '-' + f.id.replace(/[^a-z0-9-]/gi, '-');
+    label.htmlFor = input.id;
+    label.textContent = f.label;
+    var button = document.createElement('button');
+    button.type = 'submit';
+    button.textContent = f.button;
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      press(f.id + '=' + input.value);
+    });
+    form.appendChild(label); form.appendChild(input); form.appendChild(button);
+    return form;
   }
 
   Module.csA11yPublish = function (text) {
@@ -56,6 +80,12 @@
         sec.linesText = linesText;
         sec.lines.textContent = '';
         s.lines.forEach(function (l) { var p = document.createElement('p'); p.textContent = l; sec.lines.appendChild(p); });
+      }
+      var inputsKey = JSON.stringify(s.inputs);
+      if (sec.inputsKey !== inputsKey) {  // a new question: a new field (an unchanged one keeps what is typed)
+        sec.inputs.textContent = '';
+        s.inputs.forEach(function (f) { sec.inputs.appendChild(buildInput(s.id, f)); });
+        sec.inputsKey = inputsKey;
       }
       var key = JSON.stringify(s.buttons);
       if (sec.buttonsKey !== key) {  // labels change (Play/Pause): keep the focused button's element

@@ -1,7 +1,8 @@
-// a11y_mirror.cpp — the screen-reader mirror (a11y_mirror.h): each visible panel written out as the
-// lines a screen reader reads, from the engine results the panels draw (never recomputed here: the
-// stepper's cached result and arithmetic, the output-size formulas the panel also asks for, the
-// im2col view's shapes, the network's softmax, the SE statistics); the mirror's buttons; Alt/F10.
+// a11y_mirror.cpp — the screen-reader mirror (a11y_mirror.h): the guided lesson's step and each
+// visible panel written out as the lines a screen reader reads, from the engine results the panels
+// draw (never recomputed here: the stepper's cached result and arithmetic, the output-size formulas
+// the panel also asks for, the im2col view's shapes, the network's softmax, the SE statistics); the
+// mirror's buttons and answer field; Alt/F10.
 #include "a11y_mirror.h"
 
 #include <algorithm>
@@ -9,6 +10,8 @@
 #include <cstring>
 
 #include "app.h"
+#include "course_check.h"
+#include "course_player.h"
 #include "digit_lab_model.h"
 #include "imgui.h"
 #include "imgui_internal.h"  // NavWindow: which window had the keys before Alt opened the menu
@@ -45,7 +48,38 @@ struct Writer {
     }
   }
   void button(const char* id, const std::string& label) { out += "B\t" + std::string(id) + "\t" + field(label) + "\n"; }
+  // A text field whose value the page sends with its button as "<id>=<value>".
+  void input(const char* id, const std::string& label, const std::string& button) {
+    out += "I\t" + std::string(id) + "\t" + field(label) + "\t" + field(button) + "\n";
+  }
 };
+
+// [SECTION] the guided lesson --------------------------------------------------------------------------
+
+void course_lines(const AppState& state, Writer& w) {
+  const CourseState& C = state.course;
+  const CourseLesson& L = *C.lesson;
+  const CourseStep& s = L.steps[static_cast<size_t>(C.step)];
+  w.section("course", course_text(state, L, L.title));
+  w.line(course_text(state, L, L.chapters[static_cast<size_t>(s.chapter)].title) + ": " +
+         cs::fmt(tr(S::course_step_of), C.step + 1, static_cast<int>(L.steps.size())));
+  w.line(course_text(state, L, s.text));
+  if (!C.step_error.empty()) w.line(C.step_error);
+  if (s.has_task) {
+    const CourseTask& T = s.task;
+    w.line(course_text(state, L, T.prompt));
+    if (C.done) {
+      w.line(tr(S::course_done));
+      if (!T.explain.empty()) w.line(course_text(state, L, T.explain));
+    } else if (!C.feedback.empty() && (T.kind == "do" || C.attempts > 0)) {
+      w.line(T.hint.empty() ? C.feedback : C.feedback + " " + course_text(state, L, T.hint));
+    }
+    if (!C.done && T.kind != "do") w.input("course.answer", course_text(state, L, T.prompt), shown(S::course_check));
+    if (!C.done && !T.solution.is_null()) w.button("course.show-me", shown(S::course_show_me));
+  }
+  w.button("course.back", shown(S::course_back));
+  w.button("course.next", shown(S::course_next));
+}
 
 // [SECTION] the lessons --------------------------------------------------------------------------------
 
@@ -198,6 +232,7 @@ std::string a11y_mirror_text(const AppState& state) {
   w.line(tr(S::a11y_keys_hint));
   w.button("workspace.lessons", shown(S::app_lessons));
   w.button("workspace.digit-lab", shown(S::app_digit_lab));
+  if (state.course.lesson && state.course.show_panel) course_lines(state, w);  // the step says what to look at first
   if (state.workspace == Workspace::Lessons) {
     const LessonState& L = state.lessons;
     if (L.show_stepper) stepper_lines(state, w);
@@ -216,7 +251,12 @@ std::string a11y_mirror_press(AppState& state, const std::string& id) {
   const int n = std::max(1, L.result.steps);
   auto step_to = [&](int t) { L.position = std::clamp(t, 0, n - 1); };
   const bool lessons = state.workspace == Workspace::Lessons && L.show_stepper && L.result.valid;
-  if (id == "workspace.lessons") state.workspace = Workspace::Lessons;
+  const bool course = state.course.lesson && state.course.show_panel;
+  if (course && id.rfind("course.answer=", 0) == 0) course_answer(state, course_parse_answer(id.substr(14)));
+  else if (course && id == "course.back") course_prev(state);
+  else if (course && id == "course.next") course_next(state);
+  else if (course && id == "course.show-me") course_show_me(state);
+  else if (id == "workspace.lessons") state.workspace = Workspace::Lessons;
   else if (id == "workspace.digit-lab") {
     state.workspace = Workspace::DigitLab;
     app_lab_assets(state, 1);

@@ -22,10 +22,12 @@ struct A11yState {
 };
 
 // The mirror as lines: "S\t<id>\t<title>" opens a section, "L\t<text>" is a line of it,
-// "B\t<id>\t<label>" a button in it. Tabs and newlines inside texts are replaced by spaces.
+// "B\t<id>\t<label>" a button in it, "I\t<id>\t<label>\t<button label>" a text field with its button
+// (pressed as "<id>=<the text>": a lesson's answer). Tabs and newlines inside texts become spaces.
 std::string a11y_mirror_text(const AppState& state);
 
-// A mirror button pressed: the same change as the panel's button with that name ("stepper.play").
+// A mirror button pressed: the same change as the panel's button with that name ("stepper.play";
+// "course.answer=12" checks the answer 12, as the lesson panel's Check).
 // Returns "" or why nothing happened (an unknown or unavailable button), in words.
 std::string a11y_mirror_press(AppState& state, const std::string& id);
 

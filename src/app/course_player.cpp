@@ -156,6 +156,17 @@ void pump_want(AppState& state) {
 
 }  // namespace
 
+void course_show_me(AppState& state) {
+  CourseState& C = state.course;
+  if (!C.lesson || C.done) return;
+  const CourseStep& s = C.lesson->steps[static_cast<size_t>(C.step)];
+  if (!s.has_task || s.task.solution.is_null()) return;
+  const std::string err = app_set_state(state, s.task.solution.dump());
+  if (!err.empty())
+    app_notice(state, C.step_error = cs::fmt(tr(S::course_err_step_field), C.source_name.c_str(), s.id.c_str(), "task.solution", err.c_str()));
+  C.next_check_s = 0;
+}
+
 std::string course_language(const AppState& state) {
   switch (state.languages.shown) {
     case Language::Spanish: return "es";

@@ -31,6 +31,8 @@ void course_next(AppState& state);          // PageDown: the step's next animati
 void course_prev(AppState& state);
 void course_close(AppState& state);
 void course_answer(AppState& state, const nlohmann::json& answer);  // a predict/pick answer
+// A do task's "Show me": applies the task's own solution (a refused one becomes the step's error).
+void course_show_me(AppState& state);
 void course_progress_reset(AppState& state);
 // Records the step's animation (or the stepper playing) as a WebM clip (panel_course.cpp).
 void course_record_clip(AppState& state);

@@ -101,11 +101,7 @@ void draw_task(AppState& state, const CourseLesson& L, const CourseStep& s) {
     if (C.attempts > 0) ImGui::TextDisabled(tr(S::course_attempts), C.attempts);
   }
   if (!C.done && !T.solution.is_null()) {  // a do task the lesson can demonstrate
-    if (ImGui::SmallButton(tr_label(S::course_show_me))) {
-      const std::string err = app_set_state(state, T.solution.dump());
-      if (!err.empty()) app_notice(state, C.step_error = cs::fmt(tr(S::course_err_step_field), C.source_name.c_str(), s.id.c_str(), "task.solution", err.c_str()));
-      C.next_check_s = 0;
-    }
+    if (ImGui::SmallButton(tr_label(S::course_show_me))) course_show_me(state);
     record_item_rect(state, "course.show-me");
   }
 }

@@ -1,6 +1,7 @@
 // test_a11y.mjs — the page for everyone: axe-core finds no violation in the page's DOM (with the
 // screen-reader mirror filled); the mirror reads out the stepper and the prediction and changes with
-// them; its buttons work from the keyboard; Tab leaves the canvas and Shift+Tab comes back; Alt and
+// them, and a guided lesson's step, task and feedback (its answer field checks what is typed); its
+// buttons work from the keyboard; Tab leaves the canvas and Shift+Tab comes back; Alt and
 // F10 open the menu bar; the page starts with the focus on the stepper; prefers-reduced-motion slows
 // the training maps; at 200% zoom every panel stays inside the window.
 import fs from 'node:fs';
@@ -154,6 +155,38 @@ export function a11yTests(ctx) {
       await page.evaluate(() => document.getElementById('canvas').focus());
       await press(page, 'Tab');
       assert(await focused(page) !== 'canvas', 'in the digit lab Tab leaves the canvas at once');
+      assert(errors.length === 0, `console errors: ${errors.join('\n')}`);
+    } },
+
+    { name: 'a11y: a guided lesson in the mirror: the step, its task and the feedback read out; an answer typed in its field is checked; Next moves on', fn: async () => {
+      const { page, errors } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES });
+      await page.evaluate(() => window.ConvScope.lessons());
+      await setState(page, { lesson: { id: 'c01-what-conv', step: 0 } });
+      const lesson = (await waitFor(page, 'the lesson', (s) => s.lesson && s.lesson.task)).lesson;
+      assert(lesson.task.kind === 'predict' && lesson.task.check.answer.equals_path, `a predict task first: ${JSON.stringify(lesson.task)}`);
+      let text = await mirrorChanged(page, 'course', '', 'the lesson');
+      assert(text.includes(lesson.text) && text.includes(lesson.task.prompt), `the mirror reads the step and its task: ${text}`);
+      // The engine's value the task compares with (a path such as "stepper.output_values[4]").
+      const right = await page.evaluate((p) => p.split(/\.|\[|\]/).filter(Boolean).reduce((o, k) => o[k], window.ConvScope.state()), lesson.task.check.answer.equals_path);
+      // The student's way: Tab to the field, type, Enter (a wrong answer first).
+      const field = '#cs-a11y-course input';
+      await page.focus(field);
+      await page.keyboard.type(String(right + 3));
+      await page.keyboard.press('Enter');
+      const wrong = (await waitFor(page, 'the wrong answer checked', (s) => s.lesson.task.attempts === 1, 5000)).lesson.task;
+      assert(!wrong.done && wrong.feedback, `wrong answer: ${JSON.stringify(wrong)}`);
+      text = await mirrorChanged(page, 'course', text, 'the feedback');
+      assert(text.includes(wrong.feedback.split(' ')[0]), `the mirror reads the feedback: ${text}`);
+      await page.fill(field, String(right));
+      await page.focus(field);
+      await page.keyboard.press('Enter');
+      await waitFor(page, 'the right answer', (s) => s.lesson.task.done, 5000);
+      text = await mirrorChanged(page, 'course', text, 'the task done');
+      const v = await axeViolations(page);
+      assert(v.length === 0, `axe with the lesson in the mirror: ${v.join('\n')}`);
+      await page.focus('#cs-a11y-course button[data-cs-id="course.next"]');  // (the mirror shows itself when focused)
+      await page.keyboard.press('Enter');
+      await waitFor(page, 'Next in the mirror', (s) => s.lesson.step === 1, 5000);
       assert(errors.length === 0, `console errors: ${errors.join('\n')}`);
     } },
 
