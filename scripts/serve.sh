@@ -6,6 +6,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 bash scripts/setup.sh
 export EM_CONFIG=$ROOT/.cache/emscripten/config NODE_PATH=/usr/share/nodejs
+# Debian's emcc runs "python3" from PATH: a version manager's shim there (pyenv) costs every one of
+# the build's hundreds of emcc calls its start-up; Debian's own python3 is what emscripten depends on.
+[ -z "${EMSDK_PYTHON:-}" ] && [ -x /usr/bin/python3 ] && export EMSDK_PYTHON=/usr/bin/python3
 cmake --preset web >/dev/null
 cmake --build --preset web -j"$(nproc)" --target convscope_web convscope_single
 PORT=${PORT:-8080}

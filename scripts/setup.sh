@@ -130,6 +130,9 @@ if [ ! -f "$EMCFG" ]; then
   mv "$EMCFG.tmp" "$EMCFG"
 fi
 export EM_CONFIG=$EMCFG
+# Debian's emcc runs "python3" from PATH: a version manager's shim there (pyenv) costs every one of
+# the build's hundreds of emcc calls its start-up; Debian's own python3 is what emscripten depends on.
+[ -z "${EMSDK_PYTHON:-}" ] && [ -x /usr/bin/python3 ] && export EMSDK_PYTHON=/usr/bin/python3
 
 # ---------------------------------------------------------------------------------------------
 # [4] SDL2 for wasm, built once with SDL's own CMake (-sUSE_SDL=2 would download; TOOLCHAIN.md).

@@ -17,6 +17,9 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 bash scripts/setup.sh || { echo "setup failed (its last lines above say what and where its log is)"; echo "steps: 0 passed, 1 failed"; exit 1; }
 export EM_CONFIG=$ROOT/.cache/emscripten/config NODE_PATH=/usr/share/nodejs
+# Debian's emcc runs "python3" from PATH: a version manager's shim there (pyenv) costs every one of
+# the build's hundreds of emcc calls its start-up; Debian's own python3 is what emscripten depends on.
+[ -z "${EMSDK_PYTHON:-}" ] && [ -x /usr/bin/python3 ] && export EMSDK_PYTHON=/usr/bin/python3
 JOBS=${JOBS:-$(nproc)}
 ALL_STEPS="native sanitize web browser desktop fuzz"
 STEPS=${CS_STEPS:-$ALL_STEPS}
