@@ -130,6 +130,7 @@ void app_frame(AppState& state) {
   draw_metrics(state);
   draw_help(state);
   touch_draw_notice(state);
+  course_hold_locks(state);  // a locked setting changed by a panel this frame goes back
   course_frame_end(state);  // the lesson panel and its overlays, above every panel
   a11y_frame(state);  // the screen-reader mirror of what was drawn; Alt/F10 for the next menu bar
   if (!state.lessons.link_started) sync_link(state);  // frame 1: open the link in the address bar

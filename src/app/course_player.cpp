@@ -320,10 +320,42 @@ void pump(AppState& state) {
 
 }  // namespace
 
+bool course_locks(const AppState& state, const char* item_id) {
+  const CourseState& C = state.course;
+  if (!C.lesson) return false;
+  const std::vector<std::string>& lock = C.lesson->steps[static_cast<size_t>(C.step)].lock;
+  return std::find(lock.begin(), lock.end(), item_id) != lock.end();
+}
+
+void course_hold_locks(AppState& state) {
+  CourseState& C = state.course;
+  if (!C.lesson) return;
+  StepperConfig& now = state.lessons.config;
+  const StepperConfig& was = C.config_at_frame_start;
+  bool held = false;
+  auto hold = [&held](auto& field, const auto& before) {
+    if (!(field == before)) {
+      field = before;
+      held = true;
+    }
+  };
+  for (const std::string& id : C.lesson->steps[static_cast<size_t>(C.step)].lock) {
+    if (id == "stepper.mode") hold(now.mode, was.mode);
+    else if (id == "stepper.size") { hold(now.H, was.H); hold(now.W, was.W); }
+    else if (id == "stepper.ksize") { hold(now.KH, was.KH); hold(now.KW, was.KW); }
+    else if (id == "stepper.stride") hold(now.stride, was.stride);
+    else if (id == "stepper.padding" || id == "output-size.same") hold(now.padding, was.padding);
+    else if (id == "stepper.dilation") hold(now.dilation, was.dilation);
+    else if (id == "stepper.channels") hold(now.C, was.C);
+  }
+  if (held) app_notice(state, tr(S::course_locked_notice));
+}
+
 void course_frame_begin(AppState& state) {
   CourseState& C = state.course;
   pump(state);
   if (!C.lesson) return;
+  C.config_at_frame_start = state.lessons.config;
   const CourseStep& s = C.lesson->steps[static_cast<size_t>(C.step)];
   // A do task: re-checked against the app's state a few times a second until it is done.
   if (s.has_task && s.task.kind == "do" && !C.done && state.time_s >= C.next_check_s) {

@@ -17,6 +17,13 @@ namespace cs::app {
 // pick mode) on the stepper's input cells. After them: the lesson's windows and overlays.
 void course_frame_begin(AppState& state);
 void course_frame_end(AppState& state);   // panel_course.cpp
+// True when the open step locks the control `item_id` ("stepper.padding"): drawn disabled, so neither
+// a click nor the keyboard changes it.
+bool course_locks(const AppState& state, const char* item_id);
+// After the panels: a locked stepper setting changed during this frame (by another panel showing the
+// same geometry, say) goes back to what it was, with the locked notice. setState between frames (the
+// lesson's own steps, links, tests) is not held.
+void course_hold_locks(AppState& state);
 void course_menu(AppState& state);        // panel_course.cpp: the "Course" menu of the menu bar
 
 // [player]

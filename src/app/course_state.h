@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "course_file.h"
+#include "stepper_config_model.h"
 
 namespace cs::app {
 
@@ -59,6 +60,7 @@ struct CourseState {
   std::string feedback;
   bool pick_mode = false;  // clicks on the stepper's input cells build the answer list
   double next_check_s = 0;  // a do task is re-checked a few times a second
+  StepperConfig config_at_frame_start;  // what the step's locked stepper fields are held to this frame
 
   // [open request] a step asked for (menu, link, setState) before its file has arrived
   std::string want_id;

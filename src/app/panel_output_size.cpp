@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "app_services.h"
+#include "course_player.h"
 #include "lesson_draw.h"
 #include "lesson_model.h"
 #include "lesson_panels.h"
@@ -109,9 +110,11 @@ void size_tab(AppState& state) {
     if (ah.same_padding >= 0 && aw.same_padding >= 0 && ah.same_padding <= StepperLimits::kMaxPadding &&
         aw.same_padding <= StepperLimits::kMaxPadding) {
       const std::string label = cs::fmt(tr(S::output_size_use_same_padding), ah.same_padding, aw.same_padding) + "###same";
+      ImGui::BeginDisabled(course_locks(state, "output-size.same"));
       if (ImGui::Button(label.c_str())) {
         c.padding = Size2{ah.same_padding, aw.same_padding};
       }
+      ImGui::EndDisabled();
       record_item_rect(state, "output-size.same");
     } else {
       ImGui::TextDisabled("%s", tr(S::output_size_no_same_padding));

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "app_services.h"
+#include "course_player.h"
 #include "imgui_internal.h"  // SetFocusID: the nav cursor onto a control when Tab hands over the keys
 #include "lesson_draw.h"
 #include "lesson_model.h"
@@ -98,12 +99,32 @@ bool mode_allowed(ConvMode, const LessonState&) { return true; }
 
 }  // namespace
 
+namespace {
+
+// A control the open lesson step locks is drawn disabled: neither a click nor the keyboard changes it.
+struct LockedIf {
+  bool on;
+  LockedIf(const AppState& state, const char* item_id) : on(course_locks(state, item_id)) {
+    if (on) ImGui::BeginDisabled();
+  }
+  ~LockedIf() {
+    if (on) ImGui::EndDisabled();
+  }
+  LockedIf(const LockedIf&) = delete;
+  LockedIf& operator=(const LockedIf&) = delete;
+};
+
+}  // namespace
+
 void stepper_panel::draw_controls(AppState& state) {
   LessonState& L = state.lessons;
   StepperConfig& c = L.config;
   const float fs = ImGui::GetFontSize();
   const float w = fs * 5.5f;
-  enum_combo<ConvMode, kConvModeCount>(tr_label(S::stepper_mode), &c.mode, conv_mode_text, fs * 18.5f, mode_allowed, L);
+  {
+    LockedIf locked(state, "stepper.mode");
+    enum_combo<ConvMode, kConvModeCount>(tr_label(S::stepper_mode), &c.mode, conv_mode_text, fs * 18.5f, mode_allowed, L);
+  }
   // Tab handed the keys to the controls: the cursor starts here, once the window has been begun without
   // NoNavInputs (ImGui's next NewFrame would hide a cursor set while the flag is still on).
   if (L.stepper_focus_first_control && L.stepper_nav_inputs) {
@@ -116,7 +137,12 @@ void stepper_panel::draw_controls(AppState& state) {
   record_item_rect(state, "stepper.mode");
   same_line_if_fits(fs * 6, tr_label(S::stepper_input));
   InputPreset ip = c.input_preset;
-  if (enum_combo<InputPreset, kInputPresetCount>(tr_label(S::stepper_input), &ip, input_preset_text, fs * 6, input_allowed, L)) {
+  bool input_chosen = false;
+  {
+    LockedIf locked(state, "stepper.input-preset");
+    input_chosen = enum_combo<InputPreset, kInputPresetCount>(tr_label(S::stepper_input), &ip, input_preset_text, fs * 6, input_allowed, L);
+  }
+  if (input_chosen) {
     if (ip == InputPreset::Digit && !L.digits) {
       // The page's digits come on first need: this choice waits for them (lessons.cpp makes it).
       L.waiting.digit_input = true;
@@ -129,7 +155,12 @@ void stepper_panel::draw_controls(AppState& state) {
   if (!mode_is_pool(c.mode)) same_line_if_fits(fs * 6.5f, tr_label(S::stepper_kernel_preset));
   if (!mode_is_pool(c.mode)) {
     KernelPreset kp = c.kernel_preset;
-    if (enum_combo<KernelPreset, kKernelPresetCount>(tr_label(S::stepper_kernel_preset), &kp, kernel_preset_text, fs * 6.5f, kernel_allowed, L)) {
+    bool kernel_chosen = false;
+    {
+      LockedIf locked(state, "stepper.kernel-preset");
+      kernel_chosen = enum_combo<KernelPreset, kKernelPresetCount>(tr_label(S::stepper_kernel_preset), &kp, kernel_preset_text, fs * 6.5f, kernel_allowed, L);
+    }
+    if (kernel_chosen) {
       if (kp == KernelPreset::Learned && L.learned.empty()) {
         L.waiting.learned_kernels = true;  // as the digits above: made when DigitNet's weights arrive
         app_lab_assets(state, 2);
@@ -154,27 +185,45 @@ void stepper_panel::draw_controls(AppState& state) {
 
   // Geometry: shared with the output-size explorer (H and W apart when it is split).
   const bool split = L.split_hw;
-  pair_slider(tr_label(S::stepper_size), &c.H, &c.W, StepperLimits::kMinSide, StepperLimits::kMaxSide, split, w);
+  {
+    LockedIf locked(state, "stepper.size");
+    pair_slider(tr_label(S::stepper_size), &c.H, &c.W, StepperLimits::kMinSide, StepperLimits::kMaxSide, split, w);
+  }
   record_item_rect(state, "stepper.size");
   const float pw = split ? w + 2 : w;  // a pair slider's width (two halves and their gap when split)
   if (c.mode != ConvMode::Pointwise) {
     same_line_if_fits(pw, tr_label(S::stepper_kernel_size));
-    pair_slider(tr_label(S::stepper_kernel_size), &c.KH, &c.KW, 1, StepperLimits::kMaxKernel, split, w);
+    {
+      LockedIf locked(state, "stepper.ksize");
+      pair_slider(tr_label(S::stepper_kernel_size), &c.KH, &c.KW, 1, StepperLimits::kMaxKernel, split, w);
+    }
     record_item_rect(state, "stepper.ksize");
   }
   same_line_if_fits(pw, tr_label(S::stepper_stride));
-  pair_slider(tr_label(S::stepper_stride), &c.stride.h, &c.stride.w, 0, StepperLimits::kMaxStride, split, w);
+  {
+    LockedIf locked(state, "stepper.stride");
+    pair_slider(tr_label(S::stepper_stride), &c.stride.h, &c.stride.w, 0, StepperLimits::kMaxStride, split, w);
+  }
   record_item_rect(state, "stepper.stride");
   same_line_if_fits(pw, tr_label(S::stepper_padding));
-  pair_slider(tr_label(S::stepper_padding), &c.padding.h, &c.padding.w, 0, StepperLimits::kMaxPadding, split, w);
+  {
+    LockedIf locked(state, "stepper.padding");
+    pair_slider(tr_label(S::stepper_padding), &c.padding.h, &c.padding.w, 0, StepperLimits::kMaxPadding, split, w);
+  }
   record_item_rect(state, "stepper.padding");
   same_line_if_fits(pw, tr_label(S::stepper_dilation));
-  pair_slider(tr_label(S::stepper_dilation), &c.dilation.h, &c.dilation.w, 0, StepperLimits::kMaxDilation, split, w);
+  {
+    LockedIf locked(state, "stepper.dilation");
+    pair_slider(tr_label(S::stepper_dilation), &c.dilation.h, &c.dilation.w, 0, StepperLimits::kMaxDilation, split, w);
+  }
   record_item_rect(state, "stepper.dilation");
 
   // Channels and what the mode needs.
-  ImGui::SetNextItemWidth(fs * 4);
-  ImGui::SliderInt(tr_label(S::stepper_channels), &c.C, 1, StepperLimits::kMaxChannels);
+  {
+    LockedIf locked(state, "stepper.channels");
+    ImGui::SetNextItemWidth(fs * 4);
+    ImGui::SliderInt(tr_label(S::stepper_channels), &c.C, 1, StepperLimits::kMaxChannels);
+  }
   record_item_rect(state, "stepper.channels");
   if (c.mode == ConvMode::Standard || c.mode == ConvMode::Grouped || c.mode == ConvMode::Pointwise ||
       c.mode == ConvMode::Separable || c.mode == ConvMode::Transposed) {

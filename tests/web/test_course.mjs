@@ -223,6 +223,24 @@ export function courseTests(ctx) {
     await press(page, 'Enter');
     const after = await state(page);
     assert(JSON.stringify(after.stepper.stride) === JSON.stringify(stride), `locked stride changed: ${after.stepper.stride}`);
+    // Nor from the keyboard: Ctrl+click turns an ImGui slider into a text field; a locked one stays disabled.
+    const rs = (await items(page))['stepper.stride'];
+    await page.mouse.move(rs.x + rs.width / 4, rs.y + rs.height / 2);
+    await page.keyboard.down('Control');
+    await page.mouse.down();
+    await frames(page, 2);
+    await page.mouse.up();
+    await page.keyboard.up('Control');
+    await frames(page, 2);
+    await page.keyboard.type('3');
+    await press(page, 'Enter');
+    assert(JSON.stringify((await state(page)).stepper.stride) === JSON.stringify(stride), `Ctrl+click and typing changed the locked stride: ${(await state(page)).stepper.stride}`);
+    // Nor from another panel showing the same setting: the output size's "same padding" button.
+    const pad = after.stepper.padding, same = after.output_size.H.same_padding;
+    assert((await items(page))['output-size.same'] && same !== pad[0], `the output size's same-padding button (padding ${pad}, same ${same}) is on screen to try`);
+    await clickItem(page, 'output-size.same');
+    const held = await state(page);
+    assert(JSON.stringify(held.stepper.padding) === JSON.stringify(pad) && /locked/.test(held.notice), `the same-padding button changed the locked padding: ${held.stepper.padding} (${held.notice})`);
     await clickItem(page, 'course.pick');
     assert((await state(page)).lesson.pick_mode, 'pick mode did not switch on');
     const want = after.stepper.highlight.input;
