@@ -79,6 +79,8 @@ struct CourseState {
   // The lesson panel is placed away from the spotlight when the step changes (then it may be moved).
   int placed_step = -1;
   const CourseLesson* placed_lesson = nullptr;
+  float placed_width = 0, placed_height = 0;  // a new size (scale, window, text) places it again too
+  float panel_height = 0;  // its height in the last frame (it sizes itself to the step's text)
 
   // [progress] {"<lesson id>": {"done": ["<step id>", ...], "step": n}}, in the browser's storage
   nlohmann::json progress = nlohmann::json::object();

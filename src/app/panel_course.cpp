@@ -115,7 +115,7 @@ void draw_lesson_panel(AppState& state) {
   // Placed where the spotlight is not (a corner away from it), again on each new step.
   PanelRect spot;
   const bool has_spot = !s.spotlight.empty() && rect_of(state, s.spotlight, &spot);
-  const float top = ImGui::GetFrameHeight() + 8, h = io.DisplaySize.y * 0.45f;
+  const float top = ImGui::GetFrameHeight() + 8, h = std::max(io.DisplaySize.y * 0.45f, C.panel_height);
   const ImVec2 corners[] = {{io.DisplaySize.x - w - 8, top}, {io.DisplaySize.x - w - 8, io.DisplaySize.y - h - 8}, {8, io.DisplaySize.y - h - 8}, {8, top}};
   ImVec2 pos = corners[0];
   for (const ImVec2& c : corners)
@@ -123,13 +123,20 @@ void draw_lesson_panel(AppState& state) {
       pos = c;
       break;
     }
-  const ImGuiCond cond = C.placed_step != C.step || C.placed_lesson != C.lesson.get() ? ImGuiCond_Always : ImGuiCond_Appearing;
+  const bool moved = C.placed_step != C.step || C.placed_lesson != C.lesson.get() || C.placed_width != w || C.placed_height != h;
   C.placed_step = C.step;
   C.placed_lesson = C.lesson.get();
-  ImGui::SetNextWindowPos(pos, cond);
+  C.placed_width = w;
+  C.placed_height = h;
+  ImGui::SetNextWindowPos(pos, moved ? ImGuiCond_Always : ImGuiCond_Appearing);
   ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, io.DisplaySize.y * 0.8f));
   const std::string title = course_text(state, L, L.title) + "###course";
   if (ImGui::Begin(title.c_str(), &C.show_panel, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoCollapse)) {
+    // Its height is known only now (it sizes itself to the text): kept on the screen.
+    const ImVec2 at = ImGui::GetWindowPos(), size = ImGui::GetWindowSize();
+    const ImVec2 fit(std::clamp(at.x, 0.0f, std::max(0.0f, io.DisplaySize.x - size.x)), std::clamp(at.y, top, std::max(top, io.DisplaySize.y - size.y)));
+    if (fit.x != at.x || fit.y != at.y) ImGui::SetWindowPos(fit);
+    C.panel_height = size.y;
     record_panel_rect(state, "course");
     // Above every panel (a panel shown by this step would otherwise appear over it), without taking
     // the keyboard from the panel the student is using.

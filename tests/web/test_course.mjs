@@ -384,6 +384,9 @@ export function courseTests(ctx) {
         await setState(page, { ui_scale: 2, theme: 'light' });
         await frames(page, 4);
         await screenshot(page, `course-${lesson.id}-${step}-projector`);
+        // The lesson panel placed again for its larger size: inside the screen, nothing cut off.
+        const p = (await panels(page)).course;
+        assert(p && p.x >= 0 && p.y >= 0 && p.x + p.width <= 1920.5 && p.y + p.height <= 1080.5, `${lesson.id} step ${step}: the lesson panel at x2 is ${JSON.stringify(p)}`);
         await setState(page, { ui_scale: 1, theme: 'dark' });
       }
     }
