@@ -186,7 +186,9 @@ export function a11yTests(ctx) {
       assert(v.length === 0, `axe with the lesson in the mirror: ${v.join('\n')}`);
       await page.focus('#cs-a11y-course button[data-cs-id="course.next"]');  // (the mirror shows itself when focused)
       await page.keyboard.press('Enter');
-      await waitFor(page, 'Next in the mirror', (s) => s.lesson.step === 1, 5000);
+      const next = (await waitFor(page, 'Next in the mirror', (s) => s.lesson.step === 1, 5000)).lesson;
+      text = await mirrorChanged(page, 'course', text, 'the next step');
+      assert(text.includes(next.text), `the mirror reads the next step: ${text}`);
       assert(errors.length === 0, `console errors: ${errors.join('\n')}`);
     } },
 

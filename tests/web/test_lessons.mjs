@@ -70,7 +70,9 @@ export function lessonTests(ctx) {
   } });
 
   tests.push({ name: 'stepper: keyboard (arrows, Home/End, space) drives the focused stepper; play advances on its own', fn: async () => {
-    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: { stepper: { input: 6, kernel: 3, stride: 1, padding: 0, step: 0, speed: 20 } } });
+    // 4 steps a second over 16 positions: playing cannot reach the end (and stop by itself) between a
+    // key and the check that follows it, even when a loaded machine makes frames slow.
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, setup: { stepper: { input: 6, kernel: 3, stride: 1, padding: 0, step: 0, speed: 4 } } });
     const p = (await panels(page)).stepper;
     await page.mouse.click(p.x + p.width / 2, p.y + 8);  // the title bar focuses the window
     await frames(page, 3);
@@ -84,14 +86,15 @@ export function lessonTests(ctx) {
     assert((await state(page)).stepper.step === 0, 'Home');
     await press(page, 'Space');
     assert((await state(page)).stepper.playing === true, 'space starts playing');
-    await page.waitForFunction(() => window.ConvScope.state().stepper.step >= 5, null, { timeout: 10000 });
+    await page.waitForFunction(() => window.ConvScope.state().stepper.step >= 2, null, { timeout: 10000 });
     await press(page, 'Space');
     const s = (await state(page)).stepper;
     assert(s.playing === false, 'space pauses');
     await frames(page, 10);
     assert((await state(page)).stepper.step === s.step, 'paused: the position must not move');
     await clickItem(page, 'stepper.play');
-    assert((await state(page)).stepper.playing === true, 'the Play button plays');
+    const played = (await state(page)).stepper;
+    assert(played.playing === true && played.step < 15, `the Play button plays: ${JSON.stringify({ playing: played.playing, step: played.step })}`);
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     await context.close();
   } });
