@@ -32,17 +32,19 @@
     new WebAssembly.Instance(compiled, imports());
     instantiated = true;
   };
+  // The file fetched (through the service worker when there is one) and compiled.
+  function fetchCompiled() {
+    return fetch(locateFile(file)).then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r.arrayBuffer();
+    }).then(function (buffer) { return WebAssembly.compile(buffer); });
+  }
   function loadInBackground() {
     readyAt = performance.now();
     if (instantiated || how !== null) return;
     how = 'background';
     requestedAt = readyAt;
-    fetch(locateFile(file)).then(function (r) {
-      if (!r.ok) throw new Error('HTTP ' + r.status);
-      return r.arrayBuffer();
-    }).then(function (buffer) {
-      return WebAssembly.compile(buffer);
-    }).then(function (module) {
+    fetchCompiled().then(function (module) {
       if (instantiated) return;
       compiled = module;
       return WebAssembly.instantiate(module, imports()).then(function () { instantiated = true; });
@@ -59,12 +61,7 @@
     requestedAt = performance.now();
     addRunDependency('deferred wasm');
     var done = function () { removeRunDependency('deferred wasm'); };
-    fetch(locateFile(file)).then(function (r) {
-      if (!r.ok) throw new Error('HTTP ' + r.status);
-      return r.arrayBuffer();
-    }).then(function (buffer) {
-      return WebAssembly.compile(buffer);
-    }).then(function (module) {
+    fetchCompiled().then(function (module) {
       compiled = module;
       // The primary module's exports are its imports: wait for the primary's own instantiation.
       return new Promise(function (resolve) {
