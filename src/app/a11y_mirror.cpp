@@ -227,18 +227,21 @@ void training_lines(const AppState& state, Writer& w) {
 std::string a11y_mirror_text(const AppState& state) {
   Writer w;
   w.section("workspace", tr(S::a11y_workspace_title));
-  w.line(state.workspace == Workspace::Lessons ? shown(S::app_lessons) : shown(S::app_digit_lab));
+  w.line(state.workspace == Workspace::Lessons    ? shown(S::app_lessons)
+         : state.workspace == Workspace::DigitLab ? shown(S::app_digit_lab)
+                                                  : shown(S::app_blocks));
   if (!state.notice.empty() && state.time_s < state.notice_until_s) w.line(state.notice);
   w.line(tr(S::a11y_keys_hint));
   w.button("workspace.lessons", shown(S::app_lessons));
   w.button("workspace.digit-lab", shown(S::app_digit_lab));
+  w.button("workspace.blocks", shown(S::app_blocks));
   if (state.course.lesson && state.course.show_panel) course_lines(state, w);  // the step says what to look at first
   if (state.workspace == Workspace::Lessons) {
     const LessonState& L = state.lessons;
     if (L.show_stepper) stepper_lines(state, w);
     if (L.show_output_size) output_size_lines(state, w);
     if (L.show_im2col) im2col_lines(state, w);
-  } else {
+  } else if (state.workspace == Workspace::DigitLab) {
     if (state.lab.show_prediction) prediction_lines(state, w);
     if (state.lab.show_se_weights) se_lines(state, w);
     if (state.lab.show_training) training_lines(state, w);
@@ -257,6 +260,7 @@ std::string a11y_mirror_press(AppState& state, const std::string& id) {
   else if (course && id == "course.next") course_next(state);
   else if (course && id == "course.show-me") course_show_me(state);
   else if (id == "workspace.lessons") state.workspace = Workspace::Lessons;
+  else if (id == "workspace.blocks") state.workspace = Workspace::Blocks;
   else if (id == "workspace.digit-lab") {
     state.workspace = Workspace::DigitLab;
     app_lab_assets(state, 1);

@@ -126,7 +126,8 @@ void app_frame(AppState& state) {
   state.panel_rects.clear();  // ...which then record themselves again
   if (state.show_home) draw_home_panel(state);
   if (state.workspace == Workspace::Lessons) draw_lesson_panels(state);
-  else draw_digit_lab_panels(state);
+  else if (state.workspace == Workspace::DigitLab) draw_digit_lab_panels(state);
+  else draw_blocks_workspace(state);
   draw_metrics(state);
   draw_help(state);
   touch_draw_notice(state);

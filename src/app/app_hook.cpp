@@ -71,7 +71,7 @@ std::string app_state_json(const AppState& state) {
         {"signature_ms", q.signature_ms}, {"gl_ms", q.gl_ms}};
     for (const auto& [name, ms] : parts) o[name] = ms;
   }
-  j["workspace"] = state.workspace == Workspace::Lessons ? "lessons" : "digit-lab";
+  j["workspace"] = workspace_name(state.workspace);
   j["notice"] = state.time_s < state.notice_until_s ? state.notice : "";
   j["home"] = {{"visible", state.show_home}, {"clicks", state.home.clicks}, {"slider", state.home.demo_slider}};
   j["inbox"] = {{"image", {{"serial", state.inbox.image_serial}, {"name", state.inbox.image_name},
@@ -86,6 +86,7 @@ std::string app_state_json(const AppState& state) {
                      {"deferred", state.lab_assets.deferred.size()}, {"revision", state.lab_assets.revision}};
   lesson_state_json(state, j);
   digit_lab_state_json(state, j);
+  blocks_workspace_state_json(state, j);
   touch_state_json(state, j);
   course_state_json(state, j);  // last: a do task is checked against everything above
   return j.dump();
@@ -107,7 +108,8 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
     const json& w = j["workspace"];
     if (w == "lessons") next.workspace = Workspace::Lessons;
     else if (w == "digit-lab") next.workspace = Workspace::DigitLab;
-    else return cs::fmt(tr(S::api_one_of_two), "workspace", "\"lessons\"", "\"digit-lab\"");
+    else if (w == "blocks") next.workspace = Workspace::Blocks;
+    else return cs::fmt(tr(S::state_one_of_three), "workspace", "\"lessons\"", "\"digit-lab\"", "\"blocks\"");
   }
   if (j.contains("ui_scale")) {
     const json& v = j["ui_scale"];
@@ -188,6 +190,7 @@ std::string app_set_state(AppState& state, const std::string& partial_json) {
   }
   std::string err = lesson_set_state(next, j);
   if (err.empty()) err = digit_lab_set_state(next, j);
+  if (err.empty()) err = blocks_workspace_set_state(next, j);
   if (err.empty()) err = course_set_state(next, j);
   if (!err.empty()) return err;
   state = next;

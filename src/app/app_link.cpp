@@ -15,7 +15,9 @@ void link_notice(AppState& state, const std::string& err) {
   app_notice(state, cs::fmt(tr(S::notice_link_ignored), err.c_str()), 12.0);
 }
 
-const char* workspace_name(Workspace w) { return w == Workspace::Lessons ? "lessons" : "digit-lab"; }
+const char* workspace_name(Workspace w) {
+  return w == Workspace::Lessons ? "lessons" : w == Workspace::DigitLab ? "digit-lab" : "blocks";
+}
 
 namespace {
 

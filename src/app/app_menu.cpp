@@ -84,12 +84,14 @@ void draw_file_menu(AppState& state) {
   }
 }
 
-// The two workspaces (convolution lessons and the digit lab), and the guided lessons' Course menu.
+// The three workspaces (convolution lessons, the digit lab, the blocks), and the guided lessons' Course menu.
 void draw_workspace_items(AppState& state) {
   if (ImGui::MenuItem(tr_label(S::app_lessons), nullptr, state.workspace == Workspace::Lessons)) state.workspace = Workspace::Lessons;
   record_item_rect(state, "menu.lessons");
   if (ImGui::MenuItem(tr_label(S::app_digit_lab), nullptr, state.workspace == Workspace::DigitLab)) state.workspace = Workspace::DigitLab;
   record_item_rect(state, "menu.digit-lab");
+  if (ImGui::MenuItem(tr_label(S::app_blocks), nullptr, state.workspace == Workspace::Blocks)) state.workspace = Workspace::Blocks;
+  record_item_rect(state, "menu.blocks");
   course_menu(state);
 }
 
@@ -98,7 +100,8 @@ void draw_other_menus(AppState& state) {
   record_item_rect(state, "menu.view");
   if (view_open) {
     if (state.workspace == Workspace::Lessons) lesson_menu_items(state);
-    else digit_lab_menu_items(state);
+    else if (state.workspace == Workspace::DigitLab) digit_lab_menu_items(state);
+    else blocks_workspace_menu_items(state);
     ImGui::Separator();
     ImGui::MenuItem(tr_label(S::app_frame_metrics), nullptr, &state.show_metrics);
     const bool language_open = ImGui::BeginMenu(tr_label(S::app_language));

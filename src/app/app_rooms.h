@@ -22,7 +22,7 @@ void draw_metrics(AppState& state);
 void sync_link(AppState& state);
 // What a link did, in the status line: opened, or refused with the reason (err: setState's answer).
 void link_notice(AppState& state, const std::string& err);
-const char* workspace_name(Workspace w);  // "lessons", "digit-lab"
+const char* workspace_name(Workspace w);  // "lessons", "digit-lab", "blocks"
 
 // [SECTION] app_csv.cpp: the digit lab's CSV exports. Each returns the notice to show (saved, or why not).
 std::string export_se_csv(AppState& state, int block);

@@ -14,6 +14,8 @@
 
 #include "course_state.h"
 #include "a11y_mirror.h"
+#include "ab_lab_state.h"
+#include "blocks_panel_state.h"
 #include "digit_lab_state.h"
 #include "languages.h"
 #include "lesson_state.h"
@@ -105,7 +107,7 @@ struct LabAssets {
   void (*on_ready)(AppState& state) = nullptr;
 };
 
-enum class Workspace : int { Lessons = 0, DigitLab = 1 };
+enum class Workspace : int { Lessons = 0, DigitLab = 1, Blocks = 2 };
 enum class Theme : int { Dark = 0, Light = 1, HighContrast = 2 };
 
 struct AppState {
@@ -154,6 +156,13 @@ struct AppState {
   LessonState lessons;   // lessons.cpp and panel_*.cpp of the convolution lessons
   DigitLabState lab;     // digit_lab.cpp and the digit-lab panels
   CourseState course;    // the guided lessons (course_*.cpp, panel_course*.cpp)
+  BlocksPanelState blocks;  // the blocks workspace: panel_blocks.cpp
+  AbLabState ab_lab;        // ... and panel_ab_lab.cpp
+  // Its default layout, placed once (again for a new presentation scale, or a tablet turned desktop).
+  struct BlocksWorkspaceLayout {
+    bool done = false, touch = false;
+    float scale = 0;
+  } blocks_layout;
   // Phones and tablets (touch_ui.cpp): the layout chosen from the viewport each frame and the screen
   // it was chosen for, the style built for it, and the panel shown in each workspace's tab pane.
   struct Device {
@@ -162,6 +171,7 @@ struct AppState {
     DeviceLayout applied_style = DeviceLayout::Desktop;
     std::string lab_tab = "draw-pad", lessons_tab = "stepper";  // phone: the main panel first
     std::string lab_side_tab = "prediction", lessons_side_tab = "output-size";  // tablet's second pane
+    std::string blocks_tab = "blocks", blocks_side_tab = "ab-lab";
     // The last photo taken or opened through the page's photo path: its size as shot (upright) and
     // its EXIF orientation, before the browser reduced it.
     int photo_width = 0, photo_height = 0, photo_orientation = 1;

@@ -36,4 +36,10 @@ void digit_lab_assets_arrived(AppState& state);
 // as the digit model has arrived, and says in a notice which weights it uses or why it refused them.
 void digit_lab_weights_arrived(AppState& state);
 
+// The blocks workspace (blocks_workspace.cpp): the blocks panel and the A/B training lab.
+void draw_blocks_workspace(AppState& state);
+void blocks_workspace_menu_items(AppState& state);
+void blocks_workspace_state_json(const AppState& state, nlohmann::json& out);
+std::string blocks_workspace_set_state(AppState& next, const nlohmann::json& partial);
+
 }  // namespace cs::app

@@ -244,7 +244,7 @@ std::string data_fields(const LessonState& s) {
 std::string lesson_link_encode(const LessonState& s, const std::string& workspace, LessonState::LinkValues* values) {
   const StepperConfig& c = s.config;
   std::string out = "lesson=" + std::to_string(kLessonLinkVersion);
-  put(out, "ws", workspace == "digit-lab" ? "lab" : "lessons");
+  put(out, "ws", workspace == "digit-lab" ? "lab" : workspace == "blocks" ? "blocks" : "lessons");
   put(out, "panels", std::to_string((s.show_stepper ? kPanelStepper : 0) | (s.show_output_size ? kPanelOutputSize : 0) |
                                     (s.show_im2col ? kPanelIm2col : 0)));
   int nfields = 0;
@@ -365,7 +365,8 @@ LessonLinkParse lesson_link_decode(const std::string& hash) {
     if (k == "ws") {
       if (v == "lessons") out["workspace"] = "lessons";
       else if (v == "lab") out["workspace"] = "digit-lab";
-      else e = fmt(tr(S::link_not_one_of_two), "ws", "lessons", "lab", shown(v).c_str());
+      else if (v == "blocks") out["workspace"] = "blocks";
+      else e = fmt(tr(S::link_not_one_of_three), "ws", "lessons", "lab", "blocks", shown(v).c_str());
     } else if (k == "panels") {
       if ((e = parse_int(k, v, 0, 7, &n)).empty()) {
         st["visible"] = (n & kPanelStepper) != 0;

@@ -20,7 +20,7 @@ constexpr int kLessonLinkVersion = 1;
 constexpr size_t kLessonLinkMaxChars = 131072;
 
 // "lesson=1&ws=lessons&panels=7&mode=...": URL-safe without escaping (letters, digits and - . _ ~ = & , :),
-// no leading '#'. `workspace` is "lessons" or "digit-lab". The input picture of the "image" preset is
+// no leading '#'. `workspace` is "lessons", "digit-lab" or "blocks". The input picture of the "image" preset is
 // carried as typed values (a link cannot hold the image), so it comes back as the "custom" preset.
 // Not carried: hover, playing (a link opens paused at its step), window positions.
 // `values`: when given, the typed values' text is reused while s.result_serial is unchanged (writing

@@ -340,7 +340,7 @@ TEST_CASE("a refused link's reason follows the language, its numbers and the lin
   const std::string english = lesson_link_decode(hash).error;
   CHECK(english == "in must be in 1..32, got 999");
   CHECK(lesson_link_decode("#%%%garbage").error == "the link has a broken %-escape");
-  CHECK(lesson_link_decode("#lesson=1&ws=x").error == "ws must be lessons or lab, got \"x\"");
+  CHECK(lesson_link_decode("#lesson=1&ws=x").error == "ws must be lessons, lab or blocks, got \"x\"");
   set_ui_language(Language::Pseudo);
   const std::string pseudo = lesson_link_decode(hash).error;
   const std::string escape = lesson_link_decode("#%%%garbage").error;

@@ -1,0 +1,22 @@
+// blocks_panels.h — the blocks workspace's two panels as blocks_workspace.cpp sees them: each draws
+// its window (placed by the workspace), and has its part of state() and setState().
+// Internal to the blocks-workspace group.
+#pragma once
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "app_state.h"
+
+namespace cs::app {
+
+// [SECTION] panel_blocks.cpp: pick a block, see its layers as a data-flow diagram, feed it, inspect.
+void draw_blocks_panel(AppState& state);
+void blocks_state_json(const AppState& state, nlohmann::json& out);           // state().blocks
+std::string blocks_set_state(AppState& next, const nlohmann::json& partial);  // setState({blocks: ...})
+
+// [SECTION] panel_ab_lab.cpp: two networks trained on the same batches, one timeline.
+void draw_ab_lab_panel(AppState& state);
+void ab_lab_state_json(const AppState& state, nlohmann::json& out);           // state().ab_lab
+std::string ab_lab_set_state(AppState& next, const nlohmann::json& partial);  // setState({ab_lab: ...})
+
+}  // namespace cs::app
