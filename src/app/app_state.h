@@ -14,7 +14,7 @@
 
 #include "course_state.h"
 #include "a11y_mirror.h"
-#include "ab_lab_state.h"
+#include "block_costs_panel_state.h"
 #include "blocks_panel_state.h"
 #include "digit_lab_state.h"
 #include "languages.h"
@@ -157,7 +157,7 @@ struct AppState {
   DigitLabState lab;     // digit_lab.cpp and the digit-lab panels
   CourseState course;    // the guided lessons (course_*.cpp, panel_course*.cpp)
   BlocksPanelState blocks;  // the blocks workspace: panel_blocks.cpp
-  AbLabState ab_lab;        // ... and panel_ab_lab.cpp
+  BlockCostsPanelState block_costs;  // ... and panel_block_costs.cpp
   // Its default layout, placed once (again for a new presentation scale, or a tablet turned desktop).
   struct BlocksWorkspaceLayout {
     bool done = false, touch = false;
@@ -171,7 +171,7 @@ struct AppState {
     DeviceLayout applied_style = DeviceLayout::Desktop;
     std::string lab_tab = "draw-pad", lessons_tab = "stepper";  // phone: the main panel first
     std::string lab_side_tab = "prediction", lessons_side_tab = "output-size";  // tablet's second pane
-    std::string blocks_tab = "blocks", blocks_side_tab = "ab-lab";
+    std::string blocks_tab = "blocks", blocks_side_tab = "block-costs";
     // The last photo taken or opened through the page's photo path: its size as shot (upright) and
     // its EXIF orientation, before the browser reduced it.
     int photo_width = 0, photo_height = 0, photo_orientation = 1;

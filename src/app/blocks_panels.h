@@ -14,9 +14,10 @@ void draw_blocks_panel(AppState& state);
 void blocks_state_json(const AppState& state, nlohmann::json& out);           // state().blocks
 std::string blocks_set_state(AppState& next, const nlohmann::json& partial);  // setState({blocks: ...})
 
-// [SECTION] panel_ab_lab.cpp: two networks trained on the same batches, one timeline.
-void draw_ab_lab_panel(AppState& state);
-void ab_lab_state_json(const AppState& state, nlohmann::json& out);           // state().ab_lab
-std::string ab_lab_set_state(AppState& next, const nlohmann::json& partial);  // setState({ab_lab: ...})
+// [SECTION] panel_block_costs.cpp: the same job as standard conv, separable, MBConv, ConvNeXt; two heads.
+void draw_block_costs_panel(AppState& state);
+void block_costs_refresh(BlockCostsPanelState& s);  // asks the engine when the query changed
+void block_costs_state_json(const AppState& state, nlohmann::json& out);           // state().block_costs
+std::string block_costs_set_state(AppState& next, const nlohmann::json& partial);  // setState({block_costs: ...})
 
 }  // namespace cs::app

@@ -1,6 +1,6 @@
 // blocks_workspace.cpp — the blocks workspace as a group: where its two panels go (side by side on a
 // desktop, behind tabs on phones and tablets), its View-menu entries, and its parts of state() and
-// setState(). The panels themselves are panel_blocks.cpp and panel_ab_lab.cpp.
+// setState(). The panels themselves are panel_blocks.cpp and panel_block_costs.cpp.
 #include <algorithm>
 
 #include "blocks_panels.h"
@@ -16,12 +16,12 @@ struct Rect {
   float x = 0, y = 0, w = 0, h = 0;
 };
 
-// Desktop: the blocks panel on the left (the diagram needs the width), the A/B lab on the right.
-void desktop_rects(float display_w, float display_h, float top, Rect* blocks, Rect* ab_lab) {
+// Desktop: the blocks panel on the left (the diagram needs the width), the cost comparison on the right.
+void desktop_rects(float display_w, float display_h, float top, Rect* blocks, Rect* costs) {
   const float h = std::max(100.0f, display_h - top);
   const float left = std::max(320.0f, display_w * 0.5f);
   *blocks = {0, top, left, h};
-  *ab_lab = {left, top, std::max(200.0f, display_w - left), h};
+  *costs = {left, top, std::max(200.0f, display_w - left), h};
 }
 
 void place(const Rect& r) {
@@ -38,36 +38,36 @@ void draw_blocks_workspace(AppState& state) {
   L.done = true;
   L.scale = state.ui_scale;
   L.touch = touch;
-  static const char* const kIds[] = {"blocks", "ab-lab"};
-  static const S kTitles[] = {S::blocks_title, S::ab_lab_title};
+  static const char* const kIds[] = {"blocks", "block-costs"};
+  static const S kTitles[] = {S::blocks_title, S::block_costs_title};
   TouchPanes panes;
   if (touch) panes = touch_tabs(state, {kIds, kTitles, 2, &state.device.blocks_tab, &state.device.blocks_side_tab});
-  Rect blocks_rect, ab_rect;
+  Rect blocks_rect, costs_rect;
   const ImVec2 display = ImGui::GetIO().DisplaySize;
-  desktop_rects(display.x, display.y, ImGui::GetFrameHeight(), &blocks_rect, &ab_rect);
+  desktop_rects(display.x, display.y, ImGui::GetFrameHeight(), &blocks_rect, &costs_rect);
   auto shown = [&](const char* id, bool* show, const Rect& r) {
     if (touch) return touch_place(panes, id, show);
     if (*show && first) place(r);
     return *show;
   };
   if (shown("blocks", &state.blocks.show, blocks_rect)) draw_blocks_panel(state);
-  if (shown("ab-lab", &state.ab_lab.show, ab_rect)) draw_ab_lab_panel(state);
+  if (shown("block-costs", &state.block_costs.show, costs_rect)) draw_block_costs_panel(state);
 }
 
 void blocks_workspace_menu_items(AppState& state) {
   ImGui::MenuItem(tr_label(S::app_blocks), nullptr, &state.blocks.show);
-  ImGui::MenuItem(tr_label(S::ab_lab_menu), nullptr, &state.ab_lab.show);
+  ImGui::MenuItem(tr_label(S::block_costs_menu), nullptr, &state.block_costs.show);
   if (ImGui::MenuItem(tr_label(S::blocks_reset_layout))) state.blocks_layout.done = false;
 }
 
 void blocks_workspace_state_json(const AppState& state, nlohmann::json& out) {
   blocks_state_json(state, out);
-  ab_lab_state_json(state, out);
+  block_costs_state_json(state, out);
 }
 
 std::string blocks_workspace_set_state(AppState& next, const nlohmann::json& partial) {
   std::string err = blocks_set_state(next, partial);
-  if (err.empty()) err = ab_lab_set_state(next, partial);
+  if (err.empty()) err = block_costs_set_state(next, partial);
   return err;
 }
 

@@ -36,7 +36,7 @@ void digit_lab_assets_arrived(AppState& state);
 // as the digit model has arrived, and says in a notice which weights it uses or why it refused them.
 void digit_lab_weights_arrived(AppState& state);
 
-// The blocks workspace (blocks_workspace.cpp): the blocks panel and the A/B training lab.
+// The blocks workspace (blocks_workspace.cpp): the blocks panel and the block-costs comparison.
 void draw_blocks_workspace(AppState& state);
 void blocks_workspace_menu_items(AppState& state);
 void blocks_workspace_state_json(const AppState& state, nlohmann::json& out);

@@ -15,7 +15,7 @@
 #include "a11y_strings.h"
 #include "backward_strings.h"
 #include "blocks_strings.h"
-#include "ab_lab_strings.h"
+#include "block_costs_strings.h"
 #include "course_strings.h"
 #include "refusal_strings.h"
 #include "touch_strings.h"
@@ -538,7 +538,7 @@ namespace cs::app {
   CS_TOUCH_UI_STRINGS(X) /* phones and tablets (touch_strings.h) */ \
   CS_A11Y_UI_STRINGS(X) /* screen-reader mirror, languages (a11y_strings.h) */ \
   CS_BLOCKS_UI_STRINGS(X) /* the blocks workspace and its blocks panel (blocks_strings.h) */ \
-  CS_AB_LAB_UI_STRINGS(X) /* the A/B training lab (ab_lab_strings.h) */ \
+  CS_BLOCK_COSTS_UI_STRINGS(X) /* the block-costs panel (block_costs_strings.h) */ \
   /* end */
 // clang-format on
 
