@@ -20,7 +20,7 @@
   X(blocks_se, "Squeeze-Excite") \
   X(blocks_projection, "Projection shortcut") \
   X(blocks_copy, "Copy as PyTorch") \
-  X(blocks_looking, "Below: every layer of the block in the order a %dx%dx%d input flows through it, and the shape each one outputs.") \
+  X(blocks_looking, "Below: every layer of the block in the order an input of %dx%dx%d (channels x height x width) flows through it, and the shape each one outputs.") \
   X(blocks_terms, "A parameter is one number the network learns (a weight or a bias). A MAC is one multiply-accumulate, the unit of work of a convolution or a linear layer.") \
   X(blocks_col_node, "Node") \
   X(blocks_col_layer, "Layer") \
