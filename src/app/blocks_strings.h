@@ -9,5 +9,26 @@
   X(blocks_title, "Blocks###blocks") \
   X(blocks_reset_layout, "Reset layout") \
   X(blocks_intro, "A CNN is built from blocks: a few layers that always come together. Pick one to see what flows through it.") \
+  X(blocks_block, "Block") \
+  X(blocks_in_channels, "In channels") \
+  X(blocks_out_channels, "Out channels") \
+  X(blocks_height, "Height") \
+  X(blocks_width, "Width") \
+  X(blocks_kernel, "Kernel") \
+  X(blocks_stride, "Stride") \
+  X(blocks_expand, "Expand ratio") \
+  X(blocks_se, "Squeeze-Excite") \
+  X(blocks_projection, "Projection shortcut") \
+  X(blocks_copy, "Copy as PyTorch") \
+  X(blocks_looking, "Below: every layer of the block in the order an input of %dx%dx%d (channels x height x width) flows through it, and the shape each one outputs.") \
+  X(blocks_terms, "A parameter is one number the network learns (a weight or a bias). A MAC is one multiply-accumulate, the unit of work of a convolution or a linear layer.") \
+  X(blocks_col_node, "Node") \
+  X(blocks_col_layer, "Layer") \
+  X(blocks_col_shape, "Output shape") \
+  X(blocks_col_params, "Parameters") \
+  X(blocks_col_macs, "MACs") \
+  X(blocks_join, "(branches meet)") \
+  X(blocks_total, "Total: %s parameters, %s MACs, output %s") \
+  X(blocks_refused, "This block cannot be built: %s") \
   /* end */
 // clang-format on
