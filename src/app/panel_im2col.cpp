@@ -9,6 +9,7 @@
 #include "lesson_model.h"
 #include "lesson_panels.h"
 #include "panels.h"
+#include "touch_ui.h"
 
 namespace cs::app {
 
@@ -376,7 +377,9 @@ void draw_im2col_panel(AppState& state) {
   }
   record_panel_rect(state, "im2col");
   if (ImGui::BeginTabBar("##im-tabs")) {
-    const bool m = begin_tab_item(tr_label(S::im2col_column_matrix), 0, &L.im2col_tab, &L.im2col_tab_request);
+    // Phones and tablets: labels short enough that four tabs fit a phone's width uncut.
+    const bool narrow = touch_layout_active(state);
+    const bool m = begin_tab_item(tr_label(narrow ? S::im2col_tab_matrix : S::im2col_column_matrix), 0, &L.im2col_tab, &L.im2col_tab_request);
     record_item_rect(state, "im2col.tab.matrix");
     if (m) {
       matrix_tab(state);
@@ -394,7 +397,7 @@ void draw_im2col_panel(AppState& state) {
       winograd_tab(state);
       ImGui::EndTabItem();
     }
-    const bool t = begin_tab_item(tr_label(S::im2col_timing), 3, &L.im2col_tab, &L.im2col_tab_request);
+    const bool t = begin_tab_item(tr_label(narrow ? S::im2col_tab_timing : S::im2col_timing), 3, &L.im2col_tab, &L.im2col_tab_request);
     record_item_rect(state, "im2col.tab.timing");
     if (t) {
       timing_tab(state);

@@ -1,6 +1,7 @@
 // panel_stepper_grids.cpp — the kernel stepper's grids: the (padded or zero-inserted) input, the
 // kernel planes and the output, one cell size for all, with the highlight sets lesson_refresh made
-// and the group colours; the pointer's cell becomes LessonState::hover (a click pins it).
+// and the group colours; the pointer's cell becomes LessonState::hover (a finger's once held still:
+// touch_press_model.h) and a click or a tap pins it.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -22,11 +23,35 @@ struct Column {
   std::vector<std::string> keys;
 };
 
+// A finger: a tap lands where the finger came down (from the next frame a lifted finger hovers
+// nothing, and a tap quicker than a frame is released a frame later).
+bool tapped_cell(const GridSpec& g, const GridHit& hit, const TouchPress& press, Cell* cell) {
+  const ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 lo = dl->GetClipRectMin(), hi = dl->GetClipRectMax();
+  if (!press.tapped || press.x0 < lo.x || press.x0 >= hi.x || press.y0 < lo.y || press.y0 >= hi.y) return false;
+  const int r = static_cast<int>(std::floor((press.y0 - hit.origin.y) / g.cell));
+  const int c = static_cast<int>(std::floor((press.x0 - hit.origin.x) / g.cell));
+  if (r < 0 || r >= g.rows + 2 * g.pad_r || c < 0 || c >= g.cols + 2 * g.pad_c) return false;
+  *cell = Cell{r - g.pad_r, c - g.pad_c};
+  return true;
+}
+
 // Pointer on a grid -> hover target; a click pins it (or unpins the same target), so touch works too.
-void take_hit(LessonState& L, const GridHit& hit, HoverKind kind, int channel, HoverTarget* hover) {
-  if (!hit.hovered) return;
+// A finger hovers only once its press is long (held still), and its click is the tap on release: a
+// finger that slides to scroll neither traces nor pins.
+void take_hit(LessonState& L, const GridSpec& g, GridHit& hit, HoverKind kind, int channel, HoverTarget* hover) {
+  const TouchPress& press = touch_press();
+  if (press.phase != TouchPress::Phase::Idle || press.tapped) {
+    Cell tap;
+    hit.clicked = tapped_cell(g, hit, press, &tap);
+    if (hit.clicked) hit.cell = tap;
+    else if (!touch_press_long(press)) return;
+    if (!hit.hovered && !hit.clicked) return;
+  } else if (!hit.hovered) {
+    return;
+  }
   HoverTarget h{kind, hit.cell, channel};
-  *hover = h;
+  if (hit.hovered && !press.tapped) *hover = h;
   if (hit.clicked) {
     if (L.pinned == h) {
       L.pinned = HoverTarget{};
@@ -274,20 +299,20 @@ void stepper_panel::draw_grids(AppState& state, float height, float height_x1) {
         if (read) grid_highlight(gk, hit, cells, kHighlight(), 2.5f, kHighlightFill());
         if (grouped) group_bar(hit, gk, group_colour(group_of_input_channel(ms, static_cast<int>(gi))));
         if (L.pinned.kind == HoverKind::Input && !as_conv) grid_highlight(gk, hit, {L.pinned.cell}, kPinned(), 3.0f);
-        if (!as_conv) take_hit(L, hit, HoverKind::Input, static_cast<int>(gi), &hover);
+        if (!as_conv) take_hit(L, gk, hit, HoverKind::Input, static_cast<int>(gi), &hover);
         if (gi == 0) record_grid_cells(state, "stepper.in", gk, hit);
         else record_grid_cells(state, "stepper.in" + std::to_string(gi), gk, hit, 0);
       } else if (ci == 1) {  // kernel
         grid_highlight(gk, hit, hl.kernel.size() == static_cast<size_t>(ms.KH * ms.KW) ? std::vector<Cell>{} : hl.kernel,
                        kHighlight(), 2.5f, kHighlightFill());
         if (L.pinned.kind == HoverKind::Kernel) grid_highlight(gk, hit, {L.pinned.cell}, kPinned(), 3.0f);
-        take_hit(L, hit, HoverKind::Kernel, static_cast<int>(gi), &hover);
+        take_hit(L, gk, hit, HoverKind::Kernel, static_cast<int>(gi), &hover);
         if (grouped) group_bar(hit, gk, group_colour(group_of_output_channel(ms, oc)));
         if (gi == 0) record_grid_cells(state, "stepper.kernel", gk, hit);
       } else if (ci == 2) {  // output
         grid_highlight(gk, hit, hl.output, kHighlight(), 2.5f, static_cast<int>(gi) == oc ? kHighlightFill() : 0);
         if (L.pinned.kind == HoverKind::Output) grid_highlight(gk, hit, {L.pinned.cell}, kPinned(), 3.0f);
-        take_hit(L, hit, HoverKind::Output, static_cast<int>(gi), &hover);
+        take_hit(L, gk, hit, HoverKind::Output, static_cast<int>(gi), &hover);
         if (hit.clicked) L.out_channel = static_cast<int>(gi);
         if (grouped) group_bar(hit, gk, group_colour(group_of_output_channel(ms, static_cast<int>(gi))));
         if (gi < 4) record_grid_cells(state, gi == 0 ? std::string("stepper.out") : "stepper.out" + std::to_string(gi), gk, hit);

@@ -38,6 +38,9 @@ void platform_open_path(const char* path);
 // F1..F12 pressed this frame (ImGui 1.86 has no named function keys; the backend indexes keys by
 // SDL scancode, which only the platform may know).
 bool platform_function_key_pressed(int n);
+// A finger is on the screen (or came down since the last frame): the pointer is a finger, not a
+// mouse, and hover waits for a long press (touch_press_model.h).
+bool platform_finger_down();
 
 // Saves bytes as a file the user keeps: a download in the browser, a file in the current folder
 // on the desktop. Returns where it went (file name) or an error in words.

@@ -15,11 +15,19 @@
 
 namespace cs::app {
 
+namespace {
+TouchPress g_press;  // one pointer, one press: the app's frame is the only writer
+}  // namespace
+
 void touch_begin_frame(AppState& state) {
   AppState::Device& d = state.device;
   d.canvas = platform_canvas_info();
   d.layout = choose_device_layout(static_cast<float>(d.canvas.css_width), static_cast<float>(d.canvas.css_height));
+  const ImVec2 m = ImGui::GetIO().MousePos;  // the finger's place (the backend moves the mouse to it)
+  touch_press_step(g_press, platform_finger_down(), m.x, m.y, state.time_s);
 }
+
+const TouchPress& touch_press() { return g_press; }
 
 bool touch_layout_active(const AppState& state) { return state.device.layout != DeviceLayout::Desktop; }
 
@@ -179,6 +187,7 @@ void touch_state_json(const AppState& state, nlohmann::json& out) {
   p["width"] = d.photo_width;
   p["height"] = d.photo_height;
   p["orientation"] = d.photo_orientation;
+  out["touch"]["press"] = touch_press_name(g_press);
 }
 
 }  // namespace cs::app

@@ -8,12 +8,16 @@
 
 #include "app_state.h"
 #include "imgui.h"
+#include "touch_press_model.h"
 
 namespace cs::app {
 
 // Frame start: reads the screen from the platform and picks desktop / tablet / phone.
 void touch_begin_frame(AppState& state);
 bool touch_layout_active(const AppState& state);  // tablet or phone
+// This frame's finger press (stepped in touch_begin_frame): Idle whenever the pointer is a mouse.
+// Hover-only help on a finger waits for touch_press_long; a click on a finger is press.tapped.
+const TouchPress& touch_press();
 // The ImGui style for the layout: bigger frames, spacing and scrollbars where fingers tap.
 void touch_adjust_style(const AppState& state, ImGuiStyle& style);
 
@@ -47,6 +51,7 @@ bool app_photo_probe(AppState& state, const std::string& name, const uint8_t* by
 void app_photo_pixels(AppState& state, const std::string& name, const uint8_t* rgba, int width, int height);
 void app_photo_failed(AppState& state, const std::string& name, const std::string& why);
 
-void touch_state_json(const AppState& state, nlohmann::json& out);  // state().layout, state().photo
+// state().layout, state().photo, state().touch.press ("idle" | "pressing" | "long" | "moved").
+void touch_state_json(const AppState& state, nlohmann::json& out);
 
 }  // namespace cs::app

@@ -148,6 +148,9 @@ namespace cs::app {
   X(im2col_col2im, "col2im") \
   X(im2col_winograd, "Winograd") \
   X(im2col_timing, "Timing") \
+  /* the tabs' labels on a phone-wide panel */ \
+  X(im2col_tab_matrix, "Matrix") \
+  X(im2col_tab_timing, "Timing") \
   /* [output_size panel (panel_output_size.cpp)] */ \
   X(output_size_height_format, "H %d") \
   X(output_size_width_format, "W %d") \

@@ -90,6 +90,9 @@ struct Platform {
   // shows while a finger rests on a thing: touch-and-hold where a mouse hovers. A real mouse move ends it.
   bool finger_lifted = false;
   long long finger_lifted_frame = -1;
+  // A finger on the screen now, or one that came down during this frame's events (a tap quicker than
+  // a frame still reaches the app as a press): platform_finger_down().
+  bool finger_down = false, finger_came_down = false;
   struct PngRequest {
     std::string file_name;
     float x = 0, y = 0, width = 0, height = 0;

@@ -102,11 +102,12 @@ void frame(void* arg) {
   cs::app::FramePhases phases;  // where this frame's time goes (state().perf.slow in the page)
   follow_window_size(p);
   SDL_Event event;
+  p.finger_came_down = false;
   while (SDL_PollEvent(&event)) {
     ImGui_ImplSDL2_ProcessEvent(&event);
     if (event.type == SDL_QUIT) p.quit = true;
-    if (event.type == SDL_FINGERUP) p.finger_lifted = true, p.finger_lifted_frame = p.state.frame;
-    if (event.type == SDL_FINGERDOWN) p.finger_lifted = false;
+    if (event.type == SDL_FINGERUP) p.finger_lifted = true, p.finger_lifted_frame = p.state.frame, p.finger_down = false;
+    if (event.type == SDL_FINGERDOWN) p.finger_lifted = false, p.finger_down = p.finger_came_down = true;
     if (event.type == SDL_MOUSEMOTION && event.motion.which != SDL_TOUCH_MOUSEID) p.finger_lifted = false;
     if (event.type == SDL_KEYDOWN && !event.key.repeat && event.key.keysym.scancode >= SDL_SCANCODE_F1 &&
         event.key.keysym.scancode <= SDL_SCANCODE_F12)
@@ -217,6 +218,8 @@ void platform_set_extra_font(std::shared_ptr<const std::vector<uint8_t>> ttf, st
   if (g_platform->extra_ranges.empty() || g_platform->extra_ranges.back() != 0) g_platform->extra_ranges.push_back(0);
   g_platform->font_dpr = 0.0f;  // the atlas is rebuilt before the next frame
 }
+
+bool platform_finger_down() { return g_platform->finger_down || g_platform->finger_came_down; }
 
 bool platform_function_key_pressed(int n) {
   if (n < 1 || n > 12) return false;

@@ -2,7 +2,8 @@
 // touch, isMobile): the canvas follows the viewport and its rotation, the layout (state().layout) is
 // phone/tablet, the menu draws and opens, every named item and panel lies inside the screen without
 // overlapping another and is at least 24x24 CSS px, a digit drawn with real touch events is
-// classified; and the camera path ("Take a photo": the page's file input with capture) with JPEGs made
+// classified; a finger held still on a stepper cell traces it (a tap pins, a moved finger does neither);
+// and the camera path ("Take a photo": the page's file input with capture) with JPEGs made
 // in the page (canvas.toBlob, an EXIF APP1 segment patched in by hand): a 4000x3000 photo rotated by
 // EXIF and a 48 MP one are predicted with every preprocessing stage shown; a cut-short JPEG and a text
 // file are refused in words with the drawing on the pad kept. Screenshots: test-artifacts/web/phones-*.
@@ -279,6 +280,78 @@ export function phoneTests(ctx) {
     for (const st of STAGES) assert(it['lab.stage.' + st], `48 MP: stage ${st} is not on screen`);
     console.log(`    48 MP: ${big.length} bytes; ${s.notice}; class ${s.prediction.class}`);
     await savePicture(page, path.join(ARTIFACTS, 'phones-camera-48mp.png'));
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
+  // Where a mouse hovers, a finger holds: 0.5 s still on a stepper cell traces it (state().touch.press
+  // "long", state().stepper.hover) and the trace follows the finger; a short touch traces nothing and
+  // pins on release (the tap); a finger that moves first neither traces nor pins.
+  tests.push({ name: 'phones: long press on a stepper cell traces it, a tap pins, a moved finger does neither', fn: async () => {
+    const d = DEVICES[0];
+    const cfg = { mode: 'standard', channels: 1, input: 6, kernel: 3, stride: 1, padding: 0, dilation: 1, step: 0 };
+    const { page, errors, context, cdp } = await openDevice(ctx, d, { setup: { workspace: 'lessons', stepper: cfg } });
+    await frames(page, 4);
+    const touch = (type, x, y) => cdp.send('Input.dispatchTouchEvent',
+      { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y, id: 1, radiusX: 4, radiusY: 4, force: 1 }] });
+    const centre = async (id) => {
+      const r = (await items(page))[id];
+      if (!r) throw new Error(`item ${id} is not on screen`);
+      return [r.x + r.width / 2, r.y + r.height / 2];
+    };
+    const cell = (t) => (t ? `${t.kind} ${JSON.stringify(t.cell)}` : 'none');  // null: no target
+    const field = (r, c) => { const a = []; for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) a.push([r + i, c + j]); return a; };
+    const key = (cells) => JSON.stringify([...cells].sort((a, b) => a[0] - b[0] || a[1] - b[1]));
+
+    // Held still: nothing at first, then after 0.5 s the output cell's receptive field.
+    let [x, y] = await centre('stepper.out.2.2');
+    await touch('touchStart', x, y);
+    await page.waitForTimeout(150);
+    let s = await state(page);
+    assert(s.touch.press === 'pressing' && !s.stepper.hover, `150 ms in: ${s.touch.press}, hover ${cell(s.stepper.hover)}`);
+    await page.waitForTimeout(550);
+    s = await state(page);
+    assert(s.touch.press === 'long', `held 700 ms: press ${s.touch.press}`);
+    assert(cell(s.stepper.hover) === 'output [2,2]', `held on out 2,2: hover ${cell(s.stepper.hover)}`);
+    assert(key(s.stepper.highlight.input) === key(field(2, 2)), `out 2,2 lights ${JSON.stringify(s.stepper.highlight.input)}`);
+    await savePicture(page, path.join(ARTIFACTS, 'phones-long-press-trace.png'));
+    // Sliding while held: the trace follows.
+    const [x2, y2] = await centre('stepper.out.3.1');
+    for (let i = 1; i <= 4; i++) { await touch('touchMove', x + (x2 - x) * i / 4, y + (y2 - y) * i / 4); await frames(page, 1); }
+    await frames(page, 2);
+    s = await state(page);
+    assert(s.touch.press === 'long' && cell(s.stepper.hover) === 'output [3,1]', `slid to out 3,1: ${s.touch.press}, hover ${cell(s.stepper.hover)}`);
+    assert(key(s.stepper.highlight.input) === key(field(3, 1)), `out 3,1 lights ${JSON.stringify(s.stepper.highlight.input)}`);
+    await touch('touchEnd');
+    await frames(page, 3);
+    s = await state(page);
+    assert(s.touch.press === 'idle' && !s.stepper.pinned && !s.stepper.hover,
+      `after the long press: ${s.touch.press}, pinned ${cell(s.stepper.pinned)}, hover ${cell(s.stepper.hover)}`);
+
+    // A 150 ms touch: no trace while down, a pin when lifted.
+    [x, y] = await centre('stepper.in.3.3');
+    await touch('touchStart', x, y);
+    await page.waitForTimeout(150);
+    s = await state(page);
+    assert(s.touch.press === 'pressing' && !s.stepper.hover, `short touch: ${s.touch.press}, hover ${cell(s.stepper.hover)}`);
+    await touch('touchEnd');
+    await frames(page, 3);
+    s = await state(page);
+    assert(s.touch.press === 'idle' && cell(s.stepper.pinned) === 'input [3,3]', `the tap: ${s.touch.press}, pinned ${cell(s.stepper.pinned)}`);
+
+    // Moved 30 px at once, then held: never long, and no pin on release.
+    [x, y] = await centre('stepper.out.0.1');
+    await touch('touchStart', x, y);
+    await frames(page, 1);
+    await touch('touchMove', x + 30, y);
+    await page.waitForTimeout(700);
+    s = await state(page);
+    assert(s.touch.press === 'moved' && !s.stepper.hover, `moved finger held: ${s.touch.press}, hover ${cell(s.stepper.hover)}`);
+    await touch('touchEnd');
+    await frames(page, 3);
+    s = await state(page);
+    assert(s.touch.press === 'idle' && cell(s.stepper.pinned) === 'input [3,3]', `after the move: pinned ${cell(s.stepper.pinned)}`);
+    console.log(`    long press traced out 2,2 then followed to 3,1; a 150 ms tap pinned in 3,3; a 30 px move stayed "moved"`);
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     await context.close();
   } });
