@@ -25,8 +25,6 @@ constexpr int kClasses = 10;
 // a phone for gigabytes.
 constexpr int64_t kMaxActivation = int64_t(1) << 22;
 
-int same_out(int size, int kernel, int stride) { return (size + 2 * ((kernel - 1) / 2) - kernel) / stride + 1; }
-
 int se_squeeze(int channels) { return std::max(1, channels / 4); }
 
 bool residual_needs_projection(const BlockConfig& c) {
