@@ -10,6 +10,13 @@
   X(blocks_reset_layout, "Reset layout") \
   X(blocks_intro, "A CNN is built from blocks: a few layers that always come together. Pick one to see what flows through it.") \
   X(blocks_block, "Block") \
+  X(blocks_name_conv_bn_relu, "Conv + BatchNorm + ReLU") \
+  X(blocks_name_residual, "Residual block (ResNet basic)") \
+  X(blocks_name_se, "Squeeze-and-Excitation") \
+  X(blocks_name_mbconv, "MBConv (EfficientNet)") \
+  X(blocks_name_convnext, "ConvNeXt block") \
+  X(blocks_name_gap_head, "Head: global average pool + Linear") \
+  X(blocks_name_flatten_head, "Head: flatten + Linear") \
   X(blocks_in_channels, "In channels") \
   X(blocks_out_channels, "Out channels") \
   X(blocks_height, "Height") \

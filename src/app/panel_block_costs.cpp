@@ -2,7 +2,6 @@
 // the engine builds a standard conv, a depthwise-separable pair, an MBConv and a ConvNeXt block, and
 // two classifier heads, runs each once and counts; bars show each against the first of its group.
 #include <algorithm>
-#include <cinttypes>
 #include <cstdio>
 
 #include "app_services.h"
@@ -12,18 +11,6 @@
 namespace cs::app {
 
 namespace {
-
-// 1234567 -> "1,234,567": big counts read at a glance on a projector.
-std::string grouped(int64_t v) {
-  char digits[32];
-  std::snprintf(digits, sizeof digits, "%" PRId64, v < 0 ? -v : v);
-  std::string s(digits), out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i > 0 && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return v < 0 ? "-" + out : out;
-}
 
 bool same_query(const cs::BlockCostQuery& a, const cs::BlockCostQuery& b) {
   return a.channels == b.channels && a.height == b.height && a.width == b.width && a.kernel == b.kernel &&
@@ -50,10 +37,10 @@ void draw_rows(AppState& state, const std::vector<cs::BlockCostRow>& rows) {
   for (const auto& r : rows) {
     ImGui::PushID(r.id.c_str());
     ImGui::TextWrapped("%s", tr(row_title(r.id)));
-    std::snprintf(text, sizeof text, tr(S::block_costs_params_bar), grouped(r.params).c_str(), r.params_ratio);
+    std::snprintf(text, sizeof text, tr(S::block_costs_params_bar), grouped_count(r.params).c_str(), r.params_ratio);
     ImGui::ProgressBar(max_p > 0 ? static_cast<float>(r.params_ratio / max_p) : 0.0f, ImVec2(-1, 0), text);
     record_item_rect(state, ("block-costs." + r.id + ".params").c_str());
-    std::snprintf(text, sizeof text, tr(S::block_costs_macs_bar), grouped(r.macs).c_str(), r.macs_ratio);
+    std::snprintf(text, sizeof text, tr(S::block_costs_macs_bar), grouped_count(r.macs).c_str(), r.macs_ratio);
     ImGui::ProgressBar(max_m > 0 ? static_cast<float>(r.macs_ratio / max_m) : 0.0f, ImVec2(-1, 0), text);
     record_item_rect(state, ("block-costs." + r.id + ".macs").c_str());
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);

@@ -10,27 +10,31 @@ namespace cs::app {
 
 namespace {
 
-// 1234567 -> "1,234,567": parameter and MAC counts run to millions.
-std::string grouped(int64_t v) {
-  std::string digits = std::to_string(v < 0 ? -v : v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return v < 0 ? "-" + out : out;
-}
-
 std::string shape_text(const std::vector<int>& s) {
   std::string t = "(";
   for (size_t i = 0; i < s.size(); ++i) t += (i ? ", " : "") + std::to_string(s[i]);
   return t + ")";
 }
 
+// The engine's block ids ("conv_bn_relu") as the student reads them; the id itself where no name is.
+const char* block_title(const std::string& id) {
+  static const struct {
+    const char* id;
+    S title;
+  } kTitles[] = {{"conv_bn_relu", S::blocks_name_conv_bn_relu}, {"residual", S::blocks_name_residual},
+                 {"se", S::blocks_name_se},                     {"mbconv", S::blocks_name_mbconv},
+                 {"convnext", S::blocks_name_convnext},         {"gap_head", S::blocks_name_gap_head},
+                 {"flatten_head", S::blocks_name_flatten_head}};
+  for (const auto& t : kTitles)
+    if (id == t.id) return tr(t.title);
+  return id.c_str();
+}
+
 void draw_config(AppState& state, cs::BlockConfig& c) {
   const auto& names = cs::block_names();
-  if (ImGui::BeginCombo(tr_label(S::blocks_block), c.block.c_str())) {
+  if (ImGui::BeginCombo(tr_label(S::blocks_block), block_title(c.block))) {
     for (const std::string& n : names)
-      if (ImGui::Selectable(n.c_str(), n == c.block)) c.block = n;
+      if (ImGui::Selectable(block_title(n), n == c.block)) c.block = n;
     ImGui::EndCombo();
   }
   record_item_rect(state, "blocks.block");
@@ -85,14 +89,23 @@ void draw_nodes(const cs::BlockDescription& d) {
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(shape_text(n.shape).c_str());
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(grouped(n.params).c_str());
+    ImGui::TextUnformatted(grouped_count(n.params).c_str());
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(grouped(n.macs).c_str());
+    ImGui::TextUnformatted(grouped_count(n.macs).c_str());
   }
   ImGui::EndTable();
 }
 
 }  // namespace
+
+std::string grouped_count(int64_t v) {
+  std::string digits = std::to_string(v < 0 ? -v : v), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return v < 0 ? "-" + out : out;
+}
 
 void draw_blocks_panel(AppState& state) {
   if (!ImGui::Begin(tr_label(S::blocks_title), &state.blocks.show)) {
@@ -111,7 +124,7 @@ void draw_blocks_panel(AppState& state) {
     ImGui::TextWrapped("%s", cs::fmt(tr(S::blocks_looking), B.config.in_channels, B.config.height, B.config.width).c_str());
     ImGui::TextWrapped("%s", tr(S::blocks_terms));
     draw_nodes(d);
-    ImGui::Text("%s", cs::fmt(tr(S::blocks_total), grouped(d.total_params).c_str(), grouped(d.total_macs).c_str(),
+    ImGui::Text("%s", cs::fmt(tr(S::blocks_total), grouped_count(d.total_params).c_str(), grouped_count(d.total_macs).c_str(),
                               shape_text(d.output_shape).c_str())
                           .c_str());
     if (ImGui::Button(tr_label(S::blocks_copy))) ImGui::SetClipboardText(cs::block_pytorch(B.config).c_str());
