@@ -96,21 +96,27 @@
     });
   }
   // "Copy as PyTorch": SDL has no browser clipboard, so after a click or key press that made the app count
-  // another copy (stepper.pytorch_copies), the page writes the line with the Clipboard API — still inside
+  // another copy (stepper.pytorch_copies, blocks.pytorch_copies), the page writes the line with the Clipboard API — still inside
   // the gesture's activation window, which the browser requires.
   if (typeof document !== 'undefined') {
-    var copies = -1, scriptCopies = -1;
+    var copies = -1, scriptCopies = -1, blockCopies = -1;
     var checkCopy = function () {
-      if (!api.items()['output-size.copy-pytorch'] && copies >= 0) return;  // the button is not on screen
+      var items = api.items();
+      // Neither copy button is on screen: nothing can have been clicked.
+      if (!items['output-size.copy-pytorch'] && !items['blocks.copy'] && copies >= 0) return;
       requestAnimationFrame(function () { requestAnimationFrame(function () {
-        var st = api.state().stepper;
-        if (!st) return;
-        if (copies >= 0 && st.pytorch_copies > copies && navigator.clipboard)
-          navigator.clipboard.writeText(st.pytorch).catch(function () {});
-        if (scriptCopies >= 0 && st.pytorch_script_copies > scriptCopies && navigator.clipboard)
-          navigator.clipboard.writeText(st.pytorch_script).catch(function () {});
-        copies = st.pytorch_copies;
-        scriptCopies = st.pytorch_script_copies;
+        var all = api.state(), st = all.stepper, blocks = all.blocks;
+        var write = function (text) { if (navigator.clipboard) navigator.clipboard.writeText(text).catch(function () {}); };
+        if (st) {
+          if (copies >= 0 && st.pytorch_copies > copies) write(st.pytorch);
+          if (scriptCopies >= 0 && st.pytorch_script_copies > scriptCopies) write(st.pytorch_script);
+          copies = st.pytorch_copies;
+          scriptCopies = st.pytorch_script_copies;
+        }
+        if (blocks) {
+          if (blockCopies >= 0 && blocks.pytorch_copies > blockCopies) write(blocks.pytorch);
+          blockCopies = blocks.pytorch_copies;
+        }
       }); });
     };
     ready.then(checkCopy);

@@ -13,8 +13,58 @@ bool same_block_config(const cs::BlockConfig& a, const cs::BlockConfig& b) {
          a.expand_ratio == b.expand_ratio && a.se == b.se && a.projection == b.projection;
 }
 
+namespace {
+
+void refresh_probe(BlocksPanelState& B) {
+  if (!B.description) {
+    B.probe.reset();
+    B.probe_error.clear();
+    return;
+  }
+  if (B.probed_once && same_block_config(B.config, B.probed) && B.seed == B.probed_seed && B.batch == B.probed_batch &&
+      B.training == B.probed_training)
+    return;
+  B.probed = B.config;
+  B.probed_seed = B.seed;
+  B.probed_batch = B.batch;
+  B.probed_training = B.training;
+  B.probed_once = true;
+  cs::Result<cs::BlockProbe> p = cs::probe_block(B.config, B.seed, B.batch, B.training);
+  if (p.is_ok()) {
+    B.probe = std::make_shared<const cs::BlockProbe>(std::move(p).value());
+    B.probe_error.clear();
+  } else {
+    B.probe.reset();
+    B.probe_error = p.message();
+  }
+}
+
+nlohmann::json stats_json(const cs::TensorStats& s) {
+  return {{"min", s.min},
+          {"mean", s.mean},
+          {"max", s.max},
+          {"std", s.std},
+          {"zero_fraction", s.zero_fraction},
+          {"histogram", s.histogram},
+          {"histogram_range", {s.histogram_lo, s.histogram_hi}},
+          {"channel_mean", s.channel_mean},
+          {"channel_var", s.channel_var}};
+}
+
+}  // namespace
+
+int selected_node(const BlocksPanelState& B) {
+  if (!B.probe || B.selected.empty()) return -1;
+  for (size_t i = 0; i < B.probe->nodes.size(); ++i)
+    if (B.probe->nodes[i].name == B.selected) return static_cast<int>(i);
+  return -1;
+}
+
 void refresh_blocks(BlocksPanelState& B) {
-  if (B.described_once && same_block_config(B.config, B.described)) return;
+  if (B.described_once && same_block_config(B.config, B.described)) {
+    refresh_probe(B);
+    return;
+  }
   B.described = B.config;
   B.described_once = true;
   cs::Result<cs::BlockDescription> d = cs::describe_block(B.config);
@@ -25,6 +75,8 @@ void refresh_blocks(BlocksPanelState& B) {
     B.description.reset();
     B.error = d.message();
   }
+  refresh_probe(B);
+  if (B.probe && selected_node(B) < 0) B.selected.clear();
 }
 
 nlohmann::json blocks_json(const BlocksPanelState& B) {
@@ -56,6 +108,27 @@ nlohmann::json blocks_json(const BlocksPanelState& B) {
     j["output_shape"] = nullptr;
   }
   j["nodes"] = nodes;
+  j["pytorch"] = B.description ? cs::block_pytorch(c) : "";  // what "Copy as PyTorch" copies
+  j["pytorch_copies"] = B.pytorch_copies;
+  nlohmann::json probe = {{"seed", B.seed}, {"batch", B.batch}, {"training", B.training}, {"selected", B.selected},
+                          {"error", B.probe_error}, {"input", nullptr}, {"node", nullptr}};
+  if (B.probe) {
+    probe["input"] = stats_json(B.probe->input_stats);
+    const int i = selected_node(B);
+    if (i >= 0) {
+      const cs::BlockNode& n = B.probe->nodes[i];
+      const cs::Tensor& t = B.probe->outputs[i];
+      // The first input's output, channel by channel (a (N, C) output gives one value per channel).
+      const int C = t.dim(1);
+      const size_t per_channel = t.numel() / (static_cast<size_t>(t.dim(0)) * C);
+      nlohmann::json sample = nlohmann::json::array();
+      for (int c = 0; c < C; ++c)
+        sample.push_back(std::vector<float>(t.data() + c * per_channel, t.data() + (c + 1) * per_channel));
+      probe["node"] = {{"name", n.name}, {"op", n.op}, {"shape", n.shape}, {"stats", stats_json(B.probe->stats[i])},
+                       {"sample", sample}};
+    }
+  }
+  j["probe"] = probe;
   return j;
 }
 
@@ -63,8 +136,9 @@ std::string apply_blocks_json(BlocksPanelState& B, const nlohmann::json& b) {
   if (!b.is_object()) return cs::fmt(tr(S::state_not_object), "blocks");
   BlocksPanelState next = B;
   cs::BlockConfig& c = next.config;
-  static const char* kKnown[] = {"visible", "block",  "in_channels",  "out_channels", "height", "width",
-                                 "kernel",  "stride", "expand_ratio", "se",           "projection"};
+  static const char* kKnown[] = {"visible", "block",      "in_channels", "out_channels", "height", "width",
+                                 "kernel",  "stride",     "expand_ratio", "se",          "projection", "seed",
+                                 "batch",   "training",   "selected"};
   for (auto it = b.begin(); it != b.end(); ++it)
     if (std::none_of(std::begin(kKnown), std::end(kKnown), [&](const char* k) { return it.key() == k; }))
       return cs::fmt(tr(S::state_no_field), "blocks", it.key().c_str());
@@ -85,7 +159,7 @@ std::string apply_blocks_json(BlocksPanelState& B, const nlohmann::json& b) {
   const IntField ints[] = {{"in_channels", &c.in_channels}, {"out_channels", &c.out_channels},
                            {"height", &c.height},           {"width", &c.width},
                            {"kernel", &c.kernel},           {"stride", &c.stride},
-                           {"expand_ratio", &c.expand_ratio}};
+                           {"expand_ratio", &c.expand_ratio}, {"batch", &next.batch}};
   for (const IntField& f : ints) {
     if (!b.contains(f.key)) continue;
     const nlohmann::json& v = b[f.key];
@@ -95,15 +169,33 @@ std::string apply_blocks_json(BlocksPanelState& B, const nlohmann::json& b) {
       return cs::fmt(tr(S::state_out_of_range_value), field.c_str(), static_cast<long long>(v.get<int64_t>()));
     *f.value = v.get<int>();
   }
-  for (const char* key : {"se", "projection", "visible"}) {
+  if (b.contains("seed")) {
+    const nlohmann::json& v = b["seed"];
+    if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > 0xffffffffLL)
+      return cs::fmt(tr(S::state_not_seed), "blocks.seed");
+    next.seed = static_cast<uint32_t>(v.get<int64_t>());
+  }
+  for (const char* key : {"se", "projection", "visible", "training"}) {
     if (!b.contains(key)) continue;
     if (!b[key].is_boolean()) return cs::fmt(tr(S::state_not_boolean), (std::string("blocks.") + key).c_str());
   }
   if (b.contains("se")) c.se = b["se"].get<bool>();
   if (b.contains("projection")) c.projection = b["projection"].get<bool>();
   if (b.contains("visible")) next.show = b["visible"].get<bool>();
+  if (b.contains("training")) next.training = b["training"].get<bool>();
+  const bool select = b.contains("selected");
+  const std::string wanted = select && b["selected"].is_string() ? b["selected"].get<std::string>() : "?";
+  if (select) next.selected = wanted;
+  refresh_blocks(next);
+  const bool known = next.description && std::any_of(next.description->nodes.begin(), next.description->nodes.end(),
+                                                     [&](const cs::BlockNode& n) { return n.name == wanted; });
+  if (select && !wanted.empty() && !known) {
+    std::string list = "\"\"";  // "" deselects
+    if (next.description)
+      for (const cs::BlockNode& n : next.description->nodes) list += ", " + n.name;
+    return cs::fmt(tr(S::state_one_of), "blocks.selected", list.c_str());
+  }
   B = std::move(next);
-  refresh_blocks(B);
   return "";
 }
 

@@ -27,6 +27,7 @@
   X(blocks_se, "Squeeze-Excite") \
   X(blocks_projection, "Projection shortcut") \
   X(blocks_copy, "Copy as PyTorch") \
+  X(notice_copied_pytorch_block, "Copied the block as a PyTorch nn.Module") \
   X(blocks_looking, "Below: every layer of the block in the order an input of %dx%dx%d (channels x height x width) flows through it, and the shape each one outputs.") \
   X(blocks_terms, "A parameter is one number the network learns (a weight or a bias). A MAC is one multiply-accumulate, the unit of work of a convolution or a linear layer.") \
   X(blocks_col_node, "Node") \
@@ -37,5 +38,23 @@
   X(blocks_join, "(branches meet)") \
   X(blocks_total, "Total: %s parameters, %s MACs, output %s") \
   X(blocks_refused, "This block cannot be built: %s") \
+  X(blocks_feed_title, "Feed it") \
+  X(blocks_feed_intro, "The block gets a batch of %d random inputs (each value drawn from a normal distribution: mean 0, standard deviation 1) and freshly initialised weights, both made from the seed.") \
+  X(blocks_seed, "Seed") \
+  X(blocks_batch, "Batch") \
+  X(blocks_train_mode, "Train mode") \
+  X(blocks_train_mode_on, "Train mode: each BatchNorm normalises with this batch's own mean and variance, so every channel leaves it with mean 0 and variance 1.") \
+  X(blocks_train_mode_off, "Eval mode: each BatchNorm uses its running statistics instead (mean 0 and variance 1 in a block that has never trained), so it passes its input on almost unchanged. Compare a BatchNorm node in both modes.") \
+  X(blocks_pick_node, "Click a node in the table above to see what it outputs.") \
+  X(blocks_node_stats, "%s outputs %s: min %.3f, mean %.3f, max %.3f, standard deviation %.3f.") \
+  X(blocks_zero_fraction, "%.1f%% of its values are exactly 0 (a ReLU turns every negative value into 0).") \
+  X(blocks_histogram, "How many values fall in each range, from %.3f to %.3f:") \
+  X(blocks_maps, "The first input's output, one map per channel (dark: low, bright: high):") \
+  X(blocks_maps_shown, "Channels 1 to %d of %d.") \
+  X(blocks_channel_stats, "Per channel, over the whole batch (what BatchNorm computes):") \
+  X(blocks_col_channel, "Channel") \
+  X(blocks_col_mean, "Mean") \
+  X(blocks_col_variance, "Variance") \
+  X(blocks_probe_refused, "Cannot feed this block: %s") \
   /* end */
 // clang-format on

@@ -2,6 +2,7 @@
 // and totals, setState({blocks}) applies a config or refuses a bad field in words, and a config the
 // engine refuses shows the engine's reason instead of nodes.
 #include <doctest/doctest.h>
+#include <cmath>
 
 #include "app/blocks_model.h"
 
@@ -57,4 +58,38 @@ TEST_CASE("blocks model: a config the engine refuses shows its reason and no nod
   REQUIRE(apply_blocks_json(B, json{{"out_channels", 8}}) == "");  // fixed: described again
   CHECK(blocks_json(B)["error"] == "");
   CHECK(blocks_json(B)["nodes"].size() > 0);
+}
+
+TEST_CASE("blocks model: a selected node's output, train vs eval mode, and refusals of the feed") {
+  BlocksPanelState B;
+  REQUIRE(apply_blocks_json(B, json{{"block", "conv_bn_relu"}, {"in_channels", 3}, {"out_channels", 4}, {"height", 6},
+                                    {"width", 6}, {"seed", 5}, {"batch", 8}, {"training", true}, {"selected", "bn"}}) == "");
+  json p = blocks_json(B)["probe"];
+  CHECK(p["seed"] == 5);
+  CHECK(p["batch"] == 8);
+  CHECK(p["error"] == "");
+  REQUIRE(p["node"].is_object());
+  CHECK(p["node"]["name"] == "bn");
+  CHECK(p["node"]["sample"].size() == 4);     // one map per channel
+  CHECK(p["node"]["sample"][0].size() == 36);  // 6 x 6
+  for (const json& v : p["node"]["stats"]["channel_var"]) CHECK(v.get<double>() == doctest::Approx(1.0).epsilon(1e-3));
+  REQUIRE(apply_blocks_json(B, json{{"training", false}}) == "");
+  p = blocks_json(B)["probe"];
+  CHECK(p["training"] == false);
+  CHECK(std::fabs(p["node"]["stats"]["channel_var"][0].get<double>() - 1.0) > 0.05);
+  // A node the block does not have is refused with the names it does have; nothing changes.
+  const std::string why = apply_blocks_json(B, json{{"selected", "body.0.conv"}});
+  CHECK(why.find("blocks.selected") != std::string::npos);
+  CHECK(why.find("conv, bn, act") != std::string::npos);
+  CHECK(B.selected == "bn");
+  CHECK(apply_blocks_json(B, json{{"seed", -1}}).find("blocks.seed") != std::string::npos);
+  // A batch the engine refuses is shown in its words, as a refused config is.
+  REQUIRE(apply_blocks_json(B, json{{"batch", 40}}) == "");
+  p = blocks_json(B)["probe"];
+  CHECK(p["error"].get<std::string>().find("batch must be 1..16, got 40") != std::string::npos);
+  CHECK(p["node"].is_null());
+  // Another block: the old selection is gone.
+  REQUIRE(apply_blocks_json(B, json{{"batch", 4}, {"block", "gap_head"}}) == "");
+  CHECK(B.selected == "");
+  CHECK(blocks_json(B)["probe"]["node"].is_null());
 }

@@ -1,10 +1,62 @@
 // test_blocks.mjs — the blocks workspace in the real page: the block-costs panel's rows equal
 // PyTorch's counts (tests/golden/block_costs.json), a real mouse drag on the kernel slider asks the
 // engine again, an even kernel is explained in words and refused by setState, and on a phone the
-// panel is a tab whose items all fit the screen. Screenshots: test-artifacts/web/blocks-*.
+// panel is a tab whose items all fit the screen. The blocks panel: for seeded random configurations
+// every node's layer, output shape and parameter count equal those of the nn.Module torch builds from
+// the page's own "Copy as PyTorch" source, and a real click puts that source on the system clipboard.
+// Screenshots: test-artifacts/web/blocks-*.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { ARTIFACTS, assert, frames, items, LOW_RES, openApp, panels, ROOT, savePicture, setState, state } from './harness.mjs';
+import { ARTIFACTS, assert, clickItem, frames, items, LOW_RES, openApp, panels, ROOT, savePicture, setState, state } from './harness.mjs';
+
+// torch's side: the nn.Module from the copied source, its leaf modules (a SqueezeExcitation counted as
+// one, as the engine's node is) in the order the forward pass runs them, each with its output shape
+// and its own parameters. Between ConvNeXt's two Permutes the tensor is channels-last; those shapes
+// are turned back to (N, C, H, W), the layout the engine keeps.
+const TORCH_NODES = String.raw`
+import json, sys
+import torch
+from torch import nn
+cases = json.load(open(sys.argv[1]))
+out = []
+for source in cases:
+    ns = {}
+    exec(source, ns)
+    m = ns['Block']().eval()
+    nodes, channels_last = [], [False]
+    se = [n for n, x in m.named_modules() if type(x).__name__ == 'SqueezeExcitation']
+    def unit(name, mod):
+        if any(name.startswith(s + '.') for s in se):
+            return False  # inside a SqueezeExcitation, which is one node
+        return type(mod).__name__ == 'SqueezeExcitation' or not list(mod.children())
+    def hook(mod, inputs, output):
+        if type(mod).__name__ == 'Permute':
+            channels_last[0] = not channels_last[0]
+            return
+        shape = list(output.shape)
+        if channels_last[0] and len(shape) == 4:
+            shape = [shape[0], shape[3], shape[1], shape[2]]
+        nodes.append({'op': type(mod).__name__, 'shape': shape, 'params': sum(p.numel() for p in mod.parameters())})
+    for name, mod in m.named_modules():
+        if name and unit(name, mod):
+            mod.register_forward_hook(hook)
+    with torch.no_grad():
+        y = m(ns['example_input'])
+    out.append({'nodes': nodes, 'params': sum(p.numel() for p in m.parameters()), 'output': list(y.shape)})
+print(json.dumps(out))
+`;
+
+// A small seeded generator, so a failure names a configuration that can be replayed.
+function mulberry32(seed) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 const golden = () => JSON.parse(fs.readFileSync(path.join(ROOT, 'tests/golden/block_costs.json'), 'utf8'));
 
@@ -26,6 +78,69 @@ function sameRows(bc, rows, where) {
 
 export function blocksTests(ctx) {
   const tests = [];
+
+  tests.push({ name: 'blocks: for random configurations every node equals the nn.Module torch builds from the page\'s Copy as PyTorch', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { width: 1920, height: 1080, dpr: LOW_RES });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(ctx.url).origin });
+    await setState(page, { workspace: 'blocks' });
+    await frames(page, 2);
+    const seed = Number(process.env.CS_BLOCKS_SEED || 21);
+    const rnd = mulberry32(seed);
+    const pick = (lo, hi) => lo + Math.floor(rnd() * (hi - lo + 1));
+    const names = ['conv_bn_relu', 'residual', 'se', 'mbconv', 'convnext', 'gap_head', 'flatten_head'];
+    const configs = names.map((block) => ({ block, in_channels: 8, out_channels: 8, height: 6, width: 6, kernel: block === 'convnext' ? 7 : 3, stride: 1 }));
+    for (let i = 0; i < 14; ++i) {
+      const block = names[pick(0, names.length - 1)];
+      const c = { block, in_channels: pick(1, 24), out_channels: pick(1, 24), height: pick(1, 12), width: pick(1, 12),
+        kernel: 2 * pick(0, 3) + 1, stride: pick(1, 3), expand_ratio: pick(1, 6), se: rnd() < 0.5, projection: rnd() < 0.5 };
+      if (block === 'se' || block === 'convnext') c.out_channels = c.in_channels;
+      if (block === 'convnext') c.stride = 1;
+      configs.push(c);
+    }
+    const page_side = [];
+    for (const c of configs) {
+      await setState(page, { blocks: c });
+      const b = (await state(page)).blocks;
+      assert(b.error === '' && b.nodes.length > 0 && b.pytorch.includes('class Block(nn.Module)'), `${JSON.stringify(c)}: error "${b.error}"`);
+      page_side.push(b);
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convscope-blocks-'));
+    fs.writeFileSync(path.join(dir, 'nodes.py'), TORCH_NODES);
+    fs.writeFileSync(path.join(dir, 'cases.json'), JSON.stringify(page_side.map((b) => b.pytorch)));
+    let torch;
+    try { torch = JSON.parse(execFileSync('/usr/bin/python3', [path.join(dir, 'nodes.py'), path.join(dir, 'cases.json')], { encoding: 'utf8' })); }
+    finally { fs.rmSync(dir, { recursive: true, force: true }); }
+    let compared = 0;
+    page_side.forEach((b, i) => {
+      const where = `seed ${seed}, ${JSON.stringify(configs[i])}`;
+      const t = torch[i];
+      assert(b.total_params === t.params, `${where}: ${b.total_params} parameters, torch ${t.params}`);
+      assert(JSON.stringify(b.output_shape) === JSON.stringify(t.output), `${where}: output ${b.output_shape}, torch ${t.output}`);
+      // The joins (add, mul, the ReLU after an add) are tensor operations in torch, not modules.
+      const layers = b.nodes.filter((n) => !n.join);
+      const ops = (list) => list.map((n) => n.op.replace(/^LayerNorm2d$/, 'LayerNorm')).join(' ');
+      assert(layers.length === t.nodes.length, `${where}: page layers ${ops(layers)}\ntorch layers ${ops(t.nodes)}`);
+      layers.forEach((n, k) => {
+        const u = t.nodes[k];
+        assert(ops([n]) === u.op, `${where}: node ${n.name} is ${n.op}, torch runs ${u.op}`);
+        assert(JSON.stringify(n.shape) === JSON.stringify(u.shape), `${where}: node ${n.name} outputs ${n.shape}, torch ${u.shape}`);
+        assert(n.params === u.params, `${where}: node ${n.name} has ${n.params} parameters, torch ${u.params}`);
+        ++compared;
+      });
+    });
+    console.log(`  ${configs.length} configurations (seed ${seed}), ${compared} nodes equal torch's`);
+    // A real click on the button: the same source lands on the system clipboard, and a notice says so.
+    const before = (await state(page)).blocks;
+    await clickItem(page, 'blocks.copy');
+    const after = (await state(page)).blocks;
+    assert(after.pytorch_copies === before.pytorch_copies + 1, `copies ${before.pytorch_copies} -> ${after.pytorch_copies}`);
+    await page.waitForFunction(async (w) => (await navigator.clipboard.readText()) === w, after.pytorch, { timeout: 5000 }).catch(async () => {
+      throw new Error(`clipboard holds "${await page.evaluate(() => navigator.clipboard.readText())}"`);
+    });
+    await savePicture(page, path.join(ARTIFACTS, 'blocks-panel-desktop.png'));
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
 
   tests.push({ name: 'blocks: block costs equal PyTorch\'s, a real drag on the kernel slider asks the engine again, bad kernels refused', fn: async () => {
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { width: 1920, height: 1080, dpr: LOW_RES });

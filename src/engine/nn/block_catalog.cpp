@@ -166,10 +166,13 @@ bool path_under(const std::string& path, const std::string& parent) {
 struct OpenJoin {
   std::string path;
   std::vector<BlockNode> joins;
+  std::vector<const Tensor*> tensors;  // what each join produced
 };
 
-std::vector<BlockNode> joins_of(Layer& layer, const std::string& path, const Trace& trace, const Tensor& out) {
+std::vector<BlockNode> joins_of(Layer& layer, const std::string& path, const Trace& trace, const Tensor& out,
+                                std::vector<const Tensor*>* tensors) {
   auto node = [&](const std::string& label, const char* op, const Tensor* t, int64_t params) {
+    tensors->push_back(t);
     BlockNode n;
     n.name = join_layer_path(path, label);
     n.op = op;
@@ -196,6 +199,55 @@ std::vector<BlockNode> joins_of(Layer& layer, const std::string& path, const Tra
 
 }  // namespace
 
+std::vector<BlockNode> list_block_nodes(Layer& root, const Tensor& out, const Trace& trace,
+                                        std::vector<const Tensor*>* tensors) {
+  std::vector<BlockNode> nodes;
+  std::vector<const Tensor*> found;
+  std::vector<OpenJoin> open;
+  auto add = [&](BlockNode n, const Tensor* t) {
+    nodes.push_back(std::move(n));
+    found.push_back(t);
+  };
+  auto close_until = [&](const std::string& path) {
+    while (!open.empty() && !path_under(path, open.back().path)) {
+      for (size_t i = 0; i < open.back().joins.size(); ++i) add(std::move(open.back().joins[i]), open.back().tensors[i]);
+      open.pop_back();
+    }
+  };
+  walk_layers(root, [&](Layer& layer, const std::string& path) {
+    std::vector<LayerChild> kids;
+    layer.children(kids);
+    if (&layer != &root) close_until(path);
+    if (!kids.empty()) {
+      OpenJoin j{path, {}, {}};
+      j.joins = joins_of(layer, path, trace, out, &j.tensors);
+      if (!j.joins.empty()) open.push_back(std::move(j));
+      return;
+    }
+    BlockNode n;
+    n.name = path.empty() ? std::string(layer.type()) : path;
+    n.op = layer.type();
+    const Tensor* t = path.empty() ? &out : trace.find(path);
+    if (t) n.shape = shape_of(*t);
+    n.params = count_trainable(layer);
+    n.macs = layer.macs();
+    const bool se = dynamic_cast<SqueezeExcite*>(&layer) != nullptr;
+    add(n, t);
+    if (se) {  // the SE gate multiplies its input, channel by channel (the SE's output is that product)
+      BlockNode mul;
+      mul.name = join_layer_path(path, "scale");
+      mul.op = "mul";
+      mul.shape = n.shape;
+      mul.join = true;
+      add(std::move(mul), t);
+    }
+  });
+  for (auto it = open.rbegin(); it != open.rend(); ++it)
+    for (size_t i = 0; i < it->joins.size(); ++i) add(std::move(it->joins[i]), it->tensors[i]);
+  if (tensors) *tensors = std::move(found);
+  return nodes;
+}
+
 Result<BlockDescription> describe_block(const BlockConfig& c) {
   Rng rng(0);
   Result<LayerPtr> built = build_block(c, rng);
@@ -208,41 +260,7 @@ Result<BlockDescription> describe_block(const BlockConfig& c) {
   root.trace_internals("", trace);
 
   BlockDescription d;
-  std::vector<OpenJoin> open;
-  auto close_until = [&](const std::string& path) {
-    while (!open.empty() && !path_under(path, open.back().path)) {
-      for (BlockNode& j : open.back().joins) d.nodes.push_back(std::move(j));
-      open.pop_back();
-    }
-  };
-  walk_layers(root, [&](Layer& layer, const std::string& path) {
-    std::vector<LayerChild> kids;
-    layer.children(kids);
-    if (&layer != &root) close_until(path);
-    if (!kids.empty()) {
-      std::vector<BlockNode> joins = joins_of(layer, path, trace, out);
-      if (!joins.empty()) open.push_back({path, std::move(joins)});
-      return;
-    }
-    BlockNode n;
-    n.name = path.empty() ? std::string(layer.type()) : path;
-    n.op = layer.type();
-    const Tensor* t = path.empty() ? &out : trace.find(path);
-    if (t) n.shape = shape_of(*t);
-    n.params = count_trainable(layer);
-    n.macs = layer.macs();
-    d.nodes.push_back(n);
-    if (dynamic_cast<SqueezeExcite*>(&layer)) {  // the SE gate multiplies its input, channel by channel
-      BlockNode mul;
-      mul.name = join_layer_path(path, "scale");
-      mul.op = "mul";
-      mul.shape = n.shape;
-      mul.join = true;
-      d.nodes.push_back(mul);
-    }
-  });
-  for (auto it = open.rbegin(); it != open.rend(); ++it)
-    for (BlockNode& j : it->joins) d.nodes.push_back(std::move(j));
+  d.nodes = list_block_nodes(root, out, trace, nullptr);
   d.output_shape = shape_of(out);
   d.total_params = count_trainable(root);
   d.total_macs = root.macs();

@@ -55,6 +55,13 @@ struct BlockDescription {
 // Builds the block, runs one (1, C, H, W) zero input through it and lists its leaf layers and joins.
 Result<BlockDescription> describe_block(const BlockConfig& c);
 
+class Trace;
+// The nodes of a built block after a forward pass that produced `out` and recorded `trace`
+// (root.trace_internals("", trace)), in forward order; with `tensors`, what each node produced
+// (pointers into `trace` or to `out`; null where nothing was recorded).
+std::vector<BlockNode> list_block_nodes(Layer& root, const Tensor& out, const Trace& trace,
+                                        std::vector<const Tensor*>* tensors);
+
 // Trainable parameter count of a layer tree (buffers excluded).
 int64_t count_trainable(Layer& layer);
 
