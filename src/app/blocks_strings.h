@@ -36,6 +36,7 @@
   X(blocks_col_params, "Parameters") \
   X(blocks_col_macs, "MACs") \
   X(blocks_join, "(branches meet)") \
+  X(blocks_node_line, "%s: output %s, %s parameters, %s MACs") \
   X(blocks_total, "Total: %s parameters, %s MACs, output %s") \
   X(blocks_refused, "This block cannot be built: %s") \
   X(blocks_feed_title, "Feed it") \

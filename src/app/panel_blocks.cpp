@@ -72,15 +72,20 @@ void draw_config(AppState& state, cs::BlockConfig& c) {
 }
 
 // A row's node column is a selectable spanning the row: clicking it shows that node's output below.
+// Where five columns would not fit (a phone), one column holds each node's facts on two lines.
 void draw_nodes(AppState& state, const cs::BlockDescription& d, std::string& selected) {
-  const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit;
-  if (!ImGui::BeginTable("##blocks-nodes", 5, flags)) return;
-  ImGui::TableSetupColumn(tr(S::blocks_col_node));
-  ImGui::TableSetupColumn(tr(S::blocks_col_layer));
-  ImGui::TableSetupColumn(tr(S::blocks_col_shape));
-  ImGui::TableSetupColumn(tr(S::blocks_col_params));
-  ImGui::TableSetupColumn(tr(S::blocks_col_macs));
-  ImGui::TableHeadersRow();
+  const bool narrow = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 30;
+  const ImGuiTableFlags flags = ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg |
+                                (narrow ? ImGuiTableFlags_SizingStretchSame : ImGuiTableFlags_SizingFixedFit);
+  if (!ImGui::BeginTable("##blocks-nodes", narrow ? 1 : 5, flags)) return;
+  if (!narrow) {  // on a phone each row says what its numbers are
+    ImGui::TableSetupColumn(tr(S::blocks_col_node));
+    ImGui::TableSetupColumn(tr(S::blocks_col_layer));
+    ImGui::TableSetupColumn(tr(S::blocks_col_shape));
+    ImGui::TableSetupColumn(tr(S::blocks_col_params));
+    ImGui::TableSetupColumn(tr(S::blocks_col_macs));
+    ImGui::TableHeadersRow();
+  }
   const ImVec4 join_colour(1.0f, 0.75f, 0.3f, 1.0f);  // joins stand out from the layers they join
   for (size_t i = 0; i < d.nodes.size(); ++i) {
     const cs::BlockNode& n = d.nodes[i];
@@ -92,6 +97,15 @@ void draw_nodes(AppState& state, const cs::BlockDescription& d, std::string& sel
       selected = n.name == selected ? "" : n.name;
     ImGui::PopID();
     record_item_rect(state, ("blocks.node." + n.name).c_str());
+    if (narrow) {
+      const std::string op = n.join ? n.op + " " + tr(S::blocks_join) : n.op;
+      ImGui::PushStyleColor(ImGuiCol_Text, n.join ? join_colour : ImGui::GetStyleColorVec4(ImGuiCol_Text));
+      ImGui::TextWrapped("%s", cs::fmt(tr(S::blocks_node_line), op.c_str(), shape_text(n.shape).c_str(),
+                                       grouped_count(n.params).c_str(), grouped_count(n.macs).c_str())
+                                   .c_str());
+      ImGui::PopStyleColor();
+      continue;
+    }
     ImGui::TableNextColumn();
     if (n.join) {
       ImGui::TextColored(join_colour, "%s %s", n.op.c_str(), tr(S::blocks_join));

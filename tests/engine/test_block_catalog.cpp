@@ -3,6 +3,7 @@
 // parameter count, output shape and convolution shapes must equal the engine's.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -124,6 +125,7 @@ TEST_CASE("block catalog: a bad config is refused in words naming the value") {
         std::string::npos);
   CHECK(msg(config("convnext", 8, 8, 8, 8, 7, 2)).find("stride must be 1, got 2") != std::string::npos);
   CHECK(msg(config("se", 8, 4, 8, 8)).find("must equal") != std::string::npos);
+  CHECK(msg(config("mbconv", 8, 8, 8, 8, 3, 3)).find("stride 1 or 2 (as in EfficientNet), got 3") != std::string::npos);
   CHECK(msg(config("mbconv", 512, 512, 224, 224)).find("at most") != std::string::npos);
   CHECK(block_pytorch(config("resnet", 8, 8, 8, 8)).empty());
 }
@@ -171,6 +173,7 @@ TEST_CASE("block catalog: torch (/usr/bin/python3) builds block_pytorch() with t
     c.projection = pick(0, 1);
     if (c.block == "se" || c.block == "convnext") c.out_channels = c.in_channels;
     if (c.block == "convnext") c.stride = 1;
+    if (c.block == "mbconv") c.stride = std::min(c.stride, 2);
     REQUIRE_MESSAGE(validate_block(c).is_ok(), validate_block(c).message());
     configs.push_back(c);
   }

@@ -95,6 +95,7 @@ export function blocksTests(ctx) {
         kernel: 2 * pick(0, 3) + 1, stride: pick(1, 3), expand_ratio: pick(1, 6), se: rnd() < 0.5, projection: rnd() < 0.5 };
       if (block === 'se' || block === 'convnext') c.out_channels = c.in_channels;
       if (block === 'convnext') c.stride = 1;
+      if (block === 'mbconv') c.stride = Math.min(c.stride, 2);  // EfficientNet's depthwise strides
       configs.push(c);
     }
     const page_side = [];
@@ -138,6 +139,70 @@ export function blocksTests(ctx) {
       throw new Error(`clipboard holds "${await page.evaluate(() => navigator.clipboard.readText())}"`);
     });
     await savePicture(page, path.join(ARTIFACTS, 'blocks-panel-desktop.png'));
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
+  tests.push({ name: 'blocks: a real click on a node shows its output; BatchNorm normalises in train mode and not in eval mode', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { width: 1920, height: 1080, dpr: LOW_RES });
+    await setState(page, { workspace: 'blocks', blocks: { block: 'conv_bn_relu', in_channels: 3, out_channels: 6, height: 10, width: 10, seed: 4, batch: 8, training: true } });
+    await frames(page, 2);
+    let b = (await state(page)).blocks;
+    assert(b.probe.error === '' && b.probe.node === null && b.probe.input, `before a click: ${JSON.stringify(b.probe).slice(0, 200)}`);
+    assert(Math.abs(b.probe.input.mean) < 0.2 && Math.abs(b.probe.input.std - 1) < 0.1, `random input mean ${b.probe.input.mean} std ${b.probe.input.std}`);
+    await clickItem(page, 'blocks.node.bn');
+    b = (await state(page)).blocks;
+    assert(b.probe.node && b.probe.node.name === 'bn', `the click selected ${b.probe.node && b.probe.node.name}`);
+    const train = b.probe.node.stats;
+    assert(train.channel_mean.length === 6 && train.channel_mean.every((m) => Math.abs(m) < 1e-3), `train-mode channel means ${train.channel_mean}`);
+    assert(train.channel_var.every((v) => Math.abs(v - 1) < 1e-2), `train-mode channel variances ${train.channel_var}`);
+    assert(b.probe.node.sample.length === 6 && b.probe.node.sample[0].length === 100, 'one 10x10 map per channel');
+    assert(train.histogram.reduce((a, x) => a + x, 0) === 8 * 6 * 100, `histogram counts ${train.histogram}`);
+    await savePicture(page, path.join(ARTIFACTS, 'blocks-probe-train.png'));
+    await clickItem(page, 'blocks.training');  // a real click on the checkbox: eval mode
+    b = (await state(page)).blocks;
+    assert(b.probe.training === false && b.probe.node.name === 'bn', `after the checkbox: training ${b.probe.training}`);
+    const evalVar = b.probe.node.stats.channel_var;
+    assert(evalVar.some((v) => Math.abs(v - 1) > 0.05), `eval mode keeps the conv's variances, not 1: ${evalVar}`);
+    await clickItem(page, 'blocks.node.act');
+    b = (await state(page)).blocks;
+    assert(b.probe.node.name === 'act' && b.probe.node.stats.min === 0 && b.probe.node.stats.zero_fraction > 0.2,
+      `ReLU: min ${b.probe.node.stats.min}, zeros ${b.probe.node.stats.zero_fraction}`);
+    const why = await refusal(page, { blocks: { selected: 'body.0.conv' } });
+    assert(why.includes('blocks.selected') && why.includes('conv, bn, act'), `an unknown node: "${why}"`);
+    await savePicture(page, path.join(ARTIFACTS, 'blocks-probe-eval.png'));
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
+  tests.push({ name: 'blocks: on a phone the blocks panel fills the width, nodes are finger-sized and a tap shows a node', fn: async () => {
+    const context = await ctx.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true });
+    const { page, errors } = await openApp(ctx.browser, ctx.url, { context });
+    const cdp = await context.newCDPSession(page);
+    await setState(page, { workspace: 'blocks', blocks: { block: 'residual', in_channels: 4, out_channels: 8, height: 6, width: 6, stride: 2 } });
+    await frames(page, 4);
+    const p = await panels(page);
+    assert(p.blocks, `the blocks panel is shown (panels: ${Object.keys(p)})`);
+    const r = p.blocks;
+    assert(r.x >= -0.5 && r.x + r.width <= 390.5 && r.width > 300, `panel ${JSON.stringify(r)} fills 390 px`);
+    const it = await items(page);
+    const mine = Object.keys(it).filter((k) => k.startsWith('blocks.'));
+    assert(mine.includes('blocks.node.body.0.conv'), `node rows are items: ${mine}`);
+    for (const k of mine) {
+      const q = it[k];
+      if (q.y >= r.y + r.height || q.y + q.height > 844) continue;  // below the fold: scrolled to, not clipped
+      assert(q.x >= -0.5 && q.x + q.width <= 390.5, `${k} ${JSON.stringify(q)} inside the screen's width`);
+      if (k !== 'blocks.histogram') assert(q.height >= 24 - 0.01, `${k} is ${q.height.toFixed(1)} CSS px tall, under 24`);
+    }
+    const row = it['blocks.node.body.0.conv'];
+    const point = [{ x: row.x + 40, y: row.y + row.height / 2, id: 1, radiusX: 4, radiusY: 4, force: 1 }];
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: point });
+    await frames(page, 2);
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+    await frames(page, 4);
+    const b = (await state(page)).blocks;
+    assert(b.probe.node && b.probe.node.name === 'body.0.conv', `a tap selected ${b.probe.node && b.probe.node.name}`);
+    await savePicture(page, path.join(ARTIFACTS, 'blocks-panel-phone.png'));
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     await context.close();
   } });

@@ -86,6 +86,8 @@ Status validate_block(const BlockConfig& c) {
   if (c.block == "convnext" && c.stride != 1)
     return Status::error(fmt("a ConvNeXt block keeps the size (it adds its input back): stride must be 1, got %d",
                              c.stride));
+  if (c.block == "mbconv" && c.stride > 2)
+    return Status::error(fmt("an MBConv block's depthwise conv has stride 1 or 2 (as in EfficientNet), got %d", c.stride));
   if (widest_activation(c) > kMaxActivation)
     return Status::error(fmt("this block would hold a tensor of %lld values (at most %lld): use fewer channels or a "
                              "smaller input",
