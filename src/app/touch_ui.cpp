@@ -3,7 +3,6 @@
 #include "touch_ui.h"
 
 #include <algorithm>
-#include <cfloat>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -27,9 +26,6 @@ void touch_begin_frame(AppState& state) {
   d.layout = choose_device_layout(static_cast<float>(d.canvas.css_width), static_cast<float>(d.canvas.css_height));
   const ImVec2 m = ImGui::GetIO().MousePos;  // the finger's place (the backend moves the mouse to it)
   touch_press_step(g_press, platform_finger_down(), m.x, m.y, state.time_s);
-  // A long press is the hover, not a click: the finger lifting after one lands on nothing, so the
-  // button or cell it rested on (to read its tooltip, to trace it) is not pressed by the lift.
-  if (g_press.lifted_from == TouchPress::Phase::Long) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
 }
 
 const TouchPress& touch_press() { return g_press; }
