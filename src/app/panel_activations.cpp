@@ -272,6 +272,37 @@ void filters_view(AppState& state, LabSession& s, DigitLabState& lab, LabView& v
   }
 }
 
+// The network's parts with their parameter counts (a part's description on hover or long press).
+void parts_table(LabSession& s, LabView& v) {
+  ImGui::Separator();
+  ImGui::TextDisabled(tr(S::activations_digitnet_parameters), static_cast<long long>(s.parameter_count()));
+  if (v.parts_model_revision != s.model_revision()) {  // counted once per network, not every frame
+    v.parts.clear();
+    v.parts_model_revision = s.model_revision();
+    cs::Sequential& root = s.model()->root();
+    auto add = [&](const std::string& name, cs::Layer& l) { v.parts.push_back({name, &l, count_params(l)}); };
+    for (size_t i = 0; i < root.size(); ++i) {
+      auto* seq = dynamic_cast<cs::Sequential*>(&root.child(i));
+      if (seq && root.label(i).empty())  // transparent container: list its blocks
+        for (size_t j = 0; j < seq->size(); ++j) add(seq->label(j), seq->child(j));
+      else add(root.label(i), root.child(i));
+    }
+  }
+  if (ImGui::BeginTable("parts", 3, ImGuiTableFlags_SizingFixedFit)) {
+    for (const LabView::Part& part : v.parts) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(part.name.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextDisabled("%s", part.layer->type());
+      ImGui::TableNextColumn();
+      ImGui::Text("%lld", part.parameters);
+      item_tooltip("%s", part.layer->describe().c_str());
+    }
+    ImGui::EndTable();
+  }
+}
+
 void activation_maps(AppState& state, LabSession& s, LabView& v, float thumb);
 
 }  // namespace
@@ -334,7 +365,7 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
     enlarged_channel(state, s, lab.act_layer, lab.act_channel, side);
   } else {
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
-    ImGui::TextDisabled("%s", tr(S::activations_click_a_channel));
+    ImGui::TextDisabled("%s", tr(al.stacked ? S::activations_choose_a_channel_below : S::activations_click_a_channel));
     ImGui::PopTextWrapPos();
   }
   ImGui::EndGroup();
@@ -353,33 +384,9 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
     }
   }
   saliency_controls(state, s);
-  ImGui::Separator();
-  ImGui::TextDisabled(tr(S::activations_digitnet_parameters), static_cast<long long>(s.parameter_count()));
-  if (v.parts_model_revision != s.model_revision()) {  // counted once per network, not every frame
-    v.parts.clear();
-    v.parts_model_revision = s.model_revision();
-    cs::Sequential& root = s.model()->root();
-    auto add = [&](const std::string& name, cs::Layer& l) { v.parts.push_back({name, &l, count_params(l)}); };
-    for (size_t i = 0; i < root.size(); ++i) {
-      auto* seq = dynamic_cast<cs::Sequential*>(&root.child(i));
-      if (seq && root.label(i).empty())  // transparent container: list its blocks
-        for (size_t j = 0; j < seq->size(); ++j) add(seq->label(j), seq->child(j));
-      else add(root.label(i), root.child(i));
-    }
-  }
-  if (ImGui::BeginTable("parts", 3, ImGuiTableFlags_SizingFixedFit)) {
-    for (const LabView::Part& part : v.parts) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(part.name.c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextDisabled("%s", part.layer->type());
-      ImGui::TableNextColumn();
-      ImGui::Text("%lld", part.parameters);
-      item_tooltip("%s", part.layer->describe().c_str());
-    }
-    ImGui::EndTable();
-  }
+  // Stacked (a phone), the maps come right after the controls and the parts' table last: the maps
+  // are what a student opened the panel for.
+  if (!al.stacked) parts_table(s, v);
   ImGui::Checkbox(tr_label(S::activations_show_filters), &lab.act_show_filters);
   record_item_rect(state, "activations.filters");
   if (al.stacked) {
@@ -396,6 +403,7 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
   } else {
     activation_maps(state, s, v, al.thumb);
   }
+  if (al.stacked) parts_table(s, v);
   if (!al.stacked) ImGui::EndChild();
   ImGui::End();
 }
