@@ -88,7 +88,9 @@ void draw_file_menu(AppState& state) {
 void draw_workspace_items(AppState& state) {
   if (ImGui::MenuItem(tr_label(S::app_lessons), nullptr, state.workspace == Workspace::Lessons)) state.workspace = Workspace::Lessons;
   record_item_rect(state, "menu.lessons");
-  if (ImGui::MenuItem(tr_label(S::app_digit_lab), nullptr, state.workspace == Workspace::DigitLab)) state.workspace = Workspace::DigitLab;
+  // A phone's bar is 390 px: a language's long name for the lab has a short one there.
+  const bool phone = state.device.layout == DeviceLayout::Phone;
+  if (ImGui::MenuItem(tr_label(phone ? S::touch_digit_lab_short : S::app_digit_lab), nullptr, state.workspace == Workspace::DigitLab)) state.workspace = Workspace::DigitLab;
   record_item_rect(state, "menu.digit-lab");
   if (ImGui::MenuItem(tr_label(S::app_blocks), nullptr, state.workspace == Workspace::Blocks)) state.workspace = Workspace::Blocks;
   record_item_rect(state, "menu.blocks");
@@ -134,8 +136,8 @@ void draw_menu(AppState& state) {
   if (!ImGui::BeginMainMenuBar()) return;
   if (a11y_take_menu_request(state)) ImGui::OpenPopup(tr_label(S::app_file));  // Alt or F10 (a11y_mirror.h)
   if (state.device.layout == DeviceLayout::Phone) {
-    // A phone's bar holds the two workspaces and one Menu with the rest (which would run off it).
-    draw_workspace_items(state);
+    // A phone's bar holds one Menu with the rest (which would run off it), first, so that no
+    // language's longer names push it off the screen, then the workspaces.
     const bool open = ImGui::BeginMenu(tr_label(S::touch_menu));
     record_item_rect(state, "menu.menu");
     if (open) {
@@ -143,6 +145,7 @@ void draw_menu(AppState& state) {
       draw_other_menus(state);
       ImGui::EndMenu();
     }
+    draw_workspace_items(state);
   } else {
     draw_file_menu(state);
     draw_workspace_items(state);

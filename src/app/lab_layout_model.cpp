@@ -53,6 +53,25 @@ LabLayout layout_at_least_1280x800(float display_w, float display_h, float top, 
 
 }  // namespace
 
+ActivationsLayout activations_layout(float inner_w, float scale, bool touch, float gap, float scrollbar) {
+  const float u = std::max(1.0f, scale);
+  ActivationsLayout l;
+  l.picture = 136.0f * u;
+  // Room for the column's own scrollbar, so neither picture is cut.
+  l.column_w = 2 * l.picture + gap + scrollbar + 4;
+  // A finger needs about 40 px a map (24 at the very least); a mouse reads them at 30.
+  l.thumb = (touch ? 44.0f : 30.0f) * u;
+  const float min_maps_w = 220.0f * u;  // about seven maps a row
+  if (inner_w - l.column_w - gap >= min_maps_w) return l;
+  l.stacked = true;
+  l.column_w = std::max(1.0f, inner_w);
+  // The two pictures share the width (a phone's 390 px gives each about 170), within reason.
+  l.picture = std::clamp(std::floor((inner_w - gap - 4) * 0.5f), 64.0f * u, 220.0f * u);
+  // At least four maps a row, never under a finger's 24 px.
+  l.thumb = std::max(std::min(l.thumb, std::floor(inner_w / 4) - 2), 24.0f);
+  return l;
+}
+
 bool lab_rects_overlap(const LabRect& a, const LabRect& b) {
   return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }

@@ -20,4 +20,17 @@ LabLayout lab_layout(float display_w, float display_h, float top, float scale = 
 
 bool lab_rects_overlap(const LabRect& a, const LabRect& b);
 
+// Inside the activations panel: the input and the enlarged channel (two pictures side by side) with
+// the controls in a column beside the small multiples of every map; or, when that would leave the maps
+// too narrow to read (a phone), stacked, the maps under the column at the panel's full width. `inner_w`:
+// the panel's content width; `gap`: ImGui's item spacing; `scrollbar`: a scrollbar's width; `touch`:
+// a phone or tablet, where each channel's map is a target a finger taps.
+struct ActivationsLayout {
+  bool stacked = false;
+  float picture = 0;   // side of the input and of the enlarged channel
+  float column_w = 0;  // the column's width (stacked: all of inner_w)
+  float thumb = 0;     // one channel's map in the small multiples (they wrap into rows)
+};
+ActivationsLayout activations_layout(float inner_w, float scale, bool touch, float gap, float scrollbar);
+
 }  // namespace cs::app

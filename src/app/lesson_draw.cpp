@@ -1,5 +1,6 @@
 // lesson_draw.cpp — grids for the lesson panels: one texture per grid through the colour-map shader,
-// a few rectangles for padding / highlights, and text only when a cell can hold it.
+// a few rectangles for padding / highlights, and text only when a cell can hold it; the pointer's
+// cell (a mouse's hover or a finger's long press, a click or a tap: item_hover.h).
 #include "lesson_draw.h"
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "item_hover.h"
 #include "panels.h"
 #include "platform_api.h"
 #include "touch_ui.h"
@@ -23,13 +25,14 @@ GridHit draw_grid(const GridSpec& g, const char* id) {
   hit.origin = o;
   ImVec2 size(std::max(1.0f, C * cs), std::max(1.0f, R * cs));
   ImGui::InvisibleButton(id, size);
-  if (ImGui::IsItemHovered()) {
-    ImVec2 m = ImGui::GetIO().MousePos;
-    int r = static_cast<int>(std::floor((m.y - o.y) / cs)), c = static_cast<int>(std::floor((m.x - o.x) / cs));
+  // A mouse over a cell hovers it; a finger only once held still on it, and its tap is the click.
+  const PointerOnItem p = item_pointer();
+  if (p.shows || p.clicked) {
+    int r = static_cast<int>(std::floor((p.y - o.y) / cs)), c = static_cast<int>(std::floor((p.x - o.x) / cs));
     if (r >= 0 && r < R && c >= 0 && c < C) {
-      hit.hovered = true;
+      hit.hovered = p.shows;
       hit.cell = Cell{r - g.pad_r, c - g.pad_c};
-      hit.clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
+      hit.clicked = p.clicked;
     }
   }
   if (g.rows <= 0 || g.cols <= 0) return hit;

@@ -16,8 +16,11 @@
 #include "engine/nn/sequential.h"
 #include "engine/nn/walk.h"
 #include "imgui.h"
+#include "item_hover.h"
+#include "lab_layout_model.h"
 #include "panels.h"
 #include "platform_api.h"
+#include "touch_ui.h"
 
 namespace cs::app {
 
@@ -61,7 +64,7 @@ void enlarged_channel(AppState& state, const LabSession& s, int layer, int c, fl
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("big", ImVec2(cell * W, cell * H));
   record_item_rect(state, "activations.channel");
-  const bool hovered = ImGui::IsItemHovered(), clicked = ImGui::IsItemClicked();
+  const PointerOnItem pointer = item_pointer();  // a mouse's hover and click, a finger's long press and tap
   ImDrawList* dl = ImGui::GetWindowDrawList();
   platform_draw_scalar_field(dl, "lab.act.big", W, H, v, lo, hi, ColorMap::Viridis, p0, ImVec2(p0.x + cell * W, p0.y + cell * H));
   if (cell >= 26.0f) {
@@ -74,11 +77,10 @@ void enlarged_channel(AppState& state, const LabSession& s, int layer, int c, fl
                     tt > 0.6f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255), txt);
       }
   }
-  const ImVec2 m = ImGui::GetIO().MousePos;
-  const int mx = std::clamp(static_cast<int>((m.x - p0.x) / cell), 0, W - 1);
-  const int my = std::clamp(static_cast<int>((m.y - p0.y) / cell), 0, H - 1);
-  if (clicked) select_unit(lab, s, layer, my, mx);
-  if (hovered) ImGui::SetTooltip(tr(S::activations_tip_click_its_receptive), my, mx, v[my * W + mx]);
+  const int mx = std::clamp(static_cast<int>((pointer.x - p0.x) / cell), 0, W - 1);
+  const int my = std::clamp(static_cast<int>((pointer.y - p0.y) / cell), 0, H - 1);
+  if (pointer.clicked) select_unit(lab, s, layer, my, mx);
+  if (pointer.shows) item_tooltip(tr(S::activations_tip_click_its_receptive), my, mx, v[my * W + mx]);
   if (lab.act_unit_y >= 0 && lab.act_unit_y < H && lab.act_unit_x >= 0 && lab.act_unit_x < W) {
     const ImVec2 a(p0.x + lab.act_unit_x * cell, p0.y + lab.act_unit_y * cell);
     dl->AddRect(a, ImVec2(a.x + cell, a.y + cell), IM_COL32(255, 170, 0, 255), 0, 0, 2.0f);
@@ -146,16 +148,16 @@ void input_view(AppState& state, LabSession& s, LabView& v, float side) {
     dl->AddRectFilled(a, b, IM_COL32(255, 170, 0, 50));
     dl->AddRect(a, b, IM_COL32(255, 170, 0, 255), 0, 0, 2.0f);
   }
-  if (ImGui::IsItemHovered()) {
+  if (item_hover_shows()) {
     const ImVec2 m = ImGui::GetIO().MousePos;
     const int x = std::clamp(static_cast<int>((m.x - p0.x) / k), 0, kDigitSide - 1);
     const int y = std::clamp(static_cast<int>((m.y - p0.y) / k), 0, kDigitSide - 1);
     const size_t i = static_cast<size_t>(y) * kDigitSide + x;
     if (show)
-      ImGui::SetTooltip(tr(S::activations_tip_input_saliency), y, x, s.input28()[i], lab.saliency_mode == 1 ? tr(S::activations_tip_grad_cam) : tr(S::activations_tip_gradient),
+      item_tooltip(tr(S::activations_tip_input_saliency), y, x, s.input28()[i], lab.saliency_mode == 1 ? tr(S::activations_tip_grad_cam) : tr(S::activations_tip_gradient),
                         shown.map[i]);
     else
-      ImGui::SetTooltip(tr(S::activations_tip_input_value), y, x, s.input28()[i]);
+      item_tooltip(tr(S::activations_tip_input_value), y, x, s.input28()[i]);
   }
 }
 
@@ -163,18 +165,16 @@ void input_view(AppState& state, LabSession& s, LabView& v, float side) {
 void saliency_controls(AppState& state, LabSession& s) {
   DigitLabState& lab = state.lab;
   ImGui::RadioButton(tr_label(S::activations_off), &lab.saliency_mode, 0);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::activations_tip_saliency_off_the));
+  item_tooltip("%s", tr(S::activations_tip_saliency_off_the));
   record_item_rect(state, "activations.saliency.off");
   ImGui::SameLine();
   ImGui::RadioButton(tr_label(S::activations_grad_cam), &lab.saliency_mode, 1);
   record_item_rect(state, "activations.saliency.gradcam");
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("%s", tr(S::activations_tip_grad_cam_the));
+  item_tooltip("%s", tr(S::activations_tip_grad_cam_the));
   ImGui::SameLine();
   ImGui::RadioButton(tr_label(S::activations_gradient), &lab.saliency_mode, 2);
   record_item_rect(state, "activations.saliency.gradient");
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("%s", tr(S::activations_tip_input_gradient_d));
+  item_tooltip("%s", tr(S::activations_tip_input_gradient_d));
   if (lab.saliency_mode == 0) return;
   const float u = state.ui_scale;  // fixed sizes grow with the presentation scale
   ImGui::SetNextItemWidth(std::min(200.0f * u, ImGui::GetContentRegionAvail().x - 40 * u));
@@ -272,6 +272,39 @@ void filters_view(AppState& state, LabSession& s, DigitLabState& lab, LabView& v
   }
 }
 
+// The network's parts with their parameter counts (a part's description on hover or long press).
+void parts_table(LabSession& s, LabView& v) {
+  ImGui::Separator();
+  ImGui::TextDisabled(tr(S::activations_digitnet_parameters), static_cast<long long>(s.parameter_count()));
+  if (v.parts_model_revision != s.model_revision()) {  // counted once per network, not every frame
+    v.parts.clear();
+    v.parts_model_revision = s.model_revision();
+    cs::Sequential& root = s.model()->root();
+    auto add = [&](const std::string& name, cs::Layer& l) { v.parts.push_back({name, &l, count_params(l)}); };
+    for (size_t i = 0; i < root.size(); ++i) {
+      auto* seq = dynamic_cast<cs::Sequential*>(&root.child(i));
+      if (seq && root.label(i).empty())  // transparent container: list its blocks
+        for (size_t j = 0; j < seq->size(); ++j) add(seq->label(j), seq->child(j));
+      else add(root.label(i), root.child(i));
+    }
+  }
+  if (ImGui::BeginTable("parts", 3, ImGuiTableFlags_SizingFixedFit)) {
+    for (const LabView::Part& part : v.parts) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(part.name.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextDisabled("%s", part.layer->type());
+      ImGui::TableNextColumn();
+      ImGui::Text("%lld", part.parameters);
+      item_tooltip("%s", part.layer->describe().c_str());
+    }
+    ImGui::EndTable();
+  }
+}
+
+void activation_maps(AppState& state, LabSession& s, LabView& v, float thumb);
+
 }  // namespace
 
 int saliency_class(const DigitLabState& lab, const LabSession& s) {
@@ -311,12 +344,12 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
     return;
   }
   // [left column] input (with saliency and the receptive field) beside the enlarged channel, saliency
-  // controls, the parts with parameter counts.
-  // Two pictures side by side, with room for the column's scrollbar so neither is cut; both grow with
-  // the presentation scale.
-  const float side = 136.0f * state.ui_scale;
-  const float left_w = 2 * side + ImGui::GetStyle().ItemSpacing.x + ImGui::GetStyle().ScrollbarSize + 4;
-  ImGui::BeginChild("left", ImVec2(left_w, 0));
+  // controls, the parts with parameter counts. Beside the maps in a scrolling column of its own; on a
+  // narrow panel (a phone) stacked over them, the whole panel scrolling as one.
+  const ActivationsLayout al = activations_layout(ImGui::GetContentRegionAvail().x, state.ui_scale, touch_layout_active(state),
+                                                  ImGui::GetStyle().ItemSpacing.x, ImGui::GetStyle().ScrollbarSize);
+  const float side = al.picture, left_w = al.column_w;
+  if (!al.stacked) ImGui::BeginChild("left", ImVec2(left_w, 0));
   const cs::Trace& trace = s.trace();
   const bool enlarged = lab.act_layer >= 0 && lab.act_layer < static_cast<int>(trace.size()) && lab.act_channel >= 0 &&
                         trace.tensor(static_cast<size_t>(lab.act_layer)).rank() == 4 &&
@@ -332,7 +365,7 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
     enlarged_channel(state, s, lab.act_layer, lab.act_channel, side);
   } else {
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + side);
-    ImGui::TextDisabled("%s", tr(S::activations_click_a_channel));
+    ImGui::TextDisabled("%s", tr(al.stacked ? S::activations_choose_a_channel_below : S::activations_click_a_channel));
     ImGui::PopTextWrapPos();
   }
   ImGui::EndGroup();
@@ -351,48 +384,38 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
     }
   }
   saliency_controls(state, s);
-  ImGui::Separator();
-  ImGui::TextDisabled(tr(S::activations_digitnet_parameters), static_cast<long long>(s.parameter_count()));
-  if (v.parts_model_revision != s.model_revision()) {  // counted once per network, not every frame
-    v.parts.clear();
-    v.parts_model_revision = s.model_revision();
-    cs::Sequential& root = s.model()->root();
-    auto add = [&](const std::string& name, cs::Layer& l) { v.parts.push_back({name, &l, count_params(l)}); };
-    for (size_t i = 0; i < root.size(); ++i) {
-      auto* seq = dynamic_cast<cs::Sequential*>(&root.child(i));
-      if (seq && root.label(i).empty())  // transparent container: list its blocks
-        for (size_t j = 0; j < seq->size(); ++j) add(seq->label(j), seq->child(j));
-      else add(root.label(i), root.child(i));
-    }
-  }
-  if (ImGui::BeginTable("parts", 3, ImGuiTableFlags_SizingFixedFit)) {
-    for (const LabView::Part& part : v.parts) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(part.name.c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextDisabled("%s", part.layer->type());
-      ImGui::TableNextColumn();
-      ImGui::Text("%lld", part.parameters);
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", part.layer->describe().c_str());
-    }
-    ImGui::EndTable();
-  }
+  // Stacked (a phone), the maps come right after the controls and the parts' table last: the maps
+  // are what a student opened the panel for.
+  if (!al.stacked) parts_table(s, v);
   ImGui::Checkbox(tr_label(S::activations_show_filters), &lab.act_show_filters);
   record_item_rect(state, "activations.filters");
-  ImGui::EndChild();
-  ImGui::SameLine();
+  if (al.stacked) {
+    ImGui::Separator();
+  } else {
+    ImGui::EndChild();
+    ImGui::SameLine();
+  }
 
-  // [right] filters or the small multiples of every recorded activation
-  ImGui::BeginChild("maps", ImVec2(0, 0), true);
+  // [right, or below] filters or the small multiples of every recorded activation
+  if (!al.stacked) ImGui::BeginChild("maps", ImVec2(0, 0), true);
   if (lab.act_show_filters) {
     filters_view(state, s, lab, v, state.ui_scale);
-    ImGui::EndChild();
-    ImGui::End();
-    return;
+  } else {
+    activation_maps(state, s, v, al.thumb);
   }
+  if (al.stacked) parts_table(s, v);
+  if (!al.stacked) ImGui::EndChild();
+  ImGui::End();
+}
+
+namespace {
+
+// The small multiples: every recorded activation, its channels' maps of `thumb` px wrapping into rows
+// (a click or a tap enlarges one); vectors as one strip.
+void activation_maps(AppState& state, LabSession& s, LabView& v, float thumb) {
+  DigitLabState& lab = state.lab;
+  const cs::Trace& trace = s.trace();
   if (s.predicted() < 0) ImGui::TextDisabled("%s", tr(S::activations_draw_a_digit));
-  const float thumb = 30.0f * state.ui_scale;
   const float avail = ImGui::GetContentRegionAvail().x;
   for (size_t i = 0; i < trace.size(); ++i) {
     const cs::Tensor& t = trace.tensor(i);
@@ -419,11 +442,11 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
       char id[96];
       std::snprintf(id, sizeof id, "activations.layer.%s", name.c_str());
       record_item_rect(state, id);
-      const ImVec2 m = ImGui::GetIO().MousePos;
-      const int cx = static_cast<int>((m.x - q0.x) / ((W + 1) * k)), cy = static_cast<int>((m.y - q0.y) / ((H + 1) * k));
+      const PointerOnItem pointer = item_pointer();
+      const int cx = static_cast<int>((pointer.x - q0.x) / ((W + 1) * k)), cy = static_cast<int>((pointer.y - q0.y) / ((H + 1) * k));
       const int ch = cy * cols + cx;
-      if (ImGui::IsItemHovered() && cx < cols && ch < C) ImGui::SetTooltip(tr(S::activations_tip_channel), name.c_str(), ch);
-      if (ImGui::IsItemClicked() && cx < cols && ch < C) {
+      if (pointer.shows && cx < cols && ch < C) item_tooltip(tr(S::activations_tip_channel), name.c_str(), ch);
+      if (pointer.clicked && cx < cols && ch < C) {
         if (lab.act_layer != static_cast<int>(i)) select_unit(lab, s, static_cast<int>(i), -1, -1);
         lab.act_layer = static_cast<int>(i);
         lab.act_channel = ch;
@@ -460,8 +483,8 @@ void draw_activations_panel(AppState& state, LabSession& s, LabView& v) {
                                  ImVec2(q0.x + cw * n, q0.y + 10));
     }
   }
-  ImGui::EndChild();
-  ImGui::End();
 }
+
+}  // namespace
 
 }  // namespace cs::app

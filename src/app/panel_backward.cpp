@@ -12,6 +12,7 @@
 #include "lesson_draw.h"
 #include "lesson_model.h"
 #include "panel_stepper_parts.h"
+#include "item_hover.h"
 #include "panels.h"
 
 namespace cs::app {
@@ -70,7 +71,7 @@ std::vector<GridHit> draw_row(AppState& state, std::vector<Item>& items, const s
     dl->AddText(p0, ImGui::GetColorU32(ImGuiCol_TextDisabled), it.caption.c_str());
     dl->PopClipRect();
     GridHit hit = draw_grid(it.g, it.key.c_str());
-    if (ImGui::IsItemHovered() && !it.caption.empty()) ImGui::SetTooltip("%s", it.caption.c_str());
+    if (!it.caption.empty()) item_tooltip("%s", it.caption.c_str());
     if (!it.lit.empty()) grid_highlight(it.g, hit, it.lit, kHighlight(), 2.5f, kHighlightFill());
     record_grid_cells(state, it.key, it.g, hit, 400);
     hits.push_back(hit);

@@ -10,6 +10,7 @@
 
 #include "digit_lab_panels.h"
 #include "imgui.h"
+#include "item_hover.h"
 #include "panels.h"
 #include "platform_api.h"
 #include "touch_ui.h"
@@ -114,7 +115,7 @@ void step_image(const char* caption, const char* help, const char* key, const cs
   ImGui::GetWindowDrawList()->PopClipRect();
   ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(size, size));
-  if (ImGui::IsItemHovered() && help) ImGui::SetTooltip("%s", help);
+  if (help) item_tooltip("%s", help);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   if (g.width > 0 && g.height > 0) {
     // Keep the aspect ratio inside the square.
@@ -287,8 +288,7 @@ void gallery(AppState& state, LabSession& s, LabView& v) {
         char id[40];
         std::snprintf(id, sizeof id, "draw-pad.gallery.%d", index);
         record_item_rect(state, id);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip(tr(S::draw_pad_tip_test_digit_mnist), index,
-                                                      s.digits().test.source_index[index], row.label);
+        item_tooltip(tr(S::draw_pad_tip_test_digit_mnist), index, s.digits().test.source_index[index], row.label);
         ImGui::PopID();
         ImTextureID tex{};
         if (strip_of(pos, &tex)) {
@@ -348,12 +348,11 @@ PadCanvas draw_pad_input(AppState& state) {
   ImGui::SliderFloat(tr_label(S::draw_pad_brush), &lab.brush_radius, 4.0f, 24.0f, tr(S::draw_pad_brush_format));
   ImGui::SameLine();
   ImGui::TextDisabled("(?)");
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("%s", tr(S::draw_pad_tip_draw_with_the));
+  item_tooltip("%s", tr(S::draw_pad_tip_draw_with_the));
   if (touch_layout_active(state)) {  // phones and tablets: their camera, through the browser's own capture
     if (ImGui::Button(tr_label(S::touch_take_photo))) platform_take_photo();
     record_item_rect(state, "draw-pad.take-photo");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(S::touch_take_photo_tip));
+    item_tooltip("%s", tr(S::touch_take_photo_tip));
   }
   if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && !io.WantTextInput) {
     if (io.KeyCtrl && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Z))) pad.undo();

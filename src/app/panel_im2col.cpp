@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "item_hover.h"
 #include "lesson_draw.h"
 #include "lesson_model.h"
 #include "lesson_panels.h"
@@ -37,16 +38,37 @@ void band(const GridSpec& g, const GridHit& hit, int index, bool column, ImU32 c
   dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), colour, 0, 0, 2.0f);
 }
 
+// A radio button whose label wraps beside it: the button's circle (a finger's target) and the text,
+// which selects it too (a click, or a tap: item_hover.h).
+bool wrapped_radio(S label, const char* id, bool active) {
+  const bool pressed = ImGui::RadioButton(id, active);
+  ImGui::SameLine();
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(tr(label));
+  ImGui::PopTextWrapPos();
+  return item_clicked() || pressed;
+}
+
 void matrix_tab(AppState& state) {
   LessonState& L = state.lessons;
   const StepperConfig& c = L.config;
   const Im2colView& v = L.im2col;
   const float fs = ImGui::GetFontSize();
+  // Phones and tablets: the lines wrap at the panel's edge instead of running off it (a phone is
+  // 390 px; the longer languages more so); the orientation's radio labels wrap beside their buttons.
+  const bool narrow = touch_layout_active(state);
   if (L.im2col_zoom == 0) {  // an enlarged matrix has the whole panel
-    if (ImGui::RadioButton(tr_label(S::im2col_patches_as_columns), !L.patches_as_rows)) L.patches_as_rows = false;
-    record_item_rect(state, "im2col.orientation.columns");
-    if (ImGui::RadioButton(tr_label(S::im2col_patches_as_rows), L.patches_as_rows)) L.patches_as_rows = true;
-    record_item_rect(state, "im2col.orientation.rows");
+    if (narrow) {
+      if (wrapped_radio(S::im2col_patches_as_columns, "##cols", !L.patches_as_rows)) L.patches_as_rows = false;
+      record_item_rect(state, "im2col.orientation.columns");
+      if (wrapped_radio(S::im2col_patches_as_rows, "##rows", L.patches_as_rows)) L.patches_as_rows = true;
+      record_item_rect(state, "im2col.orientation.rows");
+    } else {
+      if (ImGui::RadioButton(tr_label(S::im2col_patches_as_columns), !L.patches_as_rows)) L.patches_as_rows = false;
+      record_item_rect(state, "im2col.orientation.columns");
+      if (ImGui::RadioButton(tr_label(S::im2col_patches_as_rows), L.patches_as_rows)) L.patches_as_rows = true;
+      record_item_rect(state, "im2col.orientation.rows");
+    }
   }
   lesson_refresh(L);
   if (!v.valid) {
@@ -57,6 +79,7 @@ void matrix_tab(AppState& state) {
   const int R = v.rows(), P = v.positions();
   const bool zoomed = L.im2col_zoom != 0;
   if (!zoomed) {
+    if (narrow) ImGui::PushTextWrapPos(0.0f);
     ImGui::Text(tr(S::im2col_column_matrix_x), c.mode == ConvMode::Transposed ? tr(S::im2col_zero_inserted_input) : tr(S::im2col_input),
                 v.C, v.H, v.W, v.cols.dim(0), v.cols.dim(1));
     record_item_rect(state, "im2col.shape");
@@ -71,6 +94,7 @@ void matrix_tab(AppState& state) {
       ImGui::TextDisabled(tr(S::im2col_pooling_each_column), c.mode == ConvMode::MaxPool ? tr(S::im2col_max) : tr(S::im2col_mean));
 
     ImGui::TextDisabled("%s", tr(S::im2col_click_to_zoom));
+    if (narrow) ImGui::PopTextWrapPos();
   }
   // Row 1: the input channels (small) — hover a pixel to find its copies in the matrix. A matrix
   // enlarged to the panel hides them and the lines above.

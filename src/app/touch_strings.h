@@ -6,6 +6,7 @@
 #define CS_TOUCH_UI_STRINGS(X) \
   /* [phones and tablets: touch layouts, the camera (touch_ui.cpp, panel_draw_pad.cpp)] */ \
   X(touch_menu, "Menu") \
+  X(touch_digit_lab_short, "Digit lab") \
   X(touch_take_photo, "Take a photo") \
   X(touch_take_photo_tip, "Photograph a digit written on paper: the photo goes through the same steps as a drawing.") \
   X(touch_tabs_title, "Panels###touch-tabs") \

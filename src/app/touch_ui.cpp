@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "engine/data/image_probe.h"
+#include "item_hover.h"
 #include "panels.h"
 #include "platform_api.h"
 #include "ui_strings.h"
@@ -188,6 +189,7 @@ void touch_state_json(const AppState& state, nlohmann::json& out) {
   p["height"] = d.photo_height;
   p["orientation"] = d.photo_orientation;
   out["touch"]["press"] = touch_press_name(g_press);
+  item_hover_state_json(out);
 }
 
 }  // namespace cs::app

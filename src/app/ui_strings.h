@@ -93,6 +93,7 @@ namespace cs::app {
   X(activations_input_28x28, "input 28x28") \
   X(activations_layer_channel, "%s ch %d") \
   X(activations_click_a_channel, "Click a channel on the right to enlarge it, then a unit to see which input pixels it reads.") \
+  X(activations_choose_a_channel_below, "Choose a channel below to enlarge it, then a unit to see which input pixels it reads.") \
   X(activations_unit_reads_input, "unit (%d, %d) reads input rows %d..%d, columns %d..%d (%dx%d)") \
   X(activations_and_through_s, "and, through %s's channel scales (a mean over the whole map), weakly every pixel") \
   X(activations_digitnet_parameters, "DigitNet: %lld parameters") \

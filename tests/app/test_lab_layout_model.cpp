@@ -82,3 +82,29 @@ TEST_CASE("overlap test is strict about shared edges") {
   CHECK_FALSE(lab_rects_overlap({0, 0, 10, 10}, {10, 0, 10, 10}));
   CHECK(lab_rects_overlap({0, 0, 10, 10}, {9, 9, 10, 10}));
 }
+
+TEST_CASE("activations panel: maps beside the column on a desktop, stacked at full width on a phone") {
+  // The desktop lab at 1280x800: the panel is about 800 px wide; nothing changes there.
+  ActivationsLayout d = activations_layout(790, 1.0f, false, 8, 14);
+  CHECK_FALSE(d.stacked);
+  CHECK(d.picture == doctest::Approx(136));
+  CHECK(d.thumb == doctest::Approx(30));
+  CHECK(790 - d.column_w >= 220);
+  // A tablet's side pane (about 750 px): still side by side, thumbs for a finger.
+  ActivationsLayout t = activations_layout(744, 1.0f, true, 10, 22);
+  CHECK_FALSE(t.stacked);
+  CHECK(t.thumb >= 40);
+  // A phone at 390 CSS px (the pane's inner width about 360): stacked, the pictures share the width,
+  // the maps are finger-sized and at least four fit a row.
+  ActivationsLayout p = activations_layout(360, 1.0f, true, 10, 22);
+  CHECK(p.stacked);
+  CHECK(p.column_w == doctest::Approx(360));
+  CHECK(2 * p.picture + 10 <= 360);
+  CHECK(p.picture >= 160);
+  CHECK(p.thumb >= 40);
+  CHECK(4 * (p.thumb + 2) <= 360);
+  // Very narrow: the maps shrink to keep four a row, never under 24 px.
+  ActivationsLayout n = activations_layout(100, 1.0f, true, 10, 22);
+  CHECK(n.stacked);
+  CHECK(n.thumb >= 24);
+}

@@ -2,7 +2,8 @@
 // touch, isMobile): the canvas follows the viewport and its rotation, the layout (state().layout) is
 // phone/tablet, the menu draws and opens, every named item and panel lies inside the screen without
 // overlapping another and is at least 24x24 CSS px, a digit drawn with real touch events is
-// classified; a finger held still on a stepper cell traces it (a tap pins, a moved finger does neither);
+// classified; a finger held still on a stepper cell traces it (a tap pins, a moved finger does neither),
+// on an im2col entry traces it, on an activation map shows its tooltip (a tap pops none);
 // and the camera path ("Take a photo": the page's file input with capture) with JPEGs made
 // in the page (canvas.toBlob, an EXIF APP1 segment patched in by hand): a 4000x3000 photo rotated by
 // EXIF and a 48 MP one are predicted with every preprocessing stage shown; a cut-short JPEG and a text
@@ -352,6 +353,115 @@ export function phoneTests(ctx) {
     s = await state(page);
     assert(s.touch.press === 'idle' && cell(s.stepper.pinned) === 'input [3,3]', `after the move: pinned ${cell(s.stepper.pinned)}`);
     console.log(`    long press traced out 2,2 then followed to 3,1; a 150 ms tap pinned in 3,3; a 30 px move stayed "moved"`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
+  // The same long press where the desktop hovers anything else: an im2col matrix entry traces its input
+  // pixel (state().im2col.hover) and the lift does not zoom; a tap zooms, as a click does. A tooltip never
+  // pops at a tap (state().touch.tooltip, touch.finger_tooltips), it shows on a long press on an
+  // activation map and stays while the finger is held; the lift selects nothing, a tap selects the channel.
+  tests.push({ name: 'phones: long press traces im2col and shows tooltips, a tap pops none', fn: async () => {
+    const d = DEVICES[0];
+    const cfg = { mode: 'standard', channels: 1, input: 5, kernel: 3, stride: 1, padding: 0, dilation: 1, out_channels: 1, step: 0 };
+    const { page, errors, context, cdp } = await openDevice(ctx, d, { setup: { workspace: 'lessons', stepper: cfg, im2col: { orientation: 'columns' } } });
+    await frames(page, 4);
+    const touch = (type, x, y) => cdp.send('Input.dispatchTouchEvent',
+      { type, touchPoints: type === 'touchEnd' ? [] : [{ x, y, id: 1, radiusX: 4, radiusY: 4, force: 1 }] });
+    const centre = async (id) => {
+      const r = (await items(page))[id];
+      if (!r) throw new Error(`item ${id} is not on screen (items: ${Object.keys(await items(page)).filter((k) => !/\.\d+\.\d+$/.test(k)).join(', ')})`);
+      return [r.x + r.width / 2, r.y + r.height / 2];
+    };
+    await tap(page, cdp, 'tab.im2col');
+    await tap(page, cdp, 'im2col.tab.matrix');
+    let s = await state(page);
+    assert(s.im2col.zoom === 'none', `im2col starts unzoomed: ${s.im2col.zoom}`);
+    // A tap on the column matrix enlarges it (the desktop's click): its 9x9 entries become finger-sized.
+    await tap(page, cdp, 'im2col.cols');
+    s = await state(page);
+    assert(s.im2col.zoom === 'columns' && !s.im2col.hover, `a tap on the matrix: zoom ${s.im2col.zoom}, hover ${JSON.stringify(s.im2col.hover)}`);
+    // Held on entry (0, 2): nothing at 150 ms, then the entry and its input pixel (0, 0, 2).
+    let [x, y] = await centre('im2col.cols.0.2');
+    await touch('touchStart', x, y);
+    await page.waitForTimeout(150);
+    s = await state(page);
+    assert(s.touch.press === 'pressing' && !s.im2col.hover, `150 ms on an entry: ${s.touch.press}, hover ${JSON.stringify(s.im2col.hover)}`);
+    await page.waitForTimeout(550);
+    s = await state(page);
+    assert(s.touch.press === 'long' && s.im2col.hover && s.im2col.hover.kind === 'entry' &&
+      JSON.stringify(s.im2col.hover.entry) === '[0,2]' && JSON.stringify(s.im2col.hover.pixel) === '[0,0,2]',
+      `held 700 ms on entry 0,2: ${s.touch.press}, hover ${JSON.stringify(s.im2col.hover)}`);
+    await savePicture(page, path.join(ARTIFACTS, 'phones-im2col-long-press.png'));
+    await touch('touchEnd');
+    await frames(page, 3);
+    s = await state(page);
+    assert(!s.im2col.hover && s.im2col.zoom === 'columns', `after the long press: hover ${JSON.stringify(s.im2col.hover)}, zoom ${s.im2col.zoom} (the lift must not click)`);
+
+    // The lab's activations: a tap on a tooltip's item pops no tooltip, at any moment.
+    await setState(page, { workspace: 'digit-lab' });
+    await frames(page, 4);
+    await tap(page, cdp, 'tab.draw-pad');
+    await drawSeven(page, cdp, 'tooltips');  // a digit for the maps to show
+    await tap(page, cdp, 'tab.activations');
+    const it = await items(page);
+    const maps = Object.keys(it).filter((k) => k.startsWith('activations.layer.'));
+    assert(maps.length >= 1, `no activation map on screen: ${Object.keys(it).filter((k) => k.startsWith('activations')).join(', ')}`);
+    const map = maps.find((k) => k !== 'activations.layer.input') || maps[0], layer = map.slice('activations.layer.'.length);
+    const tips0 = (await state(page)).touch.finger_tooltips;
+    [x, y] = await centre('activations.saliency.gradcam');
+    await touch('touchStart', x, y);
+    await page.waitForTimeout(150);
+    s = await state(page);
+    assert(s.touch.press === 'pressing' && s.touch.tooltip === null, `a tap, finger down: ${s.touch.press}, tooltip "${s.touch.tooltip}"`);
+    await touch('touchEnd');
+    await frames(page, 3);
+    s = await state(page);
+    assert(s.touch.tooltip === null && s.touch.finger_tooltips === tips0 && s.saliency.mode === 'grad-cam',
+      `after the tap: tooltip "${s.touch.tooltip}", ${s.touch.finger_tooltips - tips0} frames showed one, saliency ${s.saliency.mode}`);
+    await setState(page, { saliency: { mode: 'off' } });
+    // Held on the first channel of the first map: its tooltip, held as long as the finger.
+    const r = (await items(page))[map];
+    [x, y] = [r.x + 6, r.y + 6];
+    const before = (await state(page)).activations;
+    await touch('touchStart', x, y);
+    await page.waitForTimeout(700);
+    s = await state(page);
+    assert(s.touch.press === 'long' && typeof s.touch.tooltip === 'string' && s.touch.tooltip.includes(layer),
+      `held 700 ms on map ${layer}: ${s.touch.press}, tooltip "${s.touch.tooltip}"`);
+    assert(JSON.stringify(s.activations) === JSON.stringify(before), `the finger landing selected ${JSON.stringify(s.activations)}`);
+    await savePicture(page, path.join(ARTIFACTS, 'phones-activations-long-press.png'));
+    await page.waitForTimeout(400);
+    s = await state(page);
+    assert(s.touch.tooltip && s.touch.tooltip.includes(layer), `held 1.1 s: tooltip "${s.touch.tooltip}"`);
+    await touch('touchEnd');
+    await frames(page, 3);
+    s = await state(page);
+    assert(s.touch.tooltip === null && JSON.stringify(s.activations) === JSON.stringify(before),
+      `after the long press: tooltip "${s.touch.tooltip}", activations ${JSON.stringify(s.activations)}`);
+    // A tap on it selects that channel, as a click does.
+    await touchPath(page, cdp, [[x, y]]);
+    s = await state(page);
+    assert(s.activations.layer === layer && s.activations.channel === 0, `a tap on ${layer} channel 0: ${JSON.stringify(s.activations)}`);
+    console.log(`    im2col entry 0,2 traced to pixel 0,0,2 by a long press; map ${layer}: tooltip on a long press, channel 0 on a tap`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
+  // Every language's names on a phone's 390 px bar: the Menu and the workspaces all on the screen.
+  tests.push({ name: 'phones: the menu bar fits 390 px in every language', fn: async () => {
+    const d = DEVICES[0];
+    const { page, errors, context } = await openDevice(ctx, d, { setup: { workspace: 'lessons' } });
+    for (const language of ['english', 'spanish', 'german', 'chinese']) {
+      await setState(page, { language });
+      for (let i = 0; i < 100 && (await state(page)).language !== language; i++) await page.waitForTimeout(100);
+      await frames(page, 4);
+      const it = await items(page);
+      const bar = ['menu.menu', 'menu.lessons', 'menu.digit-lab', 'menu.blocks', 'menu.course'];
+      for (const id of bar) assert(it[id] && inside(it[id], d.width, d.height), `${language}: ${id} ${JSON.stringify(it[id])} is not on the ${d.width} px screen`);
+      const right = Math.max(...Object.keys(it).filter((k) => k.startsWith('menu.')).map((k) => it[k].x + it[k].width));
+      console.log(`    ${language}: the bar's last item ends at ${right.toFixed(0)} px of ${d.width}`);
+    }
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     await context.close();
   } });
