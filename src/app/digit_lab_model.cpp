@@ -153,7 +153,7 @@ cs::Status LabSession::reinitialise(uint32_t seed) {
     overrides_[b].resize(static_cast<size_t>(se_[b].se->channels()), std::numeric_limits<float>::quiet_NaN());
   apply_overrides();
   parameter_count_ = model_->parameter_count();
-  optimizer_.reset();
+  forget_training_step();
   const bool running = train_.running;
   train_ = TrainInfo{};  // a fresh network starts a fresh training history
   train_.running = running;
@@ -171,7 +171,7 @@ cs::Status LabSession::load_checked(const uint8_t* bytes, size_t size, const std
   auto st = cs::parse_safetensors(bytes, size, name);
   if (!st.is_ok()) return st.status();
   CS_RETURN_IF_ERROR(cs::load_digitnet_state(*model_, st.value(), name));
-  optimizer_.reset();  // Adam's moments (and a half-accumulated step) belong to the old weights
+  forget_training_step();  // Adam's moments (and a half-accumulated step) belong to the old weights
   weights_step_ = train_.step;
   after_weights_changed();
   return cs::Status::ok();

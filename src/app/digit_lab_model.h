@@ -22,6 +22,7 @@
 #include "engine/nn/se_stats.h"
 #include "engine/nn/squeeze_excite.h"
 #include "engine/status.h"
+#include "engine/train/accumulated_step.h"
 #include "engine/train/optimizer.h"
 
 namespace cs::app {
@@ -259,11 +260,12 @@ class LabSession {
   void after_weights_changed();
   cs::Status load_checked(const uint8_t* bytes, size_t size, const std::string& name);
   void apply_overrides();
-  cs::Status train_micro_batch();
+  cs::Status train_micro_batch();  // one piece of a step; the optimizer steps when the batch is complete
+  void forget_training_step();     // Adam's moments and a half-accumulated step (the weights changed)
   bool se_begin();  // starts or restarts a pass when due; false when there is nothing to do
   // Runs batches of at most `batch` digits while they fit `budget_ms` (the first one always when
   // `force_first`); adds them to pending_. Returns digits run; `batches` receives the forward passes.
-  int se_run_batches(double budget_ms, int batch, bool force_first, int* batches);  // one piece of a step; the optimizer steps when the batch is complete
+  int se_run_batches(double budget_ms, int batch, bool force_first, int* batches);
   std::shared_ptr<const DigitBundle> digits_ = std::make_shared<const DigitBundle>();  // never null
   bool digits_ok_ = false;
   std::string digits_error_ = "no bundled digits";
@@ -322,14 +324,11 @@ class LabSession {
 
   TrainInfo train_;
   std::unique_ptr<cs::Adam> optimizer_;
+  std::unique_ptr<cs::AccumulatedStep> step_;  // refers to *model_ and *optimizer_
   std::mt19937 train_rng_{1234};
-  cs::Tensor tx_, tlogits_, tprobs_, tgrad_;
+  cs::Tensor tx_;
   std::vector<int> tlabels_;
   std::vector<float> recent_acc_;
-  std::vector<cs::NamedTensor> params_;
-  std::vector<cs::Tensor> accum_;      // gradient of the step so far (weighted sum over micro-batches)
-  int step_samples_ = 0, step_correct_ = 0;
-  double step_loss_ = 0;
 };
 
 }  // namespace cs::app
