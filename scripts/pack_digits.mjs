@@ -6,7 +6,7 @@
 // order and keep the FIRST k images of each class; kept images stay in file order.
 // Pixels are kept as 16 grey levels (level = (grey * 15 + 127) / 255, shown as level * 17), visually
 // identical to MNIST's 256; `convscope se-stats --levels 16` quantises the same way.
-// Format (little endian), read by src/app/digit_bundle_model.cpp:
+// Format (little endian), read by src/engine/data/digit_bundle.cpp:
 //   "CSDG" u32 version=2, u32 rows=28, u32 cols=28, u32 set_count (1 or 2), u32 level_bits=4
 //   per set: u8[8] name (zero padded: "t10k", "train"), u32 count, u32 index_bytes, u32 payload_bytes,
 //            source indices (index in the IDX file) as LEB128 varints: the first, then each increase,

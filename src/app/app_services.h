@@ -10,9 +10,13 @@
 
 #include "app_state.h"
 
+namespace cs {
+struct DigitBundle;  // engine/data/digit_bundle.h
+}  // namespace cs
+
 namespace cs::app {
 
-struct DigitBundle;
+using cs::DigitBundle;
 
 // [SECTION] notices (app.cpp) ----------------------------------------------------------------------
 

@@ -144,6 +144,7 @@ cs::Status LabSession::reinitialise(uint32_t seed) {
     network_error_ = tr(S::lab_err_factory_nothing);
     return cs::Status::error(network_error_);
   }
+  training_.forget_step();  // its engine step refers to the network being replaced
   model_ = std::move(m);
   ++model_revision_;
   model_->eval();
@@ -153,11 +154,7 @@ cs::Status LabSession::reinitialise(uint32_t seed) {
     overrides_[b].resize(static_cast<size_t>(se_[b].se->channels()), std::numeric_limits<float>::quiet_NaN());
   apply_overrides();
   parameter_count_ = model_->parameter_count();
-  optimizer_.reset();
-  const bool running = train_.running;
-  train_ = TrainInfo{};  // a fresh network starts a fresh training history
-  train_.running = running;
-  recent_acc_.clear();
+  training_.restart_history();  // a fresh network starts a fresh training history
   network_error_.clear();
   weights_source_ = WeightsSource::Scratch;
   weights_name_.clear();
@@ -171,8 +168,8 @@ cs::Status LabSession::load_checked(const uint8_t* bytes, size_t size, const std
   auto st = cs::parse_safetensors(bytes, size, name);
   if (!st.is_ok()) return st.status();
   CS_RETURN_IF_ERROR(cs::load_digitnet_state(*model_, st.value(), name));
-  optimizer_.reset();  // Adam's moments (and a half-accumulated step) belong to the old weights
-  weights_step_ = train_.step;
+  training_.forget_step();  // Adam's moments (and a half-accumulated step) belong to the old weights
+  weights_step_ = training_.info().step;
   after_weights_changed();
   return cs::Status::ok();
 }
@@ -194,6 +191,23 @@ cs::Status LabSession::reset_to_shipped() {
 }
 
 void LabSession::after_weights_changed() { ++weights_revision_; }
+
+void LabSession::start_training() {
+  if (!model_ || !digits_ok_ || digits_->train.count == 0) {  // the page fetches its training digits later
+    training_.refuse(tr(!model_ ? S::lab_err_no_network : digits_ok_ ? S::lab_err_training_digits_later : S::lab_err_no_training_digits));
+    return;
+  }
+  training_.start();
+}
+
+int LabSession::step_training(double budget_ms) {
+  if (!training_.info().running || !model_) return 0;
+  // The overrides are an inference experiment; training updates the real network.
+  for (const SeBlockRef& r : se_) r.se->clear_excitation_overrides();
+  const int steps = training_.run(*model_, digits_->train, learning_rate, budget_ms, [this] { after_weights_changed(); });
+  apply_overrides();
+  return steps;
+}
 
 void LabSession::apply_overrides() {
   for (size_t b = 0; b < se_.size(); ++b)

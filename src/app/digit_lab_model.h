@@ -2,8 +2,8 @@
 // input (drawing, gallery digit or photo) turned into MNIST's 28x28 by engine/data/digit_input,
 // DigitNet's prediction and trace (digit_lab_model.cpp), the SE statistics over the bundled test
 // digits, accumulated in slices and cached until the weights change (lab_se_pass_model.cpp), and
-// in-page training in time-boxed slices (lab_training_model.cpp). Panels read it; digit_lab.cpp
-// drives it once per frame.
+// in-page training in time-boxed slices (a LabTraining, lab_training_model.h). Panels read it;
+// digit_lab.cpp drives it once per frame.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -14,6 +14,7 @@
 
 #include "digit_bundle_model.h"
 #include "draw_pad_model.h"
+#include "lab_training_model.h"
 #include "engine/data/digit_input.h"
 #include "engine/nn/digitnet.h"
 #include "engine/nn/model.h"
@@ -22,7 +23,6 @@
 #include "engine/nn/se_stats.h"
 #include "engine/nn/squeeze_excite.h"
 #include "engine/status.h"
-#include "engine/train/optimizer.h"
 
 namespace cs::app {
 
@@ -46,18 +46,6 @@ struct SeStats : cs::SeClassSums {
   // Channel order for display: by variance of the per-digit means across the 10 digits, largest
   // first (the channels that tell digits apart); ties keep channel order.
   std::vector<int> order_by_variance(int b) const;
-};
-
-struct TrainInfo {
-  bool running = false;
-  long long step = 0;
-  float loss = 0.0f;          // mean cross-entropy of the last batch
-  float accuracy = 0.0f;      // fraction correct over the last kWindow batches
-  int batch_size = 16;
-  int micro_batch = 4;        // samples per forward/backward: a step is spread over frames in pieces
-  double last_slice_ms = 0;
-  std::vector<float> loss_curve, accuracy_curve;  // one point per step (capped, decimated)
-  std::string error;
 };
 
 // The cost of one item of batched work (an SE digit) from the last few batches: the smallest per-item
@@ -176,7 +164,7 @@ class LabSession {
   enum class WeightsSource { Shipped, File, Scratch };
   WeightsSource weights_source() const { return weights_source_; }
   const std::string& weights_name() const { return weights_name_; }  // file name ("" from scratch)
-  long long steps_since_weights() const { return train_.step - weights_step_; }
+  long long steps_since_weights() const { return training_.info().step - weights_step_; }
   bool has_network() const { return model_ != nullptr; }
   bool has_shipped_weights() const { return !shipped_.empty(); }
   const std::string& network_error() const { return network_error_; }
@@ -245,25 +233,24 @@ class LabSession {
   const SeStats& pending() const { return pending_; }
   long long se_passes() const { return se_passes_; }  // passes completed so far (each one refreshed stats())
 
-  // [training] on the bundled training digits: Adam, batches drawn with a seeded generator.
-  void start_training();
-  void pause_training() { train_.running = false; }
-  // Runs whole steps until `budget_ms` is used (at least one step when running). Returns steps run.
+  // [training] on the bundled training digits (lab_training_model.h: the job itself).
+  void start_training();  // or says why not in training().error
+  void pause_training() { training_.pause(); }
+  // Runs whole steps until `budget_ms` is used (at least one micro-batch when running), with the SE
+  // overrides lifted (training updates the real network). Returns steps run.
   int step_training(double budget_ms);
-  const TrainInfo& training() const { return train_; }
+  const TrainInfo& training() const { return training_.info(); }
   float learning_rate = 1e-3f;
-  static constexpr int kWindow = 20;    // batches in the running accuracy
-  static constexpr size_t kCurveMax = 600;
+  static constexpr int kWindow = LabTraining::kWindow;  // batches in the running accuracy
 
  private:
   void after_weights_changed();
   cs::Status load_checked(const uint8_t* bytes, size_t size, const std::string& name);
   void apply_overrides();
-  cs::Status train_micro_batch();
   bool se_begin();  // starts or restarts a pass when due; false when there is nothing to do
   // Runs batches of at most `batch` digits while they fit `budget_ms` (the first one always when
   // `force_first`); adds them to pending_. Returns digits run; `batches` receives the forward passes.
-  int se_run_batches(double budget_ms, int batch, bool force_first, int* batches);  // one piece of a step; the optimizer steps when the batch is complete
+  int se_run_batches(double budget_ms, int batch, bool force_first, int* batches);
   std::shared_ptr<const DigitBundle> digits_ = std::make_shared<const DigitBundle>();  // never null
   bool digits_ok_ = false;
   std::string digits_error_ = "no bundled digits";
@@ -320,16 +307,7 @@ class LabSession {
   SeStep se_step_;
   SeIdle se_idle_;
 
-  TrainInfo train_;
-  std::unique_ptr<cs::Adam> optimizer_;
-  std::mt19937 train_rng_{1234};
-  cs::Tensor tx_, tlogits_, tprobs_, tgrad_;
-  std::vector<int> tlabels_;
-  std::vector<float> recent_acc_;
-  std::vector<cs::NamedTensor> params_;
-  std::vector<cs::Tensor> accum_;      // gradient of the step so far (weighted sum over micro-batches)
-  int step_samples_ = 0, step_correct_ = 0;
-  double step_loss_ = 0;
+  LabTraining training_;  // holds an engine step that refers to *model_: forgotten when it changes
 };
 
 }  // namespace cs::app

@@ -77,7 +77,7 @@ bool LabSession::se_begin() {
   // While training, the weights change every step: a pass then covers a sample of the digits and runs
   // to its end over changing weights (a live view, marked as not current) before the next one starts,
   // instead of restarting forever and never showing anything. A full pass follows when training stops.
-  const bool live = train_.running;
+  const bool live = training_.info().running;
   const bool stale = pending_.weights_revision != weights_revision_;
   const bool restart = pending_.total == 0 || (!live && pending_.live) ||
                        (stale && (!live || pending_.complete() || !pending_.live));
@@ -109,7 +109,7 @@ bool LabSession::se_begin() {
 bool LabSession::se_pass_running() const {
   if (!model_ || !digits_ok_ || se_.empty()) return false;
   return !pending_.complete() || pending_.weights_revision != weights_revision_ ||
-         (!train_.running && pending_.live);
+         (!training_.info().running && pending_.live);
 }
 
 // Each batch holds as many digits as fit in what is left of the budget at the speed measured so far

@@ -11,9 +11,13 @@
 #include "stepper_model.h"
 #include "ui_strings.h"
 
+namespace cs {
+struct DigitBundle;  // engine/data/digit_bundle.h
+}  // namespace cs
+
 namespace cs::app {
 
-struct DigitBundle;
+using cs::DigitBundle;
 
 // Which grid cell the pointer is on in the im2col view (matrix entry or input pixel).
 struct Im2colHover {

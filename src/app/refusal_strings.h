@@ -50,7 +50,7 @@
   X(notice_training_digits_failed, "Could not load the training digits (%s): %s. Press Train to try again.") \
   X(notice_empty_answer, "empty answer") \
   X(notice_no_training_set, "the file holds no training set") \
-  /* [why a digits.bin could not be read (digit_bundle_model.cpp parse_digit_bundle), shown in a notice] */ \
+  /* [why a digits.bin could not be read (engine/data/digit_bundle parse_digit_bundle; the English is the engine's), shown in a notice] */ \
   X(digits_err_index_past_end, "digits.bin: set '%s' source index %d runs past its %zu index bytes") \
   X(digits_err_index_not_32bit, "digits.bin: set '%s' source index %d does not fit 32 bits") \
   X(digits_err_index_repeats, "digits.bin: set '%s' source index %d repeats the previous one") \

@@ -1,4 +1,4 @@
-# libFuzzer targets for every parser of untrusted bytes (IDX, safetensors, .npy, images).
+# libFuzzer targets for every parser of untrusted bytes (IDX, safetensors, .npy, images, digits.bin).
 # Configure with clang 14:
 #   cmake -S . -B build/fuzz -G Ninja -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
 #     -DCS_FUZZ=ON -DCS_BUILD_APP=OFF -DCS_BUILD_TESTS=OFF
@@ -28,7 +28,7 @@ target_include_directories(cs_fuzz_course PUBLIC ${CMAKE_SOURCE_DIR}/src ${CMAKE
 target_link_libraries(cs_fuzz_course PUBLIC cs_fuzz_parsers)
 target_compile_options(cs_fuzz_course PRIVATE -fsanitize=fuzzer-no-link ${CS_FUZZ_SANITIZERS} -g)
 
-foreach(name idx safetensors image npy course)
+foreach(name idx safetensors image npy course digit_bundle)
   add_executable(fuzz_${name} ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_${name}.cpp)
   target_include_directories(fuzz_${name} PRIVATE ${CMAKE_SOURCE_DIR}/src)
   target_link_libraries(fuzz_${name} PRIVATE cs_fuzz_parsers cs_fuzz_course)
@@ -40,7 +40,7 @@ endforeach()
 # target briefly (CS_FUZZ_SECONDS, default 10).
 set(CS_FUZZ_SECONDS 10 CACHE STRING "seconds per fuzz target in ctest")
 enable_testing()
-foreach(name idx safetensors image npy course)
+foreach(name idx safetensors image npy course digit_bundle)
   add_test(NAME fuzz_${name}
     COMMAND bash -c "set -e; inputs=(\"$1\"/*); if compgen -G \"$2/*\" >/dev/null; then inputs+=(\"$2\"/*); fi; \
 \"$0\" -runs=1 \"\${inputs[@]}\"; mkdir -p \"$2\"; w=$(mktemp -d); \

