@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "digit_lab_model.h"
+#include "ui_strings.h"
 
 namespace cs::app {
 
@@ -86,7 +87,7 @@ int LabTraining::run(cs::Model& model, const DigitSet& set, float learning_rate,
   const cs::Status st = cs::run_pieces_within(
       budget_ms, lab_clock_ms, [&] { return micro_batch(model, set, learning_rate, weights_changed); });
   if (!st) {
-    info_.error = st.message();
+    info_.error = step_ && step_->diverged() ? cs::fmt(tr(S::lab_err_diverged), info_.step) : st.message();
     info_.running = false;
   }
   info_.last_slice_ms = lab_clock_ms() - t0;

@@ -41,6 +41,7 @@
   X(lab_err_se_no_channel, "SE block %d has %zu channels, got channel %d") \
   X(lab_err_no_input, "no input to explain") \
   X(lab_err_no_network, "no network") \
+  X(lab_err_diverged, "training stopped at step %lld: the loss is no longer a finite number (the weights blew up). Lower the learning rate and reset the network.") \
   X(lab_err_training_digits_later, "the training digits are not loaded yet") \
   X(lab_err_no_training_digits, "no bundled training digits") \
   X(csv_err_no_block, "SE block %d does not exist (the network has %zu)") \

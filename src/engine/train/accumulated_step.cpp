@@ -33,9 +33,11 @@ Status AccumulatedStep::add_micro_batch(const Tensor& x, const std::vector<int>&
   CS_RETURN_IF_ERROR(model_.forward(x, logits_));
   float loss = 0;
   CS_RETURN_IF_ERROR(cross_entropy_forward(&loss, &probs_, logits_, labels));
-  if (!std::isfinite(loss))
+  if (!std::isfinite(loss)) {
+    diverged_ = true;
     return Status::error(fmt("training diverged: loss is %g at step %lld", static_cast<double>(loss),
                              static_cast<long long>(optimizer_.steps())));
+  }
   CS_RETURN_IF_ERROR(cross_entropy_backward(grad_logits_, probs_, labels));
   CS_RETURN_IF_ERROR(model_.backward(grad_logits_));
   CS_RETURN_IF_ERROR(argmax_rows(predicted_, logits_));

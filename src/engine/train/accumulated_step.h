@@ -39,10 +39,13 @@ class AccumulatedStep {
   // A non-finite loss is an error and nothing is accumulated.
   Status add_micro_batch(const Tensor& x, const std::vector<int>& labels, bool* stepped);
   const AccumulatedStepResult& last_step() const { return last_; }
+  // True once a micro-batch's loss was not finite (add_micro_batch returned the error saying so).
+  bool diverged() const { return diverged_; }
   // Drops the part of a step accumulated so far (the weights were replaced under it).
   void discard_partial_step();
 
  private:
+  bool diverged_ = false;
   Model& model_;
   Optimizer& optimizer_;
   int batch_size_;
