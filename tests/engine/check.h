@@ -1,5 +1,6 @@
 // check.h — shared test helpers: compare tensors elementwise (reporting the first mismatches with
-// their N-d indices, as llm.c's check_tensor does) and finite-difference gradient checks.
+// their N-d indices, as llm.c's check_tensor does), finite-difference gradient checks, and a check
+// that an error message holds the words it should.
 // Header-only so any tests/engine/*.cpp can include it as "engine/check.h".
 #pragma once
 #include <doctest/doctest.h>
@@ -12,6 +13,13 @@
 #include "engine/tensor.h"
 
 namespace cs::test {
+
+// True when `needle` is in `haystack`; otherwise says what the message was instead.
+inline bool has(const std::string& haystack, const std::string& needle) {
+  if (haystack.find(needle) != std::string::npos) return true;
+  MESSAGE("expected '" << needle << "' in: " << haystack);
+  return false;
+}
 
 // "(0, 2, 3, 1)": the multi-index of flat position `flat` in `shape`.
 inline std::string index_str(const Shape& shape, size_t flat) {

@@ -10,25 +10,16 @@
 #include <string>
 #include <vector>
 
+#include "engine/block_testing.h"
 #include "engine/nn/block_catalog.h"
 #include "skip.h"
 #include "temp_dir.h"
 
 using namespace cs;
 
-namespace {
+using cs::test::block_config;
 
-BlockConfig config(const std::string& block, int in, int out, int h, int w, int k = 3, int stride = 1) {
-  BlockConfig c;
-  c.block = block;
-  c.in_channels = in;
-  c.out_channels = out;
-  c.height = h;
-  c.width = w;
-  c.kernel = k;
-  c.stride = stride;
-  return c;
-}
+namespace {
 
 BlockDescription describe_ok(const BlockConfig& c) {
   Result<BlockDescription> d = describe_block(c);
@@ -58,7 +49,7 @@ std::string shape_text(const std::vector<int>& s) {
 }  // namespace
 
 TEST_CASE("block catalog: conv-BN-ReLU 3->8, 3x3 on 8x8 (counted by hand)") {
-  BlockDescription d = describe_ok(config("conv_bn_relu", 3, 8, 8, 8));
+  BlockDescription d = describe_ok(block_config("conv_bn_relu", 3, 8, 8, 8));
   CHECK(names(d) == std::vector<std::string>{"conv:Conv2d", "bn:BatchNorm2d", "act:ReLU"});
   CHECK(d.nodes[0].params == 3 * 8 * 9);  // no conv bias: BN's beta does its job
   CHECK(d.nodes[1].params == 16);         // gamma and beta; running mean/var are buffers
@@ -67,7 +58,7 @@ TEST_CASE("block catalog: conv-BN-ReLU 3->8, 3x3 on 8x8 (counted by hand)") {
 }
 
 TEST_CASE("block catalog: residual blocks, identity and projection shortcut") {
-  BlockDescription id = describe_ok(config("residual", 8, 8, 6, 6));
+  BlockDescription id = describe_ok(block_config("residual", 8, 8, 6, 6));
   CHECK(names(id) == std::vector<std::string>{"body.0.conv:Conv2d", "body.0.bn:BatchNorm2d", "body.0.act:ReLU",
                                               "body.1.conv:Conv2d", "body.1.bn:BatchNorm2d", "sum:add", "act:ReLU"});
   CHECK(id.total_params == 2 * (8 * 8 * 9 + 16));
@@ -75,7 +66,7 @@ TEST_CASE("block catalog: residual blocks, identity and projection shortcut") {
   CHECK(id.nodes[5].join);
   CHECK(id.nodes[5].shape == std::vector<int>{1, 8, 6, 6});
 
-  BlockDescription pr = describe_ok(config("residual", 4, 8, 8, 8, 3, 2));
+  BlockDescription pr = describe_ok(block_config("residual", 4, 8, 8, 8, 3, 2));
   CHECK(pr.total_params == (4 * 8 * 9 + 16) + (8 * 8 * 9 + 16) + (4 * 8 + 16));
   CHECK(pr.total_macs == 16 * 8 * 36 + 16 * 8 * 72 + 16 * 8 * 4);
   CHECK(pr.output_shape == std::vector<int>{1, 8, 4, 4});
@@ -84,12 +75,12 @@ TEST_CASE("block catalog: residual blocks, identity and projection shortcut") {
 }
 
 TEST_CASE("block catalog: SE, MBConv, ConvNeXt and the heads (counted by hand)") {
-  BlockDescription se = describe_ok(config("se", 16, 16, 4, 4));
+  BlockDescription se = describe_ok(block_config("se", 16, 16, 4, 4));
   CHECK(names(se) == std::vector<std::string>{"SqueezeExcitation:SqueezeExcitation", "scale:mul"});
   CHECK(se.total_params == 16 * 4 + 4 + 4 * 16 + 16);
   CHECK(se.total_macs == 2 * 16 * 4 + 16 * 16);
 
-  BlockConfig mb = config("mbconv", 8, 8, 4, 4);
+  BlockConfig mb = block_config("mbconv", 8, 8, 4, 4);
   BlockDescription m = describe_ok(mb);
   CHECK(m.total_params == (8 * 32 + 64) + (32 * 9 + 64) + (32 * 2 + 2 + 2 * 32 + 32) + (32 * 8 + 16));
   CHECK(m.nodes.back().op == "add");
@@ -100,34 +91,34 @@ TEST_CASE("block catalog: SE, MBConv, ConvNeXt and the heads (counted by hand)")
   CHECK(m2.nodes.back().op == "BatchNorm2d");  // stride 2: no skip, so no add
   CHECK(m2.output_shape == std::vector<int>{1, 8, 2, 2});
 
-  BlockDescription cn = describe_ok(config("convnext", 8, 8, 4, 4, 7));
+  BlockDescription cn = describe_ok(block_config("convnext", 8, 8, 4, 4, 7));
   CHECK(cn.total_params == (8 * 49 + 8) + 16 + (8 * 32 + 32) + (32 * 8 + 8) + 8);
   CHECK(cn.nodes[cn.nodes.size() - 2].name == "layer_scale");
   CHECK(cn.nodes[cn.nodes.size() - 2].params == 8);
 
-  BlockDescription gap = describe_ok(config("gap_head", 16, 16, 5, 5));
+  BlockDescription gap = describe_ok(block_config("gap_head", 16, 16, 5, 5));
   CHECK(gap.total_params == 16 * 10 + 10);
   CHECK(gap.output_shape == std::vector<int>{1, 10});
-  BlockDescription flat = describe_ok(config("flatten_head", 2, 2, 3, 4));
+  BlockDescription flat = describe_ok(block_config("flatten_head", 2, 2, 3, 4));
   CHECK(flat.total_params == 24 * 10 + 10);
   CHECK(flat.total_macs == 240);
 }
 
 TEST_CASE("block catalog: a bad config is refused in words naming the value") {
   auto msg = [](const BlockConfig& c) { return describe_block(c).message(); };
-  CHECK(msg(config("resnet", 8, 8, 8, 8)).find("unknown block 'resnet'") != std::string::npos);
-  CHECK(msg(config("resnet", 8, 8, 8, 8)).find("mbconv") != std::string::npos);
-  CHECK(msg(config("residual", 0, 8, 8, 8)).find("in_channels must be 1..512, got 0") != std::string::npos);
-  CHECK(msg(config("residual", 8, 600, 8, 8)).find("got 600") != std::string::npos);
-  CHECK(msg(config("residual", 8, 8, 8, 8, 4)).find("kernel must be odd") != std::string::npos);
-  CHECK(msg(config("residual", 8, 8, 300, 8)).find("height must be 1..224, got 300") != std::string::npos);
-  CHECK(msg(config("convnext", 8, 16, 8, 8, 7)).find("out_channels 16 must equal in_channels 8") !=
+  CHECK(msg(block_config("resnet", 8, 8, 8, 8)).find("unknown block 'resnet'") != std::string::npos);
+  CHECK(msg(block_config("resnet", 8, 8, 8, 8)).find("mbconv") != std::string::npos);
+  CHECK(msg(block_config("residual", 0, 8, 8, 8)).find("in_channels must be 1..512, got 0") != std::string::npos);
+  CHECK(msg(block_config("residual", 8, 600, 8, 8)).find("got 600") != std::string::npos);
+  CHECK(msg(block_config("residual", 8, 8, 8, 8, 4)).find("kernel must be odd") != std::string::npos);
+  CHECK(msg(block_config("residual", 8, 8, 300, 8)).find("height must be 1..224, got 300") != std::string::npos);
+  CHECK(msg(block_config("convnext", 8, 16, 8, 8, 7)).find("out_channels 16 must equal in_channels 8") !=
         std::string::npos);
-  CHECK(msg(config("convnext", 8, 8, 8, 8, 7, 2)).find("stride must be 1, got 2") != std::string::npos);
-  CHECK(msg(config("se", 8, 4, 8, 8)).find("must equal") != std::string::npos);
-  CHECK(msg(config("mbconv", 8, 8, 8, 8, 3, 3)).find("stride 1 or 2 (as in EfficientNet), got 3") != std::string::npos);
-  CHECK(msg(config("mbconv", 512, 512, 224, 224)).find("at most") != std::string::npos);
-  CHECK(block_pytorch(config("resnet", 8, 8, 8, 8)).empty());
+  CHECK(msg(block_config("convnext", 8, 8, 8, 8, 7, 2)).find("stride must be 1, got 2") != std::string::npos);
+  CHECK(msg(block_config("se", 8, 4, 8, 8)).find("must equal") != std::string::npos);
+  CHECK(msg(block_config("mbconv", 8, 8, 8, 8, 3, 3)).find("stride 1 or 2 (as in EfficientNet), got 3") != std::string::npos);
+  CHECK(msg(block_config("mbconv", 512, 512, 224, 224)).find("at most") != std::string::npos);
+  CHECK(block_pytorch(block_config("resnet", 8, 8, 8, 8)).empty());
 }
 
 #ifndef __EMSCRIPTEN__
@@ -159,14 +150,14 @@ TEST_CASE("block catalog: torch (/usr/bin/python3) builds block_pytorch() with t
     CS_SKIP("torch is not importable by /usr/bin/python3 (install python3-torch to run this test)");
     return;
   }
-  std::vector<BlockConfig> configs = {config("conv_bn_relu", 3, 8, 8, 8),   config("residual", 8, 8, 6, 6),
-                                      config("residual", 4, 8, 8, 8, 3, 2), config("se", 16, 16, 4, 4),
-                                      config("mbconv", 8, 8, 4, 4),         config("convnext", 8, 8, 4, 4, 7),
-                                      config("gap_head", 16, 16, 5, 5),     config("flatten_head", 2, 2, 3, 4)};
+  std::vector<BlockConfig> configs = {block_config("conv_bn_relu", 3, 8, 8, 8),   block_config("residual", 8, 8, 6, 6),
+                                      block_config("residual", 4, 8, 8, 8, 3, 2), block_config("se", 16, 16, 4, 4),
+                                      block_config("mbconv", 8, 8, 4, 4),         block_config("convnext", 8, 8, 4, 4, 7),
+                                      block_config("gap_head", 16, 16, 5, 5),     block_config("flatten_head", 2, 2, 3, 4)};
   std::mt19937 gen(21);
   auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(gen); };
   for (int i = 0; i < 12; ++i) {  // seeded random configs the engine accepts
-    BlockConfig c = config(block_names()[pick(0, 6)], pick(1, 24), pick(1, 24), pick(1, 12), pick(1, 12),
+    BlockConfig c = block_config(block_names()[pick(0, 6)], pick(1, 24), pick(1, 24), pick(1, 12), pick(1, 12),
                            2 * pick(0, 3) + 1, pick(1, 3));
     c.expand_ratio = pick(1, 6);
     c.se = pick(0, 1);

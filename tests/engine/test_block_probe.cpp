@@ -6,23 +6,14 @@
 
 #include <cmath>
 
+#include "engine/block_testing.h"
 #include "engine/nn/block_probe.h"
 
 using namespace cs;
 
-namespace {
+using cs::test::block_config;
 
-BlockConfig config(const std::string& block, int in, int out, int h, int w, int k = 3, int stride = 1) {
-  BlockConfig c;
-  c.block = block;
-  c.in_channels = in;
-  c.out_channels = out;
-  c.height = h;
-  c.width = w;
-  c.kernel = k;
-  c.stride = stride;
-  return c;
-}
+namespace {
 
 int node_index(const BlockProbe& p, const std::string& name) {
   for (size_t i = 0; i < p.nodes.size(); ++i)
@@ -61,7 +52,7 @@ TEST_CASE("block probe: tensor statistics equal values worked out by hand") {
 }
 
 TEST_CASE("block probe: BatchNorm in train mode normalises each channel; eval mode passes the input on") {
-  const BlockConfig c = config("conv_bn_relu", 3, 8, 10, 10);
+  const BlockConfig c = block_config("conv_bn_relu", 3, 8, 10, 10);
   Result<BlockProbe> train = probe_block(c, 7, 8, true);
   Result<BlockProbe> eval = probe_block(c, 7, 8, false);
   REQUIRE_MESSAGE(train.is_ok(), train.message());
@@ -92,8 +83,8 @@ TEST_CASE("block probe: BatchNorm in train mode normalises each channel; eval mo
 }
 
 TEST_CASE("block probe: every node's output matches its description, and the last one is the block's output") {
-  for (const BlockConfig& c : {config("residual", 4, 8, 6, 6, 3, 2), config("mbconv", 4, 4, 5, 5), config("se", 8, 8, 4, 4),
-                               config("convnext", 8, 8, 5, 5, 7), config("gap_head", 6, 6, 3, 3)}) {
+  for (const BlockConfig& c : {block_config("residual", 4, 8, 6, 6, 3, 2), block_config("mbconv", 4, 4, 5, 5), block_config("se", 8, 8, 4, 4),
+                               block_config("convnext", 8, 8, 5, 5, 7), block_config("gap_head", 6, 6, 3, 3)}) {
     CAPTURE(c.block);
     Result<BlockDescription> d = describe_block(c);
     Result<BlockProbe> p = probe_block(c, 3, 4, true);
@@ -115,7 +106,7 @@ TEST_CASE("block probe: every node's output matches its description, and the las
 }
 
 TEST_CASE("block probe: the input is standard normal, a seed replays, another seed differs") {
-  const BlockConfig c = config("residual", 8, 8, 12, 12);
+  const BlockConfig c = block_config("residual", 8, 8, 12, 12);
   Result<BlockProbe> a = probe_block(c, 11, 16, true);
   Result<BlockProbe> b = probe_block(c, 11, 16, true);
   Result<BlockProbe> other = probe_block(c, 12, 16, true);
@@ -128,12 +119,12 @@ TEST_CASE("block probe: the input is standard normal, a seed replays, another se
 }
 
 TEST_CASE("block probe: refusals in words") {
-  CHECK(probe_block(config("residual", 8, 8, 8, 8), 1, 0, true).message().find("batch must be 1..16, got 0") !=
+  CHECK(probe_block(block_config("residual", 8, 8, 8, 8), 1, 0, true).message().find("batch must be 1..16, got 0") !=
         std::string::npos);
-  CHECK(probe_block(config("residual", 8, 8, 8, 8), 1, 17, true).message().find("got 17") != std::string::npos);
-  CHECK(probe_block(config("residual", 8, 8, 8, 8, 4), 1, 8, true).message().find("kernel must be odd") !=
+  CHECK(probe_block(block_config("residual", 8, 8, 8, 8), 1, 17, true).message().find("got 17") != std::string::npos);
+  CHECK(probe_block(block_config("residual", 8, 8, 8, 8, 4), 1, 8, true).message().find("kernel must be odd") !=
         std::string::npos);
-  const std::string big = probe_block(config("residual", 64, 64, 64, 64), 1, 16, true).message();
+  const std::string big = probe_block(block_config("residual", 64, 64, 64, 64), 1, 16, true).message();
   CHECK(big.find("more than 2000000") != std::string::npos);
   CHECK(big.find("smaller") != std::string::npos);
 }

@@ -11,11 +11,13 @@
 #include <iterator>
 #include <string>
 
+#include "engine/check.h"
 #include "engine/data/digit_bundle.h"
 #include "skip.h"
 #include "temp_dir.h"
 
 using namespace cs;
+using cs::test::has;
 
 namespace {
 
@@ -56,12 +58,6 @@ std::vector<uint8_t> sample() {
 std::string error_of(const std::vector<uint8_t>& b) {
   auto r = parse_digit_bundle(b.data(), b.size());
   return r.is_ok() ? std::string("(parsed)") : r.message();
-}
-
-bool has(const std::string& haystack, const std::string& needle) {
-  if (haystack.find(needle) != std::string::npos) return true;
-  MESSAGE("expected '" << needle << "' in: " << haystack);
-  return false;
 }
 
 }  // namespace

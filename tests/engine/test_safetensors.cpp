@@ -8,10 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "engine/check.h"
 #include "engine/data/safetensors.h"
 #include "temp_dir.h"
 
 using namespace cs;
+using cs::test::has;
 
 namespace {
 
@@ -34,12 +36,6 @@ std::vector<uint8_t> make_file(const std::string& header, const std::vector<floa
 std::string error_of(const std::vector<uint8_t>& b) {
   auto r = parse_safetensors(b.data(), b.size(), "w.safetensors");
   return r.is_ok() ? std::string("(parsed)") : r.message();
-}
-
-bool has(const std::string& haystack, const std::string& needle) {
-  if (haystack.find(needle) != std::string::npos) return true;
-  MESSAGE("expected '" << needle << "' in: " << haystack);
-  return false;
 }
 
 }  // namespace
