@@ -278,6 +278,24 @@ TEST_CASE("training in slices lowers the loss, changes the weights and restarts 
   CHECK_FALSE(s.reset_to_shipped().is_ok());  // none given in this test
 }
 
+TEST_CASE("training whose loss stops being finite stops with a sentence; a fresh network trains again") {
+  LabSession s = ready_session();
+  s.learning_rate = 1e30f;  // every Adam step moves each weight by about 1e30: products overflow at once
+  s.start_training();
+  REQUIRE(s.training().running);
+  for (int i = 0; i < 400 && s.training().running; ++i) s.step_training(0.0);
+  CHECK_FALSE(s.training().running);
+  CHECK(s.training().error.find("the loss is no longer a finite number") != std::string::npos);
+  CHECK(s.training().error.find("Lower the learning rate") != std::string::npos);
+  REQUIRE(s.reinitialise(7).is_ok());
+  s.learning_rate = 3e-3f;
+  s.start_training();
+  CHECK(s.training().error.empty());
+  for (int i = 0; i < 40; ++i) s.step_training(0.0);
+  CHECK(s.training().running);
+  CHECK(std::isfinite(s.training().loss));
+}
+
 TEST_CASE("saliency: computed once per prediction and class, from the engine's backward pass") {
   LabSession s = ready_session();
   CHECK(s.update_saliency(5));
