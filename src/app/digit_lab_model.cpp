@@ -1,6 +1,7 @@
-// digit_lab_model.cpp — LabSession's input and network: the drawing, gallery digit or photo through
-// the engine's preprocessing, gallery rows, DigitNet built and loaded, its prediction, saliency and
-// SE overrides. The SE pass: lab_se_pass_model.cpp; training: lab_training_model.cpp.
+// digit_lab_model.cpp — LabSession's own job, input and prediction: the drawing, gallery digit or
+// photo through the engine's preprocessing, the network that reads it (built, loaded), and what it
+// says (prediction, saliency, SE overrides). It lends its network and digits to the SE pass
+// (lab_se_pass_model.h) and to training (lab_training_model.h).
 #include "digit_lab_model.h"
 
 #include <algorithm>
@@ -207,6 +208,22 @@ int LabSession::step_training(double budget_ms) {
   const int steps = training_.run(*model_, digits_->train, learning_rate, budget_ms, [this] { after_weights_changed(); });
   apply_overrides();
   return steps;
+}
+
+SePassInputs LabSession::se_pass_view() const {
+  SePassInputs in;
+  in.model = model_.get();
+  in.se = &se_;
+  in.set = digits_ok_ ? &digits_->test : nullptr;
+  in.weights_revision = weights_revision_;
+  in.training = training_.info().running;
+  return in;
+}
+
+SePassInputs LabSession::se_pass_inputs() {
+  SePassInputs in = se_pass_view();
+  in.restore_overrides = [this] { apply_overrides(); };
+  return in;
 }
 
 void LabSession::apply_overrides() {

@@ -1,8 +1,8 @@
 // digit_lab_model.h — the digit lab's engine side, without ImGui: the bundled digits, the current
 // input (drawing, gallery digit or photo) turned into MNIST's 28x28 by engine/data/digit_input,
 // DigitNet's prediction and trace (digit_lab_model.cpp), the SE statistics over the bundled test
-// digits, accumulated in slices and cached until the weights change (lab_se_pass_model.cpp), and
-// in-page training in time-boxed slices (a LabTraining, lab_training_model.h). Panels read it;
+// digits, accumulated in slices and cached until the weights change (a LabSePass,
+// lab_se_pass_model.h), and in-page training in time-boxed slices (a LabTraining, lab_training_model.h). Panels read it;
 // digit_lab.cpp drives it once per frame.
 #pragma once
 #include <cstdint>
@@ -14,6 +14,7 @@
 
 #include "digit_bundle_model.h"
 #include "draw_pad_model.h"
+#include "lab_se_pass_model.h"
 #include "lab_training_model.h"
 #include "engine/data/digit_input.h"
 #include "engine/nn/digitnet.h"
@@ -27,75 +28,7 @@
 namespace cs::app {
 
 // The SE blocks of a model in forward order, named by their Trace prefix ("blocks.1.se").
-using SeBlockRef = cs::SeBlock;  // the engine's one walk of the layer tree finds them
 std::vector<SeBlockRef> find_se_blocks(cs::Model& model);
-
-// Mean and spread of each SE block's excitation per digit class, over a set of digits: the engine's
-// sums (blocks with name, channels, sum, sumsq per class; count; correct) and the pass around them.
-struct SeStats : cs::SeClassSums {
-  int done = 0, total = 0;   // digits accumulated / digits in the pass
-  int population = 0;        // bundled test digits; a pass while training covers a sample (total < population)
-  bool live = false;         // started while training: over changing weights, on the sample
-  double forward_ms = 0;     // time spent in the network's forward passes of this pass (its CPU cost)
-  double started_ms = 0, wall_ms = 0;  // when the pass started (steady clock), and how long it took to complete
-  long long weights_revision = -1;  // weights the pass started with
-  bool complete() const { return total > 0 && done == total; }
-  bool sampled() const { return total < population; }
-  float mean(int b, int digit, int c) const;
-  float stddev(int b, int digit, int c) const;
-  // Channel order for display: by variance of the per-digit means across the 10 digits, largest
-  // first (the channels that tell digits apart); ties keep channel order.
-  std::vector<int> order_by_variance(int b) const;
-};
-
-// The cost of one item of batched work (an SE digit) from the last few batches: the smallest per-item
-// time among them. Time slicing on a shared machine only ever adds to a measurement (the thread was
-// preempted, the browser ran a task): one slow batch must not make the estimate so large that no
-// slice fits a batch any more (seen: a pass over 1000 digits took 42 s instead of ~2 s under load),
-// while a real slowdown still shows once every remembered batch is slow.
-class SpeedEstimate {
- public:
-  static constexpr int kRemembered = 8;
-  void add(double ms, int items);  // a batch of `items` (>= 1) took `ms`
-  double ms_per_item() const;      // 0 until the first batch
- private:
-  double recent_[kRemembered] = {};
-  int count_ = 0, next_ = 0;
-};
-
-// How a frame takes part in the SE pass (digit_lab.cpp feeds it what the platform says). With an idle
-// service that is delivering (an idle slice ran digits within the last `grace_frames` frames), the
-// frame does none of it: the whole pass runs between frames and the frame keeps its CPU time
-// (the 4 ms frame budget). Otherwise (no idle service, or it has been starved that long: the page is busy, the
-// browser finds no idle time) frames take what is left under `target_ms` (the frame's own work and
-// the part outside the app set aside), with one digit forced every `max_idle_frames` frames.
-struct SeFramePlan {
-  bool run = false;        // call step_se_stats this frame
-  double budget_ms = 0;
-  int max_idle_calls = 0;  // step_se_stats's starvation bound
-};
-struct SeFrameInputs {
-  bool idle_service = false;        // platform_run_when_idle took the last request
-  int frames_without_idle_progress = 0;
-  double spent_ms = 0;              // this frame so far
-  double outside_ms = 0;            // the part of recent frames outside the app (input, render, GL)
-};
-constexpr double kSeFrameTargetMs = 3.0;  // a frame that runs SE digits ends under this (the frame budget is 4 ms)
-constexpr int kSeIdleGraceFrames = 30;    // ~0.5 s at 60 fps without an idle digit: frames take over
-constexpr int kSeMaxIdleFrames = 32;      // 1 frame in 32 may overshoot: the 95th percentile holds
-SeFramePlan se_frame_plan(const SeFrameInputs& in);
-
-// While "Train it live" runs, the weights change every step and a pass over all 1000 test digits
-// (~0.7 s of CPU in wasm) would never get its turn beside training's slices: the heatmap would freeze
-// on the old weights. So a training frame's budget is shared: training keeps most of it, the SE pass
-// gets the rest (at least one digit a frame, never starved), over a sample of kSeLiveSample digits
-// that the panel names, so the heatmap refreshes every second or so while the network learns.
-constexpr int kSeLiveSample = 100;
-constexpr double kSeTrainingShare = 0.25;  // of the training budget, for the SE pass
-struct TrainingSplit {
-  double train_ms = 0, se_ms = 0;
-};
-TrainingSplit split_training_budget(double budget_ms);
 
 class LabSession;
 
@@ -203,35 +136,20 @@ class LabSession {
   cs::Status set_se_override(int block, int channel, float value);
   float se_override(int block, int channel) const;  // NaN when none
   void clear_se_overrides();
-  // Advances the SE statistics over the bundled test digits within `budget_ms` (batches of at most
-  // `batch` digits, each sized to fit what is left at the speed measured so far). A batch that would not
-  // fit is not started: a call may do nothing, but after `max_idle_calls` idle calls in a row the next
-  // runs one digit anyway, so a pass always ends (0: every call runs at least one digit).
-  // A pass restarts when the weights changed (while training: when it has finished, so the heatmap
-  // follows the learning); `stats()` is the last complete pass, `pending()` the one being accumulated.
-  void step_se_stats(double budget_ms, int batch = 10, int max_idle_calls = 0);
-  // The last call: its CPU time, digits and forward passes (the granularity the budget works with).
-  struct SeStep {
-    double ms = 0;
-    int digits = 0, batches = 0;
-    int idle_calls = 0;           // calls in a row that ran nothing (budget too small for one digit)
-    double ms_per_digit = 0;      // the estimate batches are sized with
-  };
-  const SeStep& last_se_step() const { return se_step_; }
-  // The same pass in time the platform found idle between two frames (platform_run_when_idle): batches
-  // that fit `budget_ms` at the measured speed (one digit while the speed is unknown), never forced, so
-  // a slice too short does nothing. Shares the pass with step_se_stats: both add to pending() in digit
-  // order, so the statistics do not depend on how the digits were split. Returns the digits run.
-  int step_se_stats_idle(double budget_ms, int batch = 10);
-  struct SeIdle {
-    double ms = 0;            // CPU time of all idle slices so far
-    long long digits = 0, slices = 0, empty_slices = 0;
-  };
-  const SeIdle& se_idle() const { return se_idle_; }
-  bool se_pass_running() const;  // a pass is under way or due (the weights changed since the last one)
-  const SeStats& stats() const { return stats_; }
-  const SeStats& pending() const { return pending_; }
-  long long se_passes() const { return se_passes_; }  // passes completed so far (each one refreshed stats())
+  // The SE statistics over the bundled test digits (lab_se_pass_model.h: the job itself), on this
+  // session's network and digits; the student's overrides are lifted for the pass's batches.
+  void step_se_stats(double budget_ms, int batch = 10, int max_idle_calls = 0) {
+    se_pass_.step(se_pass_inputs(), budget_ms, batch, max_idle_calls);
+  }
+  int step_se_stats_idle(double budget_ms, int batch = 10) { return se_pass_.step_idle(se_pass_inputs(), budget_ms, batch); }
+  using SeStep = LabSePass::Step;
+  using SeIdle = LabSePass::Idle;
+  const SeStep& last_se_step() const { return se_pass_.last_step(); }
+  const SeIdle& se_idle() const { return se_pass_.idle(); }
+  bool se_pass_running() const { return se_pass_.running(se_pass_view()); }
+  const SeStats& stats() const { return se_pass_.stats(); }
+  const SeStats& pending() const { return se_pass_.pending(); }
+  long long se_passes() const { return se_pass_.passes(); }
 
   // [training] on the bundled training digits (lab_training_model.h: the job itself).
   void start_training();  // or says why not in training().error
@@ -247,10 +165,8 @@ class LabSession {
   void after_weights_changed();
   cs::Status load_checked(const uint8_t* bytes, size_t size, const std::string& name);
   void apply_overrides();
-  bool se_begin();  // starts or restarts a pass when due; false when there is nothing to do
-  // Runs batches of at most `batch` digits while they fit `budget_ms` (the first one always when
-  // `force_first`); adds them to pending_. Returns digits run; `batches` receives the forward passes.
-  int se_run_batches(double budget_ms, int batch, bool force_first, int* batches);
+  SePassInputs se_pass_view() const;  // what the pass works on, without the overrides' callback
+  SePassInputs se_pass_inputs();
   std::shared_ptr<const DigitBundle> digits_ = std::make_shared<const DigitBundle>();  // never null
   bool digits_ok_ = false;
   std::string digits_error_ = "no bundled digits";
@@ -297,16 +213,7 @@ class LabSession {
   long long saliency_revision_ = -1;
   int saliency_class_ = -1;
 
-  SeStats stats_, pending_;
-  std::vector<int> se_sample_;  // the test digits of a sampled pass (the same number of each class); empty: all
-  long long se_passes_ = 0;
-  cs::Tensor se_x_, se_logits_;
-  std::vector<int> se_idx_;  // the test digits of the batch being run
-  std::vector<int> se_labels_;  // and their labels
-  SpeedEstimate se_speed_;  // forward time per digit of the last SE batches (sizes the next one)
-  SeStep se_step_;
-  SeIdle se_idle_;
-
+  LabSePass se_pass_;
   LabTraining training_;  // holds an engine step that refers to *model_: forgotten when it changes
 };
 

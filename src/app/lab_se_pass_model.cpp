@@ -1,10 +1,10 @@
-// lab_se_pass_model.cpp — the digit lab's SE statistics pass and its scheduling: a pass over the
-// bundled test digits (or a sample of them while training) run in batches sized to each slice's
-// budget (frames or idle time between them), the sums by the engine's accumulate_se_class_sums (the
-// same function as `convscope se-stats`), and the per-class mean / spread / channel order shown.
+// lab_se_pass_model.cpp — the digit lab's SE statistics pass and its scheduling (see
+// lab_se_pass_model.h), and the per-class mean / spread / channel order the SE panel shows.
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+
+#include "lab_se_pass_model.h"
 
 #include "digit_lab_model.h"
 #include "engine/nn/se_stats.h"
@@ -71,54 +71,54 @@ TrainingSplit split_training_budget(double budget_ms) {
   return split;
 }
 
-bool LabSession::se_begin() {
-  if (!model_ || !digits_ok_ || se_.empty()) return false;
-  const DigitSet& set = digits_->test;
+bool LabSePass::begin(const SePassInputs& in) {
+  if (!in.model || !in.set || !in.se || in.se->empty()) return false;
+  const DigitSet& set = *in.set;
   // While training, the weights change every step: a pass then covers a sample of the digits and runs
   // to its end over changing weights (a live view, marked as not current) before the next one starts,
   // instead of restarting forever and never showing anything. A full pass follows when training stops.
-  const bool live = training_.info().running;
-  const bool stale = pending_.weights_revision != weights_revision_;
+  const bool live = in.training;
+  const bool stale = pending_.weights_revision != in.weights_revision;
   const bool restart = pending_.total == 0 || (!live && pending_.live) ||
                        (stale && (!live || pending_.complete() || !pending_.live));
   if (restart) {
     pending_ = SeStats{};
-    pending_.weights_revision = weights_revision_;
+    pending_.weights_revision = in.weights_revision;
     pending_.population = set.count;
     pending_.live = live;
     // A sample holds the first kSeLiveSample / 10 digits of each class, so every row of the heatmap
     // is measured whatever order the bundle keeps its digits in.
-    se_sample_.clear();
+    sample_.clear();
     if (live && set.count > kSeLiveSample) {
       int taken[10] = {0};
-      for (int i = 0; i < set.count && static_cast<int>(se_sample_.size()) < kSeLiveSample; ++i) {
+      for (int i = 0; i < set.count && static_cast<int>(sample_.size()) < kSeLiveSample; ++i) {
         const int d = set.labels[i];
         if (d >= 0 && d < 10 && taken[d] < kSeLiveSample / 10) {
           ++taken[d];
-          se_sample_.push_back(i);
+          sample_.push_back(i);
         }
       }
     }
-    pending_.total = se_sample_.empty() ? set.count : static_cast<int>(se_sample_.size());
+    pending_.total = sample_.empty() ? set.count : static_cast<int>(sample_.size());
     pending_.started_ms = lab_clock_ms();
-    pending_.reset(se_);
+    pending_.reset(*in.se);
   }
   return !pending_.complete();  // complete: up to date, stats_ took the pass when it completed
 }
 
-bool LabSession::se_pass_running() const {
-  if (!model_ || !digits_ok_ || se_.empty()) return false;
-  return !pending_.complete() || pending_.weights_revision != weights_revision_ ||
-         (!training_.info().running && pending_.live);
+bool LabSePass::running(const SePassInputs& in) const {
+  if (!in.model || !in.set || !in.se || in.se->empty()) return false;
+  return !pending_.complete() || pending_.weights_revision != in.weights_revision ||
+         (!in.training && pending_.live);
 }
 
 // Each batch holds as many digits as fit in what is left of the budget at the speed measured so far
 // (with a 25% margin: a small batch costs more per digit), one while the speed is unknown. A batch that
 // does not fit is not started, so the budget holds however coarse a digit is. Eval mode: every digit's
 // excitations are the same whatever batch it is in, so the sums do not depend on the split.
-int LabSession::se_run_batches(double budget_ms, int batch, bool force_first, int* batches) {
+int LabSePass::run_batches(const SePassInputs& in, double budget_ms, int batch, bool force_first, int* batches) {
   constexpr double kMargin = 1.25;
-  const DigitSet& set = digits_->test;
+  const DigitSet& set = *in.set;
   int digits = 0;
   bool lifted = false;
   const double t0 = lab_clock_ms();
@@ -127,68 +127,68 @@ int LabSession::se_run_batches(double budget_ms, int batch, bool force_first, in
     int n = std::min(batch, pending_.total - pending_.done);
     // Clamped as a double before the cast: a very fast forward (or a coarse clock) makes the quotient
     // huge, and an out-of-range float-to-int conversion traps in wasm.
-    const double per = se_speed_.ms_per_item();
+    const double per = speed_.ms_per_item();
     const double fit = per > 0 ? left / (per * kMargin) : 1.0;
     if (fit < 1.0 && !(first && force_first)) break;
     n = static_cast<int>(std::clamp(fit, 1.0, double(n)));
     if (!lifted) {
       // The statistics describe the network itself: overrides are lifted for these passes.
-      for (const SeBlockRef& r : se_) r.se->clear_excitation_overrides();
-      model_->eval();
+      for (const SeBlockRef& r : *in.se) r.se->clear_excitation_overrides();
+      in.model->eval();
       lifted = true;
     }
-    se_idx_.resize(n);
-    se_labels_.resize(n);
+    idx_.resize(n);
+    labels_.resize(n);
     for (int k = 0; k < n; ++k) {
-      se_idx_[k] = se_sample_.empty() ? pending_.done + k : se_sample_[pending_.done + k];
-      se_labels_[k] = set.labels[se_idx_[k]];
+      idx_[k] = sample_.empty() ? pending_.done + k : sample_[pending_.done + k];
+      labels_[k] = set.labels[idx_[k]];
     }
-    digit_batch(se_x_, set, se_idx_.data(), n);
+    digit_batch(x_, set, idx_.data(), n);
     const double tb = lab_clock_ms();
-    if (!cs::accumulate_se_class_sums(*model_, se_, se_x_, se_labels_.data(), pending_, se_logits_)) break;
+    if (!cs::accumulate_se_class_sums(*in.model, *in.se, x_, labels_.data(), pending_, logits_)) break;
     pending_.forward_ms += lab_clock_ms() - tb;
-    se_speed_.add(lab_clock_ms() - tb, n);
+    speed_.add(lab_clock_ms() - tb, n);
     pending_.done += n;
     digits += n;
     ++*batches;
   }
-  if (lifted) apply_overrides();
+  if (lifted && in.restore_overrides) in.restore_overrides();
   if (pending_.complete()) {
     pending_.wall_ms = lab_clock_ms() - pending_.started_ms;
     stats_ = pending_;
-    ++se_passes_;
+    ++passes_;
   }
   return digits;
 }
 
-void LabSession::step_se_stats(double budget_ms, int batch, int max_idle_calls) {
-  se_step_.ms = 0;
-  se_step_.digits = se_step_.batches = 0;
-  if (!se_begin()) return;
+void LabSePass::step(const SePassInputs& in, double budget_ms, int batch, int max_idle_calls) {
+  step_.ms = 0;
+  step_.digits = step_.batches = 0;
+  if (!begin(in)) return;
   // A call that can start no batch is idle; after max_idle_calls of those one digit runs anyway.
   constexpr double kMargin = 1.25;
-  const bool starved = se_step_.idle_calls >= max_idle_calls;
-  const double per = se_speed_.ms_per_item();
+  const bool starved = step_.idle_calls >= max_idle_calls;
+  const double per = speed_.ms_per_item();
   if (per > 0 && budget_ms < per * kMargin && !starved) {
-    se_step_.idle_calls++;
+    step_.idle_calls++;
     return;
   }
   const double t0 = lab_clock_ms();
-  se_step_.digits = se_run_batches(budget_ms, batch, /*force_first=*/true, &se_step_.batches);
-  se_step_.ms = lab_clock_ms() - t0;
-  se_step_.idle_calls = 0;
-  se_step_.ms_per_digit = se_speed_.ms_per_item();
+  step_.digits = run_batches(in, budget_ms, batch, /*force_first=*/true, &step_.batches);
+  step_.ms = lab_clock_ms() - t0;
+  step_.idle_calls = 0;
+  step_.ms_per_digit = speed_.ms_per_item();
 }
 
-int LabSession::step_se_stats_idle(double budget_ms, int batch) {
-  if (!se_begin()) return 0;
+int LabSePass::step_idle(const SePassInputs& in, double budget_ms, int batch) {
+  if (!begin(in)) return 0;
   const double t0 = lab_clock_ms();
   int batches = 0;
-  const int digits = se_run_batches(budget_ms, batch, /*force_first=*/false, &batches);
-  se_idle_.ms += lab_clock_ms() - t0;
-  se_idle_.digits += digits;
-  se_idle_.slices++;
-  se_idle_.empty_slices += digits == 0;
+  const int digits = run_batches(in, budget_ms, batch, /*force_first=*/false, &batches);
+  idle_.ms += lab_clock_ms() - t0;
+  idle_.digits += digits;
+  idle_.slices++;
+  idle_.empty_slices += digits == 0;
   return digits;
 }
 

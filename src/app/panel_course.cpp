@@ -247,7 +247,8 @@ void course_record_clip(AppState& state) {
     C.clip_until_s = state.time_s + seconds - 1.0;
     C.clip_next_s = state.time_s + 1.0;
   } else {
-    (void)app_set_state(state, R"({"stepper":{"step":0,"playing":true}})");
+    state.lessons.position = 0;  // the stepper from its first window position, playing
+    state.lessons.playing = true;
   }
 }
 
