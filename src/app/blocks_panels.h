@@ -2,16 +2,12 @@
 // its window (placed by the workspace), and has its part of state() and setState().
 // Internal to the blocks-workspace group.
 #pragma once
-#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "app_state.h"
 
 namespace cs::app {
-
-// 1234567 -> "1,234,567": parameter and MAC counts run to millions (panel_blocks.cpp).
-std::string grouped_count(int64_t v);
 
 // [SECTION] panel_blocks.cpp: pick a block, see its layers as a data-flow diagram, feed it, inspect.
 void draw_blocks_panel(AppState& state);

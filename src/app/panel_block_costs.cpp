@@ -7,6 +7,7 @@
 #include "app_services.h"
 #include "blocks_panels.h"
 #include "imgui.h"
+#include "number_text.h"
 
 namespace cs::app {
 

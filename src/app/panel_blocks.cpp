@@ -10,16 +10,11 @@
 #include "blocks_panels.h"
 #include "colormap.h"
 #include "imgui.h"
+#include "number_text.h"
 
 namespace cs::app {
 
 namespace {
-
-std::string shape_text(const std::vector<int>& s) {
-  std::string t = "(";
-  for (size_t i = 0; i < s.size(); ++i) t += (i ? ", " : "") + std::to_string(s[i]);
-  return t + ")";
-}
 
 // The engine's block ids ("conv_bn_relu") as the student reads them; the id itself where no name is.
 const char* block_title(const std::string& id) {
@@ -100,7 +95,7 @@ void draw_nodes(AppState& state, const cs::BlockDescription& d, std::string& sel
     if (narrow) {
       const std::string op = n.join ? n.op + " " + tr(S::blocks_join) : n.op;
       ImGui::PushStyleColor(ImGuiCol_Text, n.join ? join_colour : ImGui::GetStyleColorVec4(ImGuiCol_Text));
-      ImGui::TextWrapped("%s", cs::fmt(tr(S::blocks_node_line), op.c_str(), shape_text(n.shape).c_str(),
+      ImGui::TextWrapped("%s", cs::fmt(tr(S::blocks_node_line), op.c_str(), cs::shape_str(n.shape).c_str(),
                                        grouped_count(n.params).c_str(), grouped_count(n.macs).c_str())
                                    .c_str());
       ImGui::PopStyleColor();
@@ -113,7 +108,7 @@ void draw_nodes(AppState& state, const cs::BlockDescription& d, std::string& sel
       ImGui::TextUnformatted(n.op.c_str());
     }
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(shape_text(n.shape).c_str());
+    ImGui::TextUnformatted(cs::shape_str(n.shape).c_str());
     ImGui::TableNextColumn();
     ImGui::TextUnformatted(grouped_count(n.params).c_str());
     ImGui::TableNextColumn();
@@ -165,7 +160,7 @@ void draw_probe(AppState& state, BlocksPanelState& B) {
   const cs::BlockNode& n = B.probe->nodes[i];
   const cs::TensorStats& st = B.probe->stats[i];
   const cs::Tensor& t = B.probe->outputs[i];
-  ImGui::TextWrapped("%s", cs::fmt(tr(S::blocks_node_stats), n.name.c_str(), shape_text(n.shape).c_str(), st.min, st.mean,
+  ImGui::TextWrapped("%s", cs::fmt(tr(S::blocks_node_stats), n.name.c_str(), cs::shape_str(n.shape).c_str(), st.min, st.mean,
                                    st.max, st.std)
                                .c_str());
   ImGui::TextWrapped("%s", cs::fmt(tr(S::blocks_zero_fraction), 100.0 * st.zero_fraction).c_str());
@@ -209,15 +204,6 @@ void draw_probe(AppState& state, BlocksPanelState& B) {
 
 }  // namespace
 
-std::string grouped_count(int64_t v) {
-  std::string digits = std::to_string(v < 0 ? -v : v), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return v < 0 ? "-" + out : out;
-}
-
 void draw_blocks_panel(AppState& state) {
   if (!ImGui::Begin(tr_label(S::blocks_title), &state.blocks.show)) {
     ImGui::End();
@@ -236,7 +222,7 @@ void draw_blocks_panel(AppState& state) {
     ImGui::TextWrapped("%s", tr(S::blocks_terms));
     draw_nodes(state, d, B.selected);
     ImGui::Text("%s", cs::fmt(tr(S::blocks_total), grouped_count(d.total_params).c_str(), grouped_count(d.total_macs).c_str(),
-                              shape_text(d.output_shape).c_str())
+                              cs::shape_str(d.output_shape).c_str())
                           .c_str());
     if (ImGui::Button(tr_label(S::blocks_copy))) {
       ImGui::SetClipboardText(cs::block_pytorch(B.config).c_str());

@@ -9,6 +9,7 @@
 #include "lesson_draw.h"
 #include "lesson_model.h"
 #include "lesson_panels.h"
+#include "number_text.h"
 #include "panels.h"
 
 namespace cs::app {
@@ -129,15 +130,6 @@ void size_tab(AppState& state) {
   }
 }
 
-std::string with_commas(long long v) {
-  std::string s = std::to_string(v < 0 ? -v : v), out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return v < 0 ? "-" + out : out;
-}
-
 void cost_tab(AppState& state) {
   LessonState& L = state.lessons;
   const float fs = ImGui::GetFontSize();
@@ -177,13 +169,13 @@ void cost_tab(AppState& state) {
         continue;
       }
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(with_commas(r.params).c_str());
+      ImGui::TextUnformatted(grouped_count(r.params).c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(with_commas(r.params_no_bias).c_str());
+      ImGui::TextUnformatted(grouped_count(r.params_no_bias).c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(with_commas(r.macs).c_str());
+      ImGui::TextUnformatted(grouped_count(r.macs).c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted(with_commas(r.output_bytes).c_str());
+      ImGui::TextUnformatted(grouped_count(r.output_bytes).c_str());
     }
     ImGui::EndTable();
   }
