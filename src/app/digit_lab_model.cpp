@@ -20,16 +20,6 @@ double lab_clock_ms() {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-void digit_batch(cs::Tensor& x, const DigitSet& set, const int* indices, int n) {
-  x.resize({n, 1, kDigitSide, kDigitSide});
-  float* d = x.data();
-  for (int k = 0; k < n; ++k) {
-    const uint8_t* img = set.image(indices[k]);
-    for (int i = 0; i < kDigitPixels; ++i) d[static_cast<size_t>(k) * kDigitPixels + i] = img[i] / 255.0f;
-  }
-}
-
-
 void LabSession::use_digits(std::shared_ptr<const DigitBundle> digits, const std::string& why_missing) {
   if (!digits) {
     digits_ = std::make_shared<const DigitBundle>();

@@ -34,8 +34,6 @@ class LabSession;
 
 // The steady clock in milliseconds (the session's timings and budgets).
 double lab_clock_ms();
-// Digits `indices` of `set` as the network's input batch (n, 1, 28, 28) in [0, 1].
-void digit_batch(cs::Tensor& x, const DigitSet& set, const int* indices, int n);
 
 // The saliency map the lab shows (input view, pad overlay, state()) for `mode` (DigitLabState::
 // saliency_mode: 1 Grad-CAM resized to 28x28, 2 |input gradient|) and its largest value, the top of

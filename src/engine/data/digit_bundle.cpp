@@ -7,6 +7,15 @@
 
 namespace cs {
 
+void digit_batch(Tensor& x, const DigitSet& set, const int* indices, int n) {
+  x.resize({n, 1, kMnistSide, kMnistSide});
+  float* d = x.data();
+  for (int k = 0; k < n; ++k) {
+    const uint8_t* img = set.image(indices[k]);
+    for (int i = 0; i < kMnistPixels; ++i) d[static_cast<size_t>(k) * kMnistPixels + i] = img[i] / 255.0f;
+  }
+}
+
 namespace {
 
 // --- The pixel coder (scripts/pack_digits.mjs holds the same model and the encoder) -------------

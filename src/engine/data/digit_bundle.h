@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../status.h"
+#include "../tensor.h"
 #include "idx.h"
 
 namespace cs {
@@ -26,6 +27,9 @@ struct DigitSet {
   std::vector<uint8_t> images;        // count * 784 bytes, ink 255 on 0 (as MNIST), 16 grey levels
   const uint8_t* image(int i) const { return images.data() + static_cast<size_t>(i) * kMnistPixels; }
 };
+
+// The digits at `indices` as a batch (n, 1, 28, 28) of values in [0, 1], ink 1 (MNIST's x / 255).
+void digit_batch(Tensor& x, const DigitSet& set, const int* indices, int n);
 
 struct DigitBundle {
   DigitSet test;   // the app's gallery and SE statistics

@@ -20,7 +20,7 @@ void AccumulatedStep::discard_partial_step() {
   loss_sum_ = 0;
 }
 
-Status AccumulatedStep::add_micro_batch(const Tensor& x, const std::vector<int>& labels, bool* stepped) {
+Status AccumulatedStep::add_micro_batch(const Tensor& x, const std::vector<int>& labels, bool* stepped, Trace* trace) {
   *stepped = false;
   CS_RETURN_IF_ERROR(status_);
   const int n = static_cast<int>(labels.size());
@@ -30,7 +30,7 @@ Status AccumulatedStep::add_micro_batch(const Tensor& x, const std::vector<int>&
   if (x.rank() < 1 || x.dim(0) != n)
     return Status::error(fmt("training step: %d labels for an input of shape %s", n, x.shape_string().c_str()));
   model_.train();
-  CS_RETURN_IF_ERROR(model_.forward(x, logits_));
+  CS_RETURN_IF_ERROR(model_.forward(x, logits_, trace));
   float loss = 0;
   CS_RETURN_IF_ERROR(cross_entropy_forward(&loss, &probs_, logits_, labels));
   if (!std::isfinite(loss)) {

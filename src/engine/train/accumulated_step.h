@@ -36,8 +36,9 @@ class AccumulatedStep {
   // its current lr); last_step() then describes that step. The gradient of a step is
   // sum_i (n_i / N) grad_i: one batch of N exactly when the network has no BatchNorm (which
   // normalises each micro-batch with its own statistics). A batch given whole is not copied.
-  // A non-finite loss is an error and nothing is accumulated.
-  Status add_micro_batch(const Tensor& x, const std::vector<int>& labels, bool* stepped);
+  // A non-finite loss is an error and nothing is accumulated. `trace` (may be null) records the
+  // micro-batch's forward activations.
+  Status add_micro_batch(const Tensor& x, const std::vector<int>& labels, bool* stepped, Trace* trace = nullptr);
   const AccumulatedStepResult& last_step() const { return last_; }
   // True once a micro-batch's loss was not finite (add_micro_batch returned the error saying so).
   bool diverged() const { return diverged_; }
