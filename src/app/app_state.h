@@ -14,6 +14,7 @@
 
 #include "course_state.h"
 #include "a11y_mirror.h"
+#include "ab_lab_state.h"
 #include "block_costs_panel_state.h"
 #include "blocks_panel_state.h"
 #include "digit_lab_state.h"
@@ -158,6 +159,7 @@ struct AppState {
   CourseState course;    // the guided lessons (course_*.cpp, panel_course*.cpp)
   BlocksPanelState blocks;  // the blocks workspace: panel_blocks.cpp
   BlockCostsPanelState block_costs;  // ... and panel_block_costs.cpp
+  AbLabState ab_lab;                 // ... and panel_ab_lab.cpp (two networks trained side by side)
   // Its default layout, placed once (again for a new presentation scale, or a tablet turned desktop).
   struct BlocksWorkspaceLayout {
     bool done = false, touch = false;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "a11y_strings.h"
+#include "ab_lab_strings.h"
 #include "backward_strings.h"
 #include "blocks_strings.h"
 #include "block_costs_strings.h"
@@ -543,6 +544,7 @@ namespace cs::app {
   CS_A11Y_UI_STRINGS(X) /* screen-reader mirror, languages (a11y_strings.h) */ \
   CS_BLOCKS_UI_STRINGS(X) /* the blocks workspace and its blocks panel (blocks_strings.h) */ \
   CS_BLOCK_COSTS_UI_STRINGS(X) /* the block-costs panel (block_costs_strings.h) */ \
+  CS_AB_LAB_UI_STRINGS(X) /* two networks trained side by side (ab_lab_strings.h) */ \
   /* end */
 // clang-format on
 

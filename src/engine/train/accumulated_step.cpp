@@ -75,11 +75,13 @@ Status AccumulatedStep::add_micro_batch(const Tensor& x, const std::vector<int>&
 }
 
 Status run_pieces_within(double budget_ms, const std::function<double()>& clock_ms,
-                         const std::function<Status()>& micro_batch, int* pieces_run) {
+                         const std::function<Status()>& micro_batch, int* pieces_run,
+                         const std::function<bool()>& wanted) {
   const double t0 = clock_ms();
   int pieces = 0;
   Status st = Status::ok();
   do {
+    if (wanted && !wanted()) break;
     st = micro_batch();
     if (!st) break;
     ++pieces;

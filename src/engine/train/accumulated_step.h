@@ -64,8 +64,10 @@ class AccumulatedStep {
 // again while the time so far plus one more piece at the mean cost so far stays under the budget,
 // so a slice ends before a piece would overrun it. Stops at the first error. `pieces_run` (may be
 // null) receives the pieces run. The numbers trained do not depend on the budget: only how many
-// pieces a call runs does.
+// pieces a call runs does. `wanted` (may be empty) is asked before every piece, the first too: a
+// false answer ends the slice (a step target reached, nothing left to run).
 Status run_pieces_within(double budget_ms, const std::function<double()>& clock_ms,
-                         const std::function<Status()>& micro_batch, int* pieces_run = nullptr);
+                         const std::function<Status()>& micro_batch, int* pieces_run = nullptr,
+                         const std::function<bool()>& wanted = {});
 
 }  // namespace cs
