@@ -9,19 +9,6 @@ namespace cs::app {
 
 namespace {
 
-cs::TrainingSideConfig side(int depth, int width, bool bn, bool residual, float lr, cs::OptimizerKind opt,
-                            float init_scale = 1.0f) {
-  cs::TrainingSideConfig c;
-  c.net.depth = depth;
-  c.net.width = width;
-  c.net.batch_norm = bn;
-  c.net.residual = residual;
-  c.net.init_scale = init_scale;
-  c.learning_rate = lr;
-  c.optimizer = opt;
-  return c;
-}
-
 bool same_floats(const std::vector<float>& a, const std::vector<float>& b) {
   return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
@@ -137,25 +124,29 @@ const char* activation_id(cs::Activation a) {
   }
 }
 
-// Each preset was tuned natively on the bundled 1,000 training digits at seed 1 so that the claim
-// shows within a few hundred steps (the README's A/B lab section has the measured curves).
 const std::vector<AbLabPreset>& ab_lab_presets() {
-  using K = cs::OptimizerKind;
-  static const std::vector<AbLabPreset> presets = {
-      {"plain-vs-residual", S::ab_preset_residual, S::ab_preset_residual_look,
-       side(20, 8, false, false, 0.003f, K::Adam), side(20, 8, false, true, 0.003f, K::Adam)},
-      {"batchnorm", S::ab_preset_batchnorm, S::ab_preset_batchnorm_look, side(8, 8, false, false, 0.5f, K::SGD),
-       side(8, 8, true, false, 0.5f, K::SGD)},
-      {"init", S::ab_preset_init, S::ab_preset_init_look, side(10, 8, false, false, 0.05f, K::Momentum, 0.3f),
-       side(10, 8, false, false, 0.05f, K::Momentum, 4.0f)},
-      {"same", S::ab_preset_same, S::ab_preset_same_look, side(8, 8, true, true, 0.003f, K::Adam),
-       side(8, 8, true, true, 0.003f, K::Adam)},
+  struct Words {
+    const char* id;
+    S title, look_for;
   };
+  static const Words kWords[] = {
+      {"plain-vs-residual", S::ab_preset_residual, S::ab_preset_residual_look},
+      {"batchnorm", S::ab_preset_batchnorm, S::ab_preset_batchnorm_look},
+      {"init", S::ab_preset_init, S::ab_preset_init_look},
+      {"same", S::ab_preset_same, S::ab_preset_same_look},
+  };
+  static const std::vector<AbLabPreset> presets = [] {
+    std::vector<AbLabPreset> out;
+    for (const Words& w : kWords)
+      if (const cs::PairedPreset* p = cs::find_paired_preset(w.id)) out.push_back({w.id, w.title, w.look_for, p});
+    return out;
+  }();
   return presets;
 }
 
 const cs::TrainingSideConfig& ab_lab_opening_side(int which) {
-  return which == 0 ? ab_lab_presets().front().left : ab_lab_presets().front().right;
+  const cs::PairedPreset& p = *ab_lab_presets().front().settings;
+  return which == 0 ? p.left : p.right;
 }
 const char* ab_lab_opening_preset() { return ab_lab_presets().front().id; }
 
@@ -172,8 +163,8 @@ std::string ab_lab_apply_preset(AbLabState& s, const std::string& id) {
     for (const AbLabPreset& q : ab_lab_presets()) list += std::string(list.empty() ? "" : ", ") + q.id;
     return cs::fmt(tr(S::state_one_of), "ab_lab.preset", list.c_str());
   }
-  s.left = p->left;
-  s.right = p->right;
+  s.left = p->settings->left;
+  s.right = p->settings->right;
   s.preset = p->id;
   ab_lab_forget_run(s);
   return "";

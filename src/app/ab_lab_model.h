@@ -12,11 +12,12 @@
 
 namespace cs::app {
 
+// An engine preset (cs::paired_training_presets: the settings) with the words the lab shows for it.
 struct AbLabPreset {
   const char* id;  // "plain-vs-residual", as setState({ab_lab: {preset}}) names it
   S title;         // the menu's words
   S look_for;      // what the student should see, and why
-  cs::TrainingSideConfig left, right;
+  const cs::PairedPreset* settings;
 };
 const std::vector<AbLabPreset>& ab_lab_presets();
 const AbLabPreset* find_ab_lab_preset(const std::string& id);

@@ -34,7 +34,7 @@ const cs::DigitSet* training_digits(AppState& state) {
 // Both sides' curves on one pair of axes, each decimated to the pixels it has.
 void draw_two_curves(AppState& state, const char* item, const char* title, const std::vector<float>* curves[2],
                      float y_max, int smooth) {
-  ImGui::TextUnformatted(title);
+  ImGui::TextWrapped("%s", title);
   const float w = ImGui::GetContentRegionAvail().x;
   const float h = std::max(ImGui::GetFontSize() * 5.0f, std::min(w * 0.3f, ImGui::GetFontSize() * 9.0f));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
@@ -48,10 +48,24 @@ void draw_two_curves(AppState& state, const char* item, const char* title, const
     const float y = p0.y + h * g / 4.0f;
     dl->AddLine(ImVec2(p0.x, y), ImVec2(p0.x + w, y), ImGui::GetColorU32(ImGuiCol_Border));
   }
-  char label[32];
+  char label[64];
   std::snprintf(label, sizeof label, "%.2g", static_cast<double>(y_max));
   dl->AddText(ImVec2(p0.x + 2, p0.y + 1), ImGui::GetColorU32(ImGuiCol_TextDisabled), label);
   dl->AddText(ImVec2(p0.x + 2, p0.y + h - ImGui::GetFontSize() - 1), ImGui::GetColorU32(ImGuiCol_TextDisabled), "0");
+  // The legend (top right) and the time axis's end (bottom right).
+  const float fs = ImGui::GetFontSize();
+  float x_right = p0.x + w - 4;
+  for (int i = 1; i >= 0; --i) {
+    const char* name = tr(i == 0 ? S::ab_side_left : S::ab_side_right);
+    x_right -= ImGui::CalcTextSize(name).x;
+    dl->AddText(ImVec2(x_right, p0.y + 1), side_u32(i), name);
+    x_right -= fs * 0.8f;
+  }
+  if (n > 1) {
+    std::snprintf(label, sizeof label, tr(S::ab_axis_steps), static_cast<long long>(n));
+    dl->AddText(ImVec2(p0.x + w - ImGui::CalcTextSize(label).x - 4, p0.y + h - fs - 1),
+                ImGui::GetColorU32(ImGuiCol_TextDisabled), label);
+  }
   const int points = std::max(2, static_cast<int>(w / 2));
   std::vector<ImVec2> line;
   for (int i = 0; i < 2; ++i) {
@@ -126,27 +140,43 @@ void draw_activation_table(int side, const cs::TrainingHistory& h) {
   ImGui::EndTable();
 }
 
-// One side's settings; true when one changed (the run then starts again).
-bool draw_side_settings(AppState& state, int side, cs::TrainingSideConfig& c) {
+// One side's settings; true when one changed (the run then starts again). A setting that differs
+// from the other side's is written in this side's colour: that is what the experiment compares.
+bool draw_side_settings(AppState& state, int side, cs::TrainingSideConfig& c, const cs::TrainingSideConfig& other) {
   const std::string p = side == 0 ? "ab-lab.left." : "ab-lab.right.";
   const float width = std::min(ImGui::GetContentRegionAvail().x * 0.55f, ImGui::GetFontSize() * 12);
   bool changed = false;
-  auto item = [&](const char* name) { record_item_rect(state, (p + name).c_str()); };
+  bool coloured = false;
+  auto differs = [&](bool d) {
+    if (d) ImGui::PushStyleColor(ImGuiCol_Text, kSideColor[side]);
+    coloured = d;
+  };
+  auto item = [&](const char* name) {
+    if (coloured) ImGui::PopStyleColor();
+    coloured = false;
+    record_item_rect(state, (p + name).c_str());
+  };
   ImGui::SetNextItemWidth(width);
+  differs(c.net.depth != other.net.depth);
   changed |= ImGui::SliderInt(tr_label(S::ab_depth), &c.net.depth, cs::kCnnMinDepth, cs::kCnnMaxDepth);
   item("depth");
   ImGui::SetNextItemWidth(width);
+  differs(c.net.width != other.net.width);
   changed |= ImGui::SliderInt(tr_label(S::ab_width), &c.net.width, 1, 32);
   item("width");
+  differs(c.net.batch_norm != other.net.batch_norm);
   changed |= ImGui::Checkbox(tr_label(S::ab_batch_norm), &c.net.batch_norm);
   item("batch_norm");
+  differs(c.net.residual != other.net.residual);
   changed |= ImGui::Checkbox(tr_label(S::ab_residual), &c.net.residual);
   item("residual");
+  differs(c.net.squeeze_excite != other.net.squeeze_excite);
   changed |= ImGui::Checkbox(tr_label(S::ab_se), &c.net.squeeze_excite);
   item("se");
   static const cs::Activation kActs[] = {cs::Activation::ReLU, cs::Activation::GELU, cs::Activation::SiLU,
                                          cs::Activation::Sigmoid};
   ImGui::SetNextItemWidth(width);
+  differs(c.net.activation != other.net.activation);
   if (ImGui::BeginCombo(tr_label(S::ab_activation), cs::activation_name(c.net.activation))) {
     for (cs::Activation a : kActs)
       if (ImGui::Selectable(cs::activation_name(a), a == c.net.activation) && a != c.net.activation) {
@@ -157,16 +187,19 @@ bool draw_side_settings(AppState& state, int side, cs::TrainingSideConfig& c) {
   }
   item("activation");
   ImGui::SetNextItemWidth(width);
+  differs(c.net.init_scale != other.net.init_scale);
   changed |= ImGui::SliderFloat(tr_label(S::ab_init_scale), &c.net.init_scale, 0.1f, 10.0f, "%.2f",
                                 ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
   item("init_scale");
   ImGui::SetNextItemWidth(width);
+  differs(c.learning_rate != other.learning_rate);
   changed |= ImGui::SliderFloat(tr_label(S::ab_learning_rate), &c.learning_rate, 0.0001f, 5.0f, "%.4g",
                                 ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp);
   item("learning_rate");
   static const S kOptNames[] = {S::ab_opt_sgd, S::ab_opt_momentum, S::ab_opt_adam};
   static const cs::OptimizerKind kOpts[] = {cs::OptimizerKind::SGD, cs::OptimizerKind::Momentum, cs::OptimizerKind::Adam};
   ImGui::SetNextItemWidth(width);
+  differs(c.optimizer != other.optimizer);
   if (ImGui::BeginCombo(tr_label(S::ab_optimizer), tr(kOptNames[static_cast<int>(c.optimizer)]))) {
     for (int k = 0; k < 3; ++k)
       if (ImGui::Selectable(tr(kOptNames[k]), kOpts[k] == c.optimizer) && kOpts[k] != c.optimizer) {
@@ -199,19 +232,20 @@ void draw_side(AppState& state, int side) {
   } else {
     ImGui::TextDisabled("%s", tr(S::ab_not_started));
   }
+  if (h) draw_gradient_strip(state, side, *h);
   char header[96];
   std::snprintf(header, sizeof header, tr(S::ab_settings), tr(side == 0 ? S::ab_side_left : S::ab_side_right));
-  ImGui::SetNextItemOpen(!touch_layout_active(state), ImGuiCond_Once);
+  ImGui::SetNextItemOpen(true, ImGuiCond_Once);
   const bool open = ImGui::CollapsingHeader((std::string(header) + "###settings").c_str());
   record_item_rect(state, side == 0 ? "ab-lab.left.settings" : "ab-lab.right.settings");
-  if (open && draw_side_settings(state, side, side == 0 ? s.left : s.right)) {
+  if (open && draw_side_settings(state, side, side == 0 ? s.left : s.right, side == 0 ? s.right : s.left)) {
     s.preset.clear();
     ab_lab_forget_run(s);
   }
-  if (h) {
-    draw_gradient_strip(state, side, *h);
+  if (h && !h->loss.empty()) {
     ImGui::SetNextItemOpen(!touch_layout_active(state), ImGuiCond_Once);
     if (ImGui::CollapsingHeader((std::string(tr(S::ab_act_title)) + "###act").c_str())) draw_activation_table(side, *h);
+    record_item_rect(state, side == 0 ? "ab-lab.left.activations" : "ab-lab.right.activations");
   }
   ImGui::PopID();
 }
@@ -268,8 +302,11 @@ void draw_ab_lab_panel(AppState& state) {
   record_panel_rect(state, "ab-lab");
   ImGui::TextWrapped("%s", tr(S::ab_intro));
   const AbLabPreset* preset = find_ab_lab_preset(s.preset);
-  ImGui::SetNextItemWidth(std::min(ImGui::GetContentRegionAvail().x * 0.7f, ImGui::GetFontSize() * 22));
-  if (ImGui::BeginCombo(tr_label(S::ab_preset), preset ? tr(preset->title) : tr(S::ab_preset_custom))) {
+  // On a narrow screen the label goes above and the experiment's name gets the whole width.
+  const bool narrow = ImGui::GetContentRegionAvail().x < ImGui::GetFontSize() * 30;
+  if (narrow) ImGui::TextUnformatted(tr(S::ab_preset));
+  ImGui::SetNextItemWidth(narrow ? -1.0f : std::min(ImGui::GetContentRegionAvail().x * 0.7f, ImGui::GetFontSize() * 26));
+  if (ImGui::BeginCombo(narrow ? "##preset" : tr_label(S::ab_preset), preset ? tr(preset->title) : tr(S::ab_preset_custom))) {
     for (const AbLabPreset& p : ab_lab_presets())
       if (ImGui::Selectable(tr(p.title), &p == preset)) ab_lab_apply_preset(s, p.id);
     ImGui::EndCombo();

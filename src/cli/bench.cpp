@@ -37,6 +37,7 @@
 #include "engine/ops/loss.h"
 #include "engine/parallel.h"
 #include "engine/train/optimizer.h"
+#include "engine/train/paired_training.h"
 
 namespace cs::cli {
 
@@ -133,7 +134,8 @@ const ConvCase kConvCases[] = {
     {"L8", "dw96 56x56 k7 p3", 1, 96, 56, 56, 96, 7, 1, 3, 96, false},
     {"L9", "L3 backward: dX + dW", 64, 16, 14, 14, 32, 3, 1, 1, 1, true},
 };
-const char* kModelCases[] = {"M1-b1", "M1-b64", "T1", "DigitNet-b1", "DigitNet-train"};
+const char* kModelCases[] = {"M1-b1",           "M1-b64",       "T1",     "DigitNet-b1", "DigitNet-train",
+                             "AB-plain-vs-residual", "AB-batchnorm", "AB-init"};
 constexpr double kM1FlopsPerImage = 2267456;  // cases.json: convs + FCs of M1
 
 struct Row {
@@ -390,6 +392,43 @@ Row run_digitnet_train(double min_s) {
   return r;
 }
 
+// One step of the training lab's preset `id` (cs::paired_training_presets): both networks, batch 32 in
+// micro-batches of 8, as the page runs it. A side that diverged stops, and its time with it ("init"'s
+// right side after its second step): the note says how many sides the median timed.
+Row run_paired_step(const std::string& id, double min_s) {
+  Row r;
+  r.case_id = id;
+  r.algo = "auto";
+  const std::string preset = id.substr(3);
+  r.desc = "lab " + preset + ", 2 nets b32";
+  const PairedPreset* p = find_paired_preset(preset);
+  DigitSet digits;
+  digits.count = 256;
+  digits.labels.resize(digits.count);
+  digits.images.resize(static_cast<size_t>(digits.count) * kMnistPixels);
+  std::mt19937 rng(3);
+  for (uint8_t& v : digits.images) v = static_cast<uint8_t>(rng() % 16 * 17);
+  for (uint8_t& l : digits.labels) l = static_cast<uint8_t>(rng() % 10);
+  PairedTraining run;
+  Status st = p ? run.configure(p->left, p->right, 1, 32, 8) : Status::error("no such preset: " + preset);
+  if (st.is_ok())
+    st = time_calls(
+        [&]() -> Status {
+          bool stepped = false;
+          while (!stepped && !run.finished()) CS_RETURN_IF_ERROR(run.run_piece(digits, &stepped));
+          return Status::ok();
+        },
+        min_s, &r.t);
+  if (!st.is_ok()) {
+    r.error = st.message();
+    return r;
+  }
+  const int sides = !run.side(0).stopped() + !run.side(1).stopped();
+  r.note = fmt("%.1f steps/s, 300 steps in %.0f s (%d side%s at the end)", 1e3 / r.t.median_ms,
+               0.3 * r.t.median_ms, sides, sides == 1 ? "" : "s");
+  return r;
+}
+
 // [SECTION] output ----------------------------------------------------------------------------------
 
 double round5(double v) { return std::round(v * 1e5) / 1e5; }
@@ -445,7 +484,8 @@ void print_help() {
       "after warm-up, timing continuing to --time seconds (default 1) or 1000 calls.\n"
       "  cases   L1..L8 convolutions, L9 backward of L3, M1-b1 / M1-b64 the small MNIST CNN, T1 one SGD step\n"
       "          of M1 at batch 64, DigitNet-b1 the digit lab's network at batch 1 and DigitNet-train one\n"
-      "          AdamW step of it at batch 64 (images/s in the note; not peers cases) (default: all)\n"
+      "          AdamW step of it at batch 64 (images/s in the note; not peers cases), AB-<preset> one step of\n"
+      "          the training lab's two networks (plain-vs-residual, batchnorm, init) (default: all)\n"
       "  algos   auto, im2col, winograd, reference (default: all that apply; reference only for cases under\n"
       "          30 MFLOP unless listed explicitly)\n"
       "  --json  one line per (case, threads, algorithm) in the peers harness format: \"peer\": \"%s\" is the\n"
@@ -498,12 +538,13 @@ int run_bench(int argc, char** argv) {
     }
     thread_counts.push_back(static_cast<int>(v));
   }
-  std::vector<std::string> cases = split(args.get("cases", "L1,L2,L3,L4,L5,L6,L7,L8,L9,M1-b1,M1-b64,T1,DigitNet-b1,DigitNet-train"));
+  std::vector<std::string> cases = split(args.get("cases", "L1,L2,L3,L4,L5,L6,L7,L8,L9,M1-b1,M1-b64,T1,DigitNet-b1,DigitNet-train,"
+                                                  "AB-plain-vs-residual,AB-batchnorm,AB-init"));
   for (const std::string& c : cases) {
     bool known = std::any_of(std::begin(kConvCases), std::end(kConvCases), [&](const ConvCase& k) { return c == k.id; }) ||
                  std::any_of(std::begin(kModelCases), std::end(kModelCases), [&](const char* k) { return c == k; });
     if (!known) {
-      std::fprintf(stderr, "convscope bench: unknown case '%s' (L1..L9, M1-b1, M1-b64, T1, DigitNet-b1, DigitNet-train)\n", c.c_str());
+      std::fprintf(stderr, "convscope bench: unknown case '%s' (L1..L9, M1-b1, M1-b64, T1, DigitNet-b1, DigitNet-train, AB-plain-vs-residual, AB-batchnorm, AB-init)\n", c.c_str());
       return 2;
     }
   }
@@ -550,6 +591,8 @@ int run_bench(int argc, char** argv) {
         rows.push_back(run_digitnet_infer(min_s.value()));
       } else if (id == "DigitNet-train") {
         rows.push_back(run_digitnet_train(min_s.value()));
+      } else if (id.rfind("AB-", 0) == 0) {
+        rows.push_back(run_paired_step(id, min_s.value()));
       } else if (id == "M1-b1" || id == "M1-b64") {
         for (ConvAlgo a : algos) {
           if (a != ConvAlgo::Auto && a != ConvAlgo::Im2col) continue;  // Winograd cannot run M1's 1x1

@@ -44,10 +44,11 @@ TEST_CASE("ab lab: opens on plain vs residual and lists its presets") {
   CHECK(j["step"] == 0);
   CHECK(j["running"] == false);
   CHECK(j["presets"].size() == ab_lab_presets().size());
+  CHECK(ab_lab_presets().size() == cs::paired_training_presets().size());  // every engine preset has its words
   CHECK(j["same_settings"] == false);
   for (const AbLabPreset& p : ab_lab_presets()) {
-    CHECK(cs::validate_training_side(p.left).is_ok());
-    CHECK(cs::validate_training_side(p.right).is_ok());
+    CHECK(cs::validate_training_side(p.settings->left).is_ok());
+    CHECK(cs::validate_training_side(p.settings->right).is_ok());
   }
 }
 

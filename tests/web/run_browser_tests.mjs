@@ -18,13 +18,14 @@ import { phoneTests } from './test_phones.mjs';
 import { a11yTests } from './test_a11y.mjs';
 import { languagesTests } from './test_languages.mjs';
 import { blocksTests } from './test_blocks.mjs';
+import { abLabTests } from './test_ab_lab.mjs';
 
 const server = await serve(WEB);
 const ctx = { url: `http://127.0.0.1:${server.address().port}/index.html`, browser: await launch() };
 let ok = false;
 try {
   // The storm first: it lasts a fixed time, best spent beside the others (see run() in harness.mjs).
-  ok = await run([...stormTests(ctx), ...digitLabTests(ctx), ...classroomTests(ctx), ...lessonTests(ctx), ...foundationTests(ctx), ...deliveryTests(ctx), ...stringsTests(ctx), ...privacyTests(ctx), ...labTeacherTests(ctx), ...teacherViewTests(ctx), ...courseTests(ctx), ...backpropTests(ctx), ...phoneTests(ctx), ...a11yTests(ctx), ...languagesTests(ctx), ...blocksTests(ctx)]);
+  ok = await run([...stormTests(ctx), ...digitLabTests(ctx), ...classroomTests(ctx), ...lessonTests(ctx), ...foundationTests(ctx), ...deliveryTests(ctx), ...stringsTests(ctx), ...privacyTests(ctx), ...labTeacherTests(ctx), ...teacherViewTests(ctx), ...courseTests(ctx), ...backpropTests(ctx), ...phoneTests(ctx), ...a11yTests(ctx), ...languagesTests(ctx), ...blocksTests(ctx), ...abLabTests(ctx)]);
 } finally {
   await ctx.browser.close();
   server.close();

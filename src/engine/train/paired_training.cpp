@@ -52,6 +52,40 @@ bool TrainingSideConfig::operator==(const TrainingSideConfig& o) const {
          optimizer == o.optimizer && learning_rate == o.learning_rate;
 }
 
+namespace {
+
+TrainingSideConfig preset_side(int depth, bool bn, bool residual, float lr, OptimizerKind opt, float init_scale = 1.0f) {
+  TrainingSideConfig c;
+  c.net.depth = depth;
+  c.net.width = 8;
+  c.net.batch_norm = bn;
+  c.net.residual = residual;
+  c.net.init_scale = init_scale;
+  c.learning_rate = lr;
+  c.optimizer = opt;
+  return c;
+}
+
+}  // namespace
+
+const std::vector<PairedPreset>& paired_training_presets() {
+  using K = OptimizerKind;
+  static const std::vector<PairedPreset> presets = {
+      {"plain-vs-residual", preset_side(20, false, false, 0.003f, K::Adam), preset_side(20, false, true, 0.003f, K::Adam)},
+      {"batchnorm", preset_side(8, false, false, 0.5f, K::SGD), preset_side(8, true, false, 0.5f, K::SGD)},
+      {"init", preset_side(10, false, false, 0.05f, K::Momentum, 0.3f),
+       preset_side(10, false, false, 0.05f, K::Momentum, 4.0f)},
+      {"same", preset_side(8, true, true, 0.003f, K::Adam), preset_side(8, true, true, 0.003f, K::Adam)},
+  };
+  return presets;
+}
+
+const PairedPreset* find_paired_preset(const std::string& id) {
+  for (const PairedPreset& p : paired_training_presets())
+    if (id == p.id) return &p;
+  return nullptr;
+}
+
 Status validate_training_side(const TrainingSideConfig& c) {
   CS_RETURN_IF_ERROR(validate_cnn(c.net));
   if (!(c.learning_rate > 0.0f && c.learning_rate <= 10.0f))

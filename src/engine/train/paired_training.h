@@ -47,6 +47,17 @@ struct TrainingHistory {
   std::string error;          // why this side stopped (diverged, or an engine error), else empty
 };
 
+// The experiments that reproduce the course's claims, tuned on the bundled 1,000 MNIST training
+// digits at seed 1, batch 32 (README, "The training lab"): "plain-vs-residual" (20 conv layers
+// each), "batchnorm" (off vs on, SGD at learning rate 0.5), "init" (0.3x vs 4x PyTorch's default
+// init), "same" (identical sides).
+struct PairedPreset {
+  const char* id;
+  TrainingSideConfig left, right;
+};
+const std::vector<PairedPreset>& paired_training_presets();
+const PairedPreset* find_paired_preset(const std::string& id);
+
 class TrainingSide {
  public:
   Status configure(const TrainingSideConfig& c, uint32_t seed, int batch_size);
