@@ -14,6 +14,7 @@
 #include "blocks_panels.h"
 #include "colormap.h"
 #include "imgui.h"
+#include "item_hover.h"
 #include "number_text.h"
 #include "touch_ui.h"
 
@@ -137,9 +138,14 @@ ImU32 with_alpha(ImGuiCol c, float alpha) {
   return ImGui::GetColorU32(v);
 }
 
-// `text` left-aligned at `at`, cut off at the box's right edge rather than spilling out of it.
+// `text` left-aligned at `at` (the top of a line of the font's height): set up to a quarter smaller
+// where the box is too narrow for it (a phone's side lane), and cut off at the box's right edge
+// rather than spilling out of it.
 void clipped_text(ImDrawList* dl, ImVec2 at, const ImVec4& clip, ImU32 col, const std::string& text) {
-  dl->AddText(nullptr, 0.0f, at, col, text.c_str(), text.c_str() + text.size(), 0.0f, &clip);
+  const float font = ImGui::GetFontSize(), w = ImGui::CalcTextSize(text.c_str()).x, room = clip.z - at.x - 2.0f;
+  const float size = w > room ? font * std::max(0.75f, room / w) : font;
+  at.y += (font - size) * 0.5f;
+  dl->AddText(nullptr, size, at, col, text.c_str(), text.c_str() + text.size(), 0.0f, &clip);
 }
 
 void arrow(ImDrawList* dl, const std::vector<DiagramPoint>& p, ImVec2 o, ImU32 col, float head) {
@@ -199,16 +205,19 @@ void draw_diagram(AppState& state, const BlocksPanelState& B, std::string& selec
     if (b.node >= 0) {  // the input is not a node: nothing to select
       ImGui::SetCursorScreenPos(p0);
       ImGui::PushID(static_cast<int>(i));
-      if (ImGui::InvisibleButton("##box", ImVec2(r.w, r.h))) selected = is_selected ? "" : b.name;
+      const bool pressed = ImGui::InvisibleButton("##box", ImVec2(r.w, r.h));
       ImGui::PopID();
-      hovered = ImGui::IsItemHovered();
       record_item_rect(state, ("blocks.box." + b.name).c_str());
+      const PointerOnItem pointer = item_pointer();  // a mouse's hover and click, a finger's long press and tap
+      // The keyboard's Enter/Space press the button too; a mouse's release would click it a second time.
+      if (pointer.clicked || (pressed && !ImGui::IsMouseReleased(ImGuiMouseButton_Left))) selected = is_selected ? "" : b.name;
+      hovered = pointer.shows;
       if (hovered) {
         const cs::BlockNode& n = B.description->nodes[b.node];
-        ImGui::SetTooltip("%s\n%s", n.name.c_str(),
-                          cs::fmt(tr(S::blocks_node_line), n.op.c_str(), cs::shape_str(n.shape).c_str(),
-                                  grouped_count(n.params).c_str(), grouped_count(n.macs).c_str())
-                              .c_str());
+        item_tooltip("%s\n%s", n.name.c_str(),
+                     cs::fmt(tr(S::blocks_node_line), n.op.c_str(), cs::shape_str(n.shape).c_str(),
+                             grouped_count(n.params).c_str(), grouped_count(n.macs).c_str())
+                         .c_str());
       }
     }
     const std::string shape = dims_text(b.shape);
