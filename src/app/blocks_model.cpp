@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "block_diagram_model.h"
 #include "ui_strings.h"
 
 namespace cs::app {
@@ -53,6 +54,10 @@ nlohmann::json stats_json(const cs::TensorStats& s) {
 
 }  // namespace
 
+std::vector<int> diagram_input_shape(const BlocksPanelState& B) {
+  return {1, B.described.in_channels, B.described.height, B.described.width};
+}
+
 int selected_node(const BlocksPanelState& B) {
   if (!B.probe || B.selected.empty()) return -1;
   for (size_t i = 0; i < B.probe->nodes.size(); ++i)
@@ -102,7 +107,9 @@ nlohmann::json blocks_json(const BlocksPanelState& B) {
     j["total_params"] = B.description->total_params;
     j["total_macs"] = B.description->total_macs;
     j["output_shape"] = B.description->output_shape;
+    j["diagram"] = block_diagram_json(layout_block_diagram(B.description->nodes, diagram_input_shape(B)));
   } else {
+    j["diagram"] = nullptr;
     j["total_params"] = nullptr;
     j["total_macs"] = nullptr;
     j["output_shape"] = nullptr;

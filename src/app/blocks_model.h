@@ -3,6 +3,7 @@
 #pragma once
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "blocks_panel_state.h"
 
@@ -18,11 +19,14 @@ void refresh_blocks(BlocksPanelState& B);
 // The index of B.selected in B.probe->nodes; -1 when nothing is selected or there is no probe.
 int selected_node(const BlocksPanelState& B);
 
+// The shape the described block is fed, (1, C, H, W): the diagram's input box.
+std::vector<int> diagram_input_shape(const BlocksPanelState& B);
+
 // {visible, block, config:{...}, nodes:[{name, op, shape, params, macs, join}], total_params,
-//  total_macs, output_shape, error, pytorch, pytorch_copies, probe:{seed, batch, training, selected,
-//  error, input:{stats}, node:{name, op, shape, stats, sample}}}; refresh_blocks first. `stats` are
-//  {min, mean, max, std, zero_fraction, histogram, histogram_range, channel_mean, channel_var};
-//  `sample` is the first input's output, channel by channel.
+//  total_macs, output_shape, diagram (block_diagram_json; null with no description), error, pytorch,
+//  pytorch_copies, probe:{seed, batch, training, selected, error, input:{stats}, node:{name, op, shape,
+//  stats, sample}}}; refresh_blocks first. `stats` are {min, mean, max, std, zero_fraction, histogram,
+//  histogram_range, channel_mean, channel_var}; `sample` is the first input's output, channel by channel.
 nlohmann::json blocks_json(const BlocksPanelState& B);
 
 // Applies {block, in_channels, out_channels, height, width, kernel, stride, expand_ratio, se,

@@ -30,6 +30,8 @@
   X(notice_copied_pytorch_block, "Copied the block as a PyTorch nn.Module") \
   X(blocks_looking, "Below: every layer of the block in the order an input of %dx%dx%d (channels x height x width) flows through it, and the shape each one outputs.") \
   X(blocks_terms, "A parameter is one number the network learns (a weight or a bias). A MAC is one multiply-accumulate, the unit of work of a convolution or a linear layer.") \
+  X(blocks_diagram_intro, "Data flows from top to bottom: each box is a layer and the shape it outputs (channels x height x width). + is where the shortcut is added back, x is where SE rescales the channels. Click a box to see its output below.") \
+  X(blocks_diagram_input, "Input") \
   X(blocks_col_node, "Node") \
   X(blocks_col_layer, "Layer") \
   X(blocks_col_shape, "Output shape") \
@@ -46,7 +48,7 @@
   X(blocks_train_mode, "Train mode") \
   X(blocks_train_mode_on, "Train mode: each BatchNorm normalises with this batch's own mean and variance, so every channel leaves it with mean 0 and variance 1.") \
   X(blocks_train_mode_off, "Eval mode: each BatchNorm uses its running statistics instead (mean 0 and variance 1 in a block that has never trained), so it passes its input on almost unchanged. Compare a BatchNorm node in both modes.") \
-  X(blocks_pick_node, "Click a node in the table above to see what it outputs.") \
+  X(blocks_pick_node, "Click a box in the diagram or a node in the table above to see what it outputs.") \
   X(blocks_node_stats, "%s outputs %s: min %.3f, mean %.3f, max %.3f, standard deviation %.3f.") \
   X(blocks_zero_fraction, "%.1f%% of its values are exactly 0 (a ReLU turns every negative value into 0).") \
   X(blocks_histogram, "How many values fall in each range, from %.3f to %.3f:") \

@@ -4,7 +4,9 @@
 // panel is a tab whose items all fit the screen. The blocks panel: for seeded random configurations
 // every node's layer, output shape and parameter count equal those of the nn.Module torch builds from
 // the page's own "Copy as PyTorch" source, and a real click puts that source on the system clipboard.
-// Screenshots: test-artifacts/web/blocks-*.
+// The diagram: the residual's projection shortcut and MBConv's SE are lanes of their own that meet the
+// main path at the join, and a real click (a tap on a phone) on a box selects that node, as a row does;
+// on a phone every box is a finger's target inside the screen. Screenshots: test-artifacts/web/blocks-*.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -74,6 +76,37 @@ function sameRows(bc, rows, where) {
     assert(r.params === t.params, `${where} ${r.id}: ${r.params} parameters, PyTorch ${t.params}`);
     assert(r.macs === t.macs, `${where} ${r.id}: ${r.macs} MACs, PyTorch ${t.macs}`);
   }
+}
+
+// The diagram state().blocks.diagram gives: boxes by name, and whether an arrow goes from a to b.
+function diagramOf(b, where) {
+  const d = b.diagram;
+  assert(d && Array.isArray(d.boxes) && Array.isArray(d.edges), `${where}: no diagram in state().blocks`);
+  const box = Object.fromEntries(d.boxes.map((x) => [x.name, x]));
+  for (const n of b.nodes) assert(d.boxes.filter((x) => x.name === n.name).length === 1, `${where}: node ${n.name} is not one box`);
+  for (const [from, to] of d.edges) assert(box[from] && box[to], `${where}: arrow ${from} -> ${to} joins no box`);
+  const edge = (from, to) => d.edges.some(([f, t]) => f === from && t === to);
+  return { d, box, edge };
+}
+
+// The diagrams looked at in screenshots: the residual with a projection, the SE, MBConv with SE, ConvNeXt.
+const DIAGRAMS = {
+  residual: { block: 'residual', in_channels: 8, out_channels: 16, height: 14, width: 14, kernel: 3, stride: 2, projection: true },
+  se: { block: 'se', in_channels: 16, out_channels: 16, height: 8, width: 8, kernel: 3, stride: 1 },
+  mbconv: { block: 'mbconv', in_channels: 16, out_channels: 16, height: 8, width: 8, kernel: 3, stride: 1, expand_ratio: 4, se: true },
+  convnext: { block: 'convnext', in_channels: 16, out_channels: 16, height: 8, width: 8, kernel: 7, stride: 1 },
+};
+
+// A real mouse click in the middle of an item: the pointer moves there first (ImGui hovers it in a
+// frame), then presses and releases over a few frames.
+async function mouseClickItem(page, id) {
+  const r = (await items(page))[id];
+  assert(r, `item ${id} is not on screen`);
+  const x = r.x + r.width / 2, y = r.y + r.height / 2;
+  await page.mouse.move(x, y);
+  await frames(page, 2);
+  await page.mouse.click(x, y, { delay: 120 });
+  await frames(page, 3);
 }
 
 export function blocksTests(ctx) {
@@ -185,6 +218,12 @@ export function blocksTests(ctx) {
     assert(p.blocks, `the blocks panel is shown (panels: ${Object.keys(p)})`);
     const r = p.blocks;
     assert(r.x >= -0.5 && r.x + r.width <= 390.5 && r.width > 300, `panel ${JSON.stringify(r)} fills 390 px`);
+    // The table is below the diagram: scroll the panel (a wheel over it) until the first row shows.
+    await page.mouse.move(r.x + r.width / 2, r.y + r.height / 2);
+    for (let i = 0; i < 60 && !(await items(page))['blocks.node.body.0.conv']; ++i) {
+      await page.mouse.wheel(0, 120);
+      await frames(page, 2);
+    }
     const it = await items(page);
     const mine = Object.keys(it).filter((k) => k.startsWith('blocks.'));
     assert(mine.includes('blocks.node.body.0.conv'), `node rows are items: ${mine}`);
@@ -281,6 +320,131 @@ export function blocksTests(ctx) {
       assert(q.height >= 24 - 0.01, `${k} is ${q.height.toFixed(1)} CSS px tall, under 24`);
     }
     await savePicture(page, path.join(ARTIFACTS, 'blocks-costs-phone.png'));
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
+  tests.push({ name: 'blocks: the diagram puts the shortcut and the SE in lanes of their own that meet the main path; a real click on a box selects its node', fn: async () => {
+    const { page, errors, context } = await openApp(ctx.browser, ctx.url, { width: 1920, height: 1080, dpr: LOW_RES });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await setState(page, { workspace: 'blocks', blocks: DIAGRAMS.residual });
+    await frames(page, 3);
+    let b = (await state(page)).blocks;
+    let { d, box, edge } = diagramOf(b, 'residual');
+    assert(box.input && box.input.row === 0 && box.input.lane === 0, `the input box: ${JSON.stringify(box.input)}`);
+    for (const n of ['shortcut.conv', 'shortcut.bn']) assert(box[n].lane > 0, `${n} is in lane ${box[n].lane}, not beside the body`);
+    for (const n of b.nodes.filter((x) => x.name.startsWith('body.'))) assert(box[n.name].lane === 0, `${n.name} is in lane ${box[n.name].lane}`);
+    assert(box.sum.join && box.sum.op === 'add' && box.sum.lane === 0, `the add: ${JSON.stringify(box.sum)}`);
+    assert(edge('input', 'body.0.conv') && edge('input', 'shortcut.conv'), 'the input splits into the body and the shortcut');
+    assert(edge('shortcut.bn', 'sum') && edge('body.1.bn', 'sum'), 'the shortcut and the body meet at the add');
+    assert(d.edges.filter(([, t]) => t === 'sum').length === 2, `arrows into the add: ${JSON.stringify(d.edges)}`);
+    assert(box['shortcut.conv'].row === box['body.0.conv'].row, 'the two branches run side by side');
+    await page.mouse.move(4, 1076);  // no tooltip in the pictures
+    await frames(page, 2);
+    await savePicture(page, path.join(ARTIFACTS, 'blocks-diagram-residual-desktop.png'));
+    // A real click on a box selects its node (the probe shows it), a click on another moves the selection.
+    await mouseClickItem(page, 'blocks.box.body.0.bn');
+    b = (await state(page)).blocks;
+    assert(b.probe.selected === 'body.0.bn' && b.probe.node && b.probe.node.name === 'body.0.bn', `the click selected "${b.probe.selected}"`);
+    await mouseClickItem(page, 'blocks.box.shortcut.conv');
+    b = (await state(page)).blocks;
+    assert(b.probe.selected === 'shortcut.conv' && b.probe.node.op === 'Conv2d', `the second click selected "${b.probe.selected}"`);
+    await mouseClickItem(page, 'blocks.box.sum');  // a join is a target too
+    b = (await state(page)).blocks;
+    assert(b.probe.selected === 'sum' && b.probe.node.op === 'add', `the click on the add selected "${b.probe.selected}"`);
+    // The table's row and the box are one selection: a click on the row, then on its box, deselects.
+    await clickItem(page, 'blocks.node.body.1.conv');
+    assert((await state(page)).blocks.probe.selected === 'body.1.conv', 'the row selects');
+    await mouseClickItem(page, 'blocks.box.body.1.conv');
+    assert((await state(page)).blocks.probe.selected === '', 'a click on the selected box deselects it, as on its row');
+
+    // MBConv with SE: the SE beside depthwise -> multiply, the skip in a lane of its own further out.
+    await setState(page, { blocks: DIAGRAMS.mbconv });
+    await frames(page, 3);
+    b = (await state(page)).blocks;
+    ({ d, box, edge } = diagramOf(b, 'mbconv'));
+    assert(box.se.op === 'SqueezeExcitation' && box.se.lane === 1 && box.se.rows > 1, `the SE box: ${JSON.stringify(box.se)}`);
+    assert(box['se.scale'].join && box['se.scale'].op === 'mul' && box['se.scale'].lane === 0, `the multiply: ${JSON.stringify(box['se.scale'])}`);
+    assert(edge('depthwise.act', 'se') && edge('se', 'se.scale') && edge('depthwise.act', 'se.scale'), `SE arrows: ${JSON.stringify(d.edges)}`);
+    assert(box.residual.join && edge('input', 'residual') && edge('project.bn', 'residual'), `the residual add: ${JSON.stringify(d.edges)}`);
+    assert(d.lanes === 3, `lanes: main, SE, and the skip round both (${d.lanes})`);
+    for (const x of d.boxes.filter((y) => y.lane === 0 && y.name !== 'input'))
+      assert(!x.name.startsWith('se') || x.name === 'se.scale', `${x.name} on the main path`);
+    await mouseClickItem(page, 'blocks.box.se');
+    b = (await state(page)).blocks;
+    assert(b.probe.selected === 'se' && b.probe.node.op === 'SqueezeExcitation', `the click on the SE selected "${b.probe.selected}"`);
+    await page.mouse.move(4, 1076);
+    await frames(page, 2);
+    await savePicture(page, path.join(ARTIFACTS, 'blocks-diagram-mbconv-desktop.png'));
+    for (const name of ['se', 'convnext']) {
+      await setState(page, { blocks: { ...DIAGRAMS[name], selected: '' } });
+      await frames(page, 3);
+      b = (await state(page)).blocks;
+      ({ d, box, edge } = diagramOf(b, name));
+      const joins = d.boxes.filter((x) => x.join);
+      for (const j of joins) assert(d.edges.filter(([, t]) => t === j.name).length === 2, `${name}: ${j.name} has two arrows in`);
+      await savePicture(page, path.join(ARTIFACTS, `blocks-diagram-${name}-desktop.png`));
+    }
+    // Frame time with the largest diagram on screen (a figure; other processes inflate it).
+    await setState(page, { blocks: DIAGRAMS.mbconv });
+    await frames(page, 60);
+    const perf = (await state(page)).perf;
+    console.log(`    blocks workspace with the MBConv diagram at 1920x1080: p50 ${perf.p50_ms.toFixed(2)} ms, p95 ${perf.p95_ms.toFixed(2)} ms over ${perf.frames} frames; ` +
+      `slowest 5%: app ${perf.slow.app_ms.toFixed(2)} ms, Render ${perf.slow.render_ms.toFixed(2)} ms, GL ${perf.slow.gl_ms.toFixed(2)} ms`);
+    assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+    await context.close();
+  } });
+
+  tests.push({ name: 'blocks: on a phone the diagram fits the screen, its boxes are finger-sized and do not overlap, a tap on a box selects it', fn: async () => {
+    const context = await ctx.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, hasTouch: true, isMobile: true });
+    const { page, errors } = await openApp(ctx.browser, ctx.url, { context });
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const cdp = await context.newCDPSession(page);
+    const tap = async (x, y) => {
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y, id: 1, radiusX: 4, radiusY: 4, force: 1 }] });
+      await frames(page, 2);
+      await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+      await frames(page, 4);
+    };
+    await setState(page, { workspace: 'blocks' });
+    await frames(page, 4);
+    assert((await state(page)).layout.name === 'phone', `layout ${(await state(page)).layout.name}`);
+    // As test_phones.mjs counts it: overlapping in part (an item inside another, as a box inside the panel's
+    // keyboard-focus rectangle, nests and does not clash).
+    const contains = (a, b) => a.x <= b.x + 0.5 && a.y <= b.y + 0.5 && a.x + a.width >= b.x + b.width - 0.5 && a.y + a.height >= b.y + b.height - 0.5;
+    const overlap = (a, b) => a.x < b.x + b.width - 0.5 && b.x < a.x + a.width - 0.5 && a.y < b.y + b.height - 0.5 &&
+      b.y < a.y + a.height - 0.5 && !contains(a, b) && !contains(b, a);
+    for (const name of Object.keys(DIAGRAMS)) {
+      await setState(page, { blocks: { ...DIAGRAMS[name], selected: '' } });
+      await frames(page, 3);
+      // The diagram starts below the block's settings: scroll the panel until its last box is on screen.
+      const b = (await state(page)).blocks;
+      const last = `blocks.box.${b.nodes[b.nodes.length - 1].name}`;
+      const pane = (await panels(page)).blocks;
+      await page.mouse.move(pane.x + pane.width / 2, pane.y + pane.height / 2);
+      for (let i = 0; i < 80 && !((await items(page))[last]); ++i) {
+        await page.mouse.wheel(0, 40);
+        await frames(page, 3);
+      }
+      const it = await items(page);
+      const boxes = Object.keys(it).filter((k) => k.startsWith('blocks.box.'));
+      assert(it[last] && boxes.length >= 2, `${name}: boxes on screen after scrolling: ${boxes}`);
+      for (const k of boxes) {
+        const q = it[k];
+        assert(q.x >= -0.5 && q.x + q.width <= 390.5 && q.y >= -0.5 && q.y + q.height <= 844.5, `${name}: ${k} ${JSON.stringify(q)} outside 390x844`);
+        assert(q.width >= 24 - 0.01 && q.height >= 24 - 0.01, `${name}: ${k} is ${q.width.toFixed(1)}x${q.height.toFixed(1)} CSS px, under 24x24`);
+        for (const o of Object.keys(it)) if (o !== k && overlap(q, it[o])) throw new Error(`${name}: ${k} ${JSON.stringify(q)} overlaps ${o} ${JSON.stringify(it[o])}`);
+      }
+      await savePicture(page, path.join(ARTIFACTS, `blocks-diagram-${name}-phone.png`));
+      // A tap on the first box on screen that is a layer selects its node.
+      const target = boxes.find((k) => !b.diagram.boxes.find((x) => `blocks.box.${x.name}` === k).join);
+      const q = it[target];
+      const tips = (await state(page)).touch.finger_tooltips;
+      await tap(q.x + q.width / 2, q.y + q.height / 2);
+      const s = await state(page);
+      assert(`blocks.box.${s.blocks.probe.selected}` === target, `${name}: a tap on ${target} selected "${s.blocks.probe.selected}"`);
+      assert(s.touch.finger_tooltips === tips, `${name}: the tap on ${target} popped a tooltip (${s.touch.tooltip})`);
+    }
     assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     await context.close();
   } });
