@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "ab_lab_model.h"
 #include "app.h"
 #include "course_check.h"
 #include "course_player.h"
@@ -220,6 +221,38 @@ void training_lines(const AppState& state, Writer& w) {
   w.button("training.train", t.running ? tr(S::training_pause) : t.step > 0 ? tr(S::training_resume) : tr(S::training_train));
 }
 
+// The training lab: the experiment and what to look for, each side's last step (or where it stopped)
+// and its first and last layers' gradient sizes, with the transport's buttons.
+void ab_lab_lines(const AppState& state, Writer& w) {
+  const AbLabState& s = state.ab_lab;
+  w.section("ab-lab", shown(S::ab_title));
+  if (const AbLabPreset* p = find_ab_lab_preset(s.preset)) {
+    w.line(tr(p->title));
+    w.line(tr(p->look_for));
+  }
+  w.line(cs::fmt(tr(S::ab_step_counter), s.run ? s.run->steps() : 0LL, cs::PairedTraining::kMaxSteps, s.batch_size));
+  if (!s.error.empty()) w.line(cs::fmt(tr(S::ab_refused), s.error.c_str()));
+  for (int i = 0; i < 2; ++i) {
+    const char* name = tr(i == 0 ? S::ab_side_left : S::ab_side_right);
+    const cs::TrainingHistory* h = s.run ? &s.run->side(i).history() : nullptr;
+    std::string text;
+    if (h && h->diverged_at > 0) text = cs::fmt(tr(S::ab_diverged), h->diverged_at);
+    else if (h && !h->error.empty()) text = cs::fmt(tr(S::ab_stopped), h->error.c_str());
+    else if (h && !h->loss.empty())
+      text = cs::fmt(tr(S::ab_now), static_cast<long long>(h->loss.size()), static_cast<double>(h->loss.back()),
+                     100.0 * h->accuracy.back()) +
+             "; " +
+             cs::fmt(tr(S::ab_grad_now), static_cast<double>(h->grad_norm.front().back()),
+                     static_cast<double>(h->grad_norm.back().back()));
+    else text = tr(S::ab_not_started);
+    w.line(std::string(name) + ": " + text);
+  }
+  if (ab_lab_same_settings(s)) w.line(tr(ab_lab_same_histories(s) ? S::ab_same_yes : S::ab_same_no));
+  w.button("ab-lab.play", shown(s.running ? S::ab_pause : S::ab_play));
+  w.button("ab-lab.step", shown(S::ab_one_step));
+  w.button("ab-lab.reset", shown(S::ab_reset));
+}
+
 }  // namespace
 
 // [SECTION] the mirror ---------------------------------------------------------------------------------
@@ -245,6 +278,8 @@ std::string a11y_mirror_text(const AppState& state) {
     if (state.lab.show_prediction) prediction_lines(state, w);
     if (state.lab.show_se_weights) se_lines(state, w);
     if (state.lab.show_training) training_lines(state, w);
+  } else if (state.workspace == Workspace::Blocks) {
+    if (state.ab_lab.show) ab_lab_lines(state, w);
   }
   return w.out;
 }
@@ -277,6 +312,12 @@ std::string a11y_mirror_press(AppState& state, const std::string& id) {
   } else if (state.workspace == Workspace::DigitLab && id == "lab.next-digit" && state.lab.session &&
              state.lab.session->has_digits() && state.lab.session->digits().test.count > 0) {
     state.lab.request_gallery = (std::max(-1, state.lab.gallery_index) + 1) % state.lab.session->digits().test.count;
+  } else if (state.workspace == Workspace::Blocks && id == "ab-lab.play") {
+    state.ab_lab.running = !state.ab_lab.running;
+  } else if (state.workspace == Workspace::Blocks && id == "ab-lab.step") {
+    ab_lab_request_one_step(state.ab_lab);
+  } else if (state.workspace == Workspace::Blocks && id == "ab-lab.reset") {
+    ab_lab_forget_run(state.ab_lab);
   } else if (state.workspace == Workspace::DigitLab && id == "training.train" && state.lab.session) {
     // As the panel's button: Train / Resume, or Pause while running; the page's training digits are
     // fetched first when they are not there yet (the Train press then starts it when they arrive).

@@ -3,7 +3,8 @@
 // magnitude below a residual one's while only the residual one learns; BatchNorm off stalling where
 // BatchNorm on learns at learning rate 0.5), identical settings give identical curves and a seed
 // replays its run, a side that diverges stops with its step while the other goes on, and on a phone
-// the lab is a tab whose items fit the screen. Screenshots: test-artifacts/web/ab-lab-*.
+// the lab is a tab whose items fit the screen; the screen-reader mirror reads it and steps it.
+// Screenshots: test-artifacts/web/ab-lab-*.
 import path from 'node:path';
 import { ARTIFACTS, assert, clickItem, frames, items, LOW_RES, openApp, panels, savePicture, setState, state } from './harness.mjs';
 
@@ -86,9 +87,18 @@ export function abLabTests(ctx) {
       assert(/depth must be in 2\.\.20, got 0/.test(JSON.stringify(refused)), `refusal: ${JSON.stringify(refused)}`);
       assert((await state(page)).ab_lab.left.config.depth === 8, 'the refused depth changed nothing');
       // One step, clicked: exactly one more step.
-      const before = (await state(page)).ab_lab.step;
+      let before = (await state(page)).ab_lab.step;
       await clickItem(page, 'ab-lab.step');
       ({ s } = await waitFor(page, 'one step', (x) => x.ab_lab.step === before + 1 && !x.ab_lab.running, 20000));
+      // The screen-reader mirror reads the lab in words and its One step button works from the keyboard.
+      let words = '';
+      for (const t0 = Date.now(); !/diverged at step \d+/.test(words) && Date.now() - t0 < 5000; await page.waitForTimeout(100))
+        words = await page.evaluate(() => (document.querySelector('#cs-a11y-ab-lab .cs-a11y-lines') || {}).textContent || '');
+      assert(/A \(left\): step \d+: loss [\d.]+/.test(words) && /B \(right\): diverged at step \d+/.test(words), `the mirror: ${words}`);
+      before = s.ab_lab.step;
+      await page.focus('#cs-a11y-ab-lab button[data-cs-id="ab-lab.step"]');
+      await page.keyboard.press('Enter');
+      ({ s } = await waitFor(page, 'one step from the mirror', (x) => x.ab_lab.step === before + 1 && !x.ab_lab.running, 20000));
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     } },
 
