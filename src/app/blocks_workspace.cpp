@@ -17,15 +17,16 @@ struct Rect {
   float x = 0, y = 0, w = 0, h = 0;
 };
 
-// Desktop: on the left the blocks panel above the cost comparison; on the right the training lab,
-// whose two sides and curves need the full height.
+// Desktop: the blocks panel on the left, full height (its diagram and table are long); on the right
+// the training lab above the cost comparison.
 void desktop_rects(float display_w, float display_h, float top, Rect* blocks, Rect* costs, Rect* ab_lab) {
   const float h = std::max(100.0f, display_h - top);
   const float left = std::max(320.0f, display_w * 0.5f);
-  const float blocks_h = std::floor(h * 0.6f);
-  *blocks = {0, top, left, blocks_h};
-  *costs = {0, top + blocks_h, left, h - blocks_h};
-  *ab_lab = {left, top, std::max(200.0f, display_w - left), h};
+  const float right = std::max(200.0f, display_w - left);
+  const float lab_h = std::floor(h * 0.62f);
+  *blocks = {0, top, left, h};
+  *ab_lab = {left, top, right, lab_h};
+  *costs = {left, top + lab_h, right, h - lab_h};
 }
 
 void place(const Rect& r) {

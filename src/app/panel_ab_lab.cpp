@@ -36,7 +36,7 @@ void draw_two_curves(AppState& state, const char* item, const char* title, const
                      float y_max, int smooth) {
   ImGui::TextWrapped("%s", title);
   const float w = ImGui::GetContentRegionAvail().x;
-  const float h = std::max(ImGui::GetFontSize() * 5.0f, std::min(w * 0.3f, ImGui::GetFontSize() * 9.0f));
+  const float h = std::max(ImGui::GetFontSize() * 5.0f, std::min(w * 0.35f, ImGui::GetFontSize() * 8.0f));
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   ImGui::Dummy(ImVec2(w, h));
   record_item_rect(state, item);
@@ -334,8 +334,18 @@ void draw_ab_lab_panel(AppState& state) {
       loss[i] = &s.run->side(i).history().loss;
       accuracy[i] = &s.run->side(i).history().accuracy;
     }
-  draw_two_curves(state, "ab-lab.loss", tr(S::ab_loss_title), loss, 3.0f, 1);
-  draw_two_curves(state, "ab-lab.accuracy", tr(S::ab_accuracy_title), accuracy, 1.0f, 10);
+  // Loss and accuracy side by side where there is room for both, one above the other elsewhere.
+  if (ImGui::GetContentRegionAvail().x > ImGui::GetFontSize() * 40 &&
+      ImGui::BeginTable("ab-curves", 2, ImGuiTableFlags_SizingStretchSame)) {
+    ImGui::TableNextColumn();
+    draw_two_curves(state, "ab-lab.loss", tr(S::ab_loss_title), loss, 3.0f, 1);
+    ImGui::TableNextColumn();
+    draw_two_curves(state, "ab-lab.accuracy", tr(S::ab_accuracy_title), accuracy, 1.0f, 10);
+    ImGui::EndTable();
+  } else {
+    draw_two_curves(state, "ab-lab.loss", tr(S::ab_loss_title), loss, 3.0f, 1);
+    draw_two_curves(state, "ab-lab.accuracy", tr(S::ab_accuracy_title), accuracy, 1.0f, 10);
+  }
   ImGui::Separator();
   ImGui::TextWrapped("%s", tr(S::ab_grad_title));
   // Side by side where both fit (about 24 characters each), one above the other on a phone.
