@@ -256,6 +256,7 @@ void ab_lab_state_json(const AbLabState& s, nlohmann::json& out) {
                    {"seed", s.seed},
                    {"batch_size", s.batch_size},
                    {"micro_batch", s.micro_batch},
+                   {"micro_batch_used", s.run ? s.run->micro_batch() : 0},
                    {"speed", s.speed},
                    {"budget_ms", s.budget_ms},
                    {"stop_at", s.stop_at},

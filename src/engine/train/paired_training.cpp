@@ -189,6 +189,18 @@ Status PairedTraining::configure(const TrainingSideConfig& left, const TrainingS
   if (!a) return Status::error("left: " + a.message());
   const Status b = sides_[1].configure(right, seed, batch_size);
   if (!b) return Status::error("right: " + b.message());
+  // One image forward through each network counts its MACs; backward costs about twice forward.
+  double macs_per_image = 0;
+  for (TrainingSide& side : sides_) {
+    const CnnConfig& n = side.config().net;
+    Tensor x(Shape{1, n.in_channels, n.image_size, n.image_size}, 0.0f), y;
+    side.model()->eval();  // no BatchNorm statistics are updated by this count
+    CS_RETURN_IF_ERROR(side.model()->forward(x, y));
+    side.model()->train();
+    macs_per_image += 3.0 * static_cast<double>(side.model()->macs());
+  }
+  const int affordable = static_cast<int>(std::max(1.0, std::floor(kMaxPieceMacs / std::max(1.0, macs_per_image))));
+  micro_batch_ = std::min(micro_batch_, affordable);
   return Status::ok();
 }
 

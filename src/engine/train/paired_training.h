@@ -85,8 +85,13 @@ class TrainingSide {
 class PairedTraining {
  public:
   static constexpr long long kMaxSteps = 3000;  // a run's history is kept whole up to here
+  // A piece of work (one micro-batch through both networks, forward and backward) is kept under
+  // about this many multiply-accumulates, so that no piece holds a page's frame for long (about
+  // 20-40 ms in wasm): a micro-batch asked for above it is made smaller.
+  static constexpr double kMaxPieceMacs = 40e6;
   // Both networks start from weights drawn with `seed`, and the batches come from a generator
-  // seeded with it. A step is `batch_size` digits, fed in micro-batches of `micro_batch`.
+  // seeded with it. A step is `batch_size` digits, fed in micro-batches of `micro_batch` (or fewer:
+  // kMaxPieceMacs; micro_batch() says how many).
   Status configure(const TrainingSideConfig& left, const TrainingSideConfig& right, uint32_t seed, int batch_size,
                    int micro_batch);
   // One micro-batch of `data` through both sides (a stopped side is skipped). `*stepped` says
