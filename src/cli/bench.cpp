@@ -393,8 +393,8 @@ Row run_digitnet_train(double min_s) {
 }
 
 // One step of the training lab's preset `id` (cs::paired_training_presets): both networks, batch 32 in
-// micro-batches of 8, as the page runs it. A side that diverged stops, and its time with it ("init"'s
-// right side after its second step): the note says how many sides the median timed.
+// micro-batches of 8, as the page runs it. A side that diverges stops, and its time with it: the note
+// says how many sides were still training at the end.
 Row run_paired_step(const std::string& id, double min_s) {
   Row r;
   r.case_id = id;
