@@ -62,9 +62,18 @@ bool* panel_flag(AppState& s, const std::string& id) {
   if (id == "activations") return &s.lab.show_activations;
   if (id == "se-weights") return &s.lab.show_se_weights;
   if (id == "training") return &s.lab.show_training;
+  if (id == "blocks") return &s.blocks.show;
+  if (id == "block-costs") return &s.block_costs.show;
+  if (id == "ab-lab") return &s.ab_lab.show;
   return nullptr;
 }
-const char* const kPanelIds[] = {"stepper", "output-size", "im2col", "draw-pad", "prediction", "activations", "se-weights", "training"};
+Workspace panel_workspace(const std::string& id) {
+  if (id == "stepper" || id == "output-size" || id == "im2col") return Workspace::Lessons;
+  if (id == "blocks" || id == "block-costs" || id == "ab-lab") return Workspace::Blocks;
+  return Workspace::DigitLab;
+}
+const char* const kPanelIds[] = {"stepper",     "output-size", "im2col", "draw-pad", "prediction", "activations",
+                                 "se-weights",  "training",    "blocks", "block-costs", "ab-lab"};
 
 void reset_task(CourseState& C) {
   C.answer = nullptr;
@@ -93,9 +102,12 @@ void apply_step(AppState& state) {
     err = app_set_state(state, s.animation[static_cast<size_t>(a)].dump());
     if (!err.empty()) C.step_error = step_refused(C, "animation[" + std::to_string(a) + "]", err);
   }
+  // Only the panels of the workspace the step shows: another workspace keeps its own when the
+  // student goes there later.
   if (s.has_panels)
     for (const char* id : kPanelIds)
-      if (bool* f = panel_flag(state, id)) *f = std::find(s.panels.begin(), s.panels.end(), id) != s.panels.end();
+      if (bool* f = panel_flag(state, id); f && panel_workspace(id) == state.workspace)
+        *f = std::find(s.panels.begin(), s.panels.end(), id) != s.panels.end();
   if (!C.step_error.empty()) app_notice(state, C.step_error, 12.0);
 }
 

@@ -34,6 +34,7 @@ const ID = /^[a-z0-9-]{1,40}$/;
 // Panels each workspace draws, and the setState switch that shows a lessons-workspace panel.
 const LESSON_PANELS = { stepper: 'stepper', 'output-size': 'output_size', im2col: 'im2col' };
 const LAB_PANELS = ['draw-pad', 'prediction', 'activations', 'se-weights', 'training'];
+const BLOCKS_PANELS = ['blocks', 'block-costs', 'ab-lab'];
 
 // [SECTION] running the app ---------------------------------------------------------------------------
 
@@ -60,10 +61,11 @@ function merge(a, b) {
   return out;
 }
 
-// What the runtime does with "panels" in the lessons workspace, said as setState (the lab's panels stay as they are).
+// What the runtime does with "panels" in the lessons workspace, said as setState (the lab's and the blocks
+// workspace's panels stay as they are).
 function withPanels(step) {
   const s = JSON.parse(JSON.stringify(step.state ?? {}));
-  if (!Array.isArray(step.panels) || s.workspace === 'digit-lab') return s;
+  if (!Array.isArray(step.panels) || s.workspace === 'digit-lab' || s.workspace === 'blocks') return s;
   for (const [id, key] of Object.entries(LESSON_PANELS)) {
     s[key] = s[key] ?? {};
     if (s[key].visible === undefined) s[key].visible = step.panels.includes(id);
@@ -182,7 +184,7 @@ function checkStepLive(file, L, step, index) {
     fail(where, `the stepper shows an error: ${st.stepper.error}`);
   if (step.state?.workspace && st.workspace !== step.state.workspace) fail(where, `workspace is ${st.workspace}`);
   for (const p of step.panels ?? []) {
-    if (!LAB_PANELS.includes(p) && !(p in LESSON_PANELS)) fail(where, `panel ${p} does not exist`);
+    if (!LAB_PANELS.includes(p) && !BLOCKS_PANELS.includes(p) && !(p in LESSON_PANELS)) fail(where, `panel ${p} does not exist`);
     else if (!run.panels[p]) fail(where, `panel ${p} is not drawn`);
   }
   if (step.spotlight) spotlightShown(where, step.spotlight, run);
