@@ -233,6 +233,21 @@ void ab_lab_request_one_step(AbLabState& s) {
 
 bool ab_lab_same_settings(const AbLabState& s) { return s.left == s.right; }
 
+std::vector<S> ab_lab_differences(const AbLabState& s) {
+  const cs::CnnConfig &a = s.left.net, &b = s.right.net;
+  std::vector<S> out;
+  if (a.depth != b.depth) out.push_back(S::ab_depth);
+  if (a.width != b.width) out.push_back(S::ab_width);
+  if (a.batch_norm != b.batch_norm) out.push_back(S::ab_batch_norm);
+  if (a.residual != b.residual) out.push_back(S::ab_residual);
+  if (a.squeeze_excite != b.squeeze_excite) out.push_back(S::ab_se);
+  if (a.activation != b.activation) out.push_back(S::ab_activation);
+  if (a.init_scale != b.init_scale) out.push_back(S::ab_init_scale);
+  if (s.left.learning_rate != s.right.learning_rate) out.push_back(S::ab_learning_rate);
+  if (s.left.optimizer != s.right.optimizer) out.push_back(S::ab_optimizer);
+  return out;
+}
+
 bool ab_lab_same_histories(const AbLabState& s) {
   if (!s.run) return true;
   const cs::TrainingHistory &a = s.run->side(0).history(), &b = s.run->side(1).history();

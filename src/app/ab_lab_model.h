@@ -36,6 +36,8 @@ int ab_lab_tick(AbLabState& s, const cs::DigitSet& train, double dt_s, const std
 void ab_lab_request_one_step(AbLabState& s);
 
 bool ab_lab_same_settings(const AbLabState& s);
+// The settings in which the two sides differ, as the panel names them (S::ab_depth, ...).
+std::vector<S> ab_lab_differences(const AbLabState& s);
 // Both sides' recorded numbers (loss, accuracy, gradient norms) are equal bit for bit.
 bool ab_lab_same_histories(const AbLabState& s);
 

@@ -43,12 +43,15 @@
   X(ab_opt_adam, "Adam") \
   X(ab_now, "step %lld: loss %.3f, %.0f%% of the batch right") \
   X(ab_not_started, "not started: press Play or One step") \
-  X(ab_diverged, "diverged at step %lld: the loss is no longer a finite number, so this side stopped. The other side goes on.") \
+  X(ab_diverged, "diverged at step %lld: the loss, a gradient or a weight is no longer a finite number, so this side stopped. The other side goes on.") \
   X(ab_stopped, "stopped: %s") \
   X(ab_loss_title, "Loss (cross-entropy; 2.30 is a guess among 10 digits)") \
   X(ab_axis_steps, "%lld steps") \
   X(ab_accuracy_title, "Share of each batch classified right") \
   X(ab_grad_title, "Gradient size, layer by layer. The gradient says how much the loss changes when a layer's weights change; a layer whose gradient is tiny cannot learn. Rows: conv layers, the input's at the top. Columns: steps. Colour: log10 of the size, dark 1e-12 or less, bright 1 or more.") \
+  X(ab_grad_cell, "conv layer %d (%s), step %lld: gradient size %.2e") \
+  X(ab_grad_cells, "conv layer %d (%s), steps %lld-%lld: mean gradient size %.2e") \
+  X(ab_differ, "A and B differ only in: %s. Everything else, the starting weights and the batches are the same.") \
   X(ab_grad_now, "first layer %.1e, last layer %.1e") \
   X(ab_act_title, "What each conv layer outputs at the last step") \
   X(ab_col_layer, "layer") \

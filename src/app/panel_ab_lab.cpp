@@ -12,6 +12,7 @@
 #include "colormap.h"
 #include "digit_lab_model.h"
 #include "imgui.h"
+#include "item_hover.h"
 #include "touch_ui.h"
 
 namespace cs::app {
@@ -111,6 +112,20 @@ void draw_gradient_strip(AppState& state, int side, const cs::TrainingHistory& h
       dl->AddRectFilled(ImVec2(p0.x + c * cell_w, p0.y + r * cell_h), ImVec2(p0.x + (c + 1) * cell_w, p0.y + (r + 1) * cell_h),
                         IM_COL32(rgb.r, rgb.g, rgb.b, 255));
     }
+  // The cell under the pointer (or a resting finger), in numbers: which layer, which steps, how big.
+  if (item_hover_shows()) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const int r = std::clamp(static_cast<int>((m.y - p0.y) / cell_h), 0, rows - 1);
+    const int c = std::clamp(static_cast<int>((m.x - p0.x) / cell_w), 0, cols - 1);
+    const size_t a = steps * c / cols, b = std::max(a + 1, steps * (c + 1) / cols);
+    double sum = 0;
+    for (size_t k = a; k < b; ++k) sum += h.grad_norm[r][k];
+    if (b - a == 1)
+      item_tooltip(tr(S::ab_grad_cell), r + 1, h.layer_names[r].c_str(), static_cast<long long>(a + 1), sum);
+    else
+      item_tooltip(tr(S::ab_grad_cells), r + 1, h.layer_names[r].c_str(), static_cast<long long>(a + 1),
+                   static_cast<long long>(b), sum / (b - a));
+  }
   ImGui::TextDisabled(tr(S::ab_grad_now), static_cast<double>(h.grad_norm.front().back()),
                       static_cast<double>(h.grad_norm.back().back()));
 }
@@ -324,7 +339,13 @@ void draw_ab_lab_panel(AppState& state) {
     ImGui::TextWrapped(tr(S::ab_refused), s.error.c_str());
     ImGui::PopStyleColor();
   }
-  if (ab_lab_same_settings(s)) ImGui::TextWrapped("%s", tr(ab_lab_same_histories(s) ? S::ab_same_yes : S::ab_same_no));
+  if (ab_lab_same_settings(s)) {
+    ImGui::TextWrapped("%s", tr(ab_lab_same_histories(s) ? S::ab_same_yes : S::ab_same_no));
+  } else {
+    std::string list;
+    for (S name : ab_lab_differences(s)) list += (list.empty() ? "" : ", ") + std::string(tr(name));
+    ImGui::TextWrapped(tr(S::ab_differ), list.c_str());
+  }
   ImGui::Separator();
   const std::vector<float> none;
   const std::vector<float>* loss[2] = {&none, &none};

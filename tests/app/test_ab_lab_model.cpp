@@ -46,6 +46,11 @@ TEST_CASE("ab lab: opens on plain vs residual and lists its presets") {
   CHECK(j["presets"].size() == ab_lab_presets().size());
   CHECK(ab_lab_presets().size() == cs::paired_training_presets().size());  // every engine preset has its words
   CHECK(j["same_settings"] == false);
+  CHECK(ab_lab_differences(s) == std::vector<S>{S::ab_residual});
+  CHECK(ab_lab_apply_json(s, json{{"preset", "init"}}) == "");
+  CHECK(ab_lab_differences(s) == std::vector<S>{S::ab_init_scale});
+  CHECK(ab_lab_apply_json(s, json{{"preset", "same"}}) == "");
+  CHECK(ab_lab_differences(s).empty());
   for (const AbLabPreset& p : ab_lab_presets()) {
     CHECK(cs::validate_training_side(p.settings->left).is_ok());
     CHECK(cs::validate_training_side(p.settings->right).is_ok());

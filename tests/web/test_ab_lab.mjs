@@ -42,9 +42,18 @@ export function abLabTests(ctx) {
       assert(ratio > 1e3, `the residual net's first-layer gradient is only ${ratio} times the plain one's`);
       assert(mean(tail(L.loss, 20)) > 2.2, `the plain net should stall near 2.30: ${mean(tail(L.loss, 20))}`);
       assert(mean(tail(R.loss, 20)) < 2.0, `the residual net should learn: ${mean(tail(R.loss, 20))}`);
-      await savePicture(page, path.join(ARTIFACTS, 'ab-lab-residual-desktop.png'));
       await clickItem(page, 'ab-lab.play');  // Pause
       assert(!(await state(page)).ab_lab.running, 'the second click paused');
+      // The strip's top-left cell under the mouse says its layer, step and the engine's number.
+      const strip = (await items(page))['ab-lab.gradients.left'];
+      assert(strip, 'the left gradient strip is on screen');
+      await page.mouse.move(strip.x + 1, strip.y + 1);
+      await frames(page, 3);
+      const tip = (await state(page)).touch.tooltip || '';
+      const g0 = (await state(page)).ab_lab.left.grad_norm['stem.conv'][0];
+      assert(tip.startsWith('conv layer 1 (stem.conv), step') && tip.includes('gradient size'), `tooltip "${tip}"`);
+      if (tip.includes(', step 1:')) assert(tip.endsWith(g0.toExponential(2)), `tooltip "${tip}" for a first gradient of ${g0}`);
+      await savePicture(page, path.join(ARTIFACTS, 'ab-lab-residual-desktop.png'));
       assert(errors.length === 0, `console errors: ${errors.join(' | ')}`);
     } },
 

@@ -280,6 +280,10 @@ export function courseTests(ctx) {
   tests.push({ name: 'course builder: add views, edit text, lock, export a file and re-import it, link in a new context', fn: async () => {
     const { page, errors, context } = await openApp(ctx.browser, ctx.url, { dpr: LOW_RES, width: 1600, height: 900 });
     await clickItem(page, 'menu.course');
+    // The menu lists the lessons once their index has arrived, which moves the builder's entry down:
+    // click it after that.
+    for (let i = 0; i < 100 && !(await items(page))['menu.course.c01-what-conv']; ++i) await frames(page, 1);
+    await frames(page, 2);
     await clickItem(page, 'menu.course.builder');
     await setState(page, { stepper: { input: [6, 6], kernel: 3, stride: 1, padding: 0 } });
     await clickItem(page, 'builder.add');

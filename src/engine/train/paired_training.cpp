@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace cs {
 
@@ -148,11 +149,26 @@ void TrainingSide::record_step() {
   for (size_t i = 0; i < convs_.size(); ++i) {
     std::vector<NamedTensor> tensors;
     convs_[i].second->named_tensors("", tensors);
-    float norm = 0;
+    double norm = 0;
     for (const NamedTensor& t : tensors)
-      if (t.name == "weight" && t.grad) norm = static_cast<float>(l2_norm(*t.grad));
-    history_.grad_norm[i].push_back(norm);
+      if (t.name == "weight" && t.grad) norm = l2_norm(*t.grad);
+    history_.grad_norm[i].push_back(static_cast<float>(norm));
+    if (!(norm <= std::numeric_limits<float>::max()) && history_.error.empty())
+      history_.error = fmt("training diverged: the gradient of %s is %g at step %zu", convs_[i].first.c_str(), norm,
+                           history_.loss.size());
   }
+  // A weight that is no longer a finite number ends the run even when the loss stays finite (a ReLU
+  // that outputs 0 for NaN hides it from the loss: the network is dead, not training).
+  for (const NamedTensor& p : model_->parameters()) {
+    if (!history_.error.empty()) break;
+    for (float v : p.value->values())
+      if (!std::isfinite(v)) {
+        history_.error = fmt("training diverged: %s is no longer a finite number after step %zu", p.name.c_str(),
+                             history_.loss.size());
+        break;
+      }
+  }
+  if (!history_.error.empty()) history_.diverged_at = static_cast<long long>(history_.loss.size());
   for (size_t i = 0; i < outputs_.size() && i < history_.activation.size(); ++i) {
     const Tensor* a = trace_.find(outputs_[i]);
     LayerActivation s;

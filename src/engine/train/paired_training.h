@@ -4,7 +4,8 @@
 // generator draws every micro-batch once and both sides take it. Per step each side records its
 // loss, accuracy, the L2 norm of every conv layer's weight gradient, and the activation statistics
 // of every conv layer's output. A side whose loss stops being finite stops ("diverged at step N");
-// the other goes on. Identical settings on both sides give bit-identical histories.
+// the other goes on; so does one whose gradient or weights leave float's range. Identical settings
+// on both sides give bit-identical histories.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -43,7 +44,8 @@ struct TrainingHistory {
   std::vector<std::vector<float>> grad_norm;  // [conv layer][step]: ||dL/dW||_2 of the step
   std::vector<std::string> layer_names;       // conv layer paths, as cnn_conv_layers
   std::vector<LayerActivation> activation;    // per conv layer, of the last step
-  long long diverged_at = 0;  // the step (1-based) whose loss was not finite; 0 while it has not
+  long long diverged_at = 0;  // the step (1-based) whose loss, a conv layer's gradient or a weight after
+                              // its update was not a finite float; 0 while none was
   std::string error;          // why this side stopped (diverged, or an engine error), else empty
 };
 
@@ -62,8 +64,8 @@ class TrainingSide {
  public:
   Status configure(const TrainingSideConfig& c, uint32_t seed, int batch_size);
   // Adds one micro-batch to the step in progress; `*stepped` says whether it completed the step.
-  // A non-finite loss (or any engine error) stops the side: the status is ok, stopped() turns true
-  // and history().error says why.
+  // A non-finite loss, gradient or weight (or any engine error) stops the side: the status is ok, stopped()
+  // turns true and history().error says why.
   Status add_micro_batch(const Tensor& x, const std::vector<int>& labels, bool* stepped);
   bool stopped() const { return !history_.error.empty(); }
   const TrainingHistory& history() const { return history_; }
