@@ -12,6 +12,7 @@ namespace cs::app {
 
 struct BlocksPanelState {
   bool show = true;
+  double box_toggled_s = -1;  // when a diagram box last changed the selection (one toggle per press)
   cs::BlockConfig config;
   // The description of `described` (shared: AppState is copied on every setState); null with `error`
   // set when the engine refused the config.

@@ -210,7 +210,13 @@ void draw_diagram(AppState& state, const BlocksPanelState& B, std::string& selec
       record_item_rect(state, ("blocks.box." + b.name).c_str());
       const PointerOnItem pointer = item_pointer();  // a mouse's hover and click, a finger's long press and tap
       // The keyboard's Enter/Space press the button too; a mouse's release would click it a second time.
-      if (pointer.clicked || (pressed && !ImGui::IsMouseReleased(ImGuiMouseButton_Left))) selected = is_selected ? "" : b.name;
+      // A finger's tap can arrive twice, as the tap and as the browser's mouse click made from it, in
+      // frames apart when the page is slow: one press toggles the selection once.
+      if ((pointer.clicked || (pressed && !ImGui::IsMouseReleased(ImGuiMouseButton_Left))) &&
+          state.time_s - state.blocks.box_toggled_s > 0.3) {
+        selected = is_selected ? "" : b.name;
+        state.blocks.box_toggled_s = state.time_s;
+      }
       hovered = pointer.shows;
       if (hovered) {
         const cs::BlockNode& n = B.description->nodes[b.node];
