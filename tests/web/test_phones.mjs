@@ -420,6 +420,8 @@ export function phoneTests(ctx) {
     assert(s.touch.tooltip === null && s.touch.finger_tooltips === tips0 && s.saliency.mode === 'grad-cam',
       `after the tap: tooltip "${s.touch.tooltip}", ${s.touch.finger_tooltips - tips0} frames showed one, saliency ${s.saliency.mode}`);
     await setState(page, { saliency: { mode: 'off' } });
+    // Without the Grad-CAM picture the maps move up: read their place once a frame has drawn them there.
+    await frames(page, 3);
     // Held on the first channel of the first map: its tooltip, held as long as the finger.
     const r = (await items(page))[map];
     [x, y] = [r.x + 6, r.y + 6];
