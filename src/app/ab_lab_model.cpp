@@ -9,10 +9,6 @@ namespace cs::app {
 
 namespace {
 
-bool same_floats(const std::vector<float>& a, const std::vector<float>& b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
-}
-
 bool parse_activation(const std::string& id, cs::Activation* out) {
   for (cs::Activation a : {cs::Activation::ReLU, cs::Activation::GELU, cs::Activation::SiLU, cs::Activation::Sigmoid})
     if (id == activation_id(a)) {
@@ -249,13 +245,7 @@ std::vector<S> ab_lab_differences(const AbLabState& s) {
 }
 
 bool ab_lab_same_histories(const AbLabState& s) {
-  if (!s.run) return true;
-  const cs::TrainingHistory &a = s.run->side(0).history(), &b = s.run->side(1).history();
-  if (!same_floats(a.loss, b.loss) || !same_floats(a.accuracy, b.accuracy) || a.grad_norm.size() != b.grad_norm.size())
-    return false;
-  for (size_t i = 0; i < a.grad_norm.size(); ++i)
-    if (!same_floats(a.grad_norm[i], b.grad_norm[i])) return false;
-  return a.diverged_at == b.diverged_at;
+  return !s.run || cs::same_history(s.run->side(0).history(), s.run->side(1).history());
 }
 
 void ab_lab_state_json(const AbLabState& s, nlohmann::json& out) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 namespace cs {
@@ -17,6 +18,10 @@ uint64_t next_draw(uint64_t& state) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
+}
+
+bool same_floats(const std::vector<float>& a, const std::vector<float>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0);
 }
 
 double l2_norm(const Tensor& t) {
@@ -85,6 +90,14 @@ const PairedPreset* find_paired_preset(const std::string& id) {
   for (const PairedPreset& p : paired_training_presets())
     if (id == p.id) return &p;
   return nullptr;
+}
+
+bool same_history(const TrainingHistory& a, const TrainingHistory& b) {
+  if (!same_floats(a.loss, b.loss) || !same_floats(a.accuracy, b.accuracy) || a.grad_norm.size() != b.grad_norm.size())
+    return false;
+  for (size_t i = 0; i < a.grad_norm.size(); ++i)
+    if (!same_floats(a.grad_norm[i], b.grad_norm[i])) return false;
+  return a.diverged_at == b.diverged_at;
 }
 
 Status validate_training_side(const TrainingSideConfig& c) {

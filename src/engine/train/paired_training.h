@@ -60,6 +60,10 @@ struct PairedPreset {
 const std::vector<PairedPreset>& paired_training_presets();
 const PairedPreset* find_paired_preset(const std::string& id);
 
+// Loss, accuracy and every conv layer's gradient norms equal bit for bit, and the same divergence:
+// what "identical settings give identical runs" means.
+bool same_history(const TrainingHistory& a, const TrainingHistory& b);
+
 class TrainingSide {
  public:
   Status configure(const TrainingSideConfig& c, uint32_t seed, int batch_size);
